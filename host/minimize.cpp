@@ -1,0 +1,78 @@
+#include "fdgd/minimize.hpp"
+
+#include <stdexcept>
+
+#include "fdgd/detail/backend_choice.hpp"
+#include "fdgd/detail/builtin_solve.hpp"
+#include "fdgd/functions.hpp"
+
+namespace fdgd {
+namespace {
+
+template <class F>
+builtin_info info_of() {
+  return {F::name, F::fixed_dim, F::min_dim, &F::box, &F::minimum};
+}
+
+template <class... F>
+std::vector<builtin_info> infos(functions::list<F...>) {
+  return {info_of<F>()...};
+}
+
+/// Calls fn(F{}) for the built-in F named `name`; false when there is none.
+template <class Fn, class... F>
+bool visit_builtin(const std::string& name, Fn&& fn, functions::list<F...>) {
+  return ((name == F::name ? (fn(F{}), true) : false) || ...);
+}
+
+void check_dim(const builtin_info& b, int dim) {
+  if (b.fixed_dim != 0 && dim != b.fixed_dim)
+    throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(dim) + " but " + b.name + " is " +
+                                std::to_string(b.fixed_dim) + "-D");
+  if (dim < b.min_dim)
+    throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(dim) + " but " + b.name +
+                                " needs dim >= " + std::to_string(b.min_dim));
+}
+
+}  // namespace
+
+const std::vector<builtin_info>& builtin_functions() {
+  static const std::vector<builtin_info> all = infos(functions::builtins{});
+  return all;
+}
+
+const builtin_info& find_builtin(const std::string& name) {
+  std::string names;
+  for (const auto& b : builtin_functions()) {
+    if (b.name == name) return b;
+    names += (names.empty() ? "" : ", ") + b.name;
+  }
+  throw std::invalid_argument("fdgd: unknown function '" + name + "' (built-ins: " + names + ")");
+}
+
+result minimize(const std::string& function, const starts& s, const options& o) {
+  check_dim(find_builtin(function), s.dim());
+  o.validate();
+  #if defined(FDGD_HAS_CUDA)
+  const bool cuda = detail::use_cuda(o, true);
+#else
+  detail::use_cuda(o, false);  // throws when CUDA was asked for
+#endif
+  result r;
+  visit_builtin(
+      function,
+      [&](auto f) {
+        using F = decltype(f);
+#if defined(FDGD_HAS_CUDA)
+        if (cuda) {
+          r = detail::cuda_solve_builtin<F>(s, o);
+          return;
+        }
+#endif
+        r = detail::cpu_solve_builtin<F>(s, o);
+      },
+      functions::builtins{});
+  return r;
+}
+
+}  // namespace fdgd

@@ -1,0 +1,59 @@
+#include "fdgd/result.hpp"
+
+#include <sstream>
+
+#include "fdgd/detail/number_text.hpp"
+
+namespace fdgd {
+
+const char* to_string(trajectory_status s) {
+  switch (s) {
+    case trajectory_status::running: return "running";
+    case trajectory_status::finished: return "finished";
+    case trajectory_status::converged: return "converged";
+    case trajectory_status::nonfinite: return "nonfinite";
+  }
+  return "unknown";
+}
+
+void result::resize(std::int64_t n, int d) {
+  dim = d;
+  count = n;
+  const auto un = std::size_t(n);
+  x.assign(un * std::size_t(d), 0.0);
+  f.assign(un, 0.0);
+  grad_norm.assign(un, 0.0);
+  steps.assign(un, 0);
+  status.assign(un, trajectory_status::running);
+}
+
+void result::summarize() {
+  best = -1;
+  finished = converged = nonfinite = 0;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const auto s = status[std::size_t(i)];
+    finished += s == trajectory_status::finished;
+    converged += s == trajectory_status::converged;
+    nonfinite += s == trajectory_status::nonfinite;
+    const double fi = f[std::size_t(i)];
+    if (s != trajectory_status::nonfinite && is_finite(fi) && (best < 0 || fi < f[std::size_t(best)])) best = i;
+  }
+}
+
+std::string result::brief_report() const {
+  std::ostringstream out;
+  out << "backend: " << backend << " (" << device << ")\n"
+      << "trajectories: " << count << " of dimension " << dim << ", " << seconds << " s\n"
+      << "status: " << finished << " finished, " << converged << " converged, " << nonfinite << " nonfinite\n";
+  if (best < 0) {
+    out << "best: none (no finite f)\n";
+    return out.str();
+  }
+  out << "best: f = " << detail::number_text(f[std::size_t(best)]) << " at start " << best << ", x = (";
+  for (int j = 0; j < dim; ++j)
+    out << (j ? ", " : "") << detail::number_text(x[std::size_t(best) * std::size_t(dim) + std::size_t(j)]);
+  out << ")\n";
+  return out.str();
+}
+
+}  // namespace fdgd

@@ -1,0 +1,238 @@
+// The CUDA backend: the shared host loop over thin kernels, one thread per trajectory, that call
+// fdgd::descend. Device data is structure-of-arrays (coordinate j of trajectory i at j * n + i), so
+// neighbouring threads touch neighbouring addresses. Include only from nvcc translation units.
+#pragma once
+#include <cuda_runtime_api.h>
+#include <thrust/count.h>
+#include <thrust/device_vector.h>
+#include <thrust/execution_policy.h>
+#include <thrust/system_error.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <new>
+#include <vector>
+
+#include "fdgd/cuda_check.cuh"
+#include "fdgd/cuda_device.hpp"
+#include "fdgd/detail/host_loop.hpp"
+#include "fdgd/objective.hpp"
+#include "fdgd/point.hpp"
+#include "fdgd/starts.hpp"
+#include "fdgd/step.hpp"
+
+namespace fdgd {
+namespace detail {
+
+/// Non-owning, trivially copyable view of the resident chunk, handed to kernels by value.
+template <class T>
+struct device_batch_view {
+  T* x;                       // dim * n, structure-of-arrays
+  T* g;                       // gradient scratch, dim * n; dynamic dimension only
+  T* f;                       // n
+  T* grad_norm;               // n
+  std::int64_t* steps;        // n
+  trajectory_status* status;  // n
+  std::int64_t n;
+  int dim;
+};
+
+/// Launch shape, in one place: 256 threads a block, one thread per trajectory (grid-stride beyond).
+struct launch_shape {
+  unsigned blocks, threads;
+};
+inline launch_shape shape_for(std::int64_t n) {
+  constexpr std::int64_t threads = 256;
+  return {unsigned(std::min<std::int64_t>((n + threads - 1) / threads, std::int64_t(1) << 30)), unsigned(threads)};
+}
+
+/// Runs fn(x, g) on trajectory i: in registers for a compile-time D, in place in the SoA otherwise.
+template <class T, int D, class Fn>
+__device__ void with_device_point(const device_batch_view<T>& v, std::int64_t i, Fn&& fn) {
+  if constexpr (D != dynamic_dim) {
+    fixed_point<T, D> x, g;
+    FDGD_UNROLL
+    for (int j = 0; j < D; ++j) x[j] = v.x[j * v.n + i];
+    fn(x, g);
+    FDGD_UNROLL
+    for (int j = 0; j < D; ++j) v.x[j * v.n + i] = x[j];
+  } else {
+    strided_point<T> x{v.x + i, v.n, v.dim};
+    strided_point<T> g{v.g + i, v.n, v.dim};
+    fn(x, g);
+  }
+}
+
+#define FDGD_GRID_STRIDE(i, n) \
+  for (std::int64_t i = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); i += std::int64_t(gridDim.x) * blockDim.x)
+
+template <class T>
+__global__ void generate_starts_kernel(device_batch_view<T> v, const double* lo, const double* hi, std::uint64_t seed,
+                                       std::int64_t first, trajectory_status initial) {
+  FDGD_GRID_STRIDE(i, v.n) {
+    for (int j = 0; j < v.dim; ++j) v.x[j * v.n + i] = T(uniform_coordinate(seed, first + i, j, lo[j], hi[j]));
+    v.steps[i] = 0;
+    v.status[i] = initial;
+  }
+}
+
+template <class T>
+__global__ void reset_kernel(device_batch_view<T> v, trajectory_status initial) {
+  FDGD_GRID_STRIDE(i, v.n) {
+    v.steps[i] = 0;
+    v.status[i] = initial;
+  }
+}
+
+template <class T, int D, class Objective>
+__global__ void advance_kernel(Objective f, device_batch_view<T> v, step_params<T> p, std::int64_t k) {
+  FDGD_GRID_STRIDE(i, v.n) {
+    if (v.status[i] != trajectory_status::running) continue;
+    std::int64_t steps = v.steps[i];
+    trajectory_status st;
+    with_device_point<T, D>(v, i, [&](auto& x, auto& g) { st = descend(f, x, g, p, k, steps); });
+    v.steps[i] = steps;
+    v.status[i] = st;
+  }
+}
+
+template <class T, int D, class Objective>
+__global__ void evaluate_kernel(Objective f, device_batch_view<T> v, T h) {
+  FDGD_GRID_STRIDE(i, v.n) {
+    with_device_point<T, D>(v, i, [&](auto& x, auto& g) { evaluate(f, x, g, h, v.f[i], v.grad_norm[i]); });
+  }
+}
+
+#undef FDGD_GRID_STRIDE
+
+template <class T>
+T* raw(thrust::device_vector<T>& v) {
+  return thrust::raw_pointer_cast(v.data());
+}
+
+/// Device bytes one resident trajectory needs.
+template <class T, int D>
+std::size_t device_bytes_per_trajectory(int dim) {
+  return sizeof(T) * (std::size_t(dim) * (D == dynamic_dim ? 2 : 1) + 2) + sizeof(std::int64_t) + 1;
+}
+
+/// Trajectories per chunk: options::chunk_size, or what fits in 3/4 of the free device memory.
+template <class T, int D>
+std::int64_t cuda_chunk(const starts& s, const options& o) {
+  if (o.chunk_size > 0) return std::min(o.chunk_size, s.count());
+  std::size_t free_bytes = 0, total_bytes = 0;
+  FDGD_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
+  const auto fits = std::int64_t(free_bytes / 4 * 3 / device_bytes_per_trajectory<T, D>(s.dim()));
+  return std::max<std::int64_t>(1, std::min(fits, s.count()));
+}
+
+/// One chunk resident in device memory.
+template <class T, int D, class Objective>
+class cuda_batch {
+ public:
+  cuda_batch(const Objective& f, const starts& s, const options& o, std::int64_t chunk)
+      : f_(f), starts_(s), params_(make_step_params<T>(o)), initial_(initial_status(o)), dim_(s.dim()),
+        x_(std::size_t(chunk) * std::size_t(dim_)), g_(D == dynamic_dim ? std::size_t(chunk) * std::size_t(dim_) : 0),
+        f_values_(std::size_t(chunk)), grad_norm_(std::size_t(chunk)), steps_(std::size_t(chunk)),
+        status_(std::size_t(chunk)), lo_(s.lo()), hi_(s.hi()) {}
+
+  void load(std::int64_t first, std::int64_t n) {
+    n_ = n;
+    const auto v = view();
+    const auto shape = shape_for(n);
+    if (starts_.is_generated()) {
+      generate_starts_kernel<T><<<shape.blocks, shape.threads>>>(v, raw(lo_), raw(hi_), starts_.seed(), first, initial_);
+    } else {
+      stage_.resize(std::size_t(n) * std::size_t(dim_));
+      const double* p = starts_.points().data() + std::size_t(first) * std::size_t(dim_);
+      for (std::int64_t i = 0; i < n; ++i)
+        for (int j = 0; j < dim_; ++j) stage_[std::size_t(j * n + i)] = T(p[std::size_t(i * dim_ + j)]);
+      FDGD_CUDA_TRY(cudaMemcpy(v.x, stage_.data(), stage_.size() * sizeof(T), cudaMemcpyHostToDevice));
+      reset_kernel<T><<<shape.blocks, shape.threads>>>(v, initial_);
+    }
+    FDGD_CUDA_CHECK_LAUNCH("load");
+  }
+
+  std::int64_t advance(std::int64_t k) {
+    const auto shape = shape_for(n_);
+    advance_kernel<T, D><<<shape.blocks, shape.threads>>>(f_, view(), params_, k);
+    FDGD_CUDA_CHECK_LAUNCH("advance");
+    return thrust::count(thrust::device, status_.begin(), status_.begin() + n_, trajectory_status::running);
+  }
+
+  void store(std::int64_t first, std::int64_t n, result& r) {
+    const auto v = view();
+    const auto shape = shape_for(n);
+    evaluate_kernel<T, D><<<shape.blocks, shape.threads>>>(f_, v, params_.h);
+    FDGD_CUDA_CHECK_LAUNCH("evaluate");
+    stage_.resize(std::size_t(n) * std::size_t(dim_));
+    const auto un = static_cast<std::size_t>(n);
+    std::vector<T> fx(un), gn(un);
+    const auto out = std::size_t(first);
+    FDGD_CUDA_TRY(cudaMemcpy(stage_.data(), v.x, stage_.size() * sizeof(T), cudaMemcpyDeviceToHost));
+    FDGD_CUDA_TRY(cudaMemcpy(fx.data(), v.f, fx.size() * sizeof(T), cudaMemcpyDeviceToHost));
+    FDGD_CUDA_TRY(cudaMemcpy(gn.data(), v.grad_norm, gn.size() * sizeof(T), cudaMemcpyDeviceToHost));
+    FDGD_CUDA_TRY(cudaMemcpy(r.steps.data() + out, v.steps, std::size_t(n) * sizeof(std::int64_t), cudaMemcpyDeviceToHost));
+    FDGD_CUDA_TRY(cudaMemcpy(r.status.data() + out, v.status, std::size_t(n) * sizeof(trajectory_status),
+                             cudaMemcpyDeviceToHost));
+    for (std::int64_t i = 0; i < n; ++i) {
+      for (int j = 0; j < dim_; ++j)
+        r.x[(out + std::size_t(i)) * std::size_t(dim_) + std::size_t(j)] = double(stage_[std::size_t(j * n + i)]);
+      r.f[out + std::size_t(i)] = double(fx[std::size_t(i)]);
+      r.grad_norm[out + std::size_t(i)] = double(gn[std::size_t(i)]);
+    }
+  }
+
+ private:
+  device_batch_view<T> view() {
+    return {raw(x_), D == dynamic_dim ? raw(g_) : nullptr, raw(f_values_), raw(grad_norm_), raw(steps_), raw(status_),
+            n_, dim_};
+  }
+
+  Objective f_;
+  const starts& starts_;
+  step_params<T> params_;
+  trajectory_status initial_;
+  int dim_;
+  std::int64_t n_ = 0;
+  thrust::device_vector<T> x_, g_, f_values_, grad_norm_;
+  thrust::device_vector<std::int64_t> steps_;
+  thrust::device_vector<trajectory_status> status_;
+  thrust::device_vector<double> lo_, hi_;
+  std::vector<T> stage_;  // host copy of a chunk's coordinates, structure-of-arrays
+};
+
+}  // namespace detail
+
+/// Runs the descent for every start on CUDA device options::cuda_device in working precision T;
+/// D = dynamic_dim for a run-time d. Throws std::invalid_argument for invalid options or starts,
+/// fdgd::error when no device is usable, fdgd::cuda_error when a CUDA call fails.
+template <class T, int D, class Objective>
+result solve_cuda(const Objective& f, const starts& s, const options& o) {
+  check_objective<Objective, point_for<T, D>>();
+  o.validate();
+  detail::check_dim<D>(s);
+  require_cuda_device(o.cuda_device);
+  FDGD_CUDA_TRY(cudaSetDevice(o.cuda_device));
+  const auto t0 = std::chrono::steady_clock::now();
+  result r;
+  r.resize(s.count(), s.dim());
+  const std::int64_t chunk = detail::cuda_chunk<T, D>(s, o);
+  try {
+    detail::cuda_batch<T, D, Objective> batch(f, s, o, chunk);
+    detail::run_chunks(batch, o, s.count(), chunk, r);
+  } catch (const thrust::system_error& e) {
+    throw cuda_error(std::string("fdgd: CUDA failure inside Thrust: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    throw cuda_error("fdgd: out of device memory for a chunk of " + std::to_string(chunk) +
+                     " trajectories; set options::chunk_size lower");
+  }
+  FDGD_CUDA_TRY(cudaDeviceSynchronize());
+  r.backend = "cuda";
+  r.device = cuda_device_name(o.cuda_device);
+  r.seconds = detail::seconds_since(t0);
+  r.summarize();
+  return r;
+}
+
+}  // namespace fdgd

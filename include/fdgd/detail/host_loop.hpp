@@ -1,0 +1,58 @@
+// The host loop both backends share: stream the batch through in chunks and, for each chunk, launch
+// "advance every live trajectory by K steps" until every trajectory has stopped.
+#pragma once
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "fdgd/options.hpp"
+#include "fdgd/result.hpp"
+#include "fdgd/starts.hpp"
+#include "fdgd/step.hpp"
+
+namespace fdgd::detail {
+
+template <class T>
+step_params<T> make_step_params(const options& o) {
+  return {T(o.lr), T(o.h), T(o.gtol), o.steps};
+}
+
+/// Status a freshly loaded trajectory starts with: zero steps asked means it is already finished.
+inline trajectory_status initial_status(const options& o) {
+  return o.steps == 0 ? trajectory_status::finished : trajectory_status::running;
+}
+
+/// Backend needs:
+///   void load(int64 first, int64 n)            starts [first, first + n) become the resident chunk
+///   int64 advance(int64 k)                     k more steps for each live trajectory; returns how many live
+///   void store(int64 first, int64 n, result&)  f and |grad| at the final points, copied into the result
+template <class Backend>
+void run_chunks(Backend& backend, const options& o, std::int64_t count, std::int64_t chunk, result& r) {
+  const std::int64_t per_launch = o.steps_per_launch == 0 ? std::max<std::int64_t>(o.steps, 1) : o.steps_per_launch;
+  for (std::int64_t first = 0; first < count; first += chunk) {
+    const std::int64_t n = std::min(chunk, count - first);
+    backend.load(first, n);
+    for (std::int64_t done = 0; done < o.steps;) {
+      const std::int64_t k = std::min(per_launch, o.steps - done);
+      done += k;
+      if (backend.advance(k) == 0) break;
+    }
+    backend.store(first, n, r);
+  }
+}
+
+/// Throws std::invalid_argument when the starts do not fit a compile-time dimension D.
+template <int D>
+void check_dim(const starts& s) {
+  if (D != dynamic_dim && s.dim() != D)
+    throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(s.dim()) +
+                                " but the objective was compiled for dim = " + std::to_string(D));
+}
+
+inline double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace fdgd::detail

@@ -1,0 +1,24 @@
+// Every built-in objective, and the list the run-time dispatch walks.
+#pragma once
+#include "fdgd/functions/ackley.hpp"
+#include "fdgd/functions/beale.hpp"
+#include "fdgd/functions/booth.hpp"
+#include "fdgd/functions/griewank.hpp"
+#include "fdgd/functions/himmelblau.hpp"
+#include "fdgd/functions/levy.hpp"
+#include "fdgd/functions/rastrigin.hpp"
+#include "fdgd/functions/rosenbrock.hpp"
+#include "fdgd/functions/six_hump_camel.hpp"
+#include "fdgd/functions/sphere.hpp"
+#include "fdgd/functions/styblinski_tang.hpp"
+
+namespace fdgd::functions {
+
+template <class... F>
+struct list {};
+
+/// The built-ins, in the order `fdgd functions` lists them.
+using builtins = list<sphere, rosenbrock, rastrigin, ackley, griewank, styblinski_tang, levy, himmelblau, beale,
+                      booth, six_hump_camel>;
+
+}  // namespace fdgd::functions

@@ -1,0 +1,26 @@
+#pragma once
+#include "fdgd/config.hpp"
+#include "fdgd/functions/metadata.hpp"
+
+namespace fdgd::functions {
+
+/// sum x_i^2. The seed's function_2 is sphere in d = 2. Box [-5.12, 5.12]^d; minimum 0 at 0.
+/// Flops per evaluation: 2d.
+struct sphere {
+  static constexpr const char* name = "sphere";
+  static constexpr int fixed_dim = 0;  // any d >= min_dim
+  static constexpr int min_dim = 1;
+  template <class P>
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    typename P::value_type s = 0;
+    FDGD_UNROLL
+    for (int i = 0; i < x.size(); ++i) s += x[i] * x[i];
+    return s;
+  }
+#ifdef FDGD_HOST_METADATA
+  static search_box box(int d) { return {std::vector<double>(d, -5.12), std::vector<double>(d, 5.12)}; }
+  static known_minimum minimum(int d) { return {{std::vector<double>(d, 0.0)}, 0.0}; }
+#endif
+};
+
+}  // namespace fdgd::functions

@@ -1,0 +1,35 @@
+// The built-in objectives by name, dispatched at run time to the kernels compiled for them
+// (register-resident for d in {2, 3, 4, 8, 16, 32}, the dynamic-dimension path for any other d).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "fdgd/functions/metadata.hpp"
+#include "fdgd/options.hpp"
+#include "fdgd/result.hpp"
+#include "fdgd/starts.hpp"
+
+namespace fdgd {
+
+/// What fdgd knows about a built-in objective.
+struct builtin_info {
+  std::string name;
+  int fixed_dim;  ///< 0: any d >= min_dim; otherwise the only dimension it has
+  int min_dim;
+  search_box (*box)(int dim);          ///< its conventional search box
+  known_minimum (*minimum)(int dim);   ///< its global minimizers and minimum value
+};
+
+/// Every built-in, in a fixed order.
+const std::vector<builtin_info>& builtin_functions();
+
+/// The built-in called `name`; throws std::invalid_argument listing the valid names otherwise.
+const builtin_info& find_builtin(const std::string& name);
+
+/// Minimizes the built-in `function` from every start, on the backend options choose
+/// (automatic: CUDA when a device is present). Throws std::invalid_argument for an unknown function,
+/// a dimension it does not have, invalid options or starts; fdgd::error or fdgd::cuda_error when the
+/// CUDA backend cannot run.
+result minimize(const std::string& function, const starts& s, const options& o);
+
+}  // namespace fdgd

@@ -1,0 +1,38 @@
+// What an objective is. Any copyable functor with
+//
+//   template <class Point> FDGD_HD typename Point::value_type operator()(const Point& x) const;
+//
+// where a Point offers value_type, size() and x[i] (fdgd::fixed_point, fdgd::strided_point). It is
+// copied to the device by value, so it holds no host pointers. The built-ins in fdgd/functions/
+// also carry a name, their usual search box and their known minima (host-only metadata).
+#pragma once
+#include <type_traits>
+#include <utility>
+
+#include "fdgd/point.hpp"
+
+namespace fdgd {
+
+/// The point type an objective sees at compile-time dimension D (dynamic_dim: a run-time d).
+template <class T, int D>
+using point_for = std::conditional_t<D == dynamic_dim, strided_point<T>, fixed_point<T, D == dynamic_dim ? 1 : D>>;
+
+template <class Objective, class Point, class = void>
+struct is_objective_for : std::false_type {};
+
+template <class Objective, class Point>
+struct is_objective_for<Objective, Point,
+                        std::void_t<decltype(std::declval<const Objective&>()(std::declval<Point&>()))>>
+    : std::is_convertible<decltype(std::declval<const Objective&>()(std::declval<Point&>())),
+                          typename Point::value_type> {};
+
+/// Fails to compile, with a readable message, when Objective cannot be evaluated at Point.
+template <class Objective, class Point>
+constexpr void check_objective() {
+  static_assert(std::is_copy_constructible_v<Objective>, "fdgd: an objective must be copyable (it is passed to kernels by value)");
+  static_assert(is_objective_for<Objective, Point>::value,
+                "fdgd: an objective must be callable as `f(x) const` on a point x (x.size(), x[i]) and "
+                "return the point's value_type; see include/fdgd/objective.hpp");
+}
+
+}  // namespace fdgd

@@ -1,0 +1,56 @@
+// Everything that steers a run, with the seed's defaults. Plain data; validate() checks it.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "fdgd/detail/number_text.hpp"
+
+namespace fdgd {
+
+/// Where the descent runs.
+enum class backend_kind {
+  automatic,  ///< CUDA when a device is present (and the objective was compiled for it), else CPU
+  cpu,        ///< all cores, OpenMP
+  cuda,       ///< one CUDA thread per trajectory; an fdgd::error when no device is present
+};
+
+/// Working precision of the descent. Results are reported in double either way.
+enum class precision { f64, f32 };
+
+struct options {
+  double lr = 0.01;      ///< learning rate: x <- x - lr * grad; finite and > 0
+  double h = 1e-4;       ///< central-difference half step; finite and > 0
+  std::int64_t steps = 100;  ///< steps per trajectory; >= 0
+  double gtol = 0;       ///< stop a trajectory once |grad| <= gtol ("converged"); 0 disables; >= 0
+  /// Steps each launch advances every live trajectory by: 1 is one launch per step, 0 (default) fuses
+  /// all steps into one launch. Results are bitwise identical for every value.
+  std::int64_t steps_per_launch = 0;
+  /// Most trajectories resident on the backend at once; larger batches stream through in chunks.
+  /// 0 (default) sizes chunks from the free device memory (CUDA) or 2^20 (CPU). Results do not depend on it.
+  std::int64_t chunk_size = 0;
+  backend_kind backend = backend_kind::automatic;
+  precision prec = precision::f64;
+  int threads = 0;      ///< CPU threads; 0 uses OpenMP's default (all cores)
+  int cuda_device = 0;  ///< CUDA device ordinal
+
+  /// Throws std::invalid_argument naming the first invalid option and its value.
+  void validate() const {
+    auto fail = [](const char* name, const std::string& value, const char* rule) {
+      throw std::invalid_argument(std::string("fdgd: invalid option ") + name + " = " + value + " (" +
+                                  rule + ")");
+    };
+    using detail::number_text;
+    if (!std::isfinite(lr) || !(lr > 0)) fail("lr", number_text(lr), "must be finite and > 0");
+    if (!std::isfinite(h) || !(h > 0)) fail("h", number_text(h), "must be finite and > 0");
+    if (steps < 0) fail("steps", std::to_string(steps), "must be >= 0");
+    if (!std::isfinite(gtol) || gtol < 0) fail("gtol", number_text(gtol), "must be finite and >= 0; 0 disables it");
+    if (steps_per_launch < 0) fail("steps_per_launch", std::to_string(steps_per_launch), "must be >= 0; 0 fuses all steps");
+    if (chunk_size < 0) fail("chunk_size", std::to_string(chunk_size), "must be >= 0; 0 sizes chunks automatically");
+    if (threads < 0) fail("threads", std::to_string(threads), "must be >= 0; 0 uses all cores");
+    if (cuda_device < 0) fail("cuda_device", std::to_string(cuda_device), "must be >= 0");
+  }
+};
+
+}  // namespace fdgd

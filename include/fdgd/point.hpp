@@ -1,0 +1,33 @@
+// The two shapes a trajectory's coordinates take while it descends. Objectives see either one
+// through the same interface: value_type, size() and operator[].
+#pragma once
+#include <cstdint>
+
+#include "fdgd/config.hpp"
+
+namespace fdgd {
+
+/// D coordinates held by value: in registers on the GPU when every index is a compile-time constant.
+template <class T, int D>
+struct fixed_point {
+  static_assert(D > 0, "fixed_point needs a positive compile-time dimension");
+  using value_type = T;
+  T v[D];
+  FDGD_HD static constexpr int size() { return D; }
+  FDGD_HD T& operator[](int i) { return v[i]; }
+  FDGD_HD const T& operator[](int i) const { return v[i]; }
+};
+
+/// A run-time number of coordinates in memory, `stride` elements apart (stride = batch size for the
+/// device's structure-of-arrays layout, 1 for a contiguous row).
+template <class T>
+struct strided_point {
+  using value_type = T;
+  T* data;
+  std::int64_t stride;
+  int n;
+  FDGD_HD int size() const { return n; }
+  FDGD_HD T& operator[](int i) const { return data[i * stride]; }
+};
+
+}  // namespace fdgd

@@ -1,0 +1,42 @@
+// The public entry for your own objective:
+//
+//   fdgd::result r = fdgd::solve(my_objective{}, fdgd::starts::uniform(8, -5, 5, 1'000'000), fdgd::options{});
+//
+// Runs on the backend options::backend names, in the precision options::prec names. From a plain C++
+// translation unit only the CPU backend is compiled (automatic picks it; cuda throws fdgd::error);
+// include this header from a .cu file compiled by nvcc to run the objective on CUDA as well.
+#pragma once
+#include "fdgd/cpu_backend.hpp"
+#include "fdgd/detail/backend_choice.hpp"
+#include "fdgd/detail/dispatch.hpp"
+#include "fdgd/error.hpp"
+#if defined(__CUDACC__)
+#include "fdgd/cuda_backend.cuh"
+#endif
+
+namespace fdgd {
+/// Minimizes `f` from every start; D fixes the dimension at compile time (coordinates in registers),
+/// dynamic_dim (the default) takes it from the starts at run time.
+/// Throws std::invalid_argument for invalid options or starts, fdgd::error for an unusable backend,
+/// fdgd::cuda_error for a failing CUDA call.
+template <int D = dynamic_dim, class Objective>
+result solve(const Objective& f, const starts& s, const options& o) {
+  o.validate();
+#if defined(__CUDACC__)
+  constexpr bool compiled_for_cuda = true;
+#else
+  constexpr bool compiled_for_cuda = false;
+#endif
+  const bool cuda = detail::use_cuda(o, compiled_for_cuda);
+  return detail::with_precision(o.prec, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+#if defined(__CUDACC__)
+    if (cuda) return solve_cuda<T, D>(f, s, o);
+#else
+    (void)cuda;
+#endif
+    return solve_cpu<T, D>(f, s, o);
+  });
+}
+
+}  // namespace fdgd

@@ -1,0 +1,71 @@
+// The per-trajectory descent: the single source of truth for what a step computes. Backends only
+// decide where it runs (an OpenMP loop, one CUDA thread per trajectory) and how often it is launched.
+#pragma once
+#include <cstdint>
+
+#include "fdgd/config.hpp"
+#include "fdgd/difference.hpp"
+#include "fdgd/finite.hpp"
+#include "fdgd/math.hpp"
+
+namespace fdgd {
+
+/// Where a trajectory stands. Stored as one byte per trajectory.
+enum class trajectory_status : std::uint8_t {
+  running = 0,    ///< still descending (only seen between launches)
+  finished = 1,   ///< did every requested step
+  converged = 2,  ///< gradient norm fell to options::gtol or below; stopped early
+  nonfinite = 3,  ///< a step would have produced NaN or Inf; the last finite point is kept
+};
+
+/// Step parameters in the working precision T (already validated by fdgd::options).
+template <class T>
+struct step_params {
+  T lr;
+  T h;
+  T gtol;                    ///< 0 disables the convergence test
+  std::int64_t total_steps;  ///< steps a trajectory does in all, over every launch
+};
+
+/// Euclidean norm of the first n entries of g.
+template <class Gradient>
+FDGD_HD auto norm(const Gradient& g, int n) -> typename Gradient::value_type {
+  typename Gradient::value_type sum = 0;
+  FDGD_UNROLL
+  for (int i = 0; i < n; ++i) sum += g[i] * g[i];
+  return math::sqrt(sum);
+}
+
+/// Advances one trajectory by up to k steps of x <- x - lr * grad f(x), as the seed does.
+/// `g` is scratch of x's size. A step whose new point would not be finite is not taken.
+/// Returns the status after these steps; `steps_done` counts the steps taken over all launches.
+template <class Objective, class Point, class Gradient, class T>
+FDGD_HD trajectory_status descend(const Objective& f, Point& x, Gradient& g, const step_params<T>& p,
+                                  std::int64_t k, std::int64_t& steps_done) {
+  const int n = x.size();
+  for (std::int64_t s = 0; s < k; ++s) {
+    gradient(central_difference{}, f, x, g, p.h);
+    if (p.gtol > T(0) && norm(g, n) <= p.gtol) return trajectory_status::converged;
+    bool finite = true;
+    FDGD_UNROLL
+    for (int i = 0; i < n; ++i) {
+      g[i] = x[i] - p.lr * g[i];  // g now holds the candidate point
+      finite &= is_finite(g[i]);
+    }
+    if (!finite) return trajectory_status::nonfinite;
+    FDGD_UNROLL
+    for (int i = 0; i < n; ++i) x[i] = g[i];
+    ++steps_done;
+  }
+  return steps_done >= p.total_steps ? trajectory_status::finished : trajectory_status::running;
+}
+
+/// f(x) and the norm of the central-difference gradient at x, for the per-trajectory report.
+template <class Objective, class Point, class Gradient, class T>
+FDGD_HD void evaluate(const Objective& f, Point& x, Gradient& g, T h, T& fx, T& grad_norm) {
+  fx = f(x);
+  gradient(central_difference{}, f, x, g, h);
+  grad_norm = norm(g, x.size());
+}
+
+}  // namespace fdgd

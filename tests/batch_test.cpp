@@ -1,0 +1,209 @@
+// The batch and the host loop: independence of trajectories, launch granularity, chunking, starts,
+// statuses, edge sizes, and CUDA against the CPU.
+#include <algorithm>
+
+#include "test_support.hpp"
+
+namespace fdgd::test {
+namespace {
+
+class Batch : public testing::TestWithParam<backend_kind> {};
+
+TEST_P(Batch, BatchGivesWhatEachStartGivesAlone) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  const std::vector<double> points = {-3, 4, 1, 2, 0.5, -4.5, 2.2, 2.2, -1, -1};
+  options o = on(GetParam());
+  o.steps = 50;
+  const result all = minimize("himmelblau", starts::given(points, 2), o);
+  for (std::int64_t i = 0; i < all.count; ++i) {
+    const result one = minimize("himmelblau", starts::given({points[2 * i], points[2 * i + 1]}, 2), o);
+    EXPECT_EQ(one.x[0], all.x[2 * i]) << "start " << i;
+    EXPECT_EQ(one.x[1], all.x[2 * i + 1]) << "start " << i;
+    EXPECT_EQ(one.f[0], all.f[i]) << "start " << i;
+  }
+}
+
+TEST_P(Batch, EveryLaunchGranularityGivesTheSameBits) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  // d = 2 and 3 unroll fully, d = 16 keeps the coordinate loop rolled, d = 5 takes the run-time path.
+  const std::pair<const char*, int> problems[] = {{"sphere", 2}, {"ackley", 3}, {"rosenbrock", 16}, {"rastrigin", 5}};
+  for (const auto& [name, dim] : problems) {
+    SCOPED_TRACE(std::string(name) + " d = " + std::to_string(dim));
+    const auto box = find_builtin(name).box(dim);
+    const starts s = starts::uniform(box.lo, box.hi, 300, 11);
+    options o = on(GetParam());
+    o.lr = 1e-3;
+    o.steps = 20;
+    const result fused = minimize(name, s, o);
+    for (std::int64_t k : {1, 3, 19, 20, 1000}) {
+      o.steps_per_launch = k;
+      expect_identical(minimize(name, s, o), fused);
+    }
+  }
+}
+
+TEST_P(Batch, ChunkedEqualsOneChunk) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  std::vector<double> points;
+  for (int i = 0; i < 101 * 3; ++i) points.push_back(std::sin(i * 0.7) * 4);
+  for (const starts& s : {starts::uniform(3, -5.12, 5.12, 1001, 5), starts::given(points, 3)}) {
+    options o = on(GetParam());
+    o.steps = 30;
+    const result whole = minimize("rastrigin", s, o);
+    for (std::int64_t chunk : {1, 7, 256}) {
+      o.chunk_size = chunk;
+      expect_identical(minimize("rastrigin", s, o), whole);
+    }
+  }
+}
+
+TEST_P(Batch, GeneratedStartsAreTheCounterBasedPointsInTheBox) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  const starts s = starts::uniform({-1.0, 10.0, -600.0}, {1.0, 20.0, 600.0}, 5000, 123);
+  options o = on(GetParam());
+  o.steps = 0;
+  const result r = minimize("griewank", s, o);
+  double lo[3] = {1e9, 1e9, 1e9}, hi[3] = {-1e9, -1e9, -1e9};
+  for (std::int64_t i = 0; i < r.count; ++i) {
+    for (int j = 0; j < 3; ++j) {
+      const double v = r.x[std::size_t(i * 3 + j)];
+      ASSERT_EQ(v, s.coordinate(i, j));
+      lo[j] = std::min(lo[j], v);
+      hi[j] = std::max(hi[j], v);
+    }
+    ASSERT_EQ(r.status[std::size_t(i)], trajectory_status::finished);
+    ASSERT_EQ(r.steps[std::size_t(i)], 0);
+  }
+  // Inside the box and spread across it.
+  EXPECT_GE(lo[0], -1.0);
+  EXPECT_LE(hi[0], 1.0);
+  EXPECT_LT(lo[0], -0.99);
+  EXPECT_GT(hi[0], 0.99);
+  EXPECT_GE(lo[1], 10.0);
+  EXPECT_LE(hi[2], 600.0);
+  // A different seed gives different points; the same seed and index give the same point anywhere.
+  const starts other = starts::uniform({-1.0, 10.0, -600.0}, {1.0, 20.0, 600.0}, 5000, 124);
+  EXPECT_NE(other.coordinate(17, 1), s.coordinate(17, 1));
+  const starts bigger = starts::uniform({-1.0, 10.0, -600.0}, {1.0, 20.0, 600.0}, 1'000'000, 123);
+  EXPECT_EQ(bigger.coordinate(4999, 2), s.coordinate(4999, 2));
+}
+
+TEST_P(Batch, NonfiniteTrajectoriesAreFlaggedKeepTheirLastFinitePointAndDoNotChangeTheBest) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  // Starts 1 and 3 overflow on their first step (f = inf on both sides, so the difference is NaN).
+  // The others descend normally.
+  const std::vector<double> points = {0.5, -0.25, 1e200, 1.0, 0.1, 0.2, 1e154, 1e154, -3, 4};
+  options o = on(GetParam());
+  o.lr = 0.1;
+  const result r = minimize("sphere", starts::given(points, 2), o);
+  EXPECT_EQ(r.status[1], trajectory_status::nonfinite);
+  EXPECT_EQ(r.steps[1], 0);
+  EXPECT_EQ(r.x[2], 1e200);
+  EXPECT_EQ(r.x[3], 1.0);
+  EXPECT_EQ(r.status[3], trajectory_status::nonfinite);
+  for (int i : {0, 2, 4}) EXPECT_EQ(r.status[std::size_t(i)], trajectory_status::finished) << i;
+  EXPECT_EQ(r.nonfinite, 2);
+  EXPECT_EQ(r.finished, 3);
+
+  const result clean = minimize("sphere", starts::given({0.5, -0.25, 0.1, 0.2, -3, 4}, 2), o);
+  EXPECT_EQ(r.f[std::size_t(r.best)], clean.f[std::size_t(clean.best)]);
+  EXPECT_EQ(r.x[0], clean.x[0]);  // neighbours untouched
+  EXPECT_EQ(r.x[8], clean.x[4]);
+
+  // A run where every trajectory blows up has no best.
+  const result none = minimize("sphere", starts::given({1e200, 1e200}, 2), o);
+  EXPECT_EQ(none.best, -1);
+}
+
+TEST_P(Batch, LargeFiniteTrajectoriesAreKeptAsComputed) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.lr = 10;  // diverges to ~1e13 within 100 steps, all finite: no clipping, no flag
+  const result r = minimize("sphere", starts::given({-3, 4}, 2), o);
+  EXPECT_EQ(r.status[0], trajectory_status::finished);
+  EXPECT_GT(std::fabs(r.x[0]), 1e12);
+}
+
+TEST_P(Batch, GradientToleranceStopsTrajectoriesEarly) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.lr = 0.1;
+  o.steps = 1000;
+  o.gtol = 1e-6;
+  o.steps_per_launch = 1;
+  const result r = minimize("sphere", starts::uniform(4, -5, 5, 500, 3), o);
+  EXPECT_EQ(r.converged, 500);
+  for (std::int64_t i = 0; i < r.count; ++i) {
+    ASSERT_LT(r.steps[std::size_t(i)], 100);
+    ASSERT_LE(r.grad_norm[std::size_t(i)], 1e-6);
+  }
+  o.steps_per_launch = 0;
+  expect_identical(minimize("sphere", starts::uniform(4, -5, 5, 500, 3), o), r);
+}
+
+TEST_P(Batch, EdgeSizes) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.lr = 0.1;
+  // N = 1, d = 1 (run-time dimension path).
+  const result one = minimize("sphere", starts::given({2.0}, 1), o);
+  EXPECT_NEAR(one.x[0], 0.0, 1e-9);
+  // N not a multiple of the block size.
+  const result odd = minimize("booth", starts::uniform(2, -10, 10, 257, 1), on(GetParam()));
+  EXPECT_EQ(odd.count, 257);
+  EXPECT_EQ(odd.finished, 257);
+  // d = 1000, a few steps: every coordinate shrinks by (1 - 2 lr) per step.
+  options big = on(GetParam());
+  big.lr = 0.1;
+  big.steps = 3;
+  const result wide = minimize("sphere", starts::uniform(1000, 1, 2, 4, 9), big);
+  const starts s = starts::uniform(1000, 1, 2, 4, 9);
+  for (int j = 0; j < 1000; j += 111)
+    EXPECT_TRUE(rel_near(wide.x[std::size_t(j)], s.coordinate(0, j) * 0.8 * 0.8 * 0.8, 1e-9)) << j;
+}
+
+TEST_P(Batch, StepsZeroEvaluatesTheStarts) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.steps = 0;
+  const result r = minimize("sphere", starts::given({-3, 4}, 2), o);
+  EXPECT_EQ(r.x[0], -3);
+  EXPECT_EQ(r.f[0], 25);
+  EXPECT_TRUE(rel_near(r.grad_norm[0], 10, 1e-9));
+  EXPECT_EQ(r.status[0], trajectory_status::finished);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Batch, testing::Values(backend_kind::cpu, backend_kind::cuda), backend_name);
+
+/// |a - b| <= tol * max(|a|, |b|, 1): relative, with values near zero compared on the box's scale.
+testing::AssertionResult close(double a, double b, double tol) {
+  if (std::fabs(a - b) <= tol * std::max({std::fabs(a), std::fabs(b), 1.0})) return testing::AssertionSuccess();
+  return testing::AssertionFailure() << a << " vs " << b;
+}
+
+TEST(CudaAgainstCpu, SameTrajectoriesWithin1e12Relative) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  const std::pair<const char*, int> problems[] = {{"sphere", 2},     {"rosenbrock", 16}, {"rastrigin", 8},
+                                                  {"ackley", 32},    {"griewank", 5},    {"styblinski_tang", 4},
+                                                  {"levy", 3},       {"himmelblau", 2},  {"beale", 2},
+                                                  {"booth", 2},      {"six_hump_camel", 2}, {"sphere", 1000}};
+  for (const auto& [name, dim] : problems) {
+    SCOPED_TRACE(std::string(name) + " d = " + std::to_string(dim));
+    const auto box = find_builtin(name).box(dim);
+    const starts s = starts::uniform(box.lo, box.hi, dim > 100 ? 64 : 4096, 2024);
+    options o;
+    o.lr = 1e-3;
+    o.backend = backend_kind::cpu;
+    const result cpu = minimize(name, s, o);
+    o.backend = backend_kind::cuda;
+    const result gpu = minimize(name, s, o);
+    for (std::size_t k = 0; k < cpu.x.size(); ++k) ASSERT_TRUE(close(gpu.x[k], cpu.x[k], 1e-12)) << "coordinate " << k;
+    for (std::size_t i = 0; i < cpu.f.size(); ++i) {
+      ASSERT_TRUE(close(gpu.f[i], cpu.f[i], 1e-12)) << "f " << i;
+      ASSERT_EQ(gpu.status[i], cpu.status[i]) << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fdgd::test

@@ -1,0 +1,113 @@
+// A user's own objective through fdgd::solve. This file is compiled by nvcc when CUDA is present, so
+// the same functor runs on both backends; the built-ins double as custom objectives to check that the
+// register and run-time-dimension paths agree bit for bit.
+#include "fdgd/functions.hpp"
+#include "fdgd/solve.hpp"
+#include "test_support.hpp"
+
+namespace fdgd::test {
+namespace {
+
+struct shifted_sphere {
+  double center[3];
+  template <class P>
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    using T = typename P::value_type;
+    T s = 0;
+    for (int i = 0; i < x.size(); ++i) s += (x[i] - T(center[i % 3])) * (x[i] - T(center[i % 3]));
+    return s;
+  }
+};
+
+/// Unbounded below: descent runs away ever faster until exp overflows (after a handful of steps).
+struct runaway {
+  template <class P>
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    return -math::exp(x[0]);
+  }
+};
+
+class CustomObjective : public testing::TestWithParam<backend_kind> {
+ protected:
+  void SetUp() override {
+#if !defined(__CUDACC__)
+    if (GetParam() == backend_kind::cuda) GTEST_SKIP() << "skipped: this build has no CUDA compiler";
+#endif
+  }
+};
+
+TEST_P(CustomObjective, ReachesItsMinimumOnEveryPath) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  const shifted_sphere f{{1.0, -2.0, 0.5}};
+  options o = on(GetParam());
+  o.lr = 0.1;
+  o.steps = 200;
+  const starts s = starts::uniform(3, -5, 5, 1000, 7);
+  const result fixed = solve<3>(f, s, o);
+  const result dynamic = solve(f, s, o);
+  expect_identical(fixed, dynamic);
+  EXPECT_EQ(fixed.backend, GetParam() == backend_kind::cuda ? "cuda" : "cpu");
+  for (std::int64_t i = 0; i < fixed.count; ++i)
+    for (int j = 0; j < 3; ++j) ASSERT_NEAR(fixed.x[std::size_t(i * 3 + j)], f.center[j], 1e-9);
+  EXPECT_LT(fixed.f[std::size_t(fixed.best)], 1e-18);
+}
+
+TEST_P(CustomObjective, RegisterAndRunTimeDimensionPathsAgreeBitForBit) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.lr = 1e-3;
+  o.steps = 25;
+  // d = 2 unrolls completely; d = 16 keeps the coordinate loop rolled.
+  const starts s2 = starts::uniform(2, -5.12, 5.12, 300, 1);
+  expect_identical(solve<2>(functions::rastrigin{}, s2, o), solve(functions::rastrigin{}, s2, o));
+  expect_identical(minimize("rastrigin", s2, o), solve(functions::rastrigin{}, s2, o));
+  const starts s16 = starts::uniform(16, -2, 2, 300, 2);
+  expect_identical(solve<16>(functions::rosenbrock{}, s16, o), solve(functions::rosenbrock{}, s16, o));
+  expect_identical(solve<16>(functions::ackley{}, s16, o), solve(functions::ackley{}, s16, o));
+}
+
+TEST_P(CustomObjective, WrongCompileTimeDimensionIsNamed) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  try {
+    solve<4>(shifted_sphere{{0, 0, 0}}, starts::uniform(3, -1, 1, 10), on(GetParam()));
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("compiled for dim = 4"), std::string::npos) << e.what();
+  }
+}
+
+TEST_P(CustomObjective, OverflowAfterSomeStepsKeepsTheLastFinitePoint) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.lr = 0.5;
+  o.steps = 1000;
+  const result grown = solve<1>(runaway{}, starts::given({0.0, -1.0}, 1), o);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(grown.status[std::size_t(i)], trajectory_status::nonfinite) << i;
+    EXPECT_GT(grown.steps[std::size_t(i)], 2) << i;
+    EXPECT_LT(grown.steps[std::size_t(i)], 1000) << i;
+    EXPECT_TRUE(std::isfinite(grown.x[std::size_t(i)])) << i;
+    EXPECT_GT(grown.x[std::size_t(i)], 10) << i;
+  }
+  EXPECT_EQ(grown.nonfinite, 2);
+  EXPECT_EQ(grown.best, -1);  // only nonfinite trajectories: no best
+  // Exactly the steps it took: the same point, now finished.
+  o.steps = grown.steps[0];
+  const result upto = solve<1>(runaway{}, starts::given({0.0}, 1), o);
+  EXPECT_EQ(upto.x[0], grown.x[0]);
+  EXPECT_EQ(upto.status[0], trajectory_status::finished);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CustomObjective, testing::Values(backend_kind::cpu, backend_kind::cuda),
+                         backend_name);
+
+#if !defined(__CUDACC__)
+TEST(CustomObjectivePlainCxx, CudaBackendNeedsNvcc) {
+  options o;
+  o.backend = backend_kind::cuda;
+  EXPECT_THROW(solve(shifted_sphere{{0, 0, 0}}, starts::uniform(3, -1, 1, 10), o), error);
+}
+#endif
+
+}  // namespace
+}  // namespace fdgd::test

@@ -1,0 +1,88 @@
+// Bad input throws std::invalid_argument naming the option and its value; an unusable backend throws
+// fdgd::error naming the cause.
+#include "test_support.hpp"
+
+namespace fdgd::test {
+namespace {
+
+template <class Fn>
+void expect_invalid(Fn&& fn, const std::vector<std::string>& fragments) {
+  try {
+    fn();
+    ADD_FAILURE() << "no exception; expected one mentioning " << fragments.front();
+  } catch (const std::invalid_argument& e) {
+    for (const auto& frag : fragments) EXPECT_NE(std::string(e.what()).find(frag), std::string::npos) << e.what();
+  }
+}
+
+result run_with(void (*change)(options&)) {
+  options o;
+  o.backend = backend_kind::cpu;
+  change(o);
+  return minimize("sphere", starts::given({1, 2}, 2), o);
+}
+
+TEST(Options, InvalidValuesAreNamed) {
+  expect_invalid([] { run_with([](options& o) { o.lr = 0; }); }, {"lr", "0"});
+  expect_invalid([] { run_with([](options& o) { o.lr = -0.5; }); }, {"lr", "-0.5"});
+  expect_invalid([] { run_with([](options& o) { o.lr = std::nan(""); }); }, {"lr", "nan"});
+  expect_invalid([] { run_with([](options& o) { o.lr = HUGE_VAL; }); }, {"lr", "inf"});
+  expect_invalid([] { run_with([](options& o) { o.h = 0; }); }, {"option h", "0"});
+  expect_invalid([] { run_with([](options& o) { o.h = -1e-4; }); }, {"option h", "-0.0001"});
+  expect_invalid([] { run_with([](options& o) { o.steps = -1; }); }, {"steps", "-1"});
+  expect_invalid([] { run_with([](options& o) { o.gtol = -1e-3; }); }, {"gtol", "-0.001"});
+  expect_invalid([] { run_with([](options& o) { o.steps_per_launch = -2; }); }, {"steps_per_launch", "-2"});
+  expect_invalid([] { run_with([](options& o) { o.chunk_size = -3; }); }, {"chunk_size", "-3"});
+  expect_invalid([] { run_with([](options& o) { o.threads = -1; }); }, {"threads", "-1"});
+}
+
+TEST(Options, DefaultsAreTheSeeds) {
+  const options o;
+  EXPECT_EQ(o.lr, 0.01);
+  EXPECT_EQ(o.h, 1e-4);
+  EXPECT_EQ(o.steps, 100);
+  EXPECT_EQ(o.gtol, 0);
+  EXPECT_EQ(o.prec, precision::f64);
+  EXPECT_NO_THROW(o.validate());
+}
+
+TEST(Starts, InvalidStartsAreNamed) {
+  expect_invalid([] { starts::uniform(0, -1, 1, 10); }, {"dim", "0"});
+  expect_invalid([] { starts::uniform(2, -1, 1, 0); }, {"count", "0"});
+  expect_invalid([] { starts::uniform(std::vector<double>{}, std::vector<double>{}, 10); }, {"box is empty"});
+  expect_invalid([] { starts::uniform(2, 1, -1, 10); }, {"box coordinate 0", "[1, -1]"});
+  expect_invalid([] { starts::uniform({0.0, 3.0}, {1.0, 3.0}, 10); }, {"box coordinate 1", "[3, 3]"});
+  expect_invalid([] { starts::uniform({0.0, 0.0}, {1.0}, 10); }, {"2 lower and 1 upper"});
+  expect_invalid([] { starts::uniform(1, -HUGE_VAL, 1, 10); }, {"box coordinate 0", "-inf"});
+  expect_invalid([] { starts::given({}, 2); }, {"no points"});
+  expect_invalid([] { starts::given({1, 2, 3}, 2); }, {"3 values", "dimension 2"});
+  expect_invalid([] { starts::given({1, 2, std::nan(""), 4}, 2); }, {"start 1 coordinate 0", "not finite"});
+  expect_invalid([] { starts::given({1}, 0); }, {"dim", "0"});
+}
+
+TEST(Minimize, UnknownFunctionAndWrongDimensionAreNamed) {
+  const options o;
+  expect_invalid([&] { minimize("spere", starts::given({1, 2}, 2), o); }, {"unknown function 'spere'", "sphere"});
+  expect_invalid([&] { minimize("himmelblau", starts::given({1, 2, 3}, 3), o); }, {"dim = 3", "himmelblau is 2-D"});
+  expect_invalid([&] { minimize("rosenbrock", starts::given({1}, 1), o); }, {"dim = 1", "rosenbrock", ">= 2"});
+}
+
+TEST(Minimize, CudaWithoutADeviceSaysWhy) {
+  std::string why;
+  if (cuda_device_available(0, &why)) GTEST_SKIP() << "skipped: a CUDA device is present, so this error cannot occur";
+  options o;
+  o.backend = backend_kind::cuda;
+  try {
+    minimize("sphere", starts::given({1, 2}, 2), o);
+    FAIL() << "expected fdgd::error";
+  } catch (const error& e) {
+    EXPECT_NE(std::string(e.what()).find("CUDA backend cannot run"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+  }
+  // The CPU backend and automatic selection are unaffected.
+  o.backend = backend_kind::automatic;
+  EXPECT_EQ(minimize("sphere", starts::given({1, 2}, 2), o).backend, "cpu");
+}
+
+}  // namespace
+}  // namespace fdgd::test

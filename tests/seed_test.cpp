@@ -1,0 +1,48 @@
+// The seed's own example: f = x0^2 + x1^2 from (-3, 4), 100 steps, at three learning rates.
+#include "test_support.hpp"
+
+namespace fdgd::test {
+namespace {
+
+class SeedExample : public testing::TestWithParam<backend_kind> {};
+
+struct seed_case {
+  double lr, x0, x1;
+};
+
+TEST_P(SeedExample, ReproducesTheSeedsFinalPoints) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  const seed_case cases[] = {
+      {0.1, -6.111107928998789e-10, 8.148143905314271e-10},
+      {10, -2.5898374737328363e+13, -1.2952486168965398e+12},
+      {1e-10, -2.999999939999995, 3.9999999199999934},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE("lr = " + std::to_string(c.lr));
+    options o = on(GetParam());
+    o.lr = c.lr;
+    const result r = minimize("sphere", starts::given({-3.0, 4.0}, 2), o);
+    ASSERT_EQ(r.count, 1);
+    EXPECT_TRUE(rel_near(r.x[0], c.x0, 1e-12));
+    EXPECT_TRUE(rel_near(r.x[1], c.x1, 1e-12));
+    EXPECT_EQ(r.steps[0], 100);
+    EXPECT_EQ(r.status[0], trajectory_status::finished);
+    EXPECT_EQ(r.backend, GetParam() == backend_kind::cuda ? "cuda" : "cpu");
+  }
+}
+
+TEST_P(SeedExample, SinglePrecisionFollowsTheSameDescent) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.lr = 0.1;
+  o.prec = precision::f32;
+  const result r = minimize("sphere", starts::given({-3.0, 4.0}, 2), o);
+  EXPECT_NEAR(r.x[0], -6.111107928998789e-10, 1e-5);
+  EXPECT_NEAR(r.x[1], 8.148143905314271e-10, 1e-5);
+  EXPECT_EQ(r.status[0], trajectory_status::finished);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SeedExample, testing::Values(backend_kind::cpu, backend_kind::cuda), backend_name);
+
+}  // namespace
+}  // namespace fdgd::test

@@ -1,0 +1,57 @@
+// Shared test helpers: backend parameters that skip (with the reason printed) where CUDA is absent,
+// and relative comparisons with stated tolerances.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "fdgd/cuda_device.hpp"
+#include "fdgd/error.hpp"
+#include "fdgd/minimize.hpp"
+
+namespace fdgd::test {
+
+inline std::string backend_name(const testing::TestParamInfo<backend_kind>& info) {
+  return info.param == backend_kind::cuda ? "cuda" : "cpu";
+}
+
+/// Options that run on `b`; sets up nothing else.
+inline options on(backend_kind b) {
+  options o;
+  o.backend = b;
+  return o;
+}
+
+#define FDGD_SKIP_WITHOUT_BACKEND(b)                                                    \
+  do {                                                                                  \
+    std::string why_;                                                                   \
+    if ((b) == ::fdgd::backend_kind::cuda && !::fdgd::cuda_device_available(0, &why_)) \
+      GTEST_SKIP() << "skipped: " << why_;                                              \
+  } while (0)
+
+inline testing::AssertionResult rel_near(double actual, double expected, double rel_tol) {
+  const double scale = std::max(std::fabs(expected), 1e-300);
+  if (std::fabs(actual - expected) <= rel_tol * scale) return testing::AssertionSuccess();
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%.17g differs from %.17g by %.3g relative (tolerance %.3g)", actual, expected,
+                std::fabs(actual - expected) / scale, rel_tol);
+  return testing::AssertionFailure() << buf;
+}
+
+/// Every per-trajectory field equal bit for bit.
+inline void expect_identical(const result& a, const result& b) {
+  ASSERT_EQ(a.count, b.count);
+  ASSERT_EQ(a.dim, b.dim);
+  for (std::size_t k = 0; k < a.x.size(); ++k) ASSERT_EQ(a.x[k], b.x[k]) << "coordinate " << k;
+  for (std::size_t i = 0; i < a.f.size(); ++i) {
+    ASSERT_EQ(a.f[i], b.f[i]) << "f of trajectory " << i;
+    ASSERT_EQ(a.grad_norm[i], b.grad_norm[i]) << "grad_norm of trajectory " << i;
+    ASSERT_EQ(a.steps[i], b.steps[i]) << "steps of trajectory " << i;
+    ASSERT_EQ(a.status[i], b.status[i]) << "status of trajectory " << i;
+  }
+  EXPECT_EQ(a.best, b.best);
+}
+
+}  // namespace fdgd::test
