@@ -53,11 +53,8 @@ const builtin_info& find_builtin(const std::string& name) {
 result minimize(const std::string& function, const starts& s, const options& o) {
   check_dim(find_builtin(function), s.dim());
   o.validate();
-  #if defined(FDGD_HAS_CUDA)
-  const bool cuda = detail::use_cuda(o, true);
-#else
-  detail::use_cuda(o, false);  // throws when CUDA was asked for
-#endif
+  // Built-ins have CUDA kernels in every CUDA build; without one, asking for CUDA throws "built without CUDA".
+  const bool cuda = detail::use_cuda(o, /*compiled_for_cuda=*/true);
   result r;
   visit_builtin(
       function,
@@ -68,6 +65,8 @@ result minimize(const std::string& function, const starts& s, const options& o) 
           r = detail::cuda_solve_builtin<F>(s, o);
           return;
         }
+#else
+        (void)cuda;  // never true here: use_cuda threw
 #endif
         r = detail::cpu_solve_builtin<F>(s, o);
       },

@@ -1,0 +1,58 @@
+// fdgd_bench_run FUNCTION DIM N STEPS LR SEED BACKEND DUMP_PREFIX
+// One timed run of a built-in; prints "seconds <t> backend <name>" and writes the starts and the
+// final points as raw little-endian float64 (N x DIM, row-major) to DUMP_PREFIX.starts / .x, for
+// bench/peers/compare.py. (The `fdgd` command of the CLI issue will replace this.)
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "fdgd/minimize.hpp"
+
+namespace {
+
+bool write_raw(const std::string& path, const double* data, std::size_t count) {
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  if (!out) return false;
+  const bool ok = std::fwrite(data, sizeof(double), count, out) == count;
+  return std::fclose(out) == 0 && ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 9) {
+    std::fprintf(stderr, "usage: %s FUNCTION DIM N STEPS LR SEED cpu|cuda|auto DUMP_PREFIX\n", argv[0]);
+    return 2;
+  }
+  try {
+    const std::string function = argv[1];
+    const int dim = std::atoi(argv[2]);
+    const auto n = std::int64_t(std::atof(argv[3]));
+    fdgd::options o;
+    o.steps = std::atoll(argv[4]);
+    o.lr = std::atof(argv[5]);
+    const auto seed = std::uint64_t(std::atoll(argv[6]));
+    const std::string backend = argv[7];
+    o.backend = backend == "cpu" ? fdgd::backend_kind::cpu
+                : backend == "cuda" ? fdgd::backend_kind::cuda
+                                    : fdgd::backend_kind::automatic;
+    const auto box = fdgd::find_builtin(function).box(dim);
+    const auto starts = fdgd::starts::uniform(box.lo, box.hi, n, seed);
+    const fdgd::result r = fdgd::minimize(function, starts, o);
+    std::printf("seconds %.6f backend %s device %s\n", r.seconds, r.backend.c_str(), r.device.c_str());
+    std::vector<double> points(std::size_t(n) * std::size_t(dim));
+    for (std::int64_t i = 0; i < n; ++i)
+      for (int j = 0; j < dim; ++j) points[std::size_t(i * dim + j)] = starts.coordinate(i, j);
+    const std::string prefix = argv[8];
+    if (!write_raw(prefix + ".starts", points.data(), points.size()) || !write_raw(prefix + ".x", r.x.data(), r.x.size())) {
+      std::fprintf(stderr, "fdgd_bench_run: cannot write %s.starts / .x\n", prefix.c_str());
+      return 1;
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
+}

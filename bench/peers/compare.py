@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""fdgd's CPU backend against the seed's own loop and the vectorised numpy version, in one run.
+
+    python3 bench/peers/compare.py [--build build] [--seed-sample 200]
+
+For each case: fdgd (bench binary fdgd_bench_run, all cores) runs the batch and dumps its starts and
+final points; numpy (vectorised) runs the same starts; the seed's loop runs the first --seed-sample
+starts and its time is scaled to the whole batch (it is ~1 ms a start: the full batch would take
+hours). A peer's time counts only when its final points agree with fdgd's within 1e-9 relative.
+Prints a markdown table; needs numpy (pip install numpy).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import numpy_vectorized  # noqa: E402
+import seed_loop  # noqa: E402
+from objectives import OBJECTIVES  # noqa: E402
+
+CASES = [("sphere", 2, 1_000_000, 20.0), ("rastrigin", 8, 100_000, 5.0)]  # name, d, N, required speedup
+STEPS, LR, SEED = 100, 0.01, 1
+
+
+def agree(a, b, rel=1e-9):
+    """Max relative difference, measured against max(|a|, |b|, 1) so that points near 0 compare sanely."""
+    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), 1.0)
+    worst = float(np.max(np.abs(a - b) / scale))
+    return worst <= rel, worst
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--build", default="build")
+    p.add_argument("--seed-sample", type=int, default=200)
+    args = p.parse_args()
+    exe = os.path.join(args.build, "bench", "fdgd_bench_run")
+    rows, failed = [], False
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, d, n, target in CASES:
+            prefix = os.path.join(tmp, name)
+            out = subprocess.run([exe, name, str(d), str(n), str(STEPS), str(LR), str(SEED), "cpu", prefix],
+                                 check=True, capture_output=True, text=True).stdout.split()
+            t_fdgd, device = float(out[1]), " ".join(out[5:])
+            starts = np.fromfile(prefix + ".starts").reshape(n, d)
+            x_fdgd = np.fromfile(prefix + ".x").reshape(n, d)
+            f = OBJECTIVES[name]
+
+            t0 = time.perf_counter()
+            x_np = numpy_vectorized.run(f, starts, LR, STEPS)
+            t_np = time.perf_counter() - t0
+            ok_np, err_np = agree(x_np, x_fdgd)
+
+            k = min(args.seed_sample, n)
+            t0 = time.perf_counter()
+            x_seed = seed_loop.run(f, starts[:k], LR, STEPS)
+            t_seed = (time.perf_counter() - t0) * n / k
+            ok_seed, err_seed = agree(x_seed, x_fdgd[:k])
+
+            speedup = t_np / t_fdgd
+            failed |= not (ok_np and ok_seed) or speedup < target
+            rows.append((name, d, n, t_fdgd, device, t_np, err_np, t_seed, k, err_seed, speedup, target))
+
+    print(f"| case | fdgd CPU | numpy vectorised | seed loop (scaled from a sample) | fdgd vs numpy | target |")
+    print(f"|---|---|---|---|---|---|")
+    for name, d, n, t_f, dev, t_np, e_np, t_s, k, e_s, sp, tg in rows:
+        print(f"| {name} d={d}, N={n:.0e}, {STEPS} steps | {t_f:.3f} s ({dev}) | {t_np:.3f} s (max rel diff {e_np:.1e}) "
+              f"| {t_s:.0f} s ({k} starts timed; max rel diff {e_s:.1e}) | {sp:.1f}x | >= {tg:.0f}x |")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
