@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """fdgd's CPU backend against the seed's own loop and the vectorised numpy version, in one run.
 
-    python3 bench/peers/compare.py [--build build] [--seed-sample 200]
+    python3 bench/peers/compare.py [--build build] [--seed-sample 200] [--repeat 3]
 
 For each case: fdgd (bench binary fdgd_bench_run, all cores) runs the batch and dumps its starts and
 final points; numpy (vectorised) runs the same starts; the seed's loop runs the first --seed-sample
 starts and its time is scaled to the whole batch (it is ~1 ms a start: the full batch would take
-hours). A peer's time counts only when its final points agree with fdgd's within 1e-9 relative.
+hours). fdgd and numpy are timed --repeat times and the best time counts (the machine is shared
+and noisy). A peer's time counts only when its final points agree with fdgd's within 1e-9 relative.
 Prints a markdown table; needs numpy (pip install numpy).
 """
 import argparse
@@ -23,8 +24,12 @@ import numpy_vectorized  # noqa: E402
 import seed_loop  # noqa: E402
 from objectives import OBJECTIVES  # noqa: E402
 
-CASES = [("sphere", 2, 1_000_000, 20.0), ("rastrigin", 8, 100_000, 5.0)]  # name, d, N, required speedup
-STEPS, LR, SEED = 100, 0.01, 1
+# name, d, N, lr, required speedup. Rastrigin runs at lr = 1e-3: at the default 0.01, lr times its
+# largest curvature (2 + 40 pi^2 ~ 400) is ~4 > 2, descent is unstable and chaotic, and a 1-ulp
+# difference between two cos implementations grows to O(1) within 100 steps, so no two programs
+# could agree. At 1e-3 descent contracts and agreement is a real check.
+CASES = [("sphere", 2, 1_000_000, 0.01, 20.0), ("rastrigin", 8, 100_000, 1e-3, 5.0)]
+STEPS, SEED = 100, 1
 
 
 def agree(a, b, rel=1e-9):
@@ -38,38 +43,43 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--build", default="build")
     p.add_argument("--seed-sample", type=int, default=200)
+    p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args()
     exe = os.path.join(args.build, "bench", "fdgd_bench_run")
     rows, failed = [], False
     with tempfile.TemporaryDirectory() as tmp:
-        for name, d, n, target in CASES:
+        for name, d, n, lr, target in CASES:
             prefix = os.path.join(tmp, name)
-            out = subprocess.run([exe, name, str(d), str(n), str(STEPS), str(LR), str(SEED), "cpu", prefix],
-                                 check=True, capture_output=True, text=True).stdout.split()
-            t_fdgd, device = float(out[1]), " ".join(out[5:])
+            t_fdgd = float("inf")
+            for _ in range(args.repeat):
+                out = subprocess.run([exe, name, str(d), str(n), str(STEPS), str(lr), str(SEED), "cpu", prefix],
+                                     check=True, capture_output=True, text=True).stdout.split()
+                t_fdgd, device = min(t_fdgd, float(out[1])), " ".join(out[5:])
             starts = np.fromfile(prefix + ".starts").reshape(n, d)
             x_fdgd = np.fromfile(prefix + ".x").reshape(n, d)
             f = OBJECTIVES[name]
 
-            t0 = time.perf_counter()
-            x_np = numpy_vectorized.run(f, starts, LR, STEPS)
-            t_np = time.perf_counter() - t0
+            t_np = float("inf")
+            for _ in range(args.repeat):
+                t0 = time.perf_counter()
+                x_np = numpy_vectorized.run(f, starts, lr, STEPS)
+                t_np = min(t_np, time.perf_counter() - t0)
             ok_np, err_np = agree(x_np, x_fdgd)
 
             k = min(args.seed_sample, n)
             t0 = time.perf_counter()
-            x_seed = seed_loop.run(f, starts[:k], LR, STEPS)
+            x_seed = seed_loop.run(f, starts[:k], lr, STEPS)
             t_seed = (time.perf_counter() - t0) * n / k
             ok_seed, err_seed = agree(x_seed, x_fdgd[:k])
 
             speedup = t_np / t_fdgd
             failed |= not (ok_np and ok_seed) or speedup < target
-            rows.append((name, d, n, t_fdgd, device, t_np, err_np, t_seed, k, err_seed, speedup, target))
+            rows.append((name, d, n, lr, t_fdgd, device, t_np, err_np, t_seed, k, err_seed, speedup, target))
 
-    print(f"| case | fdgd CPU | numpy vectorised | seed loop (scaled from a sample) | fdgd vs numpy | target |")
+    print(f"| case | fdgd CPU (best of {args.repeat}) | numpy vectorised (best of {args.repeat}) | seed loop (scaled from a sample) | fdgd vs numpy | target |")
     print(f"|---|---|---|---|---|---|")
-    for name, d, n, t_f, dev, t_np, e_np, t_s, k, e_s, sp, tg in rows:
-        print(f"| {name} d={d}, N={n:.0e}, {STEPS} steps | {t_f:.3f} s ({dev}) | {t_np:.3f} s (max rel diff {e_np:.1e}) "
+    for name, d, n, lr, t_f, dev, t_np, e_np, t_s, k, e_s, sp, tg in rows:
+        print(f"| {name} d={d}, N={n:.0e}, lr={lr:g}, {STEPS} steps | {t_f:.3f} s ({dev}) | {t_np:.3f} s (max rel diff {e_np:.1e}) "
               f"| {t_s:.0f} s ({k} starts timed; max rel diff {e_s:.1e}) | {sp:.1f}x | >= {tg:.0f}x |")
     return 1 if failed else 0
 

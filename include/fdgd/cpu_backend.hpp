@@ -11,6 +11,7 @@
 #endif
 
 #include "fdgd/detail/host_loop.hpp"
+#include "fdgd/lanes.hpp"
 #include "fdgd/objective.hpp"
 #include "fdgd/point.hpp"
 #include "fdgd/starts.hpp"
@@ -36,33 +37,78 @@ inline int cpu_thread_index() {
 #endif
 }
 
-/// One chunk resident in host memory, a row of `dim` working-precision values per trajectory.
+/// True for objectives that declare `static constexpr bool lane_safe = true`: no branches on x, so they
+/// can run on fdgd::lanes (the built-ins do).
+template <class Objective, class = void>
+struct is_lane_safe : std::false_type {};
+template <class Objective>
+struct is_lane_safe<Objective, std::void_t<decltype(Objective::lane_safe)>> : std::bool_constant<Objective::lane_safe> {};
+
+/// nvcc rejects vector types in __host__ __device__ code, so in a translation unit it compiles the
+/// CPU backend advances trajectories one by one (to the same bits).
+#if defined(__CUDACC__)
+inline constexpr bool lockstep_compiled = false;
+#else
+inline constexpr bool lockstep_compiled = true;
+#endif
+
+/// Trajectories the CPU advances in lockstep, one per SIMD lane: one AVX2 register of T (measured
+/// faster than two: sphere d = 2 steps 0.12 s vs 0.20 s per 10^8 trajectory-steps on 2 cores).
+template <class T>
+inline constexpr int cpu_lanes = int(32 / sizeof(T));
+
+/// Independent lane groups the CPU interleaves in one lockstep loop.
+inline constexpr int lockstep_groups = 8;
+
+/// One chunk, a row of `dim` working-precision values per trajectory. In double precision the rows,
+/// steps and statuses are the result's own arrays (nothing is copied); in single precision the rows
+/// are a chunk-sized buffer copied out at the end.
 template <class T, int D, class Objective>
 class cpu_batch {
+  static constexpr bool in_place = std::is_same_v<T, double>;
+
  public:
-  cpu_batch(const Objective& f, const starts& s, const options& o, std::int64_t chunk)
+  cpu_batch(const Objective& f, const starts& s, const options& o, std::int64_t chunk, result& r)
       : f_(f), starts_(s), params_(make_step_params<T>(o)), initial_(initial_status(o)), dim_(s.dim()),
-        threads_(cpu_threads(o)), x_(std::size_t(chunk) * std::size_t(dim_)), steps_(std::size_t(chunk)),
-        status_(std::size_t(chunk)), scratch_(std::size_t(threads_) * std::size_t(dim_)) {}
+        threads_(cpu_threads(o)), r_(r), buffer_(in_place ? 0 : std::size_t(chunk) * std::size_t(dim_)),
+        scratch_(std::size_t(threads_) * std::size_t(dim_)) {}
 
   void load(std::int64_t first, std::int64_t n) {
     n_ = n;
+    if constexpr (in_place) {
+      rows_ = r_.x.data() + std::size_t(first) * std::size_t(dim_);
+    } else {
+      rows_ = buffer_.data();
+    }
+    steps_ = r_.steps.data() + first;
+    status_ = r_.status.data() + first;
 #pragma omp parallel for num_threads(threads_) schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
-      for (int j = 0; j < dim_; ++j) row(i)[j] = T(starts_.coordinate(first + i, j));
-      steps_[std::size_t(i)] = 0;
-      status_[std::size_t(i)] = initial_;
+      starts_.write_start(first + i, row(i));
+      steps_[i] = 0;
+      status_[i] = initial_;
     }
   }
 
   std::int64_t advance(std::int64_t k) {
+    constexpr int W = cpu_lanes<T> * lockstep_groups;
+    const std::int64_t blocks = (n_ + W - 1) / W;
     std::int64_t live = 0;
-#pragma omp parallel for num_threads(threads_) schedule(dynamic, 64) reduction(+ : live)
-    for (std::int64_t i = 0; i < n_; ++i) {
-      auto& st = status_[std::size_t(i)];
-      if (st != trajectory_status::running) continue;
-      with_point(i, [&](auto& x, auto& g) { st = descend(f_, x, g, params_, k, steps_[std::size_t(i)]); });
-      live += st == trajectory_status::running;
+#pragma omp parallel for num_threads(threads_) schedule(dynamic, 16) reduction(+ : live)
+    for (std::int64_t b = 0; b < blocks; ++b) {
+      const std::int64_t first = b * W, last = std::min(first + W, n_);
+      std::int64_t done = 0;
+      if constexpr (lockstep_compiled && D != dynamic_dim && is_lane_safe<Objective>::value) {
+        if (last - first == W) done = advance_lockstep(first, k);
+      }
+      for (std::int64_t i = first; i < last; ++i) {
+        auto& st = status_[i];
+        if (st == trajectory_status::running && done < k)
+          with_point(i, [&](auto& x, auto& g) { st = descend(f_, x, g, params_, k - done, steps_[i]); });
+        else if (st == trajectory_status::running && steps_[i] >= params_.total_steps)
+          st = trajectory_status::finished;
+        live += st == trajectory_status::running;
+      }
     }
     return live;
   }
@@ -73,16 +119,57 @@ class cpu_batch {
       const auto out = std::size_t(first + i);
       T fx, gn;
       with_point(i, [&](auto& x, auto& g) { evaluate(f_, x, g, params_.h, fx, gn); });
-      for (int j = 0; j < dim_; ++j) r.x[out * std::size_t(dim_) + std::size_t(j)] = double(row(i)[j]);
+      if constexpr (!in_place)
+        for (int j = 0; j < dim_; ++j) r.x[out * std::size_t(dim_) + std::size_t(j)] = double(row(i)[j]);
       r.f[out] = double(fx);
       r.grad_norm[out] = double(gn);
-      r.steps[out] = steps_[std::size_t(i)];
-      r.status[out] = status_[std::size_t(i)];
     }
   }
 
  private:
-  T* row(std::int64_t i) { return x_.data() + std::size_t(i) * std::size_t(dim_); }
+  /// Advances the lockstep_groups * W trajectories from `first` together, one per SIMD lane, while
+  /// every lane takes a plain step; returns the steps taken. The first step on which some lane would
+  /// converge or go non-finite is left to the scalar fdgd::descend, which recomputes it with the same
+  /// bits and decides per trajectory. So the lanes only speed up what descend itself computes.
+  /// Several independent groups per loop give the out-of-order core more than one dependency chain.
+  std::int64_t advance_lockstep(std::int64_t first, std::int64_t k) {
+    constexpr int W = cpu_lanes<T>, G = lockstep_groups;
+    using L = lanes<T, W>;
+    for (int w = 0; w < G * W; ++w)
+      if (status_[first + w] != trajectory_status::running) return 0;
+    fixed_point<L, D> x[G], g[G];
+    for (int q = 0; q < G; ++q)
+      for (int j = 0; j < D; ++j)
+        for (int w = 0; w < W; ++w) x[q][j].v[w] = row(first + q * W + w)[j];
+    const L h(params_.h), lr(params_.lr);
+    std::int64_t done = 0;
+    for (; done < k; ++done) {
+      bool stop = false;
+      for (int q = 0; q < G; ++q) {
+        gradient(central_difference{}, f_, x[q], g[q], h);
+        if (params_.gtol > T(0)) {
+          const L norms = norm(g[q], D);
+          for (int w = 0; w < W; ++w) stop |= norms[w] <= params_.gtol;
+        }
+        L probe(T(0));
+        for (int j = 0; j < D; ++j) {
+          g[q][j] = x[q][j] - lr * g[q][j];
+          probe += finite_probe(g[q][j]);
+        }
+        stop |= !all_zero(probe);
+      }
+      if (stop) break;
+      for (int q = 0; q < G; ++q) x[q] = g[q];
+    }
+    for (int q = 0; q < G; ++q)
+      for (int w = 0; w < W; ++w) {
+        for (int j = 0; j < D; ++j) row(first + q * W + w)[j] = x[q][j][w];
+        steps_[first + q * W + w] += done;
+      }
+    return done;
+  }
+
+  T* row(std::int64_t i) { return rows_ + std::size_t(i) * std::size_t(dim_); }
 
   /// Runs fn(x, g) on trajectory i: in local arrays for a compile-time D, in place otherwise.
   template <class Fn>
@@ -106,10 +193,12 @@ class cpu_batch {
   trajectory_status initial_;
   int dim_;
   int threads_;
+  result& r_;
   std::int64_t n_ = 0;
-  std::vector<T> x_;
-  std::vector<std::int64_t> steps_;
-  std::vector<trajectory_status> status_;
+  T* rows_ = nullptr;                  // the chunk's rows: in r_.x (double) or buffer_ (float)
+  std::int64_t* steps_ = nullptr;      // the chunk's slice of r_.steps
+  trajectory_status* status_ = nullptr;  // the chunk's slice of r_.status
+  std::vector<T> buffer_;
   std::vector<T> scratch_;
 };
 
@@ -126,7 +215,7 @@ result solve_cpu(const Objective& f, const starts& s, const options& o) {
   const std::int64_t chunk = std::min(o.chunk_size > 0 ? o.chunk_size : std::int64_t(1) << 20, s.count());
   result r;
   r.resize(s.count(), s.dim());
-  detail::cpu_batch<T, D, Objective> batch(f, s, o, chunk);
+  detail::cpu_batch<T, D, Objective> batch(f, s, o, chunk, r);
   detail::run_chunks(batch, o, s.count(), chunk, r);
   r.backend = "cpu";
   r.device = std::to_string(detail::cpu_threads(o)) + " threads";

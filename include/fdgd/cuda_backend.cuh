@@ -70,7 +70,7 @@ template <class T>
 __global__ void generate_starts_kernel(device_batch_view<T> v, const double* lo, const double* hi, std::uint64_t seed,
                                        std::int64_t first, trajectory_status initial) {
   FDGD_GRID_STRIDE(i, v.n) {
-    for (int j = 0; j < v.dim; ++j) v.x[j * v.n + i] = T(uniform_coordinate(seed, first + i, j, lo[j], hi[j]));
+    uniform_start(seed, first + i, v.dim, lo, hi, v.x + i, v.n);
     v.steps[i] = 0;
     v.status[i] = initial;
   }
@@ -144,9 +144,7 @@ class cuda_batch {
       generate_starts_kernel<T><<<shape.blocks, shape.threads>>>(v, raw(lo_), raw(hi_), starts_.seed(), first, initial_);
     } else {
       stage_.resize(std::size_t(n) * std::size_t(dim_));
-      const double* p = starts_.points().data() + std::size_t(first) * std::size_t(dim_);
-      for (std::int64_t i = 0; i < n; ++i)
-        for (int j = 0; j < dim_; ++j) stage_[std::size_t(j * n + i)] = T(p[std::size_t(i * dim_ + j)]);
+      for (std::int64_t i = 0; i < n; ++i) starts_.write_start(first + i, stage_.data() + i, n);
       FDGD_CUDA_TRY(cudaMemcpy(v.x, stage_.data(), stage_.size() * sizeof(T), cudaMemcpyHostToDevice));
       reset_kernel<T><<<shape.blocks, shape.threads>>>(v, initial_);
     }

@@ -64,6 +64,16 @@ class starts {
   const std::vector<double>& hi() const { return hi_; }
   const std::vector<double>& points() const { return points_; }
 
+  /// Writes the dim coordinates of start i to out[0], out[stride], ..., converted to T.
+  template <class T>
+  void write_start(std::int64_t i, T* out, std::int64_t stride = 1) const {
+    if (!is_generated()) {
+      for (int j = 0; j < dim_; ++j) out[j * stride] = T(points_[std::size_t(i) * std::size_t(dim_) + std::size_t(j)]);
+      return;
+    }
+    uniform_start(seed_, i, dim_, lo_.data(), hi_.data(), out, stride);
+  }
+
   /// Coordinate j of start i, generated or given.
   double coordinate(std::int64_t i, int j) const {
     return is_generated() ? uniform_coordinate(seed_, i, j, lo_[std::size_t(j)], hi_[std::size_t(j)])

@@ -11,6 +11,7 @@ struct ackley {
   static constexpr const char* name = "ackley";
   static constexpr int fixed_dim = 0;
   static constexpr int min_dim = 1;
+  static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes
   template <class P>
   FDGD_HD typename P::value_type operator()(const P& x) const {
     using T = typename P::value_type;

@@ -10,6 +10,7 @@ struct six_hump_camel {
   static constexpr const char* name = "six_hump_camel";
   static constexpr int fixed_dim = 2;
   static constexpr int min_dim = 2;
+  static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes
   template <class P>
   FDGD_HD typename P::value_type operator()(const P& x) const {
     using T = typename P::value_type;

@@ -10,6 +10,7 @@ struct sphere {
   static constexpr const char* name = "sphere";
   static constexpr int fixed_dim = 0;  // any d >= min_dim
   static constexpr int min_dim = 1;
+  static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes
   template <class P>
   FDGD_HD typename P::value_type operator()(const P& x) const {
     typename P::value_type s = 0;
