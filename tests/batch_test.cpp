@@ -23,6 +23,58 @@ TEST_P(Batch, BatchGivesWhatEachStartGivesAlone) {
   }
 }
 
+/// Runs each start of `s` alone and checks that the batch run `all` gave each the same bits.
+void expect_each_alone_matches(const char* name, const starts& s, const options& o, const result& all) {
+  for (std::int64_t i = 0; i < s.count(); ++i) {
+    std::vector<double> point;
+    for (int j = 0; j < s.dim(); ++j) point.push_back(s.coordinate(i, j));
+    const result one = minimize(name, starts::given(point, s.dim()), o);
+    for (int j = 0; j < s.dim(); ++j) ASSERT_EQ(one.x[std::size_t(j)], all.x[std::size_t(i * s.dim() + j)]) << "start " << i;
+    ASSERT_EQ(one.f[0], all.f[std::size_t(i)]) << "start " << i;
+    ASSERT_EQ(one.steps[0], all.steps[std::size_t(i)]) << "start " << i;
+    ASSERT_EQ(one.status[0], all.status[std::size_t(i)]) << "start " << i;
+  }
+}
+
+TEST_P(Batch, LargeBatchesGiveWhatEachStartGivesAlone) {
+  // 100 starts: on the CPU, full SIMD lockstep groups plus a scalar tail; alone, each runs scalar.
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  const std::pair<const char*, int> problems[] = {{"sphere", 2}, {"rastrigin", 8}, {"ackley", 3}, {"rosenbrock", 16},
+                                                  {"levy", 4}, {"griewank", 32}, {"six_hump_camel", 2}};
+  for (const auto& [name, dim] : problems) {
+    SCOPED_TRACE(std::string(name) + " d = " + std::to_string(dim));
+    const auto box = find_builtin(name).box(dim);
+    const starts s = starts::uniform(box.lo, box.hi, 100, 21);
+    options o = on(GetParam());
+    o.lr = 1e-3;
+    o.steps = 30;
+    expect_each_alone_matches(name, s, o, minimize(name, s, o));
+  }
+}
+
+TEST_P(Batch, TrajectoriesStoppingMidBlockGiveWhatTheyGiveAlone) {
+  // Convergence at different steps, and overflow, inside SIMD groups: the group falls back to the
+  // scalar step for the rest, and every trajectory still gets its own bits.
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.lr = 0.1;
+  o.gtol = 1e-6;
+  o.steps = 200;
+  const starts spread = starts::uniform(2, -100, 100, 100, 4);
+  expect_each_alone_matches("sphere", spread, o, minimize("sphere", spread, o));
+
+  std::vector<double> points;
+  for (int i = 0; i < 100; ++i) {
+    points.push_back(i % 13 == 5 ? 1e200 : std::cos(i) * 3);
+    points.push_back(std::sin(i) * 3);
+  }
+  o.gtol = 0;
+  const starts mixed = starts::given(points, 2);
+  const result r = minimize("sphere", mixed, o);
+  EXPECT_EQ(r.nonfinite, 8);
+  expect_each_alone_matches("sphere", mixed, o, r);
+}
+
 TEST_P(Batch, EveryLaunchGranularityGivesTheSameBits) {
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
   // d = 2 and 3 unroll fully, d = 16 keeps the coordinate loop rolled, d = 5 takes the run-time path.
