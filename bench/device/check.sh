@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The device check, for a machine with an NVIDIA GPU, in one call (about 3-5 minutes on 16 cores):
+#   1. build Release for the GPU present (GoogleTest and Google Benchmark from the .deb files that
+#      prepare.sh fetched, unpacked into .deps/; nothing is installed system-wide),
+#   2. run every test: none of the CUDA cases may skip,
+#   3. compute-sanitizer memcheck and racecheck on the CUDA tests,
+#   4. time the same runs on the GPU and on every CPU core (fdgd_bench_run),
+# keeping logs and JSON under $OUT (default bench/device/out) and printing a markdown table last.
+# Usage (device tool): bash bench/device/check.sh        with carry ["bench/device/debs"]
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+OUT="${OUT:-bench/device/out}"
+mkdir -p "$OUT"
+log() { echo "== $*" | tee -a "$OUT/summary.log"; }
+status_of() { if [ "$1" -eq 0 ]; then echo pass; else echo "FAIL (rc $1)"; fi; }
+
+nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,clocks.max.mem,memory.total --format=csv >"$OUT/gpu.csv" 2>&1 ||
+  { echo "no GPU here (nvidia-smi failed)"; exit 1; }
+gpu=$(sed -n 2p "$OUT/gpu.csv")
+cap=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d .)
+log "GPU: $gpu (sm_$cap), $(nproc) CPU cores, $(nvcc --version | tail -1)"
+
+deps="$PWD/.deps"
+mkdir -p "$deps"
+for deb in bench/device/debs/*.deb; do
+  if command -v dpkg >/dev/null; then dpkg -x "$deb" "$deps"; else (cd "$deps" && ar p "$OLDPWD/$deb" data.tar.xz | tar xJ); fi
+done
+export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
+
+t0=$(date +%s)
+cmake -S . -B build-device -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="$cap" \
+  -DCMAKE_PREFIX_PATH="$deps/usr" >"$OUT/configure.log" 2>&1 &&
+  cmake --build build-device -j "$(nproc)" >"$OUT/build.log" 2>&1
+build_rc=$?
+log "build: $(status_of $build_rc) in $(( $(date +%s) - t0 )) s"
+[ $build_rc -eq 0 ] || { tail -30 "$OUT/build.log"; exit 1; }
+
+build-device/tests/fdgd_tests --gtest_output="json:$OUT/tests.json" >"$OUT/tests.log" 2>&1
+tests_rc=$?
+skipped=$(grep -c '^\[  SKIPPED \]' "$OUT/tests.log" || true)
+skipped_cuda=$(grep '^\[  SKIPPED \]' "$OUT/tests.log" | grep -ci cuda || true)
+log "tests: $(status_of $tests_rc); skipped lines: $skipped (CUDA cases among them: $skipped_cuda; must be 0)"
+grep -E '^\[  (FAILED|SKIPPED) \]' "$OUT/tests.log" | head -20 | tee -a "$OUT/summary.log"
+
+compute-sanitizer --tool memcheck --error-exitcode 9 build-device/tests/fdgd_tests --gtest_filter="Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda:Backends/Batch.NonfiniteTrajectories*cuda*:Backends/CustomObjective.*cuda*" >"$OUT/memcheck.log" 2>&1
+mem_rc=$?
+compute-sanitizer --tool racecheck --error-exitcode 9 build-device/tests/fdgd_tests --gtest_filter="Backends/SeedExample.*cuda*:Backends/Batch.EdgeSizes/cuda" >"$OUT/racecheck.log" 2>&1
+race_rc=$?
+log "compute-sanitizer memcheck: $(status_of $mem_rc); racecheck: $(status_of $race_rc)"
+
+table="| run | GPU s | CPU s ($(nproc) cores) | GPU vs CPU |\n|---|---|---|---|\n"
+for run in "sphere 2 1e7 100 0.01" "rosenbrock 16 1e6 100 0.001" "rastrigin 8 1e6 100 0.001" "ackley 32 1e5 100 0.001"; do
+  set -- $run
+  gpu_s=$(build-device/bench/fdgd_bench_run $1 $2 $3 $4 $5 1 cuda "$OUT/$1-gpu" 2>>"$OUT/bench.log" | awk '{print $2}')
+  cpu_s=$(build-device/bench/fdgd_bench_run $1 $2 $3 $4 $5 1 cpu "$OUT/$1-cpu" 2>>"$OUT/bench.log" | awk '{print $2}')
+  ratio=$(python3 -c "print(f'{float(\"$cpu_s\")/float(\"$gpu_s\"):.1f}x')" 2>/dev/null || echo "?")
+  table+="| $1 d=$2 N=$3 steps=$4 lr=$5 | $gpu_s | $cpu_s | $ratio |\n"
+  rm -f "$OUT/$1-gpu".* "$OUT/$1-cpu".*
+done
+printf "\n%b" "$table" | tee -a "$OUT/summary.log"
