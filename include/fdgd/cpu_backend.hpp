@@ -147,16 +147,8 @@ class cpu_batch {
       bool stop = false;
       for (int q = 0; q < G; ++q) {
         gradient(central_difference{}, f_, x[q], g[q], h);
-        if (params_.gtol > T(0)) {
-          const L norms = norm(g[q], D);
-          for (int w = 0; w < W; ++w) stop |= norms[w] <= params_.gtol;
-        }
-        L probe(T(0));
-        for (int j = 0; j < D; ++j) {
-          g[q][j] = x[q][j] - lr * g[q][j];
-          probe += finite_probe(g[q][j]);
-        }
-        stop |= !all_zero(probe);
+        stop |= reaches_gtol(g[q], D, params_.gtol);
+        stop |= !candidate_step(x[q], g[q], lr);
       }
       if (stop) break;
       for (int q = 0; q < G; ++q) x[q] = g[q];

@@ -37,25 +37,28 @@ struct lanes {
   lanes& operator/=(lanes b) { return *this = *this / b; }
 };
 
-/// x - x: 0 in every lane where x is finite, NaN where it is Inf or NaN. Summed over coordinates it
-/// stays 0 exactly while everything is finite, so one all_zero() test checks a whole point.
+/// True when every lane is finite. Reads the exponent bits, as fdgd::is_finite does for one value,
+/// so it survives -ffast-math.
 template <class T, int W>
-lanes<T, W> finite_probe(lanes<T, W> a) {
-  return lanes<T, W>::from(a.v - a.v);
+bool is_finite(lanes<T, W> a) {
+  using bits_t = std::conditional_t<sizeof(T) == 8, long long, int>;
+  typedef bits_t bits_vec __attribute__((vector_size(sizeof(T) * W)));
+  constexpr bits_t exponent = sizeof(T) == 8 ? bits_t(0x7ff0000000000000ll) : bits_t(0x7f800000);
+  const bits_vec inf_or_nan = ((bits_vec)a.v & exponent) == exponent;  // a vector cast reinterprets the bits
+#if defined(__AVX__)
+  if constexpr (sizeof(inf_or_nan) == 32) return _mm256_testz_si256(__m256i(inf_or_nan), __m256i(inf_or_nan));
+#endif
+  bool ok = true;
+  for (int w = 0; w < W; ++w) ok &= inf_or_nan[w] == 0;
+  return ok;
 }
 
+/// True when v <= limit in any lane.
 template <class T, int W>
-bool all_zero(lanes<T, W> a) {
-#if defined(__AVX__)
-  if constexpr (std::is_same_v<T, double> && W == 4)  // one compare and a movemask, not four extractions
-    return _mm256_movemask_pd(_mm256_cmp_pd(a.v, _mm256_setzero_pd(), _CMP_EQ_OQ)) == 0xF;
-  if constexpr (std::is_same_v<T, float> && W == 8)
-    return _mm256_movemask_ps(_mm256_cmp_ps(a.v, _mm256_setzero_ps(), _CMP_EQ_OQ)) == 0xFF;
-#endif
-  const auto is_zero = a.v == 0;  // -1 in lanes that are 0, 0 in lanes that are not (NaN included)
-  bool ok = true;
-  for (int w = 0; w < W; ++w) ok &= is_zero[w] != 0;
-  return ok;
+bool any_at_most(lanes<T, W> v, T limit) {
+  bool any = false;
+  for (int w = 0; w < W; ++w) any |= v[w] <= limit;
+  return any;
 }
 
 namespace math {

@@ -36,6 +36,28 @@ FDGD_HD auto norm(const Gradient& g, int n) -> typename Gradient::value_type {
   return math::sqrt(sum);
 }
 
+FDGD_HD inline bool any_at_most(double v, double limit) { return v <= limit; }
+FDGD_HD inline bool any_at_most(float v, float limit) { return v <= limit; }
+
+/// The convergence test: on (gtol > 0) and |g| <= gtol (for fdgd::lanes: in any lane).
+template <class Gradient, class T>
+FDGD_HD bool reaches_gtol(const Gradient& g, int n, T gtol) {
+  return gtol > T(0) && any_at_most(norm(g, n), gtol);
+}
+
+/// Writes the candidate point of the seed's update, x - lr * g, over g. True when every coordinate
+/// of it is finite (for fdgd::lanes: in every lane); x is not touched.
+template <class Point, class Gradient, class LearningRate>
+FDGD_HD bool candidate_step(const Point& x, Gradient& g, LearningRate lr) {
+  bool finite = true;
+  FDGD_UNROLL
+  for (int i = 0; i < x.size(); ++i) {
+    g[i] = x[i] - lr * g[i];
+    finite &= is_finite(g[i]);
+  }
+  return finite;
+}
+
 /// Advances one trajectory by up to k steps of x <- x - lr * grad f(x), as the seed does.
 /// `g` is scratch of x's size. A step whose new point would not be finite is not taken.
 /// Returns the status after these steps; `steps_done` counts the steps taken over all launches.
@@ -45,14 +67,8 @@ FDGD_HD trajectory_status descend(const Objective& f, Point& x, Gradient& g, con
   const int n = x.size();
   for (std::int64_t s = 0; s < k; ++s) {
     gradient(central_difference{}, f, x, g, p.h);
-    if (p.gtol > T(0) && norm(g, n) <= p.gtol) return trajectory_status::converged;
-    bool finite = true;
-    FDGD_UNROLL
-    for (int i = 0; i < n; ++i) {
-      g[i] = x[i] - p.lr * g[i];  // g now holds the candidate point
-      finite &= is_finite(g[i]);
-    }
-    if (!finite) return trajectory_status::nonfinite;
+    if (reaches_gtol(g, n, p.gtol)) return trajectory_status::converged;
+    if (!candidate_step(x, g, p.lr)) return trajectory_status::nonfinite;
     FDGD_UNROLL
     for (int i = 0; i < n; ++i) x[i] = g[i];
     ++steps_done;
