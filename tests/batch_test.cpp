@@ -48,7 +48,10 @@ TEST_P(Batch, LargeBatchesGiveWhatEachStartGivesAlone) {
     options o = on(GetParam());
     o.lr = 1e-3;
     o.steps = 30;
-    expect_each_alone_matches(name, s, o, minimize(name, s, o));
+    for (precision p : {precision::f64, precision::f32}) {
+      o.prec = p;
+      expect_each_alone_matches(name, s, o, minimize(name, s, o));
+    }
   }
 }
 

@@ -200,19 +200,14 @@ class cpu_batch {
 /// Throws std::invalid_argument for invalid options or starts of the wrong dimension.
 template <class T, int D, class Objective>
 result solve_cpu(const Objective& f, const starts& s, const options& o) {
-  check_objective<Objective, point_for<T, D>>();
-  o.validate();
-  detail::check_dim<D>(s);
+  detail::check_inputs<T, D, Objective>(s, o);
   const auto t0 = std::chrono::steady_clock::now();
   const std::int64_t chunk = std::min(o.chunk_size > 0 ? o.chunk_size : std::int64_t(1) << 20, s.count());
   result r;
   r.resize(s.count(), s.dim());
   detail::cpu_batch<T, D, Objective> batch(f, s, o, chunk, r);
   detail::run_chunks(batch, o, s.count(), chunk, r);
-  r.backend = "cpu";
-  r.device = std::to_string(detail::cpu_threads(o)) + " threads";
-  r.seconds = detail::seconds_since(t0);
-  r.summarize();
+  detail::finish(r, "cpu", std::to_string(detail::cpu_threads(o)) + " threads", t0);
   return r;
 }
 

@@ -207,9 +207,7 @@ class cuda_batch {
 /// fdgd::error when no device is usable, fdgd::cuda_error when a CUDA call fails.
 template <class T, int D, class Objective>
 result solve_cuda(const Objective& f, const starts& s, const options& o) {
-  check_objective<Objective, point_for<T, D>>();
-  o.validate();
-  detail::check_dim<D>(s);
+  detail::check_inputs<T, D, Objective>(s, o);
   require_cuda_device(o.cuda_device);
   FDGD_CUDA_TRY(cudaSetDevice(o.cuda_device));
   const auto t0 = std::chrono::steady_clock::now();
@@ -226,10 +224,7 @@ result solve_cuda(const Objective& f, const starts& s, const options& o) {
                      " trajectories; set options::chunk_size lower");
   }
   FDGD_CUDA_TRY(cudaDeviceSynchronize());
-  r.backend = "cuda";
-  r.device = cuda_device_name(o.cuda_device);
-  r.seconds = detail::seconds_since(t0);
-  r.summarize();
+  detail::finish(r, "cuda", cuda_device_name(o.cuda_device), t0);
   return r;
 }
 

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
+#include "fdgd/objective.hpp"
 #include "fdgd/options.hpp"
 #include "fdgd/result.hpp"
 #include "fdgd/starts.hpp"
@@ -51,8 +53,20 @@ void check_dim(const starts& s) {
                                 " but the objective was compiled for dim = " + std::to_string(D));
 }
 
-inline double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+/// What every backend's entry checks first: the objective's shape, the options, the dimension.
+template <class T, int D, class Objective>
+void check_inputs(const starts& s, const options& o) {
+  check_objective<Objective, point_for<T, D>>();
+  o.validate();
+  check_dim<D>(s);
+}
+
+/// Stamps a finished run with where it ran and how long it took, and summarizes it.
+inline void finish(result& r, const char* backend, std::string device, std::chrono::steady_clock::time_point t0) {
+  r.backend = backend;
+  r.device = std::move(device);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.summarize();
 }
 
 }  // namespace fdgd::detail
