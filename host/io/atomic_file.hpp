@@ -1,0 +1,24 @@
+// A file written under a temporary name and renamed into place by commit(); removed if never committed.
+#pragma once
+#include <cstdio>
+#include <string>
+
+namespace fdgd::detail {
+
+class atomic_file {
+ public:
+  explicit atomic_file(const std::string& path);
+  ~atomic_file();
+  atomic_file(const atomic_file&) = delete;
+  atomic_file& operator=(const atomic_file&) = delete;
+
+  std::FILE* get() const { return file_; }
+  /// Flushes, closes and renames the temporary file to the target; throws fdgd::error on failure.
+  void commit();
+
+ private:
+  std::string path_, temp_;
+  std::FILE* file_ = nullptr;
+};
+
+}  // namespace fdgd::detail

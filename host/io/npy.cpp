@@ -1,0 +1,101 @@
+#include <cstring>
+#include <fstream>
+#include <regex>
+
+#include "atomic_file.hpp"
+#include "fdgd/error.hpp"
+#include "fdgd/io.hpp"
+
+namespace fdgd {
+namespace {
+
+constexpr char magic[] = "\x93NUMPY";
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw error("fdgd: " + path + ": " + what);
+}
+
+}  // namespace
+
+void write_npy(const std::string& path, const result& r) {
+  const int cols = r.dim + 1;
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(r.count) + ", " +
+                       std::to_string(cols) + "), }";
+  // Magic (6) + version (2) + length (2) + header, padded with spaces to a multiple of 64, ending in '\n'.
+  const std::size_t total = (10 + header.size() + 1 + 63) / 64 * 64;
+  header.append(total - 10 - header.size() - 1, ' ');
+  header += '\n';
+  detail::atomic_file out(path);
+  const unsigned char prefix[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<unsigned char>(header.size() & 0xff),
+                                    static_cast<unsigned char>(header.size() >> 8)};
+  std::fwrite(prefix, 1, sizeof prefix, out.get());
+  std::fwrite(header.data(), 1, header.size(), out.get());
+  std::vector<double> row(static_cast<std::size_t>(cols));
+  for (std::int64_t i = 0; i < r.count; ++i) {
+    const auto k = std::size_t(i);
+    std::memcpy(row.data(), r.x.data() + k * std::size_t(r.dim), std::size_t(r.dim) * sizeof(double));
+    row[std::size_t(r.dim)] = r.f[k];
+    std::fwrite(row.data(), sizeof(double), row.size(), out.get());  // x86-64 and ARM64 are little-endian
+  }
+  out.commit();
+}
+
+table read_npy(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, "cannot read: no such file or not readable");
+  char pre[8];
+  if (!in.read(pre, 8) || std::memcmp(pre, magic, 6) != 0) fail(path, "not a .npy file (bad magic)");
+  const int major = static_cast<unsigned char>(pre[6]);
+  std::uint32_t header_len = 0;
+  unsigned char len[4] = {0, 0, 0, 0};
+  if (major == 1) {
+    if (!in.read(reinterpret_cast<char*>(len), 2)) fail(path, "truncated header");
+    header_len = len[0] | (len[1] << 8);
+  } else if (major == 2 || major == 3) {
+    if (!in.read(reinterpret_cast<char*>(len), 4)) fail(path, "truncated header");
+    header_len = len[0] | (len[1] << 8) | (len[2] << 16) | (std::uint32_t(len[3]) << 24);
+  } else {
+    fail(path, "unsupported .npy version " + std::to_string(major));
+  }
+  std::string header(header_len, '\0');
+  if (!in.read(header.data(), header_len)) fail(path, "truncated header");
+
+  std::smatch m;
+  if (!std::regex_search(header, m, std::regex("'descr'\\s*:\\s*'([^']*)'"))) fail(path, "header has no 'descr'");
+  const std::string descr = m[1];
+  std::size_t item = 0;
+  if (descr == "<f8") item = 8;
+  else if (descr == "<f4") item = 4;
+  else fail(path, "dtype '" + descr + "' is not float64 or float32 (little-endian '<f8' or '<f4')");
+  if (!std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*(True|False)"))) fail(path, "header has no 'fortran_order'");
+  if (m[1] == "True") fail(path, "array is in Fortran order; save it in C order (numpy.ascontiguousarray)");
+  if (!std::regex_search(header, m, std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)"))) fail(path, "header has no 'shape'");
+  std::vector<std::int64_t> shape;
+  const std::string dims = m[1];
+  const std::regex number("\\d+");
+  for (std::sregex_iterator it(dims.begin(), dims.end(), number), end; it != end; ++it)
+    shape.push_back(std::stoll(it->str()));
+  if (shape.size() != 2) fail(path, "array has " + std::to_string(shape.size()) + " dimensions; starts need 2 (N, d)");
+  if (shape[0] < 1 || shape[1] < 1) fail(path, "array is empty: shape (" + std::to_string(shape[0]) + ", " + std::to_string(shape[1]) + ")");
+
+  table t;
+  t.rows = shape[0];
+  t.cols = int(shape[1]);
+  const std::size_t count = std::size_t(t.rows) * std::size_t(t.cols);
+  std::vector<char> raw(count * item);
+  if (!in.read(raw.data(), std::streamsize(raw.size())))
+    fail(path, "truncated data: the header promises " + std::to_string(count) + " values");
+  t.values.resize(count);
+  for (std::size_t k = 0; k < count; ++k) {
+    if (item == 8) {
+      std::memcpy(&t.values[k], raw.data() + 8 * k, 8);
+    } else {
+      float v;
+      std::memcpy(&v, raw.data() + 4 * k, 4);
+      t.values[k] = v;
+    }
+  }
+  return t;
+}
+
+}  // namespace fdgd

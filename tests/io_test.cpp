@@ -1,0 +1,154 @@
+// CSV and .npy: results read back exactly; bad files are named with their place; nothing partial.
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "fdgd/io.hpp"
+#include "test_support.hpp"
+
+namespace fdgd::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Io : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("fdgd_io_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                                        "_" + testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  void write_text(const std::string& name, const std::string& text) const { std::ofstream(path(name), std::ios::binary) << text; }
+  std::size_t files() const { return std::size_t(std::distance(fs::directory_iterator(dir_), fs::directory_iterator())); }
+
+  static result sample() {
+    options o;
+    o.backend = backend_kind::cpu;
+    o.steps = 7;
+    return minimize("rastrigin", starts::uniform(3, -5.12, 5.12, 50, 8), o);
+  }
+
+  template <class Fn>
+  void expect_error(Fn&& fn, const std::string& fragment) {
+    try {
+      fn();
+      ADD_FAILURE() << "no error; expected one mentioning " << fragment;
+    } catch (const error& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+  }
+
+  fs::path dir_;
+};
+
+double parse(const std::string& s) {
+  double v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+TEST_F(Io, CsvHoldsEveryTrajectoryExactly) {
+  const result r = sample();
+  write_csv(path("out.csv"), r);
+  std::ifstream in(path("out.csv"));
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "x0,x1,x2,f,grad_norm,steps,status");
+  for (std::int64_t i = 0; i < r.count; ++i) {
+    ASSERT_TRUE(std::getline(in, line));
+    std::vector<std::string> cells;
+    std::stringstream row(line);
+    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+    ASSERT_EQ(cells.size(), 7u);
+    for (int j = 0; j < 3; ++j) EXPECT_EQ(parse(cells[std::size_t(j)]), r.x[std::size_t(i * 3 + j)]);
+    EXPECT_EQ(parse(cells[3]), r.f[std::size_t(i)]);
+    EXPECT_EQ(parse(cells[4]), r.grad_norm[std::size_t(i)]);
+    EXPECT_EQ(cells[5], "7");
+    EXPECT_EQ(cells[6], "finished");
+  }
+  EXPECT_FALSE(std::getline(in, line));
+  EXPECT_EQ(files(), 1u);  // no temporary left beside it
+}
+
+TEST_F(Io, NpyReadsBackExactly) {
+  const result r = sample();
+  write_npy(path("out.npy"), r);
+  const table t = read_npy(path("out.npy"));
+  ASSERT_EQ(t.rows, r.count);
+  ASSERT_EQ(t.cols, 4);
+  for (std::int64_t i = 0; i < r.count; ++i) {
+    for (int j = 0; j < 3; ++j) EXPECT_EQ(t.values[std::size_t(i * 4 + j)], r.x[std::size_t(i * 3 + j)]);
+    EXPECT_EQ(t.values[std::size_t(i * 4 + 3)], r.f[std::size_t(i)]);
+  }
+  // The header block is padded to a multiple of 64 bytes, as the format asks.
+  EXPECT_EQ((fs::file_size(path("out.npy")) - std::uintmax_t(r.count * 4 * 8)) % 64, 0u);
+}
+
+TEST_F(Io, CsvStartsWithOrWithoutHeader) {
+  write_text("a.csv", "x0,x1\n-3,4\n1.5, 2e-3\r\n\n");
+  const table a = read_csv(path("a.csv"));
+  ASSERT_EQ(a.rows, 2);
+  ASSERT_EQ(a.cols, 2);
+  EXPECT_EQ(a.values, (std::vector<double>{-3, 4, 1.5, 2e-3}));
+  write_text("b.csv", "-3,4\n");
+  EXPECT_EQ(read_csv(path("b.csv")).values, (std::vector<double>{-3, 4}));
+}
+
+TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
+  write_text("ragged.csv", "x0,x1\n1,2\n3,4,5\n");
+  expect_error([&] { read_csv(path("ragged.csv")); }, "ragged.csv:3:1: row has 3 values, the first row had 2");
+  write_text("word.csv", "1,2\n3,abc\n");
+  expect_error([&] { read_csv(path("word.csv")); }, "word.csv:2:3: 'abc' is not a number");
+  write_text("nan.csv", "1,2\nnan,4\n");
+  expect_error([&] { read_csv(path("nan.csv")); }, "nan.csv:2:1: 'nan' is not a finite number");
+  write_text("inf.csv", "1,-inf\n");
+  expect_error([&] { read_csv(path("inf.csv")); }, "inf.csv:1:3: '-inf' is not a finite number");
+  write_text("empty.csv", "");
+  expect_error([&] { read_csv(path("empty.csv")); }, "no starts");
+  write_text("header.csv", "x0,x1\n");
+  expect_error([&] { read_csv(path("header.csv")); }, "no starts");
+  write_text("hole.csv", "1,2\n3,\n");
+  expect_error([&] { read_csv(path("hole.csv")); }, "hole.csv:2:3: empty cell");
+  expect_error([&] { read_csv(path("missing.csv")); }, "cannot read");
+}
+
+TEST_F(Io, BadNpyIsNamed) {
+  auto npy = [&](const std::string& name, const std::string& dict, std::size_t body_bytes) {
+    std::string header = dict;
+    header.append((10 + header.size() + 1 + 63) / 64 * 64 - 10 - header.size() - 1, ' ');
+    header += '\n';
+    std::string bytes = std::string("\x93NUMPY\x01\x00", 8);
+    bytes += char(header.size() & 0xff);
+    bytes += char(header.size() >> 8);
+    write_text(name, bytes + header + std::string(body_bytes, '\0'));
+  };
+  npy("good.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", 24);
+  const table t = read_npy(path("good.npy"));
+  EXPECT_EQ(t.rows, 2);
+  EXPECT_EQ(t.cols, 3);
+  npy("int.npy", "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }", 48);
+  expect_error([&] { read_npy(path("int.npy")); }, "dtype '<i8' is not float64 or float32");
+  npy("rank3.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3, 4), }", 192);
+  expect_error([&] { read_npy(path("rank3.npy")); }, "3 dimensions");
+  npy("fortran.npy", "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }", 48);
+  expect_error([&] { read_npy(path("fortran.npy")); }, "Fortran order");
+  npy("short.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", 40);
+  expect_error([&] { read_npy(path("short.npy")); }, "truncated data");
+  write_text("text.npy", "hello");
+  expect_error([&] { read_npy(path("text.npy")); }, "not a .npy file");
+}
+
+TEST_F(Io, AFailedWriteLeavesNothing) {
+  const result r = sample();
+  expect_error([&] { write_csv(path("no/such/dir/out.csv"), r); }, "cannot write");
+  expect_error([&] { write_npy(path("no/such/dir/out.npy"), r); }, "cannot write");
+  EXPECT_EQ(files(), 0u);
+}
+
+}  // namespace
+}  // namespace fdgd::test
