@@ -1,0 +1,31 @@
+// What a batch found: its distinct minima (final points grouped by distance) and how many starts
+// reached a known minimum.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "fdgd/functions/metadata.hpp"
+#include "fdgd/result.hpp"
+
+namespace fdgd {
+
+/// One group of final points within `tol` of each other.
+struct minimum_group {
+  std::vector<double> x;  ///< the group's best point (least f)
+  double f = 0;           ///< f there
+  std::int64_t count = 0; ///< trajectories in the group
+  double share = 0;       ///< count / all trajectories of the run
+};
+
+/// Groups the final points of every trajectory that is not nonfinite and has a finite f: points in one
+/// cell of a grid of side `tol` form a group, and groups of face-neighbouring cells whose best points
+/// are within tol (max-norm) merge, so that a minimum split by a cell boundary stays one group.
+/// Hash-based, O(N d): scales to N = 10^7; never all pairs. Returns the `top` groups with least f, best first (all when top <= 0).
+/// Throws std::invalid_argument unless tol is finite and > 0.
+std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, int top = 10);
+
+/// Share of all trajectories (nonfinite ones count as not reaching) whose final point is within `tol`
+/// (max-norm) of one of the known minimizers.
+double share_reaching(const result& r, const known_minimum& m, double tol = 1e-3);
+
+}  // namespace fdgd

@@ -1,0 +1,68 @@
+// Distinct minima and the share of starts reaching the known minimum.
+#include "fdgd/summary.hpp"
+#include "test_support.hpp"
+
+namespace fdgd::test {
+namespace {
+
+TEST(Summary, HimmelblauHasFourMinimaThatShareTheStarts) {
+  const builtin_info& h = find_builtin("himmelblau");
+  const auto box = h.box(2);
+  options o;
+  o.lr = 0.01;
+  o.steps = 2000;
+  o.gtol = 1e-10;
+  const result r = minimize("himmelblau", starts::uniform(box.lo, box.hi, 20000, 3), o);
+  const auto groups = distinct_minima(r, 1e-3, 10);
+  ASSERT_EQ(groups.size(), 4u);
+  const known_minimum m = h.minimum(2);
+  double total = 0;
+  for (const auto& g : groups) {
+    EXPECT_NEAR(g.f, 0.0, 1e-12);
+    EXPECT_GT(g.share, 0.1) << "each basin takes a sizeable share of the box";
+    total += g.share;
+    double nearest = 1e9;
+    for (const auto& p : m.points) nearest = std::min(nearest, std::max(std::fabs(g.x[0] - p[0]), std::fabs(g.x[1] - p[1])));
+    EXPECT_LT(nearest, 1e-6);
+  }
+  EXPECT_NEAR(total, double(r.count - r.nonfinite) / double(r.count), 1e-12);
+  EXPECT_NEAR(share_reaching(r, m), total, 1e-12);
+  // Best first; top limits the list.
+  for (std::size_t k = 1; k < groups.size(); ++k) EXPECT_LE(groups[k - 1].f, groups[k].f);
+  EXPECT_EQ(distinct_minima(r, 1e-3, 2).size(), 2u);
+}
+
+result by_hand(const std::vector<double>& x, const std::vector<double>& f) {
+  result r;
+  r.resize(std::int64_t(f.size()), int(x.size() / f.size()));
+  r.x = x;
+  r.f = f;
+  for (auto& s : r.status) s = trajectory_status::finished;
+  r.summarize();
+  return r;
+}
+
+TEST(Summary, PointsAcrossACellBoundaryFormOneGroup) {
+  // 0.0009999 and 0.0010001 fall in different cells of side 1e-3 but are 2e-7 apart.
+  const result r = by_hand({0.0009999, 5.0, 0.0010001, 5.0, 0.7, 5.0}, {1.0, 0.5, 2.0});
+  const auto groups = distinct_minima(r, 1e-3, 0);
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].count, 2);
+  EXPECT_EQ(groups[0].x[0], 0.0010001);  // the group's best point
+  EXPECT_EQ(groups[0].f, 0.5);
+  EXPECT_NEAR(groups[0].share, 2.0 / 3.0, 1e-15);
+  EXPECT_EQ(groups[1].count, 1);
+}
+
+TEST(Summary, NonfiniteTrajectoriesAreLeftOutAndToleranceIsChecked) {
+  result r = by_hand({0.0, 0.0, 1.0, 1.0}, {0.0, 1.0});
+  r.status[1] = trajectory_status::nonfinite;
+  const auto groups = distinct_minima(r);
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].share, 0.5);
+  EXPECT_THROW(distinct_minima(r, 0.0), std::invalid_argument);
+  EXPECT_THROW(distinct_minima(r, std::nan("")), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace fdgd::test
