@@ -57,7 +57,9 @@ inline constexpr bool lockstep_compiled = true;
 template <class T>
 inline constexpr int cpu_lanes = int(32 / sizeof(T));
 
-/// Independent lane groups the CPU interleaves in one lockstep loop.
+/// Independent lane groups the CPU interleaves in one lockstep loop, so the out-of-order core has
+/// several dependency chains (sphere d = 2, 10^8 trajectory-steps, 2 cores: 1 group 0.19 s,
+/// 2: 0.18 s, 4: 0.125 s, 8: 0.11 s, 16: 0.13 s).
 inline constexpr int lockstep_groups = 8;
 
 /// One chunk, a row of `dim` working-precision values per trajectory. In double precision the rows,
