@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -40,14 +41,18 @@ inline testing::AssertionResult rel_near(double actual, double expected, double 
   return testing::AssertionFailure() << buf;
 }
 
+/// The same bits (so NaN matches NaN of the same payload).
+inline bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
 /// Every per-trajectory field equal bit for bit.
 inline void expect_identical(const result& a, const result& b) {
   ASSERT_EQ(a.count, b.count);
   ASSERT_EQ(a.dim, b.dim);
   for (std::size_t k = 0; k < a.x.size(); ++k) ASSERT_EQ(a.x[k], b.x[k]) << "coordinate " << k;
   for (std::size_t i = 0; i < a.f.size(); ++i) {
-    ASSERT_EQ(a.f[i], b.f[i]) << "f of trajectory " << i;
-    ASSERT_EQ(a.grad_norm[i], b.grad_norm[i]) << "grad_norm of trajectory " << i;
+    ASSERT_TRUE(same_bits(a.f[i], b.f[i])) << "f of trajectory " << i << ": " << a.f[i] << " vs " << b.f[i];
+    ASSERT_TRUE(same_bits(a.grad_norm[i], b.grad_norm[i]))
+        << "grad_norm of trajectory " << i << ": " << a.grad_norm[i] << " vs " << b.grad_norm[i];
     ASSERT_EQ(a.steps[i], b.steps[i]) << "steps of trajectory " << i;
     ASSERT_EQ(a.status[i], b.status[i]) << "status of trajectory " << i;
   }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 #if defined(_OPENMP)
@@ -116,15 +117,32 @@ class cpu_batch {
   }
 
   void store(std::int64_t first, std::int64_t n, result& r) {
-#pragma omp parallel for num_threads(threads_) schedule(dynamic, 64)
-    for (std::int64_t i = 0; i < n; ++i) {
-      const auto out = std::size_t(first + i);
-      T fx, gn;
-      with_point(i, [&](auto& x, auto& g) { evaluate(f_, x, g, params_.h, fx, gn); });
-      if constexpr (!in_place)
-        for (int j = 0; j < dim_; ++j) r.x[out * std::size_t(dim_) + std::size_t(j)] = double(row(i)[j]);
-      r.f[out] = double(fx);
-      r.grad_norm[out] = double(gn);
+    constexpr int W = cpu_lanes<T>;
+    const std::int64_t blocks = (n + W - 1) / W;
+#pragma omp parallel for num_threads(threads_) schedule(dynamic, 16)
+    for (std::int64_t b = 0; b < blocks; ++b) {
+      const std::int64_t begin = b * W, end = std::min(begin + W, n);
+      T fx[W], gn[W];
+      bool done = false;
+      if constexpr (lockstep_compiled && D != dynamic_dim && is_lane_safe<Objective>::value) {
+        if (end - begin == W) {  // the same evaluate, one trajectory per lane
+          using L = lanes<T, W>;
+          fixed_point<L, D> x, g;
+          for (int j = 0; j < D; ++j) x[j] = gather<L>(begin, j);
+          L lf, lg;
+          evaluate(f_, x, g, L(params_.h), lf, lg);
+          for (int w = 0; w < W; ++w) fx[w] = lf[w], gn[w] = lg[w];
+          done = true;
+        }
+      }
+      for (std::int64_t i = begin; i < end; ++i) {
+        if (!done) with_point(i, [&](auto& x, auto& g) { evaluate(f_, x, g, params_.h, fx[i - begin], gn[i - begin]); });
+        const auto out = std::size_t(first + i);
+        if constexpr (!in_place)
+          for (int j = 0; j < dim_; ++j) r.x[out * std::size_t(dim_) + std::size_t(j)] = double(row(i)[j]);
+        r.f[out] = double(fx[i - begin]);
+        r.grad_norm[out] = double(gn[i - begin]);
+      }
     }
   }
 
@@ -141,8 +159,7 @@ class cpu_batch {
       if (status_[first + w] != trajectory_status::running) return 0;
     fixed_point<L, D> x[G], g[G];
     for (int q = 0; q < G; ++q)
-      for (int j = 0; j < D; ++j)
-        for (int w = 0; w < W; ++w) x[q][j].v[w] = row(first + q * W + w)[j];
+      for (int j = 0; j < D; ++j) x[q][j] = gather<L>(first + q * W, j);
     const L h(params_.h), lr(params_.lr);
     std::int64_t done = 0;
     for (; done < k; ++done) {
@@ -161,6 +178,17 @@ class cpu_batch {
         steps_[first + q * W + w] += done;
       }
     return done;
+  }
+
+  /// Coordinate j of trajectories first .. first + W - 1, one per lane.
+  template <class L>
+  L gather(std::int64_t first, int j) {
+    constexpr int W = sizeof(typename L::vec) / sizeof(T);
+    T values[W];
+    for (int w = 0; w < W; ++w) values[w] = row(first + w)[j];
+    L out;
+    std::memcpy(&out.v, values, sizeof values);
+    return out;
   }
 
   T* row(std::int64_t i) { return rows_ + std::size_t(i) * std::size_t(dim_); }
