@@ -94,15 +94,15 @@ class cpu_batch {
   }
 
   std::int64_t advance(std::int64_t k) {
-    constexpr int W = cpu_lanes<T> * lockstep_groups;
-    const std::int64_t blocks = (n_ + W - 1) / W;
+    constexpr int block = cpu_lanes<T> * lockstep_groups;  // trajectories one lockstep call advances
+    const std::int64_t blocks = (n_ + block - 1) / block;
     std::int64_t live = 0;
 #pragma omp parallel for num_threads(threads_) schedule(dynamic, 16) reduction(+ : live)
     for (std::int64_t b = 0; b < blocks; ++b) {
-      const std::int64_t first = b * W, last = std::min(first + W, n_);
+      const std::int64_t first = b * block, last = std::min(first + block, n_);
       std::int64_t done = 0;
       if constexpr (lockstep_compiled && D != dynamic_dim && is_lane_safe<Objective>::value) {
-        if (last - first == W) done = advance_lockstep(first, k);
+        if (last - first == block) done = advance_lockstep(first, k);
       }
       for (std::int64_t i = first; i < last; ++i) {
         auto& st = status_[i];
