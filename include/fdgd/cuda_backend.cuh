@@ -142,19 +142,20 @@ class cuda_batch {
     const auto shape = shape_for(n);
     if (starts_.is_generated()) {
       generate_starts_kernel<T><<<shape.blocks, shape.threads>>>(v, raw(lo_), raw(hi_), starts_.seed(), first, initial_);
+      FDGD_CUDA_CHECK_LAUNCH("generate_starts_kernel");
     } else {
       stage_.resize(std::size_t(n) * std::size_t(dim_));
       for (std::int64_t i = 0; i < n; ++i) starts_.write_start(first + i, stage_.data() + i, n);
       FDGD_CUDA_TRY(cudaMemcpy(v.x, stage_.data(), stage_.size() * sizeof(T), cudaMemcpyHostToDevice));
       reset_kernel<T><<<shape.blocks, shape.threads>>>(v, initial_);
+      FDGD_CUDA_CHECK_LAUNCH("reset_kernel");
     }
-    FDGD_CUDA_CHECK_LAUNCH("load");
   }
 
   std::int64_t advance(std::int64_t k) {
     const auto shape = shape_for(n_);
     advance_kernel<T, D><<<shape.blocks, shape.threads>>>(f_, view(), params_, k);
-    FDGD_CUDA_CHECK_LAUNCH("advance");
+    FDGD_CUDA_CHECK_LAUNCH("advance_kernel");
     return thrust::count(thrust::device, status_.begin(), status_.begin() + n_, trajectory_status::running);
   }
 
@@ -162,7 +163,7 @@ class cuda_batch {
     const auto v = view();
     const auto shape = shape_for(n);
     evaluate_kernel<T, D><<<shape.blocks, shape.threads>>>(f_, v, params_.h);
-    FDGD_CUDA_CHECK_LAUNCH("evaluate");
+    FDGD_CUDA_CHECK_LAUNCH("evaluate_kernel");
     stage_.resize(std::size_t(n) * std::size_t(dim_));
     const auto un = static_cast<std::size_t>(n);
     std::vector<T> fx(un), gn(un);
