@@ -1,0 +1,168 @@
+// The `fdgd` command: `fdgd minimize ...` and `fdgd functions`. See README.md.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <string>
+
+#include "fdgd/error.hpp"
+#include "fdgd/io.hpp"
+#include "fdgd/minimize.hpp"
+#include "parse.hpp"
+#include "report.hpp"
+
+namespace {
+
+using namespace fdgd;
+using fdgd::cli::usage_error;
+
+struct minimize_args {
+  std::string function = "", box, init_file, out, starts = "1000", precision_name = "f64", backend_name = "auto";
+  int dim = 0;
+  std::uint64_t seed = 0;
+  double lr = 0.01, h = 1e-4, gtol = 0, cluster_tol = 1e-3;
+  std::int64_t steps = 100;
+  int threads = 0, top = 10;
+  bool json = false, quiet = false;
+};
+
+/// Library messages start with "fdgd: "; the command's own prefix replaces it.
+std::string without_prefix(const std::string& what) { return what.rfind("fdgd: ", 0) == 0 ? what.substr(6) : what; }
+
+std::string extension(const std::string& path) { return std::filesystem::path(path).extension().string(); }
+
+starts make_starts(const minimize_args& a, const builtin_info& b, int& dim) {
+  if (!a.init_file.empty()) {
+    if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
+    table t;
+    try {
+      t = extension(a.init_file) == ".npy" ? read_npy(a.init_file) : read_csv(a.init_file);
+    } catch (const error& e) {
+      throw usage_error("--init-file: " + without_prefix(e.what()));
+    }
+    if (a.dim && a.dim != t.cols)
+      throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
+    dim = t.cols;
+    return starts::given(std::move(t.values), t.cols);
+  }
+  dim = a.dim ? a.dim : (b.fixed_dim ? b.fixed_dim : 2);
+  if (b.fixed_dim && dim != b.fixed_dim)
+    throw usage_error(fmt::format("--dim {}: {} is {}-D", dim, b.name, b.fixed_dim));
+  if (dim < b.min_dim) throw usage_error(fmt::format("--dim {}: {} needs d >= {}", dim, b.name, b.min_dim));
+  std::vector<double> lo, hi;
+  if (a.box.empty()) {
+    const search_box box = b.box(dim);
+    lo = box.lo, hi = box.hi;
+  } else {
+    cli::parse_box(a.box, lo, hi);
+    if (lo.size() == 1) lo.assign(std::size_t(dim), lo[0]), hi.assign(std::size_t(dim), hi[0]);
+    if (int(lo.size()) != dim)
+      throw usage_error(fmt::format("--box has {} coordinates but the dimension is {}", lo.size(), dim));
+  }
+  return starts::uniform(lo, hi, cli::parse_count("--starts", a.starts), a.seed);
+}
+
+int run_minimize(const minimize_args& a) {
+  const builtin_info* b = nullptr;
+  try {
+    b = &find_builtin(a.function);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error("--function: " + without_prefix(e.what()));
+  }
+  options o;
+  o.lr = a.lr, o.h = a.h, o.steps = a.steps, o.gtol = a.gtol, o.threads = a.threads;
+  o.prec = a.precision_name == "f32" ? precision::f32 : precision::f64;
+  o.backend = a.backend_name == "cpu" ? backend_kind::cpu : a.backend_name == "cuda" ? backend_kind::cuda : backend_kind::automatic;
+  if (!a.out.empty()) {
+    const auto ext = extension(a.out);
+    if (ext != ".csv" && ext != ".npy") throw usage_error("--out: '" + a.out + "' must end in .csv or .npy");
+    const auto folder = std::filesystem::path(a.out).parent_path();
+    if (!folder.empty() && !std::filesystem::is_directory(folder))
+      throw usage_error("--out: folder '" + folder.string() + "' does not exist");
+  }
+  int dim = 0;
+  const starts s = make_starts(a, *b, dim);
+  if (dim < b->min_dim || (b->fixed_dim && dim != b->fixed_dim))
+    throw usage_error(fmt::format("the starts have dimension {} but {} {}", dim, b->name,
+                                  b->fixed_dim ? fmt::format("is {}-D", b->fixed_dim) : fmt::format("needs d >= {}", b->min_dim)));
+  o.validate();  // std::invalid_argument, reported as a usage error by main
+  const result r = minimize(a.function, s, o);
+  if (!a.out.empty()) (extension(a.out) == ".npy" ? write_npy : write_csv)(a.out, r);
+  const auto summary = cli::summary_json(r, {a.function, b, o, a.cluster_tol, a.top});
+  std::fputs(a.json ? (summary.dump(2) + "\n").c_str() : cli::summary_text(summary).c_str(), stdout);
+  return 0;
+}
+
+int run_functions() {
+  for (const auto& b : builtin_functions()) {
+    const int d = b.fixed_dim ? b.fixed_dim : 2;
+    const search_box box = b.box(d);
+    const known_minimum m = b.minimum(d);
+    std::string where;
+    for (std::size_t j = 0; j < m.points[0].size(); ++j) where += fmt::format("{}{:.10g}", j ? ", " : "", m.points[0][j]);
+    fmt::print("{:<16} {:<12} box [{}, {}]{}  minimum {:.10g} at ({}){}\n", b.name,
+               b.fixed_dim ? fmt::format("{}-D", b.fixed_dim) : fmt::format("any d >= {}", b.min_dim), box.lo[0], box.hi[0],
+               b.fixed_dim ? (box.lo[1] != box.lo[0] ? fmt::format(" x [{}, {}]", box.lo[1], box.hi[1]) : "^2") : "^d",
+               m.value, where,
+               m.points.size() > 1 ? fmt::format(" and {} more", m.points.size() - 1)
+                                   : (b.fixed_dim ? "" : " (d = 2 shown)"));
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fdgd: batch gradient descent with central-difference gradients, from many starts at once"};
+  app.require_subcommand(1);
+  minimize_args a;
+  auto* m = app.add_subcommand("minimize", "minimize a built-in function from a batch of starts");
+  m->add_option("--function", a.function, "built-in function (see `fdgd functions`)")->required();
+  m->add_option("--dim", a.dim, "dimension (default: the function's own, or 2)")->check(CLI::PositiveNumber);
+  m->add_option("--starts", a.starts, "number of starts: 1000, 1e6, 2^20 (default 1000)");
+  m->add_option("--seed", a.seed, "seed of the start generator (default 0)");
+  m->add_option("--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
+  m->add_option("--init-file", a.init_file, "the starts themselves: .csv (one per row) or .npy (N x d)");
+  m->add_option("--lr", a.lr, "learning rate (default 0.01)");
+  m->add_option("--steps", a.steps, "steps per start (default 100)");
+  m->add_option("--h", a.h, "central-difference step (default 1e-4)");
+  m->add_option("--gtol", a.gtol, "stop a start once |grad| <= gtol (default 0: off)");
+  m->add_option("--precision", a.precision_name, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}));
+  m->add_option("--backend", a.backend_name, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  m->add_option("--threads", a.threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  m->add_option("--out", a.out, "write every trajectory: .csv or .npy");
+  m->add_option("--cluster-tol", a.cluster_tol, "group final points within this distance (default 1e-3)")
+      ->check(CLI::PositiveNumber);
+  m->add_option("--top", a.top, "distinct minima to list (default 10)")->check(CLI::PositiveNumber);
+  m->add_flag("--json", a.json, "print the summary as one JSON object");
+  m->add_flag("--quiet", a.quiet, "no progress output");
+  auto* f = app.add_subcommand("functions", "list the built-in functions");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "fdgd: error: %s\n", e.what());
+    return 2;
+  }
+  try {
+    if (f->parsed()) return run_functions();
+    if (a.steps < 1) throw usage_error(fmt::format("--steps {} must be >= 1", a.steps));
+    return run_minimize(a);
+  } catch (const usage_error& e) {
+    std::fprintf(stderr, "fdgd: error: %s\n", e.what());
+    return 2;
+  } catch (const std::invalid_argument& e) {  // the library's option checks: "invalid option lr = -1 (...)"
+    std::string what = without_prefix(e.what());
+    if (what.rfind("invalid option ", 0) == 0) what = "--" + what.substr(15);
+    std::fprintf(stderr, "fdgd: error: %s\n", what.c_str());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fdgd: error: %s\n", without_prefix(e.what()).c_str());
+    return 1;
+  }
+}

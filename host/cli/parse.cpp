@@ -1,0 +1,54 @@
+#include "parse.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace fdgd::cli {
+namespace {
+
+bool to_double(const std::string& s, double& v) {
+  const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+  return !s.empty() && res.ec == std::errc() && res.ptr == s.data() + s.size();
+}
+
+}  // namespace
+
+std::int64_t parse_count(const std::string& flag, const std::string& text) {
+  double v = 0;
+  const auto caret = text.find('^');
+  bool ok;
+  if (caret != std::string::npos) {
+    double base = 0, exponent = 0;
+    ok = to_double(text.substr(0, caret), base) && to_double(text.substr(caret + 1), exponent);
+    v = std::pow(base, exponent);
+  } else {
+    ok = to_double(text, v);
+  }
+  if (!ok || !std::isfinite(v) || v != std::floor(v) || v > 9.0e18)
+    throw usage_error(flag + ": '" + text + "' is not a whole number (forms: 1000, 1e6, 2^20)");
+  if (v < 1) throw usage_error(flag + ": " + text + " must be >= 1");
+  return std::int64_t(v);
+}
+
+void parse_box(const std::string& text, std::vector<double>& lo, std::vector<double>& hi) {
+  lo.clear();
+  hi.clear();
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    const std::string part = text.substr(start, end - start);
+    const std::size_t colon = part.find(':');
+    double a = 0, b = 0;
+    if (colon == std::string::npos || !to_double(part.substr(0, colon), a) || !to_double(part.substr(colon + 1), b))
+      throw usage_error("--box: '" + part + "' is not LO:HI");
+    const std::string where = "--box coordinate " + std::to_string(lo.size()) + ": '" + part + "' ";
+    if (!std::isfinite(a) || !std::isfinite(b)) throw usage_error(where + "is not finite");
+    if (!(a < b)) throw usage_error(where + "is empty or inverted (need LO < HI)");
+    lo.push_back(a);
+    hi.push_back(b);
+    if (end == text.size()) break;
+    start = end + 1;
+  }
+}
+
+}  // namespace fdgd::cli

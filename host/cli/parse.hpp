@@ -1,0 +1,22 @@
+// Parsing the `fdgd` command's values. Every failure throws usage_error with a message naming the flag.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fdgd::cli {
+
+/// A mistake in the command line or its input files: exit status 2.
+class usage_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// "1000", "1e6", "2^20" -> a positive count. `flag` names the option in messages.
+std::int64_t parse_count(const std::string& flag, const std::string& text);
+
+/// "LO:HI" (every coordinate) or "LO0:HI0,LO1:HI1,..." (one per coordinate) -> lo, hi.
+void parse_box(const std::string& text, std::vector<double>& lo, std::vector<double>& hi);
+
+}  // namespace fdgd::cli

@@ -1,0 +1,85 @@
+#include "report.hpp"
+
+#include <fmt/format.h>
+
+namespace fdgd::cli {
+
+nlohmann::json summary_json(const result& r, const run_context& c) {
+  const double traj_steps = [&] {
+    double total = 0;
+    for (const auto s : r.steps) total += double(s);
+    return total;
+  }();
+  nlohmann::json s;
+  s["function"] = c.function;
+  s["backend"] = r.backend;
+  s["device"] = r.device;
+  s["starts"] = r.count;
+  s["dim"] = r.dim;
+  s["lr"] = c.opt.lr;
+  s["h"] = c.opt.h;
+  s["steps"] = c.opt.steps;
+  s["gtol"] = c.opt.gtol;
+  s["precision"] = c.opt.prec == precision::f64 ? "f64" : "f32";
+  s["seconds"] = r.seconds;
+  s["trajectory_steps_per_second"] = r.seconds > 0 ? traj_steps / r.seconds : 0.0;
+  s["f_evaluations_per_second"] = r.seconds > 0 ? traj_steps * 2 * r.dim / r.seconds : 0.0;
+  s["status"] = {{"finished", r.finished}, {"converged", r.converged}, {"nonfinite", r.nonfinite}};
+  if (r.best >= 0) {
+    const auto b = std::size_t(r.best);
+    s["best"] = {{"index", r.best},
+                 {"f", r.f[b]},
+                 {"x", std::vector<double>(r.x.begin() + std::ptrdiff_t(b * std::size_t(r.dim)),
+                                           r.x.begin() + std::ptrdiff_t((b + 1) * std::size_t(r.dim)))}};
+  } else {
+    s["best"] = nullptr;
+  }
+  s["cluster_tol"] = c.cluster_tol;
+  nlohmann::json minima = nlohmann::json::array();
+  for (const auto& g : distinct_minima(r, c.cluster_tol, c.top))
+    minima.push_back({{"f", g.f}, {"count", g.count}, {"share", g.share}, {"x", g.x}});
+  s["minima"] = minima;
+  if (c.builtin) {
+    const known_minimum m = c.builtin->minimum(r.dim);
+    s["known_minimum"] = {{"f", m.value}, {"share_reached", share_reaching(r, m, c.cluster_tol)}};
+  }
+  return s;
+}
+
+namespace {
+std::string point(const nlohmann::json& x) {
+  std::string out = "(";
+  for (std::size_t j = 0; j < x.size(); ++j) out += fmt::format("{}{:.10g}", j ? ", " : "", x[j].get<double>());
+  return out + ")";
+}
+}  // namespace
+
+std::string summary_text(const nlohmann::json& s) {
+  std::string out;
+  out += fmt::format("{}: {} starts, d = {}, on {} ({})\n", s["function"].get<std::string>(), s["starts"].get<long long>(),
+                     s["dim"].get<int>(), s["backend"].get<std::string>(), s["device"].get<std::string>());
+  out += fmt::format("descent: lr {}, h {}, {} steps, gtol {}, {}\n", s["lr"].get<double>(), s["h"].get<double>(),
+                     s["steps"].get<long long>(), s["gtol"].get<double>(), s["precision"].get<std::string>());
+  out += fmt::format("time: {:.3f} s, {:.3g} trajectory-steps/s, {:.3g} f-evaluations/s\n", s["seconds"].get<double>(),
+                     s["trajectory_steps_per_second"].get<double>(), s["f_evaluations_per_second"].get<double>());
+  out += fmt::format("status: {} finished, {} converged, {} nonfinite\n", s["status"]["finished"].get<long long>(),
+                     s["status"]["converged"].get<long long>(), s["status"]["nonfinite"].get<long long>());
+  if (s["best"].is_null()) {
+    out += "best: none (no finite f)\n";
+  } else {
+    out += fmt::format("best: f = {:.17g} at start {}, x = {}\n", s["best"]["f"].get<double>(),
+                       s["best"]["index"].get<long long>(), point(s["best"]["x"]));
+  }
+  out += fmt::format("distinct minima (points within {} grouped), best first:\n", s["cluster_tol"].get<double>());
+  out += fmt::format("  {:>3}  {:>22}  {:>10}  {:>8}  x\n", "#", "f", "count", "share");
+  int k = 0;
+  for (const auto& g : s["minima"])
+    out += fmt::format("  {:>3}  {:>22.15g}  {:>10}  {:>7.3f}%  {}\n", ++k, g["f"].get<double>(), g["count"].get<long long>(),
+                       100 * g["share"].get<double>(), point(g["x"]));
+  if (s.contains("known_minimum"))
+    out += fmt::format("global minimum {:.10g} reached by {:.3f}% of starts\n", s["known_minimum"]["f"].get<double>(),
+                       100 * s["known_minimum"]["share_reached"].get<double>());
+  return out;
+}
+
+}  // namespace fdgd::cli

@@ -1,0 +1,154 @@
+// The `fdgd` command, run as a user runs it: output files, summary, and one clear line per mistake.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "fdgd/io.hpp"
+#include "test_support.hpp"
+
+namespace fdgd::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct run_result {
+  int status;
+  std::string out;  // stdout and stderr together
+};
+
+run_result run(const std::string& args) {
+  const std::string cmd = std::string(FDGD_CLI) + " " + args + " 2>&1";
+  std::FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int raw = pclose(p);
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
+}
+
+class Cli : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / (std::string("fdgd_cli_test_") + testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  fs::path dir_;
+};
+
+TEST_F(Cli, SeedExampleThroughAnInitFile) {
+  std::ofstream(path("start.csv")) << "-3,4\n";
+  const auto r = run("minimize --function sphere --init-file " + path("start.csv") + " --lr 0.1 --out " + path("out.csv"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::ifstream in(path("out.csv"));
+  std::string header, row;
+  std::getline(in, header);
+  std::getline(in, row);
+  EXPECT_EQ(header, "x0,x1,f,grad_norm,steps,status");
+  double x0 = 0, x1 = 0;
+  ASSERT_EQ(std::sscanf(row.c_str(), "%lf,%lf", &x0, &x1), 2);
+  EXPECT_TRUE(rel_near(x0, -6.111107928998789e-10, 1e-12));
+  EXPECT_TRUE(rel_near(x1, 8.148143905314271e-10, 1e-12));
+  EXPECT_NE(row.find(",100,finished"), std::string::npos) << row;
+}
+
+TEST_F(Cli, HimmelblauSummaryFindsTheFourMinimaWithTheirShares) {
+  const auto r = run("minimize --function himmelblau --starts 2e4 --steps 2000 --gtol 1e-10 --backend cpu --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto s = nlohmann::json::parse(r.out);
+  ASSERT_EQ(s["minima"].size(), 4u);
+  double total = 0;
+  for (const auto& g : s["minima"]) {
+    EXPECT_LT(g["f"].get<double>(), 1e-12);
+    EXPECT_GT(g["share"].get<double>(), 0.1);
+    total += g["share"].get<double>();
+  }
+  EXPECT_NEAR(total, 1.0, 1e-12);
+  EXPECT_NEAR(s["known_minimum"]["share_reached"].get<double>(), 1.0, 1e-12);
+  EXPECT_EQ(s["starts"].get<long long>(), 20000);
+  EXPECT_EQ(s["status"]["converged"].get<long long>(), 20000);
+  // The text summary says the same.
+  const auto text = run("minimize --function himmelblau --starts 2e4 --steps 2000 --gtol 1e-10 --backend cpu");
+  EXPECT_NE(text.out.find("global minimum 0 reached by 100.000% of starts"), std::string::npos) << text.out;
+}
+
+TEST_F(Cli, NpyOutputReadsBack) {
+  const auto r = run("minimize --function rastrigin --dim 3 --starts 2^6 --seed 5 --out " + path("out.npy"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  const table t = read_npy(path("out.npy"));
+  EXPECT_EQ(t.rows, 64);
+  EXPECT_EQ(t.cols, 4);
+  if (std::system("python3 -c 'import numpy' >/dev/null 2>&1") != 0) {
+    std::printf("note: python3 with numpy is absent; numpy.load not checked\n");
+    return;
+  }
+  std::FILE* p = popen(("python3 -c \"import numpy; a = numpy.load('" + path("out.npy") +
+                        "'); print(a.shape, a.dtype, repr(float(a[0, 3])))\"").c_str(), "r");
+  char buf[256] = {0};
+  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, p);
+  pclose(p);
+  const std::string line(buf, n);
+  EXPECT_NE(line.find("(64, 4) float64"), std::string::npos) << line;
+  EXPECT_NE(line.find(std::to_string(t.values[3]).substr(0, 6)), std::string::npos) << line;
+}
+
+TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
+  std::ofstream(path("ragged.csv")) << "1,2\n3\n";
+  std::ofstream(path("word.csv")) << "1,2\n3,x\n";
+  std::ofstream(path("nan.csv")) << "1,nan\n";
+  std::ofstream(path("empty.csv")) << "";
+  std::ofstream(path("bad.npy")) << "not numpy";
+  const std::string out = " --out " + path("out.csv");
+  const struct {
+    std::string args;
+    int status;
+    std::string message;
+  } cases[] = {
+      {"frobnicate", 2, "fdgd: error:"},
+      {"minimize --function sphere --bogus 1", 2, "--bogus"},
+      {"minimize --function sphere --lr", 2, "--lr"},
+      {"minimize --function sphere --lr abc", 2, "--lr"},
+      {"minimize --function sphere --lr 0", 2, "--lr = 0"},
+      {"minimize --function sphere --lr inf", 2, "--lr = inf"},
+      {"minimize --function sphere --h -1", 2, "--h = -1"},
+      {"minimize --function sphere --starts 0", 2, "--starts: 0 must be >= 1"},
+      {"minimize --function sphere --starts 12x", 2, "--starts: '12x'"},
+      {"minimize --function sphere --steps 0", 2, "--steps 0"},
+      {"minimize --function sphere --box 3:1", 2, "--box coordinate 0: '3:1' is empty or inverted"},
+      {"minimize --function sphere --dim 3 --box 0:1,0:1", 2, "--box has 2 coordinates but the dimension is 3"},
+      {"minimize --function himmelblau --dim 3", 2, "himmelblau is 2-D"},
+      {"minimize --function spere", 2, "unknown function 'spere'"},
+      {"minimize --function sphere --init-file " + path("missing.csv"), 2, "missing.csv"},
+      {"minimize --function sphere --init-file " + path("ragged.csv"), 2, "ragged.csv:2:1"},
+      {"minimize --function sphere --init-file " + path("word.csv"), 2, "word.csv:2:3: 'x' is not a number"},
+      {"minimize --function sphere --init-file " + path("nan.csv"), 2, "nan.csv:1:3"},
+      {"minimize --function sphere --init-file " + path("empty.csv"), 2, "no starts"},
+      {"minimize --function sphere --init-file " + path("bad.npy"), 2, "not a .npy file"},
+      {"minimize --function sphere --out " + path("nowhere/out.csv"), 2, "does not exist"},
+      {"minimize --function sphere --out " + path("out.txt"), 2, "must end in .csv or .npy"},
+  };
+  for (const auto& c : cases) {
+    const auto r = run(c.args + (c.args.find("--out") == std::string::npos && c.args.rfind("minimize", 0) == 0 ? out : ""));
+    EXPECT_EQ(r.status, c.status) << c.args << "\n" << r.out;
+    EXPECT_EQ(r.out.rfind("fdgd: error: ", 0), 0u) << c.args << "\n" << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << c.args << "\n" << r.out;
+    EXPECT_NE(r.out.find(c.message), std::string::npos) << c.args << "\n" << r.out;
+    EXPECT_FALSE(fs::exists(path("out.csv"))) << c.args;
+  }
+  std::string why;
+  if (!cuda_device_available(0, &why)) {
+    const auto r = run("minimize --function sphere --backend cuda" + out);
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_NE(r.out.find("CUDA backend cannot run"), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(path("out.csv")));
+  }
+}
+
+}  // namespace
+}  // namespace fdgd::test
