@@ -218,6 +218,30 @@ TEST_P(Batch, EdgeSizes) {
     EXPECT_TRUE(rel_near(wide.x[std::size_t(j)], s.coordinate(0, j) * 0.8 * 0.8 * 0.8, 1e-9)) << j;
 }
 
+TEST_P(Batch, ProgressIsReportedAfterEveryLaunchAcrossChunks) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.steps = 10;
+  o.steps_per_launch = 3;  // launches of 3, 3, 3, 1 steps
+  o.chunk_size = 40;       // 100 starts: chunks of 40, 40, 20
+  std::vector<progress> seen;
+  o.on_progress = [&seen](const progress& p) { seen.push_back(p); };
+  const result r = minimize("sphere", starts::uniform(2, -1, 1, 100, 1), o);
+  ASSERT_EQ(seen.size(), 12u);
+  for (std::size_t k = 0; k < seen.size(); ++k) {
+    EXPECT_EQ(seen[k].steps_total, 30);
+    if (k) {
+      EXPECT_GT(seen[k].steps_done, seen[k - 1].steps_done);
+    }
+  }
+  EXPECT_EQ(seen[0].steps_done, 3);
+  EXPECT_EQ(seen[0].live, 40);
+  EXPECT_EQ(seen.back().steps_done, 30);
+  EXPECT_EQ(seen.back().live, 0);
+  o.on_progress = nullptr;
+  expect_identical(minimize("sphere", starts::uniform(2, -1, 1, 100, 1), o), r);
+}
+
 TEST_P(Batch, StepsZeroEvaluatesTheStarts) {
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
   options o = on(GetParam());

@@ -76,6 +76,7 @@ TEST_F(Cli, HimmelblauSummaryFindsTheFourMinimaWithTheirShares) {
   // The text summary says the same.
   const auto text = run("minimize --function himmelblau --starts 2e4 --steps 2000 --gtol 1e-10 --backend cpu");
   EXPECT_NE(text.out.find("global minimum 0 reached by 100.000% of starts"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find('\r'), std::string::npos) << "no progress line when stderr is not a terminal";
 }
 
 TEST_F(Cli, NpyOutputReadsBack) {

@@ -1,5 +1,8 @@
 // The `fdgd` command: `fdgd minimize ...` and `fdgd functions`. See README.md.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
@@ -9,6 +12,7 @@
 #include "fdgd/io.hpp"
 #include "fdgd/minimize.hpp"
 #include "parse.hpp"
+#include "progress_bar.hpp"
 #include "report.hpp"
 
 namespace {
@@ -86,7 +90,15 @@ int run_minimize(const minimize_args& a) {
     throw usage_error(fmt::format("the starts have dimension {} but {} {}", dim, b->name,
                                   b->fixed_dim ? fmt::format("is {}-D", b->fixed_dim) : fmt::format("needs d >= {}", b->min_dim)));
   o.validate();  // std::invalid_argument, reported as a usage error by main
+  cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps);
+  if (bar.enabled()) {
+    // News about twenty times per run (finer launches cost the CPU backend); results do not depend
+    // on steps_per_launch.
+    o.steps_per_launch = std::max<std::int64_t>(1, o.steps / 20);
+    o.on_progress = [&bar](const progress& p) { bar.update(p); };
+  }
   const result r = minimize(a.function, s, o);
+  bar.finish();
   if (!a.out.empty()) (extension(a.out) == ".npy" ? write_npy : write_csv)(a.out, r);
   const auto summary = cli::summary_json(r, {a.function, b, o, a.cluster_tol, a.top});
   std::fputs(a.json ? (summary.dump(2) + "\n").c_str() : cli::summary_text(summary).c_str(), stdout);
@@ -135,7 +147,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   m->add_option("--top", a.top, "distinct minima to list (default 10)")->check(CLI::PositiveNumber);
   m->add_flag("--json", a.json, "print the summary as one JSON object");
-  m->add_flag("--quiet", a.quiet, "no progress output");
+  m->add_flag("--quiet", a.quiet, "no progress line on stderr (shown only on a terminal, after 1 s)");
   auto* f = app.add_subcommand("functions", "list the built-in functions");
   try {
     app.parse(argc, argv);

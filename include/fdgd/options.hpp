@@ -2,6 +2,7 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -19,6 +20,13 @@ enum class backend_kind {
 /// Working precision of the descent. Results are reported in double either way.
 enum class precision { f64, f32 };
 
+/// Where a run stands, passed to options::on_progress after every launch.
+struct progress {
+  std::int64_t steps_done;   ///< steps done, counted over all chunks (each chunk counts options::steps)
+  std::int64_t steps_total;  ///< chunks x options::steps
+  std::int64_t live;         ///< trajectories of the current chunk still descending
+};
+
 struct options {
   double lr = 0.01;      ///< learning rate: x <- x - lr * grad; finite and > 0
   double h = 1e-4;       ///< central-difference half step; finite and > 0
@@ -34,6 +42,9 @@ struct options {
   precision prec = precision::f64;
   int threads = 0;      ///< CPU threads; 0 uses OpenMP's default (all cores)
   int cuda_device = 0;  ///< CUDA device ordinal
+  /// Called on the calling thread after every launch; empty (default) for none. With the default
+  /// steps_per_launch (all steps fused) that is once per chunk: set steps_per_launch for finer news.
+  std::function<void(const progress&)> on_progress;
 
   /// Throws std::invalid_argument naming the first invalid option and its value.
   void validate() const {

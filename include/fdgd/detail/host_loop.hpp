@@ -33,13 +33,16 @@ inline trajectory_status initial_status(const options& o) {
 template <class Backend>
 void run_chunks(Backend& backend, const options& o, std::int64_t count, std::int64_t chunk, result& r) {
   const std::int64_t per_launch = o.steps_per_launch == 0 ? std::max<std::int64_t>(o.steps, 1) : o.steps_per_launch;
-  for (std::int64_t first = 0; first < count; first += chunk) {
-    const std::int64_t n = std::min(chunk, count - first);
+  const std::int64_t chunks = (count + chunk - 1) / chunk;
+  for (std::int64_t c = 0; c < chunks; ++c) {
+    const std::int64_t first = c * chunk, n = std::min(chunk, count - first);
     backend.load(first, n);
     for (std::int64_t done = 0; done < o.steps;) {
       const std::int64_t k = std::min(per_launch, o.steps - done);
       done += k;
-      if (backend.advance(k) == 0) break;
+      const std::int64_t live = backend.advance(k);
+      if (o.on_progress) o.on_progress({c * o.steps + (live ? done : o.steps), chunks * o.steps, live});
+      if (live == 0) break;
     }
     backend.store(first, n, r);
   }
