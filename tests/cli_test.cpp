@@ -99,6 +99,38 @@ TEST_F(Cli, NpyOutputReadsBack) {
   EXPECT_NE(line.find(std::to_string(t.values[3]).substr(0, 6)), std::string::npos) << line;
 }
 
+TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
+  const auto r = run("trace --function sphere --start -3,4 --lr 0.1 --out " + path("trace.csv"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  const table t = read_csv(path("trace.csv"));  // the header row is skipped
+  ASSERT_EQ(t.rows, 101);
+  ASSERT_EQ(t.cols, 5);
+  EXPECT_EQ(t.values[2], -3);
+  EXPECT_EQ(t.values[4], 25);
+  const double* last = t.values.data() + 100 * 5;
+  EXPECT_EQ(last[1], 100);
+  // Recorded in stretches, the path still ends on the seed's bits.
+  EXPECT_TRUE(rel_near(last[2], -6.111107928998789e-10, 1e-12));
+  EXPECT_TRUE(rel_near(last[3], 8.148143905314271e-10, 1e-12));
+
+  const auto sampled = run("trace --function himmelblau --sample 3 --every 10 --steps 95 --out " + path("h.csv"));
+  ASSERT_EQ(sampled.status, 0) << sampled.out;
+  const table h = read_csv(path("h.csv"));
+  EXPECT_EQ(h.rows, 3 * 11);  // steps 0, 10, ..., 90, 95
+  EXPECT_EQ(h.values[std::size_t(h.rows - 1) * 5 + 1], 95);
+
+  for (const std::string& bad : {"trace --function sphere --out " + path("x.csv"),
+                                "trace --function sphere --start 1,2 --start 1,2,3 --out " + path("x.csv"),
+                                "trace --function himmelblau --start 1,2,3 --out " + path("x.csv"),
+                                "trace --function sphere --start 1,a --out " + path("x.csv"),
+                                "trace --function sphere --start 1,2 --every 0 --out " + path("x.csv")}) {
+    const auto e = run(bad);
+    EXPECT_EQ(e.status, 2) << bad << "\n" << e.out;
+    EXPECT_EQ(e.out.rfind("fdgd: error: ", 0), 0u) << e.out;
+    EXPECT_FALSE(fs::exists(path("x.csv")));
+  }
+}
+
 TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
   std::ofstream(path("ragged.csv")) << "1,2\n3\n";
   std::ofstream(path("word.csv")) << "1,2\n3,x\n";

@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
@@ -99,9 +101,91 @@ int run_minimize(const minimize_args& a) {
   }
   const result r = minimize(a.function, s, o);
   bar.finish();
-  if (!a.out.empty()) (extension(a.out) == ".npy" ? write_npy : write_csv)(a.out, r);
+  if (!a.out.empty()) {
+    if (extension(a.out) == ".npy") {
+      write_npy(a.out, r);
+    } else {
+      write_csv(a.out, r);
+    }
+  }
   const auto summary = cli::summary_json(r, {a.function, b, o, a.cluster_tol, a.top});
   std::fputs(a.json ? (summary.dump(2) + "\n").c_str() : cli::summary_text(summary).c_str(), stdout);
+  return 0;
+}
+
+/// `fdgd trace`: the path of chosen starts, recorded every `every` steps. The descent runs in
+/// stretches of `every` steps, each from where the last ended: the same bits as one continuous run.
+int run_trace(const minimize_args& a, const std::vector<std::string>& start_texts, std::int64_t sample,
+              std::int64_t every) {
+  const builtin_info& b = find_builtin(a.function);
+  if (a.out.empty() || extension(a.out) != ".csv") throw usage_error("--out: trace writes a .csv file");
+  if (start_texts.empty() == (sample == 0)) throw usage_error("give the starts with --start (repeatable) or --sample K");
+  int dim = 0;
+  std::vector<double> points;
+  if (!start_texts.empty()) {
+    for (const auto& text : start_texts) {
+      std::vector<double> lo, hi;
+      int count = 0;
+      std::size_t begin = 0;
+      while (true) {
+        const std::size_t end = std::min(text.find(',', begin), text.size());
+        double v = 0;
+        const std::string cell = text.substr(begin, end - begin);
+        const auto res = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+        if (cell.empty() || res.ec != std::errc() || res.ptr != cell.data() + cell.size() || !std::isfinite(v))
+          throw usage_error("--start: '" + text + "' is not a point x0,x1,... of finite numbers");
+        points.push_back(v);
+        ++count;
+        if (end == text.size()) break;
+        begin = end + 1;
+      }
+      if (dim && count != dim) throw usage_error(fmt::format("--start: '{}' has {} coordinates, the first had {}", text, count, dim));
+      dim = count;
+    }
+  } else {
+    minimize_args batch = a;
+    batch.starts = std::to_string(sample);
+    const starts s = make_starts(batch, b, dim);
+    for (std::int64_t i = 0; i < s.count(); ++i)
+      for (int j = 0; j < dim; ++j) points.push_back(s.coordinate(i, j));
+  }
+  if (dim < b.min_dim || (b.fixed_dim && dim != b.fixed_dim))
+    throw usage_error(fmt::format("the starts have dimension {}, which {} does not have", dim, b.name));
+  if (every < 1) throw usage_error(fmt::format("--every {} must be >= 1", every));
+  const auto folder = std::filesystem::path(a.out).parent_path();
+  if (!folder.empty() && !std::filesystem::is_directory(folder))
+    throw usage_error("--out: folder '" + folder.string() + "' does not exist");
+
+  options o;
+  o.lr = a.lr, o.h = a.h, o.threads = a.threads;
+  o.prec = a.precision_name == "f32" ? precision::f32 : precision::f64;
+  o.backend = a.backend_name == "cpu" ? backend_kind::cpu : a.backend_name == "cuda" ? backend_kind::cuda : backend_kind::automatic;
+  table t;
+  t.cols = dim + 3;
+  auto record = [&](const result& r, std::int64_t step) {
+    for (std::int64_t i = 0; i < r.count; ++i) {
+      t.values.push_back(double(i));
+      t.values.push_back(double(step));
+      for (int j = 0; j < dim; ++j) t.values.push_back(r.x[std::size_t(i * dim + j)]);
+      t.values.push_back(r.f[std::size_t(i)]);
+      ++t.rows;
+    }
+  };
+  o.steps = 0;
+  record(minimize(a.function, starts::given(points, dim), o), 0);
+  for (std::int64_t done = 0; done < a.steps;) {
+    o.steps = std::min(every, a.steps - done);
+    done += o.steps;
+    const result r = minimize(a.function, starts::given(points, dim), o);
+    record(r, done);
+    points = r.x;
+  }
+  std::vector<std::string> header = {"start", "step"};
+  for (int j = 0; j < dim; ++j) header.push_back("x" + std::to_string(j));
+  header.push_back("f");
+  write_csv(a.out, header, t);
+  fmt::print("{}: {} path(s) of {} steps, every {} step(s), written to {}\n", a.function, t.rows / (1 + (a.steps + every - 1) / every),
+             a.steps, every, a.out);
   return 0;
 }
 
@@ -149,6 +233,23 @@ int main(int argc, char** argv) {
   m->add_flag("--json", a.json, "print the summary as one JSON object");
   m->add_flag("--quiet", a.quiet, "no progress line on stderr (shown only on a terminal, after 1 s)");
   auto* f = app.add_subcommand("functions", "list the built-in functions");
+  minimize_args ta;
+  std::vector<std::string> trace_starts;
+  std::int64_t trace_sample = 0, trace_every = 1;
+  auto* t = app.add_subcommand("trace", "record the paths of chosen starts to a CSV (start,step,x0,...,f)");
+  t->add_option("--function", ta.function, "built-in function (see `fdgd functions`)")->required();
+  t->add_option("--start", trace_starts, "a start x0,x1,... (repeatable)");
+  t->add_option("--sample", trace_sample, "or: this many starts drawn from the box, as minimize draws them");
+  t->add_option("--dim", ta.dim, "dimension for --sample (default: the function's own, or 2)")->check(CLI::PositiveNumber);
+  t->add_option("--seed", ta.seed, "seed for --sample (default 0)");
+  t->add_option("--box", ta.box, "box for --sample (default: the function's box)");
+  t->add_option("--every", trace_every, "record every k steps (default 1)");
+  t->add_option("--lr", ta.lr, "learning rate (default 0.01)");
+  t->add_option("--steps", ta.steps, "steps (default 100)");
+  t->add_option("--h", ta.h, "central-difference step (default 1e-4)");
+  t->add_option("--precision", ta.precision_name, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}));
+  t->add_option("--backend", ta.backend_name, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  t->add_option("--out", ta.out, "the CSV to write")->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -163,6 +264,10 @@ int main(int argc, char** argv) {
   }
   try {
     if (f->parsed()) return run_functions();
+    if (t->parsed()) {
+      if (ta.steps < 1) throw usage_error(fmt::format("--steps {} must be >= 1", ta.steps));
+      return run_trace(ta, trace_starts, trace_sample, trace_every);
+    }
     if (a.steps < 1) throw usage_error(fmt::format("--steps {} must be >= 1", a.steps));
     return run_minimize(a);
   } catch (const usage_error& e) {

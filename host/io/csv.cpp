@@ -47,6 +47,26 @@ void write_csv(const std::string& path, const result& r) {
   out.commit();
 }
 
+void write_csv(const std::string& path, const std::vector<std::string>& header, const table& t) {
+  detail::atomic_file out(path);
+  std::string line;
+  for (std::size_t j = 0; j < header.size(); ++j) line += (j ? "," : "") + header[j];
+  line += '\n';
+  for (std::int64_t i = 0; i < t.rows; ++i) {
+    for (int j = 0; j < t.cols; ++j) {
+      if (j) line += ',';
+      put_double(line, t.values[std::size_t(i) * std::size_t(t.cols) + std::size_t(j)]);
+    }
+    line += '\n';
+    if (line.size() > (1u << 16)) {
+      std::fwrite(line.data(), 1, line.size(), out.get());
+      line.clear();
+    }
+  }
+  std::fwrite(line.data(), 1, line.size(), out.get());
+  out.commit();
+}
+
 table read_csv(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw error("fdgd: cannot read " + path + ": no such file or not readable");

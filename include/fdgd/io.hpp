@@ -22,6 +22,9 @@ struct table {
 /// Doubles are written with 17 significant digits, so they read back exactly.
 void write_csv(const std::string& path, const result& r);
 
+/// Any table, under a header row of column names, doubles written to read back exactly.
+void write_csv(const std::string& path, const std::vector<std::string>& header, const table& t);
+
 /// A float64 array of shape (N, d + 1), the final x then f, in NumPy's .npy format (version 1.0).
 void write_npy(const std::string& path, const result& r);
 
