@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Histogram of the final f values of a run, from the file `fdgd minimize --out` wrote.
+
+    build/fdgd minimize --function himmelblau --starts 1e5 --out result.npy
+    python3 bench/plot/histogram.py result.npy --out hist.png
+
+RESULT is a .npy (N x (d+1): x then f) or a .csv (header x0,...,f,grad_norm,steps,status).
+Needs numpy and matplotlib.
+"""
+import argparse
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def final_f(path):
+    if path.endswith(".npy"):
+        return np.load(path)[:, -1]
+    data = np.genfromtxt(path, delimiter=",", names=True, dtype=None, encoding="utf-8")
+    return np.asarray(data["f"], dtype=float)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("result")
+    p.add_argument("--bins", type=int, default=60)
+    p.add_argument("--log", action="store_true", help="log scale for the counts")
+    p.add_argument("--title", default=None)
+    p.add_argument("--out", required=True)
+    args = p.parse_args()
+    f = final_f(args.result)
+    f = f[np.isfinite(f)]
+    fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
+    ax.hist(f, bins=args.bins, color="tab:blue", log=args.log)
+    ax.set_xlabel("final f")
+    ax.set_ylabel("starts")
+    ax.set_title(args.title or f"final f of {len(f)} starts")
+    fig.tight_layout()
+    fig.savefig(args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Contour lines of a 2-D function with descent paths drawn point by point into their minima.
+
+    build/fdgd trace --function sphere --start -3,4 --lr 0.1 --out trace.csv
+    python3 bench/plot/trace_contour.py trace.csv --function sphere --box=-4.5:4.5 --out trace.png
+
+TRACE.csv is what `fdgd trace` writes: start,step,x0,x1,f. Needs numpy and matplotlib.
+"""
+import argparse
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from functions2d import FUNCTIONS  # noqa: E402
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("trace")
+    p.add_argument("--function", required=True, choices=sorted(FUNCTIONS))
+    p.add_argument("--box", default=None, help="LO:HI for both axes (default: the paths' extent, padded)")
+    p.add_argument("--levels", type=int, default=25)
+    p.add_argument("--title", default=None)
+    p.add_argument("--out", required=True)
+    args = p.parse_args()
+
+    data = np.genfromtxt(args.trace, delimiter=",", names=True)
+    if "x1" not in data.dtype.names or "x2" in data.dtype.names:
+        sys.exit(f"{args.trace}: a 2-D trace is needed (columns start,step,x0,x1,f)")
+    if args.box:
+        lo, hi = (float(v) for v in args.box.split(":"))
+        xlo = ylo = lo
+        xhi = yhi = hi
+    else:
+        pad = 0.1 * max(np.ptp(data["x0"]), np.ptp(data["x1"]), 1.0)
+        xlo, xhi = data["x0"].min() - pad, data["x0"].max() + pad
+        ylo, yhi = data["x1"].min() - pad, data["x1"].max() + pad
+    gx, gy = np.meshgrid(np.linspace(xlo, xhi, 400), np.linspace(ylo, yhi, 400))
+    f = FUNCTIONS[args.function](gx, gy)
+    fig, ax = plt.subplots(figsize=(6, 5.4), dpi=100)
+    levels = np.quantile(f, np.linspace(0, 1, args.levels + 2)[1:-1] ** 2)
+    ax.contour(gx, gy, f, levels=np.unique(levels), cmap="viridis", linewidths=0.8)
+    for start in np.unique(data["start"]):
+        path = data[data["start"] == start]
+        path = path[np.argsort(path["step"])]
+        ax.plot(path["x0"], path["x1"], "o-", markersize=2.5, linewidth=0.8)
+        ax.plot(path["x0"][-1], path["x1"][-1], "k*", markersize=8)
+    ax.set_xlim(xlo, xhi)
+    ax.set_ylim(ylo, yhi)
+    ax.set_xlabel("x0")
+    ax.set_ylabel("x1")
+    ax.set_aspect("equal")
+    ax.set_title(args.title or f"{args.function}: {len(np.unique(data['start']))} path(s)")
+    fig.tight_layout()
+    fig.savefig(args.out)
+
+
+if __name__ == "__main__":
+    main()
