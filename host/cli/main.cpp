@@ -3,7 +3,6 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -36,6 +35,22 @@ struct minimize_args {
 std::string without_prefix(const std::string& what) { return what.rfind("fdgd: ", 0) == 0 ? what.substr(6) : what; }
 
 std::string extension(const std::string& path) { return std::filesystem::path(path).extension().string(); }
+
+/// The descent options the flags give (steps and gtol are the caller's).
+options options_from(const minimize_args& a) {
+  options o;
+  o.lr = a.lr, o.h = a.h, o.threads = a.threads;
+  o.prec = a.precision_name == "f32" ? precision::f32 : precision::f64;
+  o.backend = a.backend_name == "cpu" ? backend_kind::cpu : a.backend_name == "cuda" ? backend_kind::cuda : backend_kind::automatic;
+  return o;
+}
+
+/// --out must name a file in a folder that exists, so that no run is wasted on an unwritable path.
+void check_out_folder(const std::string& out) {
+  const auto folder = std::filesystem::path(out).parent_path();
+  if (!folder.empty() && !std::filesystem::is_directory(folder))
+    throw usage_error("--out: folder '" + folder.string() + "' does not exist");
+}
 
 starts make_starts(const minimize_args& a, const builtin_info& b, int& dim) {
   if (!a.init_file.empty()) {
@@ -75,16 +90,12 @@ int run_minimize(const minimize_args& a) {
   } catch (const std::invalid_argument& e) {
     throw usage_error("--function: " + without_prefix(e.what()));
   }
-  options o;
-  o.lr = a.lr, o.h = a.h, o.steps = a.steps, o.gtol = a.gtol, o.threads = a.threads;
-  o.prec = a.precision_name == "f32" ? precision::f32 : precision::f64;
-  o.backend = a.backend_name == "cpu" ? backend_kind::cpu : a.backend_name == "cuda" ? backend_kind::cuda : backend_kind::automatic;
+  options o = options_from(a);
+  o.steps = a.steps, o.gtol = a.gtol;
   if (!a.out.empty()) {
     const auto ext = extension(a.out);
     if (ext != ".csv" && ext != ".npy") throw usage_error("--out: '" + a.out + "' must end in .csv or .npy");
-    const auto folder = std::filesystem::path(a.out).parent_path();
-    if (!folder.empty() && !std::filesystem::is_directory(folder))
-      throw usage_error("--out: folder '" + folder.string() + "' does not exist");
+    check_out_folder(a.out);
   }
   int dim = 0;
   const starts s = make_starts(a, *b, dim);
@@ -124,21 +135,9 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   std::vector<double> points;
   if (!start_texts.empty()) {
     for (const auto& text : start_texts) {
-      std::vector<double> lo, hi;
-      int count = 0;
-      std::size_t begin = 0;
-      while (true) {
-        const std::size_t end = std::min(text.find(',', begin), text.size());
-        double v = 0;
-        const std::string cell = text.substr(begin, end - begin);
-        const auto res = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-        if (cell.empty() || res.ec != std::errc() || res.ptr != cell.data() + cell.size() || !std::isfinite(v))
-          throw usage_error("--start: '" + text + "' is not a point x0,x1,... of finite numbers");
-        points.push_back(v);
-        ++count;
-        if (end == text.size()) break;
-        begin = end + 1;
-      }
+      const std::vector<double> point = cli::parse_point("--start", text);
+      const int count = int(point.size());
+      points.insert(points.end(), point.begin(), point.end());
       if (dim && count != dim) throw usage_error(fmt::format("--start: '{}' has {} coordinates, the first had {}", text, count, dim));
       dim = count;
     }
@@ -152,14 +151,9 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   if (dim < b.min_dim || (b.fixed_dim && dim != b.fixed_dim))
     throw usage_error(fmt::format("the starts have dimension {}, which {} does not have", dim, b.name));
   if (every < 1) throw usage_error(fmt::format("--every {} must be >= 1", every));
-  const auto folder = std::filesystem::path(a.out).parent_path();
-  if (!folder.empty() && !std::filesystem::is_directory(folder))
-    throw usage_error("--out: folder '" + folder.string() + "' does not exist");
+  check_out_folder(a.out);
 
-  options o;
-  o.lr = a.lr, o.h = a.h, o.threads = a.threads;
-  o.prec = a.precision_name == "f32" ? precision::f32 : precision::f64;
-  o.backend = a.backend_name == "cpu" ? backend_kind::cpu : a.backend_name == "cuda" ? backend_kind::cuda : backend_kind::automatic;
+  options o = options_from(a);
   table t;
   t.cols = dim + 3;
   auto record = [&](const result& r, std::int64_t step) {

@@ -51,4 +51,18 @@ void parse_box(const std::string& text, std::vector<double>& lo, std::vector<dou
   }
 }
 
+std::vector<double> parse_point(const std::string& flag, const std::string& text) {
+  std::vector<double> point;
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t end = std::min(text.find(',', begin), text.size());
+    double v = 0;
+    if (!to_double(text.substr(begin, end - begin), v) || !std::isfinite(v))
+      throw usage_error(flag + ": '" + text + "' is not a point x0,x1,... of finite numbers");
+    point.push_back(v);
+    if (end == text.size()) return point;
+    begin = end + 1;
+  }
+}
+
 }  // namespace fdgd::cli

@@ -19,4 +19,7 @@ std::int64_t parse_count(const std::string& flag, const std::string& text);
 /// "LO:HI" (every coordinate) or "LO0:HI0,LO1:HI1,..." (one per coordinate) -> lo, hi.
 void parse_box(const std::string& text, std::vector<double>& lo, std::vector<double>& hi);
 
+/// "x0,x1,..." -> the coordinates, each a finite number.
+std::vector<double> parse_point(const std::string& flag, const std::string& text);
+
 }  // namespace fdgd::cli
