@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The device check, for a machine with an NVIDIA GPU, in one call (about 3-5 minutes on 16 cores):
-#   1. build Release for the GPU present (GoogleTest and Google Benchmark from the .deb files that
-#      prepare.sh fetched, unpacked into .deps/; nothing is installed system-wide),
+#   1. build Release for the GPU present (GoogleTest, Google Benchmark, CLI11, nlohmann/json and fmt
+#      from the .deb files that prepare.sh fetched, unpacked into .deps/; nothing is installed
+#      system-wide),
 #   2. run every test: none of the CUDA cases may skip,
 #   3. compute-sanitizer memcheck and racecheck on the CUDA tests,
-#   4. time the same runs on the GPU and on every CPU core (fdgd_bench_run),
+#   4. run the `fdgd` command on the GPU, and time the same runs on the GPU and on every CPU core
+#      (fdgd_bench_run),
 # keeping logs and JSON under $OUT (default bench/device/out) and printing a markdown table last.
 # Usage (device tool): bash bench/device/check.sh        with carry ["bench/device/debs"]
 set -uo pipefail
@@ -47,6 +49,11 @@ mem_rc=$?
 compute-sanitizer --tool racecheck --error-exitcode 9 build-device/tests/fdgd_tests --gtest_filter="Backends/SeedExample.*cuda*:Backends/Batch.EdgeSizes/cuda" >"$OUT/racecheck.log" 2>&1
 race_rc=$?
 log "compute-sanitizer memcheck: $(status_of $mem_rc); racecheck: $(status_of $race_rc)"
+
+build-device/fdgd minimize --function styblinski_tang --dim 8 --starts 1e7 --backend cuda --top 3 >"$OUT/cli.txt" 2>&1
+cli_rc=$?
+log "fdgd minimize on the GPU: $(status_of $cli_rc)"
+head -4 "$OUT/cli.txt" | tee -a "$OUT/summary.log"
 
 table="| run | GPU s | CPU s ($(nproc) cores) | GPU vs CPU |\n|---|---|---|---|\n"
 for run in "sphere 2 1e7 100 0.01" "rosenbrock 16 1e6 100 0.001" "rastrigin 8 1e6 100 0.001" "ackley 32 1e5 100 0.001"; do
