@@ -174,6 +174,11 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
     EXPECT_NE(r.out.find(c.message), std::string::npos) << c.args << "\n" << r.out;
     EXPECT_FALSE(fs::exists(path("out.csv"))) << c.args;
   }
+  const auto huge = run("minimize --function sphere --starts 1e12 --backend cpu" + out);
+  EXPECT_EQ(huge.status, 1) << huge.out;
+  EXPECT_NE(huge.out.find("fdgd: error: not enough memory for 1000000000000 starts of dimension 2"), std::string::npos)
+      << huge.out;
+  EXPECT_FALSE(fs::exists(path("out.csv")));
   std::string why;
   if (!cuda_device_available(0, &why)) {
     const auto r = run("minimize --function sphere --backend cuda" + out);

@@ -110,7 +110,15 @@ int run_minimize(const minimize_args& a) {
     o.steps_per_launch = std::max<std::int64_t>(1, o.steps / 20);
     o.on_progress = [&bar](const progress& p) { bar.update(p); };
   }
-  const result r = minimize(a.function, s, o);
+  result r;
+  try {
+    r = minimize(a.function, s, o);
+  } catch (const std::bad_alloc&) {
+    const double gib = double(s.count()) * (double(dim + 3) * 8 + 1) / double(1 << 30);
+    throw std::runtime_error(fmt::format("not enough memory for {} starts of dimension {}: the results alone take "
+                                         "{:.1f} GiB; use fewer --starts",
+                                         s.count(), dim, gib));
+  }
   bar.finish();
   if (!a.out.empty()) {
     if (extension(a.out) == ".npy") {
