@@ -25,16 +25,16 @@ bool visit_builtin(const std::string& name, Fn&& fn, functions::list<F...>) {
   return ((name == F::name ? (fn(F{}), true) : false) || ...);
 }
 
-void check_dim(const builtin_info& b, int dim) {
-  if (b.fixed_dim != 0 && dim != b.fixed_dim)
-    throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(dim) + " but " + b.name + " is " +
-                                std::to_string(b.fixed_dim) + "-D");
-  if (dim < b.min_dim)
-    throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(dim) + " but " + b.name +
-                                " needs dim >= " + std::to_string(b.min_dim));
-}
-
 }  // namespace
+
+void builtin_info::check_dim(int dim) const {
+  if (fixed_dim != 0 && dim != fixed_dim)
+    throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(dim) + " but " + name + " is " +
+                                std::to_string(fixed_dim) + "-D");
+  if (dim < min_dim)
+    throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(dim) + " but " + name +
+                                " needs dim >= " + std::to_string(min_dim));
+}
 
 const std::vector<builtin_info>& builtin_functions() {
   static const std::vector<builtin_info> all = infos(functions::builtins{});
@@ -51,7 +51,7 @@ const builtin_info& find_builtin(const std::string& name) {
 }
 
 result minimize(const std::string& function, const starts& s, const options& o) {
-  check_dim(find_builtin(function), s.dim());
+  find_builtin(function).check_dim(s.dim());
   o.validate();
   // Built-ins have CUDA kernels in every CUDA build; without one, asking for CUDA throws "built without CUDA".
   const bool cuda = detail::use_cuda(o, /*compiled_for_cuda=*/true);

@@ -67,9 +67,7 @@ starts make_starts(const minimize_args& a, const builtin_info& b, int& dim) {
     return starts::given(std::move(t.values), t.cols);
   }
   dim = a.dim ? a.dim : (b.fixed_dim ? b.fixed_dim : 2);
-  if (b.fixed_dim && dim != b.fixed_dim)
-    throw usage_error(fmt::format("--dim {}: {} is {}-D", dim, b.name, b.fixed_dim));
-  if (dim < b.min_dim) throw usage_error(fmt::format("--dim {}: {} needs d >= {}", dim, b.name, b.min_dim));
+  b.check_dim(dim);  // std::invalid_argument: a usage error
   std::vector<double> lo, hi;
   if (a.box.empty()) {
     const search_box box = b.box(dim);
@@ -99,9 +97,7 @@ int run_minimize(const minimize_args& a) {
   }
   int dim = 0;
   const starts s = make_starts(a, *b, dim);
-  if (dim < b->min_dim || (b->fixed_dim && dim != b->fixed_dim))
-    throw usage_error(fmt::format("the starts have dimension {} but {} {}", dim, b->name,
-                                  b->fixed_dim ? fmt::format("is {}-D", b->fixed_dim) : fmt::format("needs d >= {}", b->min_dim)));
+  b->check_dim(dim);
   o.validate();  // std::invalid_argument, reported as a usage error by main
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps);
   if (bar.enabled()) {
@@ -156,8 +152,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     for (std::int64_t i = 0; i < s.count(); ++i)
       for (int j = 0; j < dim; ++j) points.push_back(s.coordinate(i, j));
   }
-  if (dim < b.min_dim || (b.fixed_dim && dim != b.fixed_dim))
-    throw usage_error(fmt::format("the starts have dimension {}, which {} does not have", dim, b.name));
+  b.check_dim(dim);
   if (every < 1) throw usage_error(fmt::format("--every {} must be >= 1", every));
   check_out_folder(a.out);
 
@@ -210,24 +205,29 @@ int run_functions() {
 
 }  // namespace
 
+/// The flags `minimize` and `trace` share: the function, where the starts come from, the descent.
+void add_common_flags(CLI::App* c, minimize_args& a) {
+  c->add_option("--function", a.function, "built-in function (see `fdgd functions`)")->required();
+  c->add_option("--dim", a.dim, "dimension (default: the function's own, or 2)")->check(CLI::PositiveNumber);
+  c->add_option("--seed", a.seed, "seed of the start generator (default 0)");
+  c->add_option("--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
+  c->add_option("--lr", a.lr, "learning rate (default 0.01)");
+  c->add_option("--steps", a.steps, "steps per start (default 100)");
+  c->add_option("--h", a.h, "central-difference step (default 1e-4)");
+  c->add_option("--precision", a.precision_name, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}));
+  c->add_option("--backend", a.backend_name, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  c->add_option("--threads", a.threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"fdgd: batch gradient descent with central-difference gradients, from many starts at once"};
   app.require_subcommand(1);
   minimize_args a;
   auto* m = app.add_subcommand("minimize", "minimize a built-in function from a batch of starts");
-  m->add_option("--function", a.function, "built-in function (see `fdgd functions`)")->required();
-  m->add_option("--dim", a.dim, "dimension (default: the function's own, or 2)")->check(CLI::PositiveNumber);
+  add_common_flags(m, a);
   m->add_option("--starts", a.starts, "number of starts: 1000, 1e6, 2^20 (default 1000)");
-  m->add_option("--seed", a.seed, "seed of the start generator (default 0)");
-  m->add_option("--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
   m->add_option("--init-file", a.init_file, "the starts themselves: .csv (one per row) or .npy (N x d)");
-  m->add_option("--lr", a.lr, "learning rate (default 0.01)");
-  m->add_option("--steps", a.steps, "steps per start (default 100)");
-  m->add_option("--h", a.h, "central-difference step (default 1e-4)");
   m->add_option("--gtol", a.gtol, "stop a start once |grad| <= gtol (default 0: off)");
-  m->add_option("--precision", a.precision_name, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}));
-  m->add_option("--backend", a.backend_name, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  m->add_option("--threads", a.threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
   m->add_option("--out", a.out, "write every trajectory: .csv or .npy");
   m->add_option("--cluster-tol", a.cluster_tol, "group final points within this distance (default 1e-3)")
       ->check(CLI::PositiveNumber);
@@ -239,18 +239,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> trace_starts;
   std::int64_t trace_sample = 0, trace_every = 1;
   auto* t = app.add_subcommand("trace", "record the paths of chosen starts to a CSV (start,step,x0,...,f)");
-  t->add_option("--function", ta.function, "built-in function (see `fdgd functions`)")->required();
+  add_common_flags(t, ta);
   t->add_option("--start", trace_starts, "a start x0,x1,... (repeatable)");
-  t->add_option("--sample", trace_sample, "or: this many starts drawn from the box, as minimize draws them");
-  t->add_option("--dim", ta.dim, "dimension for --sample (default: the function's own, or 2)")->check(CLI::PositiveNumber);
-  t->add_option("--seed", ta.seed, "seed for --sample (default 0)");
-  t->add_option("--box", ta.box, "box for --sample (default: the function's box)");
+  t->add_option("--sample", trace_sample, "or: this many starts drawn from the box (--dim, --box, --seed)");
   t->add_option("--every", trace_every, "record every k steps (default 1)");
-  t->add_option("--lr", ta.lr, "learning rate (default 0.01)");
-  t->add_option("--steps", ta.steps, "steps (default 100)");
-  t->add_option("--h", ta.h, "central-difference step (default 1e-4)");
-  t->add_option("--precision", ta.precision_name, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}));
-  t->add_option("--backend", ta.backend_name, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   t->add_option("--out", ta.out, "the CSV to write")->required();
   try {
     app.parse(argc, argv);

@@ -18,6 +18,9 @@ struct builtin_info {
   int min_dim;
   search_box (*box)(int dim);          ///< its conventional search box
   known_minimum (*minimum)(int dim);   ///< its global minimizers and minimum value
+
+  /// Throws std::invalid_argument naming the function unless it has dimension `dim`.
+  void check_dim(int dim) const;
 };
 
 /// Every built-in, in a fixed order.
