@@ -6,7 +6,12 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "fdgd/cuda_device.hpp"
+#include "fdgd/detail/cell_grid.hpp"
 #include "fdgd/detail/number_text.hpp"
+#include "fdgd/error.hpp"
+#include "fdgd/finite.hpp"
+#include "host/summary_cells.hpp"
 
 namespace fdgd {
 namespace {
@@ -35,76 +40,116 @@ bool within(const double* a, const double* b, int d, double tol) {
   return true;
 }
 
-bool counts(const result& r, std::int64_t i) {
-  return r.status[std::size_t(i)] != trajectory_status::nonfinite && std::isfinite(r.f[std::size_t(i)]);
-}
-
 }  // namespace
 
-std::vector<minimum_group> distinct_minima(const result& r, double tol, int top) {
-  if (!std::isfinite(tol) || !(tol > 0))
-    throw std::invalid_argument("fdgd: invalid cluster tolerance " + detail::number_text(tol) + " (must be finite and > 0)");
-  const int d = r.dim;
-  auto point = [&](std::int64_t i) { return r.x.data() + std::size_t(i) * std::size_t(d); };
+namespace detail {
 
-  // 1. Cells of side tol: points in one cell are within tol of each other.
+bool counted(const result& r, std::int64_t i) {
+  return r.status[std::size_t(i)] != trajectory_status::nonfinite && is_finite(r.f[std::size_t(i)]);
+}
+
+cell_members cells_on_host(const result& r, double tol) {
+  const int d = r.dim;
   std::unordered_map<std::vector<std::int64_t>, std::size_t, cell_hash> cell_of;
-  std::vector<std::int64_t> best, count;  // per cell: best member, members
+  cell_members c;
   std::vector<std::int64_t> key(std::size_t(d), 0);
   for (std::int64_t i = 0; i < r.count; ++i) {
-    if (!counts(r, i)) continue;
-    for (int j = 0; j < d; ++j) key[std::size_t(j)] = std::int64_t(std::floor(point(i)[j] / tol));
-    const auto [it, fresh] = cell_of.try_emplace(key, best.size());
+    if (!counted(r, i)) continue;
+    for (int j = 0; j < d; ++j) key[std::size_t(j)] = cell_coordinate(r.x[std::size_t(i) * std::size_t(d) + std::size_t(j)], tol);
+    const auto [it, fresh] = cell_of.try_emplace(key, c.best.size());
     if (fresh) {
-      best.push_back(i);
-      count.push_back(0);
+      c.best.push_back(i);
+      c.count.push_back(0);
     }
-    const std::size_t c = it->second;
-    ++count[c];
-    if (r.f[std::size_t(i)] < r.f[std::size_t(best[c])]) best[c] = i;
+    const std::size_t k = it->second;
+    ++c.count[k];
+    if (r.f[std::size_t(i)] < r.f[std::size_t(c.best[k])]) c.best[k] = i;  // ties keep the lower index
+  }
+  return c;
+}
+
+std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top) {
+  const int d = r.dim;
+  auto point = [&](std::int64_t i) { return r.x.data() + std::size_t(i) * std::size_t(d); };
+  auto better = [&](std::int64_t i, std::int64_t k) {
+    return r.f[std::size_t(i)] < r.f[std::size_t(k)] || (r.f[std::size_t(i)] == r.f[std::size_t(k)] && i < k);
+  };
+  std::unordered_map<std::vector<std::int64_t>, std::size_t, cell_hash> cell_of;
+  std::vector<std::int64_t> key(std::size_t(d), 0);
+  auto key_of = [&](std::int64_t i) {
+    for (int j = 0; j < d; ++j) key[std::size_t(j)] = cell_coordinate(point(i)[j], tol);
+  };
+  for (std::size_t c = 0; c < cells.best.size(); ++c) {
+    key_of(cells.best[c]);
+    cell_of.emplace(key, c);
   }
 
-  // 2. Merge neighbouring cells (one step along one axis) whose best points are within tol: this heals
+  // Merge neighbouring cells (one step along one axis) whose best points are within tol: this heals
   // a minimum split by a cell boundary. d lookups a cell, not 3^d: a minimum's points (spread far
   // less than tol) straddle two boundaries at once only with probability ~ (spread / tol)^2.
-  union_find groups(best.size());
+  union_find groups(cells.best.size());
   for (const auto& [cell, c] : cell_of) {
     key = cell;
     for (int j = 0; j < d; ++j) {
       ++key[std::size_t(j)];
       const auto it = cell_of.find(key);
-      if (it != cell_of.end() && within(point(best[c]), point(best[it->second]), d, tol)) groups.unite(c, it->second);
+      if (it != cell_of.end() && within(point(cells.best[c]), point(cells.best[it->second]), d, tol)) groups.unite(c, it->second);
       --key[std::size_t(j)];
     }
   }
 
-  std::unordered_map<std::size_t, minimum_group> merged;
-  std::unordered_map<std::size_t, std::int64_t> leader;
-  for (std::size_t c = 0; c < best.size(); ++c) {
+  std::unordered_map<std::size_t, std::int64_t> leader, members;
+  for (std::size_t c = 0; c < cells.best.size(); ++c) {
     const std::size_t root = groups.find(c);
-    auto [it, fresh] = leader.try_emplace(root, best[c]);
-    if (!fresh && r.f[std::size_t(best[c])] < r.f[std::size_t(it->second)]) it->second = best[c];
-    merged[root].count += count[c];
+    auto [it, fresh] = leader.try_emplace(root, cells.best[c]);
+    if (!fresh && better(cells.best[c], it->second)) it->second = cells.best[c];
+    members[root] += cells.count[c];
   }
+  std::vector<std::pair<std::int64_t, std::int64_t>> found;  // (leader, count)
+  for (const auto& [root, i] : leader) found.emplace_back(i, members[root]);
+  // Best first; equal f: more members first, then the lower index, so the order is the same whatever
+  // the cells' order (host and device pass 1 list them differently).
+  std::sort(found.begin(), found.end(), [&](const auto& a, const auto& b) {
+    if (r.f[std::size_t(a.first)] != r.f[std::size_t(b.first)]) return r.f[std::size_t(a.first)] < r.f[std::size_t(b.first)];
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  if (top > 0 && found.size() > std::size_t(top)) found.resize(std::size_t(top));
   std::vector<minimum_group> out;
-  for (auto& [root, g] : merged) {
-    const std::int64_t i = leader[root];
+  for (const auto& [i, n] : found) {
+    minimum_group g;
     g.x.assign(point(i), point(i) + d);
     g.f = r.f[std::size_t(i)];
-    g.share = double(g.count) / double(r.count);
+    g.count = n;
+    g.share = double(n) / double(r.count);
     out.push_back(std::move(g));
   }
-  std::sort(out.begin(), out.end(), [](const minimum_group& a, const minimum_group& b) {
-    return a.f != b.f ? a.f < b.f : a.count > b.count;
-  });
-  if (top > 0 && out.size() > std::size_t(top)) out.resize(std::size_t(top));
   return out;
+}
+
+}  // namespace detail
+
+backend_kind grouped_on(const result& r, backend_kind where) {
+  if (where == backend_kind::automatic) return r.cuda_device >= 0 ? backend_kind::cuda : backend_kind::cpu;
+  return where;
+}
+
+std::vector<minimum_group> distinct_minima(const result& r, double tol, int top, backend_kind where) {
+  if (!std::isfinite(tol) || !(tol > 0))
+    throw std::invalid_argument("fdgd: invalid cluster tolerance " + detail::number_text(tol) + " (must be finite and > 0)");
+  if (grouped_on(r, where) == backend_kind::cpu) return detail::merge_cells(r, detail::cells_on_host(r, tol), tol, top);
+  const int device = std::max(r.cuda_device, 0);
+  require_cuda_device(device);
+#if defined(FDGD_HAS_CUDA)
+  return detail::merge_cells(r, detail::cells_on_cuda(r, tol, device), tol, top);
+#else
+  throw error("fdgd: this build has no CUDA backend");  // not reached: require_cuda_device threw
+#endif
 }
 
 double share_reaching(const result& r, const known_minimum& m, double tol) {
   std::int64_t reached = 0;
   for (std::int64_t i = 0; i < r.count; ++i) {
-    if (!counts(r, i)) continue;
+    if (!detail::counted(r, i)) continue;
     const double* x = r.x.data() + std::size_t(i) * std::size_t(r.dim);
     for (const auto& p : m.points)
       if (int(p.size()) == r.dim && within(x, p.data(), r.dim, tol)) {

@@ -73,10 +73,22 @@ TEST_F(Cli, HimmelblauSummaryFindsTheFourMinimaWithTheirShares) {
   EXPECT_NEAR(s["known_minimum"]["share_reached"].get<double>(), 1.0, 1e-12);
   EXPECT_EQ(s["starts"].get<long long>(), 20000);
   EXPECT_EQ(s["status"]["converged"].get<long long>(), 20000);
+  EXPECT_EQ(s["grouped_on"], "cpu");
   // The text summary says the same.
   const auto text = run("minimize --function himmelblau --starts 2e4 --steps 2000 --gtol 1e-10 --backend cpu");
   EXPECT_NE(text.out.find("global minimum 0 reached by 100.000% of starts"), std::string::npos) << text.out;
   EXPECT_EQ(text.out.find('\r'), std::string::npos) << "no progress line when stderr is not a terminal";
+}
+
+TEST_F(Cli, CudaRunsGroupOnTheDevice) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  const auto r = run("minimize --function himmelblau --starts 2e4 --steps 2000 --gtol 1e-10 --backend cuda --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto s = nlohmann::json::parse(r.out);
+  EXPECT_EQ(s["backend"], "cuda");
+  EXPECT_EQ(s["grouped_on"], "cuda");
+  ASSERT_EQ(s["minima"].size(), 4u);
+  EXPECT_NEAR(s["known_minimum"]["share_reached"].get<double>(), 1.0, 1e-12);
 }
 
 TEST_F(Cli, NpyOutputReadsBack) {

@@ -64,5 +64,30 @@ TEST(Summary, NonfiniteTrajectoriesAreLeftOutAndToleranceIsChecked) {
   EXPECT_THROW(distinct_minima(r, std::nan("")), std::invalid_argument);
 }
 
+TEST(Summary, DeviceGroupingMatchesTheHost) {
+  const builtin_info& h = find_builtin("himmelblau");
+  const auto box = h.box(2);
+  options o = on(backend_kind::cpu);
+  o.steps = 300;  // not converged yet: points spread over many cells near each minimum
+  const result r = minimize("himmelblau", starts::uniform(box.lo, box.hi, 50000, 9), o);
+  EXPECT_EQ(grouped_on(r, backend_kind::automatic), backend_kind::cpu);
+  EXPECT_EQ(grouped_on(r, backend_kind::cuda), backend_kind::cuda);
+  std::string why;
+  if (!cuda_device_available(0, &why)) {
+    EXPECT_THROW(distinct_minima(r, 1e-3, 0, backend_kind::cuda), error) << "asked for CUDA where there is none";
+    GTEST_SKIP() << "skipped: " << why;
+  }
+  const auto host = distinct_minima(r, 1e-3, 0, backend_kind::cpu), device = distinct_minima(r, 1e-3, 0, backend_kind::cuda);
+  ASSERT_EQ(host.size(), device.size());
+  EXPECT_GT(host.size(), 4u);
+  for (std::size_t k = 0; k < host.size(); ++k) {
+    EXPECT_EQ(host[k].x, device[k].x) << "group " << k;
+    EXPECT_EQ(host[k].count, device[k].count) << "group " << k;
+  }
+  o.backend = backend_kind::cuda;
+  const result on_gpu = minimize("himmelblau", starts::uniform(box.lo, box.hi, 1000, 9), o);
+  EXPECT_EQ(grouped_on(on_gpu, backend_kind::automatic), backend_kind::cuda);
+}
+
 }  // namespace
 }  // namespace fdgd::test

@@ -36,6 +36,7 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
   }
   s["cluster_tol"] = c.cluster_tol;
   nlohmann::json minima = nlohmann::json::array();
+  s["grouped_on"] = grouped_on(r, backend_kind::automatic) == backend_kind::cuda ? "cuda" : "cpu";
   for (const auto& g : distinct_minima(r, c.cluster_tol, c.top))
     minima.push_back({{"f", g.f}, {"count", g.count}, {"share", g.share}, {"x", g.x}});
   s["minima"] = minima;

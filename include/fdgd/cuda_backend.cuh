@@ -226,6 +226,7 @@ result solve_cuda(const Objective& f, const starts& s, const options& o) {
   }
   FDGD_CUDA_TRY(cudaDeviceSynchronize());
   detail::finish(r, "cuda", cuda_device_name(o.cuda_device), t0);
+  r.cuda_device = o.cuda_device;
   return r;
 }
 

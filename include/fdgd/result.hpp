@@ -23,6 +23,7 @@ struct result {
 
   std::string backend;  ///< "cpu" or "cuda"
   std::string device;   ///< CPU thread count or CUDA device name
+  int cuda_device = -1; ///< ordinal of the CUDA device the run used; -1 on the CPU
   double seconds = 0;   ///< wall time of the run
 
   /// Resizes every per-trajectory array for `n` trajectories of dimension `d`.

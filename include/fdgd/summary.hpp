@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "fdgd/functions/metadata.hpp"
+#include "fdgd/options.hpp"
 #include "fdgd/result.hpp"
 
 namespace fdgd {
@@ -20,9 +21,18 @@ struct minimum_group {
 /// Groups the final points of every trajectory that is not nonfinite and has a finite f: points in one
 /// cell of a grid of side `tol` form a group, and groups of face-neighbouring cells whose best points
 /// are within tol (max-norm) merge, so that a minimum split by a cell boundary stays one group.
-/// Hash-based, O(N d): scales to N = 10^7; never all pairs. Returns the `top` groups with least f, best first (all when top <= 0).
-/// Throws std::invalid_argument unless tol is finite and > 0.
-std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, int top = 10);
+/// Never all pairs: the cells are found by a hash table on the host (O(N d)) or by a sort on the CUDA
+/// device (`where`, see grouped_on), then neighbouring cells merge on the host; scales to N = 10^7.
+/// Both give the same groups. Returns the `top` groups with least f, best first (all when top <= 0);
+/// equal f: more members first.
+/// Throws std::invalid_argument unless tol is finite and > 0; fdgd::error when CUDA is asked for and
+/// cannot be used.
+std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, int top = 10,
+                                           backend_kind where = backend_kind::automatic);
+
+/// Where distinct_minima(r, ..., where) finds the cells: cuda when asked for, or when automatic and r
+/// ran on CUDA (on r.cuda_device; device 0 for a CPU result); cpu otherwise.
+backend_kind grouped_on(const result& r, backend_kind where);
 
 /// Share of all trajectories (nonfinite ones count as not reaching) whose final point is within `tol`
 /// (max-norm) of one of the known minimizers.

@@ -1,0 +1,31 @@
+// distinct_minima in two passes: (1) the grid cells that hold counted points, each with its member
+// count and best member, on the host or on the CUDA device; (2) on the host, merging of neighbouring
+// cells into groups.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "fdgd/result.hpp"
+#include "fdgd/summary.hpp"
+
+namespace fdgd::detail {
+
+/// Pass 1's answer, one entry a non-empty cell (in no particular order).
+struct cell_members {
+  std::vector<std::int64_t> best;   ///< the member with least f (lowest index among equal f)
+  std::vector<std::int64_t> count;  ///< members
+};
+
+/// Whether trajectory i takes part in grouping: not nonfinite, and f finite.
+bool counted(const result& r, std::int64_t i);
+
+cell_members cells_on_host(const result& r, double tol);
+#if defined(FDGD_HAS_CUDA)
+/// Pass 1 on CUDA device `device`: uploads x, f and status, sorts by cell there (kernels/summary_cells.cu).
+cell_members cells_on_cuda(const result& r, double tol, int device);
+#endif
+
+/// Pass 2: the `top` groups with least f, best first (all when top <= 0). Independent of the cells' order.
+std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top);
+
+}  // namespace fdgd::detail
