@@ -63,6 +63,20 @@ inline constexpr int cpu_lanes = int(32 / sizeof(T));
 /// 2: 0.18 s, 4: 0.125 s, 8: 0.11 s, 16: 0.13 s).
 inline constexpr int lockstep_groups = 8;
 
+/// Objectives may ask for wider lockstep blocks with `static constexpr int cpu_block_bytes`: one call
+/// then evaluates that many bytes of lanes, in one group (an interpreter spreads its dispatch so).
+template <class Objective, class = void>
+struct cpu_block_bytes : std::integral_constant<int, 0> {};
+template <class Objective>
+struct cpu_block_bytes<Objective, std::void_t<decltype(Objective::cpu_block_bytes)>>
+    : std::integral_constant<int, Objective::cpu_block_bytes> {};
+
+/// Lanes and groups of one lockstep call for Objective in precision T.
+template <class T, class Objective>
+inline constexpr int lockstep_width = cpu_block_bytes<Objective>::value ? int(cpu_block_bytes<Objective>::value / sizeof(T)) : cpu_lanes<T>;
+template <class Objective>
+inline constexpr int lockstep_group_count = cpu_block_bytes<Objective>::value ? 1 : lockstep_groups;
+
 /// One chunk, a row of `dim` working-precision values per trajectory. In double precision the rows,
 /// steps and statuses are the result's own arrays (nothing is copied); in single precision the rows
 /// are a chunk-sized buffer copied out at the end.
@@ -94,7 +108,7 @@ class cpu_batch {
   }
 
   std::int64_t advance(std::int64_t k) {
-    constexpr int block = cpu_lanes<T> * lockstep_groups;  // trajectories one lockstep call advances
+    constexpr int block = lockstep_width<T, Objective> * lockstep_group_count<Objective>;  // trajectories one lockstep call advances
     const std::int64_t blocks = (n_ + block - 1) / block;
     std::int64_t live = 0;
 #pragma omp parallel for num_threads(threads_) schedule(dynamic, 16) reduction(+ : live)
@@ -117,7 +131,7 @@ class cpu_batch {
   }
 
   void store(std::int64_t first, std::int64_t n, result& r) {
-    constexpr int W = cpu_lanes<T>;
+    constexpr int W = lockstep_width<T, Objective>;
     const std::int64_t blocks = (n + W - 1) / W;
 #pragma omp parallel for num_threads(threads_) schedule(dynamic, 16)
     for (std::int64_t b = 0; b < blocks; ++b) {
@@ -153,7 +167,7 @@ class cpu_batch {
   /// bits and decides per trajectory. So the lanes only speed up what descend itself computes.
   /// Several independent groups per loop give the out-of-order core more than one dependency chain.
   std::int64_t advance_lockstep(std::int64_t first, std::int64_t k) {
-    constexpr int W = cpu_lanes<T>, G = lockstep_groups;
+    constexpr int W = lockstep_width<T, Objective>, G = lockstep_group_count<Objective>;
     using L = lanes<T, W>;
     for (int w = 0; w < G * W; ++w)
       if (status_[first + w] != trajectory_status::running) return 0;

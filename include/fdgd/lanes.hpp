@@ -6,6 +6,7 @@
 #if defined(__AVX__)
 #include <immintrin.h>
 #endif
+#include <cstring>
 #include <type_traits>
 
 #include "fdgd/math.hpp"
@@ -73,7 +74,7 @@ namespace math {
 FDGD_LANES_UNARY(sqrt)
 FDGD_LANES_UNARY(fabs)
 #if defined(FDGD_LIBMVEC)
-// A whole register at once, where the lanes are one AVX2 register; lane by lane otherwise.
+// A whole AVX2 register at a time, where the lanes fill whole registers; lane by lane otherwise.
 #define FDGD_LANES_VECTOR(name)                                                 \
   template <class T, int W>                                                     \
   lanes<T, W> name(lanes<T, W> a) {                                             \
@@ -81,6 +82,16 @@ FDGD_LANES_UNARY(fabs)
       return lanes<T, W>::from(_ZGVdN4v_##name(a.v));                           \
     } else if constexpr (std::is_same_v<T, float> && W == 8) {                  \
       return lanes<T, W>::from(_ZGVdN8v_##name##f(a.v));                        \
+    } else if constexpr (W % (32 / sizeof(T)) == 0 && (std::is_same_v<T, double> || std::is_same_v<T, float>)) { \
+      constexpr int R = 32 / sizeof(T);                                         \
+      lanes<T, W> r;                                                            \
+      for (int w = 0; w < W; w += R) {                                          \
+        lanes<T, R> part;                                                       \
+        std::memcpy(&part.v, reinterpret_cast<const char*>(&a.v) + w * sizeof(T), sizeof part.v); \
+        part = name(part);                                                      \
+        std::memcpy(reinterpret_cast<char*>(&r.v) + w * sizeof(T), &part.v, sizeof part.v); \
+      }                                                                         \
+      return r;                                                                 \
     } else {                                                                    \
       lanes<T, W> r;                                                            \
       for (int w = 0; w < W; ++w) r.v[w] = name(a.v[w]);                        \

@@ -18,6 +18,7 @@ struct builtin_info {
   int min_dim;
   search_box (*box)(int dim);          ///< its conventional search box
   known_minimum (*minimum)(int dim);   ///< its global minimizers and minimum value
+  std::string formula;                 ///< the same function as an expression (fdgd/expression.hpp)
 
   /// Throws std::invalid_argument naming the function unless it has dimension `dim`.
   void check_dim(int dim) const;
@@ -34,5 +35,10 @@ const builtin_info& find_builtin(const std::string& name);
 /// a dimension it does not have, invalid options or starts; fdgd::error or fdgd::cuda_error when the
 /// CUDA backend cannot run.
 result minimize(const std::string& function, const starts& s, const options& o);
+
+/// Minimizes the objective `expression` (grammar: fdgd/expression.hpp) at the starts' dimension.
+/// On the CPU it is interpreted over blocks of starts. Throws expr::expression_error (a
+/// std::invalid_argument) for a mistake in the expression, naming its column; otherwise as minimize.
+result minimize_expression(const std::string& expression, const starts& s, const options& o);
 
 }  // namespace fdgd

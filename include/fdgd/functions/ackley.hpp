@@ -9,6 +9,7 @@ namespace fdgd::functions {
 /// Box [-32.768, 32.768]^d; minimum 0 at 0. Flops per evaluation: 4d + 9, plus d cosines, 2 exp, 1 sqrt.
 struct ackley {
   static constexpr const char* name = "ackley";
+  static constexpr const char* formula = "-20*exp(-0.2*sqrt(sum(i=0..d-1, x[i]^2)/d)) - exp(sum(i=0..d-1, cos(2*pi*x[i]))/d) + 20 + e";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 0;
   static constexpr int min_dim = 1;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes

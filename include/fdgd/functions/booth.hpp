@@ -7,6 +7,7 @@ namespace fdgd::functions {
 /// (x0 + 2 x1 - 7)^2 + (2 x0 + x1 - 5)^2, 2-D. Box [-10, 10]^2; minimum 0 at (1, 3). Flops per evaluation: 11.
 struct booth {
   static constexpr const char* name = "booth";
+  static constexpr const char* formula = "(x0 + 2*x1 - 7)^2 + (2*x0 + x1 - 5)^2";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 2;
   static constexpr int min_dim = 2;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes

@@ -9,6 +9,7 @@ namespace fdgd::functions {
 /// Flops per evaluation: 4d + 2, plus d cosines and d square roots.
 struct griewank {
   static constexpr const char* name = "griewank";
+  static constexpr const char* formula = "1 + sum(i=0..d-1, x[i]^2)/4000 - prod(i=0..d-1, cos(x[i]/sqrt(i + 1)))";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 0;
   static constexpr int min_dim = 1;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes

@@ -8,6 +8,7 @@ namespace fdgd::functions {
 /// Flops per evaluation: 10.
 struct himmelblau {
   static constexpr const char* name = "himmelblau";
+  static constexpr const char* formula = "(x0^2 + x1 - 11)^2 + (x0 + x1^2 - 7)^2";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 2;
   static constexpr int min_dim = 2;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes

@@ -9,6 +9,7 @@ namespace fdgd::functions {
 /// Flops per evaluation: 5d + 1, plus d cosines.
 struct rastrigin {
   static constexpr const char* name = "rastrigin";
+  static constexpr const char* formula = "10*d + sum(i=0..d-1, x[i]^2 - 10*cos(2*pi*x[i]))";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 0;
   static constexpr int min_dim = 1;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes

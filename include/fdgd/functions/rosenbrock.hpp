@@ -8,6 +8,7 @@ namespace fdgd::functions {
 /// Flops per evaluation: 9 (d - 1).
 struct rosenbrock {
   static constexpr const char* name = "rosenbrock";
+  static constexpr const char* formula = "sum(i=0..d-2, 100*(x[i+1] - x[i]^2)^2 + (1 - x[i])^2)";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 0;
   static constexpr int min_dim = 2;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes

@@ -8,6 +8,7 @@ namespace fdgd::functions {
 /// minimum -1.0316284534898774 at (0.0898420131, -0.7126564030) and its mirror. Flops per evaluation: 15.
 struct six_hump_camel {
   static constexpr const char* name = "six_hump_camel";
+  static constexpr const char* formula = "(4 - 2.1*x0^2 + x0^4/3)*x0^2 + x0*x1 + (4*x1^2 - 4)*x1^2";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 2;
   static constexpr int min_dim = 2;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes

@@ -8,6 +8,7 @@ namespace fdgd::functions {
 /// Flops per evaluation: 2d.
 struct sphere {
   static constexpr const char* name = "sphere";
+  static constexpr const char* formula = "sum(i=0..d-1, x[i]^2)";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 0;  // any d >= min_dim
   static constexpr int min_dim = 1;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes

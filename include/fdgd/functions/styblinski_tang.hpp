@@ -8,6 +8,7 @@ namespace fdgd::functions {
 /// Flops per evaluation: 7d + 1.
 struct styblinski_tang {
   static constexpr const char* name = "styblinski_tang";
+  static constexpr const char* formula = "sum(i=0..d-1, x[i]^4 - 16*x[i]^2 + 5*x[i])/2";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 0;
   static constexpr int min_dim = 1;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes

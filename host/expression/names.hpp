@@ -1,0 +1,22 @@
+// The names an expression may use: functions with their argument counts, reserved words, and the
+// nearest valid name for an error message.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace fdgd::expr {
+
+struct function_info {
+  std::string name;
+  int min_args, max_args;  ///< max_args 0: no upper limit
+};
+
+/// The function called `name`, or nullptr.
+const function_info* find_function(const std::string& name);
+std::vector<std::string> function_names();
+/// Names a sum or product may not bind: functions, sum, prod, d, pi, e, x, x<digits>.
+bool is_reserved(const std::string& name);
+/// The candidate closest to `name` by edit distance, if close enough to be a likely typo; else "".
+std::string nearest_name(const std::string& name, const std::vector<std::string>& candidates);
+
+}  // namespace fdgd::expr

@@ -1,0 +1,267 @@
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+#include "fdgd/expression.hpp"
+#include "host/expression/names.hpp"
+
+namespace fdgd::expr {
+namespace {
+
+class parser {
+ public:
+  explicit parser(const std::string& text) : s_(text) {}
+
+  node parse_all() {
+    if (s_.size() > max_length)
+      throw expression_error("expression longer than " + std::to_string(max_length) + " characters", int(max_length) + 1);
+    skip_space();
+    if (at_end()) throw expression_error("empty expression", 1);
+    node n = expression();
+    skip_space();
+    if (!at_end()) {
+      if (peek() == ')') throw expression_error("unbalanced ')'", column());
+      throw expression_error(std::string("unexpected '") + peek() + "' after a complete expression", column());
+    }
+    return n;
+  }
+
+ private:
+  struct depth_guard {
+    parser& p;
+    explicit depth_guard(parser& q, int col) : p(q) {
+      if (++p.depth_ > max_depth) throw expression_error("expression nests deeper than " + std::to_string(max_depth), col);
+    }
+    ~depth_guard() { --p.depth_; }
+  };
+
+  node expression() {
+    depth_guard guard(*this, column());
+    node left = term();
+    for (;;) {
+      skip_space();
+      const char c = peek();
+      if (c != '+' && c != '-') return left;
+      const int col = column();
+      ++pos_;
+      left = binary(c == '+' ? node_kind::add : node_kind::subtract, std::move(left), term(), col);
+    }
+  }
+
+  node term() {
+    node left = unary();
+    for (;;) {
+      skip_space();
+      const char c = peek();
+      if (c != '*' && c != '/') return left;
+      const int col = column();
+      ++pos_;
+      left = binary(c == '*' ? node_kind::multiply : node_kind::divide, std::move(left), unary(), col);
+    }
+  }
+
+  node unary() {
+    depth_guard guard(*this, column());
+    skip_space();
+    const int col = column();
+    if (peek() == '-' || peek() == '+') {
+      const bool minus = peek() == '-';
+      ++pos_;
+      node operand = unary();
+      if (!minus) return operand;
+      node n{node_kind::negate, col, 0, {}, {}};
+      n.kids.push_back(std::move(operand));
+      return n;
+    }
+    node base = primary();
+    skip_space();
+    if (peek() != '^') return base;
+    const int op = column();
+    ++pos_;
+    return binary(node_kind::power, std::move(base), unary(), op);  // right-associative: the exponent is a unary
+  }
+
+  node primary() {
+    skip_space();
+    const int col = column();
+    if (at_end()) throw expression_error("expected a number, name or '(' but the expression ends", col);
+    const char c = peek();
+    if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && std::isdigit(static_cast<unsigned char>(peek(1)))))
+      return number();
+    if (c == '(') {
+      ++pos_;
+      node inner = expression();
+      expect(')', "')' to close the '(' at column " + std::to_string(col));
+      return inner;
+    }
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') return named(col);
+    if (c == ')') throw expression_error("unbalanced ')'", col);
+    throw expression_error(std::string("unexpected '") + printable(c) + "'", col);
+  }
+
+  node number() {
+    const int col = column();
+    const std::size_t start = pos_;
+    auto digits = [&] {
+      while (std::isdigit(static_cast<unsigned char>(peek()))) ++pos_;
+    };
+    digits();
+    if (peek() == '.' && peek(1) != '.') {  // "0..d-1": the first '.' starts a range, not a fraction
+      ++pos_;
+      digits();
+    }
+    if ((peek() == 'e' || peek() == 'E') &&
+        (std::isdigit(static_cast<unsigned char>(peek(1))) ||
+         ((peek(1) == '+' || peek(1) == '-') && std::isdigit(static_cast<unsigned char>(peek(2)))))) {
+      pos_ += 2;
+      digits();
+    }
+    const std::string text = s_.substr(start, pos_ - start);
+    errno = 0;
+    const double v = std::strtod(text.c_str(), nullptr);
+    if (!std::isfinite(v)) throw expression_error("number " + text + " is out of range", col);
+    return node{node_kind::number, col, v, {}, {}};
+  }
+
+  node named(int col) {
+    const std::size_t start = pos_;
+    while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '_') ++pos_;
+    const std::string name = s_.substr(start, pos_ - start);
+    skip_space();
+
+    if (name == "x" && peek() == '[') {
+      ++pos_;
+      node n{node_kind::coordinate, col, 0, {}, {}};
+      n.kids.push_back(expression());
+      expect(']', "']' to close the '[' of x at column " + std::to_string(col));
+      return n;
+    }
+    if (name.size() > 1 && name[0] == 'x' && all_digits(name, 1)) {
+      if (name.size() > 10) throw expression_error("coordinate " + name + " is out of range", col);
+      node n{node_kind::coordinate, col, 0, {}, {}};
+      n.kids.push_back(node{node_kind::number, col + 1, std::strtod(name.c_str() + 1, nullptr), {}, {}});
+      return n;
+    }
+    if (name == "sum" || name == "prod") return reduction(name, col);
+    if (const function_info* f = find_function(name)) return call(*f, col);
+    if (name == "d") return node{node_kind::dimension, col, 0, {}, {}};
+    if (name == "pi" || name == "e") return node{node_kind::constant, col, 0, name, {}};
+    for (auto it = bound_.rbegin(); it != bound_.rend(); ++it)
+      if (*it == name) return node{node_kind::bound, col, 0, name, {}};
+    if (peek() == '(') throw expression_error("unknown function '" + name + "'" + suggestion(name, true), col);
+    throw expression_error("unknown name '" + name + "'" + suggestion(name, false), col);
+  }
+
+  node call(const function_info& f, int col) {
+    expect('(', "'(' after " + f.name);
+    node n{node_kind::call, col, 0, f.name, {}};
+    n.kids.push_back(expression());
+    for (;;) {
+      skip_space();
+      if (peek() != ',') break;
+      ++pos_;
+      n.kids.push_back(expression());
+    }
+    expect(')', "')' to close " + f.name + "( at column " + std::to_string(col));
+    const int given = int(n.kids.size());
+    if (given < f.min_args || (f.max_args > 0 && given > f.max_args)) {
+      const std::string wanted = f.max_args == f.min_args ? std::to_string(f.min_args)
+                                 : f.max_args > 0        ? std::to_string(f.min_args) + " or " + std::to_string(f.max_args)
+                                                         : std::to_string(f.min_args) + " or more";
+      throw expression_error(f.name + " takes " + wanted + " argument" + (wanted == "1" ? "" : "s") + ", not " +
+                                 std::to_string(given),
+                             col);
+    }
+    return n;
+  }
+
+  node reduction(const std::string& which, int col) {
+    expect('(', "'(' after " + which);
+    skip_space();
+    const int name_col = column();
+    const std::size_t start = pos_;
+    while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '_') ++pos_;
+    const std::string name = s_.substr(start, pos_ - start);
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
+      throw expression_error(which + " needs a bound name first, as in " + which + "(i=0..d-1, x[i])", name_col);
+    if (is_reserved(name)) throw expression_error("'" + name + "' is taken; choose another bound name", name_col);
+    for (const auto& b : bound_)
+      if (b == name) throw expression_error("'" + name + "' is already bound by an outer sum or product", name_col);
+    expect('=', "'=' after the bound name " + name);
+    node n{which == "sum" ? node_kind::sum : node_kind::product, col, 0, name, {}};
+    n.kids.push_back(expression());
+    skip_space();
+    if (!(peek() == '.' && peek(1) == '.')) throw expression_error("expected '..' between the bounds of " + which, column());
+    pos_ += 2;
+    n.kids.push_back(expression());
+    expect(',', "',' before the body of " + which);
+    bound_.push_back(name);
+    n.kids.push_back(expression());
+    bound_.pop_back();
+    expect(')', "')' to close " + which + "( at column " + std::to_string(col));
+    return n;
+  }
+
+  static node binary(node_kind k, node a, node b, int col) {
+    node n{k, col, 0, {}, {}};
+    n.kids.push_back(std::move(a));
+    n.kids.push_back(std::move(b));
+    return n;
+  }
+
+  void expect(char c, const std::string& what) {
+    skip_space();
+    if (peek() == c) {
+      ++pos_;
+      return;
+    }
+    throw expression_error("expected " + what + (at_end() ? " but the expression ends" : std::string(" but found '") + printable(peek()) + "'"),
+                           column());
+  }
+
+  static std::string printable(char c) {
+    if (std::isprint(static_cast<unsigned char>(c))) return std::string(1, c);
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\x%02x", unsigned(static_cast<unsigned char>(c)));
+    return buf;
+  }
+
+  static bool all_digits(const std::string& s, std::size_t from) {
+    for (std::size_t k = from; k < s.size(); ++k)
+      if (!std::isdigit(static_cast<unsigned char>(s[k]))) return false;
+    return true;
+  }
+
+  std::string suggestion(const std::string& name, bool as_function) const {
+    std::vector<std::string> candidates = as_function ? function_names() : std::vector<std::string>{"d", "pi", "e", "x0", "sum", "prod"};
+    if (!as_function)
+      for (const auto& b : bound_) candidates.push_back(b);
+    const std::string near = nearest_name(name, candidates);
+    return near.empty() ? "" : " (did you mean '" + near + "'?)";
+  }
+
+  void skip_space() {
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+  }
+  bool at_end() const { return pos_ >= s_.size(); }
+  char peek(std::size_t ahead = 0) const { return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0'; }
+  int column() const { return int(pos_) + 1; }
+
+  const std::string& s_;
+  std::size_t pos_ = 0;
+  int depth_ = 0;
+  std::vector<std::string> bound_;
+};
+
+}  // namespace
+
+node parse(const std::string& text) { return parser(text).parse_all(); }
+
+std::string caret_lines(const std::string& text, int column, const std::string& indent) {
+  std::string shown;
+  for (const char c : text) shown += std::isprint(static_cast<unsigned char>(c)) ? c : ' ';
+  return indent + shown + "\n" + indent + std::string(std::size_t(std::max(column - 1, 0)), ' ') + "^";
+}
+
+}  // namespace fdgd::expr

@@ -1,0 +1,225 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "fdgd/expression.hpp"
+
+namespace fdgd::expr {
+namespace {
+
+const char* operator_text(node_kind k) {
+  switch (k) {
+    case node_kind::add: return " + ";
+    case node_kind::subtract: return " - ";
+    case node_kind::multiply: return " * ";
+    case node_kind::divide: return " / ";
+    default: return "^";
+  }
+}
+
+void print_to(const node& n, std::string& out) {
+  switch (n.kind) {
+    case node_kind::number: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.17g", n.value);
+      out += buf;
+      return;
+    }
+    case node_kind::coordinate:
+      out += "x[";
+      if (n.kids.empty()) out += std::to_string(int(n.value));  // bound: the index itself
+      else print_to(n.kids[0], out);
+      out += "]";
+      return;
+    case node_kind::dimension: out += "d"; return;
+    case node_kind::constant:
+    case node_kind::bound: out += n.name; return;
+    case node_kind::negate:
+      out += "(-";
+      print_to(n.kids[0], out);
+      out += ")";
+      return;
+    case node_kind::add:
+    case node_kind::subtract:
+    case node_kind::multiply:
+    case node_kind::divide:
+    case node_kind::power:
+      out += "(";
+      print_to(n.kids[0], out);
+      out += operator_text(n.kind);
+      print_to(n.kids[1], out);
+      out += ")";
+      return;
+    case node_kind::call:
+      out += n.name + "(";
+      for (std::size_t k = 0; k < n.kids.size(); ++k) {
+        if (k) out += ", ";
+        print_to(n.kids[k], out);
+      }
+      out += ")";
+      return;
+    case node_kind::sum:
+    case node_kind::product:
+      out += (n.kind == node_kind::sum ? "sum(" : "prod(") + n.name + "=";
+      print_to(n.kids[0], out);
+      out += "..";
+      print_to(n.kids[1], out);
+      out += ", ";
+      print_to(n.kids[2], out);
+      out += ")";
+      return;
+  }
+}
+
+bool needs_outside_dim(const node& n) {
+  if (n.kind == node_kind::dimension || n.kind == node_kind::sum || n.kind == node_kind::product) return true;
+  return std::any_of(n.kids.begin(), n.kids.end(), needs_outside_dim);
+}
+
+/// Binds one tree to d: the state of the expansion.
+class binder {
+ public:
+  explicit binder(int d) : d_(d) {}
+
+  node bind(const node& n) {
+    if (++nodes_ > max_terms)
+      throw expression_error("expression has more than " + std::to_string(max_terms) + " terms once its sums are expanded for d = " +
+                                 std::to_string(d_),
+                             n.column);
+    switch (n.kind) {
+      case node_kind::number: return n;
+      case node_kind::dimension:
+      case node_kind::constant:
+      case node_kind::bound: return number(value_of(n), n.column);
+      case node_kind::coordinate: {
+        const long long i = integer(n.kids[0], "coordinate index");
+        if (i < 0 || i >= d_)
+          throw expression_error("x" + std::to_string(i) + " is out of range for d = " + std::to_string(d_) + " (x0..x" +
+                                     std::to_string(d_ - 1) + ")",
+                                 n.column);
+        node c{node_kind::coordinate, n.column, double(i), {}, {}};
+        return c;
+      }
+      case node_kind::sum:
+      case node_kind::product: {
+        const long long lo = integer(n.kids[0], "lower bound"), hi = integer(n.kids[1], "upper bound");
+        const bool sum = n.kind == node_kind::sum;
+        if (hi < lo) return number(sum ? 0.0 : 1.0, n.column);
+        if (hi - lo >= (long long)max_terms)
+          throw expression_error("a sum or product of more than " + std::to_string(max_terms) + " terms", n.column);
+        node acc;
+        for (long long i = lo; i <= hi; ++i) {
+          values_[n.name] = double(i);
+          node term = bind(n.kids[2]);
+          if (i == lo) {
+            acc = std::move(term);
+          } else {
+            node op{sum ? node_kind::add : node_kind::multiply, n.column, 0, {}, {}};
+            op.kids.push_back(std::move(acc));
+            op.kids.push_back(std::move(term));
+            acc = std::move(op);
+          }
+        }
+        values_.erase(n.name);
+        return acc;
+      }
+      default: {
+        node out{n.kind, n.column, n.value, n.name, {}};
+        for (const auto& k : n.kids) out.kids.push_back(bind(k));
+        return out;
+      }
+    }
+  }
+
+ private:
+  static node number(double v, int column) { return node{node_kind::number, column, v, {}, {}}; }
+
+  double value_of(const node& n) const {
+    if (n.kind == node_kind::dimension) return double(d_);
+    if (n.kind == node_kind::constant) return n.name == "pi" ? 3.141592653589793238462643383279502884 : 2.718281828459045235360287471352662498;
+    return values_.at(n.name);
+  }
+
+  /// An index or bound: an integer computed from numbers, d and bound names.
+  long long integer(const node& n, const char* what) {
+    const double v = evaluate(n);
+    if (!(std::fabs(v) < 1e15) || v != std::floor(v))
+      throw expression_error(std::string(what) + " is not an integer (it is " + print(number(v, 0)) + ")", n.column);
+    return (long long)v;
+  }
+
+  double evaluate(const node& n) {
+    switch (n.kind) {
+      case node_kind::number: return n.value;
+      case node_kind::dimension:
+      case node_kind::constant:
+      case node_kind::bound: return value_of(n);
+      case node_kind::negate: return -evaluate(n.kids[0]);
+      case node_kind::add: return evaluate(n.kids[0]) + evaluate(n.kids[1]);
+      case node_kind::subtract: return evaluate(n.kids[0]) - evaluate(n.kids[1]);
+      case node_kind::multiply: return evaluate(n.kids[0]) * evaluate(n.kids[1]);
+      case node_kind::divide: return evaluate(n.kids[0]) / evaluate(n.kids[1]);
+      case node_kind::power: return std::pow(evaluate(n.kids[0]), evaluate(n.kids[1]));
+      case node_kind::call:
+        if (n.name == "floor") return std::floor(evaluate(n.kids[0]));
+        if (n.name == "ceil") return std::ceil(evaluate(n.kids[0]));
+        if (n.name == "abs") return std::fabs(evaluate(n.kids[0]));
+        if (n.name == "min" || n.name == "max") {
+          double v = evaluate(n.kids[0]);
+          for (std::size_t k = 1; k < n.kids.size(); ++k)
+            v = n.name == "min" ? std::min(v, evaluate(n.kids[k])) : std::max(v, evaluate(n.kids[k]));
+          return v;
+        }
+        throw expression_error("an index or bound may use + - * / ^ floor ceil abs min max, not " + n.name, n.column);
+      default: throw expression_error("an index or bound cannot depend on x or contain a sum", n.column);
+    }
+  }
+
+  int d_;
+  std::size_t nodes_ = 0;
+  std::map<std::string, double> values_;
+};
+
+int highest_coordinate(const node& n) {
+  int high = -1;
+  if (n.kind == node_kind::coordinate) {
+    // Without d or sums every index is a constant expression; bind() checks it, here it only sizes d.
+    try {
+      const node index = bind(n.kids[0], 1);
+      if (index.kind == node_kind::number && index.value >= 0 && index.value < 1e9 && index.value == std::floor(index.value))
+        high = int(index.value);
+    } catch (const expression_error&) {
+    }
+  }
+  for (const auto& k : n.kids) high = std::max(high, highest_coordinate(k));
+  return high;
+}
+
+}  // namespace
+
+bool same_tree(const node& a, const node& b) {
+  if (a.kind != b.kind || a.name != b.name || a.kids.size() != b.kids.size()) return false;
+  if (a.kind == node_kind::number && !(a.value == b.value && std::signbit(a.value) == std::signbit(b.value))) return false;
+  for (std::size_t k = 0; k < a.kids.size(); ++k)
+    if (!same_tree(a.kids[k], b.kids[k])) return false;
+  return true;
+}
+
+std::string print(const node& tree) {
+  std::string out;
+  print_to(tree, out);
+  return out;
+}
+
+int implied_dim(const node& tree) {
+  if (needs_outside_dim(tree)) return 0;
+  return highest_coordinate(tree) + 1;
+}
+
+node bind(const node& tree, int d) {
+  if (d < 1) throw std::invalid_argument("fdgd: invalid dimension " + std::to_string(d) + " for an expression (must be >= 1)");
+  return binder(d).bind(tree);
+}
+
+}  // namespace fdgd::expr

@@ -1,0 +1,210 @@
+// Expressions: the grammar, its errors (message and column), printing that parses back to the same
+// tree, the interpreter on one value and on lanes, and every built-in's formula against the built-in.
+#include "fdgd/expression_program.hpp"
+#include "fdgd/point.hpp"
+#include "test_support.hpp"
+
+namespace fdgd::test {
+namespace {
+
+/// f at x through parse, bind (d = x.size()), compile and the scalar interpreter.
+double eval(const std::string& text, std::vector<double> x) {
+  const int d = int(x.size());
+  const expr::program p = expr::compile(expr::bind(expr::parse(text), d), d);
+  const expr::program_objective f{p.code.data(), int(p.code.size())};
+  return f(strided_point<double>{x.data(), 1, d});
+}
+
+TEST(Expression, PrecedenceAndAssociativity) {
+  EXPECT_EQ(eval("-x0^2", {3}), -9.0) << "^ binds tighter than unary minus";
+  EXPECT_EQ(eval("2^3^2", {0}), 512.0) << "^ is right-associative";
+  EXPECT_EQ(eval("2^-1", {0}), 0.5);
+  EXPECT_EQ(eval("1 - 2 - 3", {0}), -4.0);
+  EXPECT_EQ(eval("8 / 4 / 2", {0}), 1.0);
+  EXPECT_EQ(eval("1 + 2 * 3", {0}), 7.0);
+  EXPECT_EQ(eval("(1 + 2) * 3", {0}), 9.0);
+  EXPECT_EQ(eval("--x0", {2}), 2.0);
+  EXPECT_EQ(eval("x[1] + x1 + x[d-1]", {0, 5}), 15.0);
+  EXPECT_EQ(eval("1.5e1 + .5 + 2E-1", {0}), 15.7);
+  EXPECT_EQ(eval("d", {0, 0, 0}), 3.0);
+  EXPECT_EQ(eval("pi", {0}), 3.141592653589793);
+  EXPECT_EQ(eval("e", {0}), 2.718281828459045);
+}
+
+TEST(Expression, FunctionsAndReductions) {
+  EXPECT_EQ(eval("min(3, x0, 2)", {1}), 1.0);
+  EXPECT_EQ(eval("max(3, x0)", {4}), 4.0);
+  EXPECT_EQ(eval("atan2(1, 1)", {0}), std::atan2(1.0, 1.0));
+  EXPECT_EQ(eval("pow(x0, 0.5)", {2}), std::pow(2.0, 0.5));
+  EXPECT_EQ(eval("abs(x0) + floor(x0) + ceil(x0)", {-1.5}), 1.5 - 2 - 1);
+  EXPECT_EQ(eval("log2(8) + log10(1000) + cbrt(27)", {0}), 3.0 + 3.0 + 3.0);
+  EXPECT_EQ(eval("sum(i=0..d-1, x[i])", {1, 2, 3}), 6.0);
+  EXPECT_EQ(eval("prod(i=0..d-1, x[i])", {1, 2, 3}), 6.0);
+  EXPECT_EQ(eval("sum(i=1..0, x[i])", {1, 2}), 0.0) << "an empty sum is 0";
+  EXPECT_EQ(eval("prod(i=1..0, x[i])", {1, 2}), 1.0) << "an empty product is 1";
+  EXPECT_EQ(eval("sum(i=0..d-1, sum(j=i..d-1, x[i]*x[j]))", {1, 2}), 1 * 1 + 1 * 2 + 2 * 2.0);
+  EXPECT_EQ(eval("sum(i=0..d-1, i*x[i])", {5, 7}), 7.0) << "a bound name is a number in the body";
+  EXPECT_EQ(eval("sum(k=0..floor(d/2)-1, x[2*k])", {1, 10, 100, 1000}), 101.0);
+}
+
+struct bad_case {
+  const char* text;
+  int dim;  // for bind; 0: parse only
+  const char* message;
+  int column;
+};
+
+TEST(Expression, MistakesNameTheirColumn) {
+  const bad_case cases[] = {
+      {"", 0, "empty expression", 1},
+      {"   ", 0, "empty expression", 1},
+      {"sn(x0)", 0, "unknown function 'sn' (did you mean 'sin'?)", 1},
+      {"x0 + coss(x1)", 0, "unknown function 'coss' (did you mean 'cos'?)", 6},
+      {"x0 + y", 0, "unknown name 'y'", 6},
+      {"x0 * dd", 0, "unknown name 'dd' (did you mean 'd'?)", 6},
+      {"atan2(x0)", 0, "atan2 takes 2 arguments, not 1", 1},
+      {"sin(x0, x1)", 0, "sin takes 1 argument, not 2", 1},
+      {"min(x0)", 0, "min takes 2 or more arguments, not 1", 1},
+      {"(x0 + 1", 0, "expected ')' to close the '(' at column 1 but the expression ends", 8},
+      {"x0 + 1)", 0, "unbalanced ')'", 7},
+      {"x0 x1", 0, "unexpected 'x' after a complete expression", 4},
+      {"x0 +", 0, "expected a number, name or '(' but the expression ends", 5},
+      {"x0 $ 1", 0, "unexpected '$' after a complete expression", 4},
+      {"1e999", 0, "number 1e999 is out of range", 1},
+      {"x[0", 0, "expected ']' to close the '[' of x at column 1 but the expression ends", 4},
+      {"sum(i=0..d-1 x[i])", 0, "expected ',' before the body of sum but found 'x'", 14},
+      {"sum(0..d-1, x[i])", 0, "sum needs a bound name first", 5},
+      {"sum(d=0..1, x[d])", 0, "'d' is taken; choose another bound name", 5},
+      {"sum(i=0..1, sum(i=0..1, x[i]))", 0, "'i' is already bound by an outer sum or product", 17},
+      {"sum(i=0;1, x[i])", 0, "expected '..' between the bounds of sum", 8},
+      {"x[i]", 0, "unknown name 'i'", 3},
+      {"x0 + x5", 3, "x5 is out of range for d = 3 (x0..x2)", 6},
+      {"sum(i=0..d, x[i])", 3, "x3 is out of range for d = 3 (x0..x2)", 13},
+      {"x[0.5]", 2, "coordinate index is not an integer (it is 0.5)", 3},
+      {"x[x0]", 2, "an index or bound cannot depend on x or contain a sum", 3},
+      {"sum(i=0..sin(d), x[i])", 2, "an index or bound may use + - * / ^ floor ceil abs min max, not sin", 10},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    try {
+      const expr::node tree = expr::parse(c.text);
+      if (c.dim) expr::bind(tree, c.dim);
+      ADD_FAILURE() << "accepted";
+    } catch (const expr::expression_error& e) {
+      EXPECT_NE(e.message().find(c.message), std::string::npos) << e.message();
+      EXPECT_EQ(e.column(), c.column) << e.message();
+    }
+  }
+}
+
+TEST(Expression, LengthAndNestingAreBounded) {
+  EXPECT_THROW(expr::parse(std::string(expr::max_length + 1, '1')), expr::expression_error);
+  EXPECT_THROW(expr::parse(std::string(200, '(') + "1" + std::string(200, ')')), expr::expression_error);
+  EXPECT_THROW(expr::parse(std::string(200, '-') + "1"), expr::expression_error);
+  EXPECT_NO_THROW(expr::parse(std::string(20, '(') + "1" + std::string(20, ')')));
+  // A sum that would expand past the limit is refused, not expanded.
+  const expr::node big = expr::parse("sum(i=0..d-1, sum(j=0..d-1, x[i]*x[j]))");
+  EXPECT_THROW(expr::bind(big, 5000), expr::expression_error);
+}
+
+TEST(Expression, CaretPointsAtTheColumn) {
+  EXPECT_EQ(expr::caret_lines("x0 + y", 6), "  x0 + y\n       ^");
+}
+
+TEST(Expression, PrintParsesBackToTheSameTree) {
+  const char* texts[] = {"-x0^2", "2^3^2", "(1 - x0)^2 + 100*(x1 - x0^2)^2", "x[d-1] * 1e-300 + 0.1",
+                         "sum(i=0..d-2, x[i+1]*min(x[i], 3, 4))", "prod(j=1..d, cos(x[j-1]/sqrt(j)))", "--+-x0",
+                         "atan2(x0, -x1) ^ -2 / 3 / 4"};
+  for (const char* t : texts) {
+    SCOPED_TRACE(t);
+    const expr::node tree = expr::parse(t);
+    const std::string printed = expr::print(tree);
+    EXPECT_TRUE(expr::same_tree(expr::parse(printed), tree)) << printed;
+  }
+  EXPECT_FALSE(expr::same_tree(expr::parse("x0 - x1 - x2"), expr::parse("x0 - (x1 - x2)")));
+}
+
+TEST(Expression, ImpliedDimension) {
+  EXPECT_EQ(expr::implied_dim(expr::parse("(1 - x0)^2 + 100*(x1 - x0^2)^2")), 2);
+  EXPECT_EQ(expr::implied_dim(expr::parse("x[4] + x2")), 5);
+  EXPECT_EQ(expr::implied_dim(expr::parse("sum(i=0..d-1, x[i])")), 0) << "a sum needs --dim";
+  EXPECT_EQ(expr::implied_dim(expr::parse("x0 * d")), 0);
+  EXPECT_EQ(expr::implied_dim(expr::parse("3")), 0) << "no coordinate: needs --dim";
+}
+
+TEST(Expression, LanesHoldWhatOneValueGives) {
+  const std::string text = "tan(x0) + asin(x1/9) + acos(x1/9) + atan(x0) + sinh(x0) + cosh(x1) + tanh(x0) + exp(x0) + "
+                           "log(abs(x1) + 1) + sqrt(abs(x0)) + sin(x1) * cos(x0) + pow(abs(x0), x1/7) + floor(x1) + ceil(x0)";
+  const expr::program p = expr::compile(expr::bind(expr::parse(text), 2), 2);
+  const expr::program_objective f{p.code.data(), int(p.code.size())};
+  using L = lanes<double, 32>;
+  fixed_point<L, 2> x;
+  for (int w = 0; w < 32; ++w) {
+    x[0].v[w] = -1.3 + 0.09 * w;
+    x[1].v[w] = 4.1 - 0.27 * w;
+  }
+  const L all = f(x);
+  for (int w = 0; w < 32; ++w) {
+    fixed_point<double, 2> one;
+    one[0] = x[0][w];
+    one[1] = x[1][w];
+    EXPECT_TRUE(same_bits(all[w], f(one))) << "lane " << w;
+  }
+}
+
+bool close(double a, double b, double rel) {
+  return a == b || std::fabs(a - b) <= rel * std::max({std::fabs(a), std::fabs(b), 1.0});
+}
+
+class Formulas : public testing::TestWithParam<precision> {};
+
+TEST_P(Formulas, EveryBuiltinsFormulaGivesTheBuiltinsTrajectories) {
+  const bool f32 = GetParam() == precision::f32;
+  const double tol = f32 ? 1e-5 : 1e-12;
+  for (const auto& b : builtin_functions()) {
+    for (const int dim : {b.fixed_dim ? b.fixed_dim : 8, b.fixed_dim ? b.fixed_dim : 5}) {
+      SCOPED_TRACE(b.name + " d = " + std::to_string(dim) + ": " + b.formula);
+      const auto box = b.box(dim);
+      // 1000 starts: full 32-lane blocks and a partial one; 5 is a run-time dimension.
+      const starts s = starts::uniform(box.lo, box.hi, 1000, 77);
+      options o = on(backend_kind::cpu);
+      o.lr = 1e-3;
+      o.prec = GetParam();
+      const result builtin = minimize(b.name, s, o), typed = minimize_expression(b.formula, s, o);
+      for (std::size_t k = 0; k < builtin.x.size(); ++k)
+        ASSERT_TRUE(close(typed.x[k], builtin.x[k], tol)) << "coordinate " << k << ": " << typed.x[k] << " vs " << builtin.x[k];
+      for (std::size_t i = 0; i < builtin.f.size(); ++i) {
+        ASSERT_TRUE(close(typed.f[i], builtin.f[i], tol)) << "f " << i;
+        ASSERT_EQ(typed.status[i], builtin.status[i]) << i;
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Precisions, Formulas, testing::Values(precision::f64, precision::f32),
+                         [](const auto& p) { return p.param == precision::f32 ? "f32" : "f64"; });
+
+TEST(Expression, TheSeedsExampleFromItsFormula) {
+  const starts s = starts::given({-3.0, 4.0}, 2);
+  options o = on(backend_kind::cpu);
+  o.lr = 0.1;
+  const result r = minimize_expression("x0^2 + x1^2", s, o);
+  EXPECT_TRUE(rel_near(r.x[0], -6.111107928998789e-10, 1e-12));
+  EXPECT_TRUE(rel_near(r.x[1], 8.148143905314271e-10, 1e-12));
+}
+
+TEST(Expression, GtolAndNonfiniteWorkAsForBuiltins) {
+  options o = on(backend_kind::cpu);
+  o.gtol = 1e-6;
+  o.steps = 5000;
+  o.lr = 0.1;
+  const result r = minimize_expression("x0^2 + x1^2", starts::uniform({-1, -1}, {1, 1}, 100, 3), o);
+  EXPECT_EQ(r.converged, 100);
+  o.gtol = 0;
+  o.steps = 10;
+  const result bad = minimize_expression("log(x0 - 10)", starts::given({1.0}, 1), o);
+  EXPECT_EQ(bad.nonfinite, 1);
+}
+
+}  // namespace
+}  // namespace fdgd::test
