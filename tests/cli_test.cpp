@@ -91,6 +91,49 @@ TEST_F(Cli, CudaRunsGroupOnTheDevice) {
   EXPECT_NEAR(s["known_minimum"]["share_reached"].get<double>(), 1.0, 1e-12);
 }
 
+TEST_F(Cli, ExpressionsRunLikeTheirBuiltins) {
+  std::ofstream(path("start.csv")) << "-3,4\n";
+  const auto seed = run("minimize --expr \"x0^2 + x1^2\" --init-file " + path("start.csv") + " --lr 0.1 --out " + path("out.csv"));
+  ASSERT_EQ(seed.status, 0) << seed.out;
+  std::ifstream in(path("out.csv"));
+  std::string header, row;
+  std::getline(in, header);
+  std::getline(in, row);
+  double x0 = 0, x1 = 0;
+  ASSERT_EQ(std::sscanf(row.c_str(), "%lf,%lf", &x0, &x1), 2);
+  EXPECT_TRUE(rel_near(x0, -6.111107928998789e-10, 1e-12));
+  EXPECT_TRUE(rel_near(x1, 8.148143905314271e-10, 1e-12));
+
+  // Rastrigin's formula with the built-in's box gives the built-in's summary.
+  const std::string common = " --dim 3 --starts 500 --seed 4 --lr 1e-3 --backend cpu --json";
+  const auto typed = run("minimize --expr \"" + find_builtin("rastrigin").formula + "\" --box -5.12:5.12" + common);
+  const auto builtin = run("minimize --function rastrigin" + common);
+  ASSERT_EQ(typed.status, 0) << typed.out;
+  const auto a = nlohmann::json::parse(typed.out), b = nlohmann::json::parse(builtin.out);
+  EXPECT_EQ(a["function"], find_builtin("rastrigin").formula);
+  EXPECT_EQ(a["minima"].size(), b["minima"].size());
+  EXPECT_TRUE(rel_near(a["best"]["f"].get<double>(), b["best"]["f"].get<double>(), 1e-12));
+  EXPECT_FALSE(a.contains("known_minimum")) << "an expression has no known minimum";
+}
+
+TEST_F(Cli, ExpressionMistakesShowACaret) {
+  const struct {
+    std::string expression, extra, message, caret;
+  } cases[] = {
+      {"(1 - x0)^2 + 100*(x1 - sn(x0)^2)^2", "", "--expr: unknown function 'sn' (did you mean 'sin'?) at column 24",
+       "                         ^"},
+      {"x0 + x5", " --dim 3", "--expr: x5 is out of range for d = 3 (x0..x2) at column 6", "       ^"},
+      {"(x0 + 1", "", "--expr: expected ')' to close the '(' at column 1 but the expression ends at column 8", "         ^"},
+      {"", "", "--expr: empty expression at column 1", "  ^"},
+  };
+  for (const auto& c : cases) {
+    const auto r = run("minimize --expr \"" + c.expression + "\" --box -1:1" + c.extra + " --out " + path("out.csv"));
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_EQ(r.out, "fdgd: error: " + c.message + "\n  " + c.expression + "\n" + c.caret + "\n");
+    EXPECT_FALSE(fs::exists(path("out.csv")));
+  }
+}
+
 TEST_F(Cli, NpyOutputReadsBack) {
   const auto r = run("minimize --function rastrigin --dim 3 --starts 2^6 --seed 5 --out " + path("out.npy"));
   ASSERT_EQ(r.status, 0) << r.out;
@@ -177,6 +220,10 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --init-file " + path("bad.npy"), 2, "not a .npy file"},
       {"minimize --function sphere --out " + path("nowhere/out.csv"), 2, "does not exist"},
       {"minimize --function sphere --out " + path("out.txt"), 2, "must end in .csv or .npy"},
+      {"minimize --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
+      {"minimize --function sphere --expr x0 --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
+      {"minimize --expr \"x0 + x1\"", 2, "--expr: give the search box with --box"},
+      {"minimize --expr \"sum(i=0..d-1, x[i])\" --box -1:1", 2, "give its dimension with --dim"},
   };
   for (const auto& c : cases) {
     const auto r = run(c.args + (c.args.find("--out") == std::string::npos && c.args.rfind("minimize", 0) == 0 ? out : ""));

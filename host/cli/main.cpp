@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
+#include <optional>
 #include <string>
 
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 #include "fdgd/minimize.hpp"
+#include "objective_choice.hpp"
 #include "parse.hpp"
 #include "progress_bar.hpp"
 #include "report.hpp"
@@ -22,7 +24,8 @@ using namespace fdgd;
 using fdgd::cli::usage_error;
 
 struct minimize_args {
-  std::string function = "", box, init_file, out, starts = "1000", precision_name = "f64", backend_name = "auto";
+  std::string function, box, init_file, out, starts = "1000", precision_name = "f64", backend_name = "auto";
+  std::optional<std::string> expression;  // given, even if empty
   int dim = 0;
   std::uint64_t seed = 0;
   double lr = 0.01, h = 1e-4, gtol = 0, cluster_tol = 1e-3;
@@ -52,7 +55,7 @@ void check_out_folder(const std::string& out) {
     throw usage_error("--out: folder '" + folder.string() + "' does not exist");
 }
 
-starts make_starts(const minimize_args& a, const builtin_info& b, int& dim) {
+starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& dim) {
   if (!a.init_file.empty()) {
     if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
     table t;
@@ -66,11 +69,11 @@ starts make_starts(const minimize_args& a, const builtin_info& b, int& dim) {
     dim = t.cols;
     return starts::given(std::move(t.values), t.cols);
   }
-  dim = a.dim ? a.dim : (b.fixed_dim ? b.fixed_dim : 2);
-  b.check_dim(dim);  // std::invalid_argument: a usage error
+  dim = b.dim(a.dim);
+  b.check_dim(dim);
   std::vector<double> lo, hi;
   if (a.box.empty()) {
-    const search_box box = b.box(dim);
+    const search_box box = b.default_box(dim);
     lo = box.lo, hi = box.hi;
   } else {
     cli::parse_box(a.box, lo, hi);
@@ -82,12 +85,7 @@ starts make_starts(const minimize_args& a, const builtin_info& b, int& dim) {
 }
 
 int run_minimize(const minimize_args& a) {
-  const builtin_info* b = nullptr;
-  try {
-    b = &find_builtin(a.function);
-  } catch (const std::invalid_argument& e) {
-    throw usage_error("--function: " + without_prefix(e.what()));
-  }
+  const cli::objective_choice b(a.function, a.expression);
   options o = options_from(a);
   o.steps = a.steps, o.gtol = a.gtol;
   if (!a.out.empty()) {
@@ -96,8 +94,8 @@ int run_minimize(const minimize_args& a) {
     check_out_folder(a.out);
   }
   int dim = 0;
-  const starts s = make_starts(a, *b, dim);
-  b->check_dim(dim);
+  const starts s = make_starts(a, b, dim);
+  b.check_dim(dim);
   o.validate();  // std::invalid_argument, reported as a usage error by main
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps);
   if (bar.enabled()) {
@@ -108,7 +106,7 @@ int run_minimize(const minimize_args& a) {
   }
   result r;
   try {
-    r = minimize(a.function, s, o);
+    r = b.run(s, o);
   } catch (const std::bad_alloc&) {
     const double gib = double(s.count()) * (double(dim + 3) * 8 + 1) / double(1 << 30);
     throw std::runtime_error(fmt::format("not enough memory for {} starts of dimension {}: the results alone take "
@@ -123,7 +121,7 @@ int run_minimize(const minimize_args& a) {
       write_csv(a.out, r);
     }
   }
-  const auto summary = cli::summary_json(r, {a.function, b, o, a.cluster_tol, a.top});
+  const auto summary = cli::summary_json(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top});
   std::fputs(a.json ? (summary.dump(2) + "\n").c_str() : cli::summary_text(summary).c_str(), stdout);
   return 0;
 }
@@ -132,7 +130,7 @@ int run_minimize(const minimize_args& a) {
 /// stretches of `every` steps, each from where the last ended: the same bits as one continuous run.
 int run_trace(const minimize_args& a, const std::vector<std::string>& start_texts, std::int64_t sample,
               std::int64_t every) {
-  const builtin_info& b = find_builtin(a.function);
+  const cli::objective_choice b(a.function, a.expression);
   if (a.out.empty() || extension(a.out) != ".csv") throw usage_error("--out: trace writes a .csv file");
   if (start_texts.empty() == (sample == 0)) throw usage_error("give the starts with --start (repeatable) or --sample K");
   int dim = 0;
@@ -169,11 +167,11 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     }
   };
   o.steps = 0;
-  record(minimize(a.function, starts::given(points, dim), o), 0);
+  record(b.run(starts::given(points, dim), o), 0);
   for (std::int64_t done = 0; done < a.steps;) {
     o.steps = std::min(every, a.steps - done);
     done += o.steps;
-    const result r = minimize(a.function, starts::given(points, dim), o);
+    const result r = b.run(starts::given(points, dim), o);
     record(r, done);
     points = r.x;
   }
@@ -181,7 +179,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   for (int j = 0; j < dim; ++j) header.push_back("x" + std::to_string(j));
   header.push_back("f");
   write_csv(a.out, header, t);
-  fmt::print("{}: {} path(s) of {} steps, every {} step(s), written to {}\n", a.function, t.rows / (1 + (a.steps + every - 1) / every),
+  fmt::print("{}: {} path(s) of {} steps, every {} step(s), written to {}\n", b.label(), t.rows / (1 + (a.steps + every - 1) / every),
              a.steps, every, a.out);
   return 0;
 }
@@ -199,6 +197,7 @@ int run_functions() {
                m.value, where,
                m.points.size() > 1 ? fmt::format(" and {} more", m.points.size() - 1)
                                    : (b.fixed_dim ? "" : " (d = 2 shown)"));
+    fmt::print("    --expr \"{}\"\n", b.formula);
   }
   return 0;
 }
@@ -207,8 +206,10 @@ int run_functions() {
 
 /// The flags `minimize` and `trace` share: the function, where the starts come from, the descent.
 void add_common_flags(CLI::App* c, minimize_args& a) {
-  c->add_option("--function", a.function, "built-in function (see `fdgd functions`)")->required();
-  c->add_option("--dim", a.dim, "dimension (default: the function's own, or 2)")->check(CLI::PositiveNumber);
+  c->add_option("--function", a.function, "built-in function (see `fdgd functions`)");
+  c->add_option("--expr", a.expression, "or the function as an expression, e.g. \"sum(i=0..d-1, x[i]^2)\" (see README)");
+  c->add_option("--dim", a.dim, "dimension (default: the function's own, 2, or the expression's highest x + 1)")
+      ->check(CLI::PositiveNumber);
   c->add_option("--seed", a.seed, "seed of the start generator (default 0)");
   c->add_option("--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
   c->add_option("--lr", a.lr, "learning rate (default 0.01)");
@@ -223,7 +224,7 @@ int main(int argc, char** argv) {
   CLI::App app{"fdgd: batch gradient descent with central-difference gradients, from many starts at once"};
   app.require_subcommand(1);
   minimize_args a;
-  auto* m = app.add_subcommand("minimize", "minimize a built-in function from a batch of starts");
+  auto* m = app.add_subcommand("minimize", "minimize a built-in function or an expression from a batch of starts");
   add_common_flags(m, a);
   m->add_option("--starts", a.starts, "number of starts: 1000, 1e6, 2^20 (default 1000)");
   m->add_option("--init-file", a.init_file, "the starts themselves: .csv (one per row) or .npy (N x d)");

@@ -2,6 +2,7 @@
 #include <map>
 
 #include "fdgd/expression_program.hpp"
+#include "fdgd/point.hpp"
 
 namespace fdgd::expr {
 namespace {
@@ -23,45 +24,32 @@ opcode small_power(const node& exponent) {
   return exponent.value == 2 ? opcode::square : exponent.value == 3 ? opcode::cube : exponent.value == 4 ? opcode::fourth : opcode::power;
 }
 
+bool has_coordinate(const node& n) {
+  return n.kind == node_kind::coordinate || std::any_of(n.kids.begin(), n.kids.end(), has_coordinate);
+}
+
 class emitter {
  public:
-  explicit emitter(program& p) : p_(p) {}
+  emitter(program& p, bool fold) : p_(p), fold_(fold) {}
 
   void emit(const node& n) {
+    if (leaf_like(n)) return push(operand_of(opcode::load, n), +1, n);
     switch (n.kind) {
-      case node_kind::number: push({opcode::constant, 0, n.value}, +1, n); return;
-      case node_kind::coordinate: push({opcode::coordinate, int(n.value), 0}, +1, n); return;
-      case node_kind::negate: emit(n.kids[0]), push({opcode::negate}, 0, n); return;
+      case node_kind::negate: return unary(opcode::negate, n.kids[0], n);
       case node_kind::power:
-        emit(n.kids[0]);
-        if (const opcode by_products = small_power(n.kids[1]); by_products != opcode::power) {
-          push({by_products}, 0, n);
-        } else {
-          emit(n.kids[1]);
-          push({opcode::power}, -1, n);
-        }
-        return;
-      case node_kind::add:
-      case node_kind::subtract:
-      case node_kind::multiply:
-      case node_kind::divide: {
-        emit(n.kids[0]);
-        emit(n.kids[1]);
-        const opcode op = n.kind == node_kind::add        ? opcode::add
-                          : n.kind == node_kind::subtract ? opcode::subtract
-                          : n.kind == node_kind::multiply ? opcode::multiply
-                                                          : opcode::divide;
-        push({op}, -1, n);
-        return;
-      }
+        if (const opcode by_products = small_power(n.kids[1]); by_products != opcode::power)
+          return unary(by_products, n.kids[0], n);
+        return binary(opcode::power, n.kids[0], n.kids[1], n);
+      case node_kind::add: return binary(opcode::add, n.kids[0], n.kids[1], n);
+      case node_kind::subtract: return binary(opcode::subtract, n.kids[0], n.kids[1], n);
+      case node_kind::multiply: return binary(opcode::multiply, n.kids[0], n.kids[1], n);
+      case node_kind::divide: return binary(opcode::divide, n.kids[0], n.kids[1], n);
       case node_kind::call: {
         const opcode op = function_opcode(n.name);
-        emit(n.kids[0]);
-        for (std::size_t k = 1; k < n.kids.size(); ++k) {  // min(a, b, c) = min(min(a, b), c)
-          emit(n.kids[k]);
-          push({op}, -1, n);
-        }
-        if (n.kids.size() == 1) push({op}, 0, n);
+        if (n.kids.size() == 1) return unary(op, n.kids[0], n);
+        // min(a, b, c) = min(min(a, b), c)
+        binary(op, n.kids[0], n.kids[1], n);
+        for (std::size_t k = 2; k < n.kids.size(); ++k) right_operand(op, n.kids[k], n);
         return;
       }
       default: throw expression_error("internal: compile needs a tree bound to its dimension", n.column);
@@ -69,6 +57,70 @@ class emitter {
   }
 
  private:
+  void unary(opcode op, const node& operand, const node& n) {
+    if (leaf_like(operand)) return push(operand_of(op, operand), +1, n);  // pushes op(operand)
+    emit(operand);
+    push({op}, 0, n);
+  }
+
+  // An operand that is a coordinate or a constant (a number, or a subtree without coordinates) rides
+  // on the instruction instead of the stack; with one of each, the coordinate goes on the stack.
+  void binary(opcode op, const node& left, const node& right, const node& n) {
+    if (leaf_like(right) && !(right.kind == node_kind::coordinate && constant_like(left))) {
+      emit(left);
+      return push(operand_of(op, right), 0, n);
+    }
+    if (leaf_like(left)) {
+      emit(right);
+      instruction in = operand_of(op, left);
+      in.reversed = true;
+      return push(in, 0, n);
+    }
+    emit(left);
+    right_operand(op, right, n);
+  }
+
+  void right_operand(opcode op, const node& right, const node& n) {
+    if (leaf_like(right)) return push(operand_of(op, right), 0, n);
+    emit(right);
+    push({op}, -1, n);
+  }
+
+  bool constant_like(const node& n) const { return n.kind == node_kind::number || (fold_ && !has_coordinate(n)); }
+  bool leaf_like(const node& n) const { return n.kind == node_kind::coordinate || constant_like(n); }
+
+  /// Instruction `op` with a coordinate or constant-like operand.
+  instruction operand_of(opcode op, const node& leaf) const {
+    instruction in{op};
+    if (leaf.kind == node_kind::coordinate) {
+      in.from = operand_kind::coordinate;
+      in.index = int(leaf.value);
+      return in;
+    }
+    const instruction c = leaf.kind == node_kind::number ? constant(leaf.value) : folded(leaf);
+    in.from = operand_kind::constant;
+    in.value = c.value;
+    in.value32 = c.value32;
+    return in;
+  }
+
+  static instruction constant(double v) {
+    instruction in{opcode::load, operand_kind::constant};
+    in.value = v;
+    in.value32 = float(v);
+    return in;
+  }
+
+  /// A subtree without coordinates as one constant, computed in each precision by the interpreter.
+  static instruction folded(const node& n) {
+    program sub;
+    emitter(sub, false).emit(n);
+    const program_objective f{sub.code.data(), int(sub.code.size())};
+    instruction in = constant(f(fixed_point<double, 1>{{0.0}}));
+    in.value32 = f(fixed_point<float, 1>{{0.0f}});
+    return in;
+  }
+
   void push(instruction in, int stack_change, const node& n) {
     p_.code.push_back(in);
     depth_ += stack_change;
@@ -77,6 +129,7 @@ class emitter {
   }
 
   program& p_;
+  bool fold_;
   int depth_ = 0;
 };
 
@@ -85,7 +138,7 @@ class emitter {
 program compile(const node& bound_tree, int dim) {
   program p;
   p.dim = dim;
-  emitter(p).emit(bound_tree);
+  emitter(p, true).emit(bound_tree);
   return p;
 }
 

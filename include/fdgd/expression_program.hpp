@@ -5,8 +5,10 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
+#include "fdgd/difference.hpp"
 #include "fdgd/expression.hpp"
 #include "fdgd/lanes.hpp"
 #include "fdgd/math.hpp"
@@ -14,15 +16,28 @@
 namespace fdgd::expr {
 
 enum class opcode : std::uint8_t {
-  constant, coordinate,  // push value / x[index]
+  load,  // push the operand
   negate, square, cube, fourth, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, exp, log, log2, log10, sqrt, cbrt, abs, floor, ceil,
   add, subtract, multiply, divide, power, atan2, min, max,  // two operands
 };
 
+/// Where an instruction's (last) operand comes from.
+enum class operand_kind : std::uint8_t {
+  stack,       ///< the top of the stack: a unary op works in place, a binary one pops it
+  constant,    ///< value / value32
+  coordinate,  ///< x[index]
+};
+
+/// One step of the stack machine. A unary op with a constant or coordinate operand pushes its result;
+/// a binary op combines the top of the stack (left) with its operand (right), or operand with top
+/// when `reversed`, leaving the result on top.
 struct instruction {
-  opcode op;
-  int index = 0;      ///< coordinate
-  double value = 0;   ///< constant
+  opcode op = opcode::load;
+  operand_kind from = operand_kind::stack;
+  bool reversed = false;
+  int index = 0;       ///< coordinate
+  double value = 0;    ///< constant, in double precision
+  float value32 = 0;   ///< the same constant computed in single precision
 };
 
 /// Deepest stack a program may need (compile rejects deeper ones).
@@ -36,18 +51,11 @@ struct program {
 
 /// The instruction list of a bound tree (see bind). Powers 2, 3 and 4 are products, as the built-ins
 /// write them: x^2 = x*x, x^3 = x*x*x, x^4 = (x*x)*(x*x) (within an ulp of pow, and faster).
+/// Subtrees without coordinates are computed once, in each precision by that precision's arithmetic,
+/// so folding changes no result.
 program compile(const node& bound_tree, int dim);
 
 namespace detail {
-
-template <class V>
-struct scalar_of {
-  using type = V;
-};
-template <class T, int W>
-struct scalar_of<lanes<T, W>> {
-  using type = T;
-};
 
 template <class T>
 T unary(opcode op, T a) {
@@ -91,72 +99,153 @@ T binary(opcode op, T a, T b) {
   }
 }
 
-/// Lanes: arithmetic and exp/cos/sin/sqrt on the whole vector; the rest lane by lane, with the
-/// scalar functions above, so every lane holds what the scalar interpreter computes.
-template <class T, int W>
-lanes<T, W> unary(opcode op, lanes<T, W> a) {
-  switch (op) {
-    case opcode::negate: return -a;
-    case opcode::square: return a * a;
-    case opcode::cube: return a * a * a;
-    case opcode::fourth: return (a * a) * (a * a);
-    case opcode::sin: return math::sin(a);
-    case opcode::cos: return math::cos(a);
-    case opcode::exp: return math::exp(a);
-    case opcode::sqrt: return math::sqrt(a);
-    default: {
-      lanes<T, W> r;
-      for (int w = 0; w < W; ++w) r.v[w] = unary(op, a.v[w]);
-      return r;
-    }
+template <class T>
+T constant_of(const instruction& in) {
+  if constexpr (std::is_same_v<T, float>) {
+    return in.value32;
+  } else {
+    return T(in.value);
   }
 }
 
+/// dst[w] = op(src[w]) over a block of W (dst may be src); plain loops the compiler vectorizes, and
+/// exp/cos/sin/sqrt by whole registers through fdgd::math (libmvec). Each element gets unary().
 template <class T, int W>
-lanes<T, W> binary(opcode op, lanes<T, W> a, lanes<T, W> b) {
+[[gnu::always_inline]] inline void unary_block(opcode op, T* dst, const T* src) {
   switch (op) {
-    case opcode::add: return a + b;
-    case opcode::subtract: return a - b;
-    case opcode::multiply: return a * b;
-    case opcode::divide: return a / b;
-    default: {
-      lanes<T, W> r;
-      for (int w = 0; w < W; ++w) r.v[w] = binary(op, a.v[w], b.v[w]);
-      return r;
+    case opcode::load: for (int w = 0; w < W; ++w) dst[w] = src[w]; return;
+    case opcode::negate: for (int w = 0; w < W; ++w) dst[w] = -src[w]; return;
+    case opcode::square: for (int w = 0; w < W; ++w) dst[w] = src[w] * src[w]; return;
+    case opcode::cube: for (int w = 0; w < W; ++w) dst[w] = src[w] * src[w] * src[w]; return;
+    case opcode::fourth: for (int w = 0; w < W; ++w) dst[w] = (src[w] * src[w]) * (src[w] * src[w]); return;
+    case opcode::sin:
+    case opcode::cos:
+    case opcode::exp:
+    case opcode::sqrt: {
+      lanes<T, W> v;
+      for (int w = 0; w < W; ++w) v.v[w] = src[w];
+      v = op == opcode::sin ? math::sin(v) : op == opcode::cos ? math::cos(v) : op == opcode::exp ? math::exp(v) : math::sqrt(v);
+      for (int w = 0; w < W; ++w) dst[w] = v.v[w];
+      return;
     }
+    default: for (int w = 0; w < W; ++w) dst[w] = unary(op, src[w]); return;
   }
 }
+
+/// a[w] = a[w] op b(w), or b(w) op a[w] when reversed; each element gets binary().
+template <class T, int W, class B>
+[[gnu::always_inline]] inline void binary_block(opcode op, bool reversed, T* a, B b) {
+  switch (op) {  // + and * commute bit for bit, so `reversed` matters only to the others
+    case opcode::add: for (int w = 0; w < W; ++w) a[w] = a[w] + b(w); return;
+    case opcode::multiply: for (int w = 0; w < W; ++w) a[w] = a[w] * b(w); return;
+    case opcode::subtract:
+      if (reversed) {
+        for (int w = 0; w < W; ++w) a[w] = b(w) - a[w];
+      } else {
+        for (int w = 0; w < W; ++w) a[w] = a[w] - b(w);
+      }
+      return;
+    case opcode::divide:
+      if (reversed) {
+        for (int w = 0; w < W; ++w) a[w] = b(w) / a[w];
+      } else {
+        for (int w = 0; w < W; ++w) a[w] = a[w] / b(w);
+      }
+      return;
+    default:
+      for (int w = 0; w < W; ++w) a[w] = reversed ? binary(op, T(b(w)), a[w]) : binary(op, a[w], T(b(w)));
+      return;
+  }
+}
+
+template <class V>
+struct is_lanes : std::false_type {};
+template <class T, int W>
+struct is_lanes<lanes<T, W>> : std::true_type {
+  using scalar = T;
+  static constexpr int width = W;
+};
 
 }  // namespace detail
 
 /// Interprets a program; the program must outlive it. Evaluates whole lanes at once on the CPU.
 struct program_objective {
   static constexpr bool lane_safe = true;      // every instruction acts lane by lane
-  static constexpr int cpu_block_bytes = 256;  // lockstep blocks of 32 doubles (64 floats): one pass over the code serves them all
+  static constexpr int cpu_block_bytes = 512;  // lockstep blocks of 64 doubles (128 floats): one pass over the code serves them all
   const instruction* code = nullptr;
   int size = 0;
 
   template <class P>
   typename P::value_type operator()(const P& x) const {
     using V = typename P::value_type;
-    using T = typename detail::scalar_of<V>::type;
-    V stack[max_stack];
-    stack[0] = V(T(0));  // what an (impossible) empty program returns; keeps the compiler's flow analysis quiet
+    if constexpr (detail::is_lanes<V>::value) {
+      return block(x);
+    } else {
+      V stack[max_stack];
+      stack[0] = V(0);  // what an (impossible) empty program returns; keeps the compiler's flow analysis quiet
+      int top = -1;
+      for (int k = 0; k < size; ++k) {
+        const instruction& in = code[k];
+        const V operand = in.from == operand_kind::constant     ? detail::constant_of<V>(in)
+                          : in.from == operand_kind::coordinate ? V(x[in.index])
+                                                                : stack[top];
+        if (in.op < opcode::add) {
+          if (in.from != operand_kind::stack) ++top;
+          stack[top] = in.op == opcode::load ? operand : detail::unary(in.op, operand);
+        } else {
+          if (in.from == operand_kind::stack) --top;
+          stack[top] = in.reversed ? detail::binary(in.op, operand, stack[top]) : detail::binary(in.op, stack[top], operand);
+        }
+      }
+      return stack[0];
+    }
+  }
+
+ private:
+  /// x[j] by reference where x is a perturbed view of a fixed point (no copy of the whole block).
+  template <class Point>
+  static const typename Point::value_type& coordinate_of(const perturbed_point<Point>& x, int j) {
+    return j == x.i ? x.value : x.base[j];
+  }
+  template <class Point>
+  static const typename Point::value_type& coordinate_of(const Point& x, int j) {
+    return x[j];
+  }
+
+  /// The interpreter over lanes: one pass over the code, each instruction a loop over the block.
+  template <class P>
+  typename P::value_type block(const P& x) const {
+    using V = typename P::value_type;
+    using T = typename detail::is_lanes<V>::scalar;
+    constexpr int W = detail::is_lanes<V>::width;
+    V slots[max_stack];  // uninitialized: every program pushes before it reads
+    T(*stack)[W] = reinterpret_cast<T(*)[W]>(slots);  // vector types alias their elements
     int top = -1;
     for (int k = 0; k < size; ++k) {
       const instruction& in = code[k];
-      if (in.op == opcode::constant) {
-        stack[++top] = V(T(in.value));
-      } else if (in.op == opcode::coordinate) {
-        stack[++top] = x[in.index];
-      } else if (in.op < opcode::add) {
-        stack[top] = detail::unary(in.op, stack[top]);
+      if (in.op < opcode::add) {
+        if (in.from == operand_kind::constant) {
+          const T c = in.op == opcode::load ? detail::constant_of<T>(in) : detail::unary(in.op, detail::constant_of<T>(in));
+          ++top;
+          for (int w = 0; w < W; ++w) stack[top][w] = c;
+        } else if (in.from == operand_kind::coordinate) {
+          const T* src = reinterpret_cast<const T*>(&coordinate_of(x, in.index).v);  // vector types alias their elements
+          detail::unary_block<T, W>(in.op, stack[++top], src);
+        } else {
+          detail::unary_block<T, W>(in.op, stack[top], stack[top]);
+        }
+      } else if (in.from == operand_kind::constant) {
+        const T c = detail::constant_of<T>(in);
+        detail::binary_block<T, W>(in.op, in.reversed, stack[top], [c](int) { return c; });
+      } else if (in.from == operand_kind::coordinate) {
+        const T* b = reinterpret_cast<const T*>(&coordinate_of(x, in.index).v);
+        detail::binary_block<T, W>(in.op, in.reversed, stack[top], [b](int w) { return b[w]; });
       } else {
-        stack[top - 1] = detail::binary(in.op, stack[top - 1], stack[top]);
-        --top;
+        const T* b = stack[top--];
+        detail::binary_block<T, W>(in.op, in.reversed, stack[top], [b](int w) { return b[w]; });
       }
     }
-    return stack[0];
+    return slots[0];
   }
 };
 

@@ -1,0 +1,61 @@
+#include "objective_choice.hpp"
+
+#include "parse.hpp"
+
+namespace fdgd::cli {
+namespace {
+
+std::string without_prefix(const std::string& what) { return what.rfind("fdgd: ", 0) == 0 ? what.substr(6) : what; }
+
+[[noreturn]] void expression_usage_error(const std::string& text, const expr::expression_error& e) {
+  throw usage_error("--expr: " + std::string(e.what()) + "\n" + expr::caret_lines(text, e.column()));
+}
+
+}  // namespace
+
+objective_choice::objective_choice(const std::string& function, const std::optional<std::string>& expression) {
+  if (!function.empty() == expression.has_value()) throw usage_error("give the function with --function NAME or --expr TEXT (one of them)");
+  if (!function.empty()) {
+    try {
+      builtin_ = &find_builtin(function);
+    } catch (const std::invalid_argument& e) {
+      throw usage_error("--function: " + without_prefix(e.what()));
+    }
+    label_ = function;
+    return;
+  }
+  label_ = *expression;
+  try {
+    tree_ = expr::parse(label_);
+  } catch (const expr::expression_error& e) {
+    expression_usage_error(label_, e);
+  }
+}
+
+int objective_choice::dim(int asked) const {
+  if (asked) return asked;
+  if (builtin_) return builtin_->fixed_dim ? builtin_->fixed_dim : 2;
+  const int implied = expr::implied_dim(*tree_);
+  if (!implied) throw usage_error("--expr: the expression uses d, a sum or no coordinate: give its dimension with --dim");
+  return implied;
+}
+
+void objective_choice::check_dim(int d) const {
+  if (builtin_) return builtin_->check_dim(d);  // std::invalid_argument: a usage error
+  try {
+    expr::bind(*tree_, d);
+  } catch (const expr::expression_error& e) {
+    expression_usage_error(label_, e);
+  }
+}
+
+search_box objective_choice::default_box(int d) const {
+  if (!builtin_) throw usage_error("--expr: give the search box with --box LO:HI (or the starts with --init-file)");
+  return builtin_->box(d);
+}
+
+result objective_choice::run(const starts& s, const options& o) const {
+  return builtin_ ? minimize(label_, s, o) : minimize_expression(label_, s, o);
+}
+
+}  // namespace fdgd::cli

@@ -1,0 +1,35 @@
+// What `--function NAME` or `--expr TEXT` chose: its dimension rule, its default box, and the run.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "fdgd/expression.hpp"
+#include "fdgd/minimize.hpp"
+
+namespace fdgd::cli {
+
+class objective_choice {
+ public:
+  /// Exactly one of a function (non-empty) and an expression (given) is chosen, or usage_error; an
+  /// unknown function or a mistake in the expression is a usage_error naming the flag (with a caret).
+  objective_choice(const std::string& function, const std::optional<std::string>& expression);
+
+  /// "rastrigin", or the expression as typed.
+  const std::string& label() const { return label_; }
+  /// The built-in, or nullptr for an expression.
+  const builtin_info* builtin() const { return builtin_; }
+  /// The dimension when --dim is not given (0: asked, the flag's value); usage_error when unknown.
+  int dim(int asked) const;
+  /// usage_error unless the objective has dimension d (for an expression: every index in range).
+  void check_dim(int d) const;
+  /// The built-in's box; usage_error for an expression, which has none.
+  search_box default_box(int d) const;
+  result run(const starts& s, const options& o) const;
+
+ private:
+  const builtin_info* builtin_ = nullptr;
+  std::string label_;
+  std::optional<expr::node> tree_;
+};
+
+}  // namespace fdgd::cli
