@@ -105,6 +105,11 @@ TEST(Expression, LengthAndNestingAreBounded) {
   // A sum that would expand past the limit is refused, not expanded.
   const expr::node big = expr::parse("sum(i=0..d-1, sum(j=0..d-1, x[i]*x[j]))");
   EXPECT_THROW(expr::bind(big, 5000), expr::expression_error);
+  // A long sum is one flat node, so binding, compiling and evaluating it need no deep recursion.
+  const int d = 200000;
+  const expr::program p = expr::compile(expr::bind(expr::parse("sum(i=0..d-1, x[i]) + sum(i=0..d-1, 1)"), d), d);
+  std::vector<double> x(std::size_t(d), 0.5);
+  EXPECT_EQ((expr::program_objective{p.code.data(), int(p.code.size())}(strided_point<double>{x.data(), 1, d})), 1.5 * d);
 }
 
 TEST(Expression, CaretPointsAtTheColumn) {
@@ -122,6 +127,13 @@ TEST(Expression, PrintParsesBackToTheSameTree) {
     EXPECT_TRUE(expr::same_tree(expr::parse(printed), tree)) << printed;
   }
   EXPECT_FALSE(expr::same_tree(expr::parse("x0 - x1 - x2"), expr::parse("x0 - (x1 - x2)")));
+  // Only the parentheses the grammar needs, and the shortest exact numbers: never longer than the input.
+  EXPECT_EQ(expr::print(expr::parse("(1 - x0)^2 + 100 * (x1 - x0^2)^2")), "(1-x0)^2+100*(x1-x0^2)^2");
+  EXPECT_EQ(expr::print(expr::parse("((x0 + x1) + x2) - (x3 - -x4)")), "x0+x1+x2-(x3--x4)");
+  EXPECT_EQ(expr::print(expr::parse("0.1 + 1e5 + 0.5e-300 + 100 + x[2] + x[1e1]")), ".1+1e5+5e-301+100+x2+x10");
+  EXPECT_EQ(expr::print(expr::parse("-(x0^2)^-(3)")), "-(x0^2)^-3");
+  const std::string chain = "x0" + [] { std::string t; for (int k = 0; k < 300; ++k) t += "+x0"; return t; }();
+  EXPECT_EQ(expr::print(expr::parse(chain)), chain) << "a long chain prints without nesting";
 }
 
 TEST(Expression, ImpliedDimension) {

@@ -40,17 +40,14 @@ class emitter {
         if (const opcode by_products = small_power(n.kids[1]); by_products != opcode::power)
           return unary(by_products, n.kids[0], n);
         return binary(opcode::power, n.kids[0], n.kids[1], n);
-      case node_kind::add: return binary(opcode::add, n.kids[0], n.kids[1], n);
+      case node_kind::add: return chain(opcode::add, n);  // a bound sum has a kid a term
       case node_kind::subtract: return binary(opcode::subtract, n.kids[0], n.kids[1], n);
-      case node_kind::multiply: return binary(opcode::multiply, n.kids[0], n.kids[1], n);
+      case node_kind::multiply: return chain(opcode::multiply, n);
       case node_kind::divide: return binary(opcode::divide, n.kids[0], n.kids[1], n);
       case node_kind::call: {
         const opcode op = function_opcode(n.name);
         if (n.kids.size() == 1) return unary(op, n.kids[0], n);
-        // min(a, b, c) = min(min(a, b), c)
-        binary(op, n.kids[0], n.kids[1], n);
-        for (std::size_t k = 2; k < n.kids.size(); ++k) right_operand(op, n.kids[k], n);
-        return;
+        return chain(op, n);  // min(a, b, c) = min(min(a, b), c)
       }
       default: throw expression_error("internal: compile needs a tree bound to its dimension", n.column);
     }
@@ -78,6 +75,12 @@ class emitter {
     }
     emit(left);
     right_operand(op, right, n);
+  }
+
+  /// ((k0 op k1) op k2) op ...
+  void chain(opcode op, const node& n) {
+    binary(op, n.kids[0], n.kids[1], n);
+    for (std::size_t k = 2; k < n.kids.size(); ++k) right_operand(op, n.kids[k], n);
   }
 
   void right_operand(opcode op, const node& right, const node& n) {

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "fdgd/expression.hpp"
@@ -8,68 +9,120 @@
 namespace fdgd::expr {
 namespace {
 
-const char* operator_text(node_kind k) {
-  switch (k) {
-    case node_kind::add: return " + ";
-    case node_kind::subtract: return " - ";
-    case node_kind::multiply: return " * ";
-    case node_kind::divide: return " / ";
-    default: return "^";
+/// The shortest text that reads back as v (v finite, >= 0; plain rather than exponent at equal length): no '+' or leading zeros in
+/// the exponent, no leading "0." zero; so a printed number is never longer than any text that gave v.
+std::string number_text(double v) {
+  std::string best;
+  for (int digits = 1; digits <= 17; ++digits) {
+    for (const char* format : {"%.*g", "%.*e"}) {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, format, digits - (format[3] == 'e' ? 1 : 0), v);
+      if (std::strtod(buf, nullptr) != v) continue;
+      std::string t = buf;
+      if (const auto e = t.find('e'); e != std::string::npos) {
+        std::string mantissa = t.substr(0, e), exponent = t.substr(e + 1);
+        if (mantissa.find('.') != std::string::npos) {
+          while (mantissa.back() == '0') mantissa.pop_back();
+          if (mantissa.back() == '.') mantissa.pop_back();
+        }
+        const bool negative = exponent[0] == '-';
+        exponent = exponent.substr(exponent[0] == '-' || exponent[0] == '+' ? 1 : 0);
+        while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
+        t = mantissa + "e" + (negative ? "-" : "") + exponent;
+      }
+      if (t.rfind("0.", 0) == 0) t.erase(0, 1);
+      const bool shorter = t.size() < best.size() || (t.size() == best.size() && best.find('e') != std::string::npos);
+      if (best.empty() || shorter) best = t;  // equal length: the plain form
+    }
+  }
+  return best;
+}
+
+std::string plain_text(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+/// Binding strength of the grammar's levels: what a node needs around it not to be re-grouped.
+enum level { sum_level = 1, product_level = 2, unary_level = 3, power_level = 4, primary_level = 5 };
+
+int level_of(const node& n) {
+  switch (n.kind) {
+    case node_kind::add:
+    case node_kind::subtract: return sum_level;
+    case node_kind::multiply:
+    case node_kind::divide: return product_level;
+    case node_kind::negate: return unary_level;
+    case node_kind::power: return power_level;
+    default: return primary_level;
   }
 }
 
-void print_to(const node& n, std::string& out) {
+void print_to(const node& n, std::string& out, int needed = sum_level) {
+  const bool parens = level_of(n) < needed;
+  if (parens) out += "(";
   switch (n.kind) {
-    case node_kind::number: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.17g", n.value);
-      out += buf;
-      return;
-    }
+    case node_kind::number: out += number_text(n.value); break;
     case node_kind::coordinate:
-      out += "x[";
-      if (n.kids.empty()) out += std::to_string(int(n.value));  // bound: the index itself
-      else print_to(n.kids[0], out);
-      out += "]";
-      return;
-    case node_kind::dimension: out += "d"; return;
+      if (n.kids.empty()) {  // bound: the index itself
+        out += "x" + std::to_string(int(n.value));
+      } else if (n.kids[0].kind == node_kind::number) {
+        out += "x" + number_text(n.kids[0].value);
+        if (out.find_first_not_of("0123456789", out.rfind('x') + 1) != std::string::npos) {  // not plain digits
+          out.erase(out.rfind('x'));
+          out += "x[" + number_text(n.kids[0].value) + "]";
+        }
+      } else {
+        out += "x[";
+        print_to(n.kids[0], out);
+        out += "]";
+      }
+      break;
+    case node_kind::dimension: out += "d"; break;
     case node_kind::constant:
-    case node_kind::bound: out += n.name; return;
+    case node_kind::bound: out += n.name; break;
     case node_kind::negate:
-      out += "(-";
-      print_to(n.kids[0], out);
-      out += ")";
-      return;
+      out += "-";
+      print_to(n.kids[0], out, unary_level);
+      break;
     case node_kind::add:
     case node_kind::subtract:
+      print_to(n.kids[0], out, sum_level);
+      out += n.kind == node_kind::add ? "+" : "-";
+      print_to(n.kids[1], out, product_level);
+      break;
     case node_kind::multiply:
     case node_kind::divide:
+      print_to(n.kids[0], out, product_level);
+      out += n.kind == node_kind::multiply ? "*" : "/";
+      print_to(n.kids[1], out, unary_level);
+      break;
     case node_kind::power:
-      out += "(";
-      print_to(n.kids[0], out);
-      out += operator_text(n.kind);
-      print_to(n.kids[1], out);
-      out += ")";
-      return;
+      print_to(n.kids[0], out, primary_level);
+      out += "^";
+      print_to(n.kids[1], out, unary_level);
+      break;
     case node_kind::call:
       out += n.name + "(";
       for (std::size_t k = 0; k < n.kids.size(); ++k) {
-        if (k) out += ", ";
+        if (k) out += ",";
         print_to(n.kids[k], out);
       }
       out += ")";
-      return;
+      break;
     case node_kind::sum:
     case node_kind::product:
       out += (n.kind == node_kind::sum ? "sum(" : "prod(") + n.name + "=";
       print_to(n.kids[0], out);
       out += "..";
       print_to(n.kids[1], out);
-      out += ", ";
+      out += ",";
       print_to(n.kids[2], out);
       out += ")";
-      return;
+      break;
   }
+  if (parens) out += ")";
 }
 
 bool needs_outside_dim(const node& n) {
@@ -108,21 +161,15 @@ class binder {
         if (hi < lo) return number(sum ? 0.0 : 1.0, n.column);
         if (hi - lo >= (long long)max_terms)
           throw expression_error("a sum or product of more than " + std::to_string(max_terms) + " terms", n.column);
-        node acc;
+        // One n-ary node, added (multiplied) left to right: as deep as one term, however many there are.
+        node chain{sum ? node_kind::add : node_kind::multiply, n.column, 0, {}, {}};
         for (long long i = lo; i <= hi; ++i) {
           values_[n.name] = double(i);
-          node term = bind(n.kids[2]);
-          if (i == lo) {
-            acc = std::move(term);
-          } else {
-            node op{sum ? node_kind::add : node_kind::multiply, n.column, 0, {}, {}};
-            op.kids.push_back(std::move(acc));
-            op.kids.push_back(std::move(term));
-            acc = std::move(op);
-          }
+          chain.kids.push_back(bind(n.kids[2]));
         }
         values_.erase(n.name);
-        return acc;
+        if (chain.kids.size() == 1) return std::move(chain.kids[0]);
+        return chain;
       }
       default: {
         node out{n.kind, n.column, n.value, n.name, {}};
@@ -145,7 +192,7 @@ class binder {
   long long integer(const node& n, const char* what) {
     const double v = evaluate(n);
     if (!(std::fabs(v) < 1e15) || v != std::floor(v))
-      throw expression_error(std::string(what) + " is not an integer (it is " + print(number(v, 0)) + ")", n.column);
+      throw expression_error(std::string(what) + " is not an integer (it is " + plain_text(v) + ")", n.column);
     return (long long)v;
   }
 

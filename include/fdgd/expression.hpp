@@ -82,7 +82,8 @@ std::string print(const node& tree);
 /// 0 when it needs d from outside (it uses d or a sum/product, or names no coordinate).
 int implied_dim(const node& tree);
 
-/// The tree for dimension d: sums and products expanded (left to right), d, bound names and
+/// The tree for dimension d: sums and products expanded into one add (multiply) node with a kid a term,
+/// combined left to right; d, bound names and
 /// constants replaced by numbers, every index checked to be an integer in 0..d-1.
 /// Throws expression_error (e.g. "x5 is out of range for d = 3") or when the expansion exceeds max_terms.
 node bind(const node& tree, int d);
