@@ -1,5 +1,35 @@
-// Compile-environment switches shared by host, CUDA and (later) NVRTC code.
+// Compile-environment switches shared by host, CUDA and NVRTC code. NVRTC has no standard library,
+// so for it this defines the few std names the device headers use.
 #pragma once
+
+#if defined(__CUDACC_RTC__)
+namespace std {
+using int8_t = signed char;
+using uint8_t = unsigned char;
+using int32_t = int;
+using uint32_t = unsigned int;
+using int64_t = long long;  // the host's int64_t is long: same size and layout, which is what crosses
+using uint64_t = unsigned long long;
+template <class T, T v>
+struct integral_constant {
+  static constexpr T value = v;
+  constexpr operator T() const { return v; }
+};
+template <bool b>
+using bool_constant = integral_constant<bool, b>;
+using true_type = bool_constant<true>;
+using false_type = bool_constant<false>;
+template <class A, class B>
+struct is_same : false_type {};
+template <class A>
+struct is_same<A, A> : true_type {};
+template <class A, class B>
+inline constexpr bool is_same_v = is_same<A, B>::value;
+}  // namespace std
+#else
+#include <cstdint>
+#include <type_traits>
+#endif
 
 #if defined(__CUDACC__) || defined(__CUDACC_RTC__)
 /// Marks code that runs on both host and device; empty for a plain C++ compiler.

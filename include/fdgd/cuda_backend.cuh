@@ -13,6 +13,7 @@
 #include <new>
 #include <vector>
 
+#include "fdgd/cuda/kernels.cuh"
 #include "fdgd/cuda_check.cuh"
 #include "fdgd/cuda_device.hpp"
 #include "fdgd/detail/host_loop.hpp"
@@ -24,19 +25,6 @@
 namespace fdgd {
 namespace detail {
 
-/// Non-owning, trivially copyable view of the resident chunk, handed to kernels by value.
-template <class T>
-struct device_batch_view {
-  T* x;                       // dim * n, structure-of-arrays
-  T* g;                       // gradient scratch, dim * n; dynamic dimension only
-  T* f;                       // n
-  T* grad_norm;               // n
-  std::int64_t* steps;        // n
-  trajectory_status* status;  // n
-  std::int64_t n;
-  int dim;
-};
-
 /// Launch shape, in one place: 256 threads a block, one thread per trajectory (grid-stride beyond).
 struct launch_shape {
   unsigned blocks, threads;
@@ -45,65 +33,6 @@ inline launch_shape shape_for(std::int64_t n) {
   constexpr std::int64_t threads = 256;
   return {unsigned(std::min<std::int64_t>((n + threads - 1) / threads, std::int64_t(1) << 30)), unsigned(threads)};
 }
-
-/// Runs fn(x, g) on trajectory i: in registers for a compile-time D, in place in the SoA otherwise.
-template <class T, int D, class Fn>
-__device__ void with_device_point(const device_batch_view<T>& v, std::int64_t i, Fn&& fn) {
-  if constexpr (D != dynamic_dim) {
-    fixed_point<T, D> x, g;
-    FDGD_UNROLL
-    for (int j = 0; j < D; ++j) x[j] = v.x[j * v.n + i];
-    fn(x, g);
-    FDGD_UNROLL
-    for (int j = 0; j < D; ++j) v.x[j * v.n + i] = x[j];
-  } else {
-    strided_point<T> x{v.x + i, v.n, v.dim};
-    strided_point<T> g{v.g + i, v.n, v.dim};
-    fn(x, g);
-  }
-}
-
-#define FDGD_GRID_STRIDE(i, n) \
-  for (std::int64_t i = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); i += std::int64_t(gridDim.x) * blockDim.x)
-
-template <class T>
-__global__ void generate_starts_kernel(device_batch_view<T> v, const double* lo, const double* hi, std::uint64_t seed,
-                                       std::int64_t first, trajectory_status initial) {
-  FDGD_GRID_STRIDE(i, v.n) {
-    uniform_start(seed, first + i, v.dim, lo, hi, v.x + i, v.n);
-    v.steps[i] = 0;
-    v.status[i] = initial;
-  }
-}
-
-template <class T>
-__global__ void reset_kernel(device_batch_view<T> v, trajectory_status initial) {
-  FDGD_GRID_STRIDE(i, v.n) {
-    v.steps[i] = 0;
-    v.status[i] = initial;
-  }
-}
-
-template <class T, int D, class Objective>
-__global__ void advance_kernel(Objective f, device_batch_view<T> v, step_params<T> p, std::int64_t k) {
-  FDGD_GRID_STRIDE(i, v.n) {
-    if (v.status[i] != trajectory_status::running) continue;
-    std::int64_t steps = v.steps[i];
-    trajectory_status st;
-    with_device_point<T, D>(v, i, [&](auto& x, auto& g) { st = descend(f, x, g, p, k, steps); });
-    v.steps[i] = steps;
-    v.status[i] = st;
-  }
-}
-
-template <class T, int D, class Objective>
-__global__ void evaluate_kernel(Objective f, device_batch_view<T> v, T h) {
-  FDGD_GRID_STRIDE(i, v.n) {
-    with_device_point<T, D>(v, i, [&](auto& x, auto& g) { evaluate(f, x, g, h, v.f[i], v.grad_norm[i]); });
-  }
-}
-
-#undef FDGD_GRID_STRIDE
 
 template <class T>
 T* raw(thrust::device_vector<T>& v) {

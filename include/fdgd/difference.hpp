@@ -4,8 +4,6 @@
 // same values bit for bit as the seed's perturb-and-restore. Further schemes (forward, five-point,
 // Ridders) become further tag types here.
 #pragma once
-#include <type_traits>
-
 #include "fdgd/config.hpp"
 #include "fdgd/point.hpp"
 

@@ -1,22 +1,30 @@
 // Finiteness tests that read the exponent bits, so they keep working under -ffast-math or
 // --use_fast_math, where std::isfinite may be folded to `true`.
 #pragma once
-#include <cstdint>
-#include <cstring>
-
 #include "fdgd/config.hpp"
+#if !defined(__CUDACC_RTC__)
+#include <cstring>
+#endif
 
 namespace fdgd {
 
 FDGD_HD inline bool is_finite(double v) {
+#if defined(__CUDACC_RTC__)
+  const auto bits = static_cast<unsigned long long>(__double_as_longlong(v));
+#else
   std::uint64_t bits;
   std::memcpy(&bits, &v, sizeof bits);
+#endif
   return (bits & 0x7ff0000000000000ull) != 0x7ff0000000000000ull;
 }
 
 FDGD_HD inline bool is_finite(float v) {
+#if defined(__CUDACC_RTC__)
+  const auto bits = static_cast<unsigned int>(__float_as_int(v));
+#else
   std::uint32_t bits;
   std::memcpy(&bits, &v, sizeof bits);
+#endif
   return (bits & 0x7f800000u) != 0x7f800000u;
 }
 

@@ -2,8 +2,6 @@
 // generator, so start i of a batch is a pure function of (seed, i). The CPU and the GPU produce the
 // same starts, and any sub-range of a batch (a chunk, a shard) is regenerated on its own.
 #pragma once
-#include <cstdint>
-
 #include "fdgd/config.hpp"
 
 namespace fdgd {

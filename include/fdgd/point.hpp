@@ -1,8 +1,6 @@
 // The two shapes a trajectory's coordinates take while it descends. Objectives see either one
 // through the same interface: value_type, size() and operator[].
 #pragma once
-#include <cstdint>
-
 #include "fdgd/config.hpp"
 
 namespace fdgd {

@@ -1,8 +1,6 @@
 // The per-trajectory descent: the single source of truth for what a step computes. Backends only
 // decide where it runs (an OpenMP loop, one CUDA thread per trajectory) and how often it is launched.
 #pragma once
-#include <cstdint>
-
 #include "fdgd/config.hpp"
 #include "fdgd/difference.hpp"
 #include "fdgd/finite.hpp"
