@@ -1,0 +1,25 @@
+// CUDA C++ for an expression, generated from its program (never from the user's text), and its
+// compilation by NVRTC.
+#pragma once
+#include <string>
+
+#include "fdgd/expression_program.hpp"
+#include "fdgd/options.hpp"
+
+namespace fdgd::expr {
+
+/// A translation unit for NVRTC: the expression as an objective functor (straight-line code, one
+/// variable an instruction) and extern "C" kernels fdgd_generate_starts, fdgd_reset, fdgd_advance and
+/// fdgd_evaluate around the CUDA backend's own bodies (fdgd/cuda/kernels.cuh), for precision `prec` and
+/// compile-time dimension `fixed_dim` (dynamic_dim: the run-time path).
+std::string cuda_source(const program& p, precision prec, int fixed_dim);
+
+#if defined(FDGD_HAS_CUDA)
+/// Compiles `source` with NVRTC for `arch` ("compute_90": PTX, "sm_90": a cubin), with fdgd's device
+/// headers built in. Throws fdgd::error with NVRTC's log when it fails.
+std::string nvrtc_compile(const std::string& source, const std::string& arch);
+/// NVRTC's version, as "13.0".
+std::string nvrtc_version();
+#endif
+
+}  // namespace fdgd::expr

@@ -1,0 +1,55 @@
+#include <nvrtc.h>
+
+#include <vector>
+
+#include "fdgd/error.hpp"
+#include "host/expression/cuda_source.hpp"
+#include "host/expression/rtc_headers.hpp"
+
+namespace fdgd::expr {
+namespace {
+
+void check(nvrtcResult r, const char* call) {
+  if (r != NVRTC_SUCCESS) throw error(std::string("fdgd: NVRTC call ") + call + " failed: " + nvrtcGetErrorString(r));
+}
+
+}  // namespace
+
+std::string nvrtc_version() {
+  int major = 0, minor = 0;
+  check(nvrtcVersion(&major, &minor), "nvrtcVersion");
+  return std::to_string(major) + "." + std::to_string(minor);
+}
+
+std::string nvrtc_compile(const std::string& source, const std::string& arch) {
+  std::vector<const char*> names, texts;
+  for (const auto& h : rtc_headers()) names.push_back(h.name), texts.push_back(h.text);
+  nvrtcProgram prog = nullptr;
+  check(nvrtcCreateProgram(&prog, source.c_str(), "fdgd_expression.cu", int(names.size()), texts.data(), names.data()),
+        "nvrtcCreateProgram");
+  struct destroy {
+    nvrtcProgram& p;
+    ~destroy() { nvrtcDestroyProgram(&p); }
+  } guard{prog};
+  // The built-ins' CUDA flags: no FMA contraction (-fmad=false), C++17; unannotated functions (the
+  // objective's lambdas) are device code.
+  const std::string gpu = "--gpu-architecture=" + arch;
+  const char* options[] = {gpu.c_str(), "-std=c++17", "--fmad=false", "-default-device"};
+  const nvrtcResult compiled = nvrtcCompileProgram(prog, int(sizeof options / sizeof options[0]), options);
+  if (compiled != NVRTC_SUCCESS) {
+    std::size_t size = 0;
+    nvrtcGetProgramLogSize(prog, &size);
+    std::string log(size, '\0');
+    nvrtcGetProgramLog(prog, log.data());
+    throw error("fdgd: NVRTC could not compile the expression's kernels (" + std::string(nvrtcGetErrorString(compiled)) +
+                "):\n" + log);
+  }
+  const bool cubin = arch.rfind("sm_", 0) == 0;
+  std::size_t size = 0;
+  check(cubin ? nvrtcGetCUBINSize(prog, &size) : nvrtcGetPTXSize(prog, &size), "nvrtcGet{PTX,CUBIN}Size");
+  std::string image(size, '\0');
+  check(cubin ? nvrtcGetCUBIN(prog, image.data()) : nvrtcGetPTX(prog, image.data()), "nvrtcGet{PTX,CUBIN}");
+  return image;
+}
+
+}  // namespace fdgd::expr
