@@ -244,6 +244,10 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
     EXPECT_EQ(r.status, 1) << r.out;
     EXPECT_NE(r.out.find("CUDA backend cannot run"), std::string::npos) << r.out;
     EXPECT_FALSE(fs::exists(path("out.csv")));
+    const auto e = run("minimize --expr x0^2 --box -1:1 --backend cuda" + out);
+    EXPECT_EQ(e.status, 1) << e.out;
+    EXPECT_NE(e.out.find("CUDA backend cannot run"), std::string::npos) << e.out;
+    EXPECT_FALSE(fs::exists(path("out.csv")));
   }
 }
 

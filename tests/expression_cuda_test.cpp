@@ -1,7 +1,11 @@
 // --expr for CUDA: the generated source, compiled by NVRTC here (no GPU needed), and the run on a GPU.
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "host/expression/cuda_source.hpp"
+#include "host/expression/kernel_cache.hpp"
 #include "test_support.hpp"
 
 namespace fdgd::test {
@@ -19,6 +23,63 @@ TEST(ExpressionCuda, SourceIsStraightLineCodeFromTheProgram) {
   const std::string f32 = expr::cuda_source(program_of("tan(x0) + 0.1", 1), precision::f32, 0);
   EXPECT_NE(f32.find("::tanf("), std::string::npos) << f32;
   EXPECT_NE(f32.find("(0x1.99999ap-4f)"), std::string::npos) << "0.1 rounded to float\n" << f32;
+}
+
+/// Points FDGD_CACHE_DIR at a fresh folder for one test.
+class KernelCache : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / "fdgd_kernel_cache_test";
+    std::filesystem::remove_all(dir_);
+    setenv("FDGD_CACHE_DIR", dir_.c_str(), 1);
+  }
+  void TearDown() override {
+    unsetenv("FDGD_CACHE_DIR");
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(KernelCache, SecondLookupHitsAndADamagedEntryIsRebuilt) {
+  EXPECT_EQ(expr::kernel_cache_folder(), dir_.string());
+  int builds = 0;
+  auto build = [&] {
+    ++builds;
+    return std::string("image\0with a zero byte", 23);
+  };
+  bool hit = true;
+  EXPECT_EQ(expr::cached_kernel("key one", build, &hit), std::string("image\0with a zero byte", 23));
+  EXPECT_FALSE(hit);
+  EXPECT_EQ(expr::cached_kernel("key one", build, &hit).size(), 23u);
+  EXPECT_TRUE(hit);
+  EXPECT_EQ(builds, 1);
+  expr::cached_kernel("key two", build, &hit);
+  EXPECT_FALSE(hit) << "another key is another entry";
+  EXPECT_EQ(builds, 2);
+
+  // Flip one byte of every entry's image, then truncate one: each is detected and rebuilt.
+  for (const auto& e : std::filesystem::directory_iterator(dir_)) {
+    std::fstream f(e.path(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(-3, std::ios::end);
+    f.put('#');
+  }
+  expr::cached_kernel("key one", build, &hit);
+  EXPECT_FALSE(hit);
+  EXPECT_EQ(builds, 3);
+  expr::cached_kernel("key one", build, &hit);
+  EXPECT_TRUE(hit) << "rebuilt entry is good again";
+  for (const auto& e : std::filesystem::directory_iterator(dir_))
+    std::filesystem::resize_file(e.path(), std::filesystem::file_size(e.path()) - 1);
+  EXPECT_EQ(expr::cached_kernel("key one", build, &hit).size(), 23u);
+  EXPECT_FALSE(hit);
+}
+
+TEST_F(KernelCache, AnUnwritableFolderOnlyCostsACompilation) {
+  setenv("FDGD_CACHE_DIR", "/proc/fdgd-cannot-be-here", 1);
+  int builds = 0;
+  auto build = [&] { return std::string(1, char('a' + builds++)); };
+  EXPECT_EQ(expr::cached_kernel("k", build), "a");
+  EXPECT_EQ(expr::cached_kernel("k", build), "b");
 }
 
 #if defined(FDGD_HAS_CUDA)
@@ -53,7 +114,42 @@ TEST(ExpressionCuda, NvrtcErrorsComeWithTheLog) {
     EXPECT_NE(std::string(e.what()).find("fdgd_expression.cu"), std::string::npos) << e.what();
   }
 }
+
+TEST_F(KernelCache, EveryBuiltinsFormulaOnTheGpuGivesTheBuiltinsTrajectories) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  for (const auto& b : builtin_functions()) {
+    for (const int dim : {b.fixed_dim ? b.fixed_dim : 8, b.fixed_dim ? b.fixed_dim : 40}) {  // 40: the run-time path
+      SCOPED_TRACE(b.name + " d = " + std::to_string(dim));
+      const auto box = b.box(dim);
+      const starts s = starts::uniform(box.lo, box.hi, 3000, 5);
+      options o;
+      o.lr = 1e-3;
+      o.backend = backend_kind::cpu;
+      const result cpu = minimize(b.name, s, o);
+      o.backend = backend_kind::cuda;
+      const result gpu = minimize_expression(b.formula, s, o);
+      EXPECT_EQ(gpu.backend, "cuda");
+      EXPECT_GT(gpu.compile_seconds, 0.0) << "compiled: the cache folder is new";
+      for (std::size_t k = 0; k < cpu.x.size(); ++k)
+        ASSERT_TRUE(rel_near(gpu.x[k], cpu.x[k], 1e-12) || std::fabs(gpu.x[k] - cpu.x[k]) < 1e-12) << "coordinate " << k;
+      for (std::size_t i = 0; i < cpu.f.size(); ++i) ASSERT_EQ(gpu.status[i], cpu.status[i]) << i;
+      const result again = minimize_expression(b.formula, s, o);
+      EXPECT_EQ(again.compile_seconds, 0.0) << "the second run takes the cached kernels";
+      expect_identical(again, gpu);
+    }
+  }
+}
 #endif
+
+TEST(ExpressionCuda, AskingForCudaWithoutADeviceIsNamed) {
+  std::string why;
+  if (cuda_device_available(0, &why)) GTEST_SKIP() << "skipped: a CUDA device is present";
+  options o;
+  o.backend = backend_kind::cuda;
+  EXPECT_THROW(minimize_expression("x0^2", starts::given({1.0}, 1), o), error);
+  o.backend = backend_kind::automatic;
+  EXPECT_EQ(minimize_expression("x0^2", starts::given({1.0}, 1), o).backend, "cpu");
+}
 
 }  // namespace
 }  // namespace fdgd::test

@@ -22,6 +22,7 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
   s["gtol"] = c.opt.gtol;
   s["precision"] = c.opt.prec == precision::f64 ? "f64" : "f32";
   s["seconds"] = r.seconds;
+  s["compile_seconds"] = r.compile_seconds;
   s["trajectory_steps_per_second"] = r.seconds > 0 ? traj_steps / r.seconds : 0.0;
   s["f_evaluations_per_second"] = r.seconds > 0 ? traj_steps * 2 * r.dim / r.seconds : 0.0;
   s["status"] = {{"finished", r.finished}, {"converged", r.converged}, {"nonfinite", r.nonfinite}};
@@ -63,6 +64,9 @@ std::string summary_text(const nlohmann::json& s) {
                      s["steps"].get<long long>(), s["gtol"].get<double>(), s["precision"].get<std::string>());
   out += fmt::format("time: {:.3f} s, {:.3g} trajectory-steps/s, {:.3g} f-evaluations/s\n", s["seconds"].get<double>(),
                      s["trajectory_steps_per_second"].get<double>(), s["f_evaluations_per_second"].get<double>());
+  if (s["compile_seconds"].get<double>() > 0)
+    out += fmt::format("      (before it: {:.2f} s compiling the expression's kernels, cached for the next run)\n",
+                       s["compile_seconds"].get<double>());
   out += fmt::format("status: {} finished, {} converged, {} nonfinite\n", s["status"]["finished"].get<long long>(),
                      s["status"]["converged"].get<long long>(), s["status"]["nonfinite"].get<long long>());
   if (s["best"].is_null()) {

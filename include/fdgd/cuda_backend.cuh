@@ -55,12 +55,36 @@ std::int64_t cuda_chunk(const starts& s, const options& o) {
   return std::max<std::int64_t>(1, std::min(fits, s.count()));
 }
 
-/// One chunk resident in device memory.
+/// The CUDA backend's kernels for an objective compiled by nvcc, launched with <<<>>>.
 template <class T, int D, class Objective>
+struct compiled_kernels {
+  Objective f;
+  void generate(launch_shape s, device_batch_view<T> v, const double* lo, const double* hi, std::uint64_t seed,
+                std::int64_t first, trajectory_status initial) const {
+    generate_starts_kernel<T><<<s.blocks, s.threads>>>(v, lo, hi, seed, first, initial);
+    FDGD_CUDA_CHECK_LAUNCH("generate_starts_kernel");
+  }
+  void reset(launch_shape s, device_batch_view<T> v, trajectory_status initial) const {
+    reset_kernel<T><<<s.blocks, s.threads>>>(v, initial);
+    FDGD_CUDA_CHECK_LAUNCH("reset_kernel");
+  }
+  void advance(launch_shape s, device_batch_view<T> v, step_params<T> p, std::int64_t k) const {
+    advance_kernel<T, D><<<s.blocks, s.threads>>>(f, v, p, k);
+    FDGD_CUDA_CHECK_LAUNCH("advance_kernel");
+  }
+  void evaluate(launch_shape s, device_batch_view<T> v, T h) const {
+    evaluate_kernel<T, D><<<s.blocks, s.threads>>>(f, v, h);
+    FDGD_CUDA_CHECK_LAUNCH("evaluate_kernel");
+  }
+};
+
+/// One chunk resident in device memory. Kernels launches the four kernels (compiled_kernels, or
+/// those of an expression compiled at run time).
+template <class T, int D, class Kernels>
 class cuda_batch {
  public:
-  cuda_batch(const Objective& f, const starts& s, const options& o, std::int64_t chunk)
-      : f_(f), starts_(s), params_(make_step_params<T>(o)), initial_(initial_status(o)), dim_(s.dim()),
+  cuda_batch(const Kernels& kernels, const starts& s, const options& o, std::int64_t chunk)
+      : kernels_(kernels), starts_(s), params_(make_step_params<T>(o)), initial_(initial_status(o)), dim_(s.dim()),
         x_(std::size_t(chunk) * std::size_t(dim_)), g_(D == dynamic_dim ? std::size_t(chunk) * std::size_t(dim_) : 0),
         f_values_(std::size_t(chunk)), grad_norm_(std::size_t(chunk)), steps_(std::size_t(chunk)),
         status_(std::size_t(chunk)), lo_(s.lo()), hi_(s.hi()) {}
@@ -70,29 +94,25 @@ class cuda_batch {
     const auto v = view();
     const auto shape = shape_for(n);
     if (starts_.is_generated()) {
-      generate_starts_kernel<T><<<shape.blocks, shape.threads>>>(v, raw(lo_), raw(hi_), starts_.seed(), first, initial_);
-      FDGD_CUDA_CHECK_LAUNCH("generate_starts_kernel");
+      kernels_.generate(shape, v, raw(lo_), raw(hi_), starts_.seed(), first, initial_);
     } else {
       stage_.resize(std::size_t(n) * std::size_t(dim_));
       for (std::int64_t i = 0; i < n; ++i) starts_.write_start(first + i, stage_.data() + i, n);
       FDGD_CUDA_TRY(cudaMemcpy(v.x, stage_.data(), stage_.size() * sizeof(T), cudaMemcpyHostToDevice));
-      reset_kernel<T><<<shape.blocks, shape.threads>>>(v, initial_);
-      FDGD_CUDA_CHECK_LAUNCH("reset_kernel");
+      kernels_.reset(shape, v, initial_);
     }
   }
 
   std::int64_t advance(std::int64_t k) {
     const auto shape = shape_for(n_);
-    advance_kernel<T, D><<<shape.blocks, shape.threads>>>(f_, view(), params_, k);
-    FDGD_CUDA_CHECK_LAUNCH("advance_kernel");
+    kernels_.advance(shape, view(), params_, k);
     return thrust::count(thrust::device, status_.begin(), status_.begin() + n_, trajectory_status::running);
   }
 
   void store(std::int64_t first, std::int64_t n, result& r) {
     const auto v = view();
     const auto shape = shape_for(n);
-    evaluate_kernel<T, D><<<shape.blocks, shape.threads>>>(f_, v, params_.h);
-    FDGD_CUDA_CHECK_LAUNCH("evaluate_kernel");
+    kernels_.evaluate(shape, v, params_.h);
     stage_.resize(std::size_t(n) * std::size_t(dim_));
     const auto un = static_cast<std::size_t>(n);
     std::vector<T> fx(un), gn(un);
@@ -117,7 +137,7 @@ class cuda_batch {
             n_, dim_};
   }
 
-  Objective f_;
+  Kernels kernels_;
   const starts& starts_;
   step_params<T> params_;
   trajectory_status initial_;
@@ -130,6 +150,30 @@ class cuda_batch {
   std::vector<T> stage_;  // host copy of a chunk's coordinates, structure-of-arrays
 };
 
+/// The CUDA host loop with the given kernels; inputs already checked.
+template <class T, int D, class Kernels>
+result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
+  require_cuda_device(o.cuda_device);
+  FDGD_CUDA_TRY(cudaSetDevice(o.cuda_device));
+  const auto t0 = std::chrono::steady_clock::now();
+  result r;
+  r.resize(s.count(), s.dim());
+  const std::int64_t chunk = cuda_chunk<T, D>(s, o);
+  try {
+    cuda_batch<T, D, Kernels> batch(kernels, s, o, chunk);
+    run_chunks(batch, o, s.count(), chunk, r);
+  } catch (const thrust::system_error& e) {
+    throw cuda_error(std::string("fdgd: CUDA failure inside Thrust: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    throw cuda_error("fdgd: out of device memory for a chunk of " + std::to_string(chunk) +
+                     " trajectories; set options::chunk_size lower");
+  }
+  FDGD_CUDA_TRY(cudaDeviceSynchronize());
+  finish(r, "cuda", cuda_device_name(o.cuda_device), t0);
+  r.cuda_device = o.cuda_device;
+  return r;
+}
+
 }  // namespace detail
 
 /// Runs the descent for every start on CUDA device options::cuda_device in working precision T;
@@ -138,25 +182,7 @@ class cuda_batch {
 template <class T, int D, class Objective>
 result solve_cuda(const Objective& f, const starts& s, const options& o) {
   detail::check_inputs<T, D, Objective>(s, o);
-  require_cuda_device(o.cuda_device);
-  FDGD_CUDA_TRY(cudaSetDevice(o.cuda_device));
-  const auto t0 = std::chrono::steady_clock::now();
-  result r;
-  r.resize(s.count(), s.dim());
-  const std::int64_t chunk = detail::cuda_chunk<T, D>(s, o);
-  try {
-    detail::cuda_batch<T, D, Objective> batch(f, s, o, chunk);
-    detail::run_chunks(batch, o, s.count(), chunk, r);
-  } catch (const thrust::system_error& e) {
-    throw cuda_error(std::string("fdgd: CUDA failure inside Thrust: ") + e.what());
-  } catch (const std::bad_alloc&) {
-    throw cuda_error("fdgd: out of device memory for a chunk of " + std::to_string(chunk) +
-                     " trajectories; set options::chunk_size lower");
-  }
-  FDGD_CUDA_TRY(cudaDeviceSynchronize());
-  detail::finish(r, "cuda", cuda_device_name(o.cuda_device), t0);
-  r.cuda_device = o.cuda_device;
-  return r;
+  return detail::run_cuda<T, D>(detail::compiled_kernels<T, D, Objective>{f}, s, o);
 }
 
 }  // namespace fdgd

@@ -25,6 +25,7 @@ struct result {
   std::string device;   ///< CPU thread count or CUDA device name
   int cuda_device = -1; ///< ordinal of the CUDA device the run used; -1 on the CPU
   double seconds = 0;   ///< wall time of the run
+  double compile_seconds = 0;  ///< run-time compilation before it (--expr on CUDA; 0 when cached or none)
 
   /// Resizes every per-trajectory array for `n` trajectories of dimension `d`.
   void resize(std::int64_t n, int d);
