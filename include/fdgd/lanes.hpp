@@ -47,7 +47,17 @@ bool is_finite(lanes<T, W> a) {
   constexpr bits_t exponent = sizeof(T) == 8 ? bits_t(0x7ff0000000000000ll) : bits_t(0x7f800000);
   const bits_vec inf_or_nan = ((bits_vec)a.v & exponent) == exponent;  // a vector cast reinterprets the bits
 #if defined(__AVX__)
-  if constexpr (sizeof(inf_or_nan) == 32) return _mm256_testz_si256(__m256i(inf_or_nan), __m256i(inf_or_nan));
+  if constexpr (sizeof(inf_or_nan) == 32) {
+    return _mm256_testz_si256(__m256i(inf_or_nan), __m256i(inf_or_nan));
+  } else if constexpr (sizeof(inf_or_nan) % 32 == 0) {  // wider blocks: OR the registers, test once
+    __m256i any = _mm256_setzero_si256();
+    for (std::size_t k = 0; k < sizeof(inf_or_nan); k += 32) {
+      __m256i part;
+      std::memcpy(&part, reinterpret_cast<const char*>(&inf_or_nan) + k, 32);
+      any = _mm256_or_si256(any, part);
+    }
+    return _mm256_testz_si256(any, any);
+  }
 #endif
   bool ok = true;
   for (int w = 0; w < W; ++w) ok &= inf_or_nan[w] == 0;
