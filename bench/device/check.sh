@@ -5,8 +5,9 @@
 #      system-wide),
 #   2. run every test: none of the CUDA cases may skip,
 #   3. compute-sanitizer memcheck and racecheck on the CUDA tests,
-#   4. run the `fdgd` command on the GPU, and time the same runs on the GPU and on every CPU core
-#      (fdgd_bench_run),
+#   4. run the `fdgd` command on the GPU (a built-in, and --expr: first compile, then the cache,
+#      memcheck), group 1e7 final points on the device, --expr vs built-in (bench_expression),
+#   5. time the same runs on the GPU and on every CPU core (fdgd_bench_run),
 # keeping logs and JSON under $OUT (default bench/device/out) and printing a markdown table last.
 # Usage (device tool): bash bench/device/check.sh        with carry ["bench/device/debs"]
 set -uo pipefail
@@ -54,6 +55,38 @@ build-device/fdgd minimize --function styblinski_tang --dim 8 --starts 1e7 --bac
 cli_rc=$?
 log "fdgd minimize on the GPU: $(status_of $cli_rc)"
 head -4 "$OUT/cli.txt" | tee -a "$OUT/summary.log"
+
+# --expr on the GPU: first run compiles (NVRTC, fresh cache), second takes the cache; memcheck on it;
+# grouping of 1e7 final points on the device.
+export FDGD_CACHE_DIR="$OUT/kernel-cache"
+rm -rf "$FDGD_CACHE_DIR"
+expr_rosenbrock='sum(i=0..d-2, 100*(x[i+1] - x[i]^2)^2 + (1 - x[i])^2)'
+for attempt in first cached; do
+  build-device/fdgd minimize --expr "$expr_rosenbrock" --dim 16 --box -2:2 --starts 1e6 --lr 1e-3 --backend cuda --json \
+    >"$OUT/expr-$attempt.json" 2>>"$OUT/expr.log"
+  log "--expr rosenbrock d=16 1e6 starts on the GPU ($attempt): rc $?, $(python3 -c "import json; s = json.load(open('$OUT/expr-$attempt.json')); print(f\"compile {s['compile_seconds']:.2f} s, run {s['seconds']:.3f} s\")" 2>&1)"
+done
+compute-sanitizer --tool memcheck --error-exitcode 9 build-device/fdgd minimize --expr "$expr_rosenbrock" --dim 16 --box -2:2 \
+  --starts 1e4 --backend cuda >"$OUT/expr-memcheck.log" 2>&1
+log "compute-sanitizer memcheck on --expr: $(status_of $?)"
+build-device/fdgd minimize --function himmelblau --starts 1e7 --steps 1000 --gtol 1e-10 --backend cuda --json >"$OUT/grouping.json" 2>&1
+log "himmelblau 1e7 on the GPU, grouped there: $(python3 -c "import json; s = json.load(open('$OUT/grouping.json')); print(s['grouped_on'], len(s['minima']), 'minima', s['seconds'], 's run')" 2>&1)"
+build-device/bench/bench_expression --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+  --benchmark_format=json >"$OUT/bench_expression.json" 2>>"$OUT/bench.log"
+python3 - "$OUT/bench_expression.json" <<'PY' | tee -a "$OUT/summary.log"
+import json, sys
+rows = {b["run_name"]: b["real_time"] for b in json.load(open(sys.argv[1]))["benchmarks"] if b.get("aggregate_name") == "median"}
+print("\n| --expr vs built-in | built-in ms | --expr ms | ratio | target |\n|---|---|---|---|---|")
+for case in ["sphere_d2", "rastrigin_d8"]:
+    for where, limit in [("cpu", 3.0), ("cuda", 1.2)]:
+        b = [v for k, v in rows.items() if f"{case}_builtin_{where}" in k]
+        e = [v for k, v in rows.items() if f"{case}_expr_{where}" in k]
+        if b and e:
+            print(f"| {case} {where} | {b[0]:.1f} | {e[0]:.1f} | {e[0] / b[0]:.2f}x | <= {limit}x |")
+c = [v for k, v in rows.items() if "nvrtc_compile" in k]
+if c:
+    print(f"| NVRTC compile, rastrigin d=8, sm_90 cubin | | {c[0]:.0f} | | < 2000 ms |")
+PY
 
 table="| run | GPU s | CPU s ($(nproc) cores) | GPU vs CPU |\n|---|---|---|---|\n"
 for run in "sphere 2 1e7 100 0.01" "rosenbrock 16 1e6 100 0.001" "rastrigin 8 1e6 100 0.001" "ackley 32 1e5 100 0.001"; do
