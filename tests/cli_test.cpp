@@ -39,24 +39,28 @@ class Cli : public testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  /// The seed's example, -3,4 from an --init-file at lr 0.1, gives the seed's final point in the CSV.
+  void expect_seed_example(const std::string& objective) {
+    std::ofstream(path("start.csv")) << "-3,4\n";
+    const auto r = run("minimize " + objective + " --init-file " + path("start.csv") + " --lr 0.1 --out " + path("out.csv"));
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::ifstream in(path("out.csv"));
+    std::string header, row;
+    std::getline(in, header);
+    std::getline(in, row);
+    EXPECT_EQ(header, "x0,x1,f,grad_norm,steps,status");
+    double x0 = 0, x1 = 0;
+    ASSERT_EQ(std::sscanf(row.c_str(), "%lf,%lf", &x0, &x1), 2);
+    EXPECT_TRUE(rel_near(x0, -6.111107928998789e-10, 1e-12));
+    EXPECT_TRUE(rel_near(x1, 8.148143905314271e-10, 1e-12));
+    EXPECT_NE(row.find(",100,finished"), std::string::npos) << row;
+  }
+
   fs::path dir_;
 };
 
-TEST_F(Cli, SeedExampleThroughAnInitFile) {
-  std::ofstream(path("start.csv")) << "-3,4\n";
-  const auto r = run("minimize --function sphere --init-file " + path("start.csv") + " --lr 0.1 --out " + path("out.csv"));
-  ASSERT_EQ(r.status, 0) << r.out;
-  std::ifstream in(path("out.csv"));
-  std::string header, row;
-  std::getline(in, header);
-  std::getline(in, row);
-  EXPECT_EQ(header, "x0,x1,f,grad_norm,steps,status");
-  double x0 = 0, x1 = 0;
-  ASSERT_EQ(std::sscanf(row.c_str(), "%lf,%lf", &x0, &x1), 2);
-  EXPECT_TRUE(rel_near(x0, -6.111107928998789e-10, 1e-12));
-  EXPECT_TRUE(rel_near(x1, 8.148143905314271e-10, 1e-12));
-  EXPECT_NE(row.find(",100,finished"), std::string::npos) << row;
-}
+TEST_F(Cli, SeedExampleThroughAnInitFile) { expect_seed_example("--function sphere"); }
 
 TEST_F(Cli, HimmelblauSummaryFindsTheFourMinimaWithTheirShares) {
   const auto r = run("minimize --function himmelblau --starts 2e4 --steps 2000 --gtol 1e-10 --backend cpu --json");
@@ -92,17 +96,7 @@ TEST_F(Cli, CudaRunsGroupOnTheDevice) {
 }
 
 TEST_F(Cli, ExpressionsRunLikeTheirBuiltins) {
-  std::ofstream(path("start.csv")) << "-3,4\n";
-  const auto seed = run("minimize --expr \"x0^2 + x1^2\" --init-file " + path("start.csv") + " --lr 0.1 --out " + path("out.csv"));
-  ASSERT_EQ(seed.status, 0) << seed.out;
-  std::ifstream in(path("out.csv"));
-  std::string header, row;
-  std::getline(in, header);
-  std::getline(in, row);
-  double x0 = 0, x1 = 0;
-  ASSERT_EQ(std::sscanf(row.c_str(), "%lf,%lf", &x0, &x1), 2);
-  EXPECT_TRUE(rel_near(x0, -6.111107928998789e-10, 1e-12));
-  EXPECT_TRUE(rel_near(x1, 8.148143905314271e-10, 1e-12));
+  expect_seed_example("--expr \"x0^2 + x1^2\"");
 
   // Rastrigin's formula with the built-in's box gives the built-in's summary.
   const std::string common = " --dim 3 --starts 500 --seed 4 --lr 1e-3 --backend cpu --json";

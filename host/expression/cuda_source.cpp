@@ -28,6 +28,24 @@ std::string literal(const instruction& in, bool f32) {
   return buf;
 }
 
+const char* libm_name(opcode op) {
+  switch (op) {
+    case opcode::tan: return "tan";
+    case opcode::asin: return "asin";
+    case opcode::acos: return "acos";
+    case opcode::atan: return "atan";
+    case opcode::sinh: return "sinh";
+    case opcode::cosh: return "cosh";
+    case opcode::tanh: return "tanh";
+    case opcode::log: return "log";
+    case opcode::log2: return "log2";
+    case opcode::log10: return "log10";
+    case opcode::cbrt: return "cbrt";
+    case opcode::floor: return "floor";
+    default: return "ceil";
+  }
+}
+
 /// The call for a unary opcode applied to `a`, in the working precision.
 std::string unary_text(opcode op, const std::string& a, bool f32) {
   const std::string f = f32 ? "f" : "";
@@ -42,19 +60,7 @@ std::string unary_text(opcode op, const std::string& a, bool f32) {
     case opcode::exp: return "fdgd::math::exp(" + a + ")";
     case opcode::sqrt: return "fdgd::math::sqrt(" + a + ")";
     case opcode::abs: return "fdgd::math::fabs(" + a + ")";
-    case opcode::tan: return "::tan" + f + "(" + a + ")";
-    case opcode::asin: return "::asin" + f + "(" + a + ")";
-    case opcode::acos: return "::acos" + f + "(" + a + ")";
-    case opcode::atan: return "::atan" + f + "(" + a + ")";
-    case opcode::sinh: return "::sinh" + f + "(" + a + ")";
-    case opcode::cosh: return "::cosh" + f + "(" + a + ")";
-    case opcode::tanh: return "::tanh" + f + "(" + a + ")";
-    case opcode::log: return "::log" + f + "(" + a + ")";
-    case opcode::log2: return "::log2" + f + "(" + a + ")";
-    case opcode::log10: return "::log10" + f + "(" + a + ")";
-    case opcode::cbrt: return "::cbrt" + f + "(" + a + ")";
-    case opcode::floor: return "::floor" + f + "(" + a + ")";
-    default: return "::ceil" + f + "(" + a + ")";
+    default: return "::" + std::string(libm_name(op)) + f + "(" + a + ")";  // float: the f-suffixed one
   }
 }
 
