@@ -11,7 +11,7 @@ namespace {
 
 template <class F>
 builtin_info info_of() {
-  return {F::name, F::fixed_dim, F::min_dim, &F::box, &F::minimum, F::formula};
+  return {F::name, F::fixed_dim, F::min_dim, &F::box, &F::minimum, F::formula, &F::work};
 }
 
 template <class... F>

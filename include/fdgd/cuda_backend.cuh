@@ -131,12 +131,13 @@ class cuda_batch {
     }
   }
 
- private:
+  /// The resident chunk, for launching kernels on it directly (the benchmarks do).
   device_batch_view<T> view() {
     return {raw(x_), D == dynamic_dim ? raw(g_) : nullptr, raw(f_values_), raw(grad_norm_), raw(steps_), raw(status_),
             n_, dim_};
   }
 
+ private:
   Kernels kernels_;
   const starts& starts_;
   step_params<T> params_;

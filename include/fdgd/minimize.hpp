@@ -19,6 +19,7 @@ struct builtin_info {
   search_box (*box)(int dim);          ///< its conventional search box
   known_minimum (*minimum)(int dim);   ///< its global minimizers and minimum value
   std::string formula;                 ///< the same function as an expression (fdgd/expression.hpp)
+  evaluation_work (*work)(int dim);    ///< flops and elementary-function calls of one evaluation
 
   /// Throws std::invalid_argument naming the function unless it has dimension `dim`.
   void check_dim(int dim) const;

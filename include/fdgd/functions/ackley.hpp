@@ -28,6 +28,7 @@ struct ackley {
   }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -32.768), std::vector<double>(d, 32.768)}; }
+  static constexpr evaluation_work work(int d) { return {4.0 * d + 9, double(d), 2, 1}; }
   static known_minimum minimum(int d) { return {{std::vector<double>(d, 0.0)}, 0.0}; }
 #endif
 };

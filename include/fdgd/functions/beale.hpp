@@ -23,6 +23,7 @@ struct beale {
   }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int) { return {{-4.5, -4.5}, {4.5, 4.5}}; }
+  static constexpr evaluation_work work(int) { return {17, 0, 0, 0}; }
   static known_minimum minimum(int) { return {{{3.0, 0.5}}, 0.0}; }
 #endif
 };

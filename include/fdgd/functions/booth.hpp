@@ -20,6 +20,7 @@ struct booth {
   }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int) { return {{-10.0, -10.0}, {10.0, 10.0}}; }
+  static constexpr evaluation_work work(int) { return {11, 0, 0, 0}; }
   static known_minimum minimum(int) { return {{{1.0, 3.0}}, 0.0}; }
 #endif
 };

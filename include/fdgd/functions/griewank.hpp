@@ -26,6 +26,7 @@ struct griewank {
   }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -600.0), std::vector<double>(d, 600.0)}; }
+  static constexpr evaluation_work work(int d) { return {4.0 * d + 2, double(d), 0, double(d)}; }
   static known_minimum minimum(int d) { return {{std::vector<double>(d, 0.0)}, 0.0}; }
 #endif
 };

@@ -21,6 +21,7 @@ struct himmelblau {
   }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int) { return {{-5.0, -5.0}, {5.0, 5.0}}; }
+  static constexpr evaluation_work work(int) { return {10, 0, 0, 0}; }
   static known_minimum minimum(int) {
     return {{{3.0, 2.0},
              {-2.805118086952745, 3.131312518250573},

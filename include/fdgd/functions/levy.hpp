@@ -34,6 +34,7 @@ struct levy {
   }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -10.0), std::vector<double>(d, 10.0)}; }
+  static constexpr evaluation_work work(int d) { return {11.0 * d + 6, d + 1.0, 0, 0}; }
   static known_minimum minimum(int d) { return {{std::vector<double>(d, 1.0)}, 0.0}; }
 #endif
 };

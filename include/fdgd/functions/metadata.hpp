@@ -14,6 +14,16 @@ struct search_box {
   std::vector<double> lo, hi;
 };
 
+/// The floating-point work of one evaluation, as counted from the code next to it: arithmetic
+/// operations (+ - * /) and calls of each elementary function, which the roofline weighs by the
+/// instructions they execute (bench/ROOFLINE.md).
+struct evaluation_work {
+  double flops;
+  double cos_sin;  ///< cos and sin calls
+  double exp;
+  double sqrt;
+};
+
 }  // namespace fdgd
 #define FDGD_HOST_METADATA 1
 #endif

@@ -24,6 +24,7 @@ struct rastrigin {
   }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -5.12), std::vector<double>(d, 5.12)}; }
+  static constexpr evaluation_work work(int d) { return {5.0 * d + 1, double(d), 0, 0}; }
   static known_minimum minimum(int d) { return {{std::vector<double>(d, 0.0)}, 0.0}; }
 #endif
 };

@@ -26,6 +26,7 @@ struct rosenbrock {
   }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -2.048), std::vector<double>(d, 2.048)}; }
+  static constexpr evaluation_work work(int d) { return {9.0 * (d - 1), 0, 0, 0}; }
   static known_minimum minimum(int d) { return {{std::vector<double>(d, 1.0)}, 0.0}; }
 #endif
 };

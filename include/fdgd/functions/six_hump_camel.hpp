@@ -21,6 +21,7 @@ struct six_hump_camel {
   }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int) { return {{-3.0, -2.0}, {3.0, 2.0}}; }
+  static constexpr evaluation_work work(int) { return {15, 0, 0, 0}; }
   static known_minimum minimum(int) {
     return {{{0.08984201310031807, -0.7126564030207396}, {-0.08984201310031807, 0.7126564030207396}},
             -1.0316284534898774};

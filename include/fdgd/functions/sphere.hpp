@@ -21,6 +21,7 @@ struct sphere {
   }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -5.12), std::vector<double>(d, 5.12)}; }
+  static constexpr evaluation_work work(int d) { return {2.0 * d, 0, 0, 0}; }
   static known_minimum minimum(int d) { return {{std::vector<double>(d, 0.0)}, 0.0}; }
 #endif
 };

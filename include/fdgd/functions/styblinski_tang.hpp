@@ -25,6 +25,7 @@ struct styblinski_tang {
   }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -5.0), std::vector<double>(d, 5.0)}; }
+  static constexpr evaluation_work work(int d) { return {7.0 * d + 1, 0, 0, 0}; }
   static known_minimum minimum(int d) {
     return {{std::vector<double>(d, -2.903534027771177)}, -39.16616570377141 * d};
   }

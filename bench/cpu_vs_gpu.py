@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""CPU vs GPU from one bench_sweep JSON run: for each case and N, the CPU time, the GPU time, the
+speedup, and the crossover N above which the GPU wins.
+
+    build/bench/bench_sweep --benchmark_format=json --benchmark_out=sweep.json
+    python3 bench/cpu_vs_gpu.py sweep.json            # markdown tables on stdout
+    python3 bench/plot/throughput.py sweep.json --out docs/throughput.png
+"""
+import json
+import re
+import sys
+from collections import defaultdict
+
+NAME = re.compile(r"^(cpu|cuda)/([a-z_]+_d\d+)/(per_launch|fused)/(f64|f32)/(\d+)/")
+
+
+def load(path):
+    """{(case, mode, precision): {backend: {N: seconds per iteration}}} and the run's context."""
+    with open(path) as f:
+        data = json.load(f)
+    rows = defaultdict(lambda: defaultdict(dict))
+    for b in data["benchmarks"]:
+        m = NAME.match(b["name"])
+        if not m or b.get("error_occurred") or b.get("run_type") == "aggregate":
+            continue
+        backend, case, mode, precision, n = m.groups()
+        unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
+        rows[(case, mode, precision)][backend][int(n)] = b["real_time"] * unit
+    return rows, data.get("context", {})
+
+
+def crossover(cpu, gpu):
+    """Smallest N from which on the GPU is faster at every measured N, or None."""
+    common = sorted(set(cpu) & set(gpu))
+    for i, n in enumerate(common):
+        if all(gpu[k] < cpu[k] for k in common[i:]):
+            return n
+    return None
+
+
+def main(path):
+    rows, context = load(path)
+    print(f"Device: {context.get('fdgd_cuda_device', '?')}; host: {context.get('num_cpus', '?')} CPUs; "
+          f"compiler: {context.get('fdgd_compiler', '?')}\n")
+    for (case, mode, precision), by_backend in sorted(rows.items()):
+        cpu, gpu = by_backend.get("cpu", {}), by_backend.get("cuda", {})
+        print(f"### {case}, {mode}, {precision}\n")
+        if not gpu:
+            print("(no GPU rows in this run)\n")
+            continue
+        print("| N | CPU s | GPU s | GPU speedup |\n|---|---|---|---|")
+        for n in sorted(set(cpu) | set(gpu)):
+            c, g = cpu.get(n), gpu.get(n)
+            cell = lambda v: f"{v:.3g}" if v is not None else "-"  # noqa: E731
+            speedup = f"{c / g:.1f}x" if c and g else "-"
+            print(f"| 2^{n.bit_length() - 1} | {cell(c)} | {cell(g)} | {speedup} |")
+        n = crossover(cpu, gpu)
+        print(f"\nGPU faster from N = {'2^%d' % (n.bit_length() - 1) if n else 'never in this range'}\n")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])

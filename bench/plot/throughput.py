@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Throughput (trajectory-steps per second) against N for both backends, log-log, one panel a case,
+and the GPU's speedup over the CPU, from one bench_sweep JSON run (see bench/cpu_vs_gpu.py).
+
+    python3 bench/plot/throughput.py sweep.json --mode fused --precision f64 --out docs/throughput.png
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from cpu_vs_gpu import load  # noqa: E402
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("sweep")
+    p.add_argument("--mode", default="fused", choices=["fused", "per_launch"])
+    p.add_argument("--precision", default="f64", choices=["f64", "f32"])
+    p.add_argument("--out", required=True)
+    a = p.parse_args()
+    rows, context = load(a.sweep)
+    cases = sorted(c for (c, m, pr) in rows if m == a.mode and pr == a.precision)
+    if not cases:
+        sys.exit(f"no {a.mode} {a.precision} rows in {a.sweep}")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for case in cases:
+        by = rows[(case, a.mode, a.precision)]
+        for backend, style in (("cpu", "--"), ("cuda", "-")):
+            if backend in by:
+                ns = sorted(by[backend])
+                left.loglog(ns, [n * 10 / by[backend][n] for n in ns], style, marker="o", ms=3, label=f"{case} {backend}")
+        if "cpu" in by and "cuda" in by:
+            ns = sorted(set(by["cpu"]) & set(by["cuda"]))
+            right.semilogx(ns, [by["cpu"][n] / by["cuda"][n] for n in ns], marker="o", ms=3, label=case)
+    left.set(xlabel="starts N", ylabel="trajectory-steps / s", title=f"throughput, {a.mode}, {a.precision}")
+    right.axhline(1, color="gray", lw=0.8)
+    right.set(xlabel="starts N", ylabel="GPU time / CPU time ⁻¹", title="GPU speedup over all CPU cores")
+    left.legend(fontsize=7)
+    if right.lines[1:]:
+        right.legend(fontsize=7)
+    fig.suptitle(f"{context.get('fdgd_cuda_device', '?')} vs {context.get('num_cpus', '?')} CPU threads", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(a.out, dpi=120)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+// The batch-size sweep both backends run (bench_sweep): the cases, the sizes, the two launch modes,
+// and the counters. Timed: `steps` steps of every trajectory of a resident batch, starts loaded
+// before timing; per_launch launches one step at a time, fused all `steps` in one launch.
+#pragma once
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+
+#include "fdgd/minimize.hpp"
+
+namespace fdgd::bench {
+
+inline constexpr std::int64_t steps = 10;
+
+enum class mode { per_launch, fused };
+
+inline const char* mode_name(mode m) { return m == mode::fused ? "fused" : "per_launch"; }
+
+/// The options of a sweep run: many steps asked (no trajectory finishes while timed), a small lr.
+inline options sweep_options() {
+  options o;
+  o.steps = 1'000'000'000;
+  o.lr = 1e-4;
+  return o;
+}
+
+/// Rates for one timed iteration of `steps` steps of n trajectories:
+///   traj_steps/s, f_evals/s (2d evaluations a trajectory-step);
+///   per_launch: bytes/s, the bytes each step must move (x read and written, steps and status read
+///   and written: 2 d sizeof(T) + 2 * 8 + 2 * 1 a trajectory);
+///   fused: flops/s by the function's own count (2d evaluations, plus 6d for the difference and the
+///   update: t + h, t - h, f1 - f2, / 2h, lr * g, x - .) and elementary calls/s (weighed by
+///   bench/ROOFLINE.md).
+inline void set_counters(benchmark::State& state, const builtin_info& b, int d, std::int64_t n, mode m, std::size_t value_bytes) {
+  using benchmark::Counter;
+  const double traj_steps = double(n) * double(steps);
+  state.counters["traj_steps/s"] = Counter(traj_steps, Counter::kIsIterationInvariantRate);
+  state.counters["f_evals/s"] = Counter(traj_steps * 2 * d, Counter::kIsIterationInvariantRate);
+  if (m == mode::per_launch) {
+    state.counters["bytes/s"] = Counter(traj_steps * double(2 * d * value_bytes + 2 * 8 + 2 * 1), Counter::kIsIterationInvariantRate);
+  } else {
+    const evaluation_work w = b.work(d);
+    state.counters["flops/s"] = Counter(traj_steps * (2.0 * d * w.flops + 6.0 * d), Counter::kIsIterationInvariantRate);
+    state.counters["elementary/s"] =
+        Counter(traj_steps * 2.0 * d * (w.cos_sin + w.exp + w.sqrt), Counter::kIsIterationInvariantRate);
+  }
+}
+
+/// Batch sizes 2^8 .. 2^26 (every second power), up to `max_bytes` of coordinates.
+inline void sizes(benchmark::internal::Benchmark* b, int d, std::size_t value_bytes, std::size_t max_bytes) {
+  for (std::int64_t n = 1 << 8; n <= (std::int64_t(1) << 26); n *= 4)
+    if (std::size_t(n) * std::size_t(d) * value_bytes <= max_bytes) b->Arg(n);
+}
+
+void register_cpu_sweep();
+void register_cuda_sweep();  // registers nothing where CUDA is not built in
+
+}  // namespace fdgd::bench

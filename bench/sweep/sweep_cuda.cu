@@ -1,0 +1,79 @@
+// The CUDA half of the sweep: the backend's own kernels on a resident batch, timed with device events
+// (manual time) after a warm-up launch; the batch is allocated and loaded before timing.
+#include <cuda_runtime_api.h>
+
+#include "fdgd/cuda_backend.cuh"
+#include "fdgd/functions.hpp"
+#include "sweep.hpp"
+
+namespace fdgd::bench {
+namespace {
+
+template <class F, class T, int D>
+void cuda_case(benchmark::State& state, mode m) {
+  std::string why;
+  if (!cuda_device_available(0, &why)) {
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  const std::int64_t n = state.range(0);
+  std::size_t free_bytes = 0, total_bytes = 0;
+  cudaMemGetInfo(&free_bytes, &total_bytes);
+  if (std::size_t(n) * (D * sizeof(T) + 2 * sizeof(T) + 9) > free_bytes / 4 * 3) {
+    state.SkipWithError("batch does not fit in device memory");
+    return;
+  }
+  const auto box = F::box(D);
+  const starts s = starts::uniform(box.lo, box.hi, n, 1);
+  const options o = sweep_options();
+  const detail::compiled_kernels<T, D, F> kernels{F{}};
+  detail::cuda_batch<T, D, detail::compiled_kernels<T, D, F>> batch(kernels, s, o, n);
+  batch.load(0, n);
+  const auto shape = detail::shape_for(n);
+  const step_params<T> p = detail::make_step_params<T>(o);
+  kernels.advance(shape, batch.view(), p, 1);  // warm-up
+  FDGD_CUDA_TRY(cudaDeviceSynchronize());
+  cudaEvent_t start, stop;
+  FDGD_CUDA_TRY(cudaEventCreate(&start));
+  FDGD_CUDA_TRY(cudaEventCreate(&stop));
+  for (auto _ : state) {
+    FDGD_CUDA_TRY(cudaEventRecord(start));
+    if (m == mode::fused) {
+      kernels.advance(shape, batch.view(), p, steps);
+    } else {
+      for (std::int64_t k = 0; k < steps; ++k) kernels.advance(shape, batch.view(), p, 1);
+    }
+    FDGD_CUDA_TRY(cudaEventRecord(stop));
+    FDGD_CUDA_TRY(cudaEventSynchronize(stop));
+    float ms = 0;
+    FDGD_CUDA_TRY(cudaEventElapsedTime(&ms, start, stop));
+    state.SetIterationTime(double(ms) / 1e3);
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  set_counters(state, find_builtin(F::name), D, n, m, sizeof(T));
+}
+
+template <class F, int D>
+void add(std::size_t max_bytes) {
+  for (const mode m : {mode::per_launch, mode::fused}) {
+    const std::string name = std::string("cuda/") + F::name + "_d" + std::to_string(D) + "/" + mode_name(m);
+    auto* f64 = benchmark::RegisterBenchmark((name + "/f64").c_str(), cuda_case<F, double, D>, m);
+    auto* f32 = benchmark::RegisterBenchmark((name + "/f32").c_str(), cuda_case<F, float, D>, m);
+    sizes(f64, D, sizeof(double), max_bytes);
+    sizes(f32, D, sizeof(float), max_bytes);
+    for (auto* b : {f64, f32}) b->UseManualTime()->Unit(benchmark::kMillisecond);
+  }
+}
+
+}  // namespace
+
+void register_cuda_sweep() {
+  std::size_t max_bytes = std::size_t(16) << 30;
+  add<functions::sphere, 2>(max_bytes);
+  add<functions::rosenbrock, 16>(max_bytes);
+  add<functions::rastrigin, 8>(max_bytes);
+  add<functions::ackley, 32>(max_bytes);
+}
+
+}  // namespace fdgd::bench

@@ -1,0 +1,3 @@
+#include "sweep.hpp"
+
+void fdgd::bench::register_cuda_sweep() {}
