@@ -14,11 +14,13 @@ from collections import defaultdict
 NAME = re.compile(r"^(cpu|cuda)/([a-z_]+_d\d+)/(per_launch|fused)/(f64|f32)/(\d+)/")
 
 
-def load(path):
-    """{(case, mode, precision): {backend: {N: seconds per iteration}}} and the run's context."""
+def load(path, with_counters=False):
+    """{(case, mode, precision): {backend: {N: seconds per iteration}}} and the run's context (and,
+    with_counters, {(case, mode, precision): the benchmark's counters} too)."""
     with open(path) as f:
         data = json.load(f)
     rows = defaultdict(lambda: defaultdict(dict))
+    counters = {}
     for b in data["benchmarks"]:
         m = NAME.match(b["name"])
         if not m or b.get("error_occurred") or b.get("run_type") == "aggregate":
@@ -26,7 +28,8 @@ def load(path):
         backend, case, mode, precision, n = m.groups()
         unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
         rows[(case, mode, precision)][backend][int(n)] = b["real_time"] * unit
-    return rows, data.get("context", {})
+        counters[(case, mode, precision)] = b
+    return (rows, data.get("context", {}), counters) if with_counters else (rows, data.get("context", {}))
 
 
 def crossover(cpu, gpu):

@@ -8,6 +8,8 @@
 #   4. run the `fdgd` command on the GPU (a built-in, and --expr: first compile, then the cache,
 #      memcheck), group 1e7 final points on the device, --expr vs built-in (bench_expression),
 #   5. time the same runs on the GPU and on every CPU core (fdgd_bench_run),
+#   6. measure the roofline's ceilings, run the batch-size sweep, print measured / floor and the
+#      CPU-GPU crossover, and plot throughput against N,
 # keeping logs and JSON under $OUT (default bench/device/out) and printing a markdown table last.
 # Usage (device tool): bash bench/device/check.sh        with carry ["bench/device/debs"]
 set -uo pipefail
@@ -98,3 +100,17 @@ for run in "sphere 2 1e7 100 0.01" "rosenbrock 16 1e6 100 0.001" "rastrigin 8 1e
   rm -f "$OUT/$1-gpu".* "$OUT/$1-cpu".*
 done
 printf "\n%b" "$table" | tee -a "$OUT/summary.log"
+
+# Issue 5: the roofline's ceilings, the sweep (every CUDA case; the CPU up to 2^18 for the
+# crossover), measured over floor, CPU vs GPU with the crossover, and the throughput plot.
+build-device/bench/roofline_probe >"$OUT/probe.json" 2>>"$OUT/bench.log"
+log "roofline probe: $(cat "$OUT/probe.json")"
+timeout 240 build-device/bench/bench_sweep --benchmark_min_time=0.05 \
+  --benchmark_filter='cuda/|cpu/.*/(256|1024|4096|16384|65536|262144)/' \
+  --benchmark_format=json --benchmark_out="$OUT/sweep.json" >"$OUT/sweep.log" 2>&1
+log "sweep: rc $?"
+(cd bench && python3 roofline.py "../$OUT/sweep.json" "../$OUT/probe.json") >"$OUT/roofline.md" 2>&1
+grep -E "^\| (sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^26)" "$OUT/roofline.md" | tee -a "$OUT/summary.log"
+python3 bench/cpu_vs_gpu.py "$OUT/sweep.json" >"$OUT/cpu_vs_gpu.md" 2>&1
+grep -A1 "GPU faster from" "$OUT/cpu_vs_gpu.md" | head -8 | tee -a "$OUT/summary.log"
+python3 bench/plot/throughput.py "$OUT/sweep.json" --out "$OUT/throughput.png" >>"$OUT/bench.log" 2>&1

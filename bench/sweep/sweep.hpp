@@ -37,10 +37,16 @@ inline void set_counters(benchmark::State& state, const builtin_info& b, int d, 
   const double traj_steps = double(n) * double(steps);
   state.counters["traj_steps/s"] = Counter(traj_steps, Counter::kIsIterationInvariantRate);
   state.counters["f_evals/s"] = Counter(traj_steps * 2 * d, Counter::kIsIterationInvariantRate);
+  // The work itself, for bench/roofline.py: one evaluation's count, from the function's own work().
+  const evaluation_work w = b.work(d);
+  state.counters["eval_flops"] = w.flops;
+  state.counters["eval_cos_sin"] = w.cos_sin;
+  state.counters["eval_exp"] = w.exp;
+  state.counters["eval_sqrt"] = w.sqrt;
+  state.counters["value_bytes"] = double(value_bytes);
   if (m == mode::per_launch) {
     state.counters["bytes/s"] = Counter(traj_steps * double(2 * d * value_bytes + 2 * 8 + 2 * 1), Counter::kIsIterationInvariantRate);
   } else {
-    const evaluation_work w = b.work(d);
     state.counters["flops/s"] = Counter(traj_steps * (2.0 * d * w.flops + 6.0 * d), Counter::kIsIterationInvariantRate);
     state.counters["elementary/s"] =
         Counter(traj_steps * 2.0 * d * (w.cos_sin + w.exp + w.sqrt), Counter::kIsIterationInvariantRate);

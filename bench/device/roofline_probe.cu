@@ -1,0 +1,107 @@
+// The roofline's ceilings, measured on the device at hand (bench/ROOFLINE.md): copy bandwidth, FP64
+// and FP32 FMA rates, and the throughput of cos, exp and sqrt in FP64, from which each elementary call
+// is weighed as that many FMA-flops. Prints one JSON object.
+#include <cuda_runtime_api.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#define CHECK(call)                                                                             \
+  do {                                                                                          \
+    const cudaError_t e_ = (call);                                                              \
+    if (e_ != cudaSuccess) {                                                                    \
+      std::fprintf(stderr, "roofline_probe: %s: %s\n", #call, cudaGetErrorString(e_));          \
+      std::exit(1);                                                                             \
+    }                                                                                           \
+  } while (0)
+
+__global__ void copy(const double2* __restrict__ in, double2* __restrict__ out, long long n) {
+  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) out[i] = in[i];
+}
+
+constexpr int chains = 8, rounds = 4096;
+
+template <class T>
+__global__ void fma_chains(T* out, T a, T b) {
+  T v[chains];
+  for (int c = 0; c < chains; ++c) v[c] = T(threadIdx.x + c);
+  for (int r = 0; r < rounds; ++r)
+#pragma unroll
+    for (int c = 0; c < chains; ++c) v[c] = fma(v[c], a, b);
+  T s = 0;
+  for (int c = 0; c < chains; ++c) s += v[c];
+  out[blockIdx.x * blockDim.x + threadIdx.x] = s;
+}
+
+enum class fn { cos, exp, sqrt };
+
+template <fn F>
+__global__ void elementary_chains(double* out, double a) {
+  double v[chains];
+  for (int c = 0; c < chains; ++c) v[c] = 0.5 + 1e-3 * (threadIdx.x + c);
+  for (int r = 0; r < rounds / 16; ++r)
+#pragma unroll
+    for (int c = 0; c < chains; ++c) {
+      if constexpr (F == fn::cos) v[c] = cos(v[c]) * a;
+      if constexpr (F == fn::exp) v[c] = exp(-v[c]) * a;
+      if constexpr (F == fn::sqrt) v[c] = sqrt(v[c] + a);
+    }
+  double s = 0;
+  for (int c = 0; c < chains; ++c) s += v[c];
+  out[blockIdx.x * blockDim.x + threadIdx.x] = s;
+}
+
+template <class Launch>
+float best_ms(Launch launch) {
+  cudaEvent_t a, b;
+  CHECK(cudaEventCreate(&a));
+  CHECK(cudaEventCreate(&b));
+  launch();  // warm-up
+  float best = 1e30f;
+  for (int rep = 0; rep < 5; ++rep) {
+    CHECK(cudaEventRecord(a));
+    launch();
+    CHECK(cudaEventRecord(b));
+    CHECK(cudaEventSynchronize(b));
+    float ms = 0;
+    CHECK(cudaEventElapsedTime(&ms, a, b));
+    best = ms < best ? ms : best;
+  }
+  CHECK(cudaGetLastError());
+  return best;
+}
+
+int main() {
+  cudaDeviceProp prop{};
+  CHECK(cudaGetDeviceProperties(&prop, 0));
+  const long long n = 1ll << 27;  // double2 elements: 2 GiB each way
+  double2 *in = nullptr, *out = nullptr;
+  CHECK(cudaMalloc(&in, n * sizeof(double2)));
+  CHECK(cudaMalloc(&out, n * sizeof(double2)));
+  CHECK(cudaMemset(in, 0, n * sizeof(double2)));
+  const int blocks = prop.multiProcessorCount * 8, threads = 256;
+  const float copy_ms = best_ms([&] { copy<<<blocks * 4, threads>>>(in, out, n); });
+  const double copy_bytes_per_s = 2.0 * double(n) * sizeof(double2) / (copy_ms * 1e-3);
+
+  double* sink = nullptr;
+  CHECK(cudaMalloc(&sink, sizeof(double) * blocks * 4 * threads));
+  const double fmas = double(blocks) * 4 * threads * chains * rounds;
+  const float fma64_ms = best_ms([&] { fma_chains<double><<<blocks * 4, threads>>>(sink, 0.999999, 1e-7); });
+  const float fma32_ms = best_ms([&] { fma_chains<float><<<blocks * 4, threads>>>(reinterpret_cast<float*>(sink), 0.999f, 1e-4f); });
+  const double calls = double(blocks) * 4 * threads * chains * (rounds / 16);
+  const float cos_ms = best_ms([&] { elementary_chains<fn::cos><<<blocks * 4, threads>>>(sink, 0.9); });
+  const float exp_ms = best_ms([&] { elementary_chains<fn::exp><<<blocks * 4, threads>>>(sink, 0.9); });
+  const float sqrt_ms = best_ms([&] { elementary_chains<fn::sqrt><<<blocks * 4, threads>>>(sink, 0.1); });
+  const double fp64 = 2 * fmas / (fma64_ms * 1e-3);
+  // An elementary call weighs as many FMA-flops as the FP64 units could have done in its time
+  // (minus the one multiply or add around it in the chain).
+  auto weight = [&](float ms) { return fp64 * (ms * 1e-3) / calls - 1.0; };
+  std::printf("{\"device\": \"%s\", \"sm_count\": %d, \"copy_bytes_per_s\": %.4e, \"fp64_flops_per_s\": %.4e, "
+              "\"fp32_flops_per_s\": %.4e, \"cos_flops\": %.1f, \"exp_flops\": %.1f, \"sqrt_flops\": %.1f}\n",
+              prop.name, prop.multiProcessorCount, copy_bytes_per_s, fp64, 2 * fmas / (fma32_ms * 1e-3), weight(cos_ms),
+              weight(exp_ms), weight(sqrt_ms));
+  cudaFree(in);
+  cudaFree(out);
+  cudaFree(sink);
+  return 0;
+}

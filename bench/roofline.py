@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Measured time over the roofline floor for every CUDA row of a bench_sweep JSON run, with the
+ceilings that roofline_probe measured on the same GPU (bench/ROOFLINE.md has the model).
+
+    build/bench/roofline_probe > probe.json
+    python3 bench/roofline.py sweep.json probe.json
+"""
+import json
+import sys
+
+from cpu_vs_gpu import load
+
+STEPS = 10  # per timed iteration (bench/sweep/sweep.hpp)
+
+
+def per_trajectory_step(c, d, probe):
+    """(bytes a step must move, FMA-weighted flops of a step) for one trajectory, from the work the
+    benchmark recorded (the function's own evaluation_work)."""
+    weighted = (c["eval_flops"] + c["eval_cos_sin"] * probe["cos_flops"] + c["eval_exp"] * probe["exp_flops"]
+                + c["eval_sqrt"] * probe["sqrt_flops"])
+    return 2 * d * c["value_bytes"] + 2 * 8 + 2 * 1, 2 * d * weighted + 6 * d
+
+
+def main(sweep_path, probe_path):
+    rows, _, counters = load(sweep_path, with_counters=True)
+    with open(probe_path) as f:
+        probe = json.load(f)
+    print(f"Ceilings on {probe['device']}: copy {probe['copy_bytes_per_s'] / 1e12:.2f} TB/s, FP64 "
+          f"{probe['fp64_flops_per_s'] / 1e12:.1f} TFLOP/s, FP32 {probe['fp32_flops_per_s'] / 1e12:.1f} TFLOP/s; "
+          f"cos = {probe['cos_flops']:.0f}, exp = {probe['exp_flops']:.0f}, sqrt = {probe['sqrt_flops']:.0f} FP64 flops\n")
+    print("| case | mode | prec | N | measured per step | floor per step | measured / floor | bound by |")
+    print("|---|---|---|---|---|---|---|---|")
+    for (case, mode, precision), by_backend in sorted(rows.items()):
+        d = int(case.rsplit("_d", 1)[1])
+        for n, seconds in sorted(by_backend.get("cuda", {}).items()):
+            step_bytes, step_flops = per_trajectory_step(counters[(case, mode, precision)], d, probe)
+            rate = probe["fp64_flops_per_s"] if precision == "f64" else probe["fp32_flops_per_s"]
+            memory_floor = n * step_bytes / probe["copy_bytes_per_s"]
+            compute_floor = n * step_flops / rate
+            # One step per launch moves every byte each step; fused keeps x in registers, so only
+            # the arithmetic bounds it.
+            floor = max(memory_floor, compute_floor) if mode == "per_launch" else compute_floor
+            measured = seconds / STEPS
+            bound = "memory" if mode == "per_launch" and memory_floor >= compute_floor else "FP"
+            print(f"| {case} | {mode} | {precision} | 2^{n.bit_length() - 1} | {measured * 1e6:.1f} us | "
+                  f"{floor * 1e6:.1f} us | {measured / floor:.2f} | {bound} |")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    main(sys.argv[1], sys.argv[2])
