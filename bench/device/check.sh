@@ -10,6 +10,7 @@
 #   5. time the same runs on the GPU and on every CPU core (fdgd_bench_run),
 #   6. measure the roofline's ceilings, run the batch-size sweep, print measured / floor and the
 #      CPU-GPU crossover, and plot throughput against N,
+#   7. run JAX and PyTorch on the same starts and compare (bench/peers/frameworks.py),
 # keeping logs and JSON under $OUT (default bench/device/out) and printing a markdown table last.
 # Usage (device tool): bash bench/device/check.sh        with carry ["bench/device/debs"]
 set -uo pipefail
@@ -114,3 +115,9 @@ grep -E "^\| (sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 
 python3 bench/cpu_vs_gpu.py "$OUT/sweep.json" >"$OUT/cpu_vs_gpu.md" 2>&1
 grep -A1 "GPU faster from" "$OUT/cpu_vs_gpu.md" | head -8 | tee -a "$OUT/summary.log"
 python3 bench/plot/throughput.py "$OUT/sweep.json" --out "$OUT/throughput.png" >>"$OUT/bench.log" 2>&1
+
+# Peers on the same GPU: JAX and PyTorch (eager, torch.compile) on fdgd's own starts, N = 10^7.
+timeout 300 python3 bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 3 \
+  >"$OUT/peers.md" 2>"$OUT/peers.log"
+log "peers: rc $?"
+tee -a "$OUT/summary.log" <"$OUT/peers.md"
