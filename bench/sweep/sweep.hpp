@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "fdgd/functions.hpp"
 #include "fdgd/minimize.hpp"
 
 namespace fdgd::bench {
@@ -57,6 +58,36 @@ inline void set_counters(benchmark::State& state, const builtin_info& b, int d, 
 inline void sizes(benchmark::internal::Benchmark* b, int d, std::size_t value_bytes, std::size_t max_bytes) {
   for (std::int64_t n = 1 << 8; n <= (std::int64_t(1) << 26); n *= 4)
     if (std::size_t(n) * std::size_t(d) * value_bytes <= max_bytes) b->Arg(n);
+}
+
+using case_fn = void (*)(benchmark::State&, mode);
+
+/// Registers one case in both modes and precisions as <prefix>/<mode>/<f64|f32>/<N>.
+template <int D>
+void register_modes(const std::string& prefix, case_fn f64, case_fn f32, bool manual_time, std::size_t max_bytes) {
+  for (const mode m : {mode::per_launch, mode::fused}) {
+    const std::string name = prefix + "/" + mode_name(m);
+    auto* a = benchmark::RegisterBenchmark((name + "/f64").c_str(), f64, m);
+    auto* b = benchmark::RegisterBenchmark((name + "/f32").c_str(), f32, m);
+    sizes(a, D, sizeof(double), max_bytes);
+    sizes(b, D, sizeof(float), max_bytes);
+    for (auto* bm : {a, b}) (manual_time ? bm->UseManualTime() : bm->UseRealTime())->Unit(benchmark::kMillisecond);
+  }
+}
+
+/// The sweep's cases: calls add.template run<F, D>() for each.
+template <class Add>
+void for_each_case(const Add& add) {
+  add.template run<functions::sphere, 2>();
+  add.template run<functions::rosenbrock, 16>();
+  add.template run<functions::rastrigin, 8>();
+  add.template run<functions::ackley, 32>();
+}
+
+/// "<backend>/<function>_d<D>"
+template <class F, int D>
+std::string case_name(const char* backend) {
+  return std::string(backend) + "/" + F::name + "_d" + std::to_string(D);
 }
 
 void register_cpu_sweep();

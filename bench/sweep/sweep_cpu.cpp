@@ -1,5 +1,4 @@
 #include "fdgd/cpu_backend.hpp"
-#include "fdgd/functions.hpp"
 #include "sweep.hpp"
 
 namespace fdgd::bench {
@@ -25,26 +24,16 @@ void cpu_case(benchmark::State& state, mode m) {
   set_counters(state, find_builtin(F::name), D, n, m, sizeof(T));
 }
 
-template <class F, int D>
-void add(std::size_t max_bytes) {
-  for (const mode m : {mode::per_launch, mode::fused}) {
-    const std::string name = std::string("cpu/") + F::name + "_d" + std::to_string(D) + "/" + mode_name(m);
-    auto* f64 = benchmark::RegisterBenchmark((name + "/f64").c_str(), cpu_case<F, double, D>, m);
-    auto* f32 = benchmark::RegisterBenchmark((name + "/f32").c_str(), cpu_case<F, float, D>, m);
-    sizes(f64, D, sizeof(double), max_bytes);
-    sizes(f32, D, sizeof(float), max_bytes);
-    for (auto* b : {f64, f32}) b->UseRealTime()->Unit(benchmark::kMillisecond);
+struct add_cpu_case {
+  template <class F, int D>
+  void run() const {
+    // up to 1 GiB of coordinates; the result arrays come on top
+    register_modes<D>(case_name<F, D>("cpu"), cpu_case<F, double, D>, cpu_case<F, float, D>, false, std::size_t(1) << 30);
   }
-}
+};
 
 }  // namespace
 
-void register_cpu_sweep() {
-  constexpr std::size_t max_bytes = std::size_t(1) << 30;  // coordinates; the result arrays come on top
-  add<functions::sphere, 2>(max_bytes);
-  add<functions::rosenbrock, 16>(max_bytes);
-  add<functions::rastrigin, 8>(max_bytes);
-  add<functions::ackley, 32>(max_bytes);
-}
+void register_cpu_sweep() { for_each_case(add_cpu_case{}); }
 
 }  // namespace fdgd::bench

@@ -3,7 +3,6 @@
 #include <cuda_runtime_api.h>
 
 #include "fdgd/cuda_backend.cuh"
-#include "fdgd/functions.hpp"
 #include "sweep.hpp"
 
 namespace fdgd::bench {
@@ -54,26 +53,15 @@ void cuda_case(benchmark::State& state, mode m) {
   set_counters(state, find_builtin(F::name), D, n, m, sizeof(T));
 }
 
-template <class F, int D>
-void add(std::size_t max_bytes) {
-  for (const mode m : {mode::per_launch, mode::fused}) {
-    const std::string name = std::string("cuda/") + F::name + "_d" + std::to_string(D) + "/" + mode_name(m);
-    auto* f64 = benchmark::RegisterBenchmark((name + "/f64").c_str(), cuda_case<F, double, D>, m);
-    auto* f32 = benchmark::RegisterBenchmark((name + "/f32").c_str(), cuda_case<F, float, D>, m);
-    sizes(f64, D, sizeof(double), max_bytes);
-    sizes(f32, D, sizeof(float), max_bytes);
-    for (auto* b : {f64, f32}) b->UseManualTime()->Unit(benchmark::kMillisecond);
+struct add_cuda_case {
+  template <class F, int D>
+  void run() const {
+    register_modes<D>(case_name<F, D>("cuda"), cuda_case<F, double, D>, cuda_case<F, float, D>, true, std::size_t(16) << 30);
   }
-}
+};
 
 }  // namespace
 
-void register_cuda_sweep() {
-  std::size_t max_bytes = std::size_t(16) << 30;
-  add<functions::sphere, 2>(max_bytes);
-  add<functions::rosenbrock, 16>(max_bytes);
-  add<functions::rastrigin, 8>(max_bytes);
-  add<functions::ackley, 32>(max_bytes);
-}
+void register_cuda_sweep() { for_each_case(add_cuda_case{}); }
 
 }  // namespace fdgd::bench
