@@ -4,7 +4,6 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
-#include <unordered_map>
 
 #include "fdgd/cuda_device.hpp"
 #include "fdgd/detail/cell_grid.hpp"
@@ -16,12 +15,51 @@
 namespace fdgd {
 namespace {
 
-struct cell_hash {
-  std::size_t operator()(const std::vector<std::int64_t>& key) const {
-    std::size_t h = 1469598103934665603ull;
-    for (const auto k : key) h = (h ^ std::size_t(k)) * 1099511628211ull;
-    return h;
+/// Grid cells by their integer coordinates: the keys in one flat array (d a cell, in the order the
+/// cells came), found through an open-addressing table. No allocation a cell, which matters at
+/// 10^6 scattered points.
+class cell_index {
+ public:
+  static constexpr std::size_t none = ~std::size_t(0);
+
+  explicit cell_index(int d) : d_(std::size_t(d)) {}
+  std::size_t size() const { return keys_.size() / d_; }
+  const std::int64_t* key(std::size_t c) const { return keys_.data() + c * d_; }
+
+  /// The cell with `key`, added as cell size() when it is new (`fresh`).
+  std::size_t insert(const std::int64_t* key, bool& fresh) {
+    if ((size() + 1) * 2 > slots_.size()) grow();
+    std::size_t s = slot_of(key);
+    fresh = slots_[s] == none;
+    if (fresh) {
+      slots_[s] = size();
+      keys_.insert(keys_.end(), key, key + d_);
+    }
+    return slots_[s];
   }
+
+  /// The cell with `key`, or none.
+  std::size_t find(const std::int64_t* key) const { return slots_.empty() ? none : slots_[slot_of(key)]; }
+
+ private:
+  /// The slot holding `key`, or the empty one where it would go.
+  std::size_t slot_of(const std::int64_t* key) const {
+    const std::size_t mask = slots_.size() - 1;
+    std::uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (std::size_t j = 0; j < d_; ++j) h = (h ^ std::uint64_t(key[j])) * 0xff51afd7ed558ccdull;
+    std::size_t s = std::size_t(h ^ (h >> 29)) & mask;
+    while (slots_[s] != none && !std::equal(key, key + d_, this->key(slots_[s]))) s = (s + 1) & mask;
+    return s;
+  }
+
+  void grow() {
+    slots_.assign(std::max<std::size_t>(64, slots_.size() * 2), none);
+    for (std::size_t c = 0; c < size(); ++c) slots_[slot_of(key(c))] = c;
+  }
+
+  std::size_t d_;
+  std::vector<std::int64_t> keys_;
+  std::vector<std::size_t> slots_;  // a power of two, at most half full
 };
 
 struct union_find {
@@ -50,18 +88,18 @@ bool counted(const result& r, std::int64_t i) {
 
 cell_members cells_on_host(const result& r, double tol) {
   const int d = r.dim;
-  std::unordered_map<std::vector<std::int64_t>, std::size_t, cell_hash> cell_of;
+  cell_index cells(d);
   cell_members c;
   std::vector<std::int64_t> key(std::size_t(d), 0);
   for (std::int64_t i = 0; i < r.count; ++i) {
     if (!counted(r, i)) continue;
     for (int j = 0; j < d; ++j) key[std::size_t(j)] = cell_coordinate(r.x[std::size_t(i) * std::size_t(d) + std::size_t(j)], tol);
-    const auto [it, fresh] = cell_of.try_emplace(key, c.best.size());
+    bool fresh = false;
+    const std::size_t k = cells.insert(key.data(), fresh);
     if (fresh) {
       c.best.push_back(i);
       c.count.push_back(0);
     }
-    const std::size_t k = it->second;
     ++c.count[k];
     if (r.f[std::size_t(i)] < r.f[std::size_t(c.best[k])]) c.best[k] = i;  // ties keep the lower index
   }
@@ -70,50 +108,57 @@ cell_members cells_on_host(const result& r, double tol) {
 
 std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top) {
   const int d = r.dim;
+  const std::size_t m = cells.best.size();
   auto point = [&](std::int64_t i) { return r.x.data() + std::size_t(i) * std::size_t(d); };
   auto better = [&](std::int64_t i, std::int64_t k) {
     return r.f[std::size_t(i)] < r.f[std::size_t(k)] || (r.f[std::size_t(i)] == r.f[std::size_t(k)] && i < k);
   };
-  std::unordered_map<std::vector<std::int64_t>, std::size_t, cell_hash> cell_of;
+  // The cells again by key (a cell's key is its best member's), numbered as `cells` numbers them.
+  cell_index index(d);
   std::vector<std::int64_t> key(std::size_t(d), 0);
-  auto key_of = [&](std::int64_t i) {
-    for (int j = 0; j < d; ++j) key[std::size_t(j)] = cell_coordinate(point(i)[j], tol);
-  };
-  for (std::size_t c = 0; c < cells.best.size(); ++c) {
-    key_of(cells.best[c]);
-    cell_of.emplace(key, c);
+  for (std::size_t c = 0; c < m; ++c) {
+    for (int j = 0; j < d; ++j) key[std::size_t(j)] = cell_coordinate(point(cells.best[c])[j], tol);
+    bool fresh = false;
+    index.insert(key.data(), fresh);
   }
 
   // Merge neighbouring cells (one step along one axis) whose best points are within tol: this heals
   // a minimum split by a cell boundary. d lookups a cell, not 3^d: a minimum's points (spread far
   // less than tol) straddle two boundaries at once only with probability ~ (spread / tol)^2.
-  union_find groups(cells.best.size());
-  for (const auto& [cell, c] : cell_of) {
-    key = cell;
+  union_find groups(m);
+  for (std::size_t c = 0; c < m; ++c) {
+    std::copy(index.key(c), index.key(c) + d, key.begin());
     for (int j = 0; j < d; ++j) {
       ++key[std::size_t(j)];
-      const auto it = cell_of.find(key);
-      if (it != cell_of.end() && within(point(cells.best[c]), point(cells.best[it->second]), d, tol)) groups.unite(c, it->second);
+      const std::size_t other = index.find(key.data());
+      if (other != cell_index::none && within(point(cells.best[c]), point(cells.best[other]), d, tol)) groups.unite(c, other);
       --key[std::size_t(j)];
     }
   }
 
-  std::unordered_map<std::size_t, std::int64_t> leader, members;
-  for (std::size_t c = 0; c < cells.best.size(); ++c) {
+  std::vector<std::int64_t> leader(m, -1), members(m, 0);
+  std::vector<std::size_t> roots;
+  for (std::size_t c = 0; c < m; ++c) {
     const std::size_t root = groups.find(c);
-    auto [it, fresh] = leader.try_emplace(root, cells.best[c]);
-    if (!fresh && better(cells.best[c], it->second)) it->second = cells.best[c];
+    if (leader[root] < 0) {
+      roots.push_back(root);
+      leader[root] = cells.best[c];
+    } else if (better(cells.best[c], leader[root])) {
+      leader[root] = cells.best[c];
+    }
     members[root] += cells.count[c];
   }
   std::vector<std::pair<std::int64_t, std::int64_t>> found;  // (leader, count)
-  for (const auto& [root, i] : leader) found.emplace_back(i, members[root]);
+  for (const std::size_t root : roots) found.emplace_back(leader[root], members[root]);
   // Best first; equal f: more members first, then the lower index, so the order is the same whatever
   // the cells' order (host and device pass 1 list them differently).
-  std::sort(found.begin(), found.end(), [&](const auto& a, const auto& b) {
+  auto first = [&](const std::pair<std::int64_t, std::int64_t>& a, const std::pair<std::int64_t, std::int64_t>& b) {
     if (r.f[std::size_t(a.first)] != r.f[std::size_t(b.first)]) return r.f[std::size_t(a.first)] < r.f[std::size_t(b.first)];
     return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-  if (top > 0 && found.size() > std::size_t(top)) found.resize(std::size_t(top));
+  };
+  const std::size_t kept = top > 0 ? std::min(found.size(), std::size_t(top)) : found.size();
+  std::partial_sort(found.begin(), found.begin() + std::ptrdiff_t(kept), found.end(), first);
+  found.resize(kept);
   std::vector<minimum_group> out;
   for (const auto& [i, n] : found) {
     minimum_group g;
