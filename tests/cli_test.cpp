@@ -162,6 +162,14 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   EXPECT_TRUE(rel_near(last[2], -6.111107928998789e-10, 1e-12));
   EXPECT_TRUE(rel_near(last[3], 8.148143905314271e-10, 1e-12));
 
+  // The same path from the formula, recorded every 50 steps.
+  const auto typed = run("trace --expr \"x0^2 + x1^2\" --start -3,4 --lr 0.1 --every 50 --out " + path("typed.csv"));
+  ASSERT_EQ(typed.status, 0) << typed.out;
+  const table e = read_csv(path("typed.csv"));
+  ASSERT_EQ(e.rows, 3);
+  EXPECT_EQ(e.values[2 * 5 + 2], last[2]);
+  EXPECT_EQ(e.values[2 * 5 + 3], last[3]);
+
   const auto sampled = run("trace --function himmelblau --sample 3 --every 10 --steps 95 --out " + path("h.csv"));
   ASSERT_EQ(sampled.status, 0) << sampled.out;
   const table h = read_csv(path("h.csv"));
