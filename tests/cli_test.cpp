@@ -165,10 +165,10 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   // The same path from the formula, recorded every 50 steps.
   const auto typed = run("trace --expr \"x0^2 + x1^2\" --start -3,4 --lr 0.1 --every 50 --out " + path("typed.csv"));
   ASSERT_EQ(typed.status, 0) << typed.out;
-  const table e = read_csv(path("typed.csv"));
-  ASSERT_EQ(e.rows, 3);
-  EXPECT_EQ(e.values[2 * 5 + 2], last[2]);
-  EXPECT_EQ(e.values[2 * 5 + 3], last[3]);
+  const table from_formula = read_csv(path("typed.csv"));
+  ASSERT_EQ(from_formula.rows, 3);
+  EXPECT_EQ(from_formula.values[2 * 5 + 2], last[2]);
+  EXPECT_EQ(from_formula.values[2 * 5 + 3], last[3]);
 
   const auto sampled = run("trace --function himmelblau --sample 3 --every 10 --steps 95 --out " + path("h.csv"));
   ASSERT_EQ(sampled.status, 0) << sampled.out;
