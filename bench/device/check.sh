@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The device check, for a machine with an NVIDIA GPU, in one call (about 3-5 minutes on 16 cores):
+# The device check, for a machine with an NVIDIA GPU. Part 1 (steps 1-5) and part 2 (6-7) each fit
+# one device call; run them back to back so that part 2 finds part 1's build on the warm machine:
 #   1. build Release for the GPU present (GoogleTest, Google Benchmark, CLI11, nlohmann/json and fmt
 #      from the .deb files that prepare.sh fetched, unpacked into .deps/; nothing is installed
 #      system-wide),
@@ -12,10 +13,13 @@
 #      CPU-GPU crossover, and plot throughput against N,
 #   7. run JAX and PyTorch on the same starts and compare (bench/peers/frameworks.py),
 # keeping logs and JSON under $OUT (default bench/device/out) and printing a markdown table last.
-# Usage (device tool): bash bench/device/check.sh        with carry ["bench/device/debs"]
+# Usage (device tool), with carry ["bench/device/debs"]:
+#   PART=1 bash bench/device/check.sh      then      PART=2 bash bench/device/check.sh
+# (PART unset: both, in one call, if the call's time allows.)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-bench/device/out}"
+PART="${PART:-all}"
 mkdir -p "$OUT"
 log() { echo "== $*" | tee -a "$OUT/summary.log"; }
 status_of() { if [ "$1" -eq 0 ]; then echo pass; else echo "FAIL (rc $1)"; fi; }
@@ -41,6 +45,7 @@ build_rc=$?
 log "build: $(status_of $build_rc) in $(( $(date +%s) - t0 )) s"
 [ $build_rc -eq 0 ] || { tail -30 "$OUT/build.log"; exit 1; }
 
+if [ "$PART" != 2 ]; then
 build-device/tests/fdgd_tests --gtest_output="json:$OUT/tests.json" >"$OUT/tests.log" 2>&1
 tests_rc=$?
 skipped=$(grep -c '^\[  SKIPPED \]' "$OUT/tests.log" || true)
@@ -101,6 +106,8 @@ for run in "sphere 2 1e7 100 0.01" "rosenbrock 16 1e6 100 0.001" "rastrigin 8 1e
   rm -f "$OUT/$1-gpu".* "$OUT/$1-cpu".*
 done
 printf "\n%b" "$table" | tee -a "$OUT/summary.log"
+fi
+[ "$PART" = 1 ] && exit 0
 
 # Issue 5: the roofline's ceilings, the sweep (every CUDA case; the CPU up to 2^18 for the
 # crossover), measured over floor, CPU vs GPU with the crossover, and the throughput plot.
