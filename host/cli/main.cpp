@@ -34,8 +34,7 @@ struct minimize_args {
   bool json = false, quiet = false;
 };
 
-/// Library messages start with "fdgd: "; the command's own prefix replaces it.
-std::string without_prefix(const std::string& what) { return what.rfind("fdgd: ", 0) == 0 ? what.substr(6) : what; }
+using fdgd::cli::without_prefix;
 
 std::string extension(const std::string& path) { return std::filesystem::path(path).extension().string(); }
 

@@ -5,8 +5,6 @@
 namespace fdgd::cli {
 namespace {
 
-std::string without_prefix(const std::string& what) { return what.rfind("fdgd: ", 0) == 0 ? what.substr(6) : what; }
-
 [[noreturn]] void expression_usage_error(const std::string& text, const expr::expression_error& e) {
   throw usage_error("--expr: " + std::string(e.what()) + "\n" + expr::caret_lines(text, e.column()));
 }

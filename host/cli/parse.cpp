@@ -4,6 +4,9 @@
 #include <cmath>
 
 namespace fdgd::cli {
+
+std::string without_prefix(const std::string& what) { return what.rfind("fdgd: ", 0) == 0 ? what.substr(6) : what; }
+
 namespace {
 
 bool to_double(const std::string& s, double& v) {

@@ -1,4 +1,4 @@
-// Parsing the `fdgd` command's values. Every failure throws usage_error with a message naming the flag.
+// Parsing the `fdgd` command's values, and shaping its error messages. Every parse failure throws usage_error with a message naming the flag.
 #pragma once
 #include <cstdint>
 #include <stdexcept>
@@ -12,6 +12,9 @@ class usage_error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+/// A library message without its leading "fdgd: ", which the command's own "fdgd: error: " replaces.
+std::string without_prefix(const std::string& what);
 
 /// "1000", "1e6", "2^20" -> a positive count. `flag` names the option in messages.
 std::int64_t parse_count(const std::string& flag, const std::string& text);
