@@ -132,6 +132,8 @@ TEST(Expression, PrintParsesBackToTheSameTree) {
   EXPECT_EQ(expr::print(expr::parse("((x0 + x1) + x2) - (x3 - -x4)")), "x0+x1+x2-(x3--x4)");
   EXPECT_EQ(expr::print(expr::parse("0.1 + 1e5 + 0.5e-300 + 100 + x[2] + x[1e1]")), ".1+1e5+5e-301+100+x2+x10");
   EXPECT_EQ(expr::print(expr::parse("-(x0^2)^-(3)")), "-(x0^2)^-3");
+  // An index too long for a name x<digits> stays in brackets (found by the fuzzer).
+  EXPECT_EQ(expr::print(expr::parse("x[2222222222222] + x[123456789]")), "x[2222222222222]+x123456789");
   const std::string chain = "x0" + [] { std::string t; for (int k = 0; k < 300; ++k) t += "+x0"; return t; }();
   EXPECT_EQ(expr::print(expr::parse(chain)), chain) << "a long chain prints without nesting";
 }

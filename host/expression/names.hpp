@@ -6,6 +6,9 @@
 
 namespace fdgd::expr {
 
+/// Longest index a coordinate name x<digits> may carry; longer ones are written x[...].
+inline constexpr std::size_t max_coordinate_digits = 9;
+
 struct function_info {
   std::string name;
   int min_args, max_args;  ///< max_args 0: no upper limit

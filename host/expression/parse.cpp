@@ -138,7 +138,7 @@ class parser {
       return n;
     }
     if (name.size() > 1 && name[0] == 'x' && all_digits(name, 1)) {
-      if (name.size() > 10) throw expression_error("coordinate " + name + " is out of range", col);
+      if (name.size() - 1 > max_coordinate_digits) throw expression_error("coordinate " + name + " is out of range", col);
       node n{node_kind::coordinate, col, 0, {}, {}};
       n.kids.push_back(node{node_kind::number, col + 1, std::strtod(name.c_str() + 1, nullptr), {}, {}});
       return n;

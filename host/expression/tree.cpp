@@ -5,6 +5,7 @@
 #include <map>
 
 #include "fdgd/expression.hpp"
+#include "host/expression/names.hpp"
 
 namespace fdgd::expr {
 namespace {
@@ -68,11 +69,10 @@ void print_to(const node& n, std::string& out, int needed = sum_level) {
       if (n.kids.empty()) {  // bound: the index itself
         out += "x" + std::to_string(int(n.value));
       } else if (n.kids[0].kind == node_kind::number) {
-        out += "x" + number_text(n.kids[0].value);
-        if (out.find_first_not_of("0123456789", out.rfind('x') + 1) != std::string::npos) {  // not plain digits
-          out.erase(out.rfind('x'));
-          out += "x[" + number_text(n.kids[0].value) + "]";
-        }
+        // x<digits> where the parser reads that back as one name, x[...] otherwise
+        const std::string index = number_text(n.kids[0].value);
+        const bool name = index.size() <= max_coordinate_digits && index.find_first_not_of("0123456789") == std::string::npos;
+        out += name ? "x" + index : "x[" + index + "]";
       } else {
         out += "x[";
         print_to(n.kids[0], out);
