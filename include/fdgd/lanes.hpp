@@ -84,16 +84,24 @@ namespace math {
 FDGD_LANES_UNARY(sqrt)
 FDGD_LANES_UNARY(fabs)
 #if defined(FDGD_LIBMVEC)
-// A whole AVX2 register at a time, where the lanes fill whole registers; lane by lane otherwise.
+// The native libmvec register (FDGD_LIBMVEC_BYTES) at a time, where the lanes fill whole registers;
+// lane by lane otherwise, through the scalar function, which calls the same vector function.
+#if FDGD_LIBMVEC_BYTES == 64
+#define FDGD_LANES_NATIVE(name)                                                                            \
+  if constexpr (std::is_same_v<T, double> && W == 8) return lanes<T, W>::from(_ZGVeN8v_##name(a.v));       \
+  else if constexpr (std::is_same_v<T, float> && W == 16) return lanes<T, W>::from(_ZGVeN16v_##name##f(a.v));
+#else
+#define FDGD_LANES_NATIVE(name)                                                                            \
+  if constexpr (std::is_same_v<T, double> && W == 4) return lanes<T, W>::from(_ZGVdN4v_##name(a.v));       \
+  else if constexpr (std::is_same_v<T, float> && W == 8) return lanes<T, W>::from(_ZGVdN8v_##name##f(a.v));
+#endif
 #define FDGD_LANES_VECTOR(name)                                                 \
   template <class T, int W>                                                     \
   lanes<T, W> name(lanes<T, W> a) {                                             \
-    if constexpr (std::is_same_v<T, double> && W == 4) {                        \
-      return lanes<T, W>::from(_ZGVdN4v_##name(a.v));                           \
-    } else if constexpr (std::is_same_v<T, float> && W == 8) {                  \
-      return lanes<T, W>::from(_ZGVdN8v_##name##f(a.v));                        \
-    } else if constexpr (W % (32 / sizeof(T)) == 0 && (std::is_same_v<T, double> || std::is_same_v<T, float>)) { \
-      constexpr int R = 32 / sizeof(T);                                         \
+    constexpr bool ieee = std::is_same_v<T, double> || std::is_same_v<T, float>; \
+    constexpr int R = FDGD_LIBMVEC_BYTES / int(sizeof(T));                       \
+    FDGD_LANES_NATIVE(name)                                                     \
+    else if constexpr (ieee && W % R == 0) {                                    \
       lanes<T, W> r;                                                            \
       for (int w = 0; w < W; w += R) {                                          \
         lanes<T, R> part;                                                       \
@@ -112,6 +120,7 @@ FDGD_LANES_VECTOR(exp)
 FDGD_LANES_VECTOR(cos)
 FDGD_LANES_VECTOR(sin)
 #undef FDGD_LANES_VECTOR
+#undef FDGD_LANES_NATIVE
 #else
 FDGD_LANES_UNARY(exp)
 FDGD_LANES_UNARY(cos)

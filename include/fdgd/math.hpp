@@ -8,19 +8,32 @@
 
 // On x86-64 glibc hosts with AVX2, exp, cos and sin come from glibc's vector math library (libmvec),
 // for one value as for a SIMD vector of them: each lane's result depends only on its own input, so
-// the CPU's scalar and lockstep paths give the same bits, and the lockstep path runs 4 (8 in float)
-// of them for the price of about one. libmvec's AVX2 functions are accurate to a few ulp.
+// the CPU's scalar and lockstep paths give the same bits, and the lockstep path runs a register of
+// them for the price of about one. A build for AVX-512 (e.g. -march=native on such a CPU) takes the
+// 512-bit functions everywhere, scalar included, since they need not give the AVX2 ones' bits.
+// libmvec's functions are accurate to a few ulp.
 #if !defined(__CUDA_ARCH__) && !defined(__CUDACC_RTC__) && defined(__x86_64__) && defined(__AVX2__) && \
     defined(__GLIBC__) && !defined(FDGD_NO_LIBMVEC)
 #define FDGD_LIBMVEC 1
 #include <immintrin.h>
 extern "C" {
+#if defined(__AVX512F__)
+#define FDGD_LIBMVEC_BYTES 64
+__m512d _ZGVeN8v_exp(__m512d);
+__m512d _ZGVeN8v_cos(__m512d);
+__m512d _ZGVeN8v_sin(__m512d);
+__m512 _ZGVeN16v_expf(__m512);
+__m512 _ZGVeN16v_cosf(__m512);
+__m512 _ZGVeN16v_sinf(__m512);
+#else
+#define FDGD_LIBMVEC_BYTES 32
 __m256d _ZGVdN4v_exp(__m256d);
 __m256d _ZGVdN4v_cos(__m256d);
 __m256d _ZGVdN4v_sin(__m256d);
 __m256 _ZGVdN8v_expf(__m256);
 __m256 _ZGVdN8v_cosf(__m256);
 __m256 _ZGVdN8v_sinf(__m256);
+#endif
 }
 #endif
 
@@ -36,9 +49,15 @@ FDGD_MATH_UNARY(sqrt)
 FDGD_MATH_UNARY(fabs)
 
 #if defined(FDGD_LIBMVEC)
+#if FDGD_LIBMVEC_BYTES == 64
+#define FDGD_MATH_VECTOR(name)                                                                              \
+  inline double name(double v) { return _mm512_cvtsd_f64(_ZGVeN8v_##name(_mm512_set1_pd(v))); }           \
+  inline float name(float v) { return _mm512_cvtss_f32(_ZGVeN16v_##name##f(_mm512_set1_ps(v))); }
+#else
 #define FDGD_MATH_VECTOR(name)                                                                              \
   inline double name(double v) { return _mm256_cvtsd_f64(_ZGVdN4v_##name(_mm256_set1_pd(v))); }           \
   inline float name(float v) { return _mm256_cvtss_f32(_ZGVdN8v_##name##f(_mm256_set1_ps(v))); }
+#endif
 FDGD_MATH_VECTOR(exp)
 FDGD_MATH_VECTOR(cos)
 FDGD_MATH_VECTOR(sin)
