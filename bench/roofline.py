@@ -13,12 +13,15 @@ from cpu_vs_gpu import load
 STEPS = 10  # per timed iteration (bench/sweep/sweep.hpp)
 
 
-def per_trajectory_step(c, d, probe):
+def per_trajectory_step(c, d, probe, flop):
     """(bytes a step must move, FMA-weighted flops of a step) for one trajectory, from the work the
-    benchmark recorded (the function's own evaluation_work)."""
-    weighted = (c["eval_flops"] + c["eval_cos_sin"] * probe["cos_flops"] + c["eval_exp"] * probe["exp_flops"]
+    benchmark recorded (the function's own evaluation_work). Every plain add or multiply weighs
+    `flop` FMA-flops: 1 for the issue's floor, probe["mul_flops"] (about 2) for the floor without
+    contraction into FMA, which fdgd's kernels forgo (-fmad=false) to agree bit for bit with the CPU.
+    The division by 2h, one a coordinate, weighs what it measured, like a transcendental."""
+    weighted = (c["eval_flops"] * flop + c["eval_cos_sin"] * probe["cos_flops"] + c["eval_exp"] * probe["exp_flops"]
                 + c["eval_sqrt"] * probe["sqrt_flops"])
-    return 2 * d * c["value_bytes"] + 2 * 8 + 2 * 1, 2 * d * weighted + 6 * d
+    return 2 * d * c["value_bytes"] + 2 * 8 + 2 * 1, 2 * d * weighted + 5 * d * flop + d * probe.get("div_flops", flop)
 
 
 def main(sweep_path, probe_path):
@@ -27,23 +30,30 @@ def main(sweep_path, probe_path):
         probe = json.load(f)
     print(f"Ceilings on {probe['device']}: copy {probe['copy_bytes_per_s'] / 1e12:.2f} TB/s, FP64 "
           f"{probe['fp64_flops_per_s'] / 1e12:.1f} TFLOP/s, FP32 {probe['fp32_flops_per_s'] / 1e12:.1f} TFLOP/s; "
-          f"cos = {probe['cos_flops']:.0f}, exp = {probe['exp_flops']:.0f}, sqrt = {probe['sqrt_flops']:.0f} FP64 flops\n")
-    print("| case | mode | prec | N | measured per step | floor per step | measured / floor | bound by |")
-    print("|---|---|---|---|---|---|---|---|")
+          f"cos = {probe['cos_flops']:.0f}, exp = {probe['exp_flops']:.0f}, sqrt = {probe['sqrt_flops']:.0f}, "
+          f"x / 2h = {probe.get('div_flops', 1):.0f}, an unfused flop = {probe.get('mul_flops', 1):.2f} FMA-flops\n")
+    print("| case | mode | prec | N | measured per step | floor per step | measured / floor | bound by "
+          "| measured / floor without FMA |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for (case, mode, precision), by_backend in sorted(rows.items()):
         d = int(case.rsplit("_d", 1)[1])
         for n, seconds in sorted(by_backend.get("cuda", {}).items()):
-            step_bytes, step_flops = per_trajectory_step(counters[(case, mode, precision)], d, probe)
+            step_bytes, step_flops = per_trajectory_step(counters[(case, mode, precision)], d, probe, 1.0)
+            _, unfused_flops = per_trajectory_step(counters[(case, mode, precision)], d, probe,
+                                                   probe.get("mul_flops", 1.0))
             rate = probe["fp64_flops_per_s"] if precision == "f64" else probe["fp32_flops_per_s"]
             memory_floor = n * step_bytes / probe["copy_bytes_per_s"]
             compute_floor = n * step_flops / rate
             # One step per launch moves every byte each step; fused keeps x in registers, so only
             # the arithmetic bounds it.
             floor = max(memory_floor, compute_floor) if mode == "per_launch" else compute_floor
+            unfused_floor = n * unfused_flops / rate
+            if mode == "per_launch":
+                unfused_floor = max(memory_floor, unfused_floor)
             measured = seconds / STEPS
             bound = "memory" if mode == "per_launch" and memory_floor >= compute_floor else "FP"
             print(f"| {case} | {mode} | {precision} | 2^{n.bit_length() - 1} | {measured * 1e6:.1f} us | "
-                  f"{floor * 1e6:.1f} us | {measured / floor:.2f} | {bound} |")
+                  f"{floor * 1e6:.1f} us | {measured / floor:.2f} | {bound} | {measured / unfused_floor:.2f} |")
 
 
 if __name__ == "__main__":

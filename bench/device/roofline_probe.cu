@@ -1,6 +1,7 @@
 // The roofline's ceilings, measured on the device at hand (bench/ROOFLINE.md): copy bandwidth, FP64
-// and FP32 FMA rates, and the throughput of cos, exp and sqrt in FP64, from which each elementary call
-// is weighed as that many FMA-flops. Prints one JSON object.
+// and FP32 FMA rates, and the throughput of cos, exp, sqrt, division by a kernel parameter (as the
+// central difference divides by 2h) and a lone multiply in FP64, from which each is weighed as that
+// many FMA-flops. Prints one JSON object.
 #include <cuda_runtime_api.h>
 
 #include <cstdio>
@@ -33,7 +34,7 @@ __global__ void fma_chains(T* out, T a, T b) {
   out[blockIdx.x * blockDim.x + threadIdx.x] = s;
 }
 
-enum class fn { cos, exp, sqrt };
+enum class fn { cos, exp, sqrt, div, mul };
 
 template <fn F>
 __global__ void elementary_chains(double* out, double a) {
@@ -45,6 +46,9 @@ __global__ void elementary_chains(double* out, double a) {
       if constexpr (F == fn::cos) v[c] = cos(v[c]) * a;
       if constexpr (F == fn::exp) v[c] = exp(-v[c]) * a;
       if constexpr (F == fn::sqrt) v[c] = sqrt(v[c] + a);
+      if constexpr (F == fn::div) v[c] = v[c] / a;
+      if constexpr (F == fn::mul)  // nothing to fuse with: what an unfused flop costs; 16 a round, to time long enough
+        for (int k = 0; k < 16; ++k) v[c] = v[c] * a;
     }
   double s = 0;
   for (int c = 0; c < chains; ++c) s += v[c];
@@ -92,14 +96,18 @@ int main() {
   const float cos_ms = best_ms([&] { elementary_chains<fn::cos><<<blocks * 4, threads>>>(sink, 0.9); });
   const float exp_ms = best_ms([&] { elementary_chains<fn::exp><<<blocks * 4, threads>>>(sink, 0.9); });
   const float sqrt_ms = best_ms([&] { elementary_chains<fn::sqrt><<<blocks * 4, threads>>>(sink, 0.1); });
+  const float div_ms = best_ms([&] { elementary_chains<fn::div><<<blocks * 4, threads>>>(sink, 0.999999); });
+  const float mul_ms = best_ms([&] { elementary_chains<fn::mul><<<blocks * 4, threads>>>(sink, 0.999999); });
   const double fp64 = 2 * fmas / (fma64_ms * 1e-3);
   // An elementary call weighs as many FMA-flops as the FP64 units could have done in its time
   // (minus the one multiply or add around it in the chain).
   auto weight = [&](float ms) { return fp64 * (ms * 1e-3) / calls - 1.0; };
+  auto alone = [&](float ms, double per_round) { return fp64 * (ms * 1e-3) / (calls * per_round); };  // nothing else in the chain
   std::printf("{\"device\": \"%s\", \"sm_count\": %d, \"copy_bytes_per_s\": %.4e, \"fp64_flops_per_s\": %.4e, "
-              "\"fp32_flops_per_s\": %.4e, \"cos_flops\": %.1f, \"exp_flops\": %.1f, \"sqrt_flops\": %.1f}\n",
+              "\"fp32_flops_per_s\": %.4e, \"cos_flops\": %.1f, \"exp_flops\": %.1f, \"sqrt_flops\": %.1f, "
+              "\"div_flops\": %.1f, \"mul_flops\": %.2f}\n",
               prop.name, prop.multiProcessorCount, copy_bytes_per_s, fp64, 2 * fmas / (fma32_ms * 1e-3), weight(cos_ms),
-              weight(exp_ms), weight(sqrt_ms));
+              weight(exp_ms), weight(sqrt_ms), alone(div_ms, 1), alone(mul_ms, 16));
   cudaFree(in);
   cudaFree(out);
   cudaFree(sink);

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Checks the device check's report scripts (cpu_vs_gpu.py, roofline.py) on a real bench_sweep JSON
+run on the CPU, with GPU rows made from it (each CPU time / 8) and a made-up probe, against figures
+worked out here by hand, so that a GPU session does not find a broken script.
+
+    python3 bench/tests/check_scripts.py build/bench/bench_sweep
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROBE = {"device": "made-up GPU", "sm_count": 1, "copy_bytes_per_s": 1e12, "fp64_flops_per_s": 1e13,
+         "fp32_flops_per_s": 2e13, "cos_flops": 20.0, "exp_flops": 15.0, "sqrt_flops": 5.0, "div_flops": 10.0,
+         "mul_flops": 2.0}
+
+
+def run(*args):
+    out = subprocess.run([sys.executable, *args], cwd=BENCH, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{args[0]} failed:\n{out.stdout}\n{out.stderr}")
+    return out.stdout
+
+
+def main(bench_sweep):
+    with tempfile.TemporaryDirectory() as tmp:
+        sweep = os.path.join(tmp, "sweep.json")
+        subprocess.run([bench_sweep, "--benchmark_filter=^cpu/(sphere_d2|rastrigin_d8)/(fused|per_launch)/f64/256/",
+                        "--benchmark_min_time=0.01", "--benchmark_format=json", f"--benchmark_out={sweep}"],
+                       check=True, capture_output=True)
+        with open(sweep) as f:
+            data = json.load(f)
+        cpu_rows = [b for b in data["benchmarks"] if b["name"].startswith("cpu/")]
+        if len(cpu_rows) != 4:
+            sys.exit(f"expected 4 CPU rows, got {[b['name'] for b in cpu_rows]}")
+        for b in cpu_rows:
+            g = dict(b, name="cuda/" + b["name"][4:], real_time=b["real_time"] / 8)
+            data["benchmarks"].append(g)
+        with open(sweep, "w") as f:
+            json.dump(data, f)
+        probe = os.path.join(tmp, "probe.json")
+        with open(probe, "w") as f:
+            json.dump(PROBE, f)
+
+        speedups = run("cpu_vs_gpu.py", sweep)
+        if speedups.count("| 2^8 |") != 4 or speedups.count("8.0x") != 4 or "GPU faster from N = 2^8" not in speedups:
+            sys.exit(f"cpu_vs_gpu.py: expected a speedup of 8.0x at 2^8 in each of 4 tables:\n{speedups}")
+
+        roofline = run("roofline.py", sweep, probe)
+        unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+        checked = 0
+        for b in cpu_rows:
+            _, case, mode, _, n = b["name"].split("/")[:5]
+            n, d = int(n), int(case.rsplit("_d", 1)[1])
+            measured = b["real_time"] * unit[b["time_unit"]] / 8 / 10  # per step: 10 steps an iteration
+            e = b["eval_flops"], b["eval_cos_sin"], b["eval_exp"], b["eval_sqrt"]
+            weights = e[1] * 20 + e[2] * 15 + e[3] * 5
+            flops = 2 * d * (e[0] + weights) + 5 * d + 10 * d  # plain flops weigh 1, x / 2h weighs 10
+            unfused = 2 * d * (2 * e[0] + weights) + 5 * d * 2 + 10 * d  # plain flops weigh 2
+            floor, unfused_floor = n * flops / 1e13, n * unfused / 1e13
+            if mode == "per_launch":
+                memory = n * (2 * d * 8 + 18) / 1e12
+                floor, unfused_floor = max(floor, memory), max(unfused_floor, memory)
+            row = next((line for line in roofline.splitlines() if line.startswith(f"| {case} | {mode} | f64 | 2^8 |")),
+                       None)
+            want = f"| {measured / floor:.2f} |"
+            want_unfused = f"| {measured / unfused_floor:.2f} |"
+            if row is None or want not in row or not row.endswith(want_unfused):
+                sys.exit(f"roofline.py: expected {want} and {want_unfused} for {case} {mode}, got:\n{roofline}")
+            checked += 1
+        print(f"cpu_vs_gpu.py and roofline.py agree with the hand-worked figures on {checked} rows")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])
