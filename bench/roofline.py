@@ -38,18 +38,20 @@ def main(sweep_path, probe_path):
     for (case, mode, precision), by_backend in sorted(rows.items()):
         d = int(case.rsplit("_d", 1)[1])
         for n, seconds in sorted(by_backend.get("cuda", {}).items()):
-            step_bytes, step_flops = per_trajectory_step(counters[(case, mode, precision)], d, probe, 1.0)
-            _, unfused_flops = per_trajectory_step(counters[(case, mode, precision)], d, probe,
-                                                   probe.get("mul_flops", 1.0))
+            c = counters[(case, mode, precision)]
+            step_bytes, step_flops = per_trajectory_step(c, d, probe, 1.0)
+            _, unfused_flops = per_trajectory_step(c, d, probe, probe.get("mul_flops", 1.0))
             rate = probe["fp64_flops_per_s"] if precision == "f64" else probe["fp32_flops_per_s"]
             memory_floor = n * step_bytes / probe["copy_bytes_per_s"]
             compute_floor = n * step_flops / rate
-            # One step per launch moves every byte each step; fused keeps x in registers, so only
-            # the arithmetic bounds it.
-            floor = max(memory_floor, compute_floor) if mode == "per_launch" else compute_floor
-            unfused_floor = n * unfused_flops / rate
-            if mode == "per_launch":
-                unfused_floor = max(memory_floor, unfused_floor)
+
+            def floor_of(flops):
+                # One step per launch moves every byte each step; fused keeps x in registers, so
+                # only the arithmetic bounds it.
+                compute = n * flops / rate
+                return max(memory_floor, compute) if mode == "per_launch" else compute
+
+            floor, unfused_floor = floor_of(step_flops), floor_of(unfused_flops)
             measured = seconds / STEPS
             bound = "memory" if mode == "per_launch" and memory_floor >= compute_floor else "FP"
             print(f"| {case} | {mode} | {precision} | 2^{n.bit_length() - 1} | {measured * 1e6:.1f} us | "
