@@ -6,6 +6,7 @@
 #pragma once
 #include "fdgd/config.hpp"
 #include "fdgd/point.hpp"
+#include "fdgd/sum_structure.hpp"
 
 namespace fdgd {
 
@@ -63,13 +64,58 @@ FDGD_HD T central_partial(const Objective& f, const Point& x, int i, T t, T h, T
   return (f1 - f2) / two_h;
 }
 
+/// Sum-structured objectives (fdgd/sum_structure.hpp) at compile-time dimensions up to this reuse
+/// unchanged terms; the loops unroll completely (every index a constant, the terms in registers).
+inline constexpr int term_reuse_max_dim = 32;
+
+template <class Objective, class Point>
+struct reuses_terms : std::false_type {};
+template <class Objective, class T, int D>
+struct reuses_terms<Objective, fixed_point<T, D>>
+    : std::bool_constant<has_sum_structure<Objective>::value && D <= term_reuse_max_dim> {};
+
+/// The central difference of a sum-structured f, computing what every evaluation shares once: the
+/// terms at x, and the running sum before the terms that x_i moves. Each evaluation then adds its
+/// changed terms and the unchanged ones after them in f's own order, so f1 and f2 are exactly
+/// f(x + h e_i) and f(x - h e_i). Both evaluations walk the shared terms together.
+template <class Objective, class T, int D, class Gradient, class H>
+FDGD_HD void gradient_reusing_terms(const Objective& f, const fixed_point<T, D>& x, Gradient& g, H h, H two_h) {
+  constexpr int n = Objective::term_count(D), reach = Objective::term_reach;
+  static_assert(n >= 1 && n + reach >= D, "fdgd: a sum structure's terms must read every coordinate");
+  using point = fixed_point<T, D>;
+  using term_type = decltype(f.term(x, 0));
+  term_type t[n];
+  FDGD_UNROLL
+  for (int j = 0; j < n; ++j) t[j] = f.term(x, j);
+  term_type before = t[0];  // t_0 + ... + t_{lo - 1}, once lo >= 1
+  FDGD_UNROLL
+  for (int i = 0; i < D; ++i) {
+    const int lo = i > reach ? i - reach : 0, hi = i < n - 1 ? i : n - 1;  // the terms that read x_i
+    if (lo >= 2) before += t[lo - 1];
+    const perturbed_point<point> up{x, i, x[i] + h}, down{x, i, x[i] - h};
+    term_type s1 = f.term(up, lo), s2 = f.term(down, lo);
+    if (lo > 0) {
+      term_type a = before, b = before;
+      a += s1, b += s2;
+      s1 = a, s2 = b;
+    }
+    FDGD_UNROLL
+    for (int j = lo + 1; j <= hi; ++j) s1 += f.term(up, j), s2 += f.term(down, j);
+    FDGD_UNROLL
+    for (int j = hi + 1; j < n; ++j) s1 += t[j], s2 += t[j];
+    g[i] = (f.finish(s1, D) - f.finish(s2, D)) / two_h;
+  }
+}
+
 }  // namespace detail
 
 /// Writes the central-difference gradient of `f` at `x` into `g` (of x's size).
 template <class Objective, class Point, class Gradient, class T>
 FDGD_HD void gradient(central_difference, const Objective& f, const Point& x, Gradient& g, T h) {
   const T two_h = T(2) * h;
-  if constexpr (detail::rolled_gradient<Point>::value) {
+  if constexpr (detail::reuses_terms<Objective, Point>::value) {
+    detail::gradient_reusing_terms(f, x, g, h, two_h);
+  } else if constexpr (detail::rolled_gradient<Point>::value) {
     FDGD_NO_UNROLL
     for (int i = 0; i < x.size(); ++i)
       detail::assign_coordinate(g, i, detail::central_partial(f, x, i, detail::select_coordinate(x, i), h, two_h));

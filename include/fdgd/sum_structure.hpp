@@ -1,0 +1,59 @@
+// Objectives that are sums of terms, and what the gradient gains from saying so.
+//
+// An objective may describe itself as
+//
+//   f(x) = finish(t_0 + t_1 + ... + t_{n-1}, d),   added left to right, n = term_count(d),
+//
+// where term t_j reads only x_j .. x_{j + term_reach}. It declares
+//
+//   static constexpr int term_reach;                            // 0: t_j reads x_j alone
+//   FDGD_HD static constexpr int term_count(int d);
+//   template <class P> FDGD_HD auto term(const P& x, int j) const;   // T, or a sums<T> of several
+//   template <class A> FDGD_HD T finish(const A& s, int d) const;
+//
+// and defines operator() as fdgd::sum_of_terms(*this, x), so the formula is written once.
+//
+// Moving x_i then changes only the terms that read it. The sum of the terms before them is the same
+// in every evaluation, and so are the terms after them, bit for bit: fdgd::gradient computes each
+// once a step and redoes only the changed terms and the additions after them, in the same order as
+// f itself. The gradient is the reference's to the last bit (tests/sum_structure_test.cpp), with
+// far less work: rosenbrock d = 16 does about a fifth of the flops, ackley d = 32 a twentieth of
+// the cosines.
+#pragma once
+#include "fdgd/config.hpp"
+
+namespace fdgd {
+
+/// Several sums carried together through one pass over the terms (ackley's squares and cosines).
+template <class T, int K>
+struct sums {
+  T v[K];
+  FDGD_HD sums& operator+=(const sums& o) {
+    FDGD_UNROLL
+    for (int k = 0; k < K; ++k) v[k] += o.v[k];
+    return *this;
+  }
+};
+
+namespace detail {
+template <class...>
+using void_type = void;
+}  // namespace detail
+
+/// True for objectives that declare the sum structure above.
+template <class Objective, class = void>
+struct has_sum_structure : std::false_type {};
+template <class Objective>
+struct has_sum_structure<Objective, detail::void_type<decltype(Objective::term_reach)>> : std::true_type {};
+
+/// f(x) for a sum-structured objective: its terms added left to right from the first, then finished.
+template <class Objective, class P>
+FDGD_HD typename P::value_type sum_of_terms(const Objective& f, const P& x) {
+  const int d = x.size(), n = Objective::term_count(d);
+  auto s = f.term(x, 0);
+  FDGD_UNROLL
+  for (int j = 1; j < n; ++j) s += f.term(x, j);
+  return f.finish(s, d);
+}
+
+}  // namespace fdgd

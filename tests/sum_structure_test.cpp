@@ -1,0 +1,107 @@
+// The gradient that reuses the unchanged terms of a sum-structured objective is the reference central
+// difference bit for bit: on scalars and on SIMD lanes, in both precisions, at every compile-time
+// dimension the built-ins are instantiated for, at ordinary points and where f overflows.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "fdgd/cpu_backend.hpp"
+#include "fdgd/functions.hpp"
+#include "fdgd/functions/work.hpp"
+
+namespace fdgd::test {
+namespace {
+
+/// F with its sum structure hidden: fdgd::gradient differentiates it by whole evaluations.
+template <class F>
+struct whole_evaluations {
+  F f;
+  template <class P>
+  typename P::value_type operator()(const P& x) const {
+    return f(x);
+  }
+};
+
+template <class T>
+bool same_bits(T a, T b) {
+  return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b));
+}
+
+/// Points in [-scale, scale]^D, some coordinates exactly 0 or ±scale, the last batch far out (inf/NaN).
+template <class T, int D>
+std::vector<fixed_point<T, D>> points(std::uint32_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<fixed_point<T, D>> out;
+  for (double scale : {1.0, 5.0, 40.0, 1e160}) {
+    std::uniform_real_distribution<double> u(-scale, scale);
+    for (int k = 0; k < 8; ++k) {
+      fixed_point<T, D> x;
+      for (int j = 0; j < D; ++j) x[j] = T(k == 0 && j % 3 == 0 ? 0.0 : k == 1 && j % 2 ? scale : u(rng));
+      out.push_back(x);
+    }
+  }
+  return out;
+}
+
+template <class F, class T, int D>
+void check_scalar_and_lanes(T h) {
+  static_assert(detail::reuses_terms<F, fixed_point<T, D>>::value, "the reusing gradient is under test");
+  static_assert(!detail::reuses_terms<whole_evaluations<F>, fixed_point<T, D>>::value, "the reference is not");
+  constexpr int W = detail::cpu_lanes<T>;
+  using L = lanes<T, W>;
+  const auto xs = points<T, D>(std::uint32_t(D * 7919 + sizeof(T)));
+  for (std::size_t p = 0; p + W <= xs.size(); p += W) {
+    fixed_point<L, D> xl, gl;
+    for (int j = 0; j < D; ++j)
+      for (int w = 0; w < W; ++w) xl[j].v[w] = xs[p + w][j];
+    gradient(central_difference{}, F{}, xl, gl, L(h));
+    for (int w = 0; w < W; ++w) {
+      const fixed_point<T, D>& x = xs[p + w];
+      fixed_point<T, D> reused, reference;
+      gradient(central_difference{}, F{}, x, reused, h);
+      gradient(central_difference{}, whole_evaluations<F>{}, x, reference, h);
+      for (int i = 0; i < D; ++i) {
+        ASSERT_TRUE(same_bits(reused[i], reference[i]))
+            << F::name << " d = " << D << " point " << p + w << " coordinate " << i << ": " << reused[i] << " vs " << reference[i];
+        ASSERT_TRUE(same_bits(gl[i][w], reference[i])) << F::name << " d = " << D << " lane " << w << " coordinate " << i;
+      }
+      ASSERT_TRUE(same_bits(F{}(x), whole_evaluations<F>{}(x)));
+    }
+  }
+}
+
+template <class F, int... Ds>
+void check_dims() {
+  (check_scalar_and_lanes<F, double, Ds>(1e-4), ...);
+  (check_scalar_and_lanes<F, float, Ds>(1e-2f), ...);
+}
+
+TEST(SumStructure, ReusingTermsGivesTheReferenceGradientBitForBit) {
+  check_dims<functions::sphere, 1, 2, 3, 4, 8, 16, 32>();
+  check_dims<functions::rosenbrock, 2, 3, 4, 8, 16, 32>();
+  check_dims<functions::rastrigin, 1, 2, 3, 4, 8, 16, 32>();
+  check_dims<functions::ackley, 1, 2, 3, 4, 8, 16, 32>();
+  check_dims<functions::styblinski_tang, 1, 2, 3, 4, 8, 16, 32>();
+}
+
+TEST(SumStructure, WorkCountsWhatTheReusingGradientComputes) {
+  // Worked by hand. sphere d = 2: the squares (2), then per coordinate and sign its square and one
+  // addition (8); a whole-evaluation gradient does 4 evaluations of 3 flops.
+  EXPECT_EQ((functions::gradient_work<functions::sphere, 2>().flops), 10);
+  // rosenbrock d = 3 (2 terms of 7 flops, reach 1): the terms at x (14); x0 moves term 0 and adds
+  // term 1 (2 x 8); x1 moves both and adds them (2 x 15); x2 moves term 1 after term 0 (2 x 8).
+  EXPECT_EQ((functions::gradient_work<functions::rosenbrock, 3>().flops), 76);
+  EXPECT_EQ(functions::rosenbrock::work(3).flops, 15);
+  // ackley d = 32: 32 cosines at x and 2 a coordinate, instead of 2 d evaluations of d each.
+  EXPECT_EQ((functions::gradient_work<functions::ackley, 32>().cos_sin), 32 + 2 * 32);
+  EXPECT_EQ((functions::gradient_work<functions::ackley, 32>().exp), 2 * 32 * 2);
+  // Where the dimension is not reused (above 32), the whole evaluations.
+  EXPECT_EQ((functions::gradient_work<functions::sphere, 33>().flops), 2 * 33 * (2 * 33 - 1));
+  // Objectives without a sum structure.
+  EXPECT_EQ((functions::gradient_work<functions::levy, 8>().cos_sin), 2 * 8 * functions::levy::work(8).cos_sin);
+}
+
+}  // namespace
+}  // namespace fdgd::test
