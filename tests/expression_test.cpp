@@ -1,5 +1,7 @@
 // Expressions: the grammar, its errors (message and column), printing that parses back to the same
 // tree, the interpreter on one value and on lanes, and every built-in's formula against the built-in.
+#include <random>
+
 #include "fdgd/expression_program.hpp"
 #include "fdgd/point.hpp"
 #include "test_support.hpp"
@@ -164,6 +166,68 @@ TEST(Expression, LanesHoldWhatOneValueGives) {
     one[1] = x[1][w];
     EXPECT_TRUE(same_bits(all[w], f(one))) << "lane " << w;
   }
+}
+
+/// The gradient by the program's patches, on lanes of W, against whole evaluations one value at a time.
+template <class T, int W, int D>
+void expect_patches_give_whole_evaluations(const expr::program& p, std::uint64_t seed, double scale) {
+  const auto patched = expr::program_objective::of(p);
+  const expr::program_objective whole{p.code.data(), int(p.code.size())};
+  ASSERT_NE(patched.patches, nullptr);
+  using L = lanes<T, W>;
+  fixed_point<L, D> x, g;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(-scale, scale);
+  for (int j = 0; j < D; ++j)
+    for (int w = 0; w < W; ++w) x[j].v[w] = T(w % 5 == 0 ? 0.0 : u(rng));
+  gradient(central_difference{}, patched, x, g, L(T(1e-3)));
+  for (int w = 0; w < W; ++w) {
+    fixed_point<T, D> one, reference;
+    for (int j = 0; j < D; ++j) one[j] = x[j][w];
+    gradient(central_difference{}, whole, one, reference, T(1e-3));
+    for (int i = 0; i < D; ++i)
+      ASSERT_TRUE(std::memcmp(&reference[i], &g[i].v[w], sizeof(T)) == 0 || (std::isnan(reference[i]) && std::isnan(g[i][w])))
+          << "lane " << w << " coordinate " << i << ": " << g[i][w] << " vs " << reference[i];
+  }
+}
+
+template <int D>
+void expect_patches_exact_at(const std::string& text, double scale) {
+  SCOPED_TRACE(text + " at d = " + std::to_string(D));
+  const expr::program p = expr::compile(expr::bind(expr::parse(text), D), D);
+  expect_patches_give_whole_evaluations<double, 64, D>(p, 11 * D, scale);
+  expect_patches_give_whole_evaluations<float, 128, D>(p, 13 * D, scale);
+  expect_patches_give_whole_evaluations<double, 64, D>(p, 17 * D, 1e160);  // overflow: inf and NaN where whole evaluations have them
+}
+
+TEST(Expression, PatchesGiveTheGradientOfWholeEvaluationsBitForBit) {
+  for (const auto& b : builtin_functions()) {
+    if (b.fixed_dim) {
+      expect_patches_exact_at<2>(b.formula, b.box(2).hi[0]);
+      continue;
+    }
+    const double scale = b.box(8).hi[0];
+    if (b.min_dim <= 1) expect_patches_exact_at<1>(b.formula, scale);
+    expect_patches_exact_at<3>(b.formula, scale);
+    expect_patches_exact_at<8>(b.formula, scale);
+    expect_patches_exact_at<16>(b.formula, scale);
+  }
+  // Coordinates shared across terms, repeated, reversed operands, kept values on both sides.
+  expect_patches_exact_at<4>("(x0 - x3)^2 / (1 + x1^2) - x2 * (x0 + x2) + 2 / (x1 + 3) + atan2(x3, x0) - min(x1, x2)", 3.0);
+  expect_patches_exact_at<3>("exp(-(x0 + x1 + x2)) + x1", 2.0);
+}
+
+TEST(Expression, PatchesRedoOnlyWhatTheCoordinateReaches) {
+  // rastrigin d = 8: each patch holds its term and the additions after it, not all eight terms.
+  const int d = 8;
+  const expr::program p = expr::compile(expr::bind(expr::parse(find_builtin("rastrigin").formula), d), d);
+  ASSERT_EQ(p.patch_begin.size(), std::size_t(d + 1));
+  EXPECT_LT(p.patches.size(), p.code.size() * d / 3) << p.patches.size() << " vs " << p.code.size() << " a patch";
+  // A coordinate that f does not read: its patch is the kept f, and its partial derivative 0.
+  const expr::program q = expr::compile(expr::bind(expr::parse("x0^2"), 2), 2);
+  ASSERT_EQ(q.patch_begin.size(), 3u);
+  EXPECT_EQ(q.patch_begin[2] - q.patch_begin[1], 1);
+  expect_patches_give_whole_evaluations<double, 64, 2>(q, 5, 1.0);
 }
 
 bool close(double a, double b, double rel) {

@@ -18,7 +18,7 @@ result minimize_expression(const std::string& expression, const starts& s, const
     return expr::solve_on_cuda(p, s, o);
 #endif
   }
-  const expr::program_objective f{p.code.data(), int(p.code.size())};
+  const auto f = expr::program_objective::of(p);
   return detail::with_precision(o.prec, [&](auto t) {
     return detail::with_dim(s.dim(), detail::builtin_dims{}, [&](auto d) {
       return solve_cpu<typename decltype(t)::type, decltype(d)::value>(f, s, o);

@@ -142,6 +142,7 @@ program compile(const node& bound_tree, int dim) {
   program p;
   p.dim = dim;
   emitter(p, true).emit(bound_tree);
+  make_patches(p);
   return p;
 }
 

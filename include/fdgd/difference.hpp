@@ -107,21 +107,39 @@ FDGD_HD void gradient_reusing_terms(const Objective& f, const fixed_point<T, D>&
   }
 }
 
+/// The central difference by 2d whole evaluations of f, as the seed computes it.
+template <class Objective, class Point, class Gradient, class T>
+FDGD_HD void gradient_by_evaluations(const Objective& f, const Point& x, Gradient& g, T h, T two_h) {
+  if constexpr (rolled_gradient<Point>::value) {
+    FDGD_NO_UNROLL
+    for (int i = 0; i < x.size(); ++i) assign_coordinate(g, i, central_partial(f, x, i, select_coordinate(x, i), h, two_h));
+  } else {
+    FDGD_UNROLL
+    for (int i = 0; i < x.size(); ++i) g[i] = central_partial(f, x, i, x[i], h, two_h);
+  }
+}
+
+/// True for objectives that declare `static constexpr bool own_central_difference = true`: they
+/// compute the central difference themselves, f.central_gradient(x, g, h, two_h), to the bits of
+/// gradient_by_evaluations (the --expr objectives, which re-evaluate only what x_i reaches).
+template <class Objective, class = void>
+struct has_own_central_difference : std::false_type {};
+template <class Objective>
+struct has_own_central_difference<Objective, void_type<decltype(Objective::own_central_difference)>>
+    : std::bool_constant<Objective::own_central_difference> {};
+
 }  // namespace detail
 
 /// Writes the central-difference gradient of `f` at `x` into `g` (of x's size).
 template <class Objective, class Point, class Gradient, class T>
 FDGD_HD void gradient(central_difference, const Objective& f, const Point& x, Gradient& g, T h) {
   const T two_h = T(2) * h;
-  if constexpr (detail::reuses_terms<Objective, Point>::value) {
+  if constexpr (detail::has_own_central_difference<Objective>::value) {
+    f.central_gradient(x, g, h, two_h);
+  } else if constexpr (detail::reuses_terms<Objective, Point>::value) {
     detail::gradient_reusing_terms(f, x, g, h, two_h);
-  } else if constexpr (detail::rolled_gradient<Point>::value) {
-    FDGD_NO_UNROLL
-    for (int i = 0; i < x.size(); ++i)
-      detail::assign_coordinate(g, i, detail::central_partial(f, x, i, detail::select_coordinate(x, i), h, two_h));
   } else {
-    FDGD_UNROLL
-    for (int i = 0; i < x.size(); ++i) g[i] = detail::central_partial(f, x, i, x[i], h, two_h);
+    detail::gradient_by_evaluations(f, x, g, h, two_h);
   }
 }
 

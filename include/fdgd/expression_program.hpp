@@ -5,6 +5,7 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 #include <vector>
 
@@ -26,6 +27,7 @@ enum class operand_kind : std::uint8_t {
   stack,       ///< the top of the stack: a unary op works in place, a binary one pops it
   constant,    ///< value / value32
   coordinate,  ///< x[index]
+  kept,        ///< in a patch: the value at x that the evaluation of program::code kept in slot `index`
 };
 
 /// One step of the stack machine. A unary op with a constant or coordinate operand pushes its result;
@@ -35,9 +37,10 @@ struct instruction {
   opcode op = opcode::load;
   operand_kind from = operand_kind::stack;
   bool reversed = false;
-  int index = 0;       ///< coordinate
+  int index = 0;       ///< coordinate, or kept slot
   double value = 0;    ///< constant, in double precision
   float value32 = 0;   ///< the same constant computed in single precision
+  int keep = -1;       ///< in program::code: the slot this value is kept in for the patches (-1: none)
 };
 
 /// Deepest stack a program may need (compile rejects deeper ones).
@@ -47,7 +50,21 @@ struct program {
   std::vector<instruction> code;
   int stack_depth = 0;
   int dim = 0;
+  /// Re-evaluation with one coordinate moved, for the central difference: patch i is `code` with every
+  /// subtree that does not read x_i replaced by its value at x, which the evaluation of `code` keeps
+  /// (instruction::keep). It computes f(x with x_i moved) to the same bits as `code`, doing only the
+  /// work x_i reaches. Empty where d > max_patch_dim or the patches would be too large.
+  std::vector<instruction> patches;
+  std::vector<int> patch_begin;  ///< patch i is patches[patch_begin[i] .. patch_begin[i + 1])
+  int kept_slots = 0;
 };
+
+/// Patches are made up to this dimension (a coordinate set is a 64-bit mask) and this many instructions in all.
+inline constexpr int max_patch_dim = 64;
+inline constexpr std::size_t max_patch_instructions = std::size_t(1) << 20;
+
+/// Fills program::patches (compile does).
+void make_patches(program& p);
 
 /// The instruction list of a bound tree (see bind). Powers 2, 3 and 4 are products, as the built-ins
 /// write them: x^2 = x*x, x^3 = x*x*x, x^4 = (x*x)*(x*x) (within an ulp of pow, and faster).
@@ -168,18 +185,29 @@ struct is_lanes<lanes<T, W>> : std::true_type {
 
 }  // namespace detail
 
-/// Interprets a program; the program must outlive it. Evaluates whole lanes at once on the CPU.
+/// Interprets a program; the program must outlive it. Evaluates whole lanes at once on the CPU, and
+/// there differentiates by the program's patches (program::patches) where it has them.
 struct program_objective {
   static constexpr bool lane_safe = true;      // every instruction acts lane by lane
   static constexpr int cpu_block_bytes = 512;  // lockstep blocks of 64 doubles (128 floats): one pass over the code serves them all
+  static constexpr bool own_central_difference = true;  // central_gradient below
   const instruction* code = nullptr;
   int size = 0;
+  const instruction* patches = nullptr;  ///< program::patches, or null: the gradient by whole evaluations
+  const int* patch_begin = nullptr;
+  int kept_slots = 0;
+
+  static program_objective of(const program& p) {
+    const bool patched = !p.patch_begin.empty();
+    return {p.code.data(), int(p.code.size()), patched ? p.patches.data() : nullptr, patched ? p.patch_begin.data() : nullptr,
+            p.kept_slots};
+  }
 
   template <class P>
   typename P::value_type operator()(const P& x) const {
     using V = typename P::value_type;
     if constexpr (detail::is_lanes<V>::value) {
-      return block(x);
+      return block<false>(code, size, x, nullptr);
     } else {
       V stack[max_stack];
       stack[0] = V(0);  // what an (impossible) empty program returns; keeps the compiler's flow analysis quiet
@@ -201,6 +229,29 @@ struct program_objective {
     }
   }
 
+  /// The central difference, to the bits of whole evaluations: on lanes, one evaluation at x that
+  /// keeps the values the patches need, then each coordinate's patch at x_i + h and x_i - h.
+  template <class P, class G, class H>
+  void central_gradient(const P& x, G& g, H h, H two_h) const {
+    using V = typename P::value_type;
+    if constexpr (detail::is_lanes<V>::value) {
+      if (patches) {
+        thread_local std::vector<V> kept;
+        if (kept.size() < std::size_t(kept_slots)) kept.resize(std::size_t(kept_slots));
+        block<true>(code, size, x, kept.data());
+        for (int i = 0; i < x.size(); ++i) {
+          const instruction* patch = patches + patch_begin[i];
+          const int length = patch_begin[i + 1] - patch_begin[i];
+          const V f1 = block<false>(patch, length, perturbed_point<P>{x, i, x[i] + h}, kept.data());
+          const V f2 = block<false>(patch, length, perturbed_point<P>{x, i, x[i] - h}, kept.data());
+          g[i] = (f1 - f2) / two_h;
+        }
+        return;
+      }
+    }
+    fdgd::detail::gradient_by_evaluations(*this, x, g, h, two_h);
+  }
+
  private:
   /// x[j] by reference where x is a perturbed view of a fixed point (no copy of the whole block).
   template <class Point>
@@ -213,8 +264,9 @@ struct program_objective {
   }
 
   /// The interpreter over lanes: one pass over the code, each instruction a loop over the block.
-  template <class P>
-  typename P::value_type block(const P& x) const {
+  /// Reads kept values (a patch's operands), or with Keep stores those the patches need.
+  template <bool Keep, class P>
+  static typename P::value_type block(const instruction* code, int size, const P& x, typename P::value_type* kept) {
     using V = typename P::value_type;
     using T = typename detail::is_lanes<V>::scalar;
     constexpr int W = detail::is_lanes<V>::width;
@@ -223,7 +275,14 @@ struct program_objective {
     int top = -1;
     for (int k = 0; k < size; ++k) {
       const instruction& in = code[k];
-      if (in.op < opcode::add) {
+      if (in.from == operand_kind::kept) {
+        const T* b = reinterpret_cast<const T*>(&kept[in.index].v);
+        if (in.op == opcode::load) {
+          detail::unary_block<T, W>(opcode::load, stack[++top], b);
+        } else {
+          detail::binary_block<T, W>(in.op, in.reversed, stack[top], [b](int w) { return b[w]; });
+        }
+      } else if (in.op < opcode::add) {
         if (in.from == operand_kind::constant) {
           const T c = in.op == opcode::load ? detail::constant_of<T>(in) : detail::unary(in.op, detail::constant_of<T>(in));
           ++top;
@@ -243,6 +302,9 @@ struct program_objective {
       } else {
         const T* b = stack[top--];
         detail::binary_block<T, W>(in.op, in.reversed, stack[top], [b](int w) { return b[w]; });
+      }
+      if constexpr (Keep) {
+        if (in.keep >= 0) std::memcpy(&kept[in.keep].v, stack[top], sizeof(T) * W);
       }
     }
     return slots[0];
