@@ -14,6 +14,10 @@ namespace fdgd::expr {
 /// compile-time dimension `fixed_dim` (dynamic_dim: the run-time path).
 std::string cuda_source(const program& p, precision prec, int fixed_dim);
 
+/// The objective functor alone, `struct fdgd_expression`, in a scope that defines T: its operator()
+/// and, where the program has patches, its own central difference (central_gradient).
+std::string objective_source(const program& p, precision prec);
+
 #if defined(FDGD_HAS_CUDA)
 /// Compiles `source` with NVRTC for `arch` ("compute_90": PTX, "sm_90": a cubin), with fdgd's device
 /// headers built in. Throws fdgd::error with NVRTC's log when it fails.
