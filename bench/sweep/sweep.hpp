@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "fdgd/functions.hpp"
+#include "fdgd/functions/work.hpp"
 #include "fdgd/minimize.hpp"
 
 namespace fdgd::bench {
@@ -26,31 +28,34 @@ inline options sweep_options() {
   return o;
 }
 
-/// Rates for one timed iteration of `steps` steps of n trajectories:
-///   traj_steps/s, f_evals/s (2d evaluations a trajectory-step);
+/// Rates for one timed iteration of `steps` steps of n trajectories of F at dimension D:
+///   traj_steps/s, f_evals/s (the reference's 2d evaluations a trajectory-step);
 ///   per_launch: bytes/s, the bytes each step must move (x read and written, steps and status read
 ///   and written: 2 d sizeof(T) + 2 * 8 + 2 * 1 a trajectory);
-///   fused: flops/s by the function's own count (2d evaluations, plus 6d for the difference and the
-///   update: t + h, t - h, f1 - f2, / 2h, lr * g, x - .) and elementary calls/s (weighed by
-///   bench/ROOFLINE.md).
-inline void set_counters(benchmark::State& state, const builtin_info& b, int d, std::int64_t n, mode m, std::size_t value_bytes) {
+///   fused: flops/s of the work done (the gradient's evaluation work, fewer than 2d evaluations where
+///   it reuses terms, plus 6d for the difference and the update: t + h, t - h, f1 - f2, / 2h,
+///   lr * g, x - .) and elementary calls/s (weighed by bench/ROOFLINE.md).
+/// Each row also records one evaluation's work (eval_*, the reference's unit) and the gradient's
+/// (grad_*), for bench/roofline.py.
+template <class F, int D>
+void set_counters(benchmark::State& state, std::int64_t n, mode m, std::size_t value_bytes) {
   using benchmark::Counter;
-  const double traj_steps = double(n) * double(steps);
+  const double traj_steps = double(n) * double(steps), d = D;
   state.counters["traj_steps/s"] = Counter(traj_steps, Counter::kIsIterationInvariantRate);
   state.counters["f_evals/s"] = Counter(traj_steps * 2 * d, Counter::kIsIterationInvariantRate);
-  // The work itself, for bench/roofline.py: one evaluation's count, from the function's own work().
-  const evaluation_work w = b.work(d);
-  state.counters["eval_flops"] = w.flops;
-  state.counters["eval_cos_sin"] = w.cos_sin;
-  state.counters["eval_exp"] = w.exp;
-  state.counters["eval_sqrt"] = w.sqrt;
+  const evaluation_work w = F::work(D), g = functions::gradient_work<F, D>();
+  for (const auto& [prefix, work] : {std::pair{"eval_", w}, std::pair{"grad_", g}}) {
+    state.counters[std::string(prefix) + "flops"] = work.flops;
+    state.counters[std::string(prefix) + "cos_sin"] = work.cos_sin;
+    state.counters[std::string(prefix) + "exp"] = work.exp;
+    state.counters[std::string(prefix) + "sqrt"] = work.sqrt;
+  }
   state.counters["value_bytes"] = double(value_bytes);
   if (m == mode::per_launch) {
-    state.counters["bytes/s"] = Counter(traj_steps * double(2 * d * value_bytes + 2 * 8 + 2 * 1), Counter::kIsIterationInvariantRate);
+    state.counters["bytes/s"] = Counter(traj_steps * double(2 * D * value_bytes + 2 * 8 + 2 * 1), Counter::kIsIterationInvariantRate);
   } else {
-    state.counters["flops/s"] = Counter(traj_steps * (2.0 * d * w.flops + 6.0 * d), Counter::kIsIterationInvariantRate);
-    state.counters["elementary/s"] =
-        Counter(traj_steps * 2.0 * d * (w.cos_sin + w.exp + w.sqrt), Counter::kIsIterationInvariantRate);
+    state.counters["flops/s"] = Counter(traj_steps * (g.flops + 6.0 * d), Counter::kIsIterationInvariantRate);
+    state.counters["elementary/s"] = Counter(traj_steps * (g.cos_sin + g.exp + g.sqrt), Counter::kIsIterationInvariantRate);
   }
 }
 

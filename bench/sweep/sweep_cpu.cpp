@@ -21,7 +21,7 @@ void cpu_case(benchmark::State& state, mode m) {
       for (std::int64_t k = 0; k < steps; ++k) batch.advance(1);
     }
   }
-  set_counters(state, find_builtin(F::name), D, n, m, sizeof(T));
+  set_counters<F, D>(state, n, m, sizeof(T));
 }
 
 struct add_cpu_case {

@@ -50,7 +50,7 @@ void cuda_case(benchmark::State& state, mode m) {
   }
   cudaEventDestroy(start);
   cudaEventDestroy(stop);
-  set_counters(state, find_builtin(F::name), D, n, m, sizeof(T));
+  set_counters<F, D>(state, n, m, sizeof(T));
 }
 
 struct add_cuda_case {
