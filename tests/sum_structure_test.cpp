@@ -84,6 +84,7 @@ TEST(SumStructure, ReusingTermsGivesTheReferenceGradientBitForBit) {
   check_dims<functions::rastrigin, 1, 2, 3, 4, 8, 16, 32>();
   check_dims<functions::ackley, 1, 2, 3, 4, 8, 16, 32>();
   check_dims<functions::styblinski_tang, 1, 2, 3, 4, 8, 16, 32>();
+  check_dims<functions::griewank, 1, 2, 3, 4, 8, 16, 32>();
 }
 
 TEST(SumStructure, WorkCountsWhatTheReusingGradientComputes) {

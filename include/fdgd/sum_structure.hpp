@@ -8,7 +8,7 @@
 //
 //   static constexpr int term_reach;                            // 0: t_j reads x_j alone
 //   FDGD_HD static constexpr int term_count(int d);
-//   template <class P> FDGD_HD auto term(const P& x, int j) const;   // T, or a sums<T> of several
+//   template <class P> FDGD_HD auto term(const P& x, int j) const;   // T, sums<T, K>, sum_and_product<T>
 //   template <class A> FDGD_HD T finish(const A& s, int d) const;
 //
 // and defines operator() as fdgd::sum_of_terms(*this, x), so the formula is written once.
@@ -31,6 +31,18 @@ struct sums {
   FDGD_HD sums& operator+=(const sums& o) {
     FDGD_UNROLL
     for (int k = 0; k < K; ++k) v[k] += o.v[k];
+    return *this;
+  }
+};
+
+/// A sum and a product carried together (griewank): its += adds the first and multiplies the second,
+/// so "added" above reads "combined" for it.
+template <class T>
+struct sum_and_product {
+  T sum, product;
+  FDGD_HD sum_and_product& operator+=(const sum_and_product& o) {
+    sum += o.sum;
+    product *= o.product;
     return *this;
   }
 };
