@@ -168,7 +168,8 @@ TEST(Expression, LanesHoldWhatOneValueGives) {
   }
 }
 
-/// The gradient by the program's patches, on lanes of W, against whole evaluations one value at a time.
+/// The gradient by the program's patches, on lanes of W and on one value (in registers and on the
+/// run-time-dimension path), against whole evaluations one value at a time.
 template <class T, int W, int D>
 void expect_patches_give_whole_evaluations(const expr::program& p, std::uint64_t seed, double scale) {
   const auto patched = expr::program_objective::of(p);
@@ -181,13 +182,21 @@ void expect_patches_give_whole_evaluations(const expr::program& p, std::uint64_t
   for (int j = 0; j < D; ++j)
     for (int w = 0; w < W; ++w) x[j].v[w] = T(w % 5 == 0 ? 0.0 : u(rng));
   gradient(central_difference{}, patched, x, g, L(T(1e-3)));
+  auto same = [](T a, T b) { return std::memcmp(&a, &b, sizeof(T)) == 0 || (std::isnan(a) && std::isnan(b)); };
   for (int w = 0; w < W; ++w) {
-    fixed_point<T, D> one, reference;
+    fixed_point<T, D> one, reference, patched_one;
     for (int j = 0; j < D; ++j) one[j] = x[j][w];
     gradient(central_difference{}, whole, one, reference, T(1e-3));
-    for (int i = 0; i < D; ++i)
-      ASSERT_TRUE(std::memcmp(&reference[i], &g[i].v[w], sizeof(T)) == 0 || (std::isnan(reference[i]) && std::isnan(g[i][w])))
-          << "lane " << w << " coordinate " << i << ": " << g[i][w] << " vs " << reference[i];
+    gradient(central_difference{}, patched, one, patched_one, T(1e-3));
+    T row[D], row_gradient[D];
+    for (int j = 0; j < D; ++j) row[j] = one[j];
+    const strided_point<T> run_time{row, 1, D}, run_time_gradient{row_gradient, 1, D};
+    gradient(central_difference{}, patched, run_time, run_time_gradient, T(1e-3));
+    for (int i = 0; i < D; ++i) {
+      ASSERT_TRUE(same(g[i][w], reference[i])) << "lane " << w << " coordinate " << i << ": " << g[i][w] << " vs " << reference[i];
+      ASSERT_TRUE(same(patched_one[i], reference[i])) << "one value, coordinate " << i;
+      ASSERT_TRUE(same(row_gradient[i], reference[i])) << "run-time d, coordinate " << i;
+    }
   }
 }
 

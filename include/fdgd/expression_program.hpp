@@ -205,54 +205,66 @@ struct program_objective {
 
   template <class P>
   typename P::value_type operator()(const P& x) const {
-    using V = typename P::value_type;
-    if constexpr (detail::is_lanes<V>::value) {
-      return block<false>(code, size, x, nullptr);
-    } else {
-      V stack[max_stack];
-      stack[0] = V(0);  // what an (impossible) empty program returns; keeps the compiler's flow analysis quiet
-      int top = -1;
-      for (int k = 0; k < size; ++k) {
-        const instruction& in = code[k];
-        const V operand = in.from == operand_kind::constant     ? detail::constant_of<V>(in)
-                          : in.from == operand_kind::coordinate ? V(x[in.index])
-                                                                : stack[top];
-        if (in.op < opcode::add) {
-          if (in.from != operand_kind::stack) ++top;
-          stack[top] = in.op == opcode::load ? operand : detail::unary(in.op, operand);
-        } else {
-          if (in.from == operand_kind::stack) --top;
-          stack[top] = in.reversed ? detail::binary(in.op, operand, stack[top]) : detail::binary(in.op, stack[top], operand);
-        }
-      }
-      return stack[0];
-    }
+    return run<false>(code, size, x, nullptr);
   }
 
-  /// The central difference, to the bits of whole evaluations: on lanes, one evaluation at x that
-  /// keeps the values the patches need, then each coordinate's patch at x_i + h and x_i - h.
+  /// The central difference, to the bits of whole evaluations: one evaluation at x that keeps the
+  /// values the patches need, then each coordinate's patch at x_i + h and x_i - h.
   template <class P, class G, class H>
   void central_gradient(const P& x, G& g, H h, H two_h) const {
     using V = typename P::value_type;
-    if constexpr (detail::is_lanes<V>::value) {
-      if (patches) {
-        thread_local std::vector<V> kept;
-        if (kept.size() < std::size_t(kept_slots)) kept.resize(std::size_t(kept_slots));
-        block<true>(code, size, x, kept.data());
-        for (int i = 0; i < x.size(); ++i) {
-          const instruction* patch = patches + patch_begin[i];
-          const int length = patch_begin[i + 1] - patch_begin[i];
-          const V f1 = block<false>(patch, length, perturbed_point<P>{x, i, x[i] + h}, kept.data());
-          const V f2 = block<false>(patch, length, perturbed_point<P>{x, i, x[i] - h}, kept.data());
-          g[i] = (f1 - f2) / two_h;
-        }
-        return;
-      }
+    if (!patches) return fdgd::detail::gradient_by_evaluations(*this, x, g, h, two_h);
+    thread_local std::vector<V> kept;
+    if (kept.size() < std::size_t(kept_slots)) kept.resize(std::size_t(kept_slots));
+    run<true>(code, size, x, kept.data());
+    for (int i = 0; i < x.size(); ++i) {
+      const instruction* patch = patches + patch_begin[i];
+      const int length = patch_begin[i + 1] - patch_begin[i];
+      const V f1 = run<false>(patch, length, perturbed_point<P>{x, i, x[i] + h}, kept.data());
+      const V f2 = run<false>(patch, length, perturbed_point<P>{x, i, x[i] - h}, kept.data());
+      g[i] = (f1 - f2) / two_h;
     }
-    fdgd::detail::gradient_by_evaluations(*this, x, g, h, two_h);
   }
 
  private:
+  /// Runs `code` (the program or a patch) at x: over a block of lanes, or one value.
+  template <bool Keep, class P>
+  static typename P::value_type run(const instruction* code, int size, const P& x, typename P::value_type* kept) {
+    if constexpr (detail::is_lanes<typename P::value_type>::value) {
+      return block<Keep>(code, size, x, kept);
+    } else {
+      return scalar<Keep>(code, size, x, kept);
+    }
+  }
+
+  /// The interpreter on one value. Reads kept values (a patch's operands), or with Keep stores those
+  /// the patches need.
+  template <bool Keep, class P>
+  static typename P::value_type scalar(const instruction* code, int size, const P& x, typename P::value_type* kept) {
+    using V = typename P::value_type;
+    V stack[max_stack];
+    stack[0] = V(0);  // what an (impossible) empty program returns; keeps the compiler's flow analysis quiet
+    int top = -1;
+    for (int k = 0; k < size; ++k) {
+      const instruction& in = code[k];
+      const V operand = in.from == operand_kind::constant     ? detail::constant_of<V>(in)
+                        : in.from == operand_kind::coordinate ? V(x[in.index])
+                        : in.from == operand_kind::kept       ? kept[in.index]
+                                                              : stack[top];
+      if (in.op < opcode::add) {
+        if (in.from != operand_kind::stack) ++top;
+        stack[top] = in.op == opcode::load ? operand : detail::unary(in.op, operand);
+      } else {
+        if (in.from == operand_kind::stack) --top;
+        stack[top] = in.reversed ? detail::binary(in.op, operand, stack[top]) : detail::binary(in.op, stack[top], operand);
+      }
+      if constexpr (Keep) {
+        if (in.keep >= 0) kept[in.keep] = stack[top];
+      }
+    }
+    return stack[0];
+  }
+
   /// x[j] by reference where x is a perturbed view of a fixed point (no copy of the whole block).
   template <class Point>
   static const typename Point::value_type& coordinate_of(const perturbed_point<Point>& x, int j) {

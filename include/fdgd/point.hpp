@@ -12,8 +12,10 @@ struct fixed_point {
   using value_type = T;
   T v[D];
   FDGD_HD static constexpr int size() { return D; }
-  FDGD_HD T& operator[](int i) { return v[i]; }
-  FDGD_HD const T& operator[](int i) const { return v[i]; }
+  // (D = 1 indexes by the constant: the only valid index, and GCC's bounds warning then has nothing
+  // to say about branches it cannot prove dead, such as perturbed_point's for j != i.)
+  FDGD_HD T& operator[](int i) { return v[D == 1 ? 0 : i]; }
+  FDGD_HD const T& operator[](int i) const { return v[D == 1 ? 0 : i]; }
 };
 
 /// A run-time number of coordinates in memory, `stride` elements apart (stride = batch size for the
