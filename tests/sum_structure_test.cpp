@@ -1,6 +1,7 @@
 // The gradient that reuses the unchanged terms of a sum-structured objective is the reference central
 // difference bit for bit: on scalars and on SIMD lanes, in both precisions, at every compile-time
-// dimension the built-ins are instantiated for, at ordinary points and where f overflows.
+// dimension the built-ins are instantiated for and on the run-time-dimension path, at ordinary
+// points and where f overflows.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -47,8 +48,9 @@ std::vector<fixed_point<T, D>> points(std::uint32_t seed) {
 
 template <class F, class T, int D>
 void check_scalar_and_lanes(T h) {
-  static_assert(detail::reuses_terms<F, fixed_point<T, D>>::value, "the reusing gradient is under test");
-  static_assert(!detail::reuses_terms<whole_evaluations<F>, fixed_point<T, D>>::value, "the reference is not");
+  static_assert(detail::term_reuse_for<F, fixed_point<T, D>>::value == detail::term_reuse::kept, "the reusing gradient is under test");
+  static_assert(detail::term_reuse_for<whole_evaluations<F>, fixed_point<T, D>>::value == detail::term_reuse::none,
+                "the reference is not");
   constexpr int W = detail::cpu_lanes<T>;
   using L = lanes<T, W>;
   const auto xs = points<T, D>(std::uint32_t(D * 7919 + sizeof(T)));
@@ -72,8 +74,32 @@ void check_scalar_and_lanes(T h) {
   }
 }
 
+/// The run-time-dimension path (terms recomputed where needed) at d, against whole evaluations.
+template <class F, class T>
+void check_run_time_dim(int d, T h) {
+  static_assert(detail::term_reuse_for<F, strided_point<T>>::value == detail::term_reuse::recomputed);
+  std::mt19937_64 rng(std::uint64_t(d) * 31 + sizeof(T));
+  for (double scale : {1.0, 5.0, 40.0, 1e160}) {
+    std::uniform_real_distribution<double> u(-scale, scale);
+    for (int k = 0; k < 6; ++k) {
+      std::vector<T> x(static_cast<std::size_t>(d)), reused(x.size()), reference(x.size());
+      for (int j = 0; j < d; ++j) x[std::size_t(j)] = T(k == 0 && j % 3 == 0 ? 0.0 : u(rng));
+      const strided_point<T> p{x.data(), 1, d}, g1{reused.data(), 1, d}, g2{reference.data(), 1, d};
+      gradient(central_difference{}, F{}, p, g1, h);
+      gradient(central_difference{}, whole_evaluations<F>{}, p, g2, h);
+      for (int i = 0; i < d; ++i)
+        ASSERT_TRUE(same_bits(reused[std::size_t(i)], reference[std::size_t(i)]))
+            << F::name << " run-time d = " << d << " coordinate " << i << ": " << reused[std::size_t(i)] << " vs " << reference[std::size_t(i)];
+    }
+  }
+}
+
 template <class F, int... Ds>
 void check_dims() {
+  for (int d : {F::min_dim, 5, 7, 33, 50}) {
+    check_run_time_dim<F, double>(d, 1e-4);
+    check_run_time_dim<F, float>(d, 1e-2f);
+  }
   (check_scalar_and_lanes<F, double, Ds>(1e-4), ...);
   (check_scalar_and_lanes<F, float, Ds>(1e-2f), ...);
 }
@@ -98,7 +124,7 @@ TEST(SumStructure, WorkCountsWhatTheReusingGradientComputes) {
   // ackley d = 32: 32 cosines at x and 2 a coordinate, instead of 2 d evaluations of d each.
   EXPECT_EQ((functions::gradient_work<functions::ackley, 32>().cos_sin), 32 + 2 * 32);
   EXPECT_EQ((functions::gradient_work<functions::ackley, 32>().exp), 2 * 32 * 2);
-  // Where the dimension is not reused (above 32), the whole evaluations.
+  // Compile-time dimensions above 32 take whole evaluations.
   EXPECT_EQ((functions::gradient_work<functions::sphere, 33>().flops), 2 * 33 * (2 * 33 - 1));
   // Objectives without a sum structure.
   EXPECT_EQ((functions::gradient_work<functions::levy, 8>().cos_sin), 2 * 8 * functions::levy::work(8).cos_sin);

@@ -64,35 +64,37 @@ FDGD_HD T central_partial(const Objective& f, const Point& x, int i, T t, T h, T
   return (f1 - f2) / two_h;
 }
 
-/// Sum-structured objectives (fdgd/sum_structure.hpp) at compile-time dimensions up to this reuse
-/// unchanged terms; the loops unroll completely (every index a constant, the terms in registers).
+/// Sum-structured objectives (fdgd/sum_structure.hpp) at compile-time dimensions up to this keep
+/// every term at x (the loops unroll completely: every index a constant, the terms in registers).
 inline constexpr int term_reuse_max_dim = 32;
 
-template <class Objective, class Point>
-struct reuses_terms : std::false_type {};
-template <class Objective, class T, int D>
-struct reuses_terms<Objective, fixed_point<T, D>>
-    : std::bool_constant<has_sum_structure<Objective>::value && D <= term_reuse_max_dim> {};
+/// How the gradient of a sum-structured f at a point of type Point gets the unmoved terms: kept from
+/// one pass over x (fixed points up to term_reuse_max_dim), or computed where needed (the run-time
+/// dimension path), which still spares the sum before the moved terms and half the terms after.
+enum class term_reuse { none, kept, recomputed };
 
-/// The central difference of a sum-structured f, computing what every evaluation shares once: the
-/// terms at x, and the running sum before the terms that x_i moves. Each evaluation then adds its
-/// changed terms and the unchanged ones after them in f's own order, so f1 and f2 are exactly
-/// f(x + h e_i) and f(x - h e_i). Both evaluations walk the shared terms together.
-template <class Objective, class T, int D, class Gradient, class H>
-FDGD_HD void gradient_reusing_terms(const Objective& f, const fixed_point<T, D>& x, Gradient& g, H h, H two_h) {
-  constexpr int n = Objective::term_count(D), reach = Objective::term_reach;
-  static_assert(n >= 1 && n + reach >= D, "fdgd: a sum structure's terms must read every coordinate");
-  using point = fixed_point<T, D>;
+template <class Objective, class Point>
+struct term_reuse_for : std::integral_constant<term_reuse, has_sum_structure<Objective>::value ? term_reuse::recomputed : term_reuse::none> {};
+template <class Objective, class T, int D>
+struct term_reuse_for<Objective, fixed_point<T, D>>
+    : std::integral_constant<term_reuse, !has_sum_structure<Objective>::value ? term_reuse::none
+                                         : D <= term_reuse_max_dim           ? term_reuse::kept
+                                                                             : term_reuse::none> {};
+
+/// The central difference of a sum-structured f, computing what its evaluations share once: the
+/// running sum before the terms that x_i moves, and each unmoved term after them (term_at_x(j)).
+/// Each evaluation then adds its moved terms and the unmoved ones after them in f's own order, so f1
+/// and f2 are exactly f(x + h e_i) and f(x - h e_i). Both evaluations walk the shared terms together.
+template <class Objective, class Point, class Gradient, class H, class TermAtX>
+FDGD_HD void gradient_by_terms(const Objective& f, const Point& x, Gradient& g, H h, H two_h, const TermAtX& term_at_x) {
+  const int d = x.size(), n = Objective::term_count(d), reach = Objective::term_reach;
   using term_type = decltype(f.term(x, 0));
-  term_type t[n];
+  term_type before = term_at_x(0);  // t_0 + ... + t_{lo - 1}, once lo >= 1
   FDGD_UNROLL
-  for (int j = 0; j < n; ++j) t[j] = f.term(x, j);
-  term_type before = t[0];  // t_0 + ... + t_{lo - 1}, once lo >= 1
-  FDGD_UNROLL
-  for (int i = 0; i < D; ++i) {
+  for (int i = 0; i < d; ++i) {
     const int lo = i > reach ? i - reach : 0, hi = i < n - 1 ? i : n - 1;  // the terms that read x_i
-    if (lo >= 2) before += t[lo - 1];
-    const perturbed_point<point> up{x, i, x[i] + h}, down{x, i, x[i] - h};
+    if (lo >= 2) before += term_at_x(lo - 1);
+    const perturbed_point<Point> up{x, i, x[i] + h}, down{x, i, x[i] - h};
     term_type s1 = f.term(up, lo), s2 = f.term(down, lo);
     if (lo > 0) {
       term_type a = before, b = before;
@@ -102,8 +104,26 @@ FDGD_HD void gradient_reusing_terms(const Objective& f, const fixed_point<T, D>&
     FDGD_UNROLL
     for (int j = lo + 1; j <= hi; ++j) s1 += f.term(up, j), s2 += f.term(down, j);
     FDGD_UNROLL
-    for (int j = hi + 1; j < n; ++j) s1 += t[j], s2 += t[j];
-    g[i] = (f.finish(s1, D) - f.finish(s2, D)) / two_h;
+    for (int j = hi + 1; j < n; ++j) {
+      const term_type t = term_at_x(j);
+      s1 += t, s2 += t;
+    }
+    g[i] = (f.finish(s1, d) - f.finish(s2, d)) / two_h;
+  }
+}
+
+template <class Objective, class Point, class Gradient, class H>
+FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient& g, H h, H two_h) {
+  static_assert(Objective::term_count(2 * term_reuse_max_dim) + Objective::term_reach >= 2 * term_reuse_max_dim,
+                "fdgd: a sum structure's terms must read every coordinate");
+  if constexpr (term_reuse_for<Objective, Point>::value == term_reuse::kept) {
+    constexpr int n = Objective::term_count(Point::size());
+    decltype(f.term(x, 0)) t[n];
+    FDGD_UNROLL
+    for (int j = 0; j < n; ++j) t[j] = f.term(x, j);
+    gradient_by_terms(f, x, g, h, two_h, [&](int j) { return t[j]; });
+  } else {
+    gradient_by_terms(f, x, g, h, two_h, [&](int j) { return f.term(x, j); });
   }
 }
 
@@ -136,7 +156,7 @@ FDGD_HD void gradient(central_difference, const Objective& f, const Point& x, Gr
   const T two_h = T(2) * h;
   if constexpr (detail::has_own_central_difference<Objective>::value) {
     f.central_gradient(x, g, h, two_h);
-  } else if constexpr (detail::reuses_terms<Objective, Point>::value) {
+  } else if constexpr (detail::term_reuse_for<Objective, Point>::value != detail::term_reuse::none) {
     detail::gradient_reusing_terms(f, x, g, h, two_h);
   } else {
     detail::gradient_by_evaluations(f, x, g, h, two_h);

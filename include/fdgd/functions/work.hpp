@@ -26,10 +26,10 @@ constexpr evaluation_work sum_evaluation_work(int d) {
 }
 
 /// The evaluation work of one central-difference gradient of F at compile-time dimension D: 2D whole
-/// evaluations, or, where fdgd::gradient reuses terms, what detail::gradient_reusing_terms computes.
+/// evaluations, or, where fdgd::gradient keeps the terms at x, what detail::gradient_by_terms computes.
 template <class F, int D>
 constexpr evaluation_work gradient_work() {
-  if constexpr (detail::reuses_terms<F, fixed_point<double, D>>::value) {
+  if constexpr (detail::term_reuse_for<F, fixed_point<double, D>>::value == detail::term_reuse::kept) {
     const int n = F::term_count(D), reach = F::term_reach, k = sums_carried<F>();
     const evaluation_work add{double(k), 0, 0, 0};
     evaluation_work w = double(n) * F::term_work + double(std::max(0, D - reach - 2)) * add;  // the terms at x, the sums before
