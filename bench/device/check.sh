@@ -118,7 +118,7 @@ timeout 240 build-device/bench/bench_sweep --benchmark_min_time=0.05 \
   --benchmark_format=json --benchmark_out="$OUT/sweep.json" >"$OUT/sweep.log" 2>&1
 log "sweep: rc $?"
 (cd bench && python3 roofline.py "../$OUT/sweep.json" "../$OUT/probe.json") >"$OUT/roofline.md" 2>&1
-grep -E "^\| (sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^26)" "$OUT/roofline.md" | tee -a "$OUT/summary.log"
+grep -E "^\| (case \||sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^26)" "$OUT/roofline.md" | tee -a "$OUT/summary.log"
 python3 bench/cpu_vs_gpu.py "$OUT/sweep.json" >"$OUT/cpu_vs_gpu.md" 2>&1
 grep -A1 "GPU faster from" "$OUT/cpu_vs_gpu.md" | head -8 | tee -a "$OUT/summary.log"
 python3 bench/plot/throughput.py "$OUT/sweep.json" --out "$OUT/throughput.png" >>"$OUT/bench.log" 2>&1

@@ -114,6 +114,7 @@ FDGD_HD void gradient_by_terms(const Objective& f, const Point& x, Gradient& g, 
 
 template <class Objective, class Point, class Gradient, class H>
 FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient& g, H h, H two_h) {
+  // (Checked at one dimension: terms that left a coordinate out would give it a partial of 0.)
   static_assert(Objective::term_count(2 * term_reuse_max_dim) + Objective::term_reach >= 2 * term_reuse_max_dim,
                 "fdgd: a sum structure's terms must read every coordinate");
   if constexpr (term_reuse_for<Objective, Point>::value == term_reuse::kept) {
