@@ -27,7 +27,8 @@ struct perturbed_point {
 namespace detail {
 
 /// Fixed points up to this dimension unroll the loop over coordinates completely (every index a
-/// constant, no selects); larger ones keep it rolled, so the code stays small enough to compile fast
+/// constant, no selects) when f is evaluated whole (sum-structured objectives unroll up to
+/// term_reuse_max_dim); larger ones keep it rolled, so the code stays small enough to compile fast
 /// and to fit the instruction cache, and read/write coordinate i by an unrolled select. On the host,
 /// every compile-time dimension built in (up to 32) unrolls: measured 20% faster for rosenbrock
 /// d = 16 and ackley d = 32 (bench_sweep, fused, N = 2^14), for a few seconds more of compilation.

@@ -5,6 +5,8 @@
 // where a Point offers value_type, size() and x[i] (fdgd::fixed_point, fdgd::strided_point). It is
 // copied to the device by value, so it holds no host pointers. The built-ins in fdgd/functions/
 // also carry a name, their usual search box and their known minima (host-only metadata).
+// Optionally, an objective that is a sum of terms says so (fdgd/sum_structure.hpp), and the gradient
+// then redoes only what each coordinate moves, to the same bits.
 #pragma once
 #include <type_traits>
 #include <utility>
