@@ -24,6 +24,7 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
   s["seconds"] = r.seconds;
   s["compile_seconds"] = r.compile_seconds;
   s["trajectory_steps_per_second"] = r.seconds > 0 ? traj_steps / r.seconds : 0.0;
+  // The reference's 2d evaluations a step, as a comparable rate; the gradient may compute less (same bits).
   s["f_evaluations_per_second"] = r.seconds > 0 ? traj_steps * 2 * r.dim / r.seconds : 0.0;
   s["status"] = {{"finished", r.finished}, {"converged", r.converged}, {"nonfinite", r.nonfinite}};
   if (r.best >= 0) {
