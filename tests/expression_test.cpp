@@ -182,7 +182,6 @@ void expect_patches_give_whole_evaluations(const expr::program& p, std::uint64_t
   for (int j = 0; j < D; ++j)
     for (int w = 0; w < W; ++w) x[j].v[w] = T(w % 5 == 0 ? 0.0 : u(rng));
   gradient(central_difference{}, patched, x, g, L(T(1e-3)));
-  auto same = [](T a, T b) { return std::memcmp(&a, &b, sizeof(T)) == 0 || (std::isnan(a) && std::isnan(b)); };
   for (int w = 0; w < W; ++w) {
     fixed_point<T, D> one, reference, patched_one;
     for (int j = 0; j < D; ++j) one[j] = x[j][w];
@@ -193,9 +192,9 @@ void expect_patches_give_whole_evaluations(const expr::program& p, std::uint64_t
     const strided_point<T> run_time{row, 1, D}, run_time_gradient{row_gradient, 1, D};
     gradient(central_difference{}, patched, run_time, run_time_gradient, T(1e-3));
     for (int i = 0; i < D; ++i) {
-      ASSERT_TRUE(same(g[i][w], reference[i])) << "lane " << w << " coordinate " << i << ": " << g[i][w] << " vs " << reference[i];
-      ASSERT_TRUE(same(patched_one[i], reference[i])) << "one value, coordinate " << i;
-      ASSERT_TRUE(same(row_gradient[i], reference[i])) << "run-time d, coordinate " << i;
+      ASSERT_TRUE(same_bits_or_nan(g[i][w], reference[i])) << "lane " << w << " coordinate " << i << ": " << g[i][w] << " vs " << reference[i];
+      ASSERT_TRUE(same_bits_or_nan(patched_one[i], reference[i])) << "one value, coordinate " << i;
+      ASSERT_TRUE(same_bits_or_nan(row_gradient[i], reference[i])) << "run-time d, coordinate " << i;
     }
   }
 }

@@ -58,12 +58,6 @@ std::string host_program(const std::vector<generated_case>& cases) {
          "    switch (c) {\n" + dispatch + "      default: return 1;\n    }\n  }\n  return 0;\n}\n";
 }
 
-template <class T>
-bool same_value(double generated, T interpreted) {
-  const T g = T(generated);
-  return std::memcmp(&g, &interpreted, sizeof g) == 0 || (std::isnan(g) && std::isnan(interpreted));
-}
-
 /// f and the gradient at x by the interpreter, whole evaluations, in precision T.
 template <class T>
 std::vector<T> interpreted(const expr::program& p, const std::vector<double>& x, T h) {
@@ -80,7 +74,7 @@ std::vector<T> interpreted(const expr::program& p, const std::vector<double>& x,
 template <class T>
 void expect_same(const std::vector<double>& generated, const std::vector<T>& want) {
   for (std::size_t k = 0; k < want.size(); ++k)
-    EXPECT_TRUE(same_value(generated[k], want[k])) << (k ? "gradient " + std::to_string(k - 1) : "f") << ": " << generated[k] << " vs " << want[k];
+    EXPECT_TRUE(same_bits_or_nan(T(generated[k]), want[k])) << (k ? "gradient " + std::to_string(k - 1) : "f") << ": " << generated[k] << " vs " << want[k];
 }
 
 TEST(GeneratedObjective, HostCompiledGivesTheInterpretersBitsForValueAndGradient) {

@@ -11,6 +11,7 @@
 #include "fdgd/cpu_backend.hpp"
 #include "fdgd/functions.hpp"
 #include "fdgd/functions/work.hpp"
+#include "test_support.hpp"
 
 namespace fdgd::test {
 namespace {
@@ -24,11 +25,6 @@ struct whole_evaluations {
     return f(x);
   }
 };
-
-template <class T>
-bool same_bits(T a, T b) {
-  return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b));
-}
 
 /// Points in [-scale, scale]^D, some coordinates exactly 0 or ±scale, the last batch far out (inf/NaN).
 template <class T, int D>
@@ -65,11 +61,11 @@ void check_scalar_and_lanes(T h) {
       gradient(central_difference{}, F{}, x, reused, h);
       gradient(central_difference{}, whole_evaluations<F>{}, x, reference, h);
       for (int i = 0; i < D; ++i) {
-        ASSERT_TRUE(same_bits(reused[i], reference[i]))
+        ASSERT_TRUE(same_bits_or_nan(reused[i], reference[i]))
             << F::name << " d = " << D << " point " << p + w << " coordinate " << i << ": " << reused[i] << " vs " << reference[i];
-        ASSERT_TRUE(same_bits(gl[i][w], reference[i])) << F::name << " d = " << D << " lane " << w << " coordinate " << i;
+        ASSERT_TRUE(same_bits_or_nan(gl[i][w], reference[i])) << F::name << " d = " << D << " lane " << w << " coordinate " << i;
       }
-      ASSERT_TRUE(same_bits(F{}(x), whole_evaluations<F>{}(x)));
+      ASSERT_TRUE(same_bits_or_nan(F{}(x), whole_evaluations<F>{}(x)));
     }
   }
 }
@@ -88,7 +84,7 @@ void check_run_time_dim(int d, T h) {
       gradient(central_difference{}, F{}, p, g1, h);
       gradient(central_difference{}, whole_evaluations<F>{}, p, g2, h);
       for (int i = 0; i < d; ++i)
-        ASSERT_TRUE(same_bits(reused[std::size_t(i)], reference[std::size_t(i)]))
+        ASSERT_TRUE(same_bits_or_nan(reused[std::size_t(i)], reference[std::size_t(i)]))
             << F::name << " run-time d = " << d << " coordinate " << i << ": " << reused[std::size_t(i)] << " vs " << reference[std::size_t(i)];
     }
   }
