@@ -106,7 +106,7 @@ FDGD_HD void gradient_by_terms(const Objective& f, const Point& x, Gradient& g, 
     for (int j = lo + 1; j <= hi; ++j) s1 += f.term(up, j), s2 += f.term(down, j);
     FDGD_UNROLL
     for (int j = hi + 1; j < n; ++j) {
-      const term_type t = term_at_x(j);
+      const term_type& t = term_at_x(j);  // a reference to a kept term: a copy would go through memory
       s1 += t, s2 += t;
     }
     g[i] = (f.finish(s1, d) - f.finish(s2, d)) / two_h;
@@ -123,7 +123,7 @@ FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient
     decltype(f.term(x, 0)) t[n];
     FDGD_UNROLL
     for (int j = 0; j < n; ++j) t[j] = f.term(x, j);
-    gradient_by_terms(f, x, g, h, two_h, [&](int j) { return t[j]; });
+    gradient_by_terms(f, x, g, h, two_h, [&](int j) -> const auto& { return t[j]; });
   } else {
     gradient_by_terms(f, x, g, h, two_h, [&](int j) { return f.term(x, j); });
   }
