@@ -107,6 +107,46 @@ TEST(SumStructure, ReusingTermsGivesTheReferenceGradientBitForBit) {
   check_dims<functions::ackley, 1, 2, 3, 4, 8, 16, 32>();
   check_dims<functions::styblinski_tang, 1, 2, 3, 4, 8, 16, 32>();
   check_dims<functions::griewank, 1, 2, 3, 4, 8, 16, 32>();
+  check_dims<functions::levy, 1, 2, 3, 4, 8, 16, 32>();
+}
+
+/// levy as the formula reads, before it declared its terms: the first part, the middle sum from 0,
+/// the last part, added in that order.
+struct levy_as_written {
+  template <class P>
+  typename P::value_type operator()(const P& x) const {
+    using T = typename P::value_type;
+    const T pi = T(math::pi);
+    const int last = x.size() - 1;
+    const T w0 = T(1) + (x[0] - T(1)) / T(4);
+    const T s0 = math::sin(pi * w0);
+    T s = 0;
+    for (int i = 0; i < last; ++i) {
+      const T w = T(1) + (x[i] - T(1)) / T(4);
+      const T si = math::sin(pi * w + T(1));
+      s += (w - T(1)) * (w - T(1)) * (T(1) + T(10) * (si * si));
+    }
+    const T wl = T(1) + (x[last] - T(1)) / T(4);
+    const T sl = math::sin(T(2) * pi * wl);
+    return s0 * s0 + s + (wl - T(1)) * (wl - T(1)) * (T(1) + sl * sl);
+  }
+};
+
+template <class T, int D>
+void check_levy_as_written() {
+  for (const fixed_point<T, D>& x : points<T, D>(std::uint32_t(D * 104729 + sizeof(T)))) {
+    const T terms = functions::levy{}(x), written = levy_as_written{}(x);
+    ASSERT_TRUE(same_bits_or_nan(terms, written)) << "levy d = " << D << ": " << terms << " vs " << written;
+  }
+}
+
+TEST(SumStructure, LevyByItsTermsIsTheFormulaBitForBit) {
+  check_levy_as_written<double, 1>();
+  check_levy_as_written<double, 2>();
+  check_levy_as_written<double, 5>();
+  check_levy_as_written<double, 32>();
+  check_levy_as_written<float, 3>();
+  check_levy_as_written<float, 16>();
 }
 
 TEST(SumStructure, WorkCountsWhatTheReusingGradientComputes) {
@@ -122,8 +162,17 @@ TEST(SumStructure, WorkCountsWhatTheReusingGradientComputes) {
   EXPECT_EQ((functions::gradient_work<functions::ackley, 32>().exp), 2 * 32 * 2);
   // Compile-time dimensions above 32 take whole evaluations.
   EXPECT_EQ((functions::gradient_work<functions::sphere, 33>().flops), 2 * 33 * (2 * 33 - 1));
+  // levy d = 2, whose terms differ: term 0 (w, a middle term and the first part: 13 flops, 2 sines),
+  // term 1 (the last part: 10 flops, 1 sine), a += of 2 additions, a finish of 2. The terms at x
+  // (23); x0 moves term 0 and adds term 1 (2 x 17); x1 moves term 1 after term 0 (2 x 14).
+  EXPECT_EQ(functions::levy::work(2).flops, 27);
+  EXPECT_EQ(functions::levy::work(2).cos_sin, 3);
+  EXPECT_EQ((functions::gradient_work<functions::levy, 2>().flops), 85);
+  EXPECT_EQ((functions::gradient_work<functions::levy, 2>().cos_sin), 3 + 2 * 2 + 2 * 1);
+  // levy d = 8: 9 sines at x, then 2 a coordinate and 2 more for x0's first part, against 16 x 9.
+  EXPECT_EQ((functions::gradient_work<functions::levy, 8>().cos_sin), 9 + 2 * 8 + 2);
   // Objectives without a sum structure.
-  EXPECT_EQ((functions::gradient_work<functions::levy, 8>().cos_sin), 2 * 8 * functions::levy::work(8).cos_sin);
+  EXPECT_EQ((functions::gradient_work<functions::himmelblau, 2>().flops), 2 * 2 * functions::himmelblau::work(2).flops);
 }
 
 }  // namespace
