@@ -23,12 +23,14 @@ TEST_P(Batch, BatchGivesWhatEachStartGivesAlone) {
   }
 }
 
-/// Runs each start of `s` alone and checks that the batch run `all` gave each the same bits.
-void expect_each_alone_matches(const char* name, const starts& s, const options& o, const result& all) {
+/// Runs each start of `s` alone through run(starts, options) and checks that the batch run `all`
+/// gave each the same bits.
+template <class Run>
+void expect_each_alone_matches_run(const Run& run, const starts& s, const options& o, const result& all) {
   for (std::int64_t i = 0; i < s.count(); ++i) {
     std::vector<double> point;
     for (int j = 0; j < s.dim(); ++j) point.push_back(s.coordinate(i, j));
-    const result one = minimize(name, starts::given(point, s.dim()), o);
+    const result one = run(starts::given(point, s.dim()), o);
     for (int j = 0; j < s.dim(); ++j) ASSERT_EQ(one.x[std::size_t(j)], all.x[std::size_t(i * s.dim() + j)]) << "start " << i;
     ASSERT_TRUE(same_bits(one.f[0], all.f[std::size_t(i)])) << "start " << i;
     ASSERT_TRUE(same_bits(one.grad_norm[0], all.grad_norm[std::size_t(i)])) << "start " << i;
@@ -37,11 +39,17 @@ void expect_each_alone_matches(const char* name, const starts& s, const options&
   }
 }
 
+void expect_each_alone_matches(const char* name, const starts& s, const options& o, const result& all) {
+  expect_each_alone_matches_run([&](const starts& one, const options& oo) { return minimize(name, one, oo); }, s, o, all);
+}
+
 TEST_P(Batch, LargeBatchesGiveWhatEachStartGivesAlone) {
   // 100 starts: on the CPU, full SIMD lockstep groups plus a scalar tail; alone, each runs scalar.
+  // d = 5, 7 and 33 take the run-time-dimension path, whose lockstep points live in buffers.
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
   const std::pair<const char*, int> problems[] = {{"sphere", 2}, {"rastrigin", 8}, {"ackley", 3}, {"rosenbrock", 16},
-                                                  {"levy", 4}, {"griewank", 32}, {"six_hump_camel", 2}};
+                                                  {"levy", 4}, {"griewank", 32}, {"six_hump_camel", 2}, {"rastrigin", 5},
+                                                  {"levy", 7}, {"rosenbrock", 33}};
   for (const auto& [name, dim] : problems) {
     SCOPED_TRACE(std::string(name) + " d = " + std::to_string(dim));
     const auto box = find_builtin(name).box(dim);
@@ -56,6 +64,24 @@ TEST_P(Batch, LargeBatchesGiveWhatEachStartGivesAlone) {
   }
 }
 
+TEST(Batch, ExpressionBatchesGiveWhatEachStartGivesAlone) {
+  // --expr on the CPU advances blocks of 64 doubles (128 floats) in lockstep; 300 starts give full
+  // blocks and a tail. d = 8 holds the points in registers, d = 5 in buffers (run-time dimension).
+  const std::string rastrigin = "10*d + sum(i=0..d-1, x[i]^2 - 10*cos(2*pi*x[i]))";
+  for (int dim : {8, 5}) {
+    const starts s = starts::uniform(dim, -5.12, 5.12, 300, 9);
+    options o = on(backend_kind::cpu);
+    o.lr = 1e-3;
+    o.steps = 20;
+    for (precision p : {precision::f64, precision::f32}) {
+      SCOPED_TRACE("d = " + std::to_string(dim) + (p == precision::f32 ? " f32" : " f64"));
+      o.prec = p;
+      const auto run = [&](const starts& one, const options& oo) { return minimize_expression(rastrigin, one, oo); };
+      expect_each_alone_matches_run(run, s, o, run(s, o));
+    }
+  }
+}
+
 TEST_P(Batch, TrajectoriesStoppingMidBlockGiveWhatTheyGiveAlone) {
   // Convergence at different steps, and overflow, inside SIMD groups: the group falls back to the
   // scalar step for the rest, and every trajectory still gets its own bits.
@@ -66,6 +92,8 @@ TEST_P(Batch, TrajectoriesStoppingMidBlockGiveWhatTheyGiveAlone) {
   o.steps = 200;
   const starts spread = starts::uniform(2, -100, 100, 100, 4);
   expect_each_alone_matches("sphere", spread, o, minimize("sphere", spread, o));
+  const starts spread5 = starts::uniform(5, -100, 100, 100, 4);  // the run-time-dimension path
+  expect_each_alone_matches("sphere", spread5, o, minimize("sphere", spread5, o));
 
   std::vector<double> points;
   for (int i = 0; i < 100; ++i) {

@@ -120,7 +120,7 @@ class cpu_batch {
     for (std::int64_t b = 0; b < blocks; ++b) {
       const std::int64_t first = b * block, last = std::min(first + block, n_);
       std::int64_t done = 0;
-      if constexpr (lockstep_compiled && D != dynamic_dim && is_lane_safe<Objective>::value) {
+      if constexpr (lockstep_compiled && is_lane_safe<Objective>::value) {
         if (last - first == block) done = advance_lockstep(first, k);
       }
       for (std::int64_t i = first; i < last; ++i) {
@@ -171,29 +171,48 @@ class cpu_batch {
   /// converge or go non-finite is left to the scalar fdgd::descend, which recomputes it with the same
   /// bits and decides per trajectory. So the lanes only speed up what descend itself computes.
   /// Several independent groups per loop give the out-of-order core more than one dependency chain.
+  /// A compile-time D holds the points in registers; a run-time d in a buffer of d lanes each.
   std::int64_t advance_lockstep(std::int64_t first, std::int64_t k) {
     constexpr int W = lockstep_width<T, Objective>, G = lockstep_group_count<Objective>;
     using L = lanes<T, W>;
     for (int w = 0; w < G * W; ++w)
       if (status_[first + w] != trajectory_status::running) return 0;
-    fixed_point<L, D> x[G], g[G];
+    if constexpr (D != dynamic_dim) {
+      fixed_point<L, D> x[G], g[G];
+      return lockstep_steps(first, k, x, g);
+    } else {
+      std::vector<L> buffer(std::size_t(2 * G) * std::size_t(dim_));
+      strided_point<L> x[G], g[G];
+      for (int q = 0; q < G; ++q) {
+        x[q] = {buffer.data() + std::size_t(2 * q) * std::size_t(dim_), 1, dim_};
+        g[q] = {buffer.data() + std::size_t(2 * q + 1) * std::size_t(dim_), 1, dim_};
+      }
+      return lockstep_steps(first, k, x, g);
+    }
+  }
+
+  template <class Point, int G>
+  std::int64_t lockstep_steps(std::int64_t first, std::int64_t k, Point (&x)[G], Point (&g)[G]) {
+    using L = typename Point::value_type;
+    constexpr int W = sizeof(typename L::vec) / sizeof(T);
     for (int q = 0; q < G; ++q)
-      for (int j = 0; j < D; ++j) x[q][j] = gather<L>(first + q * W, j);
+      for (int j = 0; j < x[q].size(); ++j) x[q][j] = gather<L>(first + q * W, j);
     const L h(params_.h), lr(params_.lr);
     std::int64_t done = 0;
     for (; done < k; ++done) {
       bool stop = false;
       for (int q = 0; q < G; ++q) {
         gradient(central_difference{}, f_, x[q], g[q], h);
-        stop |= reaches_gtol(g[q], D, params_.gtol);
+        stop |= reaches_gtol(g[q], x[q].size(), params_.gtol);
         stop |= !candidate_step(x[q], g[q], lr);
       }
       if (stop) break;
-      for (int q = 0; q < G; ++q) x[q] = g[q];
+      for (int q = 0; q < G; ++q)
+        for (int j = 0; j < x[q].size(); ++j) x[q][j] = g[q][j];
     }
     for (int q = 0; q < G; ++q)
       for (int w = 0; w < W; ++w) {
-        for (int j = 0; j < D; ++j) row(first + q * W + w)[j] = x[q][j][w];
+        for (int j = 0; j < x[q].size(); ++j) row(first + q * W + w)[j] = x[q][j][w];
         steps_[first + q * W + w] += done;
       }
     return done;
