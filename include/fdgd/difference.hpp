@@ -70,9 +70,12 @@ FDGD_HD T central_partial(const Objective& f, const Point& x, int i, T t, T h, T
 inline constexpr int term_reuse_max_dim = 32;
 
 /// How the gradient of a sum-structured f at a point of type Point gets the unmoved terms: kept from
-/// one pass over x (fixed points up to term_reuse_max_dim), or computed where needed (the run-time
-/// dimension path), which still spares the sum before the moved terms and half the terms after.
+/// one pass over x (fixed points up to term_reuse_max_dim), or, on the run-time-dimension path, kept
+/// on the host's stack up to host_kept_terms terms and computed where needed above that and on the
+/// device (where an array indexed at run time would live in slow local memory), which still spares
+/// the sum before the moved terms and half the terms after.
 enum class term_reuse { none, kept, recomputed };
+inline constexpr int host_kept_terms = 64;
 
 template <class Objective, class Point>
 struct term_reuse_for : std::integral_constant<term_reuse, has_sum_structure<Objective>::value ? term_reuse::recomputed : term_reuse::none> {};
@@ -125,6 +128,16 @@ FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient
     for (int j = 0; j < n; ++j) t[j] = f.term(x, j);
     gradient_by_terms(f, x, g, h, two_h, [&](int j) -> const auto& { return t[j]; });
   } else {
+#if !defined(__CUDA_ARCH__)
+    const int n = Objective::term_count(x.size());
+    if (n <= host_kept_terms) {
+      decltype(f.term(x, 0)) t[host_kept_terms];
+      t[0] = f.term(x, 0);  // (n >= 1; said first so that GCC sees t[0] written)
+      for (int j = 1; j < n; ++j) t[j] = f.term(x, j);
+      gradient_by_terms(f, x, g, h, two_h, [&](int j) -> const auto& { return t[j]; });
+      return;
+    }
+#endif
     gradient_by_terms(f, x, g, h, two_h, [&](int j) { return f.term(x, j); });
   }
 }
