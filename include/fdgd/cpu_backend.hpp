@@ -191,8 +191,10 @@ class cpu_batch {
     }
   }
 
+  // (Not inlined: inlined into advance_lockstep, GCC kept ackley d = 32's running sums in memory,
+  // 1.6x slower in bench_sweep.)
   template <class Point, int G>
-  std::int64_t lockstep_steps(std::int64_t first, std::int64_t k, Point (&x)[G], Point (&g)[G]) {
+  __attribute__((noinline)) std::int64_t lockstep_steps(std::int64_t first, std::int64_t k, Point (&x)[G], Point (&g)[G]) {
     using L = typename Point::value_type;
     constexpr int W = sizeof(typename L::vec) / sizeof(T);
     for (int q = 0; q < G; ++q)
