@@ -8,7 +8,7 @@
 //
 //   static constexpr int term_reach;                            // 0: t_j reads x_j alone
 //   FDGD_HD static constexpr int term_count(int d);
-//   template <class P> FDGD_HD auto term(const P& x, int j) const;   // T, sums<T, K>, sum_and_product<T>
+//   template <class P> FDGD_HD auto term(const P& x, int j) const;   // T, sums<T, K>, sum_and_product<T>, or a struct with +=
 //   template <class A> FDGD_HD T finish(const A& s, int d) const;
 //
 // and defines operator() as fdgd::sum_of_terms(*this, x), so the formula is written once.
