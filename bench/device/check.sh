@@ -12,10 +12,12 @@
 #   6. measure the roofline's ceilings, run the batch-size sweep, print measured / floor and the
 #      CPU-GPU crossover, and plot throughput against N,
 #   7. run JAX and PyTorch on the same starts and compare (bench/peers/frameworks.py),
+#   8. (PART=3 only, an experiment) build with FDGD_CUDA_RECIPROCAL_DIVISION=ON beside the plain
+#      build, check that both give the same bits on the GPU, and time the fused sweeps of both,
 # keeping logs and JSON under $OUT (default bench/device/out) and printing a markdown table last.
 # Usage (device tool), with carry ["bench/device/debs"]:
 #   PART=1 bash bench/device/check.sh      then      PART=2 bash bench/device/check.sh
-# (PART unset: both, in one call, if the call's time allows.)
+# (PART unset: both, in one call, if the call's time allows.) PART=3: step 8 alone.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-bench/device/out}"
@@ -45,7 +47,7 @@ build_rc=$?
 log "build: $(status_of $build_rc) in $(( $(date +%s) - t0 )) s"
 [ $build_rc -eq 0 ] || { tail -30 "$OUT/build.log"; exit 1; }
 
-if [ "$PART" != 2 ]; then
+if [ "$PART" = 1 ] || [ "$PART" = all ]; then
 build-device/tests/fdgd_tests --gtest_output="json:$OUT/tests.json" >"$OUT/tests.log" 2>&1
 tests_rc=$?
 skipped=$(grep -c '^\[  SKIPPED \]' "$OUT/tests.log" || true)
@@ -106,6 +108,47 @@ for run in "sphere 2 1e7 100 0.01" "rosenbrock 16 1e6 100 0.001" "rastrigin 8 1e
   rm -f "$OUT/$1-gpu".* "$OUT/$1-cpu".*
 done
 printf "\n%b" "$table" | tee -a "$OUT/summary.log"
+fi
+
+if [ "$PART" = 3 ]; then
+# The division by 2h through its reciprocal (fdgd/quotient.hpp): same bits, fewer instructions (by
+# the SASS), never timed. Same final points in both builds (built-ins, an any-d run, --expr, f32),
+# then the fused sweeps at N = 2^24 side by side.
+t0=$(date +%s)
+cmake -S . -B build-device-recip -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="$cap" \
+  -DCMAKE_PREFIX_PATH="$deps/usr" -DFDGD_CUDA_RECIPROCAL_DIVISION=ON >"$OUT/configure-recip.log" 2>&1 &&
+  cmake --build build-device-recip -j "$(nproc)" --target fdgd_cli bench_sweep >"$OUT/build-recip.log" 2>&1
+log "build with FDGD_CUDA_RECIPROCAL_DIVISION=ON: $(status_of $?) in $(( $(date +%s) - t0 )) s"
+export FDGD_CACHE_DIR="$OUT/kernel-cache"
+set -f  # the expression's brackets are no glob
+for run in "--function sphere --dim 2" "--function rosenbrock --dim 16" "--function rastrigin --dim 8" \
+           "--function ackley --dim 32" "--function levy --dim 5" "--function rosenbrock --dim 16 --precision f32" \
+           "--expr sum(i=0..d-2,100*(x[i+1]-x[i]^2)^2+(1-x[i])^2) --dim 16 --box -2:2"; do
+  for variant in ieee recip; do
+    b=build-device; [ $variant = recip ] && b=build-device-recip
+    $b/fdgd minimize $run --starts 1e6 --lr 1e-3 --backend cuda --quiet --out "$OUT/points-$variant.npy" >/dev/null 2>>"$OUT/recip.log"
+  done
+  log "same bits with and without the reciprocal ($run): $(cmp -s "$OUT/points-ieee.npy" "$OUT/points-recip.npy" && echo yes || echo NO)"
+done
+set +f
+rm -f "$OUT"/points-*.npy
+for variant in ieee recip; do
+  b=build-device; [ $variant = recip ] && b=build-device-recip
+  $b/bench/bench_sweep --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+    --benchmark_filter='cuda/(sphere_d2|rosenbrock_d16|rastrigin_d8|ackley_d32)/fused/.*/16777216/' \
+    --benchmark_format=json --benchmark_out="$OUT/sweep-$variant.json" >/dev/null 2>>"$OUT/recip.log"
+done
+python3 - "$OUT/sweep-ieee.json" "$OUT/sweep-recip.json" <<'PY' | tee -a "$OUT/summary.log"
+import json, sys
+def medians(path):
+    return {b["run_name"]: b["real_time"] for b in json.load(open(path))["benchmarks"] if b.get("aggregate_name") == "median"}
+ieee, recip = medians(sys.argv[1]), medians(sys.argv[2])
+print("\n| fused, N = 2^24 | IEEE `/` ms | reciprocal ms | speedup |\n|---|---|---|---|")
+for name in sorted(ieee):
+    if name in recip:
+        print(f"| {name.split('/')[1]} {name.split('/')[3]} | {ieee[name]:.3f} | {recip[name]:.3f} | {ieee[name] / recip[name]:.2f}x |")
+PY
+exit 0
 fi
 [ "$PART" = 1 ] && exit 0
 

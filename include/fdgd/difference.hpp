@@ -6,6 +6,7 @@
 #pragma once
 #include "fdgd/config.hpp"
 #include "fdgd/point.hpp"
+#include "fdgd/quotient.hpp"
 #include "fdgd/sum_structure.hpp"
 
 namespace fdgd {
@@ -57,12 +58,24 @@ FDGD_HD void assign_coordinate(fixed_point<T, D>& x, int i, T v) {
   for (int j = 0; j < D; ++j) x[j] = j == i ? v : x[j];
 }
 
+/// (f1 - f2) / (2h). Device code built with FDGD_CUDA_RECIPROCAL_DIVISION divides through 1 / (2h)
+/// (fdgd/quotient.hpp: the same bits in fewer instructions; the compiler computes the reciprocal once
+/// per kernel, outside the step loop); everywhere else by IEEE division, which is faster on the CPU.
+template <class T>
+FDGD_HD T central_quotient(T difference, T two_h) {
+#if defined(__CUDA_ARCH__) && defined(FDGD_CUDA_RECIPROCAL_DIVISION)
+  return divide_by_reciprocal(difference, two_h, T(1) / two_h);
+#else
+  return difference / two_h;
+#endif
+}
+
 /// df/dx_i by the central difference at x, where t == x[i].
 template <class Objective, class Point, class T>
 FDGD_HD T central_partial(const Objective& f, const Point& x, int i, T t, T h, T two_h) {
   const T f1 = f(perturbed_point<Point>{x, i, t + h});
   const T f2 = f(perturbed_point<Point>{x, i, t - h});
-  return (f1 - f2) / two_h;
+  return central_quotient(f1 - f2, two_h);
 }
 
 /// Sum-structured objectives (fdgd/sum_structure.hpp) at compile-time dimensions up to this keep
@@ -112,7 +125,7 @@ FDGD_HD void gradient_by_terms(const Objective& f, const Point& x, Gradient& g, 
       const term_type& t = term_at_x(j);  // a reference to a kept term: a copy would go through memory
       s1 += t, s2 += t;
     }
-    g[i] = (f.finish(s1, d) - f.finish(s2, d)) / two_h;
+    g[i] = central_quotient(f.finish(s1, d) - f.finish(s2, d), two_h);
   }
 }
 
