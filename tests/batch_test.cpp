@@ -2,6 +2,8 @@
 // statuses, edge sizes, and CUDA against the CPU.
 #include <algorithm>
 
+#include <cstring>
+
 #include "test_support.hpp"
 
 namespace fdgd::test {
@@ -309,6 +311,38 @@ TEST(CudaAgainstCpu, SameTrajectoriesWithin1e12Relative) {
     for (std::size_t i = 0; i < cpu.f.size(); ++i) {
       ASSERT_TRUE(close(gpu.f[i], cpu.f[i], 1e-12)) << "f " << i;
       ASSERT_EQ(gpu.status[i], cpu.status[i]) << i;
+    }
+  }
+}
+
+// Without elementary functions every operation is an IEEE add, subtract, multiply, divide or square
+// root on both backends, none contracted into an FMA (-ffp-contract=off, -fmad=false), so the GPU's
+// trajectories are the CPU's bit for bit, in both precisions, on the register and run-time paths.
+TEST(CudaAgainstCpu, ArithmeticOnlyFunctionsAgreeBitForBit) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  const std::pair<const char*, int> problems[] = {{"sphere", 2}, {"rosenbrock", 16}, {"rosenbrock", 5},
+                                                  {"styblinski_tang", 4}, {"himmelblau", 2}, {"beale", 2},
+                                                  {"booth", 2}, {"six_hump_camel", 2}, {"sphere", 1000}};
+  const auto same_bits = [](const std::vector<double>& a, const std::vector<double>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+  };
+  for (const precision prec : {precision::f64, precision::f32}) {
+    for (const auto& [name, dim] : problems) {
+      SCOPED_TRACE(std::string(name) + " d = " + std::to_string(dim) + (prec == precision::f32 ? " f32" : " f64"));
+      const auto box = find_builtin(name).box(dim);
+      const starts s = starts::uniform(box.lo, box.hi, dim > 100 ? 64 : 4096, 7);
+      options o;
+      o.lr = 1e-3;
+      o.prec = prec;
+      o.backend = backend_kind::cpu;
+      const result cpu = minimize(name, s, o);
+      o.backend = backend_kind::cuda;
+      const result gpu = minimize(name, s, o);
+      EXPECT_TRUE(same_bits(gpu.x, cpu.x));
+      EXPECT_TRUE(same_bits(gpu.f, cpu.f));
+      EXPECT_TRUE(same_bits(gpu.grad_norm, cpu.grad_norm));
+      EXPECT_EQ(gpu.steps, cpu.steps);
+      EXPECT_EQ(gpu.status, cpu.status);
     }
   }
 }
