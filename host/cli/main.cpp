@@ -36,6 +36,27 @@ struct minimize_args {
 
 using fdgd::cli::without_prefix;
 
+/// A value at least `least` (CLI11's own range checks print their bound as a 300-digit double).
+CLI::Validator at_least(double least) {
+  const std::string bound = fmt::format("{}", least);
+  return CLI::Validator(
+      [least, bound](std::string& text) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(text, v)) return "'" + text + "' is not a number";
+        return v >= least ? "" : text + " must be >= " + bound;
+      },
+      ">= " + bound);
+}
+
+/// A number > 0 (NaN is not).
+const CLI::Validator positive(
+    [](std::string& text) -> std::string {
+      double v = 0;
+      if (!CLI::detail::lexical_cast(text, v)) return "'" + text + "' is not a number";
+      return v > 0 ? "" : text + " must be > 0";
+    },
+    "> 0");
+
 std::string extension(const std::string& path) { return std::filesystem::path(path).extension().string(); }
 
 /// The descent options the flags give (steps and gtol are the caller's).
@@ -208,7 +229,7 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   c->add_option("--function", a.function, "built-in function (see `fdgd functions`)");
   c->add_option("--expr", a.expression, "or the function as an expression, e.g. \"sum(i=0..d-1, x[i]^2)\" (see README)");
   c->add_option("--dim", a.dim, "dimension (default: the function's own, 2, or the expression's highest x + 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   c->add_option("--seed", a.seed, "seed of the start generator (default 0)");
   c->add_option("--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
   c->add_option("--lr", a.lr, "learning rate (default 0.01)");
@@ -216,7 +237,7 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   c->add_option("--h", a.h, "central-difference step (default 1e-4)");
   c->add_option("--precision", a.precision_name, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}));
   c->add_option("--backend", a.backend_name, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  c->add_option("--threads", a.threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  c->add_option("--threads", a.threads, "CPU threads (default: all cores)")->check(at_least(0));
 }
 
 int main(int argc, char** argv) {
@@ -230,8 +251,8 @@ int main(int argc, char** argv) {
   m->add_option("--gtol", a.gtol, "stop a start once |grad| <= gtol (default 0: off)");
   m->add_option("--out", a.out, "write every trajectory: .csv or .npy");
   m->add_option("--cluster-tol", a.cluster_tol, "group final points within this distance (default 1e-3)")
-      ->check(CLI::PositiveNumber);
-  m->add_option("--top", a.top, "distinct minima to list (default 10)")->check(CLI::PositiveNumber);
+      ->check(positive);
+  m->add_option("--top", a.top, "distinct minima to list (default 10)")->check(at_least(1));
   m->add_flag("--json", a.json, "print the summary as one JSON object");
   m->add_flag("--quiet", a.quiet, "no progress line on stderr (shown only on a terminal, after 1 s)");
   auto* f = app.add_subcommand("functions", "list the built-in functions");
