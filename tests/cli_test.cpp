@@ -176,14 +176,19 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   EXPECT_EQ(h.rows, 3 * 11);  // steps 0, 10, ..., 90, 95
   EXPECT_EQ(h.values[std::size_t(h.rows - 1) * 5 + 1], 95);
 
-  for (const std::string& bad : {"trace --function sphere --out " + path("x.csv"),
-                                "trace --function sphere --start 1,2 --start 1,2,3 --out " + path("x.csv"),
-                                "trace --function himmelblau --start 1,2,3 --out " + path("x.csv"),
-                                "trace --function sphere --start 1,a --out " + path("x.csv"),
-                                "trace --function sphere --start 1,2 --every 0 --out " + path("x.csv")}) {
-    const auto e = run(bad);
+  const std::pair<std::string, std::string> mistakes[] = {
+      {"trace --function sphere", "give the starts with --start (repeatable) or --sample K"},
+      {"trace --function sphere --start 1,2 --start 1,2,3", "--start: '1,2,3' has 3 coordinates, the first had 2"},
+      {"trace --function himmelblau --start 1,2,3", "himmelblau is 2-D"},
+      {"trace --function sphere --start 1,a", "--start"},
+      {"trace --function sphere --start 1,2 --every 0", "--every: 0 must be >= 1"},
+      {"trace --function sphere --sample 0", "--sample: 0 must be >= 1"},
+      {"trace --function sphere --sample -3", "--sample: -3 must be >= 1"}};
+  for (const auto& [bad, message] : mistakes) {
+    const auto e = run(bad + " --out " + path("x.csv"));
     EXPECT_EQ(e.status, 2) << bad << "\n" << e.out;
     EXPECT_EQ(e.out.rfind("fdgd: error: ", 0), 0u) << e.out;
+    EXPECT_NE(e.out.find(message), std::string::npos) << bad << "\n" << e.out;
     EXPECT_FALSE(fs::exists(path("x.csv")));
   }
 }

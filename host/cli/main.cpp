@@ -171,7 +171,6 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
       for (int j = 0; j < dim; ++j) points.push_back(s.coordinate(i, j));
   }
   b.check_dim(dim);
-  if (every < 1) throw usage_error(fmt::format("--every {} must be >= 1", every));
   check_out_folder(a.out);
 
   options o = options_from(a);
@@ -262,8 +261,9 @@ int main(int argc, char** argv) {
   auto* t = app.add_subcommand("trace", "record the paths of chosen starts to a CSV (start,step,x0,...,f)");
   add_common_flags(t, ta);
   t->add_option("--start", trace_starts, "a start x0,x1,... (repeatable)");
-  t->add_option("--sample", trace_sample, "or: this many starts drawn from the box (--dim, --box, --seed)");
-  t->add_option("--every", trace_every, "record every k steps (default 1)");
+  t->add_option("--sample", trace_sample, "or: this many starts drawn from the box (--dim, --box, --seed)")
+      ->check(at_least(1));
+  t->add_option("--every", trace_every, "record every k steps (default 1)")->check(at_least(1));
   t->add_option("--out", ta.out, "the CSV to write")->required();
   try {
     app.parse(argc, argv);
