@@ -29,7 +29,8 @@ struct minimize_args {
   int dim = 0;
   std::uint64_t seed = 0;
   double lr = 0.01, h = 1e-4, gtol = 0, cluster_tol = 1e-3;
-  std::int64_t steps = 100;
+  std::string steps_text = "100";  // --steps, in --starts' forms (1000, 1e4, 2^10)
+  std::int64_t steps = 100;        // parsed from steps_text once the flags are read
   int threads = 0, top = 10;
   bool json = false, quiet = false;
 };
@@ -229,10 +230,10 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   c->add_option("--expr", a.expression, "or the function as an expression, e.g. \"sum(i=0..d-1, x[i]^2)\" (see README)");
   c->add_option("--dim", a.dim, "dimension (default: the function's own, 2, or the expression's highest x + 1)")
       ->check(at_least(1));
-  c->add_option("--seed", a.seed, "seed of the start generator (default 0)");
+  c->add_option("--seed", a.seed, "seed of the start generator (default 0)")->check(at_least(0));
   c->add_option("--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
   c->add_option("--lr", a.lr, "learning rate (default 0.01)");
-  c->add_option("--steps", a.steps, "steps per start (default 100)");
+  c->add_option("--steps", a.steps_text, "steps per start: 100, 1e4, 2^10 (default 100)");
   c->add_option("--h", a.h, "central-difference step (default 1e-4)");
   c->add_option("--precision", a.precision_name, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}));
   c->add_option("--backend", a.backend_name, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
@@ -280,10 +281,10 @@ int main(int argc, char** argv) {
   try {
     if (f->parsed()) return run_functions();
     if (t->parsed()) {
-      if (ta.steps < 1) throw usage_error(fmt::format("--steps {} must be >= 1", ta.steps));
+      ta.steps = cli::parse_count("--steps", ta.steps_text);
       return run_trace(ta, trace_starts, trace_sample, trace_every);
     }
-    if (a.steps < 1) throw usage_error(fmt::format("--steps {} must be >= 1", a.steps));
+    a.steps = cli::parse_count("--steps", a.steps_text);
     return run_minimize(a);
   } catch (const usage_error& e) {
     std::fprintf(stderr, "fdgd: error: %s\n", e.what());

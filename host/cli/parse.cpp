@@ -27,8 +27,9 @@ std::int64_t parse_count(const std::string& flag, const std::string& text) {
   } else {
     ok = to_double(text, v);
   }
-  if (!ok || !std::isfinite(v) || v != std::floor(v) || v > 9.0e18)
+  if (!ok || !std::isfinite(v) || v != std::floor(v))
     throw usage_error(flag + ": '" + text + "' is not a whole number (forms: 1000, 1e6, 2^20)");
+  if (v > 9.0e18) throw usage_error(flag + ": " + text + " is too large (at most 9e18)");
   if (v < 1) throw usage_error(flag + ": " + text + " must be >= 1");
   return std::int64_t(v);
 }
