@@ -1,9 +1,13 @@
 #include "fdgd/minimize.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
+#include "fdgd/cpu_backend.hpp"
 #include "fdgd/detail/backend_choice.hpp"
 #include "fdgd/detail/builtin_solve.hpp"
+#include "fdgd/expression_program.hpp"
 #include "fdgd/functions.hpp"
 
 namespace fdgd {
@@ -72,6 +76,22 @@ result minimize(const std::string& function, const starts& s, const options& o) 
       },
       functions::builtins{});
   return r;
+}
+
+double host_bytes_needed(std::int64_t count, int dim, const options& o) {
+  const double n = double(count), d = double(dim), threads = double(detail::cpu_threads(o));
+  const double results = n * ((d + 3) * sizeof(double) + sizeof(trajectory_status));
+  const double scratch = threads * d * sizeof(double);
+  // At run-time dimensions, each thread that advances a whole lockstep block holds the block's points
+  // and gradients: the built-ins' lane groups, or the interpreter's one wider block.
+  const auto lockstep = [&](double block_bytes, double block_starts) {
+    return std::min(threads, std::floor(n / block_starts)) * 2 * block_bytes * d;
+  };
+  const double lane_group_bytes = double(detail::cpu_lanes<double>) * sizeof(double);
+  const double builtins = lockstep(detail::lockstep_groups * lane_group_bytes, detail::lockstep_groups * double(detail::cpu_lanes<double>));
+  const double interpreter = lockstep(expr::program_objective::cpu_block_bytes, expr::program_objective::cpu_block_bytes / sizeof(double));
+  const double chunk = o.prec == precision::f32 ? double(detail::cpu_chunk(o, count)) * d * sizeof(float) : 0;
+  return results + scratch + std::max(builtins, interpreter) + chunk;
 }
 
 }  // namespace fdgd

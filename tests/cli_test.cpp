@@ -221,6 +221,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --dim abc", 2, "--dim: 'abc' is not a number"},
       {"minimize --function sphere --top 0", 2, "--top: 0 must be >= 1"},
       {"minimize --function sphere --seed -1", 2, "--seed: -1 must be >= 0"},
+      // The box alone would take 32 GB: refused before anything is allocated (it was killed by the OOM killer).
+      {"minimize --function sphere --dim 2000000000 --starts 1000", 1, "not enough memory for 1000 starts of dimension 2000000000"},
       {"minimize --function sphere --threads -1", 2, "--threads: -1 must be >= 0"},
       {"minimize --function sphere --cluster-tol 0", 2, "--cluster-tol: 0 must be > 0"},
       {"minimize --function sphere --box 3:1", 2, "--box coordinate 0: '3:1' is empty or inverted"},

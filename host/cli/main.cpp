@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <fmt/format.h>
 #include <optional>
 #include <string>
@@ -76,6 +77,31 @@ void check_out_folder(const std::string& out) {
     throw usage_error("--out: folder '" + folder.string() + "' does not exist");
 }
 
+/// Host memory the system can still give (Linux: MemAvailable), or all of it where that is unknown.
+double available_host_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key, unit;
+  double kib = 0;
+  while (meminfo >> key >> kib >> unit)
+    if (key == "MemAvailable:") return kib * 1024;
+  return double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGESIZE));
+}
+
+std::runtime_error not_enough_memory(std::int64_t count, int dim, double need) {
+  const double gib = double(1 << 30);
+  return std::runtime_error(fmt::format("not enough memory for {} start{} of dimension {}: the run needs about {:.1f} GiB "
+                                        "and {:.1f} GiB are available; use fewer --starts or a smaller --dim",
+                                        count, count == 1 ? "" : "s", dim, need / gib, available_host_bytes() / gib));
+}
+
+/// Refuses a run that needs more host memory than is available before anything large is allocated:
+/// under memory overcommit its allocations could succeed and the process be killed when it touches them.
+void check_host_memory(std::int64_t count, int dim, const options& o) {
+  const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
+  const double need = host_bytes_needed(count, dim, o) + box;
+  if (need > available_host_bytes()) throw not_enough_memory(count, dim, need);
+}
+
 starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& dim) {
   if (!a.init_file.empty()) {
     if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
@@ -88,10 +114,13 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
     if (a.dim && a.dim != t.cols)
       throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
     dim = t.cols;
+    check_host_memory(t.rows, dim, options_from(a));
     return starts::given(std::move(t.values), t.cols);
   }
   dim = b.dim(a.dim);
   b.check_dim(dim);
+  const std::int64_t count = cli::parse_count("--starts", a.starts);
+  check_host_memory(count, dim, options_from(a));
   std::vector<double> lo, hi;
   if (a.box.empty()) {
     const search_box box = b.default_box(dim);
@@ -102,7 +131,7 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
     if (int(lo.size()) != dim)
       throw usage_error(fmt::format("--box has {} coordinates but the dimension is {}", lo.size(), dim));
   }
-  return starts::uniform(lo, hi, cli::parse_count("--starts", a.starts), a.seed);
+  return starts::uniform(lo, hi, count, a.seed);
 }
 
 int run_minimize(const minimize_args& a) {
@@ -129,10 +158,7 @@ int run_minimize(const minimize_args& a) {
   try {
     r = b.run(s, o);
   } catch (const std::bad_alloc&) {
-    const double gib = double(s.count()) * (double(dim + 3) * 8 + 1) / double(1 << 30);
-    throw std::runtime_error(fmt::format("not enough memory for {} starts of dimension {}: the results alone take "
-                                         "{:.1f} GiB; use fewer --starts",
-                                         s.count(), dim, gib));
+    throw not_enough_memory(s.count(), dim, host_bytes_needed(s.count(), dim, o));
   }
   bar.finish();
   if (!a.out.empty()) {

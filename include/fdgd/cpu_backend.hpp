@@ -30,6 +30,11 @@ inline int cpu_threads(const options& o) {
 #endif
 }
 
+/// Starts a CPU chunk holds: options::chunk_size, or 2^20; at most count.
+inline std::int64_t cpu_chunk(const options& o, std::int64_t count) {
+  return std::min(o.chunk_size > 0 ? o.chunk_size : std::int64_t(1) << 20, count);
+}
+
 inline int cpu_thread_index() {
 #if defined(_OPENMP)
   return omp_get_thread_num();
@@ -272,7 +277,7 @@ template <class T, int D, class Objective>
 result solve_cpu(const Objective& f, const starts& s, const options& o) {
   detail::check_inputs<T, D, Objective>(s, o);
   const auto t0 = std::chrono::steady_clock::now();
-  const std::int64_t chunk = std::min(o.chunk_size > 0 ? o.chunk_size : std::int64_t(1) << 20, s.count());
+  const std::int64_t chunk = detail::cpu_chunk(o, s.count());
   result r;
   r.resize(s.count(), s.dim());
   detail::cpu_batch<T, D, Objective> batch(f, s, o, chunk, r);

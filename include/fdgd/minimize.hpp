@@ -42,4 +42,10 @@ result minimize(const std::string& function, const starts& s, const options& o);
 /// std::invalid_argument) for a mistake in the expression, naming its column; otherwise as minimize.
 result minimize_expression(const std::string& expression, const starts& s, const options& o);
 
+/// About how many bytes of host memory minimize() or minimize_expression() takes for `count` starts
+/// of dimension `dim` with options `o`: the result's arrays and the CPU backend's working buffers
+/// (per thread, and the single-precision chunk). For checking a run's size before it starts: under
+/// Linux's memory overcommit, an allocation that succeeds can still end the process when touched.
+double host_bytes_needed(std::int64_t count, int dim, const options& o);
+
 }  // namespace fdgd
