@@ -84,5 +84,20 @@ TEST(Minimize, CudaWithoutADeviceSaysWhy) {
   EXPECT_EQ(minimize("sphere", starts::given({1, 2}, 2), o).backend, "cpu");
 }
 
+TEST(Options, HostMemoryEstimateCoversTheResultAndGrowsWithTheRun) {
+  options o;
+  o.threads = 2;
+  result r;
+  r.resize(1000, 7);
+  const double arrays = double(r.x.size() + r.f.size() + r.grad_norm.size()) * sizeof(double) +
+                        double(r.steps.size()) * sizeof(std::int64_t) + double(r.status.size()) * sizeof(trajectory_status);
+  EXPECT_GE(host_bytes_needed(1000, 7, o), arrays);
+  EXPECT_GT(host_bytes_needed(2000, 7, o), host_bytes_needed(1000, 7, o));
+  EXPECT_GT(host_bytes_needed(1000, 70, o), host_bytes_needed(1000, 7, o));
+  options single = o;
+  single.prec = precision::f32;  // a chunk of single-precision rows on top
+  EXPECT_GT(host_bytes_needed(1000, 7, single), host_bytes_needed(1000, 7, o));
+}
+
 }  // namespace
 }  // namespace fdgd::test

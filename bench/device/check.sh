@@ -118,7 +118,9 @@ t0=$(date +%s)
 cmake -S . -B build-device-recip -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="$cap" \
   -DCMAKE_PREFIX_PATH="$deps/usr" -DFDGD_CUDA_RECIPROCAL_DIVISION=ON >"$OUT/configure-recip.log" 2>&1 &&
   cmake --build build-device-recip -j "$(nproc)" --target fdgd_cli bench_sweep >"$OUT/build-recip.log" 2>&1
-log "build with FDGD_CUDA_RECIPROCAL_DIVISION=ON: $(status_of $?) in $(( $(date +%s) - t0 )) s"
+recip_rc=$?
+log "build with FDGD_CUDA_RECIPROCAL_DIVISION=ON: $(status_of $recip_rc) in $(( $(date +%s) - t0 )) s"
+[ $recip_rc -eq 0 ] || { tail -30 "$OUT/build-recip.log"; exit 1; }
 export FDGD_CACHE_DIR="$OUT/kernel-cache"
 set -f  # the expression's brackets are no glob
 for run in "--function sphere --dim 2" "--function rosenbrock --dim 16" "--function rastrigin --dim 8" \
