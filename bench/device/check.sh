@@ -126,11 +126,15 @@ set -f  # the expression's brackets are no glob
 for run in "--function sphere --dim 2" "--function rosenbrock --dim 16" "--function rastrigin --dim 8" \
            "--function ackley --dim 32" "--function levy --dim 5" "--function rosenbrock --dim 16 --precision f32" \
            "--expr sum(i=0..d-2,100*(x[i+1]-x[i]^2)^2+(1-x[i])^2) --dim 16 --box -2:2"; do
+  runs_rc=0
   for variant in ieee recip; do
     b=build-device; [ $variant = recip ] && b=build-device-recip
-    $b/fdgd minimize $run --starts 1e6 --lr 1e-3 --backend cuda --quiet --out "$OUT/points-$variant.npy" >/dev/null 2>>"$OUT/recip.log"
+    $b/fdgd minimize $run --starts 1e6 --lr 1e-3 --backend cuda --quiet --out "$OUT/points-$variant.npy" >/dev/null \
+      2>>"$OUT/recip.log" || runs_rc=$?
   done
-  log "same bits with and without the reciprocal ($run): $(cmp -s "$OUT/points-ieee.npy" "$OUT/points-recip.npy" && echo yes || echo NO)"
+  if [ $runs_rc -ne 0 ]; then same="a run FAILED (rc $runs_rc, recip.log)"
+  elif cmp -s "$OUT/points-ieee.npy" "$OUT/points-recip.npy"; then same=yes; else same=NO; fi
+  log "same bits with and without the reciprocal ($run): $same"
 done
 set +f
 rm -f "$OUT"/points-*.npy
