@@ -5,9 +5,9 @@
 // a multiply, four FMAs and an integer range check.
 //
 // Why it is exact (Markstein's theorem: if y is within half an ulp of 1/b and q is a faithful
-// rounding of a/b, then e = b q - a is exact and RN(q - e y) = RN(a / b)): q0 = RN(a y) is within
-// 2^-52 relative of a/b; the first correction rounds a value within about 2^-103 relative of a/b,
-// so q1 is a faithful rounding; the second correction is Markstein's step. The ranges below keep
+// rounding of a/b, then e = b q - a is exact and RN(q - e y) = RN(a / b)): with p = 53 or 24 bits,
+// q0 = RN(a y) is within 2^(1-p) relative of a/b; the first correction rounds a value within about
+// 2^(2-2p) relative of a/b, so q1 is a faithful rounding; the second correction is Markstein's step. The ranges below keep
 // every intermediate normal, where the theorem holds; any other a or b (zeros, subnormals, NaN,
 // infinities) takes IEEE division itself. (One correction alone passed the same tests, but
 // without a proof.) tests/quotient_test.cpp checks it against `/`.
