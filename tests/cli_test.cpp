@@ -224,6 +224,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       // The box alone would take 32 GB: refused before anything is allocated (it was killed by the OOM killer).
       {"minimize --function sphere --dim 2000000000 --starts 1000", 1, "not enough memory for 1000 starts of dimension 2000000000"},
       {"minimize --function sphere --threads -1", 2, "--threads: -1 must be >= 0"},
+      {"minimize --function sphere --threads 100000", 2, "--threads = 100000 (must be in 0..4096"},  // crashed libgomp
       {"minimize --function sphere --cluster-tol 0", 2, "--cluster-tol: 0 must be > 0"},
       {"minimize --function sphere --box 3:1", 2, "--box coordinate 0: '3:1' is empty or inverted"},
       {"minimize --function sphere --dim 3 --box 0:1,0:1", 2, "--box has 2 coordinates but the dimension is 3"},

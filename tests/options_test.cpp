@@ -34,6 +34,7 @@ TEST(Options, InvalidValuesAreNamed) {
   expect_invalid([] { run_with([](options& o) { o.steps_per_launch = -2; }); }, {"steps_per_launch", "-2"});
   expect_invalid([] { run_with([](options& o) { o.chunk_size = -3; }); }, {"chunk_size", "-3"});
   expect_invalid([] { run_with([](options& o) { o.threads = -1; }); }, {"threads", "-1"});
+  expect_invalid([] { run_with([](options& o) { o.threads = max_cpu_threads + 1; }); }, {"threads", "4097", "0..4096"});
 }
 
 TEST(Options, DefaultsAreTheSeeds) {

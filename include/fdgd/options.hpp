@@ -27,6 +27,10 @@ struct progress {
   std::int64_t live;         ///< trajectories of the current chunk still descending
 };
 
+/// The most CPU threads options::threads may ask for: more than any machine's cores, and far below
+/// where thread creation fails (40000 threads failed to start on a 2-core machine; 100000 crashed).
+inline constexpr int max_cpu_threads = 4096;
+
 struct options {
   double lr = 0.01;      ///< learning rate: x <- x - lr * grad; finite and > 0
   double h = 1e-4;       ///< central-difference half step; finite and > 0
@@ -40,7 +44,7 @@ struct options {
   std::int64_t chunk_size = 0;
   backend_kind backend = backend_kind::automatic;
   precision prec = precision::f64;
-  int threads = 0;      ///< CPU threads; 0 uses OpenMP's default (all cores)
+  int threads = 0;      ///< CPU threads, 0..max_cpu_threads; 0 uses OpenMP's default (all cores)
   int cuda_device = 0;  ///< CUDA device ordinal
   /// Called on the calling thread after every launch; empty (default) for none. With the default
   /// steps_per_launch (all steps fused) that is once per chunk: set steps_per_launch for finer news.
@@ -59,7 +63,9 @@ struct options {
     if (!std::isfinite(gtol) || gtol < 0) fail("gtol", number_text(gtol), "must be finite and >= 0; 0 disables it");
     if (steps_per_launch < 0) fail("steps_per_launch", std::to_string(steps_per_launch), "must be >= 0; 0 fuses all steps");
     if (chunk_size < 0) fail("chunk_size", std::to_string(chunk_size), "must be >= 0; 0 sizes chunks automatically");
-    if (threads < 0) fail("threads", std::to_string(threads), "must be >= 0; 0 uses all cores");
+    if (threads < 0 || threads > max_cpu_threads)
+      fail("threads", std::to_string(threads), "must be in 0..4096; 0 uses all cores");
+    static_assert(max_cpu_threads == 4096, "the message above names the limit");
     if (cuda_device < 0) fail("cuda_device", std::to_string(cuda_device), "must be >= 0");
   }
 };
