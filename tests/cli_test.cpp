@@ -227,6 +227,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --threads 100000", 2, "--threads = 100000 (must be in 0..4096"},  // crashed libgomp
       {"minimize --function sphere --cluster-tol 0", 2, "--cluster-tol: 0 must be > 0"},
       {"minimize --function sphere --box 3:1", 2, "--box coordinate 0: '3:1' is empty or inverted"},
+      {"minimize --function sphere --box -1e308:1e308", 2, "hi - lo finite"},
+      {"minimize --function sphere --box -1e39:1e39 --precision f32", 2, "beyond single precision's range"},
       {"minimize --function sphere --dim 3 --box 0:1,0:1", 2, "--box has 2 coordinates but the dimension is 3"},
       {"minimize --function himmelblau --dim 3", 2, "himmelblau is 2-D"},
       {"minimize --function spere", 2, "unknown function 'spere'"},

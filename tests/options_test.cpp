@@ -37,6 +37,18 @@ TEST(Options, InvalidValuesAreNamed) {
   expect_invalid([] { run_with([](options& o) { o.threads = max_cpu_threads + 1; }); }, {"threads", "4097", "0..4096"});
 }
 
+TEST(Starts, SinglePrecisionRefusesStartsBeyondItsRange) {
+  options o;
+  o.backend = backend_kind::cpu;
+  o.prec = precision::f32;
+  expect_invalid([&] { minimize("sphere", starts::uniform(2, -1e39, 1e39, 10), o); }, {"box coordinate 0", "single precision"});
+  expect_invalid([&] { minimize("sphere", starts::given({1, 2, 3, 4e38}, 2), o); }, {"start 1 coordinate 1", "single precision"});
+  expect_invalid([&] { minimize_expression("x0^2 + x1^2", starts::given({1, 2, -4e38, 4}, 2), o); }, {"start 1 coordinate 0"});
+  EXPECT_EQ(minimize("sphere", starts::uniform(2, -3e38, 3e38, 10), o).count, 10);  // within range: runs
+  o.prec = precision::f64;
+  EXPECT_EQ(minimize("sphere", starts::uniform(2, -1e39, 1e39, 10), o).count, 10);
+}
+
 TEST(Options, DefaultsAreTheSeeds) {
   const options o;
   EXPECT_EQ(o.lr, 0.01);
@@ -55,6 +67,7 @@ TEST(Starts, InvalidStartsAreNamed) {
   expect_invalid([] { starts::uniform({0.0, 3.0}, {1.0, 3.0}, 10); }, {"box coordinate 1", "[3, 3]"});
   expect_invalid([] { starts::uniform({0.0, 0.0}, {1.0}, 10); }, {"2 lower and 1 upper"});
   expect_invalid([] { starts::uniform(1, -HUGE_VAL, 1, 10); }, {"box coordinate 0", "-inf"});
+  expect_invalid([] { starts::uniform(1, -1e308, 1e308, 10); }, {"box coordinate 0", "hi - lo finite"});
   expect_invalid([] { starts::given({}, 2); }, {"no points"});
   expect_invalid([] { starts::given({1, 2, 3}, 2); }, {"3 values", "dimension 2"});
   expect_invalid([] { starts::given({1, 2, std::nan(""), 4}, 2); }, {"start 1 coordinate 0", "not finite"});

@@ -88,10 +88,10 @@ class starts {
       throw std::invalid_argument("fdgd: invalid starts: box has " + std::to_string(lo_.size()) +
                                   " lower and " + std::to_string(hi_.size()) + " upper bounds");
     for (std::size_t j = 0; j < lo_.size(); ++j)
-      if (!std::isfinite(lo_[j]) || !std::isfinite(hi_[j]) || !(lo_[j] < hi_[j]))
+      if (!std::isfinite(lo_[j]) || !std::isfinite(hi_[j]) || !(lo_[j] < hi_[j]) || !std::isfinite(hi_[j] - lo_[j]))
         throw std::invalid_argument("fdgd: invalid starts: box coordinate " + std::to_string(j) + " is [" +
                                     detail::number_text(lo_[j]) + ", " + detail::number_text(hi_[j]) +
-                                    "] (bounds must be finite with lo < hi)");
+                                    "] (bounds must be finite with lo < hi, and hi - lo finite)");
   }
 
   int dim_ = 0;

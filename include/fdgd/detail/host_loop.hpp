@@ -3,9 +3,12 @@
 #pragma once
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "fdgd/objective.hpp"
@@ -56,12 +59,34 @@ void check_dim(const starts& s) {
                                 " but the objective was compiled for dim = " + std::to_string(D));
 }
 
-/// What every backend's entry checks first: the objective's shape, the options, the dimension.
+/// Throws std::invalid_argument when a start could lie beyond T's range (single precision: 3.4e38),
+/// where it would begin as an infinity.
+template <class T>
+void check_range(const starts& s) {
+  const double limit = double(std::numeric_limits<T>::max());
+  if (s.is_generated()) {
+    for (int j = 0; j < s.dim(); ++j)
+      if (std::max(std::fabs(s.lo()[std::size_t(j)]), std::fabs(s.hi()[std::size_t(j)])) > limit)
+        throw std::invalid_argument("fdgd: invalid starts: box coordinate " + std::to_string(j) + " is [" +
+                                    number_text(s.lo()[std::size_t(j)]) + ", " + number_text(s.hi()[std::size_t(j)]) +
+                                    "], beyond single precision's range (3.4e38); use double precision");
+  } else {
+    for (std::size_t k = 0; k < s.points().size(); ++k)
+      if (std::fabs(s.points()[k]) > limit)
+        throw std::invalid_argument("fdgd: invalid starts: start " + std::to_string(k / std::size_t(s.dim())) +
+                                    " coordinate " + std::to_string(k % std::size_t(s.dim())) + " is " +
+                                    number_text(s.points()[k]) + ", beyond single precision's range (3.4e38); use double precision");
+  }
+}
+
+/// What every backend's entry checks first: the objective's shape, the options, the dimension, and
+/// that the starts fit the working precision.
 template <class T, int D, class Objective>
 void check_inputs(const starts& s, const options& o) {
   check_objective<Objective, point_for<T, D>>();
   o.validate();
   check_dim<D>(s);
+  if constexpr (!std::is_same_v<T, double>) check_range<T>(s);
 }
 
 /// Stamps a finished run with where it ran and how long it took, and summarizes it.
