@@ -59,11 +59,10 @@ void check_dim(const starts& s) {
                                 " but the objective was compiled for dim = " + std::to_string(D));
 }
 
-/// Throws std::invalid_argument when a start could lie beyond T's range (single precision: 3.4e38),
-/// where it would begin as an infinity.
-template <class T>
-void check_range(const starts& s) {
-  const double limit = double(std::numeric_limits<T>::max());
+/// Throws std::invalid_argument when a start could lie beyond single precision's range (3.4e38),
+/// where a single-precision run would begin it as an infinity.
+inline void check_fits_single_precision(const starts& s) {
+  const double limit = double(std::numeric_limits<float>::max());
   if (s.is_generated()) {
     for (int j = 0; j < s.dim(); ++j)
       if (std::max(std::fabs(s.lo()[std::size_t(j)]), std::fabs(s.hi()[std::size_t(j)])) > limit)
@@ -86,7 +85,7 @@ void check_inputs(const starts& s, const options& o) {
   check_objective<Objective, point_for<T, D>>();
   o.validate();
   check_dim<D>(s);
-  if constexpr (!std::is_same_v<T, double>) check_range<T>(s);
+  if constexpr (std::is_same_v<T, float>) check_fits_single_precision(s);
 }
 
 /// Stamps a finished run with where it ran and how long it took, and summarizes it.
