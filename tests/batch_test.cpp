@@ -2,8 +2,6 @@
 // statuses, edge sizes, and CUDA against the CPU.
 #include <algorithm>
 
-#include <cstring>
-
 #include "test_support.hpp"
 
 namespace fdgd::test {
@@ -323,9 +321,6 @@ TEST(CudaAgainstCpu, ArithmeticOnlyFunctionsAgreeBitForBit) {
   const std::pair<const char*, int> problems[] = {{"sphere", 2}, {"rosenbrock", 16}, {"rosenbrock", 5},
                                                   {"styblinski_tang", 4}, {"himmelblau", 2}, {"beale", 2},
                                                   {"booth", 2}, {"six_hump_camel", 2}, {"sphere", 1000}};
-  const auto same_bits = [](const std::vector<double>& a, const std::vector<double>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-  };
   for (const precision prec : {precision::f64, precision::f32}) {
     for (const auto& [name, dim] : problems) {
       SCOPED_TRACE(std::string(name) + " d = " + std::to_string(dim) + (prec == precision::f32 ? " f32" : " f64"));
@@ -338,11 +333,7 @@ TEST(CudaAgainstCpu, ArithmeticOnlyFunctionsAgreeBitForBit) {
       const result cpu = minimize(name, s, o);
       o.backend = backend_kind::cuda;
       const result gpu = minimize(name, s, o);
-      EXPECT_TRUE(same_bits(gpu.x, cpu.x));
-      EXPECT_TRUE(same_bits(gpu.f, cpu.f));
-      EXPECT_TRUE(same_bits(gpu.grad_norm, cpu.grad_norm));
-      EXPECT_EQ(gpu.steps, cpu.steps);
-      EXPECT_EQ(gpu.status, cpu.status);
+      expect_identical(gpu, cpu);
     }
   }
 }

@@ -10,16 +10,14 @@
 #include <vector>
 
 #include "fdgd/quotient.hpp"
+#include "test_support.hpp"
 
 namespace fdgd::test {
 namespace {
 
+/// An unsigned integer of T's size, to draw T's bit patterns from.
 template <class T>
-auto bits_of(T v) {
-  std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t> b;
-  std::memcpy(&b, &v, sizeof v);
-  return b;
-}
+using bits_of = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
 
 /// Counts the a for which divide_by_reciprocal differs from a / b in any bit (NaN: any NaN will do),
 /// and reports the first few.
@@ -29,7 +27,7 @@ std::int64_t mismatches(const std::vector<T>& as, T b) {
   std::int64_t bad = 0;
   for (T a : as) {
     const T want = a / b, got = divide_by_reciprocal(a, b, y);
-    if (std::isnan(want) ? !std::isnan(got) : bits_of(want) != bits_of(got)) {
+    if (!same_bits_or_nan(want, got)) {
       if (++bad <= 3) ADD_FAILURE() << std::hexfloat << a << " / " << b << ": " << got << " instead of " << want;
     }
   }
@@ -57,7 +55,7 @@ std::vector<T> random_values(std::uint64_t seed, std::size_t n) {
   std::mt19937_64 rng(seed);
   std::vector<T> out(n);
   for (auto& v : out) {
-    const auto b = decltype(bits_of(T())) (rng());
+    const bits_of<T> b = bits_of<T>(rng());
     std::memcpy(&v, &b, sizeof v);  // any bit pattern: every exponent, subnormals, infinities, NaN
   }
   for (T special : {T(0), -T(0), T(INFINITY), -T(INFINITY), T(NAN), std::numeric_limits<T>::denorm_min(),
@@ -106,8 +104,8 @@ TEST(ReciprocalDivision, DoublesWhoseQuotientIsNextToAMidpoint) {
 
 TEST(ReciprocalDivision, ZerosKeepTheirSign) {
   for (double b : {2e-4, -2e-4}) {
-    EXPECT_EQ(bits_of(divide_by_reciprocal(0.0, b, 1 / b)), bits_of(0.0 / b));
-    EXPECT_EQ(bits_of(divide_by_reciprocal(-0.0, b, 1 / b)), bits_of(-0.0 / b));
+    EXPECT_TRUE(same_bits(divide_by_reciprocal(0.0, b, 1 / b), 0.0 / b));
+    EXPECT_TRUE(same_bits(divide_by_reciprocal(-0.0, b, 1 / b), -0.0 / b));
   }
 }
 

@@ -55,7 +55,8 @@ bool same_bits_or_nan(T a, T b) {
 inline void expect_identical(const result& a, const result& b) {
   ASSERT_EQ(a.count, b.count);
   ASSERT_EQ(a.dim, b.dim);
-  for (std::size_t k = 0; k < a.x.size(); ++k) ASSERT_EQ(a.x[k], b.x[k]) << "coordinate " << k;
+  for (std::size_t k = 0; k < a.x.size(); ++k)
+    ASSERT_TRUE(same_bits(a.x[k], b.x[k])) << "coordinate " << k << ": " << a.x[k] << " vs " << b.x[k];
   for (std::size_t i = 0; i < a.f.size(); ++i) {
     ASSERT_TRUE(same_bits(a.f[i], b.f[i])) << "f of trajectory " << i << ": " << a.f[i] << " vs " << b.f[i];
     ASSERT_TRUE(same_bits(a.grad_norm[i], b.grad_norm[i]))
