@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <fmt/format.h>
 #include <optional>
 #include <string>
@@ -38,26 +39,24 @@ struct minimize_args {
 
 using fdgd::cli::without_prefix;
 
-/// A value at least `least` (CLI11's own range checks print their bound as a 300-digit double).
-CLI::Validator at_least(double least) {
-  const std::string bound = fmt::format("{}", least);
+/// A number for which ok(value) holds, else "<text> must be <rule>" (CLI11's own range checks print
+/// their bound as a 300-digit double).
+CLI::Validator number_check(const std::string& rule, std::function<bool(double)> ok) {
   return CLI::Validator(
-      [least, bound](std::string& text) -> std::string {
+      [rule, ok](std::string& text) -> std::string {
         double v = 0;
         if (!CLI::detail::lexical_cast(text, v)) return "'" + text + "' is not a number";
-        return v >= least ? "" : text + " must be >= " + bound;
+        return ok(v) ? "" : text + " must be " + rule;
       },
-      ">= " + bound);
+      rule);
+}
+
+CLI::Validator at_least(double least) {
+  return number_check(fmt::format(">= {}", least), [least](double v) { return v >= least; });
 }
 
 /// A number > 0 (NaN is not).
-const CLI::Validator positive(
-    [](std::string& text) -> std::string {
-      double v = 0;
-      if (!CLI::detail::lexical_cast(text, v)) return "'" + text + "' is not a number";
-      return v > 0 ? "" : text + " must be > 0";
-    },
-    "> 0");
+const CLI::Validator positive = number_check("> 0", [](double v) { return v > 0; });
 
 std::string extension(const std::string& path) { return std::filesystem::path(path).extension().string(); }
 
