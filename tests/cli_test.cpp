@@ -212,6 +212,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --lr 0", 2, "--lr = 0"},
       {"minimize --function sphere --lr inf", 2, "--lr = inf"},
       {"minimize --function sphere --h -1", 2, "--h = -1"},
+      {"minimize --function sphere --h 1e-50 --precision f32", 2, "--h = 1e-50 (is 0 in single precision"},
       {"minimize --function sphere --starts 0", 2, "--starts: 0 must be >= 1"},
       {"minimize --function sphere --starts 12x", 2, "--starts: '12x'"},
       {"minimize --function sphere --steps 0", 2, "--steps: 0 must be >= 1"},

@@ -29,12 +29,30 @@ TEST(Options, InvalidValuesAreNamed) {
   expect_invalid([] { run_with([](options& o) { o.lr = HUGE_VAL; }); }, {"lr", "inf"});
   expect_invalid([] { run_with([](options& o) { o.h = 0; }); }, {"option h", "0"});
   expect_invalid([] { run_with([](options& o) { o.h = -1e-4; }); }, {"option h", "-0.0001"});
+  expect_invalid([] { run_with([](options& o) { o.h = 1e308; }); }, {"option h", "1e+308", "2h finite"});
   expect_invalid([] { run_with([](options& o) { o.steps = -1; }); }, {"steps", "-1"});
   expect_invalid([] { run_with([](options& o) { o.gtol = -1e-3; }); }, {"gtol", "-0.001"});
   expect_invalid([] { run_with([](options& o) { o.steps_per_launch = -2; }); }, {"steps_per_launch", "-2"});
   expect_invalid([] { run_with([](options& o) { o.chunk_size = -3; }); }, {"chunk_size", "-3"});
   expect_invalid([] { run_with([](options& o) { o.threads = -1; }); }, {"threads", "-1"});
   expect_invalid([] { run_with([](options& o) { o.threads = max_cpu_threads + 1; }); }, {"threads", "4097", "0..4096"});
+}
+
+TEST(Options, SinglePrecisionRefusesStepsItCannotHold) {
+  const auto single = [](options& o, double lr, double h, double gtol) {
+    o.prec = precision::f32, o.lr = lr, o.h = h, o.gtol = gtol;
+  };
+  expect_invalid([&] { options o; single(o, 1e-50, 1e-4, 0); o.validate(); }, {"option lr", "1e-50", "is 0 in single precision"});
+  expect_invalid([&] { options o; single(o, 1e39, 1e-4, 0); o.validate(); }, {"option lr", "1e+39", "single precision's range"});
+  expect_invalid([&] { options o; single(o, 0.01, 1e-50, 0); o.validate(); }, {"option h", "1e-50", "is 0 in single precision"});
+  expect_invalid([&] { options o; single(o, 0.01, 2e38, 0); o.validate(); }, {"option h", "2e+38", "2h beyond"});
+  expect_invalid([&] { options o; single(o, 0.01, 1e-4, 1e39); o.validate(); }, {"option gtol", "1e+39"});
+  options edge;
+  single(edge, 1e-44, 1e38, 3e38);  // subnormal lr, 2h and gtol within range: accepted
+  EXPECT_NO_THROW(edge.validate());
+  single(edge, 1e-50, 1e-50, 1e39);  // values that f32 refuses are fine in f64
+  edge.prec = precision::f64;
+  EXPECT_NO_THROW(edge.validate());
 }
 
 TEST(Starts, SinglePrecisionRefusesStartsBeyondItsRange) {

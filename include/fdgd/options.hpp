@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -33,7 +34,7 @@ inline constexpr int max_cpu_threads = 4096;
 
 struct options {
   double lr = 0.01;      ///< learning rate: x <- x - lr * grad; finite and > 0
-  double h = 1e-4;       ///< central-difference half step; finite and > 0
+  double h = 1e-4;       ///< central-difference half step; > 0 with 2h finite
   std::int64_t steps = 100;  ///< steps per trajectory; >= 0
   double gtol = 0;       ///< stop a trajectory once |grad| <= gtol ("converged"); 0 disables; >= 0
   /// Steps each launch advances every live trajectory by: 1 is one launch per step, 0 (default) fuses
@@ -58,7 +59,7 @@ struct options {
     };
     using detail::number_text;
     if (!std::isfinite(lr) || !(lr > 0)) fail("lr", number_text(lr), "must be finite and > 0");
-    if (!std::isfinite(h) || !(h > 0)) fail("h", number_text(h), "must be finite and > 0");
+    if (!std::isfinite(2 * h) || !(h > 0)) fail("h", number_text(h), "must be > 0 with 2h finite");
     if (steps < 0) fail("steps", std::to_string(steps), "must be >= 0");
     if (!std::isfinite(gtol) || gtol < 0) fail("gtol", number_text(gtol), "must be finite and >= 0; 0 disables it");
     if (steps_per_launch < 0) fail("steps_per_launch", std::to_string(steps_per_launch), "must be >= 0; 0 fuses all steps");
@@ -67,6 +68,18 @@ struct options {
       fail("threads", std::to_string(threads), "must be in 0..4096; 0 uses all cores");
     static_assert(max_cpu_threads == 4096, "the message above names the limit");
     if (cuda_device < 0) fail("cuda_device", std::to_string(cuda_device), "must be >= 0");
+    if (prec == precision::f32) {
+      // The descent runs on float(lr), float(h), float(gtol): 0 or infinity there would silently
+      // freeze, or wreck, every trajectory.
+      const double most = double(std::numeric_limits<float>::max());
+      const char* zero = "is 0 in single precision (f32); use f64";
+      const char* beyond = "is beyond single precision's range (3.4e38); use f64";
+      if (lr > most) fail("lr", number_text(lr), beyond);  // before float(lr): out of range, that is undefined
+      if (float(lr) == 0) fail("lr", number_text(lr), zero);
+      if (2 * h > most) fail("h", number_text(h), "makes 2h beyond single precision's range (3.4e38); use f64");
+      if (float(h) == 0) fail("h", number_text(h), zero);
+      if (gtol > most) fail("gtol", number_text(gtol), beyond);
+    }
   }
 };
 
