@@ -225,6 +225,31 @@ TEST_P(Batch, GradientToleranceStopsTrajectoriesEarly) {
   expect_identical(minimize("sphere", starts::uniform(4, -5, 5, 500, 3), o), r);
 }
 
+TEST_P(Batch, NoConvergenceWhereTheDifferenceCannotSeeF) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.gtol = 1e-8;
+  o.steps = 2000;
+  // lr 1.5 on sphere doubles |x| a step: far out, x +- h round to x and the gradient is exactly 0.
+  // 128 starts: whole lockstep blocks on the CPU, whose lanes hand such steps to the scalar descent.
+  o.lr = 1.5;
+  const result diverged = minimize("sphere", starts::uniform(3, -1, 1, 128, 4), o);
+  EXPECT_EQ(diverged.converged, 0);
+  EXPECT_EQ(diverged.finished, 128);
+  EXPECT_GT(std::fabs(diverged.x[0]), 1e12);
+  EXPECT_EQ(diverged.grad_norm[0], 0) << "the situation this test is about";
+  // An h that no coordinate near 1 can resolve: nothing moves, nothing converges.
+  o.lr = 0.01;
+  o.h = 1e-200;
+  const result frozen = minimize("sphere", starts::given({1, 2, 0.5, -3}, 2), o);
+  EXPECT_EQ(frozen.finished, 2);
+  EXPECT_EQ(frozen.x, (std::vector<double>{1, 2, 0.5, -3}));
+  // Where x +- h do differ, a zero gradient converges as before: sphere from its minimum.
+  const result at_minimum = minimize("sphere", starts::given({0, 0}, 2), o);
+  EXPECT_EQ(at_minimum.converged, 1);
+  EXPECT_EQ(at_minimum.steps[0], 0);
+}
+
 TEST_P(Batch, EdgeSizes) {
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
   options o = on(GetParam());

@@ -12,7 +12,7 @@ namespace fdgd {
 enum class trajectory_status : std::uint8_t {
   running = 0,    ///< still descending (only seen between launches)
   finished = 1,   ///< did every requested step
-  converged = 2,  ///< gradient norm fell to options::gtol or below; stopped early
+  converged = 2,  ///< gradient norm fell to options::gtol or below, where x +- h differ; stopped early
   nonfinite = 3,  ///< a step would have produced NaN or Inf; the last finite point is kept
 };
 
@@ -43,6 +43,15 @@ FDGD_HD bool reaches_gtol(const Gradient& g, int n, T gtol) {
   return gtol > T(0) && any_at_most(norm(g, n), gtol);
 }
 
+/// False when x[i] + h and x[i] - h are the same number for some i (|x[i]| beyond about h / epsilon):
+/// the central difference there is 0 whatever f does, so a small gradient is no sign of convergence.
+template <class Point, class T>
+FDGD_HD bool difference_resolves(const Point& x, T h) {
+  for (int i = 0; i < x.size(); ++i)
+    if (x[i] + h == x[i] - h) return false;
+  return true;
+}
+
 /// Writes the candidate point of the seed's update, x - lr * g, over g. True when every coordinate
 /// of it is finite (for fdgd::lanes: in every lane); x is not touched.
 template <class Point, class Gradient, class LearningRate>
@@ -65,7 +74,7 @@ FDGD_HD trajectory_status descend(const Objective& f, Point& x, Gradient& g, con
   const int n = x.size();
   for (std::int64_t s = 0; s < k; ++s) {
     gradient(central_difference{}, f, x, g, p.h);
-    if (reaches_gtol(g, n, p.gtol)) return trajectory_status::converged;
+    if (reaches_gtol(g, n, p.gtol) && difference_resolves(x, p.h)) return trajectory_status::converged;
     if (!candidate_step(x, g, p.lr)) return trajectory_status::nonfinite;
     FDGD_UNROLL
     for (int i = 0; i < n; ++i) x[i] = g[i];
