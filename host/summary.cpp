@@ -92,8 +92,9 @@ cell_members cells_on_host(const result& r, double tol) {
   cell_members c;
   std::vector<std::int64_t> key(std::size_t(d), 0);
   for (std::int64_t i = 0; i < r.count; ++i) {
-    if (!counted(r, i)) continue;
-    for (int j = 0; j < d; ++j) key[std::size_t(j)] = cell_coordinate(r.x[std::size_t(i) * std::size_t(d) + std::size_t(j)], tol);
+    const double* x = r.x.data() + std::size_t(i) * std::size_t(d);
+    if (!counted(r, i) || !on_grid(x, d, tol)) continue;
+    for (int j = 0; j < d; ++j) key[std::size_t(j)] = cell_coordinate(x[j], tol);
     bool fresh = false;
     const std::size_t k = cells.insert(key.data(), fresh);
     if (fresh) {

@@ -27,9 +27,14 @@ struct cell_of_coordinate {
 };
 
 struct is_counted {
+  const double* x;
   const double* f;
   const trajectory_status* status;
-  FDGD_HD bool operator()(std::int64_t i) const { return status[i] != trajectory_status::nonfinite && is_finite(f[i]); }
+  int d;
+  double tol;
+  FDGD_HD bool operator()(std::int64_t i) const {
+    return status[i] != trajectory_status::nonfinite && is_finite(f[i]) && on_grid(x + i * d, d, tol);
+  }
 };
 
 struct cell_less {
@@ -80,7 +85,7 @@ inline cell_members cells(const result& r, double tol) {
                     cell.begin(), cell_of_coordinate{raw(x), tol});
   thrust::device_vector<std::int64_t> members(static_cast<std::size_t>(n));
   const auto end = thrust::copy_if(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n),
-                                   members.begin(), is_counted{raw(f), raw(status)});
+                                   members.begin(), is_counted{raw(x), raw(f), raw(status), int(d), tol});
   members.resize(std::size_t(end - members.begin()));
   thrust::sort(members.begin(), members.end(), cell_less{raw(cell), int(d)});
 

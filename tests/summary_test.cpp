@@ -64,6 +64,17 @@ TEST(Summary, NonfiniteTrajectoriesAreLeftOutAndToleranceIsChecked) {
   EXPECT_THROW(distinct_minima(r, std::nan("")), std::invalid_argument);
 }
 
+TEST(Summary, PointsBeyondTheGridAreNotGroupedWithEachOther) {
+  // 1e16 and 9e16 are 8e16 apart, but beyond 4.6e18 cells of 1e-3 both would clamp to the edge cell.
+  const result r = by_hand({1e16, 1e16, 9e16, 9e16, 0.5, 0.5, 0.5000001, 0.5}, {1.0, 2.0, 3.0, 4.0});
+  const auto groups = distinct_minima(r, 1e-3, 0);
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].count, 2);
+  EXPECT_EQ(groups[0].x[0], 0.5);
+  EXPECT_EQ(distinct_minima(r, 1e-300, 0).size(), 0u) << "no coordinate has a cell of side 1e-300";
+  EXPECT_EQ(distinct_minima(r, 1e3, 0).size(), 3u) << "in cells of side 1000 all four points have cells";
+}
+
 TEST(Summary, DeviceGroupingMatchesTheHost) {
   const builtin_info& h = find_builtin("himmelblau");
   const auto box = h.box(2);
@@ -75,7 +86,7 @@ TEST(Summary, DeviceGroupingMatchesTheHost) {
   std::string why;
   if (!cuda_device_available(0, &why)) {
     EXPECT_THROW(distinct_minima(r, 1e-3, 0, backend_kind::cuda), error) << "asked for CUDA where there is none";
-    GTEST_SKIP() << "skipped: " << why;
+    FDGD_SKIP_FOR_NO_DEVICE(why);
   }
   const auto host = distinct_minima(r, 1e-3, 0, backend_kind::cpu), device = distinct_minima(r, 1e-3, 0, backend_kind::cuda);
   ASSERT_EQ(host.size(), device.size());

@@ -18,7 +18,9 @@ struct minimum_group {
   double share = 0;       ///< count / all trajectories of the run
 };
 
-/// Groups the final points of every trajectory that is not nonfinite and has a finite f: points in one
+/// Groups the final points of every trajectory that is not nonfinite, has a finite f and lies within
+/// 4.6e18 * tol of the origin in every coordinate (the grid's reach; beyond it, only trajectories that
+/// ran off, which then count in no group's share): points in one
 /// cell of a grid of side `tol` form a group, and groups of face-neighbouring cells whose best points
 /// are within tol (max-norm) merge, so that a minimum split by a cell boundary stays one group.
 /// Never all pairs: the cells are found by a hash table on the host (O(N d)) or by a sort on the CUDA
