@@ -1,6 +1,9 @@
 // A user's own objective through fdgd::solve. This file is compiled by nvcc when CUDA is present, so
 // the same functor runs on both backends; the built-ins double as custom objectives to check that the
 // register and run-time-dimension paths agree bit for bit.
+#include <cstdio>
+#include <cstdlib>
+
 #include "fdgd/functions.hpp"
 #include "fdgd/solve.hpp"
 #include "test_support.hpp"
@@ -101,7 +104,36 @@ TEST_P(CustomObjective, OverflowAfterSomeStepsKeepsTheLastFinitePoint) {
 INSTANTIATE_TEST_SUITE_P(Backends, CustomObjective, testing::Values(backend_kind::cpu, backend_kind::cuda),
                          backend_name);
 
-#if !defined(__CUDACC__)
+#if defined(__CUDACC__)
+/// Faults on the device (a trap, as an illegal address or a watchdog timeout would); fine on the host.
+struct faults_on_the_device {
+  template <class P>
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+#if defined(__CUDA_ARCH__)
+    __trap();
+#endif
+    return x[0] * x[0];
+  }
+};
+
+TEST(CustomObjectiveCuda, AFaultingKernelIsACudaErrorNotACrash) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  // A fault leaves the process's CUDA context unusable, so it happens in a child process of its own.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        options o = on(backend_kind::cuda);
+        try {
+          solve<1>(faults_on_the_device{}, starts::given({1.0, 2.0}, 1), o);
+        } catch (const cuda_error& e) {
+          std::fprintf(stderr, "caught: %s\n", e.what());
+          std::exit(std::string(e.what()).find("fdgd: CUDA call") == 0 ? 0 : 3);
+        }
+        std::exit(4);
+      },
+      testing::ExitedWithCode(0), "caught: fdgd: CUDA call");
+}
+#else
 TEST(CustomObjectivePlainCxx, CudaBackendNeedsNvcc) {
   options o;
   o.backend = backend_kind::cuda;

@@ -3,16 +3,16 @@
 // neighbouring threads touch neighbouring addresses. Include only from nvcc translation units.
 #pragma once
 #include <cuda_runtime_api.h>
-#include <thrust/count.h>
-#include <thrust/device_vector.h>
-#include <thrust/execution_policy.h>
-#include <thrust/system_error.h>
+#include <thrust/iterator/transform_iterator.h>
+
+#include <cub/device/device_reduce.cuh>
 
 #include <algorithm>
 #include <cstdint>
 #include <new>
 #include <vector>
 
+#include "fdgd/cuda/device_array.cuh"
 #include "fdgd/cuda/kernels.cuh"
 #include "fdgd/cuda_check.cuh"
 #include "fdgd/cuda_device.hpp"
@@ -34,9 +34,18 @@ inline launch_shape shape_for(std::int64_t n) {
   return {unsigned(std::min<std::int64_t>((n + threads - 1) / threads, std::int64_t(1) << 30)), unsigned(threads)};
 }
 
-template <class T>
-T* raw(thrust::device_vector<T>& v) {
-  return thrust::raw_pointer_cast(v.data());
+struct is_running {
+  __host__ __device__ std::int64_t operator()(trajectory_status s) const { return s == trajectory_status::running; }
+};
+
+/// The running trajectories among status[0 .. n-1] as CUB sums them, for cub::DeviceReduce::Sum.
+inline auto running_flags(const trajectory_status* status) { return thrust::make_transform_iterator(status, is_running{}); }
+
+/// Scratch bytes cub::DeviceReduce::Sum needs to count the running trajectories among n.
+inline std::size_t count_running_scratch_bytes(std::int64_t n) {
+  std::size_t bytes = 0;
+  FDGD_CUDA_TRY(cub::DeviceReduce::Sum(nullptr, bytes, running_flags(nullptr), static_cast<std::int64_t*>(nullptr), n));
+  return bytes;
 }
 
 /// Device bytes one resident trajectory needs.
@@ -87,14 +96,15 @@ class cuda_batch {
       : kernels_(kernels), starts_(s), params_(make_step_params<T>(o)), initial_(initial_status(o)), dim_(s.dim()),
         x_(std::size_t(chunk) * std::size_t(dim_)), g_(D == dynamic_dim ? std::size_t(chunk) * std::size_t(dim_) : 0),
         f_values_(std::size_t(chunk)), grad_norm_(std::size_t(chunk)), steps_(std::size_t(chunk)),
-        status_(std::size_t(chunk)), lo_(s.lo()), hi_(s.hi()) {}
+        status_(std::size_t(chunk)), lo_(s.lo()), hi_(s.hi()), count_scratch_(count_running_scratch_bytes(chunk)),
+        live_(1) {}
 
   void load(std::int64_t first, std::int64_t n) {
     n_ = n;
     const auto v = view();
     const auto shape = shape_for(n);
     if (starts_.is_generated()) {
-      kernels_.generate(shape, v, raw(lo_), raw(hi_), starts_.seed(), first, initial_);
+      kernels_.generate(shape, v, lo_.data(), hi_.data(), starts_.seed(), first, initial_);
     } else {
       stage_.resize(std::size_t(n) * std::size_t(dim_));
       for (std::int64_t i = 0; i < n; ++i) starts_.write_start(first + i, stage_.data() + i, n);
@@ -106,7 +116,11 @@ class cuda_batch {
   std::int64_t advance(std::int64_t k) {
     const auto shape = shape_for(n_);
     kernels_.advance(shape, view(), params_, k);
-    return thrust::count(thrust::device, status_.begin(), status_.begin() + n_, trajectory_status::running);
+    std::size_t bytes = count_scratch_.size();
+    FDGD_CUDA_TRY(cub::DeviceReduce::Sum(count_scratch_.data(), bytes, running_flags(status_.data()), live_.data(), n_));
+    std::int64_t live = 0;
+    FDGD_CUDA_TRY(cudaMemcpy(&live, live_.data(), sizeof live, cudaMemcpyDeviceToHost));  // waits for the launches
+    return live;
   }
 
   void store(std::int64_t first, std::int64_t n, result& r) {
@@ -133,8 +147,8 @@ class cuda_batch {
 
   /// The resident chunk, for launching kernels on it directly (the benchmarks do).
   device_batch_view<T> view() {
-    return {raw(x_), D == dynamic_dim ? raw(g_) : nullptr, raw(f_values_), raw(grad_norm_), raw(steps_), raw(status_),
-            n_, dim_};
+    return {x_.data(), D == dynamic_dim ? g_.data() : nullptr, f_values_.data(), grad_norm_.data(), steps_.data(),
+            status_.data(), n_, dim_};
   }
 
  private:
@@ -144,10 +158,12 @@ class cuda_batch {
   trajectory_status initial_;
   int dim_;
   std::int64_t n_ = 0;
-  thrust::device_vector<T> x_, g_, f_values_, grad_norm_;
-  thrust::device_vector<std::int64_t> steps_;
-  thrust::device_vector<trajectory_status> status_;
-  thrust::device_vector<double> lo_, hi_;
+  device_array<T> x_, g_, f_values_, grad_norm_;
+  device_array<std::int64_t> steps_;
+  device_array<trajectory_status> status_;
+  device_array<double> lo_, hi_;
+  device_array<unsigned char> count_scratch_;
+  device_array<std::int64_t> live_;
   std::vector<T> stage_;  // host copy of a chunk's coordinates, structure-of-arrays
 };
 
@@ -163,8 +179,6 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
   try {
     cuda_batch<T, D, Kernels> batch(kernels, s, o, chunk);
     run_chunks(batch, o, s.count(), chunk, r);
-  } catch (const thrust::system_error& e) {
-    throw cuda_error(std::string("fdgd: CUDA failure inside Thrust: ") + e.what());
   } catch (const std::bad_alloc&) {
     throw cuda_error("fdgd: out of device memory for a chunk of " + std::to_string(chunk) +
                      " trajectories; set options::chunk_size lower");

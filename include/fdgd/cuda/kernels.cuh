@@ -26,7 +26,7 @@ struct device_batch_view {
 template <class T, int D, class Fn>
 __device__ void with_device_point(const device_batch_view<T>& v, std::int64_t i, Fn&& fn) {
   if constexpr (D != dynamic_dim) {
-    fixed_point<T, D> x, g;
+    fixed_point<T, D> x, g{};  // g zeroed, as on the CPU: the rolled gradient (D > 8) reads it before writing all of it
     FDGD_UNROLL
     for (int j = 0; j < D; ++j) x[j] = v.x[j * v.n + i];
     fn(x, g);

@@ -1,0 +1,49 @@
+// Device memory that is freed without throwing. Once a kernel faults (an illegal address, a trap, a
+// watchdog timeout), every later CUDA call fails, cudaFree included; thrust::device_vector then
+// throws from its noexcept destructor while the fault's own fdgd::cuda_error unwinds, and the
+// process terminates. For nvcc translation units.
+#pragma once
+#include <cuda_runtime_api.h>
+
+#include <cstddef>
+#include <new>
+#include <vector>
+
+#include "fdgd/cuda_check.cuh"
+
+namespace fdgd::detail {
+
+template <class T>
+class device_array {
+ public:
+  device_array() = default;
+  /// n values, uninitialised. Throws std::bad_alloc when the device is out of memory, else
+  /// fdgd::cuda_error for a failing cudaMalloc.
+  explicit device_array(std::size_t n) : size_(n) {
+    if (n == 0) return;
+    const cudaError_t e = cudaMalloc(reinterpret_cast<void**>(&data_), n * sizeof(T));
+    if (e == cudaErrorMemoryAllocation) {
+      cudaGetLastError();  // not sticky: clear it, so that the caller may retry smaller
+      throw std::bad_alloc();
+    }
+    FDGD_CUDA_TRY(e);
+  }
+  /// A device copy of `host`.
+  explicit device_array(const std::vector<T>& host) : device_array(host.size()) {
+    if (size_ != 0) FDGD_CUDA_TRY(cudaMemcpy(data_, host.data(), size_ * sizeof(T), cudaMemcpyHostToDevice));
+  }
+  ~device_array() {
+    if (data_) cudaFree(data_);  // its status is ignored on purpose, see above
+  }
+  device_array(const device_array&) = delete;
+  device_array& operator=(const device_array&) = delete;
+
+  T* data() const { return data_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+}  // namespace fdgd::detail
