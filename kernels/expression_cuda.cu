@@ -118,6 +118,7 @@ constexpr int max_register_dim = 32;
 
 result solve_on_cuda(const program& p, const starts& s, const options& o) {
   o.validate();
+  if (o.prec == precision::f32) fdgd::detail::check_fits_single_precision(s);
   if (s.dim() != p.dim)
     throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(s.dim()) + " but the expression was bound to dim = " +
                                 std::to_string(p.dim));
@@ -131,9 +132,8 @@ result solve_on_cuda(const program& p, const starts& s, const options& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const bool registers = p.dim <= max_register_dim;
   const std::string source = cuda_source(p, o.prec, registers ? p.dim : dynamic_dim);
-  const std::string key = source + "\n--gpu-architecture=" + arch + " -std=c++17 --fmad=false -default-device\nNVRTC " + nvrtc_version();
   bool hit = false;
-  const std::string image = cached_kernel(key, [&] { return nvrtc_compile(source, arch); }, &hit);
+  const std::string image = cached_kernel(nvrtc_cache_key(source, arch), [&] { return nvrtc_compile(source, arch); }, &hit);
   const double compile_seconds = hit ? 0.0 : std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   const module m(image);

@@ -3,9 +3,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "host/expression/cuda_source.hpp"
 #include "host/expression/kernel_cache.hpp"
+#include "host/expression/rtc_headers.hpp"
 #include "test_support.hpp"
 
 namespace fdgd::test {
@@ -74,6 +76,23 @@ TEST_F(KernelCache, SecondLookupHitsAndADamagedEntryIsRebuilt) {
   EXPECT_FALSE(hit);
 }
 
+TEST_F(KernelCache, ADamagedImageSizeIsRebuiltNotAllocated) {
+  auto build = [] { return std::string("image"); };
+  bool hit = true;
+  expr::cached_kernel("key", build, &hit);
+  for (const auto& e : std::filesystem::directory_iterator(dir_)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    const auto at = text.find("key5 ");  // the key, then the image's size
+    ASSERT_NE(at, std::string::npos) << text;
+    text.replace(at, 5, "key1000000000000000 ");  // a petabyte: allocating it would throw std::bad_alloc
+    std::ofstream(e.path(), std::ios::binary) << text;
+  }
+  EXPECT_EQ(expr::cached_kernel("key", build, &hit), "image");
+  EXPECT_FALSE(hit);
+}
+
 TEST_F(KernelCache, AnUnwritableFolderOnlyCostsACompilation) {
   setenv("FDGD_CACHE_DIR", "/proc/fdgd-cannot-be-here", 1);
   int builds = 0;
@@ -105,6 +124,17 @@ TEST(ExpressionCuda, CompilesACubinForTheGpuQuickly) {
   std::printf("note: NVRTC compiled rastrigin d = 8 to an sm_90 cubin in %.2f s\n", seconds);
 }
 
+TEST(ExpressionCuda, CacheKeyCarriesTheArchitectureAndEveryBuiltInHeader) {
+  const std::string source = expr::cuda_source(program_of("x0^2 + x1^2", 2), precision::f64, 2);
+  const std::string key = expr::nvrtc_cache_key(source, "sm_90");
+  EXPECT_EQ(key.rfind(source, 0), 0u);
+  EXPECT_NE(key, expr::nvrtc_cache_key(source, "sm_80"));
+  EXPECT_NE(key.find("--fmad=false"), std::string::npos);
+  // A new fdgd (any edit of the step or difference code NVRTC compiles in) never takes an old kernel.
+  ASSERT_FALSE(expr::rtc_headers().empty());
+  for (const auto& h : expr::rtc_headers()) EXPECT_NE(key.find(h.text), std::string::npos) << h.name;
+}
+
 TEST(ExpressionCuda, NvrtcErrorsComeWithTheLog) {
   try {
     expr::nvrtc_compile("this is not C++", "compute_90");
@@ -118,7 +148,8 @@ TEST(ExpressionCuda, NvrtcErrorsComeWithTheLog) {
 TEST_F(KernelCache, EveryBuiltinsFormulaOnTheGpuGivesTheBuiltinsTrajectories) {
   FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
   for (const auto& b : builtin_functions()) {
-    for (const int dim : {b.fixed_dim ? b.fixed_dim : 8, b.fixed_dim ? b.fixed_dim : 40}) {  // 40: the run-time path
+    const std::vector<int> dims = b.fixed_dim ? std::vector<int>{b.fixed_dim} : std::vector<int>{8, 40};  // 40: run-time d
+    for (const int dim : dims) {
       SCOPED_TRACE(b.name + " d = " + std::to_string(dim));
       const auto box = b.box(dim);
       const starts s = starts::uniform(box.lo, box.hi, 3000, 5);
@@ -138,6 +169,15 @@ TEST_F(KernelCache, EveryBuiltinsFormulaOnTheGpuGivesTheBuiltinsTrajectories) {
       expect_identical(again, gpu);
     }
   }
+}
+
+TEST(ExpressionCuda, SinglePrecisionRefusesStartsBeyondItsRangeAsTheCpuDoes) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  options o;
+  o.backend = backend_kind::cuda;
+  o.prec = precision::f32;
+  EXPECT_THROW(minimize_expression("x0^2 + x1^2", starts::given({1, 2, -4e38, 4}, 2), o), std::invalid_argument);
+  EXPECT_THROW(minimize_expression("x0^2 + x1^2", starts::uniform(2, -1e39, 1e39, 10), o), std::invalid_argument);
 }
 #endif
 

@@ -22,8 +22,10 @@ std::string objective_source(const program& p, precision prec);
 /// Compiles `source` with NVRTC for `arch` ("compute_90": PTX, "sm_90": a cubin), with fdgd's device
 /// headers built in. Throws fdgd::error with NVRTC's log when it fails.
 std::string nvrtc_compile(const std::string& source, const std::string& arch);
-/// NVRTC's version, as "13.0".
-std::string nvrtc_version();
+/// What names the kernels nvrtc_compile(source, arch) gives, for the kernel cache: the source, NVRTC's
+/// version and options, and the text of every fdgd header built in, so that a new fdgd or NVRTC
+/// never takes an old entry.
+std::string nvrtc_cache_key(const std::string& source, const std::string& arch);
 #endif
 
 }  // namespace fdgd::expr

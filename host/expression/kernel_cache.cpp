@@ -37,6 +37,9 @@ bool read_entry(const std::string& path, const std::string& key, std::string& im
   stored_key.resize(key_size);
   if (!in.read(stored_key.data(), std::streamsize(key_size)) || stored_key != key) return false;
   if (!(in >> image_size >> checksum) || in.get() != '\n') return false;
+  std::error_code ec;
+  const auto file_size = std::filesystem::file_size(path, ec);
+  if (ec || image_size != file_size - std::uintmax_t(in.tellg())) return false;  // before allocating a damaged size
   image.resize(image_size);
   if (!in.read(image.data(), std::streamsize(image_size)) || in.peek() != EOF) return false;
   return checksum == hex(fnv1a(image));

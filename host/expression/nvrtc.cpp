@@ -1,5 +1,6 @@
 #include <nvrtc.h>
 
+#include <string>
 #include <vector>
 
 #include "fdgd/error.hpp"
@@ -13,12 +14,21 @@ void check(nvrtcResult r, const char* call) {
   if (r != NVRTC_SUCCESS) throw error(std::string("fdgd: NVRTC call ") + call + " failed: " + nvrtcGetErrorString(r));
 }
 
+/// The built-ins' CUDA flags: no FMA contraction (-fmad=false), C++17; unannotated functions (the
+/// objective's lambdas) are device code.
+std::vector<std::string> nvrtc_options(const std::string& arch) {
+  return {"--gpu-architecture=" + arch, "-std=c++17", "--fmad=false", "-default-device"};
+}
+
 }  // namespace
 
-std::string nvrtc_version() {
+std::string nvrtc_cache_key(const std::string& source, const std::string& arch) {
   int major = 0, minor = 0;
   check(nvrtcVersion(&major, &minor), "nvrtcVersion");
-  return std::to_string(major) + "." + std::to_string(minor);
+  std::string key = source + "\nNVRTC " + std::to_string(major) + "." + std::to_string(minor);
+  for (const auto& option : nvrtc_options(arch)) key += " " + option;
+  for (const auto& h : rtc_headers()) key += "\n// " + std::string(h.name) + "\n" + h.text;
+  return key;
 }
 
 std::string nvrtc_compile(const std::string& source, const std::string& arch) {
@@ -31,11 +41,10 @@ std::string nvrtc_compile(const std::string& source, const std::string& arch) {
     nvrtcProgram& p;
     ~destroy() { nvrtcDestroyProgram(&p); }
   } guard{prog};
-  // The built-ins' CUDA flags: no FMA contraction (-fmad=false), C++17; unannotated functions (the
-  // objective's lambdas) are device code.
-  const std::string gpu = "--gpu-architecture=" + arch;
-  const char* options[] = {gpu.c_str(), "-std=c++17", "--fmad=false", "-default-device"};
-  const nvrtcResult compiled = nvrtcCompileProgram(prog, int(sizeof options / sizeof options[0]), options);
+  const std::vector<std::string> option_texts = nvrtc_options(arch);
+  std::vector<const char*> options;
+  for (const auto& option : option_texts) options.push_back(option.c_str());
+  const nvrtcResult compiled = nvrtcCompileProgram(prog, int(options.size()), options.data());
   if (compiled != NVRTC_SUCCESS) {
     std::size_t size = 0;
     nvrtcGetProgramLogSize(prog, &size);
