@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -25,11 +26,20 @@ inline options on(backend_kind b) {
   return o;
 }
 
+/// Skips a test that needs a CUDA device, saying why there is none; with FDGD_REQUIRE_CUDA=1 in the
+/// environment (the device check sets it) it fails instead, so that no GPU case skips on a GPU machine.
+#define FDGD_SKIP_FOR_NO_DEVICE(why)                                                        \
+  do {                                                                                      \
+    const char* require_ = std::getenv("FDGD_REQUIRE_CUDA");                                \
+    if (require_ && std::string(require_) == "1") FAIL() << "FDGD_REQUIRE_CUDA=1: " << (why); \
+    GTEST_SKIP() << "skipped: " << (why);                                                   \
+  } while (0)
+
 #define FDGD_SKIP_WITHOUT_BACKEND(b)                                                    \
   do {                                                                                  \
     std::string why_;                                                                   \
     if ((b) == ::fdgd::backend_kind::cuda && !::fdgd::cuda_device_available(0, &why_)) \
-      GTEST_SKIP() << "skipped: " << why_;                                              \
+      FDGD_SKIP_FOR_NO_DEVICE(why_);                                                    \
   } while (0)
 
 inline testing::AssertionResult rel_near(double actual, double expected, double rel_tol) {
