@@ -199,6 +199,11 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
   std::ofstream(path("nan.csv")) << "1,nan\n";
   std::ofstream(path("empty.csv")) << "";
   std::ofstream(path("bad.npy")) << "not numpy";
+  std::ofstream(path("typo.csv")) << "5x,2\n3,4\n";
+  std::ofstream(path("huge_shape.npy")) << std::string("\x93NUMPY\x01\x00\x76\x00", 10)
+                                        << "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999, 2), }"
+                                        << std::string(118 - 78 - 1, ' ') << "\n";
+  fs::create_directories(path("folder.csv"));
   const std::string out = " --out " + path("out.csv");
   const struct {
     std::string args;
@@ -239,6 +244,9 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --init-file " + path("nan.csv"), 2, "nan.csv:1:3"},
       {"minimize --function sphere --init-file " + path("empty.csv"), 2, "no starts"},
       {"minimize --function sphere --init-file " + path("bad.npy"), 2, "not a .npy file"},
+      {"minimize --function sphere --init-file " + path("typo.csv"), 2, "typo.csv:1:1: '5x' is not a number"},
+      {"minimize --function sphere --init-file " + path("huge_shape.npy"), 2, "huge_shape.npy: bad shape"},
+      {"minimize --function sphere --init-file " + path("folder.csv"), 2, "folder.csv: it is a directory"},
       {"minimize --function sphere --out " + path("nowhere/out.csv"), 2, "does not exist"},
       {"minimize --function sphere --out " + path("out.txt"), 2, "must end in .csv or .npy"},
       {"minimize --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},

@@ -117,6 +117,41 @@ TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
   expect_error([&] { read_csv(path("missing.csv")); }, "cannot read");
 }
 
+TEST_F(Io, CsvFirstRowIsAHeaderOnlyWhenNoCellOfItIsANumber) {
+  // A mistyped first start is an error, not a header that silently drops the start.
+  write_text("typo.csv", "5x,2\n3,4\n");
+  expect_error([&] { read_csv(path("typo.csv")); }, "typo.csv:1:1: '5x' is not a number");
+  write_text("huge.csv", "1,1e400\n3,4\n");
+  expect_error([&] { read_csv(path("huge.csv")); }, "huge.csv:1:3: '1e400' is out of double's range");
+  write_text("mixed.csv", "x0,2\n3,4\n");
+  expect_error([&] { read_csv(path("mixed.csv")); }, "mixed.csv:1:1: 'x0' is not a number");
+  // An underflow is the nearest double, as any parser reads it.
+  write_text("tiny.csv", "1e-400,4e-320\n");
+  EXPECT_EQ(read_csv(path("tiny.csv")).values, (std::vector<double>{0, 4e-320}));
+  // A byte-order mark (as some editors write) is not part of the first cell.
+  write_text("bom.csv", "\xEF\xBB\xBF" "1,2\n3,4\n");
+  EXPECT_EQ(read_csv(path("bom.csv")).values, (std::vector<double>{1, 2, 3, 4}));
+  write_text("bom_header.csv", "\xEF\xBB\xBF" "x0,x1\n3,4\n");
+  EXPECT_EQ(read_csv(path("bom_header.csv")).values, (std::vector<double>{3, 4}));
+}
+
+TEST_F(Io, CsvMessagesShowAShortPrintableCell) {
+  write_text("long.csv", "1,2\n3," + std::string(100000, 'a') + "\n");
+  try {
+    read_csv(path("long.csv"));
+    ADD_FAILURE() << "no error";
+  } catch (const error& e) {
+    const std::string what = e.what();
+    EXPECT_LT(what.size(), 200u) << what.substr(0, 300);
+    EXPECT_NE(what.find("long.csv:2:3: 'aaaa"), std::string::npos) << what.substr(0, 300);
+    EXPECT_NE(what.find("(100000 characters)"), std::string::npos) << what.substr(0, 300);
+  }
+  write_text("control.csv", "1,2\n3,\x01z\n");
+  expect_error([&] { read_csv(path("control.csv")); }, "control.csv:2:3: '\\x01z' is not a number");
+  fs::create_directories(path("folder.csv"));
+  expect_error([&] { read_csv(path("folder.csv")); }, "folder.csv: it is a directory");
+}
+
 TEST_F(Io, BadNpyIsNamed) {
   auto npy = [&](const std::string& name, const std::string& dict, std::size_t body_bytes) {
     std::string header = dict;
@@ -139,6 +174,22 @@ TEST_F(Io, BadNpyIsNamed) {
   expect_error([&] { read_npy(path("fortran.npy")); }, "Fortran order");
   npy("short.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", 40);
   expect_error([&] { read_npy(path("short.npy")); }, "truncated data");
+  // The shape is read strictly and checked against the file's size before anything is allocated.
+  const std::pair<std::string, std::string> shapes[] = {
+      {"(-1, 2)", "bad shape '-1, 2'"},
+      {"(2x, 2)", "bad shape '2x, 2'"},
+      {"(, 2)", "bad shape"},
+      {"(99999999999999999999, 2)", "bad shape"},
+      {"(4611686018427387904, 2147483647)", "truncated data"},  // rows x cols overflows 64 bits
+      {"(1000000000000, 2)", "truncated data: the header promises 1000000000000 x 2 values and the file holds 6"},
+      {"(5,)", "1 dimensions"},
+  };
+  for (const auto& [shape, message] : shapes) {
+    npy("shape.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }", 48);
+    expect_error([&] { read_npy(path("shape.npy")); }, message);
+  }
+  fs::create_directories(path("folder.npy"));
+  expect_error([&] { read_npy(path("folder.npy")); }, "folder.npy: it is a directory");
   write_text("text.npy", "hello");
   expect_error([&] { read_npy(path("text.npy")); }, "not a .npy file");
 }

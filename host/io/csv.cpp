@@ -1,14 +1,20 @@
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "atomic_file.hpp"
+#include "file_checks.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 
 namespace fdgd {
 namespace {
+
+using detail::quoted;
+using detail::check_readable_file;
 
 /// Shortest text that reads back to the same double.
 void put_double(std::string& line, double v) {
@@ -19,6 +25,38 @@ void put_double(std::string& line, double v) {
 
 [[noreturn]] void fail_at(const std::string& path, std::int64_t line, std::size_t column, const std::string& what) {
   throw error("fdgd: " + path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + what);
+}
+
+
+constexpr char utf8_bom[] = "\xEF\xBB\xBF";
+
+/// One CSV cell: its value, whether it has a number's form, and what is wrong with it, if anything.
+struct cell {
+  double value = 0;
+  bool numeric = false;
+  std::string problem;
+  std::size_t column = 0;
+};
+
+cell read_cell(const char* a, const char* b, std::size_t column) {
+  cell c;
+  c.column = column;
+  const auto res = std::from_chars(a, b, c.value);
+  c.numeric = a != b && res.ptr == b && res.ec != std::errc::invalid_argument;
+  if (a == b) {
+    c.problem = "empty cell";
+  } else if (!c.numeric) {
+    c.problem = quoted(a, b) + " is not a number";
+  } else if (res.ec == std::errc::result_out_of_range) {
+    // from_chars leaves the value unset both ways; strtod tells an overflow from an underflow, which
+    // reads as the nearest double (0 or subnormal), as any other parser would read it.
+    const double v = std::strtod(std::string(a, b).c_str(), nullptr);
+    if (std::isinf(v)) c.problem = quoted(a, b) + " is out of double's range (magnitude above 1.8e308)";
+    c.value = v;
+  } else if (!std::isfinite(c.value)) {
+    c.problem = quoted(a, b) + " is not a finite number";
+  }
+  return c;
 }
 
 }  // namespace
@@ -68,51 +106,39 @@ void write_csv(const std::string& path, const std::vector<std::string>& header, 
 }
 
 table read_csv(const std::string& path) {
+  check_readable_file(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw error("fdgd: cannot read " + path + ": no such file or not readable");
   table t;
   std::string line;
   std::int64_t line_no = 0;
-  bool header_allowed = true;
+  bool first_row = true;
   while (std::getline(in, line)) {
     ++line_no;
+    if (line_no == 1 && line.rfind(utf8_bom, 0) == 0) line.erase(0, 3);  // columns still count from the first cell
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines carry nothing
-    std::vector<double> row;
-    std::size_t start = 0;
-    bool numeric = true;
-    std::size_t bad_column = 0;
-    std::string bad_cell;
-    while (true) {
+    std::vector<cell> cells;
+    for (std::size_t start = 0;;) {
       const std::size_t end = std::min(line.find(',', start), line.size());
       std::size_t a = start, b = end;
       while (a < b && (line[a] == ' ' || line[a] == '\t')) ++a;
       while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) --b;
-      double v = 0;
-      const auto res = std::from_chars(line.data() + a, line.data() + b, v);
-      if (a == b || res.ec != std::errc() || res.ptr != line.data() + b) {
-        if (numeric) bad_column = a + 1, bad_cell = line.substr(a, b - a);
-        numeric = false;
-      } else if (!std::isfinite(v)) {
-        fail_at(path, line_no, a + 1, "'" + line.substr(a, b - a) + "' is not a finite number");
-      }
-      row.push_back(v);
+      cells.push_back(read_cell(line.data() + a, line.data() + b, a + 1));
       if (end == line.size()) break;
       start = end + 1;
     }
-    if (!numeric) {
-      if (header_allowed) {  // a first row that is not all numbers is the header
-        header_allowed = false;
-        continue;
-      }
-      fail_at(path, line_no, bad_column, bad_cell.empty() ? "empty cell" : "'" + bad_cell + "' is not a number");
-    }
-    header_allowed = false;
-    if (t.rows == 0) t.cols = int(row.size());
-    if (int(row.size()) != t.cols)
+    // A first row is the header only when no cell of it is a number: "5x,2" is a mistyped start, not a header.
+    const bool header = first_row && std::none_of(cells.begin(), cells.end(), [](const cell& c) { return c.numeric; });
+    first_row = false;
+    if (header) continue;
+    for (const cell& c : cells)
+      if (!c.problem.empty()) fail_at(path, line_no, c.column, c.problem);
+    if (t.rows == 0) t.cols = int(cells.size());
+    if (int(cells.size()) != t.cols)
       fail_at(path, line_no, 1,
-              "row has " + std::to_string(row.size()) + " values, the first row had " + std::to_string(t.cols));
-    t.values.insert(t.values.end(), row.begin(), row.end());
+              "row has " + std::to_string(cells.size()) + " values, the first row had " + std::to_string(t.cols));
+    for (const cell& c : cells) t.values.push_back(c.value);
     ++t.rows;
   }
   if (t.rows == 0) throw error("fdgd: " + path + ": no starts (the file has no rows of numbers)");

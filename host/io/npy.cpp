@@ -1,8 +1,13 @@
+#include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <filesystem>
+#include <limits>
 #include <fstream>
 #include <regex>
 
 #include "atomic_file.hpp"
+#include "file_checks.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 
@@ -13,6 +18,27 @@ constexpr char magic[] = "\x93NUMPY";
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw error("fdgd: " + path + ": " + what);
+}
+
+
+/// The inside of a shape tuple, "2, 3" or "5," or "": non-negative integers only, each below 2^63.
+std::vector<std::int64_t> parse_shape(const std::string& path, const std::string& text) {
+  std::vector<std::int64_t> shape;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    std::size_t a = text.find_first_not_of(" ", start), b = end;
+    if (a == std::string::npos || a > end) a = end;
+    while (b > a && text[b - 1] == ' ') --b;
+    if (a == b && end == text.size() && !shape.empty()) break;  // "(5,)": the trailing comma of a 1-tuple
+    std::int64_t v = -1;
+    const auto res = std::from_chars(text.data() + a, text.data() + b, v);
+    if (a == b || text[a] == '-' || res.ptr != text.data() + b || res.ec != std::errc())
+      fail(path, "bad shape " + detail::quoted(text.data(), text.data() + text.size()) +
+                     ": sizes must be whole numbers from 0 to 2^63-1");
+    shape.push_back(v);
+    start = end + 1;
+  }
+  return shape;
 }
 
 }  // namespace
@@ -41,8 +67,11 @@ void write_npy(const std::string& path, const result& r) {
 }
 
 table read_npy(const std::string& path) {
+  detail::check_readable_file(path);
+  std::error_code size_error;
+  const std::uintmax_t file_bytes = std::filesystem::file_size(path, size_error);
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot read: no such file or not readable");
+  if (!in || size_error) fail(path, "cannot read: no such file or not readable");
   char pre[8];
   if (!in.read(pre, 8) || std::memcmp(pre, magic, 6) != 0) fail(path, "not a .npy file (bad magic)");
   const int major = static_cast<unsigned char>(pre[6]);
@@ -57,6 +86,7 @@ table read_npy(const std::string& path) {
   } else {
     fail(path, "unsupported .npy version " + std::to_string(major));
   }
+  if (header_len > file_bytes) fail(path, "truncated header");
   std::string header(header_len, '\0');
   if (!in.read(header.data(), header_len)) fail(path, "truncated header");
 
@@ -70,18 +100,21 @@ table read_npy(const std::string& path) {
   if (!std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*(True|False)"))) fail(path, "header has no 'fortran_order'");
   if (m[1] == "True") fail(path, "array is in Fortran order; save it in C order (numpy.ascontiguousarray)");
   if (!std::regex_search(header, m, std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)"))) fail(path, "header has no 'shape'");
-  std::vector<std::int64_t> shape;
-  const std::string dims = m[1];
-  const std::regex number("\\d+");
-  for (std::sregex_iterator it(dims.begin(), dims.end(), number), end; it != end; ++it)
-    shape.push_back(std::stoll(it->str()));
+  const std::vector<std::int64_t> shape = parse_shape(path, m[1]);
   if (shape.size() != 2) fail(path, "array has " + std::to_string(shape.size()) + " dimensions; starts need 2 (N, d)");
   if (shape[0] < 1 || shape[1] < 1) fail(path, "array is empty: shape (" + std::to_string(shape[0]) + ", " + std::to_string(shape[1]) + ")");
+  if (shape[1] > std::numeric_limits<int>::max()) fail(path, "shape has " + std::to_string(shape[1]) + " columns, too many");
 
+  // The header's promise is checked against the bytes really there before anything is allocated for it.
+  const auto data_bytes = std::uintmax_t(file_bytes - std::uintmax_t(in.tellg()));
+  const std::uintmax_t values = std::uintmax_t(shape[0]) * std::uintmax_t(shape[1]);
+  if (values / std::uintmax_t(shape[0]) != std::uintmax_t(shape[1]) || values > data_bytes / item)  // with overflow
+    fail(path, "truncated data: the header promises " + std::to_string(shape[0]) + " x " + std::to_string(shape[1]) +
+                   " values and the file holds " + std::to_string(data_bytes / item));
   table t;
   t.rows = shape[0];
   t.cols = int(shape[1]);
-  const std::size_t count = std::size_t(t.rows) * std::size_t(t.cols);
+  const auto count = std::size_t(values);
   std::vector<char> raw(count * item);
   if (!in.read(raw.data(), std::streamsize(raw.size())))
     fail(path, "truncated data: the header promises " + std::to_string(count) + " values");

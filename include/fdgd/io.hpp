@@ -28,8 +28,9 @@ void write_csv(const std::string& path, const std::vector<std::string>& header, 
 /// A float64 array of shape (N, d + 1), the final x then f, in NumPy's .npy format (version 1.0).
 void write_npy(const std::string& path, const result& r);
 
-/// Starts from a CSV: one start a row, comma-separated, an optional header row (a first row that
-/// is not all numbers). Rejects an empty file, ragged rows, non-numeric, NaN or Inf cells.
+/// Starts from a CSV: one start a row, comma-separated, an optional header row (a first row none of
+/// whose cells is a number; a UTF-8 byte-order mark is skipped). Rejects an empty file, ragged rows,
+/// non-numeric, NaN, Inf or out-of-range cells (an underflow reads as the nearest double).
 table read_csv(const std::string& path);
 
 /// Starts from a .npy: a 2-D, C-order array of little-endian float64 or float32.
