@@ -1,5 +1,10 @@
 // The `fdgd` command, run as a user runs it: output files, summary, and one clear line per mistake.
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <cstdio>
 #include <filesystem>
@@ -193,6 +198,41 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   }
 }
 
+TEST_F(Cli, AnyNameTheFolderAcceptsCanBeWritten) {
+  // The temporary name is short and hidden, not the target's name plus a suffix that made it too long.
+  const std::string name = std::string(247, 'a') + ".csv";
+  const auto r = run("minimize --function sphere --starts 3 --out " + path(name));
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(fs::exists(path(name)));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
+}
+
+TEST_F(Cli, ASignalDuringAWriteLeavesNoFile) {
+  // A trace of many starts writes for minutes; killed while its temporary file is open, nothing stays.
+  fs::create_directories(path("out"));
+  const std::string out = path("out/trace.csv");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::freopen("/dev/null", "w", stdout);
+    ::execl(FDGD_CLI, FDGD_CLI, "trace", "--function", "sphere", "--sample", "1000", "--steps", "1e9", "--backend", "cpu",
+            "--threads", "1", "--out", out.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  bool writing = false;
+  for (int k = 0; k < 1000 && !writing; ++k) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    writing = !fs::is_empty(path("out"));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(writing) << "no temporary file appeared";
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << status;
+  EXPECT_TRUE(fs::is_empty(path("out"))) << fs::directory_iterator(path("out"))->path();
+}
+
 TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
   std::ofstream(path("ragged.csv")) << "1,2\n3\n";
   std::ofstream(path("word.csv")) << "1,2\n3,x\n";
@@ -249,6 +289,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --init-file " + path("folder.csv"), 2, "folder.csv: it is a directory"},
       {"minimize --function sphere --out " + path("nowhere/out.csv"), 2, "does not exist"},
       {"minimize --function sphere --out " + path("out.txt"), 2, "must end in .csv or .npy"},
+      {"minimize --function sphere --out /dev/null/out.csv", 2, "--out: '/dev/null' is not a folder"},
+      {"minimize --function sphere --out " + path(std::string(300, 'a') + ".csv"), 2, "--out: the file name is longer"},
       {"minimize --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
       {"minimize --function sphere --expr x0 --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
       {"minimize --expr \"x0 + x1\"", 2, "--expr: give the search box with --box"},

@@ -3,8 +3,10 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -69,11 +71,19 @@ options options_from(const minimize_args& a) {
   return o;
 }
 
-/// --out must name a file in a folder that exists, so that no run is wasted on an unwritable path.
+/// --out must name a file that can be written, checked before the run so that none is wasted on it.
 void check_out_folder(const std::string& out) {
-  const auto folder = std::filesystem::path(out).parent_path();
-  if (!folder.empty() && !std::filesystem::is_directory(folder))
-    throw usage_error("--out: folder '" + folder.string() + "' does not exist");
+  namespace fs = std::filesystem;
+  const fs::path target(out), folder = target.parent_path().empty() ? "." : target.parent_path();
+  std::error_code ec;
+  if (!fs::exists(folder, ec)) throw usage_error("--out: folder '" + folder.string() + "' does not exist");
+  if (!fs::is_directory(folder, ec)) throw usage_error("--out: '" + folder.string() + "' is not a folder");
+  if (fs::is_directory(target, ec)) throw usage_error("--out: '" + out + "' is a folder");
+  if (::access(folder.c_str(), W_OK | X_OK) != 0)
+    throw usage_error("--out: cannot write in folder '" + folder.string() + "': " + std::strerror(errno));
+  const long name_max = ::pathconf(folder.c_str(), _PC_NAME_MAX);
+  if (name_max > 0 && target.filename().string().size() > std::size_t(name_max))
+    throw usage_error(fmt::format("--out: the file name is longer than the {} characters the folder allows", name_max));
 }
 
 /// Host memory the system can still give (Linux: MemAvailable), or all of it where that is unknown.
@@ -200,18 +210,23 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   check_out_folder(a.out);
 
   options o = options_from(a);
-  table t;
-  t.cols = dim + 3;
+  std::vector<std::string> header = {"start", "step"};
+  for (int j = 0; j < dim; ++j) header.push_back("x" + std::to_string(j));
+  header.push_back("f");
+  // Rows go to the file as they are made: a long trace of many starts would not fit in memory.
+  csv_writer out(a.out, header);
+  std::vector<double> row(std::size_t(dim) + 3);
   auto record = [&](const result& r, std::int64_t step) {
     for (std::int64_t i = 0; i < r.count; ++i) {
-      t.values.push_back(double(i));
-      t.values.push_back(double(step));
-      for (int j = 0; j < dim; ++j) t.values.push_back(r.x[std::size_t(i * dim + j)]);
-      t.values.push_back(r.f[std::size_t(i)]);
-      ++t.rows;
+      row[0] = double(i);
+      row[1] = double(step);
+      for (int j = 0; j < dim; ++j) row[std::size_t(j) + 2] = r.x[std::size_t(i * dim + j)];
+      row[std::size_t(dim) + 2] = r.f[std::size_t(i)];
+      out.row(row.data(), dim + 3);
     }
   };
   o.steps = 0;
+  const std::int64_t paths = std::int64_t(points.size()) / dim;
   record(b.run(starts::given(points, dim), o), 0);
   for (std::int64_t done = 0; done < a.steps;) {
     o.steps = std::min(every, a.steps - done);
@@ -220,12 +235,8 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     record(r, done);
     points = r.x;
   }
-  std::vector<std::string> header = {"start", "step"};
-  for (int j = 0; j < dim; ++j) header.push_back("x" + std::to_string(j));
-  header.push_back("f");
-  write_csv(a.out, header, t);
-  fmt::print("{}: {} path(s) of {} steps, every {} step(s), written to {}\n", b.label(), t.rows / (1 + (a.steps + every - 1) / every),
-             a.steps, every, a.out);
+  out.commit();
+  fmt::print("{}: {} path(s) of {} steps, every {} step(s), written to {}\n", b.label(), paths, a.steps, every, a.out);
   return 0;
 }
 
@@ -266,6 +277,7 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
 }
 
 int main(int argc, char** argv) {
+  remove_unfinished_files_on_signals();  // an interrupted --out leaves no temporary file behind
   CLI::App app{"fdgd: batch gradient descent with central-difference gradients, from many starts at once"};
   app.require_subcommand(1);
   minimize_args a;

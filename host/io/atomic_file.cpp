@@ -2,10 +2,14 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
+#include <filesystem>
 
 #include "fdgd/error.hpp"
+#include "fdgd/io.hpp"
 
 namespace fdgd::detail {
 
@@ -13,19 +17,52 @@ namespace {
 [[noreturn]] void fail(const std::string& path, const char* what) {
   throw error("fdgd: cannot write " + path + ": " + what);
 }
+
+// The temporary file being written (one at a time), for the signal handler, which may only make
+// async-signal-safe calls: hence a fixed buffer, and a flag set only once the buffer is complete.
+char unfinished[4096];
+volatile std::sig_atomic_t has_unfinished = 0;
+
+void set_unfinished(const std::string& temp) {
+  has_unfinished = 0;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  if (temp.size() >= sizeof unfinished) return;  // longer than any path open() accepts
+  std::memcpy(unfinished, temp.c_str(), temp.size() + 1);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  has_unfinished = 1;
+}
+
+void remove_unfinished_and_die(int sig) {
+  if (has_unfinished) ::unlink(unfinished);
+  // SA_RESETHAND has restored the default action: raised again, the signal ends the process as it would have.
+  std::raise(sig);
+}
+
+/// A hidden name beside the target, short so that any name the folder accepts for the target works.
+std::string temporary_name(const std::string& path) {
+  static std::atomic<unsigned> serial{0};
+  const auto folder = std::filesystem::path(path).parent_path();
+  const std::string name = ".fdgd-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".tmp";
+  return (folder / name).string();
+}
 }  // namespace
 
-atomic_file::atomic_file(const std::string& path)
-    : path_(path), temp_(path + ".tmp." + std::to_string(::getpid())) {
+atomic_file::atomic_file(const std::string& path) : path_(path), temp_(temporary_name(path)) {
   file_ = std::fopen(temp_.c_str(), "wb");
   if (!file_) fail(path_, std::strerror(errno));
+  set_unfinished(temp_);
 }
 
 atomic_file::~atomic_file() {
   if (file_) {
     std::fclose(file_);
     std::remove(temp_.c_str());
+    has_unfinished = 0;
   }
+}
+
+void atomic_file::write(const void* data, std::size_t n) {
+  if (std::fwrite(data, 1, n, file_) != n) fail(path_, std::strerror(errno));
 }
 
 void atomic_file::commit() {
@@ -35,13 +72,30 @@ void atomic_file::commit() {
   file_ = nullptr;
   if (!written || !closed) {
     std::remove(temp_.c_str());
+    has_unfinished = 0;
     fail(path_, std::strerror(written ? errno : saved));
   }
-  if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
-    const int e = errno;
-    std::remove(temp_.c_str());
-    fail(path_, std::strerror(e));
-  }
+  const bool renamed = std::rename(temp_.c_str(), path_.c_str()) == 0;
+  const int e = errno;
+  if (!renamed) std::remove(temp_.c_str());
+  has_unfinished = 0;  // only now: a signal before the rename still finds the temporary file to remove
+  if (!renamed) fail(path_, std::strerror(e));
 }
 
 }  // namespace fdgd::detail
+
+namespace fdgd {
+
+void remove_unfinished_files_on_signals() {
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;  // keep nohup's SIG_IGN
+    struct sigaction act {};
+    act.sa_handler = detail::remove_unfinished_and_die;
+    sigemptyset(&act.sa_mask);
+    act.sa_flags = SA_RESETHAND;
+    ::sigaction(sig, &act, nullptr);
+  }
+}
+
+}  // namespace fdgd

@@ -77,31 +77,44 @@ void write_csv(const std::string& path, const result& r) {
     put_double(line, r.grad_norm[row]);
     line += ',' + std::to_string(r.steps[row]) + ',' + to_string(r.status[row]) + '\n';
     if (line.size() > (1u << 16)) {
-      std::fwrite(line.data(), 1, line.size(), out.get());
+      out.write(line.data(), line.size());
       line.clear();
     }
   }
-  std::fwrite(line.data(), 1, line.size(), out.get());
+  out.write(line.data(), line.size());
   out.commit();
 }
 
-void write_csv(const std::string& path, const std::vector<std::string>& header, const table& t) {
-  detail::atomic_file out(path);
-  std::string line;
-  for (std::size_t j = 0; j < header.size(); ++j) line += (j ? "," : "") + header[j];
-  line += '\n';
-  for (std::int64_t i = 0; i < t.rows; ++i) {
-    for (int j = 0; j < t.cols; ++j) {
-      if (j) line += ',';
-      put_double(line, t.values[std::size_t(i) * std::size_t(t.cols) + std::size_t(j)]);
-    }
-    line += '\n';
-    if (line.size() > (1u << 16)) {
-      std::fwrite(line.data(), 1, line.size(), out.get());
-      line.clear();
-    }
+csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& header)
+    : file_(std::make_unique<detail::atomic_file>(path)) {
+  for (std::size_t j = 0; j < header.size(); ++j) buffer_ += (j ? "," : "") + header[j];
+  buffer_ += '\n';
+}
+
+csv_writer::~csv_writer() = default;
+
+void csv_writer::row(const double* values, int n) {
+  for (int j = 0; j < n; ++j) {
+    if (j) buffer_ += ',';
+    put_double(buffer_, values[j]);
   }
-  std::fwrite(line.data(), 1, line.size(), out.get());
+  buffer_ += '\n';
+  if (buffer_.size() > (1u << 16)) flush();
+}
+
+void csv_writer::flush() {
+  file_->write(buffer_.data(), buffer_.size());
+  buffer_.clear();
+}
+
+void csv_writer::commit() {
+  flush();
+  file_->commit();
+}
+
+void write_csv(const std::string& path, const std::vector<std::string>& header, const table& t) {
+  csv_writer out(path, header);
+  for (std::int64_t i = 0; i < t.rows; ++i) out.row(t.values.data() + std::size_t(i) * std::size_t(t.cols), t.cols);
   out.commit();
 }
 

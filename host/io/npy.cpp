@@ -54,14 +54,14 @@ void write_npy(const std::string& path, const result& r) {
   detail::atomic_file out(path);
   const unsigned char prefix[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<unsigned char>(header.size() & 0xff),
                                     static_cast<unsigned char>(header.size() >> 8)};
-  std::fwrite(prefix, 1, sizeof prefix, out.get());
-  std::fwrite(header.data(), 1, header.size(), out.get());
+  out.write(prefix, sizeof prefix);
+  out.write(header.data(), header.size());
   std::vector<double> row(static_cast<std::size_t>(cols));
   for (std::int64_t i = 0; i < r.count; ++i) {
     const auto k = std::size_t(i);
     std::memcpy(row.data(), r.x.data() + k * std::size_t(r.dim), std::size_t(r.dim) * sizeof(double));
     row[std::size_t(r.dim)] = r.f[k];
-    std::fwrite(row.data(), sizeof(double), row.size(), out.get());  // x86-64 and ARM64 are little-endian
+    out.write(row.data(), row.size() * sizeof(double));  // x86-64 and ARM64 are little-endian
   }
   out.commit();
 }

@@ -4,12 +4,17 @@
 // line and column); nothing is left behind.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "fdgd/result.hpp"
 
 namespace fdgd {
+
+namespace detail {
+class atomic_file;
+}
 
 /// A row-major table of doubles: rows x cols.
 struct table {
@@ -24,6 +29,31 @@ void write_csv(const std::string& path, const result& r);
 
 /// Any table, under a header row of column names, doubles written to read back exactly.
 void write_csv(const std::string& path, const std::vector<std::string>& header, const table& t);
+
+/// A CSV written row by row as the rows are made (the file never holds them all in memory), under a
+/// temporary name until commit() renames it into place; destroyed uncommitted, it leaves nothing.
+/// Throws fdgd::error naming the file as soon as a write fails.
+class csv_writer {
+ public:
+  csv_writer(const std::string& path, const std::vector<std::string>& header);
+  ~csv_writer();
+  csv_writer(const csv_writer&) = delete;
+  csv_writer& operator=(const csv_writer&) = delete;
+
+  /// One row of n doubles, written to read back exactly.
+  void row(const double* values, int n);
+  void commit();
+
+ private:
+  void flush();
+  std::unique_ptr<detail::atomic_file> file_;
+  std::string buffer_;
+};
+
+/// Makes SIGINT, SIGTERM and SIGHUP remove the temporary file of a write in progress before they end
+/// the process as they otherwise would (a signal the process ignores stays ignored). For programs:
+/// a library leaves signal handling to its caller.
+void remove_unfinished_files_on_signals();
 
 /// A float64 array of shape (N, d + 1), the final x then f, in NumPy's .npy format (version 1.0).
 void write_npy(const std::string& path, const result& r);
