@@ -25,8 +25,9 @@ struct run_result {
   std::string out;  // stdout and stderr together
 };
 
-run_result run(const std::string& args) {
-  const std::string cmd = std::string(FDGD_CLI) + " " + args + " 2>&1";
+/// The command with `args`, its stdout and stderr read together unless `redirect` sends them elsewhere.
+run_result run(const std::string& args, const std::string& redirect = "2>&1") {
+  const std::string cmd = std::string(FDGD_CLI) + " " + args + " " + redirect;
   std::FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
@@ -184,7 +185,11 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   const std::pair<std::string, std::string> mistakes[] = {
       {"trace --function sphere", "give the starts with --start (repeatable) or --sample K"},
       {"trace --function sphere --start 1,2 --start 1,2,3", "--start: '1,2,3' has 3 coordinates, the first had 2"},
-      {"trace --function himmelblau --start 1,2,3", "himmelblau is 2-D"},
+      {"trace --function himmelblau --start 1,2,3", "--start: 3 coordinates but himmelblau is 2-D"},
+      {"trace --function sphere --start 1,2 --dim 2", "--dim shapes the starts --sample draws; it has no use with --start"},
+      {"trace --function sphere --start 1,2 --box 0:1", "--box shapes the starts --sample draws"},
+      {"trace --function sphere --start 1,2 --seed 3", "--seed shapes the starts --sample draws"},
+      {"trace --function sphere --start ''", "--start: empty value"},
       {"trace --function sphere --start 1,a", "--start"},
       {"trace --function sphere --start 1,2 --every 0", "--every: 0 must be >= 1"},
       {"trace --function sphere --sample 0", "--sample: 0 must be >= 1"},
@@ -233,6 +238,20 @@ TEST_F(Cli, ASignalDuringAWriteLeavesNoFile) {
   EXPECT_TRUE(fs::is_empty(path("out"))) << fs::directory_iterator(path("out"))->path();
 }
 
+TEST_F(Cli, AFailedWriteToStandardOutputFails) {
+  for (const std::string args : {"functions", "minimize --function sphere --starts 3", "minimize --function sphere --starts 3 --json"}) {
+    const auto r = run(args, "2>&1 >/dev/full");
+    EXPECT_EQ(r.status, 1) << args << "\n" << r.out;
+    EXPECT_EQ(r.out, "fdgd: error: could not write to standard output: No space left on device\n") << args;
+  }
+}
+
+TEST_F(Cli, VersionIsTheProjects) {
+  const auto r = run("--version");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, "fdgd " FDGD_VERSION "\n");
+}
+
 TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
   std::ofstream(path("ragged.csv")) << "1,2\n3\n";
   std::ofstream(path("word.csv")) << "1,2\n3,x\n";
@@ -250,10 +269,20 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
     int status;
     std::string message;
   } cases[] = {
-      {"frobnicate", 2, "fdgd: error:"},
+      {"frobnicate", 2, "fdgd: error: unknown command 'frobnicate' (commands: minimize, trace, functions)"},
       {"minimize --function sphere --bogus 1", 2, "--bogus"},
       {"minimize --function sphere --lr", 2, "--lr"},
-      {"minimize --function sphere --lr abc", 2, "--lr"},
+      {"minimize --function sphere --lr abc", 2, "--lr: 'abc' is not a number"},
+      // An empty value is a mistake, not 0, the default or nothing.
+      {"minimize --function sphere --lr ''", 2, "--lr: empty value"},
+      {"minimize --function sphere --gtol ''", 2, "--gtol: empty value"},
+      {"minimize --function sphere --box ''", 2, "--box: empty value"},
+      {"minimize --function sphere --init-file ''", 2, "--init-file: empty value"},
+      {"minimize --function sphere --out ''", 2, "--out: empty value"},
+      {"minimize --function sphere --seed 99999999999999999999", 2, "--seed: '99999999999999999999' is not a whole number in 0..2^64-1"},
+      {"minimize --function sphere --seed 1.5", 2, "--seed: '1.5' is not a whole number"},
+      {"minimize --function sphere --init-file " + path("typo.csv") + " --starts 5", 2, "--starts and --init-file exclude each other"},
+      {"minimize --function sphere --cluster-tol inf", 2, "--cluster-tol: inf must be finite and > 0"},
       {"minimize --function sphere --lr 0", 2, "--lr = 0"},
       {"minimize --function sphere --lr inf", 2, "--lr = inf"},
       {"minimize --function sphere --h -1", 2, "--h = -1"},
@@ -266,17 +295,17 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --dim 0", 2, "--dim: 0 must be >= 1"},
       {"minimize --function sphere --dim abc", 2, "--dim: 'abc' is not a number"},
       {"minimize --function sphere --top 0", 2, "--top: 0 must be >= 1"},
-      {"minimize --function sphere --seed -1", 2, "--seed: -1 must be >= 0"},
+      {"minimize --function sphere --seed -1", 2, "--seed: '-1' is not a whole number in 0..2^64-1"},
       // The box alone would take 32 GB: refused before anything is allocated (it was killed by the OOM killer).
       {"minimize --function sphere --dim 2000000000 --starts 1000", 1, "not enough memory for 1000 starts of dimension 2000000000"},
       {"minimize --function sphere --threads -1", 2, "--threads: -1 must be >= 0"},
       {"minimize --function sphere --threads 100000", 2, "--threads = 100000 (must be in 0..4096"},  // crashed libgomp
-      {"minimize --function sphere --cluster-tol 0", 2, "--cluster-tol: 0 must be > 0"},
+      {"minimize --function sphere --cluster-tol 0", 2, "--cluster-tol: 0 must be finite and > 0"},
       {"minimize --function sphere --box 3:1", 2, "--box coordinate 0: '3:1' is empty or inverted"},
       {"minimize --function sphere --box -1e308:1e308", 2, "hi - lo finite"},
       {"minimize --function sphere --box -1e39:1e39 --precision f32", 2, "beyond single precision's range"},
       {"minimize --function sphere --dim 3 --box 0:1,0:1", 2, "--box has 2 coordinates but the dimension is 3"},
-      {"minimize --function himmelblau --dim 3", 2, "himmelblau is 2-D"},
+      {"minimize --function himmelblau --dim 3", 2, "--dim 3 but himmelblau is 2-D"},
       {"minimize --function spere", 2, "unknown function 'spere'"},
       {"minimize --function sphere --init-file " + path("missing.csv"), 2, "missing.csv"},
       {"minimize --function sphere --init-file " + path("ragged.csv"), 2, "ragged.csv:2:1"},

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -32,6 +33,7 @@ struct minimize_args {
   std::optional<std::string> expression;  // given, even if empty
   int dim = 0;
   std::uint64_t seed = 0;
+  bool starts_given = false;  // --starts on the command line, not its default
   double lr = 0.01, h = 1e-4, gtol = 0, cluster_tol = 1e-3;
   std::string steps_text = "100";  // --steps, in --starts' forms (1000, 1e4, 2^10)
   std::int64_t steps = 100;        // parsed from steps_text once the flags are read
@@ -57,8 +59,30 @@ CLI::Validator at_least(double least) {
   return number_check(fmt::format(">= {}", least), [least](double v) { return v >= least; });
 }
 
-/// A number > 0 (NaN is not).
-const CLI::Validator positive = number_check("> 0", [](double v) { return v > 0; });
+/// A finite number > 0 (NaN is not).
+const CLI::Validator positive_finite = number_check("finite and > 0", [](double v) { return v > 0 && std::isfinite(v); });
+
+/// Any number, so that a typo is "--lr: '5x' is not a number", not CLI11's "Could not convert: --lr = 5x".
+const CLI::Validator a_number = number_check("a number", [](double) { return true; });
+
+/// CLI11 reads 99999999999999999999 as 2^64-1 and 1.5 as 1; a seed must be exactly the number typed.
+const CLI::Validator seed_check(
+    [](std::string& text) -> std::string {
+      std::uint64_t v = 0;
+      const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (res.ec == std::errc() && res.ptr == text.data() + text.size()) return "";
+      return "'" + text + "' is not a whole number in 0..2^64-1";
+    },
+    "0..2^64-1");
+
+/// An option given with an empty value would otherwise read as 0, as its default, or as nothing.
+const CLI::Validator non_empty([](std::string& text) { return text.empty() ? "empty value" : ""; }, "");
+
+/// An option with a value, which must not be empty; checked before its other validators.
+template <class T>
+CLI::Option* add_value(CLI::App* c, const std::string& name, T& value, const std::string& help) {
+  return c->add_option(name, value, help)->check(non_empty);
+}
 
 std::string extension(const std::string& path) { return std::filesystem::path(path).extension().string(); }
 
@@ -114,6 +138,7 @@ void check_host_memory(std::int64_t count, int dim, const options& o) {
 starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& dim) {
   if (!a.init_file.empty()) {
     if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
+    if (a.starts_given) throw usage_error("--starts and --init-file exclude each other");
     table t;
     try {
       t = extension(a.init_file) == ".npy" ? read_npy(a.init_file) : read_csv(a.init_file);
@@ -123,11 +148,12 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
     if (a.dim && a.dim != t.cols)
       throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
     dim = t.cols;
+    b.check_dim(dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"));
     check_host_memory(t.rows, dim, options_from(a));
     return starts::given(std::move(t.values), t.cols);
   }
   dim = b.dim(a.dim);
-  b.check_dim(dim);
+  b.check_dim(dim, fmt::format("--dim {}", dim));
   const std::int64_t count = cli::parse_count("--starts", a.starts);
   check_host_memory(count, dim, options_from(a));
   std::vector<double> lo, hi;
@@ -154,7 +180,6 @@ int run_minimize(const minimize_args& a) {
   }
   int dim = 0;
   const starts s = make_starts(a, b, dim);
-  b.check_dim(dim);
   o.validate();  // std::invalid_argument, reported as a usage error by main
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps);
   if (bar.enabled()) {
@@ -206,7 +231,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     for (std::int64_t i = 0; i < s.count(); ++i)
       for (int j = 0; j < dim; ++j) points.push_back(s.coordinate(i, j));
   }
-  b.check_dim(dim);
+  if (!start_texts.empty()) b.check_dim(dim, fmt::format("--start: {} coordinate{}", dim, dim == 1 ? "" : "s"));
   check_out_folder(a.out);
 
   options o = options_from(a);
@@ -262,34 +287,53 @@ int run_functions() {
 
 /// The flags `minimize` and `trace` share: the function, where the starts come from, the descent.
 void add_common_flags(CLI::App* c, minimize_args& a) {
-  c->add_option("--function", a.function, "built-in function (see `fdgd functions`)");
+  add_value(c, "--function", a.function, "built-in function (see `fdgd functions`)");
+  // --expr "" is parsed, to say "empty expression" with a caret like any other mistake in it.
   c->add_option("--expr", a.expression, "or the function as an expression, e.g. \"sum(i=0..d-1, x[i]^2)\" (see README)");
-  c->add_option("--dim", a.dim, "dimension (default: the function's own, 2, or the expression's highest x + 1)")
+  add_value(c, "--dim", a.dim, "dimension (default: the function's own, 2, or the expression's highest x + 1)")
       ->check(at_least(1));
-  c->add_option("--seed", a.seed, "seed of the start generator (default 0)")->check(at_least(0));
-  c->add_option("--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
-  c->add_option("--lr", a.lr, "learning rate (default 0.01)");
-  c->add_option("--steps", a.steps_text, "steps per start: 100, 1e4, 2^10 (default 100)");
-  c->add_option("--h", a.h, "central-difference step (default 1e-4)");
-  c->add_option("--precision", a.precision_name, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}));
-  c->add_option("--backend", a.backend_name, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  c->add_option("--threads", a.threads, "CPU threads (default: all cores)")->check(at_least(0));
+  add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->check(seed_check);
+  add_value(c, "--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
+  add_value(c, "--lr", a.lr, "learning rate (default 0.01)")->check(a_number);
+  add_value(c, "--steps", a.steps_text, "steps per start: 100, 1e4, 2^10 (default 100)");
+  add_value(c, "--h", a.h, "central-difference step (default 1e-4)")->check(a_number);
+  add_value(c, "--precision", a.precision_name, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}));
+  add_value(c, "--backend", a.backend_name, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  add_value(c, "--threads", a.threads, "CPU threads (default: all cores)")->check(at_least(0));
 }
 
-int main(int argc, char** argv) {
-  remove_unfinished_files_on_signals();  // an interrupted --out leaves no temporary file behind
+/// Output that could not be written (stdout on a full disk) is a failed run, not a silent exit 0.
+int with_stdout_checked(int status) {
+  const bool flushed = std::fflush(stdout) == 0;
+  const int e = errno;
+  if (flushed && !std::ferror(stdout)) return status;
+  std::fprintf(stderr, "fdgd: error: could not write to standard output: %s\n", std::strerror(flushed ? EIO : e));
+  return 1;
+}
+
+int run_command(int argc, char** argv) {
   CLI::App app{"fdgd: batch gradient descent with central-difference gradients, from many starts at once"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "fdgd " FDGD_VERSION);
+  // CLI11 says only "A subcommand is required" when the command is mistyped.
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string command = argv[1];
+    if (command != "minimize" && command != "trace" && command != "functions") {
+      std::fprintf(stderr, "fdgd: error: unknown command '%s' (commands: minimize, trace, functions)\n",
+                   std::string(command, 0, 40).c_str());
+      return 2;
+    }
+  }
   minimize_args a;
   auto* m = app.add_subcommand("minimize", "minimize a built-in function or an expression from a batch of starts");
   add_common_flags(m, a);
-  m->add_option("--starts", a.starts, "number of starts: 1000, 1e6, 2^20 (default 1000)");
-  m->add_option("--init-file", a.init_file, "the starts themselves: .csv (one per row) or .npy (N x d)");
-  m->add_option("--gtol", a.gtol, "stop a start once |grad| <= gtol (default 0: off)");
-  m->add_option("--out", a.out, "write every trajectory: .csv or .npy");
-  m->add_option("--cluster-tol", a.cluster_tol, "group final points within this distance (default 1e-3)")
-      ->check(positive);
-  m->add_option("--top", a.top, "distinct minima to list (default 10)")->check(at_least(1));
+  add_value(m, "--starts", a.starts, "number of starts: 1000, 1e6, 2^20 (default 1000)");
+  add_value(m, "--init-file", a.init_file, "the starts themselves: .csv (one per row) or .npy (N x d)");
+  add_value(m, "--gtol", a.gtol, "stop a start once |grad| <= gtol (default 0: off)")->check(a_number);
+  add_value(m, "--out", a.out, "write every trajectory: .csv or .npy");
+  add_value(m, "--cluster-tol", a.cluster_tol, "group final points within this distance (default 1e-3)")
+      ->check(positive_finite);
+  add_value(m, "--top", a.top, "distinct minima to list (default 10)")->check(at_least(1));
   m->add_flag("--json", a.json, "print the summary as one JSON object");
   m->add_flag("--quiet", a.quiet, "no progress line on stderr (shown only on a terminal, after 1 s)");
   auto* f = app.add_subcommand("functions", "list the built-in functions");
@@ -298,11 +342,11 @@ int main(int argc, char** argv) {
   std::int64_t trace_sample = 0, trace_every = 1;
   auto* t = app.add_subcommand("trace", "record the paths of chosen starts to a CSV (start,step,x0,...,f)");
   add_common_flags(t, ta);
-  t->add_option("--start", trace_starts, "a start x0,x1,... (repeatable)");
-  t->add_option("--sample", trace_sample, "or: this many starts drawn from the box (--dim, --box, --seed)")
+  add_value(t, "--start", trace_starts, "a start x0,x1,... (repeatable)");
+  add_value(t, "--sample", trace_sample, "or: this many starts drawn from the box (--dim, --box, --seed)")
       ->check(at_least(1));
-  t->add_option("--every", trace_every, "record every k steps (default 1)")->check(at_least(1));
-  t->add_option("--out", ta.out, "the CSV to write")->required();
+  add_value(t, "--every", trace_every, "record every k steps (default 1)")->check(at_least(1));
+  add_value(t, "--out", ta.out, "the CSV to write")->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -311,6 +355,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp&) {
     std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
     return 0;
+  } catch (const CLI::CallForVersion& e) {
+    std::printf("%s\n", e.what());
+    return 0;
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "fdgd: error: %s\n", e.what());
     return 2;
@@ -318,9 +365,14 @@ int main(int argc, char** argv) {
   try {
     if (f->parsed()) return run_functions();
     if (t->parsed()) {
+      // With --start these only shape starts that are not drawn: refused rather than silently ignored.
+      for (const char* flag : {"--dim", "--box", "--seed"})
+        if (!trace_starts.empty() && t->count(flag))
+          throw usage_error(std::string(flag) + " shapes the starts --sample draws; it has no use with --start");
       ta.steps = cli::parse_count("--steps", ta.steps_text);
       return run_trace(ta, trace_starts, trace_sample, trace_every);
     }
+    a.starts_given = m->count("--starts") > 0;
     a.steps = cli::parse_count("--steps", a.steps_text);
     return run_minimize(a);
   } catch (const usage_error& e) {
@@ -335,4 +387,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fdgd: error: %s\n", without_prefix(e.what()).c_str());
     return 1;
   }
+}
+
+int main(int argc, char** argv) {
+  remove_unfinished_files_on_signals();  // an interrupted --out leaves no temporary file behind
+  return with_stdout_checked(run_command(argc, argv));
 }

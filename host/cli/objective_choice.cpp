@@ -38,8 +38,14 @@ int objective_choice::dim(int asked) const {
   return implied;
 }
 
-void objective_choice::check_dim(int d) const {
-  if (builtin_) return builtin_->check_dim(d);  // std::invalid_argument: a usage error
+void objective_choice::check_dim(int d, const std::string& source) const {
+  if (builtin_) {
+    if (builtin_->fixed_dim && d != builtin_->fixed_dim)
+      throw usage_error(source + " but " + label_ + " is " + std::to_string(builtin_->fixed_dim) + "-D");
+    if (d < builtin_->min_dim)
+      throw usage_error(source + " but " + label_ + " needs dimension >= " + std::to_string(builtin_->min_dim));
+    return;
+  }
   try {
     expr::bind(*tree_, d);
   } catch (const expr::expression_error& e) {

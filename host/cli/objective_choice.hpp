@@ -20,8 +20,9 @@ class objective_choice {
   const builtin_info* builtin() const { return builtin_; }
   /// The dimension when --dim is not given (0: asked, the flag's value); usage_error when unknown.
   int dim(int asked) const;
-  /// usage_error unless the objective has dimension d (for an expression: every index in range).
-  void check_dim(int d) const;
+  /// usage_error unless the objective has dimension d (for an expression: every index in range);
+  /// `source` says where d came from in the message ("--dim 3", "--start: 3 coordinates").
+  void check_dim(int d, const std::string& source) const;
   /// The built-in's box; usage_error for an expression, which has none.
   search_box default_box(int d) const;
   result run(const starts& s, const options& o) const;
