@@ -84,9 +84,16 @@ TEST_F(Cli, HimmelblauSummaryFindsTheFourMinimaWithTheirShares) {
   EXPECT_EQ(s["starts"].get<long long>(), 20000);
   EXPECT_EQ(s["status"]["converged"].get<long long>(), 20000);
   EXPECT_EQ(s["grouped_on"], "cpu");
+  EXPECT_EQ(s["seed"].get<std::uint64_t>(), 0u);  // generated starts: the seed reproduces them
   // The text summary says the same.
   const auto text = run("minimize --function himmelblau --starts 2e4 --steps 2000 --gtol 1e-10 --backend cpu");
   EXPECT_NE(text.out.find("global minimum 0 reached by 100.000% of starts"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.rfind("himmelblau: 20000 starts (seed 0), d = 2, on cpu", 0), 0u) << text.out;
+  const auto seeded = run("minimize --function sphere --starts 3 --seed 18446744073709551615 --json");
+  EXPECT_EQ(nlohmann::json::parse(seeded.out)["seed"].get<std::uint64_t>(), 18446744073709551615u) << seeded.out;
+  std::ofstream(path("one.csv")) << "1,2\n";
+  const auto given = run("minimize --function sphere --init-file " + path("one.csv") + " --json");
+  EXPECT_FALSE(nlohmann::json::parse(given.out).contains("seed")) << "given starts have no seed";
   EXPECT_EQ(text.out.find('\r'), std::string::npos) << "no progress line when stderr is not a terminal";
 }
 

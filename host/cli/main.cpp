@@ -202,7 +202,8 @@ int run_minimize(const minimize_args& a) {
       write_csv(a.out, r);
     }
   }
-  const auto summary = cli::summary_json(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top});
+  const std::optional<std::uint64_t> seed = s.is_generated() ? std::optional(s.seed()) : std::nullopt;
+  const auto summary = cli::summary_json(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top, seed});
   std::fputs(a.json ? (summary.dump(2) + "\n").c_str() : cli::summary_text(summary).c_str(), stdout);
   return 0;
 }

@@ -15,6 +15,7 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
   s["backend"] = r.backend;
   s["device"] = r.device;
   s["starts"] = r.count;
+  if (c.seed) s["seed"] = *c.seed;
   s["dim"] = r.dim;
   s["lr"] = c.opt.lr;
   s["h"] = c.opt.h;
@@ -59,8 +60,8 @@ std::string point(const nlohmann::json& x) {
 
 std::string summary_text(const nlohmann::json& s) {
   std::string out;
-  out += fmt::format("{}: {} starts, d = {}, on {} ({})\n", s["function"].get<std::string>(), s["starts"].get<long long>(),
-                     s["dim"].get<int>(), s["backend"].get<std::string>(), s["device"].get<std::string>());
+  out += fmt::format("{}: {} starts{}, d = {}, on {} ({})\n", s["function"].get<std::string>(), s["starts"].get<long long>(),
+                     s.contains("seed") ? fmt::format(" (seed {})", s["seed"].get<std::uint64_t>()) : "", s["dim"].get<int>(), s["backend"].get<std::string>(), s["device"].get<std::string>());
   out += fmt::format("descent: lr {}, h {}, {} steps, gtol {}, {}\n", s["lr"].get<double>(), s["h"].get<double>(),
                      s["steps"].get<long long>(), s["gtol"].get<double>(), s["precision"].get<std::string>());
   out += fmt::format("time: {:.3f} s, {:.3g} trajectory-steps/s, {:.3g} f-evaluations/s\n", s["seconds"].get<double>(),
