@@ -25,15 +25,19 @@ struct run_result {
   std::string out;  // stdout and stderr together
 };
 
-/// The command with `args`, its stdout and stderr read together unless `redirect` sends them elsewhere.
-run_result run(const std::string& args, const std::string& redirect = "2>&1") {
-  const std::string cmd = std::string(FDGD_CLI) + " " + args + " " + redirect;
+/// A shell command line's exit status and output.
+run_result run_shell(const std::string& cmd) {
   std::FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
   while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
   const int raw = pclose(p);
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
+}
+
+/// The command with `args`, its stdout and stderr read together unless `redirect` sends them elsewhere.
+run_result run(const std::string& args, const std::string& redirect = "2>&1") {
+  return run_shell(std::string(FDGD_CLI) + " " + args + " " + redirect);
 }
 
 class Cli : public testing::Test {
@@ -251,6 +255,17 @@ TEST_F(Cli, AFailedWriteToStandardOutputFails) {
     EXPECT_EQ(r.status, 1) << args << "\n" << r.out;
     EXPECT_EQ(r.out, "fdgd: error: could not write to standard output: No space left on device\n") << args;
   }
+}
+
+TEST_F(Cli, TheMemoryEstimateHonoursAnAddressSpaceLimit) {
+  // Under `ulimit -v` (about 0.95 GiB) the system's free memory is not what the run can get.
+  const auto r = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) +
+                           " minimize --function sphere --starts 3e7 --backend cpu 2>&1");
+  EXPECT_EQ(r.status, 1) << r.out;
+  const auto at = r.out.find(" GiB are available");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const double available = std::stod(r.out.substr(r.out.rfind(' ', at - 1) + 1));
+  EXPECT_LE(available, 0.95) << r.out;
 }
 
 TEST_F(Cli, VersionIsTheProjects) {

@@ -1,4 +1,5 @@
 // The `fdgd` command: `fdgd minimize ...` and `fdgd functions`. See README.md.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -7,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -110,14 +112,25 @@ void check_out_folder(const std::string& out) {
     throw usage_error(fmt::format("--out: the file name is longer than the {} characters the folder allows", name_max));
 }
 
-/// Host memory the system can still give (Linux: MemAvailable), or all of it where that is unknown.
+/// A /proc file's "Key: value kB" line, in bytes, or -1 where there is none.
+double proc_kib_value(const char* file, const std::string& wanted) {
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);)  // line by line: /proc/self/status has lines of text too
+    if (line.rfind(wanted, 0) == 0) return std::strtod(line.c_str() + wanted.size(), nullptr) * 1024;
+  return -1;
+}
+
+/// Host memory the process can still get: what the system can give (Linux: MemAvailable, else all of it),
+/// and under an address-space limit (`ulimit -v`) no more than the limit less what is already mapped.
 double available_host_bytes() {
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key, unit;
-  double kib = 0;
-  while (meminfo >> key >> kib >> unit)
-    if (key == "MemAvailable:") return kib * 1024;
-  return double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGESIZE));
+  double available = proc_kib_value("/proc/meminfo", "MemAvailable:");
+  if (available < 0) available = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGESIZE));
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    const double mapped = std::max(0.0, proc_kib_value("/proc/self/status", "VmSize:"));
+    available = std::min(available, std::max(0.0, double(limit.rlim_cur) - mapped));
+  }
+  return available;
 }
 
 std::runtime_error not_enough_memory(std::int64_t count, int dim, double need) {
