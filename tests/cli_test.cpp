@@ -268,6 +268,27 @@ TEST_F(Cli, TheMemoryEstimateHonoursAnAddressSpaceLimit) {
   EXPECT_LE(available, 0.95) << r.out;
 }
 
+TEST_F(Cli, AnHTooSmallForTheStartsIsWarnedAbout) {
+  // Next to |x| = 5.12, x + 1e-17 and x - 1e-17 are the same double: every difference would be 0.
+  const auto tiny = run("minimize --function rastrigin --starts 10 --h 1e-17", "2>&1 >/dev/null");
+  EXPECT_EQ(tiny.status, 0) << tiny.out;
+  EXPECT_EQ(tiny.out, "fdgd: warning: --h 1e-17 is below the spacing of doubles near |x| = 5.12 (x + h and x - h round "
+                      "to the same number there), so the central differences are 0 there; the default is 1e-4\n");
+  // In single precision the spacing is wider: 1e-7 vanishes next to 5.12 in float, not in double.
+  const auto f32 = run("minimize --function rastrigin --starts 10 --h 1e-7 --precision f32", "2>&1 >/dev/null");
+  EXPECT_NE(f32.out.find("fdgd: warning: --h 1e-07 is below the spacing of floats near |x| = 5.12"), std::string::npos)
+      << f32.out;
+  EXPECT_EQ(run("minimize --function rastrigin --starts 10 --h 1e-7", "2>&1 >/dev/null").out, "");
+  // Given starts: their largest coordinate; and trace warns the same way.
+  std::ofstream(path("far.csv")) << "1,1e6\n";
+  const auto far = run("minimize --function sphere --init-file " + path("far.csv") + " --h 1e-11", "2>&1 >/dev/null");
+  EXPECT_NE(far.out.find("--h 1e-11 is below the spacing of doubles near |x| = 1000000"), std::string::npos) << far.out;
+  const auto trace = run("trace --function sphere --start 1,1e6 --h 1e-11 --steps 1 --out " + path("t.csv"), "2>&1 >/dev/null");
+  EXPECT_EQ(trace.status, 0) << trace.out;
+  EXPECT_NE(trace.out.find("fdgd: warning: --h 1e-11"), std::string::npos) << trace.out;
+  EXPECT_EQ(run("minimize --function rastrigin --starts 10", "2>&1 >/dev/null").out, "") << "no warning by default";
+}
+
 TEST_F(Cli, VersionIsTheProjects) {
   const auto r = run("--version");
   EXPECT_EQ(r.status, 0) << r.out;

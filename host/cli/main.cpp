@@ -148,6 +148,27 @@ void check_host_memory(std::int64_t count, int dim, const options& o) {
   if (need > available_host_bytes()) throw not_enough_memory(count, dim, need);
 }
 
+/// Where x + h and x - h round to the same number, every central difference is 0 and a start does not
+/// move: with an h that small next to the largest |coordinate|, the run would silently do nothing
+/// there. A warning, not an error: smaller coordinates may still move.
+void warn_if_h_vanishes(double h, precision prec, double largest) {
+  if (prec == precision::f32 && !std::isfinite(float(largest))) return;  // beyond float's range: the run refuses it
+  const bool vanishes = prec == precision::f32 ? float(largest) + float(h) == float(largest) - float(h)
+                                               : largest + h == largest - h;
+  if (!vanishes) return;
+  fmt::print(stderr, "fdgd: warning: --h {} is below the spacing of {} near |x| = {} (x + h and x - h round to the "
+                     "same number there), so the central differences are 0 there; the default is 1e-4\n",
+             h, prec == precision::f32 ? "floats" : "doubles", largest);
+}
+
+/// The largest |coordinate| a start can have: from the box, or from the given points.
+double largest_coordinate(const starts& s) {
+  double largest = 0;
+  for (const auto* values : {&s.lo(), &s.hi(), &s.points()})
+    for (const double v : *values) largest = std::max(largest, std::abs(v));
+  return largest;
+}
+
 starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& dim) {
   if (!a.init_file.empty()) {
     if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
@@ -194,6 +215,7 @@ int run_minimize(const minimize_args& a) {
   int dim = 0;
   const starts s = make_starts(a, b, dim);
   o.validate();  // std::invalid_argument, reported as a usage error by main
+  warn_if_h_vanishes(o.h, o.prec, largest_coordinate(s));
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps);
   if (bar.enabled()) {
     // News about twenty times per run (finer launches cost the CPU backend); results do not depend
@@ -249,6 +271,8 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   check_out_folder(a.out);
 
   options o = options_from(a);
+  o.validate();
+  warn_if_h_vanishes(o.h, o.prec, largest_coordinate(starts::given(points, dim)));
   std::vector<std::string> header = {"start", "step"};
   for (int j = 0; j < dim; ++j) header.push_back("x" + std::to_string(j));
   header.push_back("f");
