@@ -66,6 +66,8 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"x0 * dd", 0, "unknown name 'dd' (did you mean 'd'?)", 6},
       {"atan2(x0)", 0, "atan2 takes 2 arguments, not 1", 1},
       {"sin(x0, x1)", 0, "sin takes 1 argument, not 2", 1},
+      {"sin()", 0, "sin takes 1 argument, not 0", 1},
+      {"max( )", 0, "max takes 2 or more arguments, not 0", 1},
       {"min(x0)", 0, "min takes 2 or more arguments, not 1", 1},
       {"(x0 + 1", 0, "expected ')' to close the '(' at column 1 but the expression ends", 8},
       {"x0 + 1)", 0, "unbalanced ')'", 7},

@@ -156,12 +156,15 @@ class parser {
   node call(const function_info& f, int col) {
     expect('(', "'(' after " + f.name);
     node n{node_kind::call, col, 0, f.name, {}};
-    n.kids.push_back(expression());
-    for (;;) {
-      skip_space();
-      if (peek() != ',') break;
-      ++pos_;
+    skip_space();
+    if (peek() != ')') {  // "sin()" is a call without arguments, not an unbalanced ')'
       n.kids.push_back(expression());
+      for (;;) {
+        skip_space();
+        if (peek() != ',') break;
+        ++pos_;
+        n.kids.push_back(expression());
+      }
     }
     expect(')', "')' to close " + f.name + "( at column " + std::to_string(col));
     const int given = int(n.kids.size());
