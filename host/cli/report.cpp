@@ -60,8 +60,9 @@ std::string point(const nlohmann::json& x) {
 
 std::string summary_text(const nlohmann::json& s) {
   std::string out;
+  const std::string seed = s.contains("seed") ? fmt::format(" (seed {})", s["seed"].get<std::uint64_t>()) : "";
   out += fmt::format("{}: {} starts{}, d = {}, on {} ({})\n", s["function"].get<std::string>(), s["starts"].get<long long>(),
-                     s.contains("seed") ? fmt::format(" (seed {})", s["seed"].get<std::uint64_t>()) : "", s["dim"].get<int>(), s["backend"].get<std::string>(), s["device"].get<std::string>());
+                     seed, s["dim"].get<int>(), s["backend"].get<std::string>(), s["device"].get<std::string>());
   out += fmt::format("descent: lr {}, h {}, {} steps, gtol {}, {}\n", s["lr"].get<double>(), s["h"].get<double>(),
                      s["steps"].get<long long>(), s["gtol"].get<double>(), s["precision"].get<std::string>());
   out += fmt::format("time: {:.3f} s, {:.3g} trajectory-steps/s, {:.3g} f-evaluations/s\n", s["seconds"].get<double>(),

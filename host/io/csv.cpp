@@ -27,7 +27,6 @@ void put_double(std::string& line, double v) {
   throw error("fdgd: " + path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + what);
 }
 
-
 constexpr char utf8_bom[] = "\xEF\xBB\xBF";
 
 /// One CSV cell: its value, whether it has a number's form, and what is wrong with it, if anything.

@@ -20,7 +20,6 @@ constexpr char magic[] = "\x93NUMPY";
   throw error("fdgd: " + path + ": " + what);
 }
 
-
 /// The inside of a shape tuple, "2, 3" or "5," or "": non-negative integers only, each below 2^63.
 std::vector<std::int64_t> parse_shape(const std::string& path, const std::string& text) {
   std::vector<std::int64_t> shape;
