@@ -78,8 +78,13 @@ std::string summary_text(const nlohmann::json& s) {
     out += fmt::format("best: f = {:.17g} at start {}, x = {}\n", s["best"]["f"].get<double>(),
                        s["best"]["index"].get<long long>(), point(s["best"]["x"]));
   }
-  out += fmt::format("distinct minima (points within {} grouped), best first:\n", s["cluster_tol"].get<double>());
-  out += fmt::format("  {:>3}  {:>22}  {:>10}  {:>8}  x\n", "#", "f", "count", "share");
+  if (s["minima"].empty()) {
+    out += fmt::format("distinct minima: none (no trajectory with a finite f within 4.6e18 x {} of the origin)\n",
+                       s["cluster_tol"].get<double>());
+  } else {
+    out += fmt::format("distinct minima (points within {} grouped), best first:\n", s["cluster_tol"].get<double>());
+    out += fmt::format("  {:>3}  {:>22}  {:>10}  {:>8}  x\n", "#", "f", "count", "share");
+  }
   int k = 0;
   for (const auto& g : s["minima"])
     out += fmt::format("  {:>3}  {:>22.15g}  {:>10}  {:>7.3f}%  {}\n", ++k, g["f"].get<double>(), g["count"].get<long long>(),
