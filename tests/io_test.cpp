@@ -150,6 +150,8 @@ TEST_F(Io, CsvMessagesShowAShortPrintableCell) {
   expect_error([&] { read_csv(path("control.csv")); }, "control.csv:2:3: '\\x01z' is not a number");
   fs::create_directories(path("folder.csv"));
   expect_error([&] { read_csv(path("folder.csv")); }, "folder.csv: it is a directory");
+  expect_error([] { read_csv("/dev/zero"); }, "/dev/zero: it is a device or socket, not a file");  // would read forever
+  expect_error([] { read_npy("/dev/zero"); }, "/dev/zero: it is a device or socket, not a file");
 }
 
 TEST_F(Io, BadNpyIsNamed) {

@@ -9,10 +9,15 @@
 
 namespace fdgd::detail {
 
-/// A directory opens as a stream on Linux and then reads as nothing: say what it is instead.
+/// A directory opens as a stream on Linux and then reads as nothing, and a device such as /dev/zero
+/// reads without end: say what it is instead. Files and pipes are read.
 inline void check_readable_file(const std::string& path) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw error("fdgd: cannot read " + path + ": it is a directory");
+  const fs::file_status s = fs::status(path, ec);
+  if (fs::is_directory(s)) throw error("fdgd: cannot read " + path + ": it is a directory");
+  if (fs::is_character_file(s) || fs::is_block_file(s) || fs::is_socket(s))
+    throw error("fdgd: cannot read " + path + ": it is a device or socket, not a file");
 }
 
 /// 'text' for a message: at most 40 characters (a cell can be 100 KB), control and other bytes escaped.
