@@ -51,7 +51,17 @@ template <class Objective>
 struct is_lane_safe<Objective, std::void_t<decltype(Objective::lane_safe)>> : std::bool_constant<Objective::lane_safe> {};
 
 /// nvcc rejects vector types in __host__ __device__ code, so in a translation unit it compiles the
-/// CPU backend advances trajectories one by one (to the same bits).
+/// CPU backend advances trajectories one by one (to the same bits). The two builds of the backend
+/// live in inline namespaces of their own: a program that links both kinds of translation unit (a
+/// .cu file that solves a built-in, and the library) keeps each, where the linker would otherwise
+/// keep one of two different definitions of the same function.
+#if defined(__CUDACC__)
+#define FDGD_CPU_BUILD nvcc_build
+#else
+#define FDGD_CPU_BUILD host_build
+#endif
+inline namespace FDGD_CPU_BUILD {
+
 #if defined(__CUDACC__)
 inline constexpr bool lockstep_compiled = false;
 #else
@@ -269,7 +279,10 @@ class cpu_batch {
   std::vector<T> scratch_;
 };
 
+}  // inline namespace FDGD_CPU_BUILD
 }  // namespace detail
+
+inline namespace FDGD_CPU_BUILD {
 
 /// Runs the descent for every start on the CPU in working precision T; D = dynamic_dim for a run-time d.
 /// Throws std::invalid_argument for invalid options or starts of the wrong dimension.
@@ -286,4 +299,5 @@ result solve_cpu(const Objective& f, const starts& s, const options& o) {
   return r;
 }
 
+}  // inline namespace FDGD_CPU_BUILD
 }  // namespace fdgd
