@@ -85,6 +85,7 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"x0 + x5", 3, "x5 is out of range for d = 3 (x0..x2)", 6},
       {"sum(i=0..d, x[i])", 3, "x3 is out of range for d = 3 (x0..x2)", 13},
       {"x[0.5]", 2, "coordinate index is not an integer (it is 0.5)", 3},
+      {"x[1e15] + x0", 2, "coordinate index is out of range (it is 1000000000000000; at most 1e15 in size)", 3},
       {"x[x0]", 2, "an index or bound cannot depend on x or contain a sum", 3},
       {"sum(i=0..sin(d), x[i])", 2, "an index or bound may use + - * / ^ floor ceil abs min max, not sin", 10},
   };

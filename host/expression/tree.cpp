@@ -191,8 +191,10 @@ class binder {
   /// An index or bound: an integer computed from numbers, d and bound names.
   long long integer(const node& n, const char* what) {
     const double v = evaluate(n);
-    if (!(std::fabs(v) < 1e15) || v != std::floor(v))
+    if (v != std::floor(v))  // NaN and infinities too
       throw expression_error(std::string(what) + " is not an integer (it is " + plain_text(v) + ")", n.column);
+    if (!(std::fabs(v) < 1e15))
+      throw expression_error(std::string(what) + " is out of range (it is " + plain_text(v) + "; at most 1e15 in size)", n.column);
     return (long long)v;
   }
 
