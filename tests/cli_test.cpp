@@ -338,6 +338,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --init-file " + path("typo.csv") + " --starts 5", 2, "--starts and --init-file exclude each other"},
       {"minimize --function sphere --cluster-tol inf", 2, "--cluster-tol: inf must be finite and > 0"},
       {"minimize --function sphere --lr 0", 2, "--lr = 0"},
+      {"minimize --function sphere --lr 1 --lr 2", 2, "--lr: given 2 times; give it once"},
       {"minimize --function sphere --lr inf", 2, "--lr = inf"},
       {"minimize --function sphere --h -1", 2, "--h = -1"},
       {"minimize --function sphere --h 1e-50 --precision f32", 2, "--h = 1e-50 (is 0 in single precision"},

@@ -340,6 +340,14 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--threads", a.threads, "CPU threads (default: all cores)")->check(at_least(0));
 }
 
+/// CLI11's message for a repeated option, "--lr: At Most 1 required but received 2", in plain words.
+std::string plain_parse_error(std::string what) {
+  const std::string repeated = "At Most 1 required but received ";
+  if (const auto at = what.find(repeated); at != std::string::npos)
+    what = what.substr(0, at) + "given " + what.substr(at + repeated.size()) + " times; give it once";
+  return what;
+}
+
 /// Output that could not be written (stdout on a full disk) is a failed run, not a silent exit 0.
 int with_stdout_checked(int status) {
   const bool flushed = std::fflush(stdout) == 0;
@@ -397,7 +405,7 @@ int run_command(int argc, char** argv) {
     std::printf("%s\n", e.what());
     return 0;
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "fdgd: error: %s\n", e.what());
+    std::fprintf(stderr, "fdgd: error: %s\n", plain_parse_error(e.what()).c_str());
     return 2;
   }
   try {
