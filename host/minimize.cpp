@@ -31,13 +31,15 @@ bool visit_builtin(const std::string& name, Fn&& fn, functions::list<F...>) {
 
 }  // namespace
 
+std::string builtin_info::dim_problem(int dim) const {
+  if (fixed_dim != 0 && dim != fixed_dim) return name + " is " + std::to_string(fixed_dim) + "-D";
+  if (dim < min_dim) return name + " needs dim >= " + std::to_string(min_dim);
+  return "";
+}
+
 void builtin_info::check_dim(int dim) const {
-  if (fixed_dim != 0 && dim != fixed_dim)
-    throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(dim) + " but " + name + " is " +
-                                std::to_string(fixed_dim) + "-D");
-  if (dim < min_dim)
-    throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(dim) + " but " + name +
-                                " needs dim >= " + std::to_string(min_dim));
+  if (const std::string problem = dim_problem(dim); !problem.empty())
+    throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(dim) + " but " + problem);
 }
 
 const std::vector<builtin_info>& builtin_functions() {

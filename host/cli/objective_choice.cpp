@@ -40,10 +40,7 @@ int objective_choice::dim(int asked) const {
 
 void objective_choice::check_dim(int d, const std::string& source) const {
   if (builtin_) {
-    if (builtin_->fixed_dim && d != builtin_->fixed_dim)
-      throw usage_error(source + " but " + label_ + " is " + std::to_string(builtin_->fixed_dim) + "-D");
-    if (d < builtin_->min_dim)
-      throw usage_error(source + " but " + label_ + " needs dimension >= " + std::to_string(builtin_->min_dim));
+    if (const std::string problem = builtin_->dim_problem(d); !problem.empty()) throw usage_error(source + " but " + problem);
     return;
   }
   try {

@@ -21,6 +21,9 @@ struct builtin_info {
   std::string formula;                 ///< the same function as an expression (fdgd/expression.hpp)
   evaluation_work (*work)(int dim);    ///< flops and elementary-function calls of one evaluation
 
+  /// Why the function has no dimension `dim` ("himmelblau is 2-D", "rosenbrock needs dim >= 2"), or
+  /// an empty string when it has.
+  std::string dim_problem(int dim) const;
   /// Throws std::invalid_argument naming the function unless it has dimension `dim`.
   void check_dim(int dim) const;
 };
