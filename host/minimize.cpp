@@ -81,6 +81,9 @@ result minimize(const std::string& function, const starts& s, const options& o) 
 }
 
 double host_bytes_needed(std::int64_t count, int dim, const options& o) {
+  if (count < 0 || dim < 1)
+    throw std::invalid_argument("fdgd: host_bytes_needed: count = " + std::to_string(count) + ", dim = " + std::to_string(dim) +
+                                " (count must be >= 0, dim >= 1)");
   const double n = double(count), d = double(dim), threads = double(detail::cpu_threads(o));
   const double results = n * ((d + 3) * sizeof(double) + sizeof(trajectory_status));
   const double scratch = threads * d * sizeof(double);

@@ -1,5 +1,7 @@
 #include "fdgd/result.hpp"
 
+#include <cstdint>
+#include <new>
 #include <sstream>
 
 #include "fdgd/detail/number_text.hpp"
@@ -17,6 +19,9 @@ const char* to_string(trajectory_status s) {
 }
 
 void result::resize(std::int64_t n, int d) {
+  // More than memory could hold (or than size_t counts) is what it is: out of memory, one exception type.
+  if (n < 0 || d < 0 || (d > 0 && std::uint64_t(n) > std::uint64_t(PTRDIFF_MAX) / sizeof(double) / std::uint64_t(d)))
+    throw std::bad_alloc();
   dim = d;
   count = n;
   const auto un = std::size_t(n);

@@ -1,6 +1,10 @@
 // The batch and the host loop: independence of trajectories, launch granularity, chunking, starts,
 // statuses, edge sizes, and CUDA against the CPU.
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "fdgd/solve.hpp"
 
 #include "test_support.hpp"
 
@@ -295,6 +299,24 @@ TEST_P(Batch, ProgressIsReportedAfterEveryLaunchAcrossChunks) {
   expect_identical(minimize("sphere", starts::uniform(2, -1, 1, 100, 1), o), r);
 }
 
+TEST_P(Batch, ProgressCountsStopAtTheLargestIntegerInsteadOfOverflowing) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.steps = std::int64_t(1) << 62;  // "until gtol", over 3 chunks: 3 x 2^62 does not fit in an int64
+  o.gtol = 1e-3;
+  o.lr = 0.25;
+  o.chunk_size = 2;
+  std::vector<progress> seen;
+  o.on_progress = [&seen](const progress& p) { seen.push_back(p); };
+  const result r = minimize("sphere", starts::uniform(2, -1, 1, 6, 1), o);
+  EXPECT_EQ(r.converged, 6);
+  ASSERT_EQ(seen.size(), 3u);
+  for (const auto& p : seen) EXPECT_EQ(p.steps_total, std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(seen[0].steps_done, o.steps);
+  EXPECT_EQ(seen[1].steps_done, std::numeric_limits<std::int64_t>::max()) << "2 x 2^62 is one more than fits";
+  EXPECT_EQ(seen[2].steps_done, std::numeric_limits<std::int64_t>::max());
+}
+
 TEST_P(Batch, StepsZeroEvaluatesTheStarts) {
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
   options o = on(GetParam());
@@ -312,6 +334,34 @@ INSTANTIATE_TEST_SUITE_P(Backends, Batch, testing::Values(backend_kind::cpu, bac
 testing::AssertionResult close(double a, double b, double tol) {
   if (std::fabs(a - b) <= tol * std::max({std::fabs(a), std::fabs(b), 1.0})) return testing::AssertionSuccess();
   return testing::AssertionFailure() << a << " vs " << b;
+}
+
+/// Not lane-safe (it branches on x), so every trajectory takes the scalar path.
+struct throws_beyond_half {
+  template <class P>
+  typename P::value_type operator()(const P& x) const {
+    if (x[0] > 0.5) throw std::runtime_error("the objective threw at x0 > 0.5");
+    return x[0] * x[0] + x[1] * x[1];
+  }
+};
+
+TEST(CpuBackend, AnExceptionFromTheObjectiveReachesTheCaller) {
+  // Thrown inside the OpenMP loop, it ended the process (std::terminate).
+  options o = on(backend_kind::cpu);
+  o.threads = 2;
+  const starts s = starts::uniform(2, -1, 1, 1000, 1);
+  EXPECT_THROW(solve(throws_beyond_half{}, s, o), std::runtime_error);
+  o.steps = 0;  // only the final evaluation, in the other loop
+  EXPECT_THROW(solve<2>(throws_beyond_half{}, s, o), std::runtime_error);
+  EXPECT_EQ(solve(throws_beyond_half{}, starts::uniform(2, -1, 0.4, 100, 1), o).count, 100) << "where it does not throw";
+}
+
+TEST(Result, MoreTrajectoriesThanMemoryCanCountAreOutOfMemory) {
+  result r;
+  EXPECT_THROW(r.resize(std::numeric_limits<std::int64_t>::max(), 2), std::bad_alloc);
+  EXPECT_THROW(minimize("sphere", starts::uniform(2, -1, 1, std::numeric_limits<std::int64_t>::max()), on(backend_kind::cpu)),
+               std::bad_alloc);
+  EXPECT_THROW(host_bytes_needed(-5, 2, options{}), std::invalid_argument);
 }
 
 TEST(CudaAgainstCpu, SameTrajectoriesWithin1e12Relative) {

@@ -36,6 +36,8 @@ TEST(Options, InvalidValuesAreNamed) {
   expect_invalid([] { run_with([](options& o) { o.chunk_size = -3; }); }, {"chunk_size", "-3"});
   expect_invalid([] { run_with([](options& o) { o.threads = -1; }); }, {"threads", "-1"});
   expect_invalid([] { run_with([](options& o) { o.threads = max_cpu_threads + 1; }); }, {"threads", "4097", "0..4096"});
+  expect_invalid([] { run_with([](options& o) { o.prec = precision(7); }); }, {"option prec", "7"});
+  expect_invalid([] { run_with([](options& o) { o.backend = backend_kind(7); }); }, {"option backend", "7"});
 }
 
 TEST(Options, SinglePrecisionRefusesStepsItCannotHold) {
@@ -47,6 +49,7 @@ TEST(Options, SinglePrecisionRefusesStepsItCannotHold) {
   expect_invalid([&] { options o; single(o, 0.01, 1e-50, 0); o.validate(); }, {"option h", "1e-50", "is 0 in single precision"});
   expect_invalid([&] { options o; single(o, 0.01, 2e38, 0); o.validate(); }, {"option h", "2e+38", "2h beyond"});
   expect_invalid([&] { options o; single(o, 0.01, 1e-4, 1e39); o.validate(); }, {"option gtol", "1e+39"});
+  expect_invalid([&] { options o; single(o, 0.01, 1e-4, 1e-50); o.validate(); }, {"option gtol", "1e-50", "turns the test off"});
   options edge;
   single(edge, 1e-44, 1e38, 3e38);  // subnormal lr, 2h and gtol within range: accepted
   EXPECT_NO_THROW(edge.validate());

@@ -2,9 +2,12 @@
 // Header-only, so it runs any objective a plain C++ translation unit defines.
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <string>
 #include <vector>
 #if defined(_OPENMP)
@@ -42,6 +45,31 @@ inline int cpu_thread_index() {
   return 0;
 #endif
 }
+
+/// The first exception thrown in an OpenMP loop's body (an objective's, on the host), kept to rethrow
+/// after the loop: escaping the body, it would end the process. Once one is kept, later bodies skip.
+class loop_failure {
+ public:
+  template <class Body>
+  void run(Body&& body) noexcept {
+    if (failed_.load(std::memory_order_relaxed)) return;
+    try {
+      body();
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (!first_) first_ = std::current_exception();
+      failed_.store(true, std::memory_order_relaxed);
+    }
+  }
+  void rethrow() const {
+    if (first_) std::rethrow_exception(first_);
+  }
+
+ private:
+  std::atomic<bool> failed_{false};
+  std::mutex mutex_;
+  std::exception_ptr first_;
+};
 
 /// True for objectives that declare `static constexpr bool lane_safe = true`: no branches on x, so they
 /// can run on fdgd::lanes (the built-ins do).
@@ -131,30 +159,35 @@ class cpu_batch {
     constexpr int block = lockstep_width<T, Objective> * lockstep_group_count<Objective>;  // trajectories one lockstep call advances
     const std::int64_t blocks = (n_ + block - 1) / block;
     std::int64_t live = 0;
+    loop_failure failure;
 #pragma omp parallel for num_threads(threads_) schedule(dynamic, 16) reduction(+ : live)
     for (std::int64_t b = 0; b < blocks; ++b) {
-      const std::int64_t first = b * block, last = std::min(first + block, n_);
-      std::int64_t done = 0;
-      if constexpr (lockstep_compiled && is_lane_safe<Objective>::value) {
-        if (last - first == block) done = advance_lockstep(first, k);
-      }
-      for (std::int64_t i = first; i < last; ++i) {
-        auto& st = status_[i];
-        if (st == trajectory_status::running && done < k)
-          with_point(i, [&](auto& x, auto& g) { st = descend(f_, x, g, params_, k - done, steps_[i]); });
-        else if (st == trajectory_status::running && steps_[i] >= params_.total_steps)
-          st = trajectory_status::finished;
-        live += st == trajectory_status::running;
-      }
+      failure.run([&] {
+        const std::int64_t first = b * block, last = std::min(first + block, n_);
+        std::int64_t done = 0;
+        if constexpr (lockstep_compiled && is_lane_safe<Objective>::value) {
+          if (last - first == block) done = advance_lockstep(first, k);
+        }
+        for (std::int64_t i = first; i < last; ++i) {
+          auto& st = status_[i];
+          if (st == trajectory_status::running && done < k)
+            with_point(i, [&](auto& x, auto& g) { st = descend(f_, x, g, params_, k - done, steps_[i]); });
+          else if (st == trajectory_status::running && steps_[i] >= params_.total_steps)
+            st = trajectory_status::finished;
+          live += st == trajectory_status::running;
+        }
+      });
     }
+    failure.rethrow();
     return live;
   }
 
   void store(std::int64_t first, std::int64_t n, result& r) {
     constexpr int W = lockstep_width<T, Objective>;
     const std::int64_t blocks = (n + W - 1) / W;
+    loop_failure failure;
 #pragma omp parallel for num_threads(threads_) schedule(dynamic, 16)
-    for (std::int64_t b = 0; b < blocks; ++b) {
+    for (std::int64_t b = 0; b < blocks; ++b) failure.run([&] {
       const std::int64_t begin = b * W, end = std::min(begin + W, n);
       T fx[W], gn[W];
       bool done = false;
@@ -177,7 +210,8 @@ class cpu_batch {
         r.f[out] = double(fx[i - begin]);
         r.grad_norm[out] = double(gn[i - begin]);
       }
-    }
+    });
+    failure.rethrow();
   }
 
  private:

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "fdgd/error.hpp"
 #include "fdgd/functions/metadata.hpp"
 #include "fdgd/options.hpp"
 #include "fdgd/result.hpp"
@@ -37,7 +38,9 @@ const builtin_info& find_builtin(const std::string& name);
 /// Minimizes the built-in `function` from every start, on the backend options choose
 /// (automatic: CUDA when a device is present). Throws std::invalid_argument for an unknown function,
 /// a dimension it does not have, invalid options or starts; fdgd::error or fdgd::cuda_error when the
-/// CUDA backend cannot run.
+/// CUDA backend cannot run; std::bad_alloc when the results do not fit in memory. On the CPU, an
+/// exception an objective throws stops the run and reaches the caller (the first, if several threads
+/// throw); device code cannot throw.
 result minimize(const std::string& function, const starts& s, const options& o);
 
 /// Minimizes the objective `expression` (grammar: fdgd/expression.hpp) at the starts' dimension.
@@ -49,6 +52,7 @@ result minimize_expression(const std::string& expression, const starts& s, const
 /// of dimension `dim` with options `o`: the result's arrays and the CPU backend's working buffers
 /// (per thread, and the single-precision chunk). For checking a run's size before it starts: under
 /// Linux's memory overcommit, an allocation that succeeds can still end the process when touched.
+/// Throws std::invalid_argument for count < 0 or dim < 1.
 double host_bytes_needed(std::int64_t count, int dim, const options& o);
 
 }  // namespace fdgd

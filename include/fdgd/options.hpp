@@ -24,7 +24,7 @@ enum class precision { f64, f32 };
 /// Where a run stands, passed to options::on_progress after every launch.
 struct progress {
   std::int64_t steps_done;   ///< steps done, counted over all chunks (each chunk counts options::steps)
-  std::int64_t steps_total;  ///< chunks x options::steps
+  std::int64_t steps_total;  ///< chunks x options::steps; both held at the largest int64 beyond it
   std::int64_t live;         ///< trajectories of the current chunk still descending
 };
 
@@ -68,6 +68,9 @@ struct options {
       fail("threads", std::to_string(threads), "must be in 0..4096; 0 uses all cores");
     static_assert(max_cpu_threads == 4096, "the message above names the limit");
     if (cuda_device < 0) fail("cuda_device", std::to_string(cuda_device), "must be >= 0");
+    if (prec != precision::f64 && prec != precision::f32) fail("prec", std::to_string(int(prec)), "must be f64 or f32");
+    if (backend != backend_kind::automatic && backend != backend_kind::cpu && backend != backend_kind::cuda)
+      fail("backend", std::to_string(int(backend)), "must be automatic, cpu or cuda");
     if (prec == precision::f32) {
       // The descent runs on float(lr), float(h), float(gtol): 0 or infinity there would silently
       // freeze, or wreck, every trajectory.
@@ -79,6 +82,7 @@ struct options {
       if (2 * h > most) fail("h", number_text(h), "makes 2h beyond single precision's range (3.4e38); use f64");
       if (float(h) == 0) fail("h", number_text(h), zero);
       if (gtol > most) fail("gtol", number_text(gtol), beyond);
+      if (gtol > 0 && float(gtol) == 0) fail("gtol", number_text(gtol), "is 0 in single precision (f32), which turns the test off; use f64");
     }
   }
 };

@@ -27,7 +27,8 @@ struct result {
   double seconds = 0;   ///< wall time of the run
   double compile_seconds = 0;  ///< run-time compilation before it (--expr on CUDA; 0 when cached or none)
 
-  /// Resizes every per-trajectory array for `n` trajectories of dimension `d`.
+  /// Resizes every per-trajectory array for `n` trajectories of dimension `d`; std::bad_alloc when
+  /// they cannot be held (more than the address space counts, as well as more than memory gives).
   void resize(std::int64_t n, int d);
   /// Recomputes best and the status counts from the per-trajectory arrays.
   void summarize();

@@ -18,7 +18,9 @@ namespace fdgd {
 /// Minimizes `f` from every start; D fixes the dimension at compile time (coordinates in registers),
 /// dynamic_dim (the default) takes it from the starts at run time.
 /// Throws std::invalid_argument for invalid options or starts, fdgd::error for an unusable backend,
-/// fdgd::cuda_error for a failing CUDA call.
+/// fdgd::cuda_error for a failing CUDA call (a kernel that faults included), std::bad_alloc when the
+/// results do not fit in memory. On the CPU, an exception `f` throws stops the run and reaches the
+/// caller (the first, if several threads throw).
 template <int D = dynamic_dim, class Objective>
 result solve(const Objective& f, const starts& s, const options& o) {
   o.validate();

@@ -29,6 +29,13 @@ inline trajectory_status initial_status(const options& o) {
   return o.steps == 0 ? trajectory_status::finished : trajectory_status::running;
 }
 
+/// a * b + c for the progress counts (a, b, c >= 0), held at the largest int64 rather than overflowing
+/// when steps is huge ("until gtol") and the batch has many chunks.
+inline std::int64_t saturated(std::int64_t a, std::int64_t b, std::int64_t c = 0) {
+  constexpr std::int64_t most = std::numeric_limits<std::int64_t>::max();
+  return b != 0 && a > (most - c) / b ? most : a * b + c;
+}
+
 /// Backend needs:
 ///   void load(int64 first, int64 n)            starts [first, first + n) become the resident chunk
 ///   int64 advance(int64 k)                     k more steps for each live trajectory; returns how many live
@@ -44,7 +51,7 @@ void run_chunks(Backend& backend, const options& o, std::int64_t count, std::int
       const std::int64_t k = std::min(per_launch, o.steps - done);
       done += k;
       const std::int64_t live = backend.advance(k);
-      if (o.on_progress) o.on_progress({c * o.steps + (live ? done : o.steps), chunks * o.steps, live});
+      if (o.on_progress) o.on_progress({saturated(c, o.steps, live ? done : o.steps), saturated(chunks, o.steps), live});
       if (live == 0) break;
     }
     backend.store(first, n, r);
