@@ -179,7 +179,22 @@ backend_kind grouped_on(const result& r, backend_kind where) {
   return where;
 }
 
+namespace {
+
+/// A result filled by hand can disagree with itself; the grouping indexes by count and dim.
+void check_shape(const result& r) {
+  const auto n = std::size_t(std::max<std::int64_t>(r.count, 0));
+  if (r.count < 0 || (r.count > 0 && r.dim < 1) || r.x.size() != n * std::size_t(std::max(r.dim, 0)) || r.f.size() != n ||
+      r.status.size() != n)
+    throw std::invalid_argument("fdgd: inconsistent result: count " + std::to_string(r.count) + ", dim " + std::to_string(r.dim) +
+                                ", " + std::to_string(r.x.size()) + " coordinates, " + std::to_string(r.f.size()) + " values of f, " +
+                                std::to_string(r.status.size()) + " statuses");
+}
+
+}  // namespace
+
 std::vector<minimum_group> distinct_minima(const result& r, double tol, int top, backend_kind where) {
+  check_shape(r);
   if (!std::isfinite(tol) || !(tol > 0))
     throw std::invalid_argument("fdgd: invalid cluster tolerance " + detail::number_text(tol) + " (must be finite and > 0)");
   if (grouped_on(r, where) == backend_kind::cpu) return detail::merge_cells(r, detail::cells_on_host(r, tol), tol, top);
@@ -193,6 +208,7 @@ std::vector<minimum_group> distinct_minima(const result& r, double tol, int top,
 }
 
 double share_reaching(const result& r, const known_minimum& m, double tol) {
+  check_shape(r);
   std::int64_t reached = 0;
   for (std::int64_t i = 0; i < r.count; ++i) {
     if (!detail::counted(r, i)) continue;

@@ -129,6 +129,11 @@ TEST_F(Io, CsvFirstRowIsAHeaderOnlyWhenNoCellOfItIsANumber) {
   write_text("tiny.csv", "1e-400,4e-320\n");
   EXPECT_EQ(read_csv(path("tiny.csv")).values, (std::vector<double>{0, 4e-320}));
   // A byte-order mark (as some editors write) is not part of the first cell.
+  // printf's "%+e" signs every number: all data, no header.
+  write_text("signed.csv", "+1,+2.5e-1\n-3,+4\n");
+  EXPECT_EQ(read_csv(path("signed.csv")).values, (std::vector<double>{1, 0.25, -3, 4}));
+  write_text("signs.csv", "1,2\n+-3,4\n");
+  expect_error([&] { read_csv(path("signs.csv")); }, "signs.csv:2:1: '+-3' is not a number");
   write_text("bom.csv", "\xEF\xBB\xBF" "1,2\n3,4\n");
   EXPECT_EQ(read_csv(path("bom.csv")).values, (std::vector<double>{1, 2, 3, 4}));
   write_text("bom_header.csv", "\xEF\xBB\xBF" "x0,x1\n3,4\n");
@@ -194,6 +199,20 @@ TEST_F(Io, BadNpyIsNamed) {
   expect_error([&] { read_npy(path("folder.npy")); }, "folder.npy: it is a directory");
   write_text("text.npy", "hello");
   expect_error([&] { read_npy(path("text.npy")); }, "not a .npy file");
+}
+
+TEST_F(Io, CsvWriterRefusesWhatWouldNotReadBack) {
+  csv_writer w(path("w.csv"), {"a", "b"});
+  w.row(std::vector<double>{1, 2}.data(), 2);
+  EXPECT_THROW(w.row(std::vector<double>{1, 2, 3}.data(), 3), std::invalid_argument);
+  w.commit();
+  expect_error([&] { w.commit(); }, "already complete");
+  expect_error([&] { w.row(std::vector<double>{1, 2}.data(), 2); }, "already complete");
+  EXPECT_EQ(read_csv(path("w.csv")).values, (std::vector<double>{1, 2}));
+  for (const std::string name : {"", "0", "-1.5", "a,b", "say \"hi\"", "two\nlines"})
+    EXPECT_THROW(csv_writer(path("h.csv"), {"x", name}), std::invalid_argument) << name;
+  EXPECT_THROW(write_csv(path("t.csv"), {"a", "b"}, table{2, 2, {1, 2}}), std::invalid_argument);
+  EXPECT_EQ(files(), 1u) << "only w.csv";
 }
 
 TEST_F(Io, AFailedWriteLeavesNothing) {

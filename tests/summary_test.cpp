@@ -75,6 +75,15 @@ TEST(Summary, PointsBeyondTheGridAreNotGroupedWithEachOther) {
   EXPECT_EQ(distinct_minima(r, 1e3, 0).size(), 3u) << "in cells of side 1000 all four points have cells";
 }
 
+TEST(Summary, AResultThatDisagreesWithItselfIsRefused) {
+  result r = by_hand({0.0, 0.0, 1.0, 1.0}, {0.0, 1.0});
+  r.dim = 0;  // by hand: the grid divided by it
+  EXPECT_THROW(distinct_minima(r), std::invalid_argument);
+  r.dim = 3;
+  EXPECT_THROW(distinct_minima(r), std::invalid_argument);
+  EXPECT_THROW(share_reaching(r, find_builtin("sphere").minimum(2)), std::invalid_argument);
+}
+
 TEST(Summary, DeviceGroupingMatchesTheHost) {
   const builtin_info& h = find_builtin("himmelblau");
   const auto box = h.box(2);

@@ -61,11 +61,17 @@ atomic_file::~atomic_file() {
   }
 }
 
+void atomic_file::check_open() const {
+  if (!file_) fail(path_, "it is already complete (written after commit)");
+}
+
 void atomic_file::write(const void* data, std::size_t n) {
+  check_open();
   if (std::fwrite(data, 1, n, file_) != n) fail(path_, std::strerror(errno));
 }
 
 void atomic_file::commit() {
+  if (!file_) fail(path_, "it is already complete (committed twice)");
   const bool written = !std::ferror(file_) && std::fflush(file_) == 0;
   const int saved = errno;
   const bool closed = std::fclose(file_) == 0;

@@ -13,6 +13,8 @@ class atomic_file {
   atomic_file& operator=(const atomic_file&) = delete;
 
   std::FILE* get() const { return file_; }
+  /// Throws fdgd::error naming the file once it has been committed.
+  void check_open() const;
   /// Writes n bytes; throws fdgd::error naming the file at once if they cannot be written (a full disk).
   void write(const void* data, std::size_t n);
   /// Flushes, closes and renames the temporary file to the target; throws fdgd::error on failure.

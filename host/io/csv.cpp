@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "atomic_file.hpp"
 #include "file_checks.hpp"
@@ -40,7 +41,9 @@ struct cell {
 cell read_cell(const char* a, const char* b, std::size_t column) {
   cell c;
   c.column = column;
-  const auto res = std::from_chars(a, b, c.value);
+  // from_chars takes no leading '+', which printf's "%+e" (numpy.savetxt fmt='%+e') writes.
+  const char* digits = b - a > 1 && *a == '+' && a[1] != '+' && a[1] != '-' ? a + 1 : a;
+  const auto res = std::from_chars(digits, b, c.value);
   c.numeric = a != b && res.ptr == b && res.ec != std::errc::invalid_argument;
   if (a == b) {
     c.problem = "empty cell";
@@ -84,8 +87,14 @@ void write_csv(const std::string& path, const result& r) {
   out.commit();
 }
 
-csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& header)
-    : file_(std::make_unique<detail::atomic_file>(path)) {
+csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& header) : columns_(int(header.size())) {
+  for (const auto& name : header) {
+    const cell c = read_cell(name.data(), name.data() + name.size(), 0);
+    if (name.empty() || c.numeric || name.find_first_of(",\"\r\n") != std::string::npos)
+      throw std::invalid_argument("fdgd: CSV header name " + quoted(name.data(), name.data() + name.size()) +
+                                  " would not read back as a name (empty, a number, or a comma, quote or line break in it)");
+  }
+  file_ = std::make_unique<detail::atomic_file>(path);
   for (std::size_t j = 0; j < header.size(); ++j) buffer_ += (j ? "," : "") + header[j];
   buffer_ += '\n';
 }
@@ -93,6 +102,9 @@ csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& 
 csv_writer::~csv_writer() = default;
 
 void csv_writer::row(const double* values, int n) {
+  file_->check_open();
+  if (n != columns_)
+    throw std::invalid_argument("fdgd: CSV row of " + std::to_string(n) + " values under a header of " + std::to_string(columns_));
   for (int j = 0; j < n; ++j) {
     if (j) buffer_ += ',';
     put_double(buffer_, values[j]);
@@ -112,6 +124,9 @@ void csv_writer::commit() {
 }
 
 void write_csv(const std::string& path, const std::vector<std::string>& header, const table& t) {
+  if (t.rows < 0 || t.cols < 0 || t.values.size() != std::size_t(t.rows) * std::size_t(t.cols))
+    throw std::invalid_argument("fdgd: table of " + std::to_string(t.rows) + " x " + std::to_string(t.cols) + " holds " +
+                                std::to_string(t.values.size()) + " values");
   csv_writer out(path, header);
   for (std::int64_t i = 0; i < t.rows; ++i) out.row(t.values.data() + std::size_t(i) * std::size_t(t.cols), t.cols);
   out.commit();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fdgd/error.hpp"
 #include "fdgd/result.hpp"
 
 namespace fdgd {
@@ -24,15 +25,19 @@ struct table {
 };
 
 /// Every trajectory in start order, with the header `x0,...,x{d-1},f,grad_norm,steps,status`.
-/// Doubles are written with 17 significant digits, so they read back exactly.
+/// Doubles are written in the shortest form that reads back to the same bits. Like every writer here,
+/// it renames a finished temporary file onto `path`: a symbolic link there is replaced by the file.
 void write_csv(const std::string& path, const result& r);
 
-/// Any table, under a header row of column names, doubles written to read back exactly.
+/// Any table, under a header row of column names, doubles written to read back exactly. Throws
+/// std::invalid_argument as csv_writer does, or when t.values does not hold t.rows x t.cols values.
 void write_csv(const std::string& path, const std::vector<std::string>& header, const table& t);
 
 /// A CSV written row by row as the rows are made (the file never holds them all in memory), under a
 /// temporary name until commit() renames it into place; destroyed uncommitted, it leaves nothing.
-/// Throws fdgd::error naming the file as soon as a write fails.
+/// Throws fdgd::error naming the file as soon as a write fails, or on a write after commit();
+/// std::invalid_argument for a header name that would not read back as one (empty, a number, or
+/// holding a comma, quote or line break) and for a row that is not as long as the header.
 class csv_writer {
  public:
   csv_writer(const std::string& path, const std::vector<std::string>& header);
@@ -48,6 +53,7 @@ class csv_writer {
   void flush();
   std::unique_ptr<detail::atomic_file> file_;
   std::string buffer_;
+  int columns_;
 };
 
 /// Makes SIGINT, SIGTERM and SIGHUP remove the temporary file of a write in progress before they end

@@ -4,13 +4,15 @@
 #include <cstdint>
 #include <vector>
 
+#include "fdgd/error.hpp"
 #include "fdgd/functions/metadata.hpp"
 #include "fdgd/options.hpp"
 #include "fdgd/result.hpp"
 
 namespace fdgd {
 
-/// One group of final points within `tol` of each other.
+/// One group of final points: those of one grid cell of side `tol`, and of the neighbouring cells it
+/// merged with (see distinct_minima), so a group can span more than tol.
 struct minimum_group {
   std::vector<double> x;  ///< the group's best point (least f)
   double f = 0;           ///< f there
@@ -27,7 +29,7 @@ struct minimum_group {
 /// device (`where`, see grouped_on), then neighbouring cells merge on the host; scales to N = 10^7.
 /// Both give the same groups. Returns the `top` groups with least f, best first (all when top <= 0);
 /// equal f: more members first.
-/// Throws std::invalid_argument unless tol is finite and > 0; fdgd::error when CUDA is asked for and
+/// Throws std::invalid_argument unless tol is finite and > 0 and r's arrays match its count and dim; fdgd::error when CUDA is asked for and
 /// cannot be used.
 std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, int top = 10,
                                            backend_kind where = backend_kind::automatic);
