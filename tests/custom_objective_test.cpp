@@ -6,6 +6,7 @@
 
 #include "fdgd/functions.hpp"
 #include "fdgd/solve.hpp"
+#include "host_compiled.hpp"
 #include "test_support.hpp"
 
 namespace fdgd::test {
@@ -103,6 +104,20 @@ TEST_P(CustomObjective, OverflowAfterSomeStepsKeepsTheLastFinitePoint) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, CustomObjective, testing::Values(backend_kind::cpu, backend_kind::cuda),
                          backend_name);
+
+TEST(CustomObjective, EachCompilerKeepsItsOwnBuildOfTheBackend) {
+  // nvcc's solve can take CUDA and its CPU backend has no SIMD lanes: different code from the host
+  // compiler's for the same objective, which the linker must not merge into one.
+  const solve_rastrigin here = &solve<dynamic_dim, functions::rastrigin>;
+  const solve_rastrigin here_cpu = &solve_cpu<double, dynamic_dim, functions::rastrigin>;
+#if defined(__CUDACC__)
+  EXPECT_NE(here, host_compiled_solve());
+  EXPECT_NE(here_cpu, host_compiled_solve_cpu());
+#else
+  EXPECT_EQ(here, host_compiled_solve()) << "one compiler: one build";
+  EXPECT_EQ(here_cpu, host_compiled_solve_cpu());
+#endif
+}
 
 #if defined(__CUDACC__)
 /// Faults on the device (a trap, as an illegal address or a watchdog timeout would); fine on the host.

@@ -48,6 +48,16 @@ inline constexpr bool is_same_v = is_same<A, B>::value;
 #define FDGD_NO_UNROLL
 #endif
 
+// Code that nvcc and the host compiler build differently (the CPU backend, solve) lives in an inline
+// namespace named for the compiler, so that a program linking both kinds of translation unit (a .cu
+// file that solves a built-in, and the library) keeps each, where the linker would otherwise keep
+// one of two different definitions of the same function.
+#if defined(__CUDACC__)
+#define FDGD_COMPILED_BY nvcc_build
+#else
+#define FDGD_COMPILED_BY host_build
+#endif
+
 namespace fdgd {
 /// Template argument for "dimension known only at run time".
 inline constexpr int dynamic_dim = 0;

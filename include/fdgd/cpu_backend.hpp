@@ -79,16 +79,9 @@ template <class Objective>
 struct is_lane_safe<Objective, std::void_t<decltype(Objective::lane_safe)>> : std::bool_constant<Objective::lane_safe> {};
 
 /// nvcc rejects vector types in __host__ __device__ code, so in a translation unit it compiles the
-/// CPU backend advances trajectories one by one (to the same bits). The two builds of the backend
-/// live in inline namespaces of their own: a program that links both kinds of translation unit (a
-/// .cu file that solves a built-in, and the library) keeps each, where the linker would otherwise
-/// keep one of two different definitions of the same function.
-#if defined(__CUDACC__)
-#define FDGD_CPU_BUILD nvcc_build
-#else
-#define FDGD_CPU_BUILD host_build
-#endif
-inline namespace FDGD_CPU_BUILD {
+/// CPU backend advances trajectories one by one (to the same bits): a build of the backend of its
+/// own, in its own inline namespace (FDGD_COMPILED_BY).
+inline namespace FDGD_COMPILED_BY {
 
 #if defined(__CUDACC__)
 inline constexpr bool lockstep_compiled = false;
@@ -313,10 +306,10 @@ class cpu_batch {
   std::vector<T> scratch_;
 };
 
-}  // inline namespace FDGD_CPU_BUILD
+}  // inline namespace FDGD_COMPILED_BY
 }  // namespace detail
 
-inline namespace FDGD_CPU_BUILD {
+inline namespace FDGD_COMPILED_BY {
 
 /// Runs the descent for every start on the CPU in working precision T; D = dynamic_dim for a run-time d.
 /// Throws std::invalid_argument for invalid options or starts of the wrong dimension.
@@ -333,5 +326,5 @@ result solve_cpu(const Objective& f, const starts& s, const options& o) {
   return r;
 }
 
-}  // inline namespace FDGD_CPU_BUILD
+}  // inline namespace FDGD_COMPILED_BY
 }  // namespace fdgd

@@ -15,6 +15,10 @@
 #endif
 
 namespace fdgd {
+// nvcc's solve can take CUDA and the host compiler's cannot: each in its own inline namespace
+// (FDGD_COMPILED_BY, config.hpp).
+inline namespace FDGD_COMPILED_BY {
+
 /// Minimizes `f` from every start; D fixes the dimension at compile time (coordinates in registers),
 /// dynamic_dim (the default) takes it from the starts at run time.
 /// Throws std::invalid_argument for invalid options or starts, fdgd::error for an unusable backend,
@@ -41,4 +45,5 @@ result solve(const Objective& f, const starts& s, const options& o) {
   });
 }
 
+}  // inline namespace FDGD_COMPILED_BY
 }  // namespace fdgd
