@@ -1,8 +1,12 @@
 // CSV and .npy: results read back exactly; bad files are named with their place; nothing partial.
+#include <sys/stat.h>
+
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <sstream>
 
 #include "fdgd/io.hpp"
@@ -209,10 +213,55 @@ TEST_F(Io, CsvWriterRefusesWhatWouldNotReadBack) {
   expect_error([&] { w.commit(); }, "already complete");
   expect_error([&] { w.row(std::vector<double>{1, 2}.data(), 2); }, "already complete");
   EXPECT_EQ(read_csv(path("w.csv")).values, (std::vector<double>{1, 2}));
-  for (const std::string name : {"", "0", "-1.5", "a,b", "say \"hi\"", "two\nlines"})
+  for (const std::string name : {"", " ", "0", " 1", "-1.5", "a,b", "say \"hi\"", "two\nlines"})
     EXPECT_THROW(csv_writer(path("h.csv"), {"x", name}), std::invalid_argument) << name;
   EXPECT_THROW(write_csv(path("t.csv"), {"a", "b"}, table{2, 2, {1, 2}}), std::invalid_argument);
   EXPECT_EQ(files(), 1u) << "only w.csv";
+}
+
+TEST_F(Io, NpyStartsFromAPipeAreRead) {
+  // A pipe has no size to check the header against before reading, as process substitution gives.
+  write_npy(path("a.npy"), sample());
+  const std::string fifo = path("p.npy");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] {
+    std::ifstream in(path("a.npy"), std::ios::binary);
+    std::ofstream(fifo, std::ios::binary) << in.rdbuf();
+  });
+  table t;
+  try {
+    t = read_npy(fifo);
+  } catch (...) {
+    std::ifstream unblock(fifo);  // the writer waits for a reader
+    writer.join();
+    throw;
+  }
+  writer.join();
+  EXPECT_EQ(t.values, read_npy(path("a.npy")).values);
+}
+
+TEST(IoSignals, ASignalRemovesEveryUnfinishedFileAndNoFinishedOne) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");  // the child runs this binary afresh
+  // A folder both processes name alike (the fixture's holds gtest's seed, which differs in the child).
+  const fs::path dir = fs::temp_directory_path() / "fdgd_io_signal_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const auto in_dir = [&](const char* name) { return (dir / name).string(); };
+  const double one = 1;
+  EXPECT_EXIT(
+      {
+        remove_unfinished_files_on_signals();
+        csv_writer a(in_dir("a.csv"), {"x"});
+        csv_writer b(in_dir("b.csv"), {"x"});
+        b.row(&one, 1);
+        b.commit();  // finished while a is still being written: a must stay known to the handler
+        csv_writer c(in_dir("c.csv"), {"x"});
+        std::raise(SIGTERM);
+      },
+      testing::KilledBySignal(SIGTERM), "");
+  EXPECT_TRUE(fs::exists(in_dir("b.csv")));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1) << "a.csv's and c.csv's temporary files are gone";
+  fs::remove_all(dir);
 }
 
 TEST_F(Io, AFailedWriteLeavesNothing) {

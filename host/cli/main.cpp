@@ -14,6 +14,7 @@
 #include <fstream>
 #include <functional>
 #include <fmt/format.h>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -152,7 +153,8 @@ void check_host_memory(std::int64_t count, int dim, const options& o) {
 /// move: with an h that small next to the largest |coordinate|, the run would silently do nothing
 /// there. A warning, not an error: smaller coordinates may still move.
 void warn_if_h_vanishes(double h, precision prec, double largest) {
-  if (prec == precision::f32 && !std::isfinite(float(largest))) return;  // beyond float's range: the run refuses it
+  // Beyond float's range the run refuses the starts (and converting such a double to float is undefined).
+  if (prec == precision::f32 && largest > double(std::numeric_limits<float>::max())) return;
   const bool vanishes = prec == precision::f32 ? float(largest) + float(h) == float(largest) - float(h)
                                                : largest + h == largest - h;
   if (!vanishes) return;

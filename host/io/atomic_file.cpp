@@ -18,22 +18,36 @@ namespace {
   throw error("fdgd: cannot write " + path + ": " + what);
 }
 
-// The temporary file being written (one at a time), for the signal handler, which may only make
-// async-signal-safe calls: hence a fixed buffer, and a flag set only once the buffer is complete.
-char unfinished[4096];
-volatile std::sig_atomic_t has_unfinished = 0;
+// The temporary files being written (a trace's CSV and a kernel-cache entry can be open at once),
+// for the signal handler, which may only make async-signal-safe calls: fixed buffers, each with a
+// lock-free state that says when its path is complete.
+constexpr int slot_count = 8;
+enum slot_state : int { free_slot, filling, unfinished };
+char slot_paths[slot_count][4096];
+std::atomic<int> slot_states[slot_count];
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler reads the states");
 
-void set_unfinished(const std::string& temp) {
-  has_unfinished = 0;
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  if (temp.size() >= sizeof unfinished) return;  // longer than any path open() accepts
-  std::memcpy(unfinished, temp.c_str(), temp.size() + 1);
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  has_unfinished = 1;
+/// Registers a temporary file for removal by a signal; returns its slot, or -1 when none is free or
+/// the path is longer than any open() accepts (the file is then only removed as usual).
+int register_unfinished(const std::string& temp) {
+  if (temp.size() >= sizeof slot_paths[0]) return -1;
+  for (int k = 0; k < slot_count; ++k) {
+    int expected = free_slot;
+    if (!slot_states[k].compare_exchange_strong(expected, filling, std::memory_order_acquire)) continue;
+    std::memcpy(slot_paths[k], temp.c_str(), temp.size() + 1);
+    slot_states[k].store(unfinished, std::memory_order_release);
+    return k;
+  }
+  return -1;
+}
+
+void unregister(int slot) {
+  if (slot >= 0) slot_states[slot].store(free_slot, std::memory_order_release);
 }
 
 void remove_unfinished_and_die(int sig) {
-  if (has_unfinished) ::unlink(unfinished);
+  for (int k = 0; k < slot_count; ++k)
+    if (slot_states[k].load(std::memory_order_acquire) == unfinished) ::unlink(slot_paths[k]);
   // SA_RESETHAND has restored the default action: raised again, the signal ends the process as it would have.
   std::raise(sig);
 }
@@ -50,14 +64,14 @@ std::string temporary_name(const std::string& path) {
 atomic_file::atomic_file(const std::string& path) : path_(path), temp_(temporary_name(path)) {
   file_ = std::fopen(temp_.c_str(), "wb");
   if (!file_) fail(path_, std::strerror(errno));
-  set_unfinished(temp_);
+  slot_ = register_unfinished(temp_);
 }
 
 atomic_file::~atomic_file() {
   if (file_) {
     std::fclose(file_);
     std::remove(temp_.c_str());
-    has_unfinished = 0;
+    unregister(slot_);
   }
 }
 
@@ -78,13 +92,13 @@ void atomic_file::commit() {
   file_ = nullptr;
   if (!written || !closed) {
     std::remove(temp_.c_str());
-    has_unfinished = 0;
+    unregister(slot_);
     fail(path_, std::strerror(written ? errno : saved));
   }
   const bool renamed = std::rename(temp_.c_str(), path_.c_str()) == 0;
   const int e = errno;
   if (!renamed) std::remove(temp_.c_str());
-  has_unfinished = 0;  // only now: a signal before the rename still finds the temporary file to remove
+  unregister(slot_);  // only now: a signal before the rename still finds the temporary file to remove
   if (!renamed) fail(path_, std::strerror(e));
 }
 

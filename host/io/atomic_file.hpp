@@ -23,6 +23,7 @@ class atomic_file {
  private:
   std::string path_, temp_;
   std::FILE* file_ = nullptr;
+  int slot_ = -1;  // where a signal handler finds temp_ to remove it (-1: nowhere)
 };
 
 }  // namespace fdgd::detail

@@ -89,8 +89,11 @@ void write_csv(const std::string& path, const result& r) {
 
 csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& header) : columns_(int(header.size())) {
   for (const auto& name : header) {
-    const cell c = read_cell(name.data(), name.data() + name.size(), 0);
-    if (name.empty() || c.numeric || name.find_first_of(",\"\r\n") != std::string::npos)
+    // As the reader sees it: blanks around a cell are not part of it.
+    const auto first = name.find_first_not_of(" \t"), last = name.find_last_not_of(" \t");
+    const std::string cell_text = first == std::string::npos ? "" : name.substr(first, last - first + 1);
+    const cell c = read_cell(cell_text.data(), cell_text.data() + cell_text.size(), 0);
+    if (cell_text.empty() || c.numeric || name.find_first_of(",\"\r\n") != std::string::npos)
       throw std::invalid_argument("fdgd: CSV header name " + quoted(name.data(), name.data() + name.size()) +
                                   " would not read back as a name (empty, a number, or a comma, quote or line break in it)");
   }

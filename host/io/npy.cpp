@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -67,8 +68,10 @@ void write_npy(const std::string& path, const result& r) {
 
 table read_npy(const std::string& path) {
   detail::check_readable_file(path);
+  // A regular file's size bounds what its header may promise; a pipe's is known only by reading it.
   std::error_code size_error;
-  const std::uintmax_t file_bytes = std::filesystem::file_size(path, size_error);
+  const bool sized = std::filesystem::is_regular_file(path, size_error);
+  const std::uintmax_t file_bytes = sized ? std::filesystem::file_size(path, size_error) : 0;
   std::ifstream in(path, std::ios::binary);
   if (!in || size_error) fail(path, "cannot read: no such file or not readable");
   char pre[8];
@@ -85,7 +88,7 @@ table read_npy(const std::string& path) {
   } else {
     fail(path, "unsupported .npy version " + std::to_string(major));
   }
-  if (header_len > file_bytes) fail(path, "truncated header");
+  if (sized ? header_len > file_bytes : header_len > (1u << 20)) fail(path, "truncated header");  // a 2-D array's is ~100 bytes
   std::string header(header_len, '\0');
   if (!in.read(header.data(), header_len)) fail(path, "truncated header");
 
@@ -105,18 +108,24 @@ table read_npy(const std::string& path) {
   if (shape[1] > std::numeric_limits<int>::max()) fail(path, "shape has " + std::to_string(shape[1]) + " columns, too many");
 
   // The header's promise is checked against the bytes really there before anything is allocated for it.
-  const auto data_bytes = std::uintmax_t(file_bytes - std::uintmax_t(in.tellg()));
   const std::uintmax_t values = std::uintmax_t(shape[0]) * std::uintmax_t(shape[1]);
-  if (values / std::uintmax_t(shape[0]) != std::uintmax_t(shape[1]) || values > data_bytes / item)  // with overflow
+  const bool overflows = values / std::uintmax_t(shape[0]) != std::uintmax_t(shape[1]) || values > SIZE_MAX / item;
+  const std::uintmax_t data_bytes = sized ? file_bytes - std::uintmax_t(in.tellg()) : 0;
+  if (overflows || (sized && values > data_bytes / item))
     fail(path, "truncated data: the header promises " + std::to_string(shape[0]) + " x " + std::to_string(shape[1]) +
-                   " values and the file holds " + std::to_string(data_bytes / item));
+                   " values and the file holds " + (sized ? std::to_string(data_bytes / item) : std::string("fewer")));
   table t;
   t.rows = shape[0];
   t.cols = int(shape[1]);
   const auto count = std::size_t(values);
-  std::vector<char> raw(count * item);
-  if (!in.read(raw.data(), std::streamsize(raw.size())))
-    fail(path, "truncated data: the header promises " + std::to_string(count) + " values");
+  // Read in pieces, so that a pipe whose header promises more than it holds fails before memory does.
+  std::vector<char> raw;
+  while (raw.size() < count * item) {
+    const std::size_t done = raw.size(), piece = std::min<std::size_t>(count * item - done, std::size_t(1) << 26);
+    raw.resize(done + piece);
+    if (!in.read(raw.data() + done, std::streamsize(piece)))
+      fail(path, "truncated data: the header promises " + std::to_string(count) + " values");
+  }
   t.values.resize(count);
   for (std::size_t k = 0; k < count; ++k) {
     if (item == 8) {
