@@ -13,6 +13,7 @@ const char* to_string(trajectory_status s) {
     case trajectory_status::running: return "running";
     case trajectory_status::finished: return "finished";
     case trajectory_status::converged: return "converged";
+    case trajectory_status::stalled: return "stalled";
     case trajectory_status::nonfinite: return "nonfinite";
   }
   return "unknown";
@@ -34,11 +35,12 @@ void result::resize(std::int64_t n, int d) {
 
 void result::summarize() {
   best = -1;
-  finished = converged = nonfinite = 0;
+  finished = converged = nonfinite = stalled = 0;
   for (std::int64_t i = 0; i < count; ++i) {
     const auto s = status[std::size_t(i)];
     finished += s == trajectory_status::finished;
     converged += s == trajectory_status::converged;
+    stalled += s == trajectory_status::stalled;
     nonfinite += s == trajectory_status::nonfinite;
     const double fi = f[std::size_t(i)];
     if (s != trajectory_status::nonfinite && is_finite(fi) && (best < 0 || fi < f[std::size_t(best)])) best = i;
@@ -49,7 +51,8 @@ std::string result::brief_report() const {
   std::ostringstream out;
   out << "backend: " << backend << " (" << device << ")\n"
       << "trajectories: " << count << " of dimension " << dim << ", " << seconds << " s\n"
-      << "status: " << finished << " finished, " << converged << " converged, " << nonfinite << " nonfinite\n";
+      << "status: " << finished << " finished, " << converged << " converged, " << stalled << " stalled, " << nonfinite
+      << " nonfinite\n";
   if (best < 0) {
     out << "best: none (no finite f)\n";
     return out.str();

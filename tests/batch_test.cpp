@@ -233,20 +233,29 @@ TEST_P(Batch, NoConvergenceWhereTheDifferenceCannotSeeF) {
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
   options o = on(GetParam());
   o.gtol = 1e-8;
-  o.steps = 2000;
+  o.steps = std::int64_t(1) << 62;  // "until gtol": a trajectory that can never converge must still stop
   // lr 1.5 on sphere doubles |x| a step: far out, x +- h round to x and the gradient is exactly 0.
   // 128 starts: whole lockstep blocks on the CPU, whose lanes hand such steps to the scalar descent.
   o.lr = 1.5;
   const result diverged = minimize("sphere", starts::uniform(3, -1, 1, 128, 4), o);
   EXPECT_EQ(diverged.converged, 0);
-  EXPECT_EQ(diverged.finished, 128);
+  EXPECT_EQ(diverged.stalled, 128);
+  EXPECT_LT(diverged.steps[0], 200);
   EXPECT_GT(std::fabs(diverged.x[0]), 1e12);
   EXPECT_EQ(diverged.grad_norm[0], 0) << "the situation this test is about";
+  // The same steps, bounded, and no gtol: the same point, now after every step.
+  options bounded = o;
+  bounded.steps = 300;
+  bounded.gtol = 0;
+  const result all_steps = minimize("sphere", starts::uniform(3, -1, 1, 128, 4), bounded);
+  EXPECT_EQ(all_steps.finished, 128);
+  EXPECT_EQ(all_steps.x, diverged.x);
   // An h that no coordinate near 1 can resolve: nothing moves, nothing converges.
   o.lr = 0.01;
   o.h = 1e-200;
   const result frozen = minimize("sphere", starts::given({1, 2, 0.5, -3}, 2), o);
-  EXPECT_EQ(frozen.finished, 2);
+  EXPECT_EQ(frozen.stalled, 2);
+  EXPECT_EQ(frozen.steps[0], 0);
   EXPECT_EQ(frozen.x, (std::vector<double>{1, 2, 0.5, -3}));
   // Where x +- h do differ, a zero gradient converges as before: sphere from its minimum.
   const result at_minimum = minimize("sphere", starts::given({0, 0}, 2), o);

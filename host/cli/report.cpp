@@ -27,7 +27,7 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
   s["trajectory_steps_per_second"] = r.seconds > 0 ? traj_steps / r.seconds : 0.0;
   // The reference's 2d evaluations a step, as a comparable rate; the gradient may compute less (same bits).
   s["f_evaluations_per_second"] = r.seconds > 0 ? traj_steps * 2 * r.dim / r.seconds : 0.0;
-  s["status"] = {{"finished", r.finished}, {"converged", r.converged}, {"nonfinite", r.nonfinite}};
+  s["status"] = {{"finished", r.finished}, {"converged", r.converged}, {"stalled", r.stalled}, {"nonfinite", r.nonfinite}};
   if (r.best >= 0) {
     const auto b = std::size_t(r.best);
     s["best"] = {{"index", r.best},
@@ -70,8 +70,9 @@ std::string summary_text(const nlohmann::json& s) {
   if (s["compile_seconds"].get<double>() > 0)
     out += fmt::format("      (before it: {:.2f} s compiling the expression's kernels, cached for the next run)\n",
                        s["compile_seconds"].get<double>());
-  out += fmt::format("status: {} finished, {} converged, {} nonfinite\n", s["status"]["finished"].get<long long>(),
-                     s["status"]["converged"].get<long long>(), s["status"]["nonfinite"].get<long long>());
+  out += fmt::format("status: {} finished, {} converged, {} stalled, {} nonfinite\n", s["status"]["finished"].get<long long>(),
+                     s["status"]["converged"].get<long long>(), s["status"]["stalled"].get<long long>(),
+                     s["status"]["nonfinite"].get<long long>());
   if (s["best"].is_null()) {
     out += "best: none (no finite f)\n";
   } else {

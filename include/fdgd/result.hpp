@@ -15,11 +15,11 @@ struct result {
   std::vector<double> f;                 ///< f at the final point
   std::vector<double> grad_norm;         ///< |central-difference gradient| at the final point
   std::vector<std::int64_t> steps;       ///< steps taken
-  std::vector<trajectory_status> status; ///< finished, converged or nonfinite
+  std::vector<trajectory_status> status; ///< finished, converged, nonfinite or stalled
 
   // Summary, filled by summarize().
   std::int64_t best = -1;  ///< index of the least finite f over trajectories that are not nonfinite; -1 if none
-  std::int64_t finished = 0, converged = 0, nonfinite = 0;  ///< counts by status
+  std::int64_t finished = 0, converged = 0, nonfinite = 0, stalled = 0;  ///< counts by status
 
   std::string backend;  ///< "cpu" or "cuda"
   std::string device;   ///< CPU thread count or CUDA device name
@@ -36,7 +36,7 @@ struct result {
   std::string brief_report() const;
 };
 
-/// "finished", "converged", "nonfinite" or "running".
+/// "finished", "converged", "nonfinite", "stalled" or "running".
 const char* to_string(trajectory_status s);
 
 }  // namespace fdgd

@@ -14,6 +14,9 @@ enum class trajectory_status : std::uint8_t {
   finished = 1,   ///< did every requested step
   converged = 2,  ///< gradient norm fell to options::gtol or below, where x +- h differ; stopped early
   nonfinite = 3,  ///< a step would have produced NaN or Inf; the last finite point is kept
+  /// |grad| <= options::gtol only because some x_i + h and x_i - h coincide (the difference reads 0
+  /// there whatever f does), and the step no longer moves x: it never would again; stopped early
+  stalled = 4,
 };
 
 /// Step parameters in the working precision T (already validated by fdgd::options).
@@ -52,6 +55,14 @@ FDGD_HD bool difference_resolves(const Point& x, T h) {
   return true;
 }
 
+/// Whether every coordinate of y equals x's.
+template <class Point, class Other>
+FDGD_HD bool same_point(const Point& x, const Other& y) {
+  for (int i = 0; i < x.size(); ++i)
+    if (!(x[i] == y[i])) return false;
+  return true;
+}
+
 /// Writes the candidate point of the seed's update, x - lr * g, over g. True when every coordinate
 /// of it is finite (for fdgd::lanes: in every lane); x is not touched.
 template <class Point, class Gradient, class LearningRate>
@@ -74,8 +85,13 @@ FDGD_HD trajectory_status descend(const Objective& f, Point& x, Gradient& g, con
   const int n = x.size();
   for (std::int64_t s = 0; s < k; ++s) {
     gradient(central_difference{}, f, x, g, p.h);
-    if (reaches_gtol(g, n, p.gtol) && difference_resolves(x, p.h)) return trajectory_status::converged;
+    bool unseen = false;  // |g| <= gtol, but not because f is flat: x +- h coincide somewhere
+    if (reaches_gtol(g, n, p.gtol)) {
+      if (difference_resolves(x, p.h)) return trajectory_status::converged;
+      unseen = true;
+    }
     if (!candidate_step(x, g, p.lr)) return trajectory_status::nonfinite;
+    if (unseen && same_point(x, g)) return trajectory_status::stalled;
     FDGD_UNROLL
     for (int i = 0; i < n; ++i) x[i] = g[i];
     ++steps_done;
