@@ -257,6 +257,14 @@ TEST_P(Batch, NoConvergenceWhereTheDifferenceCannotSeeF) {
   EXPECT_EQ(frozen.stalled, 2);
   EXPECT_EQ(frozen.steps[0], 0);
   EXPECT_EQ(frozen.x, (std::vector<double>{1, 2, 0.5, -3}));
+  // An lr far below x's spacing: every step would leave x as it is.
+  o.h = 1e-4;
+  o.lr = 1e-30;
+  const result still = minimize("sphere", starts::given({1, 2}, 2), o);
+  EXPECT_EQ(still.stalled, 1);
+  EXPECT_EQ(still.steps[0], 0);
+  o.lr = 0.01;
+  o.h = 1e-200;
   // Where x +- h do differ, a zero gradient converges as before: sphere from its minimum.
   const result at_minimum = minimize("sphere", starts::given({0, 0}, 2), o);
   EXPECT_EQ(at_minimum.converged, 1);
@@ -306,6 +314,26 @@ TEST_P(Batch, ProgressIsReportedAfterEveryLaunchAcrossChunks) {
   EXPECT_EQ(seen.back().live, 0);
   o.on_progress = nullptr;
   expect_identical(minimize("sphere", starts::uniform(2, -1, 1, 100, 1), o), r);
+}
+
+TEST_P(Batch, StalledAndMovingTrajectoriesInOneBlockGiveWhatTheyGiveAlone) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.lr = 0.1;
+  o.gtol = 1e-8;
+  o.steps = 1000;
+  // Every fifth start at 1e13, where x +- h coincide: it stalls at once; the others converge. 64
+  // starts fill whole lockstep blocks on the CPU, whose lanes hand the first such step to descend.
+  std::vector<double> points;
+  for (int i = 0; i < 64; ++i) {
+    points.push_back(i % 5 == 0 ? 1e13 : 0.01 * (i + 1));
+    points.push_back(-0.5 + 0.01 * i);
+  }
+  const starts s = starts::given(points, 2);
+  const result all = minimize("sphere", s, o);
+  EXPECT_EQ(all.stalled, 13);
+  EXPECT_EQ(all.converged, 51);
+  expect_each_alone_matches_run([](const starts& one, const options& p) { return minimize("sphere", one, p); }, s, o, all);
 }
 
 TEST_P(Batch, ProgressCountsStopAtTheLargestIntegerInsteadOfOverflowing) {

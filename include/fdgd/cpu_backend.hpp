@@ -210,7 +210,7 @@ class cpu_batch {
  private:
   /// Advances the lockstep_groups * W trajectories from `first` together, one per SIMD lane, while
   /// every lane takes a plain step; returns the steps taken. The first step on which some lane would
-  /// converge or go non-finite is left to the scalar fdgd::descend, which recomputes it with the same
+  /// converge, go non-finite or stall is left to the scalar fdgd::descend, which recomputes it with the same
   /// bits and decides per trajectory. So the lanes only speed up what descend itself computes.
   /// Several independent groups per loop give the out-of-order core more than one dependency chain.
   /// A compile-time D holds the points in registers; a run-time d in a buffer of d lanes each.
@@ -249,6 +249,7 @@ class cpu_batch {
         gradient(central_difference{}, f_, x[q], g[q], h);
         stop |= reaches_gtol(g[q], x[q].size(), params_.gtol);
         stop |= !candidate_step(x[q], g[q], lr);
+        if (params_.gtol > T(0)) stop |= some_lane_unmoved(x[q], g[q]);  // descend stalls it
       }
       if (stop) break;
       for (int q = 0; q < G; ++q)

@@ -28,4 +28,27 @@ FDGD_HD inline bool is_finite(float v) {
   return (bits & 0x7f800000u) != 0x7f800000u;
 }
 
+/// Whether a and b are the same bits (+0 and -0 differ; so does every NaN from a number).
+FDGD_HD inline bool same_bits(double a, double b) {
+#if defined(__CUDACC_RTC__)
+  return __double_as_longlong(a) == __double_as_longlong(b);
+#else
+  std::uint64_t x, y;
+  std::memcpy(&x, &a, sizeof x);
+  std::memcpy(&y, &b, sizeof y);
+  return x == y;
+#endif
+}
+
+FDGD_HD inline bool same_bits(float a, float b) {
+#if defined(__CUDACC_RTC__)
+  return __float_as_int(a) == __float_as_int(b);
+#else
+  std::uint32_t x, y;
+  std::memcpy(&x, &a, sizeof x);
+  std::memcpy(&y, &b, sizeof y);
+  return x == y;
+#endif
+}
+
 }  // namespace fdgd

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "fdgd/finite.hpp"
 #include "fdgd/math.hpp"
 
 namespace fdgd {
@@ -38,6 +39,28 @@ struct lanes {
   lanes& operator/=(lanes b) { return *this = *this / b; }
 };
 
+/// True when any lane of the integer vector m is not zero: one AVX test for a register, or for wider
+/// blocks the OR of their registers, rather than a branch a lane.
+template <class Mask>
+bool any_lane_set(const Mask& m) {
+#if defined(__AVX__)
+  if constexpr (sizeof(m) == 32) {
+    return !_mm256_testz_si256(__m256i(m), __m256i(m));
+  } else if constexpr (sizeof(m) % 32 == 0) {
+    __m256i any = _mm256_setzero_si256();
+    for (std::size_t k = 0; k < sizeof(m); k += 32) {
+      __m256i part;
+      std::memcpy(&part, reinterpret_cast<const char*>(&m) + k, 32);
+      any = _mm256_or_si256(any, part);
+    }
+    return !_mm256_testz_si256(any, any);
+  }
+#endif
+  bool any = false;
+  for (std::size_t w = 0; w < sizeof(m) / sizeof(m[0]); ++w) any |= m[w] != 0;
+  return any;
+}
+
 /// True when every lane is finite. Reads the exponent bits, as fdgd::is_finite does for one value,
 /// so it survives -ffast-math.
 template <class T, int W>
@@ -46,22 +69,28 @@ bool is_finite(lanes<T, W> a) {
   typedef bits_t bits_vec __attribute__((vector_size(sizeof(T) * W)));
   constexpr bits_t exponent = sizeof(T) == 8 ? bits_t(0x7ff0000000000000ll) : bits_t(0x7f800000);
   const bits_vec inf_or_nan = ((bits_vec)a.v & exponent) == exponent;  // a vector cast reinterprets the bits
-#if defined(__AVX__)
-  if constexpr (sizeof(inf_or_nan) == 32) {
-    return _mm256_testz_si256(__m256i(inf_or_nan), __m256i(inf_or_nan));
-  } else if constexpr (sizeof(inf_or_nan) % 32 == 0) {  // wider blocks: OR the registers, test once
-    __m256i any = _mm256_setzero_si256();
-    for (std::size_t k = 0; k < sizeof(inf_or_nan); k += 32) {
-      __m256i part;
-      std::memcpy(&part, reinterpret_cast<const char*>(&inf_or_nan) + k, 32);
-      any = _mm256_or_si256(any, part);
-    }
-    return _mm256_testz_si256(any, any);
-  }
+  return !any_lane_set(inf_or_nan);
+}
+
+/// True when, in some lane, every coordinate of the point b has the bits of a's (points of lanes).
+template <class Point>
+bool some_lane_unmoved(const Point& a, const Point& b) {
+  using L = typename Point::value_type;
+#if defined(__CUDACC__)  // nvcc's front end has no vector comparisons; its translation units run no lanes
+  constexpr int W = int(sizeof(typename L::vec) / sizeof(a[0][0]));
+  bool moved[W] = {};
+  for (int j = 0; j < a.size(); ++j)
+    for (int w = 0; w < W; ++w) moved[w] |= !same_bits(a[j][w], b[j][w]);
+  for (int w = 0; w < W; ++w)
+    if (!moved[w]) return true;
+  return false;
+#else
+  using bits_t = std::conditional_t<sizeof(a[0][0]) == 8, long long, int>;
+  typedef bits_t bits_vec __attribute__((vector_size(sizeof(typename L::vec))));
+  bits_vec moved{};
+  for (int j = 0; j < a.size(); ++j) moved |= (bits_vec)a[j].v != (bits_vec)b[j].v;  // the cast reinterprets the bits
+  return any_lane_set(~moved);
 #endif
-  bool ok = true;
-  for (int w = 0; w < W; ++w) ok &= inf_or_nan[w] == 0;
-  return ok;
 }
 
 /// True when v <= limit in any lane.

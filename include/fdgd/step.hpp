@@ -14,8 +14,9 @@ enum class trajectory_status : std::uint8_t {
   finished = 1,   ///< did every requested step
   converged = 2,  ///< gradient norm fell to options::gtol or below, where x +- h differ; stopped early
   nonfinite = 3,  ///< a step would have produced NaN or Inf; the last finite point is kept
-  /// |grad| <= options::gtol only because some x_i + h and x_i - h coincide (the difference reads 0
-  /// there whatever f does), and the step no longer moves x: it never would again; stopped early
+  /// with options::gtol on, a step that would leave every bit of x as it is (an lr far below x's
+  /// spacing, or a gradient of 0 where x_i + h and x_i - h coincide): x never moves again and never
+  /// converges; stopped early, where every later step would have left it
   stalled = 4,
 };
 
@@ -55,11 +56,11 @@ FDGD_HD bool difference_resolves(const Point& x, T h) {
   return true;
 }
 
-/// Whether every coordinate of y equals x's.
+/// Whether every coordinate of y has x's bits.
 template <class Point, class Other>
 FDGD_HD bool same_point(const Point& x, const Other& y) {
   for (int i = 0; i < x.size(); ++i)
-    if (!(x[i] == y[i])) return false;
+    if (!same_bits(x[i], y[i])) return false;
   return true;
 }
 
@@ -85,13 +86,10 @@ FDGD_HD trajectory_status descend(const Objective& f, Point& x, Gradient& g, con
   const int n = x.size();
   for (std::int64_t s = 0; s < k; ++s) {
     gradient(central_difference{}, f, x, g, p.h);
-    bool unseen = false;  // |g| <= gtol, but not because f is flat: x +- h coincide somewhere
-    if (reaches_gtol(g, n, p.gtol)) {
-      if (difference_resolves(x, p.h)) return trajectory_status::converged;
-      unseen = true;
-    }
+    if (reaches_gtol(g, n, p.gtol) && difference_resolves(x, p.h)) return trajectory_status::converged;
     if (!candidate_step(x, g, p.lr)) return trajectory_status::nonfinite;
-    if (unseen && same_point(x, g)) return trajectory_status::stalled;
+    // The same bits give the same step forever: "until gtol" would never end.
+    if (p.gtol > T(0) && same_point(x, g)) return trajectory_status::stalled;
     FDGD_UNROLL
     for (int i = 0; i < n; ++i) x[i] = g[i];
     ++steps_done;
