@@ -210,8 +210,8 @@ class cpu_batch {
  private:
   /// Advances the lockstep_groups * W trajectories from `first` together, one per SIMD lane, while
   /// every lane takes a plain step; returns the steps taken. The first step on which some lane would
-  /// converge, go non-finite or stall is left to the scalar fdgd::descend, which recomputes it with the same
-  /// bits and decides per trajectory. So the lanes only speed up what descend itself computes.
+  /// converge, go non-finite or stall is left to the scalar fdgd::descend, which recomputes it with
+  /// the same bits and decides per trajectory. So the lanes only speed up what descend itself computes.
   /// Several independent groups per loop give the out-of-order core more than one dependency chain.
   /// A compile-time D holds the points in registers; a run-time d in a buffer of d lanes each.
   std::int64_t advance_lockstep(std::int64_t first, std::int64_t k) {
