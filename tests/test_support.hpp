@@ -5,12 +5,12 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include "fdgd/cuda_device.hpp"
 #include "fdgd/error.hpp"
+#include "fdgd/finite.hpp"  // same_bits
 #include "fdgd/minimize.hpp"
 
 namespace fdgd::test {
@@ -51,14 +51,11 @@ inline testing::AssertionResult rel_near(double actual, double expected, double 
   return testing::AssertionFailure() << buf;
 }
 
-/// The same bits (so NaN matches NaN of the same payload).
-inline bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
 /// The same bits, or both NaN: which NaN an operation on two NaNs returns depends on the operand order
 /// the compiler picks for a commutative instruction, and no result depends on it.
 template <class T>
 bool same_bits_or_nan(T a, T b) {
-  return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b));
+  return same_bits(a, b) || (std::isnan(a) && std::isnan(b));
 }
 
 /// Every per-trajectory field equal bit for bit.

@@ -49,10 +49,10 @@ void write_entry(const std::string& path, const std::string& key, const std::str
   detail::atomic_file out(path);
   const std::string header = std::string(magic) + "\n" + std::to_string(key.size()) + "\n";
   const std::string middle = std::to_string(image.size()) + " " + hex(fnv1a(image)) + "\n";
-  std::fwrite(header.data(), 1, header.size(), out.get());
-  std::fwrite(key.data(), 1, key.size(), out.get());
-  std::fwrite(middle.data(), 1, middle.size(), out.get());
-  std::fwrite(image.data(), 1, image.size(), out.get());
+  out.write(header.data(), header.size());
+  out.write(key.data(), key.size());
+  out.write(middle.data(), middle.size());
+  out.write(image.data(), image.size());
   out.commit();
 }
 

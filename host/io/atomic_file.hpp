@@ -12,7 +12,6 @@ class atomic_file {
   atomic_file(const atomic_file&) = delete;
   atomic_file& operator=(const atomic_file&) = delete;
 
-  std::FILE* get() const { return file_; }
   /// Throws fdgd::error naming the file once it has been committed.
   void check_open() const;
   /// Writes n bytes; throws fdgd::error naming the file at once if they cannot be written (a full disk).

@@ -8,47 +8,32 @@
 
 namespace fdgd {
 
-FDGD_HD inline bool is_finite(double v) {
+/// The bits of v, as an unsigned integer of its size.
+FDGD_HD inline unsigned long long bits_of(double v) {
 #if defined(__CUDACC_RTC__)
-  const auto bits = static_cast<unsigned long long>(__double_as_longlong(v));
+  return static_cast<unsigned long long>(__double_as_longlong(v));
 #else
-  std::uint64_t bits;
+  unsigned long long bits;
   std::memcpy(&bits, &v, sizeof bits);
+  return bits;
 #endif
-  return (bits & 0x7ff0000000000000ull) != 0x7ff0000000000000ull;
 }
 
-FDGD_HD inline bool is_finite(float v) {
+FDGD_HD inline unsigned int bits_of(float v) {
 #if defined(__CUDACC_RTC__)
-  const auto bits = static_cast<unsigned int>(__float_as_int(v));
+  return static_cast<unsigned int>(__float_as_int(v));
 #else
-  std::uint32_t bits;
+  unsigned int bits;
   std::memcpy(&bits, &v, sizeof bits);
+  return bits;
 #endif
-  return (bits & 0x7f800000u) != 0x7f800000u;
 }
+
+FDGD_HD inline bool is_finite(double v) { return (bits_of(v) & 0x7ff0000000000000ull) != 0x7ff0000000000000ull; }
+FDGD_HD inline bool is_finite(float v) { return (bits_of(v) & 0x7f800000u) != 0x7f800000u; }
 
 /// Whether a and b are the same bits (+0 and -0 differ; so does every NaN from a number).
-FDGD_HD inline bool same_bits(double a, double b) {
-#if defined(__CUDACC_RTC__)
-  return __double_as_longlong(a) == __double_as_longlong(b);
-#else
-  std::uint64_t x, y;
-  std::memcpy(&x, &a, sizeof x);
-  std::memcpy(&y, &b, sizeof y);
-  return x == y;
-#endif
-}
-
-FDGD_HD inline bool same_bits(float a, float b) {
-#if defined(__CUDACC_RTC__)
-  return __float_as_int(a) == __float_as_int(b);
-#else
-  std::uint32_t x, y;
-  std::memcpy(&x, &a, sizeof x);
-  std::memcpy(&y, &b, sizeof y);
-  return x == y;
-#endif
-}
+FDGD_HD inline bool same_bits(double a, double b) { return bits_of(a) == bits_of(b); }
+FDGD_HD inline bool same_bits(float a, float b) { return bits_of(a) == bits_of(b); }
 
 }  // namespace fdgd
