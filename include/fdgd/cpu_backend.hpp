@@ -241,15 +241,16 @@ class cpu_batch {
     constexpr int W = sizeof(typename L::vec) / sizeof(T);
     for (int q = 0; q < G; ++q)
       for (int j = 0; j < x[q].size(); ++j) x[q][j] = gather<L>(first + q * W, j);
-    const L h(params_.h), lr(params_.lr);
+    const step_params<T> p = params_;  // a local: the stores to x and g cannot change it
+    const L h(p.h), lr(p.lr);
     std::int64_t done = 0;
     for (; done < k; ++done) {
       bool stop = false;
       for (int q = 0; q < G; ++q) {
         gradient(central_difference{}, f_, x[q], g[q], h);
-        stop |= reaches_gtol(g[q], x[q].size(), params_.gtol);
+        stop |= reaches_gtol(g[q], x[q].size(), p);
         stop |= !candidate_step(x[q], g[q], lr);
-        if (params_.gtol > T(0)) stop |= some_lane_unmoved(x[q], g[q]);  // descend stalls it
+        if (p.gtol > T(0)) stop |= some_lane_unmoved(x[q], g[q]);  // descend stalls it
       }
       if (stop) break;
       for (int q = 0; q < G; ++q)

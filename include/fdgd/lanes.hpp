@@ -96,9 +96,13 @@ bool some_lane_unmoved(const Point& a, const Point& b) {
 /// True when v <= limit in any lane.
 template <class T, int W>
 bool any_at_most(lanes<T, W> v, T limit) {
+#if defined(__CUDACC__)
   bool any = false;
   for (int w = 0; w < W; ++w) any |= v[w] <= limit;
   return any;
+#else
+  return any_lane_set(v.v <= limit);
+#endif
 }
 
 namespace math {

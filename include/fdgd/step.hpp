@@ -27,24 +27,34 @@ struct step_params {
   T h;
   T gtol;                    ///< 0 disables the convergence test
   std::int64_t total_steps;  ///< steps a trajectory does in all, over every launch
+  /// The largest s with sqrt(s) <= gtol in T (detail::gtol_squared_limit): sqrt rounds correctly, so
+  /// it is monotone and |g| <= gtol exactly when the sum of squares is at most this, with no sqrt.
+  T gtol_squared;
 };
+
+/// Sum of the squares of the first n entries of g, in index order.
+template <class Gradient>
+FDGD_HD auto squared_norm(const Gradient& g, int n) -> typename Gradient::value_type {
+  typename Gradient::value_type sum = 0;
+  FDGD_UNROLL
+  for (int i = 0; i < n; ++i) sum += g[i] * g[i];
+  return sum;
+}
 
 /// Euclidean norm of the first n entries of g.
 template <class Gradient>
 FDGD_HD auto norm(const Gradient& g, int n) -> typename Gradient::value_type {
-  typename Gradient::value_type sum = 0;
-  FDGD_UNROLL
-  for (int i = 0; i < n; ++i) sum += g[i] * g[i];
-  return math::sqrt(sum);
+  return math::sqrt(squared_norm(g, n));
 }
 
 FDGD_HD inline bool any_at_most(double v, double limit) { return v <= limit; }
 FDGD_HD inline bool any_at_most(float v, float limit) { return v <= limit; }
 
-/// The convergence test: on (gtol > 0) and |g| <= gtol (for fdgd::lanes: in any lane).
+/// The convergence test: on (gtol > 0) and |g| <= gtol (for fdgd::lanes: in any lane), decided bit
+/// for bit as norm(g, n) <= gtol would, without its square root.
 template <class Gradient, class T>
-FDGD_HD bool reaches_gtol(const Gradient& g, int n, T gtol) {
-  return gtol > T(0) && any_at_most(norm(g, n), gtol);
+FDGD_HD bool reaches_gtol(const Gradient& g, int n, const step_params<T>& p) {
+  return p.gtol > T(0) && any_at_most(squared_norm(g, n), p.gtol_squared);
 }
 
 /// False when x[i] + h and x[i] - h are the same number for some i (|x[i]| beyond about h / epsilon):
@@ -86,7 +96,7 @@ FDGD_HD trajectory_status descend(const Objective& f, Point& x, Gradient& g, con
   const int n = x.size();
   for (std::int64_t s = 0; s < k; ++s) {
     gradient(central_difference{}, f, x, g, p.h);
-    if (reaches_gtol(g, n, p.gtol) && difference_resolves(x, p.h)) return trajectory_status::converged;
+    if (reaches_gtol(g, n, p) && difference_resolves(x, p.h)) return trajectory_status::converged;
     if (!candidate_step(x, g, p.lr)) return trajectory_status::nonfinite;
     // The same bits give the same step forever: "until gtol" would never end.
     if (p.gtol > T(0) && same_point(x, g)) return trajectory_status::stalled;

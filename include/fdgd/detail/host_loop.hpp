@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -19,9 +20,31 @@
 
 namespace fdgd::detail {
 
+/// The largest s >= 0 whose square root in T is at most gtol (gtol finite and > 0; 0 otherwise, where
+/// the test is off). sqrt is correctly rounded, hence monotone, so sqrt(s) <= gtol exactly when
+/// s <= this. Found by bisection over the bit patterns, which order non-negative floats.
+template <class T>
+T gtol_squared_limit(T gtol) {
+  using bits_t = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
+  if (!(gtol > T(0))) return T(0);
+  const auto value = [](bits_t b) {
+    T v;
+    std::memcpy(&v, &b, sizeof v);
+    return v;
+  };
+  bits_t lo = 0, hi;  // sqrt(value(lo)) <= gtol < sqrt(value(hi))
+  const T infinity = std::numeric_limits<T>::infinity();
+  std::memcpy(&hi, &infinity, sizeof hi);
+  while (hi - lo > 1) {
+    const bits_t mid = lo + (hi - lo) / 2;
+    (std::sqrt(value(mid)) <= gtol ? lo : hi) = mid;
+  }
+  return value(lo);
+}
+
 template <class T>
 step_params<T> make_step_params(const options& o) {
-  return {T(o.lr), T(o.h), T(o.gtol), o.steps};
+  return {T(o.lr), T(o.h), T(o.gtol), o.steps, gtol_squared_limit(T(o.gtol))};
 }
 
 /// Status a freshly loaded trajectory starts with: zero steps asked means it is already finished.
