@@ -39,6 +39,32 @@ struct lanes {
   lanes& operator/=(lanes b) { return *this = *this / b; }
 };
 
+/// Bytes of the widest vector register the build targets. Masks are built a register at a time: GCC
+/// lowers a comparison of a wider generic vector (an --expr block of 64 lanes) to one scalar compare
+/// a lane, about 6 instructions each, where a register's worth is one instruction.
+#if defined(__AVX512F__)
+inline constexpr int lane_register_bytes = 64;
+#elif defined(__AVX__)
+inline constexpr int lane_register_bytes = 32;
+#else
+inline constexpr int lane_register_bytes = 16;
+#endif
+
+/// A register's worth of lanes (all of them when fewer), and integer vectors of their size.
+template <class T, int W>
+struct lane_registers {
+  static constexpr int R = W * int(sizeof(T)) < lane_register_bytes ? W : lane_register_bytes / int(sizeof(T));
+  using bits_t = std::conditional_t<sizeof(T) == 8, long long, int>;
+  typedef T values __attribute__((vector_size(sizeof(T) * R)));
+  typedef bits_t bits __attribute__((vector_size(sizeof(T) * R)));
+  template <class V>
+  static V part(const lanes<T, W>& a, int k) {  // lanes k .. k + R - 1
+    V out;
+    std::memcpy(&out, reinterpret_cast<const char*>(&a.v) + std::size_t(k) * sizeof(T), sizeof out);
+    return out;
+  }
+};
+
 /// True when any lane of the integer vector m is not zero: one AVX test for a register, or for wider
 /// blocks the OR of their registers, rather than a branch a lane.
 template <class Mask>
@@ -65,10 +91,13 @@ bool any_lane_set(const Mask& m) {
 /// so it survives -ffast-math.
 template <class T, int W>
 bool is_finite(lanes<T, W> a) {
-  using bits_t = std::conditional_t<sizeof(T) == 8, long long, int>;
-  typedef bits_t bits_vec __attribute__((vector_size(sizeof(T) * W)));
-  constexpr bits_t exponent = sizeof(T) == 8 ? bits_t(0x7ff0000000000000ll) : bits_t(0x7f800000);
-  const bits_vec inf_or_nan = ((bits_vec)a.v & exponent) == exponent;  // a vector cast reinterprets the bits
+  using L = lane_registers<T, W>;
+  constexpr typename L::bits_t exponent = sizeof(T) == 8 ? 0x7ff0000000000000ll : 0x7f800000;
+  typename L::bits inf_or_nan{};
+  for (int k = 0; k < W; k += L::R) {
+    const auto bits = L::template part<typename L::bits>(a, k);
+    inf_or_nan |= (bits & exponent) == exponent;
+  }
   return !any_lane_set(inf_or_nan);
 }
 
@@ -85,11 +114,16 @@ bool some_lane_unmoved(const Point& a, const Point& b) {
     if (!moved[w]) return true;
   return false;
 #else
-  using bits_t = std::conditional_t<sizeof(a[0][0]) == 8, long long, int>;
-  typedef bits_t bits_vec __attribute__((vector_size(sizeof(typename L::vec))));
-  bits_vec moved{};
-  for (int j = 0; j < a.size(); ++j) moved |= (bits_vec)a[j].v != (bits_vec)b[j].v;  // the cast reinterprets the bits
-  return any_lane_set(~moved);
+  using T = std::remove_cv_t<std::remove_reference_t<decltype(a[0][0])>>;
+  using R = lane_registers<T, int(sizeof(typename L::vec) / sizeof(T))>;
+  typename R::bits unmoved{};
+  for (int k = 0; k < int(sizeof(typename L::vec) / sizeof(T)); k += R::R) {
+    typename R::bits moved{};
+    for (int j = 0; j < a.size(); ++j)
+      moved |= R::template part<typename R::bits>(a[j], k) != R::template part<typename R::bits>(b[j], k);
+    unmoved |= ~moved;
+  }
+  return any_lane_set(unmoved);
 #endif
 }
 
@@ -101,7 +135,10 @@ bool any_at_most(lanes<T, W> v, T limit) {
   for (int w = 0; w < W; ++w) any |= v[w] <= limit;
   return any;
 #else
-  return any_lane_set(v.v <= limit);
+  using L = lane_registers<T, W>;
+  typename L::bits at_most{};
+  for (int k = 0; k < W; k += L::R) at_most |= L::template part<typename L::values>(v, k) <= limit;
+  return any_lane_set(at_most);
 #endif
 }
 
