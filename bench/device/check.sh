@@ -25,6 +25,10 @@ PART="${PART:-all}"
 mkdir -p "$OUT"
 log() { echo "== $*" | tee -a "$OUT/summary.log"; }
 status_of() { if [ "$1" -eq 0 ]; then echo pass; else echo "FAIL (rc $1)"; fi; }
+# The Python expression $2 over the JSON summary s in file $1; one line saying so where there is none
+# (the run failed: its error is in that file or in the log beside it).
+summary_of() { python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null ||
+  echo "no JSON summary in $1 (the run's error is in the log beside it)"; }
 
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,clocks.max.mem,memory.total --format=csv >"$OUT/gpu.csv" 2>&1 ||
   { echo "no GPU here (nvidia-smi failed)"; exit 1; }
@@ -74,13 +78,15 @@ expr_rosenbrock='sum(i=0..d-2, 100*(x[i+1] - x[i]^2)^2 + (1 - x[i])^2)'
 for attempt in first cached; do
   build-device/fdgd minimize --expr "$expr_rosenbrock" --dim 16 --box -2:2 --starts 1e6 --lr 1e-3 --backend cuda --json \
     >"$OUT/expr-$attempt.json" 2>>"$OUT/expr.log"
-  log "--expr rosenbrock d=16 1e6 starts on the GPU ($attempt): rc $?, $(python3 -c "import json; s = json.load(open('$OUT/expr-$attempt.json')); print(f\"compile {s['compile_seconds']:.2f} s, run {s['seconds']:.3f} s\")" 2>&1)"
+  log "--expr rosenbrock d=16 1e6 starts on the GPU ($attempt): rc $?, $(summary_of "$OUT/expr-$attempt.json" \
+    "f'compile {s[\"compile_seconds\"]:.2f} s, run {s[\"seconds\"]:.3f} s'")"
 done
 compute-sanitizer --tool memcheck --error-exitcode 9 build-device/fdgd minimize --expr "$expr_rosenbrock" --dim 16 --box -2:2 \
   --starts 1e4 --backend cuda >"$OUT/expr-memcheck.log" 2>&1
 log "compute-sanitizer memcheck on --expr: $(status_of $?)"
-build-device/fdgd minimize --function himmelblau --starts 1e7 --steps 1000 --gtol 1e-10 --backend cuda --json >"$OUT/grouping.json" 2>&1
-log "himmelblau 1e7 on the GPU, grouped there: $(python3 -c "import json; s = json.load(open('$OUT/grouping.json')); print(s['grouped_on'], len(s['minima']), 'minima', s['seconds'], 's run')" 2>&1)"
+build-device/fdgd minimize --function himmelblau --starts 1e7 --steps 1000 --gtol 1e-10 --backend cuda --json >"$OUT/grouping.json" 2>"$OUT/grouping.log"
+log "himmelblau 1e7 on the GPU, grouped there: $(summary_of "$OUT/grouping.json" \
+  "f'{s[\"grouped_on\"]}, {len(s[\"minima\"])} minima, {s[\"seconds\"]} s run'")"
 build-device/bench/bench_expression --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
   --benchmark_format=json >"$OUT/bench_expression.json" 2>>"$OUT/bench.log"
 python3 - "$OUT/bench_expression.json" <<'PY' | tee -a "$OUT/summary.log"
