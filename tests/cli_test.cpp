@@ -279,6 +279,16 @@ TEST_F(Cli, TheMemoryEstimateHonoursAnAddressSpaceLimit) {
   EXPECT_LE(available, 0.95) << r.out;
 }
 
+TEST_F(Cli, AnInitFileLargerThanMemoryIsNamed) {
+  // A pipe whose one line never ends (1.5 GB of digits) under a 1 GiB address space: getline fails
+  // as at the end of the file; the reader must not take that for the end ("no starts", or rows lost).
+  const auto r = run_shell("ulimit -v 1000000 && (printf '1,2\\n3,4\\n'; head -c 1500000000 /dev/zero | tr '\\0' '1') | " + std::string(FDGD_CLI) +
+                           " minimize --function sphere --init-file /dev/stdin 2>&1");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out, "fdgd: error: --init-file: /dev/stdin: could not read line 3 (longer than memory allows, or a read "
+                   "error); the rows before it are not used\n");
+}
+
 TEST_F(Cli, AnHTooSmallForTheStartsIsWarnedAbout) {
   // Next to |x| = 5.12, x + 1e-17 and x - 1e-17 are the same double: every difference would be 0.
   const auto tiny = run("minimize --function rastrigin --starts 10 --h 1e-17", "2>&1 >/dev/null");

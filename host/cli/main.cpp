@@ -180,6 +180,8 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
       t = extension(a.init_file) == ".npy" ? read_npy(a.init_file) : read_csv(a.init_file);
     } catch (const error& e) {
       throw usage_error("--init-file: " + without_prefix(e.what()));
+    } catch (const std::bad_alloc&) {  // a file (or a pipe's one endless line) larger than memory
+      throw error("--init-file: " + a.init_file + " does not fit in memory (or under ulimit -v) as it is read");
     }
     if (a.dim && a.dim != t.cols)
       throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
@@ -431,6 +433,9 @@ int run_command(int argc, char** argv) {
     if (what.rfind("invalid option ", 0) == 0) what = "--" + what.substr(15);
     std::fprintf(stderr, "fdgd: error: %s\n", what.c_str());
     return 2;
+  } catch (const std::bad_alloc&) {
+    std::fputs("fdgd: error: out of memory\n", stderr);
+    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fdgd: error: %s\n", without_prefix(e.what()).c_str());
     return 1;

@@ -171,6 +171,10 @@ table read_csv(const std::string& path) {
     for (const cell& c : cells) t.values.push_back(c.value);
     ++t.rows;
   }
+  // getline stops on a failed read as on the end of the file; only badbit tells them apart.
+  if (in.bad())
+    throw error("fdgd: " + path + ": could not read line " + std::to_string(line_no + 1) +
+                " (longer than memory allows, or a read error); the rows before it are not used");
   if (t.rows == 0) throw error("fdgd: " + path + ": no starts (the file has no rows of numbers)");
   return t;
 }
