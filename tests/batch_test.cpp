@@ -367,12 +367,6 @@ TEST_P(Batch, StepsZeroEvaluatesTheStarts) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, Batch, testing::Values(backend_kind::cpu, backend_kind::cuda), backend_name);
 
-/// |a - b| <= tol * max(|a|, |b|, 1): relative, with values near zero compared on the box's scale.
-testing::AssertionResult close(double a, double b, double tol) {
-  if (std::fabs(a - b) <= tol * std::max({std::fabs(a), std::fabs(b), 1.0})) return testing::AssertionSuccess();
-  return testing::AssertionFailure() << a << " vs " << b;
-}
-
 /// Not lane-safe (it branches on x), so every trajectory takes the scalar path.
 struct throws_beyond_half {
   template <class P>
@@ -417,9 +411,13 @@ TEST(CudaAgainstCpu, SameTrajectoriesWithin1e12Relative) {
     const result cpu = minimize(name, s, o);
     o.backend = backend_kind::cuda;
     const result gpu = minimize(name, s, o);
-    for (std::size_t k = 0; k < cpu.x.size(); ++k) ASSERT_TRUE(close(gpu.x[k], cpu.x[k], 1e-12)) << "coordinate " << k;
+    // libdevice's exp/cos/sin are not glibc's: an ulp apart, coordinates drift apart by about
+    // ulp(f) / (2h) x lr a step (griewank at |x| = 600: ~3e-12 over 100 steps, measured on the CPU
+    // with an ulp-perturbed libm), hence the box's scale.
+    const double scale = largest_bound(box.lo, box.hi);
+    for (std::size_t k = 0; k < cpu.x.size(); ++k) ASSERT_TRUE(near_on_scale(gpu.x[k], cpu.x[k], 1e-12, scale)) << "coordinate " << k;
     for (std::size_t i = 0; i < cpu.f.size(); ++i) {
-      ASSERT_TRUE(close(gpu.f[i], cpu.f[i], 1e-12)) << "f " << i;
+      ASSERT_TRUE(near_on_scale(gpu.f[i], cpu.f[i], 1e-12)) << "f " << i;
       ASSERT_EQ(gpu.status[i], cpu.status[i]) << i;
     }
   }

@@ -241,10 +241,6 @@ TEST(Expression, PatchesRedoOnlyWhatTheCoordinateReaches) {
   expect_patches_give_whole_evaluations<double, 64, 2>(q, 5, 1.0);
 }
 
-bool close(double a, double b, double rel) {
-  return a == b || std::fabs(a - b) <= rel * std::max({std::fabs(a), std::fabs(b), 1.0});
-}
-
 class Formulas : public testing::TestWithParam<precision> {};
 
 TEST_P(Formulas, EveryBuiltinsFormulaGivesTheBuiltinsTrajectories) {
@@ -261,9 +257,9 @@ TEST_P(Formulas, EveryBuiltinsFormulaGivesTheBuiltinsTrajectories) {
       o.prec = GetParam();
       const result builtin = minimize(b.name, s, o), typed = minimize_expression(b.formula, s, o);
       for (std::size_t k = 0; k < builtin.x.size(); ++k)
-        ASSERT_TRUE(close(typed.x[k], builtin.x[k], tol)) << "coordinate " << k << ": " << typed.x[k] << " vs " << builtin.x[k];
+        ASSERT_TRUE(near_on_scale(typed.x[k], builtin.x[k], tol)) << "coordinate " << k;
       for (std::size_t i = 0; i < builtin.f.size(); ++i) {
-        ASSERT_TRUE(close(typed.f[i], builtin.f[i], tol)) << "f " << i;
+        ASSERT_TRUE(near_on_scale(typed.f[i], builtin.f[i], tol)) << "f " << i;
         ASSERT_EQ(typed.status[i], builtin.status[i]) << i;
       }
     }

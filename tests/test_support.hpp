@@ -3,7 +3,9 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -49,6 +51,26 @@ inline testing::AssertionResult rel_near(double actual, double expected, double 
   std::snprintf(buf, sizeof buf, "%.17g differs from %.17g by %.3g relative (tolerance %.3g)", actual, expected,
                 std::fabs(actual - expected) / scale, rel_tol);
   return testing::AssertionFailure() << buf;
+}
+
+/// |a - b| <= tol * max(|a|, |b|, scale): relative, with values near zero compared on `scale`. For the
+/// coordinates of final points, scale is the box's largest |bound| (largest_bound): where two libms
+/// differ by an ulp, f differs by an ulp of f, which grows with the box (griewank reaches 90 at
+/// |x| = 600), and that ulp over 2h moves every coordinate by the same amount, near 0 or not.
+inline testing::AssertionResult near_on_scale(double a, double b, double tol, double scale = 1.0) {
+  if (a == b || std::fabs(a - b) <= tol * std::max({std::fabs(a), std::fabs(b), scale})) return testing::AssertionSuccess();
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "%.17g vs %.17g: differ by %.3g, more than %.3g x max(|a|, |b|, %g)", a, b, std::fabs(a - b),
+                tol, scale);
+  return testing::AssertionFailure() << buf;
+}
+
+/// The largest |bound| of a box: the scale near_on_scale compares its points' coordinates on.
+inline double largest_bound(const std::vector<double>& lo, const std::vector<double>& hi) {
+  double m = 0;
+  for (const double v : lo) m = std::max(m, std::fabs(v));
+  for (const double v : hi) m = std::max(m, std::fabs(v));
+  return m;
 }
 
 /// The same bits, or both NaN: which NaN an operation on two NaNs returns depends on the operand order
