@@ -18,6 +18,11 @@
 # Usage (device tool), with carry ["bench/device/debs"]:
 #   PART=1 bash bench/device/check.sh      then      PART=2 bash bench/device/check.sh
 # (PART unset: both, in one call, if the call's time allows.) PART=3: step 8 alone.
+# Time, estimated from this machine's 2-core runs (never yet measured on a GPU machine): part 1 about
+# 5-6 minutes (a fresh build for one architecture on 16 cores, the tests, the sanitizers); part 2 at
+# most 8 (the sweep is cut at 180 s, the peers at 300 s, PyTorch eager the slowest of them). With
+# the device's 15 minutes, run part 2 with timeout_s set to what is left, and the peers print each
+# measurement as they go, so a cut keeps what was measured.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-bench/device/out}"
@@ -168,7 +173,7 @@ fi
 # crossover), measured over floor, CPU vs GPU with the crossover, and the throughput plot.
 build-device/bench/roofline_probe >"$OUT/probe.json" 2>>"$OUT/bench.log"
 log "roofline probe: $(cat "$OUT/probe.json")"
-timeout 240 build-device/bench/bench_sweep --benchmark_min_time=0.05 \
+timeout 180 build-device/bench/bench_sweep --benchmark_min_time=0.05 \
   --benchmark_filter='cuda/|cpu/.*/(256|1024|4096|16384|65536|262144)/' \
   --benchmark_format=json --benchmark_out="$OUT/sweep.json" >"$OUT/sweep.log" 2>&1
 log "sweep: rc $?"
@@ -179,7 +184,8 @@ grep -A1 "GPU faster from" "$OUT/cpu_vs_gpu.md" | head -8 | tee -a "$OUT/summary
 python3 bench/plot/throughput.py "$OUT/sweep.json" --out "$OUT/throughput.png" >>"$OUT/bench.log" 2>&1
 
 # Peers on the same GPU: JAX and PyTorch (eager, torch.compile) on fdgd's own starts, N = 10^7.
-timeout 300 python3 bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 3 \
+timeout 300 python3 -u bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 3 \
   >"$OUT/peers.md" 2>"$OUT/peers.log"
-log "peers: rc $?"
+peers_rc=$?
+log "peers: rc $peers_rc$([ $peers_rc = 124 ] && echo ' (cut at 300 s: the rows below are the cases it finished; peers.log has every measurement made)')"
 tee -a "$OUT/summary.log" <"$OUT/peers.md"
