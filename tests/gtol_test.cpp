@@ -21,8 +21,9 @@ using bits_t = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
 /// Positive finite values of T from every binade, subnormals and the range's ends included.
 template <class T>
 std::vector<T> gtols(std::size_t n) {
-  std::vector<T> out = {std::numeric_limits<T>::denorm_min(), std::numeric_limits<T>::min(), T(1e-300), T(1e-160),
-                        T(1e-8), T(1e-6), T(1), T(2), T(3), std::numeric_limits<T>::max()};
+  const bool f64 = sizeof(T) == 8;  // a subnormal, and a gtol whose square is subnormal, in each precision
+  std::vector<T> out = {std::numeric_limits<T>::denorm_min(), std::numeric_limits<T>::min(), T(f64 ? 1e-310 : 1e-40),
+                        T(f64 ? 1e-160 : 1e-20), T(1e-8), T(1e-6), T(1), T(2), T(3), std::numeric_limits<T>::max()};
   std::mt19937_64 rng(7);
   while (out.size() < n) {
     const bits_t<T> b = bits_t<T>(rng()) >> 1;  // sign bit clear

@@ -19,10 +19,11 @@
 #   PART=1 bash bench/device/check.sh      then      PART=2 bash bench/device/check.sh
 # (PART unset: both, in one call, if the call's time allows.) PART=3: step 8 alone.
 # Time, estimated from this machine's 2-core runs (never yet measured on a GPU machine): part 1 about
-# 5-6 minutes (a fresh build for one architecture on 16 cores, the tests, the sanitizers); part 2 at
-# most 8 (the sweep is cut at 180 s, the peers at 300 s, PyTorch eager the slowest of them). With
-# the device's 15 minutes, run part 2 with timeout_s set to what is left, and the peers print each
-# measurement as they go, so a cut keeps what was measured.
+# 5-6 minutes (a fresh build for one architecture on 16 cores, the tests, the sanitizers); part 2
+# about 8-9 (the probe, the sweep's GPU cases cut at 120 s and CPU cases at 60 s, the scripts, the
+# peers cut at 300 s, PyTorch eager the slowest of them). With the machine's start that is about the
+# device's 15 minutes: run part 2 at once after part 1, with timeout_s set to what is left. Every
+# cut keeps what was measured (the sweep's completed cases; the peers print each measurement).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-bench/device/out}"
@@ -173,10 +174,33 @@ fi
 # crossover), measured over floor, CPU vs GPU with the crossover, and the throughput plot.
 build-device/bench/roofline_probe >"$OUT/probe.json" 2>>"$OUT/bench.log"
 log "roofline probe: $(cat "$OUT/probe.json")"
-timeout 180 build-device/bench/bench_sweep --benchmark_min_time=0.05 \
-  --benchmark_filter='cuda/|cpu/.*/(256|1024|4096|16384|65536|262144)/' \
-  --benchmark_format=json --benchmark_out="$OUT/sweep.json" >"$OUT/sweep.log" 2>&1
-log "sweep: rc $?"
+# The GPU cases first, each part under its own limit; a part cut by its limit leaves its JSON
+# unclosed, so the merge keeps the benchmarks it completed.
+timeout 120 build-device/bench/bench_sweep --benchmark_min_time=0.05 --benchmark_filter='cuda/' \
+  --benchmark_format=json --benchmark_out="$OUT/sweep-cuda.json" >"$OUT/sweep.log" 2>&1
+cuda_rc=$?
+timeout 60 build-device/bench/bench_sweep --benchmark_min_time=0.05 --benchmark_filter='cpu/.*/(256|1024|4096|16384|65536|262144)/' \
+  --benchmark_format=json --benchmark_out="$OUT/sweep-cpu.json" >>"$OUT/sweep.log" 2>&1
+cpu_rc=$?
+python3 - "$OUT/sweep.json" "$OUT/sweep-cuda.json" "$OUT/sweep-cpu.json" <<'PY' | tee -a "$OUT/summary.log"
+import json, sys
+def load(path):
+    try:
+        text = open(path).read()
+    except OSError:
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError:  # cut mid-run: keep every benchmark object that was closed
+        end = text.rfind("\n    }")
+        return json.loads(text[:end + 6] + "\n  ]\n}\n") if end >= 0 else {}
+parts = [load(path) for path in sys.argv[2:]]
+merged = {"context": next((p["context"] for p in parts if "context" in p), {}),
+          "benchmarks": [b for p in parts for b in p.get("benchmarks", [])]}
+json.dump(merged, open(sys.argv[1], "w"), indent=1)
+print(f"sweep: {len(merged['benchmarks'])} benchmark results kept")
+PY
+log "sweep: GPU part rc $cuda_rc, CPU part rc $cpu_rc (124: cut at its limit)"
 (cd bench && python3 roofline.py "../$OUT/sweep.json" "../$OUT/probe.json") >"$OUT/roofline.md" 2>&1
 grep -E "^\| (case \||sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^26)" "$OUT/roofline.md" | tee -a "$OUT/summary.log"
 python3 bench/cpu_vs_gpu.py "$OUT/sweep.json" >"$OUT/cpu_vs_gpu.md" 2>&1

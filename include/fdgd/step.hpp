@@ -28,7 +28,8 @@ struct step_params {
   T gtol;                    ///< 0 disables the convergence test
   std::int64_t total_steps;  ///< steps a trajectory does in all, over every launch
   /// The largest s with sqrt(s) <= gtol in T (detail::gtol_squared_limit): sqrt rounds correctly, so
-  /// it is monotone and |g| <= gtol exactly when the sum of squares is at most this, with no sqrt.
+  /// it is monotone and |g| <= gtol exactly when the sum of squares (+0 or more, or NaN) is at most
+  /// this, with no sqrt.
   T gtol_squared;
 };
 

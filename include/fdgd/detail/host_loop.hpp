@@ -21,8 +21,9 @@
 namespace fdgd::detail {
 
 /// The largest s >= 0 whose square root in T is at most gtol (gtol finite and > 0; 0 otherwise, where
-/// the test is off). sqrt is correctly rounded, hence monotone, so sqrt(s) <= gtol exactly when
-/// s <= this. Found by bisection over the bit patterns, which order non-negative floats.
+/// the test is off). sqrt is correctly rounded, hence monotone, so for s >= +0 or NaN (a sum of
+/// squares) sqrt(s) <= gtol exactly when s <= this. Found by bisection over the bit patterns, which
+/// order non-negative floats.
 template <class T>
 T gtol_squared_limit(T gtol) {
   using bits_t = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
