@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "fdgd/detail/host_loop.hpp"
@@ -58,27 +59,34 @@ class Gtol : public testing::TestWithParam<backend_kind> {};
 
 TEST_P(Gtol, ConvergesAtTheStepWhoseNormEqualsGtolAndNotOneUlpBelow) {
   // gtol set to the norm |g| has after k steps: that step converges, with the square root skipped; one
-  // ulp below, it does not. 64 copies of the start run in SIMD groups on the CPU, one alone does not.
+  // ulp below, it does not. 128 copies of the start fill SIMD groups on the CPU (and --expr's blocks
+  // of 64 doubles or 128 floats), one alone does not; on CUDA, the built-in's kernel and NVRTC's.
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
-  for (const precision prec : {precision::f64, precision::f32})
-    for (const std::int64_t copies : {1, 64}) {
-      options o = on(GetParam());
-      o.prec = prec;
-      o.lr = 0.1;
-      o.steps = 7;
-      const starts s = starts::given(std::vector<double>(std::size_t(2 * copies), 0.75), 2);
-      const double norm_at_7 = minimize("sphere", s, o).grad_norm[0];
-      o.steps = 1000;
-      o.gtol = norm_at_7;
-      const result at = minimize("sphere", s, o);
-      o.gtol = prec == precision::f32 ? double(std::nextafter(float(norm_at_7), 0.f)) : std::nextafter(norm_at_7, 0.0);
-      const result below = minimize("sphere", s, o);
-      for (std::int64_t i = 0; i < copies; ++i) {
-        EXPECT_EQ(at.status[i], trajectory_status::converged);
-        EXPECT_EQ(at.steps[i], 7) << "copies " << copies << ", f32 " << (prec == precision::f32);
-        EXPECT_GT(below.steps[i], 7) << "copies " << copies << ", f32 " << (prec == precision::f32);
+  for (const bool typed : {false, true})
+    for (const precision prec : {precision::f64, precision::f32})
+      for (const std::int64_t copies : {1, 128}) {
+        SCOPED_TRACE(std::string(typed ? "--expr" : "built-in") + (prec == precision::f32 ? " f32" : " f64") +
+                     ", copies " + std::to_string(copies));
+        const auto run = [typed](const starts& s, const options& o) {
+          return typed ? minimize_expression("x0^2 + x1^2", s, o) : minimize("sphere", s, o);
+        };
+        options o = on(GetParam());
+        o.prec = prec;
+        o.lr = 0.1;
+        o.steps = 7;
+        const starts s = starts::given(std::vector<double>(std::size_t(2 * copies), 0.75), 2);
+        const double norm_at_7 = run(s, o).grad_norm[0];
+        o.steps = 1000;
+        o.gtol = norm_at_7;
+        const result at = run(s, o);
+        o.gtol = prec == precision::f32 ? double(std::nextafter(float(norm_at_7), 0.f)) : std::nextafter(norm_at_7, 0.0);
+        const result below = run(s, o);
+        for (std::int64_t i = 0; i < copies; ++i) {
+          EXPECT_EQ(at.status[i], trajectory_status::converged);
+          EXPECT_EQ(at.steps[i], 7);
+          EXPECT_GT(below.steps[i], 7);
+        }
       }
-    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Gtol, testing::Values(backend_kind::cpu, backend_kind::cuda), backend_name);
