@@ -115,9 +115,10 @@ bool some_lane_unmoved(const Point& a, const Point& b) {
   return false;
 #else
   using T = std::remove_cv_t<std::remove_reference_t<decltype(a[0][0])>>;
-  using R = lane_registers<T, int(sizeof(typename L::vec) / sizeof(T))>;
+  constexpr int W = int(sizeof(typename L::vec) / sizeof(T));
+  using R = lane_registers<T, W>;
   typename R::bits unmoved{};
-  for (int k = 0; k < int(sizeof(typename L::vec) / sizeof(T)); k += R::R) {
+  for (int k = 0; k < W; k += R::R) {
     typename R::bits moved{};
     for (int j = 0; j < a.size(); ++j)
       moved |= R::template part<typename R::bits>(a[j], k) != R::template part<typename R::bits>(b[j], k);

@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "fdgd/finite.hpp"
 #include "fdgd/objective.hpp"
 #include "fdgd/options.hpp"
 #include "fdgd/result.hpp"
@@ -26,16 +27,14 @@ namespace fdgd::detail {
 /// order non-negative floats.
 template <class T>
 T gtol_squared_limit(T gtol) {
-  using bits_t = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
+  using bits_t = decltype(bits_of(gtol));
   if (!(gtol > T(0))) return T(0);
   const auto value = [](bits_t b) {
     T v;
     std::memcpy(&v, &b, sizeof v);
     return v;
   };
-  bits_t lo = 0, hi;  // sqrt(value(lo)) <= gtol < sqrt(value(hi))
-  const T infinity = std::numeric_limits<T>::infinity();
-  std::memcpy(&hi, &infinity, sizeof hi);
+  bits_t lo = 0, hi = bits_of(std::numeric_limits<T>::infinity());  // sqrt(value(lo)) <= gtol < sqrt(value(hi))
   while (hi - lo > 1) {
     const bits_t mid = lo + (hi - lo) / 2;
     (std::sqrt(value(mid)) <= gtol ? lo : hi) = mid;
