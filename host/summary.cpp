@@ -83,7 +83,7 @@ bool within(const double* a, const double* b, int d, double tol) {
 namespace detail {
 
 bool counted(const result& r, std::int64_t i) {
-  return r.status[std::size_t(i)] != trajectory_status::nonfinite && is_finite(r.f[std::size_t(i)]);
+  return counted(r.status[std::size_t(i)], r.f[std::size_t(i)]);
 }
 
 cell_members cells_on_host(const result& r, double tol) {

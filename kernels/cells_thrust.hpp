@@ -15,7 +15,6 @@
 #include <thrust/tuple.h>
 
 #include "fdgd/detail/cell_grid.hpp"
-#include "fdgd/finite.hpp"
 #include "host/summary_cells.hpp"
 
 namespace fdgd::detail::thrust_cells {
@@ -33,7 +32,7 @@ struct is_counted {
   int d;
   double tol;
   FDGD_HD bool operator()(std::int64_t i) const {
-    return status[i] != trajectory_status::nonfinite && is_finite(f[i]) && on_grid(x + i * d, d, tol);
+    return counted(status[i], f[i]) && on_grid(x + i * d, d, tol);
   }
 };
 

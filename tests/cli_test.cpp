@@ -108,7 +108,7 @@ TEST_F(Cli, StartsThatRanOffAreNeitherConvergedNorGrouped) {
   EXPECT_NE(r.out.find("status: 0 finished, 0 converged, 100 stalled, 0 nonfinite"), std::string::npos) << r.out;
   const auto far = run("minimize --expr \"0*x0 + 0*x1\" --box 1e16:1e17 --starts 10 --steps 1 --backend cpu");
   ASSERT_EQ(far.status, 0) << far.out;
-  EXPECT_NE(far.out.find("distinct minima: none (no trajectory with a finite f within 4.6e18 x 0.001"), std::string::npos)
+  EXPECT_NE(far.out.find("distinct minima: none (no trajectory with a finite f within 4.6e+18 x 0.001"), std::string::npos)
       << far.out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "fdgd/detail/cell_grid.hpp"
+
 namespace fdgd::cli {
 
 nlohmann::json summary_json(const result& r, const run_context& c) {
@@ -80,8 +82,8 @@ std::string summary_text(const nlohmann::json& s) {
                        s["best"]["index"].get<long long>(), point(s["best"]["x"]));
   }
   if (s["minima"].empty()) {
-    out += fmt::format("distinct minima: none (no trajectory with a finite f within 4.6e18 x {} of the origin)\n",
-                       s["cluster_tol"].get<double>());
+    out += fmt::format("distinct minima: none (no trajectory with a finite f within {:g} x {} of the origin)\n",
+                       detail::grid_reach, s["cluster_tol"].get<double>());
   } else {
     out += fmt::format("distinct minima (points within {} grouped), best first:\n", s["cluster_tol"].get<double>());
     out += fmt::format("  {:>3}  {:>22}  {:>10}  {:>8}  x\n", "#", "f", "count", "share");

@@ -5,6 +5,8 @@
 #include <cstdint>
 
 #include "fdgd/config.hpp"
+#include "fdgd/finite.hpp"
+#include "fdgd/step.hpp"
 
 namespace fdgd::detail {
 
@@ -18,6 +20,11 @@ FDGD_HD inline std::int64_t cell_coordinate(double v, double tol) {
   if (!(q >= -grid_reach)) q = -grid_reach;
   if (!(q <= grid_reach)) q = grid_reach;
   return std::int64_t(q);
+}
+
+/// Whether a trajectory's final point is grouped at all: it did not end nonfinite and its f is finite.
+FDGD_HD inline bool counted(trajectory_status status, double f) {
+  return status != trajectory_status::nonfinite && is_finite(f);
 }
 
 /// Whether the d coordinates at x all have cells of their own. A point beyond the grid is not grouped:
