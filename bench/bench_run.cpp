@@ -1,7 +1,7 @@
 // fdgd_bench_run FUNCTION DIM N STEPS LR SEED BACKEND DUMP_PREFIX
 // One timed run of a built-in; prints "seconds <t> backend <name>" and writes the starts and the
 // final points as raw little-endian float64 (N x DIM, row-major) to DUMP_PREFIX.starts / .x, for
-// bench/peers/compare.py. (The `fdgd` command of the CLI issue will replace this.)
+// bench/peers/ (a DUMP_PREFIX of "-" writes nothing: a repeat that only times).
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -42,10 +42,11 @@ int main(int argc, char** argv) {
     const auto starts = fdgd::starts::uniform(box.lo, box.hi, n, seed);
     const fdgd::result r = fdgd::minimize(function, starts, o);
     std::printf("seconds %.6f backend %s device %s\n", r.seconds, r.backend.c_str(), r.device.c_str());
+    const std::string prefix = argv[8];
+    if (prefix == "-") return 0;
     std::vector<double> points(std::size_t(n) * std::size_t(dim));
     for (std::int64_t i = 0; i < n; ++i)
       for (int j = 0; j < dim; ++j) points[std::size_t(i * dim + j)] = starts.coordinate(i, j);
-    const std::string prefix = argv[8];
     if (!write_raw(prefix + ".starts", points.data(), points.size()) || !write_raw(prefix + ".x", r.x.data(), r.x.size())) {
       std::fprintf(stderr, "fdgd_bench_run: cannot write %s.starts / .x\n", prefix.c_str());
       return 1;

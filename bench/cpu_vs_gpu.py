@@ -57,6 +57,9 @@ def main(path):
             cell = lambda v: f"{v:.3g}" if v is not None else "-"  # noqa: E731
             speedup = f"{c / g:.1f}x" if c and g else "-"
             print(f"| 2^{n.bit_length() - 1} | {cell(c)} | {cell(g)} | {speedup} |")
+        if not set(cpu) & set(gpu):  # a CPU part cut by its time limit: no crossover to claim
+            print("\nGPU faster from N = ? (no N with both a CPU and a GPU time in this run)\n")
+            continue
         n = crossover(cpu, gpu)
         print(f"\nGPU faster from N = {'2^%d' % (n.bit_length() - 1) if n else 'never in this range'}\n")
 
