@@ -138,11 +138,16 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             for name, d, lr, _ in cases:
                 prefix = os.path.join(tmp, name)
-                t = fdgd_run(exe, name, d, n, lr, args.backend, prefix)  # the run that dumps
-                for _ in range(args.repeat - 1):
-                    t = min(t, fdgd_run(exe, name, d, n, lr, args.backend, "-"))
+                try:
+                    t = fdgd_run(exe, name, d, n, lr, args.backend, prefix)  # the run that dumps
+                    for _ in range(args.repeat - 1):
+                        t = min(t, fdgd_run(exe, name, d, n, lr, args.backend, "-"))
+                except subprocess.CalledProcessError as e:
+                    print(f"{name} d={d}: fdgd failed (rc {e.returncode}): {e.stderr.strip()[:200]}", flush=True)
+                    continue
                 t_fdgd[name] = t
                 print(f"{name} d={d}: fdgd {t:.3f} s", flush=True)
+            cases = [c for c in cases if c[0] in t_fdgd]  # the peers run what fdgd ran
             for label, factory, whole_warm_up in PEERS:
                 try:
                     make = factory(args.backend)
