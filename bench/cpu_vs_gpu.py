@@ -23,7 +23,8 @@ def load(path, with_counters=False):
     counters = {}
     for b in data["benchmarks"]:
         m = NAME.match(b["name"])
-        if not m or b.get("error_occurred") or b.get("run_type") == "aggregate":
+        # Repeated runs: their median (the aggregates follow the repetitions), not the last of them.
+        if not m or b.get("error_occurred") or (b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median"):
             continue
         backend, case, mode, precision, n = m.groups()
         unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]

@@ -20,6 +20,11 @@
 #   BUDGET_S=<timeout_s - 15> PART=1 bash bench/device/check.sh      then at once, on the warm machine,
 #   BUDGET_S=<timeout_s - 15> PART=2 bash bench/device/check.sh
 # (The machine stays warm 30 s after a call; part 2 on a fresh one rebuilds only its own targets.)
+# A plan for the 15 minutes (estimates from this 2-core machine, never yet measured on a GPU one):
+# part 1 about 6-7 minutes on 16 cores (build ~2, tests ~1, sanitizers ~1-2, the rest ~2): call it
+# with timeout_s 420 and BUDGET_S=405; then part 2 at once with timeout_s = the budget left less
+# about 30 s, BUDGET_S 15 below that (the sweep's target cases ~1 minute and its other cases at
+# most 3, the peers what remains); PART=3 only in a later session with time to spare.
 # Everything is written to $WORK (default bench/device/work); the device tool returns at most 8 files
 # from $OUT, so $OUT gets part-<PART>.tgz (all of $WORK but raw point dumps and the kernel cache,
 # refreshed after every step, so a call cut short still returns what it did) and summary-<PART>.log.
@@ -103,6 +108,9 @@ build() {
 }
 
 part1() {
+  # A warm machine keeps bench/device/work from an earlier call: no step may report an old file.
+  rm -f "$W"/tests.* "$W"/memcheck.log "$W"/racecheck.log "$W"/cli.txt "$W"/expr* "$W"/grouping.* "$W"/bench_expression.* \
+    "$W"/bench_run.log
   build build-device plain || exit 1
   # Every test (the fuzzer aside: it needs no GPU and CI runs it), none of the CUDA cases skipped.
   (cd build-device && FDGD_REQUIRE_CUDA=1 within 300 30 ctest -j "$(nproc)" -E '^fuzz\.' --timeout 240 \
@@ -113,11 +121,11 @@ part1() {
   grep -E '\*\*\*(Failed|Skipped|Timeout)|Exception|Not Run' "$W/tests.log" | head -20 | say
   pack
 
-  within 150 20 compute-sanitizer --tool memcheck --error-exitcode 9 build-device/tests/fdgd_tests \
+  FDGD_REQUIRE_CUDA=1 within 150 20 compute-sanitizer --tool memcheck --error-exitcode 9 build-device/tests/fdgd_tests \
     --gtest_filter="Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda:Backends/Batch.NonfiniteTrajectories*cuda*:Backends/CustomObjective.*cuda*" \
     >"$W/memcheck.log" 2>&1
   local mem_rc=$?
-  within 90 20 compute-sanitizer --tool racecheck --error-exitcode 9 build-device/tests/fdgd_tests \
+  FDGD_REQUIRE_CUDA=1 within 90 20 compute-sanitizer --tool racecheck --error-exitcode 9 build-device/tests/fdgd_tests \
     --gtest_filter="Backends/SeedExample.*cuda*:Backends/Batch.EdgeSizes/cuda" >"$W/racecheck.log" 2>&1
   local race_rc=$?
   log "compute-sanitizer memcheck: $(status_of $mem_rc); racecheck: $(status_of $race_rc)"
@@ -151,7 +159,10 @@ part1() {
   log "bench_expression: $(status_of $?)"
   python3 - "$W/bench_expression.json" <<'PY' 2>&1 | say
 import json, sys
-rows = {b["run_name"]: b["real_time"] for b in json.load(open(sys.argv[1]))["benchmarks"] if b.get("aggregate_name") == "median"}
+try:
+    rows = {b["run_name"]: b["real_time"] for b in json.load(open(sys.argv[1]))["benchmarks"] if b.get("aggregate_name") == "median"}
+except (OSError, ValueError, KeyError) as e:
+    sys.exit(f"no bench_expression results ({type(e).__name__})")
 print("\n| --expr vs built-in | built-in ms | --expr ms | ratio | target |\n|---|---|---|---|---|")
 for case in ["sphere_d2", "rastrigin_d8"]:
     for where, limit in [("cpu", 3.0), ("cuda", 1.2)]:
@@ -181,6 +192,7 @@ PY
 }
 
 part2() {
+  rm -f "$W"/probe.* "$W"/sweep* "$W"/roofline.md "$W"/cpu_vs_gpu.md "$W"/throughput.png "$W"/plot.log "$W"/peers.log
   build build-device plain -- bench_sweep roofline_probe fdgd_bench_run || exit 1
   within 90 15 build-device/bench/roofline_probe >"$W/probe.json" 2>"$W/probe.log"
   log "roofline probe: $(status_of $?): $(cat "$W/probe.json")"
@@ -215,7 +227,9 @@ parts = [load(path) for path in sys.argv[2:]]
 merged = {"context": next((p["context"] for p in parts if "context" in p), {}),
           "benchmarks": [b for p in parts for b in p.get("benchmarks", [])]}
 json.dump(merged, open(sys.argv[1], "w"), indent=1)
-print(f"sweep: {len(merged['benchmarks'])} benchmark results kept")
+failed = [b for b in merged["benchmarks"] if b.get("error_occurred")]
+print(f"sweep: {len(merged['benchmarks'])} benchmark results kept, {len(failed)} of them failed" +
+      (f" (first: {failed[0]['name']}: {failed[0].get('error_message', '?')})" if failed else ""))
 PY
   log "sweep: target cases $(status_of $targets_rc), other GPU cases $(status_of $cuda_rc), CPU cases $(status_of $cpu_rc)"
   python3 bench/roofline.py "$W/sweep.json" "$W/probe.json" >"$W/roofline.md" 2>&1
@@ -228,7 +242,8 @@ PY
   # Peers on the same GPU: JAX, torch.compile, PyTorch eager on fdgd's own starts, N = 10^7. Every
   # measurement is printed as it is made; a cut prints the table of what was measured.
   log "peers (JAX, PyTorch) at N = 1e7, $(( END - $(date +%s) - 20 )) s left:"
-  within 400 60 python3 -u bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 3 2>&1 | tee "$W/peers.log"
+  within 400 60 python3 -u bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 3 \
+    --seconds $(( END - $(date +%s) - 35 )) 2>&1 | tee "$W/peers.log"
   local peers_rc=${PIPESTATUS[0]}
   log "peers: $(status_of $peers_rc)"
   grep -E '^\|' "$W/peers.log" >>"$SUMMARY"
@@ -236,6 +251,7 @@ PY
 }
 
 part3() {
+  rm -f "$W"/sweep-ieee.json "$W"/sweep-recip.json "$W"/recip.log "$W"/points-*.npy
   build build-device plain -- fdgd_cli bench_sweep || exit 1
   build build-device-recip recip -DFDGD_CUDA_RECIPROCAL_DIVISION=ON -- fdgd_cli bench_sweep || exit 1
   export FDGD_CACHE_DIR="$W/kernel-cache"
@@ -268,7 +284,10 @@ part3() {
 import json, sys
 def medians(path):
     return {b["run_name"]: b["real_time"] for b in json.load(open(path))["benchmarks"] if b.get("aggregate_name") == "median"}
-ieee, recip = medians(sys.argv[1]), medians(sys.argv[2])
+try:
+    ieee, recip = medians(sys.argv[1]), medians(sys.argv[2])
+except (OSError, ValueError, KeyError) as e:
+    sys.exit(f"no results from both fused sweeps ({type(e).__name__})")
 print("\n| fused, N = 2^24 | IEEE `/` ms | reciprocal ms | speedup |\n|---|---|---|---|")
 for name in sorted(ieee):
     if name in recip:

@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """fdgd against JAX and PyTorch on the same device, the same starts and the same work, in one run.
 
-    python3 bench/peers/frameworks.py [--build build] [--backend cuda|cpu] [--n 1e7] [--repeat 3]
+    python3 bench/peers/frameworks.py [--build build] [--backend cuda|cpu] [--n 1e7] [--repeat 3] [--seconds S]
 
-fdgd (fdgd_bench_run) first runs every case and dumps its starts and final points. Then each peer, one
-after the other, runs every case from the same starts: JAX (float64, jit of vmap over starts of a
-lax.fori_loop over steps), PyTorch with torch.compile of the step, PyTorch eager (batched column
-arithmetic): the likely fastest first, so that a run cut short has the best peer of every case.
-A peer's starts are on its device before the clock starts (fdgd makes its own there); its time
-includes copying the final points back, as fdgd's does. Times are best of --repeat after a warm-up
-(the whole batch for JAX and torch.compile, which compile for its shape; a slice for eager); a run of
-5 s or more is not repeated. A peer's time counts only when its final points agree with fdgd's
-within 1e-9 relative. Each measurement is printed as it is made, and a SIGTERM (a time limit) prints
-the table of what was measured before exiting.
+fdgd (fdgd_bench_run) first runs every case and dumps its starts and final points. Then each peer, in
+a process of its own, one after the other, runs every case from the same starts: JAX (float64, jit
+of vmap over starts of a lax.fori_loop over steps), PyTorch with torch.compile of the step, PyTorch
+eager (batched column arithmetic): the likely fastest first, so that a run cut short has the best peer
+of every case. A peer's starts are on its device before the clock starts (fdgd makes its own there),
+as contiguous columns for PyTorch; its time includes copying the final points back, as fdgd's does
+(fdgd's also covers allocating and generating its starts). Times are best of --repeat after a
+warm-up (the whole batch for JAX and torch.compile, which compile for its shape; a slice for eager);
+a run of 5 s or more is not repeated. A peer's time counts only when its final points agree with
+fdgd's within 1e-9 relative. Each measurement is printed as it is made. With --seconds, or on a
+SIGTERM, the peer at work is stopped when the time is up and the table of what was measured printed;
+the exit status is 1 when nothing could be compared.
 """
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -54,8 +57,11 @@ def jax_peer(backend):
                 return jnp.stack(gradient_step(jnp, f, [x[i] for i in range(x.shape[0])], lr, H))
             return lax.fori_loop(0, STEPS, body, x)
         run = jax.jit(jax.vmap(one))
-        return (lambda starts: jax.device_put(starts, device).block_until_ready(),
-                lambda x: np.asarray(run(x).block_until_ready()))
+        def put(starts):
+            x = jax.device_put(starts, device).block_until_ready()
+            assert x.dtype == jnp.float64, f"JAX computes in {x.dtype}, not float64"
+            return x
+        return put, lambda x: np.asarray(run(x).block_until_ready())
     return make
 
 
@@ -66,12 +72,12 @@ def torch_peer(backend, compiled):
     def make(name, lr):
         f = OBJECTIVES[name]
 
-        def step(x):  # x: (N, d) tensor
-            return torch.stack(gradient_step(torch, f, list(x.unbind(1)), lr, H), dim=1)
+        def step(x):  # x: (d, N), a contiguous column a coordinate
+            return torch.stack(gradient_step(torch, f, list(x.unbind(0)), lr, H), dim=0)
         step_fn = torch.compile(step) if compiled else step
 
         def put(starts):
-            x = torch.from_numpy(starts).to(device)
+            x = torch.from_numpy(np.ascontiguousarray(starts.T)).to(device)
             if device.type == "cuda":
                 torch.cuda.synchronize()
             return x
@@ -80,21 +86,23 @@ def torch_peer(backend, compiled):
             with torch.no_grad():
                 for _ in range(STEPS):
                     x = step_fn(x)
-                return x.cpu().numpy()
+                return x.cpu().numpy().T
         return put, run
     return make
 
 
-PEERS = [("JAX (jit, vmap, fori_loop)", lambda b: jax_peer(b), True),
-         ("PyTorch torch.compile", lambda b: torch_peer(b, True), True),
-         ("PyTorch eager", lambda b: torch_peer(b, False), False)]  # (label, factory, warm up on the whole batch)
+PEERS = [("JAX (jit, vmap, fori_loop)", "jax"), ("PyTorch torch.compile", "torch.compile"), ("PyTorch eager", "eager")]
+FACTORIES = {"jax": (jax_peer, True), "torch.compile": (lambda b: torch_peer(b, True), True),
+             "eager": (lambda b: torch_peer(b, False), False)}  # (factory, warm up on the whole batch)
 
 
-class TimeUp(Exception):
+class TimeUp(BaseException):  # not an Exception: no `except Exception` on the way may swallow it
     pass
 
 
-def on_sigterm(signum, frame):
+def time_up(signum, frame):  # SIGTERM (a time limit outside) or SIGALRM (--seconds)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # timeout signals the process and then its group
+    signal.setitimer(signal.ITIMER_REAL, 0)
     raise TimeUp()
 
 
@@ -121,6 +129,28 @@ def measure(make, whole_warm_up, name, lr, starts, repeat):
     return t, x
 
 
+def worker(args):
+    """One peer over the cases whose dumps are in args.dir: a JSON line on stdout for each."""
+    factory, whole_warm_up = FACTORIES[args.worker]
+    try:
+        make = factory(args.backend)
+    except Exception as e:  # not installed, or no such device
+        print(json.dumps({"unavailable": f"{type(e).__name__}: {e}"}), flush=True)
+        return
+    n = int(args.n)
+    for name, d, lr, _ in CASES:
+        if name not in args.cases.split(","):
+            continue
+        prefix = os.path.join(args.dir, name)
+        try:
+            t, x = measure(make, whole_warm_up, name, lr, np.fromfile(prefix + ".starts").reshape(n, d), args.repeat)
+            ok, err = agree(x, np.fromfile(prefix + ".x").reshape(n, d))
+            line = {"case": name, "seconds": t, "ok": ok, "cell": f"{t:.3f} s (rel diff {err:.1e}{'' if ok else ', DISAGREES: not counted'})"}
+        except Exception as e:
+            line = {"case": name, "cell": f"failed: {type(e).__name__}: {str(e)[:80]}"}
+        print(json.dumps(line), flush=True)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--build", default="build")
@@ -128,12 +158,20 @@ def main():
     p.add_argument("--n", type=float, default=1e7)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--cases", default=",".join(c[0] for c in CASES))
+    p.add_argument("--seconds", type=float, default=float("inf"), help="time for the whole run")
+    p.add_argument("--worker", choices=list(FACTORIES), help=argparse.SUPPRESS)
+    p.add_argument("--dir", help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.worker:
+        return worker(args)
     n = int(args.n)
     cases = [c for c in CASES if c[0] in args.cases.split(",")]
     exe = os.path.join(args.build, "bench", "fdgd_bench_run")
     t_fdgd, cells, best = {}, {name: {} for name, *_ in cases}, {}
-    signal.signal(signal.SIGTERM, on_sigterm)
+    signal.signal(signal.SIGTERM, time_up)
+    signal.signal(signal.SIGALRM, time_up)
+    if args.seconds < float("inf"):
+        signal.setitimer(signal.ITIMER_REAL, args.seconds)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for name, d, lr, _ in cases:
@@ -147,32 +185,38 @@ def main():
                     continue
                 t_fdgd[name] = t
                 print(f"{name} d={d}: fdgd {t:.3f} s", flush=True)
-            cases = [c for c in cases if c[0] in t_fdgd]  # the peers run what fdgd ran
-            for label, factory, whole_warm_up in PEERS:
+            ran = ",".join(name for name, *_ in cases if name in t_fdgd)  # the peers run what fdgd ran
+            for label, key in PEERS:
+                if not ran:
+                    break
+                proc = subprocess.Popen([sys.executable, "-u", os.path.abspath(__file__), "--worker", key, "--dir", tmp,
+                                         "--backend", args.backend, "--n", str(n), "--repeat", str(args.repeat),
+                                         "--cases", ran], stdout=subprocess.PIPE, text=True)
                 try:
-                    make = factory(args.backend)
-                except Exception as e:  # not installed, or no such device
-                    print(f"note: {label} unavailable: {type(e).__name__}: {e}", flush=True)
-                    for name in cells:
-                        cells[name][label] = "unavailable"
-                    continue
-                for name, d, lr, _ in cases:
-                    prefix = os.path.join(tmp, name)
-                    try:
-                        starts = np.fromfile(prefix + ".starts").reshape(n, d)
-                        t, x = measure(make, whole_warm_up, name, lr, starts, args.repeat)
-                        ok, err = agree(x, np.fromfile(prefix + ".x").reshape(n, d))
-                        cells[name][label] = f"{t:.3f} s (rel diff {err:.1e}{'' if ok else ', DISAGREES: not counted'})"
-                        if ok:
-                            best[name] = min(best.get(name, float("inf")), t)
-                    except TimeUp:
-                        raise
-                    except Exception as e:
-                        cells[name][label] = f"failed: {type(e).__name__}: {str(e)[:80]}"
-                    print(f"{name} d={d}: {label} {cells[name][label]}", flush=True)
+                    for raw in proc.stdout:  # as the peer measures; on a cut, TimeUp leaves the loop
+                        try:
+                            line = json.loads(raw)
+                        except ValueError:
+                            print(raw, end="", flush=True)  # a library's own message
+                            continue
+                        if "unavailable" in line:
+                            print(f"note: {label} unavailable: {line['unavailable']}", flush=True)
+                            for name in cells:
+                                cells[name][label] = "unavailable"
+                            continue
+                        cells[line["case"]][label] = line["cell"]
+                        if line.get("ok"):
+                            best[line["case"]] = min(best.get(line["case"], float("inf")), line["seconds"])
+                        print(f"{line['case']}: {label} {line['cell']}", flush=True)
+                    if proc.wait() != 0:
+                        print(f"note: {label} ended with status {proc.returncode}", flush=True)
+                finally:  # a cut ends the peer before its files go
+                    if proc.poll() is None:
+                        proc.kill()
+                        proc.wait()
     except TimeUp:
         print("note: cut by its time limit; the table holds what was measured", flush=True)
-    print(f"\n| case (N={n:.0e}, {STEPS} steps, {args.backend}) | fdgd | " + " | ".join(l for l, *_ in PEERS) +
+    print(f"\n| case (N={n:.0e}, {STEPS} steps, {args.backend}) | fdgd | " + " | ".join(l for l, _ in PEERS) +
           " | fdgd vs best peer | target |")
     print("|---" * (len(PEERS) + 4) + "|")
     for name, d, lr, target in cases:
@@ -180,8 +224,9 @@ def main():
             continue
         ratio = f"{best[name] / t_fdgd[name]:.1f}x" if name in best else "-"
         print(f"| {name} d={d}, lr={lr:g} | {t_fdgd[name]:.3f} s | " +
-              " | ".join(cells[name].get(l, "-") for l, *_ in PEERS) + f" | {ratio} | >= {target:.0f}x |", flush=True)
+              " | ".join(cells[name].get(l, "-") for l, _ in PEERS) + f" | {ratio} | >= {target:.0f}x |", flush=True)
+    return 0 if best else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
