@@ -44,7 +44,9 @@ def crossover(cpu, gpu):
 
 def main(path):
     rows, context = load(path)
-    print(f"Device: {context.get('fdgd_cuda_device', '?')}; host: {context.get('num_cpus', '?')} CPUs; "
+    clocks = (f" (SM {int(context['fdgd_cuda_sm_clock_khz']) // 1000} MHz, memory {int(context['fdgd_cuda_memory_clock_khz']) // 1000} MHz)"
+              if context.get("fdgd_cuda_sm_clock_khz", "?").isdigit() and context.get("fdgd_cuda_memory_clock_khz", "?").isdigit() else "")
+    print(f"Device: {context.get('fdgd_cuda_device', '?')}{clocks}; host: {context.get('num_cpus', '?')} CPUs; "
           f"compiler: {context.get('fdgd_compiler', '?')}\n")
     for (case, mode, precision), by_backend in sorted(rows.items()):
         cpu, gpu = by_backend.get("cpu", {}), by_backend.get("cuda", {})

@@ -236,7 +236,7 @@ PY
   grep -E "^\| (case \||sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^2[46])" "$W/roofline.md" | say
   python3 bench/cpu_vs_gpu.py "$W/sweep.json" >"$W/cpu_vs_gpu.md" 2>&1
   grep -E "^### |GPU faster from|no GPU rows" "$W/cpu_vs_gpu.md" | paste - - | grep f64 | say
-  python3 bench/plot/throughput.py "$W/sweep.json" --out "$W/throughput.png" >>"$W/plot.log" 2>&1
+  within 60 10 python3 bench/plot/throughput.py "$W/sweep.json" --out "$W/throughput.png" >>"$W/plot.log" 2>&1
   pack
 
   # Peers on the same GPU: JAX, torch.compile, PyTorch eager on fdgd's own starts, N = 10^7. Every

@@ -64,4 +64,20 @@ struct add_cuda_case {
 
 void register_cuda_sweep() { for_each_case(add_cuda_case{}); }
 
+void add_cuda_context() {
+  if (!cuda_device_available(0)) return;
+  const auto attribute = [](cudaDeviceAttr a) {
+    int v = 0;
+    return cudaDeviceGetAttribute(&v, a, 0) == cudaSuccess ? std::to_string(v) : std::string("?");
+  };
+  benchmark::AddCustomContext("fdgd_cuda_sm_clock_khz", attribute(cudaDevAttrClockRate));
+  benchmark::AddCustomContext("fdgd_cuda_memory_clock_khz", attribute(cudaDevAttrMemoryClockRate));
+  benchmark::AddCustomContext("fdgd_cuda_memory_bus_bits", attribute(cudaDevAttrGlobalMemoryBusWidth));
+  benchmark::AddCustomContext("fdgd_cuda_sm_count", attribute(cudaDevAttrMultiProcessorCount));
+  int driver = 0, runtime = 0;
+  cudaDriverGetVersion(&driver);
+  cudaRuntimeGetVersion(&runtime);
+  benchmark::AddCustomContext("fdgd_cuda_driver_runtime", std::to_string(driver) + " / " + std::to_string(runtime));
+}
+
 }  // namespace fdgd::bench

@@ -1,6 +1,7 @@
 // bench_sweep: both backends over batch sizes 2^8 .. 2^26 for sphere d=2, rosenbrock d=16,
 // rastrigin d=8 and ackley d=32, float64 and float32, one step per launch and fused.
-// `--benchmark_filter=cpu/` or `cuda/` picks a backend; `--benchmark_format=json` keeps the context.
+// `--benchmark_filter=cpu/` or `cuda/` picks a backend; `--benchmark_format=json` keeps the context
+// (compiler, flags, the GPU's name, clocks, SM count and memory bus).
 #include <string>
 
 #include "fdgd/cuda_device.hpp"
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("fdgd_flags", FDGD_BENCH_FLAGS);
   std::string why;
   benchmark::AddCustomContext("fdgd_cuda_device", fdgd::cuda_device_available(0, &why) ? fdgd::cuda_device_name(0) : "none: " + why);
+  fdgd::bench::add_cuda_context();
   fdgd::bench::register_cpu_sweep();
   fdgd::bench::register_cuda_sweep();
   benchmark::Initialize(&argc, argv);
