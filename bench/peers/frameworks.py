@@ -57,9 +57,11 @@ def jax_peer(backend):
                 return jnp.stack(gradient_step(jnp, f, [x[i] for i in range(x.shape[0])], lr, H))
             return lax.fori_loop(0, STEPS, body, x)
         run = jax.jit(jax.vmap(one))
+
         def put(starts):
             x = jax.device_put(starts, device).block_until_ready()
-            assert x.dtype == jnp.float64, f"JAX computes in {x.dtype}, not float64"
+            if x.dtype != jnp.float64:
+                raise TypeError(f"JAX computes in {x.dtype}, not float64")
             return x
         return put, lambda x: np.asarray(run(x).block_until_ready())
     return make
