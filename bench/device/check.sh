@@ -112,8 +112,9 @@ part1() {
   rm -f "$W"/tests.* "$W"/memcheck.log "$W"/racecheck.log "$W"/cli.txt "$W"/expr* "$W"/grouping.* "$W"/bench_expression.* \
     "$W"/bench_run.log
   build build-device plain || exit 1
-  # Every test (the fuzzer aside: it needs no GPU and CI runs it), none of the CUDA cases skipped.
-  (cd build-device && FDGD_REQUIRE_CUDA=1 within 300 30 ctest -j "$(nproc)" -E '^fuzz\.' --timeout 240 \
+  # Every test (the fuzzer aside: it needs no GPU and CI runs it), none of the CUDA cases skipped;
+  # 4 at a time with 4 OpenMP threads each, so that the CPU's threads do not crowd the cores.
+  (cd build-device && OMP_NUM_THREADS=4 FDGD_REQUIRE_CUDA=1 within 300 30 ctest -j 4 -E '^fuzz\.' --timeout 240 \
     --output-on-failure --output-junit "$W/tests.xml") >"$W/tests.log" 2>&1
   local rc=$?
   log "tests: $(status_of $rc); $(grep -E 'tests passed|tests failed' "$W/tests.log" | tail -1)"
