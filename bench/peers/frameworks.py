@@ -12,9 +12,10 @@ as contiguous columns for PyTorch; its time includes copying the final points ba
 (fdgd's also covers allocating and generating its starts). Times are best of --repeat after a
 warm-up (the whole batch for JAX and torch.compile, which compile for its shape; a slice for eager);
 a run of 5 s or more is not repeated. A peer's time counts only when its final points agree with
-fdgd's within 1e-9 relative. Each measurement is printed as it is made. With --seconds, or on a
-SIGTERM, the peer at work is stopped when the time is up and the table of what was measured printed;
-the exit status is 1 when nothing could be compared.
+fdgd's within 1e-9 relative. Each measurement is printed as it is made. With --seconds, each peer
+gets its share of the time left (a third, then half, then the rest) and is stopped at its end; at
+the end of --seconds, or on a SIGTERM, the peer at work is stopped and the table of what was
+measured printed. The exit status is 1 when nothing could be compared.
 """
 import argparse
 import json
@@ -23,6 +24,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import numpy as np
@@ -172,6 +174,7 @@ def main():
     t_fdgd, cells, best = {}, {name: {} for name, *_ in cases}, {}
     signal.signal(signal.SIGTERM, time_up)
     signal.signal(signal.SIGALRM, time_up)
+    deadline = time.monotonic() + args.seconds
     if args.seconds < float("inf"):
         signal.setitimer(signal.ITIMER_REAL, args.seconds)
     try:
@@ -188,12 +191,18 @@ def main():
                 t_fdgd[name] = t
                 print(f"{name} d={d}: fdgd {t:.3f} s", flush=True)
             ran = ",".join(name for name, *_ in cases if name in t_fdgd)  # the peers run what fdgd ran
-            for label, key in PEERS:
+            for k, (label, key) in enumerate(PEERS):
                 if not ran:
                     break
                 proc = subprocess.Popen([sys.executable, "-u", os.path.abspath(__file__), "--worker", key, "--dir", tmp,
                                          "--backend", args.backend, "--n", str(n), "--repeat", str(args.repeat),
                                          "--cases", ran], stdout=subprocess.PIPE, text=True)
+                # Under --seconds each peer gets its share of the time left, so that one slow to
+                # compile (torch.compile of ackley's graph) cannot leave the next none.
+                share = (deadline - time.monotonic()) / (len(PEERS) - k)
+                timer = threading.Timer(share, proc.kill) if share < float("inf") else None
+                if timer:
+                    timer.start()
                 try:
                     for raw in proc.stdout:  # as the peer measures; on a cut, TimeUp leaves the loop
                         try:
@@ -211,8 +220,12 @@ def main():
                             best[line["case"]] = min(best.get(line["case"], float("inf")), line["seconds"])
                         print(f"{line['case']}: {label} {line['cell']}", flush=True)
                     if proc.wait() != 0:
-                        print(f"note: {label} ended with status {proc.returncode}", flush=True)
+                        cut = proc.returncode == -signal.SIGKILL and timer is not None and not timer.is_alive()
+                        print(f"note: {label} " + (f"cut at its share of the time ({share:.0f} s)" if cut else
+                                                   f"ended with status {proc.returncode}"), flush=True)
                 finally:  # a cut ends the peer before its files go
+                    if timer:
+                        timer.cancel()
                     if proc.poll() is None:
                         proc.kill()
                         proc.wait()
