@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -16,9 +15,6 @@
 namespace fdgd::test {
 namespace {
 
-template <class T>
-using bits_t = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
-
 /// Positive finite values of T from every binade, subnormals and the range's ends included.
 template <class T>
 std::vector<T> gtols(std::size_t n) {
@@ -27,9 +23,8 @@ std::vector<T> gtols(std::size_t n) {
                         T(f64 ? 1e-160 : 1e-20), T(1e-8), T(1e-6), T(1), T(2), T(3), std::numeric_limits<T>::max()};
   std::mt19937_64 rng(7);
   while (out.size() < n) {
-    const bits_t<T> b = bits_t<T>(rng()) >> 1;  // sign bit clear
-    T v;
-    std::memcpy(&v, &b, sizeof v);
+    using bits_t = decltype(bits_of(T()));
+    const T v = from_bits<T>(bits_t(rng()) >> 1);  // sign bit clear
     if (std::isfinite(v) && v > 0) out.push_back(v);
   }
   return out;

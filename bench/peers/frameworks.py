@@ -95,9 +95,10 @@ def torch_peer(backend, compiled):
     return make
 
 
-PEERS = [("JAX (jit, vmap, fori_loop)", "jax"), ("PyTorch torch.compile", "torch.compile"), ("PyTorch eager", "eager")]
-FACTORIES = {"jax": (jax_peer, True), "torch.compile": (lambda b: torch_peer(b, True), True),
-             "eager": (lambda b: torch_peer(b, False), False)}  # (factory, warm up on the whole batch)
+# (label, worker key, factory, warm up on the whole batch), the likely fastest first.
+PEERS = [("JAX (jit, vmap, fori_loop)", "jax", jax_peer, True),
+         ("PyTorch torch.compile", "torch.compile", lambda b: torch_peer(b, True), True),
+         ("PyTorch eager", "eager", lambda b: torch_peer(b, False), False)]
 
 
 class TimeUp(BaseException):  # not an Exception: no `except Exception` on the way may swallow it
@@ -135,7 +136,7 @@ def measure(make, whole_warm_up, name, lr, starts, repeat):
 
 def worker(args):
     """One peer over the cases whose dumps are in args.dir: a JSON line on stdout for each."""
-    factory, whole_warm_up = FACTORIES[args.worker]
+    _, _, factory, whole_warm_up = next(p for p in PEERS if p[1] == args.worker)
     try:
         make = factory(args.backend)
     except Exception as e:  # not installed, or no such device
@@ -163,7 +164,7 @@ def main():
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--cases", default=",".join(c[0] for c in CASES))
     p.add_argument("--seconds", type=float, default=float("inf"), help="time for the whole run")
-    p.add_argument("--worker", choices=list(FACTORIES), help=argparse.SUPPRESS)
+    p.add_argument("--worker", choices=[p[1] for p in PEERS], help=argparse.SUPPRESS)
     p.add_argument("--dir", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
@@ -191,7 +192,7 @@ def main():
                 t_fdgd[name] = t
                 print(f"{name} d={d}: fdgd {t:.3f} s", flush=True)
             ran = ",".join(name for name, *_ in cases if name in t_fdgd)  # the peers run what fdgd ran
-            for k, (label, key) in enumerate(PEERS):
+            for k, (label, key, _, _) in enumerate(PEERS):
                 if not ran:
                     break
                 proc = subprocess.Popen([sys.executable, "-u", os.path.abspath(__file__), "--worker", key, "--dir", tmp,
@@ -231,7 +232,7 @@ def main():
                         proc.wait()
     except TimeUp:
         print("note: cut by its time limit; the table holds what was measured", flush=True)
-    print(f"\n| case (N={n:.0e}, {STEPS} steps, {args.backend}) | fdgd | " + " | ".join(l for l, _ in PEERS) +
+    print(f"\n| case (N={n:.0e}, {STEPS} steps, {args.backend}) | fdgd | " + " | ".join(p[0] for p in PEERS) +
           " | fdgd vs best peer | target |")
     print("|---" * (len(PEERS) + 4) + "|")
     for name, d, lr, target in cases:
@@ -239,7 +240,7 @@ def main():
             continue
         ratio = f"{best[name] / t_fdgd[name]:.1f}x" if name in best else "-"
         print(f"| {name} d={d}, lr={lr:g} | {t_fdgd[name]:.3f} s | " +
-              " | ".join(cells[name].get(l, "-") for l, _ in PEERS) + f" | {ratio} | >= {target:.0f}x |", flush=True)
+              " | ".join(cells[name].get(p[0], "-") for p in PEERS) + f" | {ratio} | >= {target:.0f}x |", flush=True)
     return 0 if best else 1
 
 

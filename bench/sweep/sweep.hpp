@@ -98,7 +98,7 @@ std::string case_name(const char* backend) {
 void register_cpu_sweep();
 void register_cuda_sweep();  // registers nothing where CUDA is not built in
 /// Adds device 0's peak SM and memory clocks, SM count, memory bus width and CUDA driver and runtime
-/// versions to the JSON context; nothing without CUDA or a device.
+/// versions to the JSON context (device 0 available); nothing where CUDA is not built in.
 void add_cuda_context();
 
 }  // namespace fdgd::bench

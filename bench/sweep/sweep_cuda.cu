@@ -65,7 +65,6 @@ struct add_cuda_case {
 void register_cuda_sweep() { for_each_case(add_cuda_case{}); }
 
 void add_cuda_context() {
-  if (!cuda_device_available(0)) return;
   const auto attribute = [](cudaDeviceAttr a) {
     int v = 0;
     return cudaDeviceGetAttribute(&v, a, 0) == cudaSuccess ? std::to_string(v) : std::string("?");

@@ -11,8 +11,12 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("fdgd_compiler", FDGD_BENCH_COMPILER);
   benchmark::AddCustomContext("fdgd_flags", FDGD_BENCH_FLAGS);
   std::string why;
-  benchmark::AddCustomContext("fdgd_cuda_device", fdgd::cuda_device_available(0, &why) ? fdgd::cuda_device_name(0) : "none: " + why);
-  fdgd::bench::add_cuda_context();
+  if (fdgd::cuda_device_available(0, &why)) {
+    benchmark::AddCustomContext("fdgd_cuda_device", fdgd::cuda_device_name(0));
+    fdgd::bench::add_cuda_context();
+  } else {
+    benchmark::AddCustomContext("fdgd_cuda_device", "none: " + why);
+  }
   fdgd::bench::register_cpu_sweep();
   fdgd::bench::register_cuda_sweep();
   benchmark::Initialize(&argc, argv);

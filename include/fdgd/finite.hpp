@@ -29,6 +29,16 @@ FDGD_HD inline unsigned int bits_of(float v) {
 #endif
 }
 
+#if !defined(__CUDACC_RTC__)
+/// The float or double whose bits are b: bits_of's inverse (host code).
+template <class T>
+T from_bits(decltype(bits_of(T())) b) {
+  T v;
+  std::memcpy(&v, &b, sizeof v);
+  return v;
+}
+#endif
+
 FDGD_HD inline bool is_finite(double v) { return (bits_of(v) & 0x7ff0000000000000ull) != 0x7ff0000000000000ull; }
 FDGD_HD inline bool is_finite(float v) { return (bits_of(v) & 0x7f800000u) != 0x7f800000u; }
 

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -29,17 +28,12 @@ template <class T>
 T gtol_squared_limit(T gtol) {
   using bits_t = decltype(bits_of(gtol));
   if (!(gtol > T(0))) return T(0);
-  const auto value = [](bits_t b) {
-    T v;
-    std::memcpy(&v, &b, sizeof v);
-    return v;
-  };
-  bits_t lo = 0, hi = bits_of(std::numeric_limits<T>::infinity());  // sqrt(value(lo)) <= gtol < sqrt(value(hi))
+  bits_t lo = 0, hi = bits_of(std::numeric_limits<T>::infinity());  // sqrt(from_bits(lo)) <= gtol < sqrt(from_bits(hi))
   while (hi - lo > 1) {
     const bits_t mid = lo + (hi - lo) / 2;
-    (std::sqrt(value(mid)) <= gtol ? lo : hi) = mid;
+    (std::sqrt(from_bits<T>(mid)) <= gtol ? lo : hi) = mid;
   }
-  return value(lo);
+  return from_bits<T>(lo);
 }
 
 template <class T>
