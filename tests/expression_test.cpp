@@ -228,12 +228,29 @@ TEST(Expression, PatchesGiveTheGradientOfWholeEvaluationsBitForBit) {
   expect_patches_exact_at<3>("exp(-(x0 + x1 + x2)) + x1", 2.0);
 }
 
+TEST(Expression, PatchesBeyondSixtyFourCoordinatesGiveTheSameBits) {
+  // Past x_63 a subtree's coordinates are a range: terms that read far-apart coordinates, and
+  // coordinates inside a range that the term does not read, must still give whole evaluations' bits.
+  for (const auto& b : builtin_functions())
+    if (!b.fixed_dim) expect_patches_exact_at<100>(b.formula, b.box(100).hi[0]);
+  expect_patches_exact_at<100>("x3 * x99 + sum(i=60..75, sin(x[i]) * x[i+20]) + x70^2 / (1 + x80^2) - min(x66, x[d-2], x1)", 2.0);
+}
+
 TEST(Expression, PatchesRedoOnlyWhatTheCoordinateReaches) {
   // rastrigin d = 8: each patch holds its term and the additions after it, not all eight terms.
   const int d = 8;
   const expr::program p = expr::compile(expr::bind(expr::parse(find_builtin("rastrigin").formula), d), d);
   ASSERT_EQ(p.patch_begin.size(), std::size_t(d + 1));
   EXPECT_LT(p.patches.size(), p.code.size() * d / 3) << p.patches.size() << " vs " << p.code.size() << " a patch";
+  // Sums beyond d = 64 too, as far as the patches' size allows (about d^2 / 2 additions).
+  for (const int big : {100, 1000}) {
+    const expr::program r = expr::compile(expr::bind(expr::parse(find_builtin("rastrigin").formula), big), big);
+    ASSERT_EQ(r.patch_begin.size(), std::size_t(big + 1)) << "d = " << big;
+    EXPECT_LT(r.patches.size(), r.code.size() * big / 3) << "d = " << big;
+  }
+  const int too_big = 2000;
+  const expr::program w = expr::compile(expr::bind(expr::parse(find_builtin("rastrigin").formula), too_big), too_big);
+  EXPECT_TRUE(w.patch_begin.empty() && w.patches.empty() && w.kept_slots == 0) << "over max_patch_instructions: whole evaluations";
   // A coordinate that f does not read: its patch is the kept f, and its partial derivative 0.
   const expr::program q = expr::compile(expr::bind(expr::parse("x0^2"), 2), 2);
   ASSERT_EQ(q.patch_begin.size(), 3u);

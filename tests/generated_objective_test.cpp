@@ -143,5 +143,16 @@ TEST(GeneratedObjective, HostCompiledGivesTheInterpretersBitsForValueAndGradient
   std::filesystem::remove_all(dir);
 }
 
+TEST(GeneratedObjective, PatchesAreGeneratedUpToTheirDimensionLimit) {
+  // Beyond it straight-line patches would grow as d^2 and NVRTC's time faster: whole evaluations.
+  const std::string formula = find_builtin("rastrigin").formula;
+  for (const int d : {expr::max_generated_patch_dim, expr::max_generated_patch_dim + 1}) {
+    const expr::program p = expr::compile(expr::bind(expr::parse(formula), d), d);
+    ASSERT_FALSE(p.patch_begin.empty()) << "the interpreter has patches at d = " << d;
+    const bool generated = expr::objective_source(p, precision::f64).find("central_gradient") != std::string::npos;
+    EXPECT_EQ(generated, d <= expr::max_generated_patch_dim) << "d = " << d;
+  }
+}
+
 }  // namespace
 }  // namespace fdgd::test

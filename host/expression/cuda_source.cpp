@@ -151,7 +151,7 @@ std::string objective_source(const program& p, precision prec) {
          "  __device__ T operator()(const P& x) const {\n" + body +
          "    return " + result + ";\n"
          "  }\n" +
-         (p.patch_begin.empty() ? std::string() : central_gradient_source(p, f32)) +
+         (p.patch_begin.empty() || p.dim > max_generated_patch_dim ? std::string() : central_gradient_source(p, f32)) +
          "};\n";
 }
 

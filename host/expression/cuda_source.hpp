@@ -14,8 +14,14 @@ namespace fdgd::expr {
 /// compile-time dimension `fixed_dim` (dynamic_dim: the run-time path).
 std::string cuda_source(const program& p, precision prec, int fixed_dim);
 
+/// Up to this dimension the generated functor differentiates by the program's patches; beyond it, by
+/// whole evaluations. Straight-line patches grow as d^2 (a sum's patch i redoes the additions after
+/// term i), and NVRTC's compile time faster still.
+inline constexpr int max_generated_patch_dim = 64;
+
 /// The objective functor alone, `struct fdgd_expression`, in a scope that defines T: its operator()
-/// and, where the program has patches, its own central difference (central_gradient).
+/// and, where the program has patches and d <= max_generated_patch_dim, its own central difference
+/// (central_gradient).
 std::string objective_source(const program& p, precision prec);
 
 #if defined(FDGD_HAS_CUDA)

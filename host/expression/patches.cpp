@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <climits>
 #include <cstdint>
 
 #include "fdgd/expression_program.hpp"
@@ -5,11 +7,29 @@
 namespace fdgd::expr {
 namespace {
 
+/// The coordinates a subtree reads: exactly for x_0 .. x_63, and for the others as the range from the
+/// lowest to the highest it reads. Saying "reads" of a coordinate it does not read only makes a patch
+/// redo work that gives the same bits; what matters is that a subtree's set holds its operands' sets.
+struct coordinate_set {
+  std::uint64_t first64 = 0;
+  int lowest = INT_MAX, highest = -1;
+
+  void add(int j) {
+    if (j < 64) first64 |= std::uint64_t(1) << j;
+    lowest = std::min(lowest, j), highest = std::max(highest, j);
+  }
+  void add(const coordinate_set& o) {
+    first64 |= o.first64;
+    lowest = std::min(lowest, o.lowest), highest = std::max(highest, o.highest);
+  }
+  bool has(int i) const { return i < 64 ? (first64 >> i) & 1 : lowest <= i && i <= highest; }
+};
+
 /// What the stack machine's instruction k computes from and where its value goes: the coordinates
 /// its subtree reads, and the instruction that takes it from the stack, as the operand it pops
 /// (`popped`) or as the one it works on in place (-1 for f's result).
 struct value_info {
-  std::uint64_t reads = 0;
+  coordinate_set reads;
   int consumer = -1;
   bool popped = false;
 };
@@ -20,13 +40,13 @@ std::vector<value_info> dataflow(const std::vector<instruction>& code) {
   for (int k = 0; k < int(code.size()); ++k) {
     const instruction& in = code[std::size_t(k)];
     value_info& out = v[std::size_t(k)];
-    if (in.from == operand_kind::coordinate) out.reads = std::uint64_t(1) << in.index;
+    if (in.from == operand_kind::coordinate) out.reads.add(in.index);
     const bool pushes = in.op < opcode::add && in.from != operand_kind::stack;
     if (!pushes) {
       auto take = [&](bool popped) {
         value_info& operand = v[std::size_t(stack.back())];
         operand.consumer = k, operand.popped = popped;
-        out.reads |= operand.reads;
+        out.reads.add(operand.reads);
       };
       if (in.op >= opcode::add && in.from == operand_kind::stack) {
         take(true);
@@ -45,7 +65,7 @@ std::vector<value_info> dataflow(const std::vector<instruction>& code) {
 
 void make_patches(program& p) {
   const int d = p.dim, n = int(p.code.size());
-  if (d < 1 || d > max_patch_dim || n == 0) return;
+  if (d < 1 || n == 0 || std::int64_t(d) * n > max_patch_work) return;
   const std::vector<value_info> v = dataflow(p.code);
   std::vector<int> popped_operand(std::size_t(n), -1);  // of a binary op from the stack
   for (int k = 0; k < n; ++k)
@@ -60,18 +80,17 @@ void make_patches(program& p) {
   std::vector<instruction> patches;
   std::vector<int> begin{0};
   for (int i = 0; i < d; ++i) {
-    const std::uint64_t bit = std::uint64_t(1) << i;
     for (int k = 0; k < n; ++k) {
       const value_info& u = v[std::size_t(k)];
-      if (u.reads & bit) {
+      if (u.reads.has(i)) {
         instruction in = p.code[std::size_t(k)];
         const int r = popped_operand[std::size_t(k)];
-        if (r >= 0 && !(v[std::size_t(r)].reads & bit)) {  // x_i does not reach the popped operand: its kept value
+        if (r >= 0 && !v[std::size_t(r)].reads.has(i)) {  // x_i does not reach the popped operand: its kept value
           in.from = operand_kind::kept;
           in.index = kept(r).index;
         }
         patches.push_back(in);
-      } else if (u.consumer < 0 || (!u.popped && (v[std::size_t(u.consumer)].reads & bit))) {
+      } else if (u.consumer < 0 || (!u.popped && v[std::size_t(u.consumer)].reads.has(i))) {
         // A subtree x_i does not reach, on the stack under a moved instruction (or f itself): its
         // value at x, pushed where its last instruction was; the subtree's other instructions go.
         patches.push_back(kept(k));

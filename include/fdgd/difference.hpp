@@ -9,6 +9,10 @@
 #include "fdgd/quotient.hpp"
 #include "fdgd/sum_structure.hpp"
 
+#if !defined(__CUDACC_RTC__)
+#include <vector>
+#endif
+
 namespace fdgd {
 
 /// Tag for the central difference (f(x+h) - f(x-h)) / (2h): error O(h^2), 2 evaluations per coordinate.
@@ -84,9 +88,9 @@ inline constexpr int term_reuse_max_dim = 32;
 
 /// How the gradient of a sum-structured f at a point of type Point gets the unmoved terms: kept from
 /// one pass over x (fixed points up to term_reuse_max_dim), or, on the run-time-dimension path, kept
-/// on the host's stack up to host_kept_terms terms and computed where needed above that and on the
-/// device (where an array indexed at run time would live in slow local memory), which still spares
-/// the sum before the moved terms and half the terms after.
+/// on the host (on its stack up to host_kept_terms terms, in a buffer of the thread's above) and
+/// computed where needed on the device (where an array indexed at run time would live in slow local
+/// memory), which still spares the sum before the moved terms and half the terms after.
 enum class term_reuse { none, kept, recomputed };
 inline constexpr int host_kept_terms = 64;
 
@@ -142,16 +146,20 @@ FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient
     gradient_by_terms(f, x, g, h, two_h, [&](int j) -> const auto& { return t[j]; });
   } else {
 #if !defined(__CUDA_ARCH__)
+    // Recomputing the terms after the moved ones would cost d^2 / 2 terms a step, where keeping them
+    // costs as many additions: rastrigin d = 65 to 400, 1.6x faster.
+    using term_type = decltype(f.term(x, 0));
     const int n = Objective::term_count(x.size());
-    if (n <= host_kept_terms) {
-      decltype(f.term(x, 0)) t[host_kept_terms];
-      t[0] = f.term(x, 0);  // (n >= 1; said first so that GCC sees t[0] written)
-      for (int j = 1; j < n; ++j) t[j] = f.term(x, j);
-      gradient_by_terms(f, x, g, h, two_h, [&](int j) -> const auto& { return t[j]; });
-      return;
-    }
-#endif
+    term_type on_stack[host_kept_terms];
+    thread_local std::vector<term_type> on_heap;
+    if (n > host_kept_terms && on_heap.size() < std::size_t(n)) on_heap.resize(std::size_t(n));
+    term_type* const t = n > host_kept_terms ? on_heap.data() : on_stack;
+    t[0] = f.term(x, 0);  // (n >= 1; said first so that GCC sees t[0] written)
+    for (int j = 1; j < n; ++j) t[j] = f.term(x, j);
+    gradient_by_terms(f, x, g, h, two_h, [t](int j) -> const auto& { return t[j]; });
+#else
     gradient_by_terms(f, x, g, h, two_h, [&](int j) { return f.term(x, j); });
+#endif
   }
 }
 

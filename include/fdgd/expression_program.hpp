@@ -53,15 +53,18 @@ struct program {
   /// Re-evaluation with one coordinate moved, for the central difference: patch i is `code` with every
   /// subtree that does not read x_i replaced by its value at x, which the evaluation of `code` keeps
   /// (instruction::keep). It computes f(x with x_i moved) to the same bits as `code`, doing only the
-  /// work x_i reaches. Empty where d > max_patch_dim or the patches would be too large.
+  /// work x_i reaches. Empty where the patches would be too large (max_patch_instructions) or too
+  /// slow to make (max_patch_work).
   std::vector<instruction> patches;
   std::vector<int> patch_begin;  ///< patch i is patches[patch_begin[i] .. patch_begin[i + 1])
   int kept_slots = 0;
 };
 
-/// Patches are made up to this dimension (a coordinate set is a 64-bit mask) and this many instructions in all.
-inline constexpr int max_patch_dim = 64;
+/// Patches are made up to this many instructions in all, and where d times the program's length (the
+/// work of making them) is at most max_patch_work. A sum's patch i redoes the additions after term i,
+/// so a sum of d terms has about d^2 / 2 instructions in its patches: d up to about 1400.
 inline constexpr std::size_t max_patch_instructions = std::size_t(1) << 20;
+inline constexpr std::int64_t max_patch_work = std::int64_t(1) << 26;
 
 /// Fills program::patches (compile does).
 void make_patches(program& p);
