@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <tuple>
 
 #include <unistd.h>
 
@@ -110,9 +111,11 @@ TEST_F(KernelCache, AnUnwritableFolderOnlyCostsACompilation) {
 TEST(ExpressionCuda, EveryBuiltinsFormulaCompilesWithNvrtc) {
   for (const auto& b : builtin_functions()) {
     const int d = b.fixed_dim ? b.fixed_dim : 8;
-    for (const auto& [prec, fixed] : {std::pair{precision::f64, d}, std::pair{precision::f32, d}, std::pair{precision::f64, 0}}) {
-      SCOPED_TRACE(b.name + (prec == precision::f32 ? " f32" : " f64") + (fixed ? " fixed d" : " run-time d"));
-      const std::string ptx = expr::nvrtc_compile(expr::cuda_source(program_of(b.formula, d), prec, fixed), "compute_90");
+    // d = 200: beyond the generated patches, sums as loops.
+    for (const auto& [prec, fixed, dim] : {std::tuple{precision::f64, d, d}, std::tuple{precision::f32, d, d}, std::tuple{precision::f64, 0, d},
+                                           std::tuple{precision::f64, 0, b.fixed_dim ? d : 200}}) {
+      SCOPED_TRACE(b.name + (prec == precision::f32 ? " f32" : " f64") + (fixed ? " fixed d" : " run-time d = " + std::to_string(dim)));
+      const std::string ptx = expr::nvrtc_compile(expr::cuda_source(program_of(b.formula, dim), prec, fixed), "compute_90");
       for (const char* entry : {"fdgd_generate_starts", "fdgd_reset", "fdgd_advance", "fdgd_evaluate"})
         EXPECT_NE(ptx.find(std::string(".entry ") + entry), std::string::npos) << entry;
     }

@@ -2,6 +2,7 @@
 // central difference (from the program's patches) must be the interpreter's whole evaluations, bit for
 // bit, in both precisions. So the generated arithmetic is checked on every machine; only loading and
 // launching it needs a GPU (expression_cuda_test.cpp).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -83,12 +84,17 @@ TEST(GeneratedObjective, HostCompiledGivesTheInterpretersBitsForValueAndGradient
     for (const precision prec : {precision::f64, precision::f32})
       cases.push_back({formula, d, prec, expr::compile(expr::bind(expr::parse(formula), d), d)});
   };
+  const int rolled = expr::max_generated_patch_dim + 6;  // sums as loops, and the gradient by whole evaluations
   for (const auto& b : builtin_functions()) {
     add(b.formula, b.fixed_dim ? b.fixed_dim : 8);
-    if (!b.fixed_dim) add(b.formula, 3);
+    if (!b.fixed_dim) add(b.formula, 3), add(b.formula, rolled);
   }
   add("x0^2 + 10*cos(2*pi*x1) - log(0) * 0 + (x1 - x0) / (1 + x0^4)", 2);  // an infinite constant, folded
   add("(x0 - x3)^2 / (1 + x1^2) - x2 * (x0 + x2) + 2 / (x1 + 3) + atan2(x3, x0) - min(x1, x2) + x2^3", 4);
+  // Loops: constants that differ between terms (a table), coordinates read backwards and two apart,
+  // a product, terms with an infinite or NaN constant (i = 0, 1: left out of the loop), nested sums.
+  add("sum(i=0..d-1, (i+1)*x[i]^2 - x[d-1-i]*x[i]) + prod(i=0..d-1, 1 + x[i]^2/(i+1)) + sum(i=0..d-3, max(x[i+2], log(i-1)))", rolled);
+  add("sum(i=0..d-1, sum(j=0..3, x[i] * x[(i+j) - d*floor((i+j)/d)] / (j+1)))", rolled);
   for (const auto& c : cases) ASSERT_FALSE(c.program.patch_begin.empty()) << c.formula;
 
   const auto dir = std::filesystem::temp_directory_path() / ("fdgd_generated_objective_" + std::to_string(::getpid()));
@@ -143,15 +149,21 @@ TEST(GeneratedObjective, HostCompiledGivesTheInterpretersBitsForValueAndGradient
   std::filesystem::remove_all(dir);
 }
 
-TEST(GeneratedObjective, PatchesAreGeneratedUpToTheirDimensionLimit) {
-  // Beyond it straight-line patches would grow as d^2 and NVRTC's time faster: whole evaluations.
-  const std::string formula = find_builtin("rastrigin").formula;
-  for (const int d : {expr::max_generated_patch_dim, expr::max_generated_patch_dim + 1}) {
+TEST(GeneratedObjective, BeyondThePatchLimitSumsAreLoops) {
+  // Beyond it straight-line patches would grow as d^2 and NVRTC's time faster: whole evaluations, and
+  // a sum's terms as one loop, so the source no longer grows with d.
+  const std::string formula = find_builtin("griewank").formula;  // a sum, and a product whose constants differ
+  std::size_t longest_rolled = 0;
+  for (const int d : {expr::max_generated_patch_dim, expr::max_generated_patch_dim + 1, 1000}) {
     const expr::program p = expr::compile(expr::bind(expr::parse(formula), d), d);
     ASSERT_FALSE(p.patch_begin.empty()) << "the interpreter has patches at d = " << d;
-    const bool generated = expr::objective_source(p, precision::f64).find("central_gradient") != std::string::npos;
-    EXPECT_EQ(generated, d <= expr::max_generated_patch_dim) << "d = " << d;
+    const std::string source = expr::objective_source(p, precision::f64);
+    const bool patched = source.find("central_gradient") != std::string::npos, loops = source.find("for (int k") != std::string::npos;
+    EXPECT_EQ(patched, d <= expr::max_generated_patch_dim) << "d = " << d;
+    EXPECT_EQ(loops, d > expr::max_generated_patch_dim) << "d = " << d;
+    if (loops) longest_rolled = std::max(longest_rolled, source.size() - source.find("struct fdgd_expression"));
   }
+  EXPECT_LT(longest_rolled, 2000u) << "the functor's text grows with d";
 }
 
 }  // namespace
