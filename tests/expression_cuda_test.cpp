@@ -156,7 +156,7 @@ TEST(ExpressionCuda, NvrtcErrorsComeWithTheLog) {
 TEST_F(KernelCache, EveryBuiltinsFormulaOnTheGpuGivesTheBuiltinsTrajectories) {
   FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
   for (const auto& b : builtin_functions()) {
-    const std::vector<int> dims = b.fixed_dim ? std::vector<int>{b.fixed_dim} : std::vector<int>{8, 40};  // 40: run-time d
+    const std::vector<int> dims = b.fixed_dim ? std::vector<int>{b.fixed_dim} : std::vector<int>{8, 40, 70};  // 40: run-time d; 70: sums as loops
     for (const int dim : dims) {
       SCOPED_TRACE(b.name + " d = " + std::to_string(dim));
       const auto box = b.box(dim);

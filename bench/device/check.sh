@@ -109,7 +109,7 @@ build() {
 
 part1() {
   # A warm machine keeps bench/device/work from an earlier call: no step may report an old file.
-  rm -f "$W"/tests.* "$W"/memcheck.log "$W"/racecheck.log "$W"/cli.txt "$W"/expr* "$W"/grouping.* "$W"/bench_expression.* \
+  rm -f "$W"/tests.* "$W"/memcheck.log "$W"/racecheck.log "$W"/cli.txt "$W"/expr* "$W"/builtin-d200.json "$W"/grouping.* "$W"/bench_expression.* \
     "$W"/bench_run.log
   build build-device plain || exit 1
   # Every test (the fuzzer aside: it needs no GPU and CI runs it), none of the CUDA cases skipped;
@@ -149,6 +149,13 @@ part1() {
   within 90 10 compute-sanitizer --tool memcheck --error-exitcode 9 build-device/fdgd minimize --expr "$expr_rosenbrock" \
     --dim 16 --box -2:2 --starts 1e4 --lr 1e-4 --backend cuda >"$W/expr-memcheck.log" 2>&1
   log "compute-sanitizer memcheck on --expr: $(status_of $?)"
+  # Above d = 64 the generated sums are loops: their compile, and their run beside the built-in's.
+  local d200=(--dim 200 --box -2:2 --starts 1e5 --lr 1e-4 --backend cuda --json) d200_fields
+  d200_fields="f'compile {s[\"compile_seconds\"]:.2f} s, run {s[\"seconds\"]:.3f} s, best f {s[\"best\"][\"f\"]:.6g}'"
+  within 60 10 build-device/fdgd minimize --expr "$expr_rosenbrock" "${d200[@]}" >"$W/expr-d200.json" 2>>"$W/expr.log"
+  log "--expr rosenbrock d=200 1e5 starts on the GPU: $(status_of $?), $(summary_of "$W/expr-d200.json" "$d200_fields")"
+  within 60 10 build-device/fdgd minimize --function rosenbrock "${d200[@]}" >"$W/builtin-d200.json" 2>>"$W/expr.log"
+  log "built-in rosenbrock d=200, the same starts: $(status_of $?), $(summary_of "$W/builtin-d200.json" "$d200_fields")"
   within 90 10 build-device/fdgd minimize --function himmelblau --starts 1e7 --steps 1000 --gtol 1e-10 --backend cuda \
     --json >"$W/grouping.json" 2>"$W/grouping.log"
   log "himmelblau 1e7 on the GPU, grouped there: $(status_of $?), $(summary_of "$W/grouping.json" \
