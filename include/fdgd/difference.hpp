@@ -29,6 +29,11 @@ struct perturbed_point {
   FDGD_HD value_type operator[](int j) const { return j == i ? value : base[j]; }
 };
 
+/// Where v lives is the compiler's choice again after this, at no cost (fdgd::lanes has one that does
+/// something: fdgd/lanes.hpp). The gradient's long runs of additions call it first.
+template <class V>
+FDGD_HD void register_barrier(V&) {}
+
 namespace detail {
 
 /// Fixed points up to this dimension unroll the loop over coordinates completely (every index a
@@ -124,6 +129,7 @@ FDGD_HD void gradient_by_terms(const Objective& f, const Point& x, Gradient& g, 
     }
     FDGD_UNROLL
     for (int j = lo + 1; j <= hi; ++j) s1 += f.term(up, j), s2 += f.term(down, j);
+    register_barrier(s1), register_barrier(s2);
     FDGD_UNROLL
     for (int j = hi + 1; j < n; ++j) {
       const term_type& t = term_at_x(j);  // a reference to a kept term: a copy would go through memory
