@@ -184,13 +184,20 @@ class cpu_batch {
       const std::int64_t begin = b * W, end = std::min(begin + W, n);
       T fx[W], gn[W];
       bool done = false;
-      if constexpr (lockstep_compiled && D != dynamic_dim && is_lane_safe<Objective>::value) {
+      if constexpr (lockstep_compiled && is_lane_safe<Objective>::value) {
         if (end - begin == W) {  // the same evaluate, one trajectory per lane
           using L = lanes<T, W>;
-          fixed_point<L, D> x, g;
-          for (int j = 0; j < D; ++j) x[j] = gather<L>(begin, j);
           L lf, lg;
-          evaluate(f_, x, g, L(params_.h), lf, lg);
+          if constexpr (D != dynamic_dim) {
+            fixed_point<L, D> x, g;
+            for (int j = 0; j < D; ++j) x[j] = gather<L>(begin, j);
+            evaluate(f_, x, g, L(params_.h), lf, lg);
+          } else {  // (one trajectory at a time, this was half of a 20-step --expr run at d = 200)
+            std::vector<L> buffer(2 * std::size_t(dim_));
+            strided_point<L> x{buffer.data(), 1, dim_}, g{buffer.data() + dim_, 1, dim_};
+            for (int j = 0; j < dim_; ++j) x[j] = gather<L>(begin, j);
+            evaluate(f_, x, g, L(params_.h), lf, lg);
+          }
           for (int w = 0; w < W; ++w) fx[w] = lf[w], gn[w] = lg[w];
           done = true;
         }
