@@ -114,8 +114,12 @@ std::string straight_line(const instruction* code, int size, bool f32, const std
                           const std::vector<std::string>& kept, std::string& body) {
   std::vector<std::string> stack;
   for (int k = 0; k < size; ++k) {
-    const std::string name = prefix + std::to_string(k);
-    body += "    const T " + name + " = " + instruction_value(code[k], name, f32, coordinate, kept, stack) + ";\n";
+    for (int r = 0; r < code[k].run; ++r) {  // a run of kept operands: one line each
+      instruction one = code[k];
+      one.index += r, one.run = 1;
+      const std::string name = prefix + std::to_string(k) + (code[k].run > 1 ? "_" + std::to_string(r) : "");
+      body += "    const T " + name + " = " + instruction_value(one, name, f32, coordinate, kept, stack) + ";\n";
+    }
   }
   return stack.back();
 }

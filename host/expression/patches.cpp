@@ -61,6 +61,25 @@ std::vector<value_info> dataflow(const std::vector<instruction>& code) {
   return v;
 }
 
+/// Merges the patch from `begin` on: an add (multiply) from kept slot s + 1 after one from s becomes
+/// one instruction with a longer run (instruction::run).
+void merge_kept_runs(std::vector<instruction>& patches, std::size_t begin) {
+  std::size_t out = begin;
+  for (std::size_t k = begin; k < patches.size(); ++k) {
+    const instruction& in = patches[k];
+    if (out > begin) {
+      instruction& last = patches[out - 1];
+      if (in.from == operand_kind::kept && last.from == operand_kind::kept && (in.op == opcode::add || in.op == opcode::multiply) &&
+          in.op == last.op && !in.reversed && !last.reversed && in.index == last.index + last.run) {
+        ++last.run;
+        continue;
+      }
+    }
+    patches[out++] = in;
+  }
+  patches.resize(out);
+}
+
 }  // namespace
 
 void make_patches(program& p) {
@@ -96,6 +115,7 @@ void make_patches(program& p) {
         patches.push_back(kept(k));
       }
     }
+    merge_kept_runs(patches, std::size_t(begin.back()));
     begin.push_back(int(patches.size()));
     if (patches.size() > max_patch_instructions) {
       p.kept_slots = 0;

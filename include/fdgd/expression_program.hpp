@@ -41,6 +41,10 @@ struct instruction {
   double value = 0;    ///< constant, in double precision
   float value32 = 0;   ///< the same constant computed in single precision
   int keep = -1;       ///< in program::code: the slot this value is kept in for the patches (-1: none)
+  /// In a patch, an add or multiply from kept slots: applied with slots index, index + 1, ...,
+  /// index + run - 1 in turn (a sum's terms after the moved one, which would take d^2 / 2
+  /// instructions one slot each).
+  int run = 1;
 };
 
 /// Deepest stack a program may need (compile rejects deeper ones).
@@ -61,10 +65,9 @@ struct program {
 };
 
 /// Patches are made up to this many instructions in all, and where d times the program's length (the
-/// work of making them) is at most max_patch_work. A sum's patch i redoes the additions after term i,
-/// so a sum of d terms has about d^2 / 2 instructions in its patches: d up to about 1400.
+/// work of making them, up to about 3 s) is at most max_patch_work: rastrigin up to d of about 6000.
 inline constexpr std::size_t max_patch_instructions = std::size_t(1) << 20;
-inline constexpr std::int64_t max_patch_work = std::int64_t(1) << 26;
+inline constexpr std::int64_t max_patch_work = std::int64_t(1) << 28;
 
 /// Fills program::patches (compile does).
 void make_patches(program& p);
@@ -178,6 +181,44 @@ template <class T, int W, class B>
   }
 }
 
+/// a[w] = ((a[w] op k_0[w]) op k_1[w]) ... op k_{run-1}[w], op + or *, where k_r is kept[r] (lanes of
+/// W): the instructions of a run one after another, with the block's values in four registers at a
+/// time through the run rather than through memory an instruction. (Four named registers: GCC
+/// lowers a wider generic vector, or an array of them, through the stack.)
+template <class T, int W, class V>
+[[gnu::always_inline]] inline void kept_run_block(opcode op, T* a, const V* kept, int run) {
+  constexpr int R = lane_register_bytes / int(sizeof(T));  // lanes a register
+  typedef T reg __attribute__((vector_size(lane_register_bytes)));
+  if constexpr (W % (4 * R) != 0) {
+    for (int r = 0; r < run; ++r) {
+      const T* b = reinterpret_cast<const T*>(&kept[r].v);
+      binary_block<T, W>(op, false, a, [b](int w) { return b[w]; });
+    }
+  } else {
+    auto fold = [&](auto combine) {
+      for (int c = 0; c < W; c += 4 * R) {
+        reg a0, a1, a2, a3;
+        std::memcpy(&a0, a + c, sizeof a0), std::memcpy(&a1, a + c + R, sizeof a1);
+        std::memcpy(&a2, a + c + 2 * R, sizeof a2), std::memcpy(&a3, a + c + 3 * R, sizeof a3);
+        for (int r = 0; r < run; ++r) {
+          const T* b = reinterpret_cast<const T*>(&kept[r].v) + c;
+          reg b0, b1, b2, b3;
+          std::memcpy(&b0, b, sizeof b0), std::memcpy(&b1, b + R, sizeof b1);
+          std::memcpy(&b2, b + 2 * R, sizeof b2), std::memcpy(&b3, b + 3 * R, sizeof b3);
+          a0 = combine(a0, b0), a1 = combine(a1, b1), a2 = combine(a2, b2), a3 = combine(a3, b3);
+        }
+        std::memcpy(a + c, &a0, sizeof a0), std::memcpy(a + c + R, &a1, sizeof a1);
+        std::memcpy(a + c + 2 * R, &a2, sizeof a2), std::memcpy(a + c + 3 * R, &a3, sizeof a3);
+      }
+    };
+    if (op == opcode::add) {
+      fold([](reg x, reg y) { return x + y; });
+    } else {
+      fold([](reg x, reg y) { return x * y; });
+    }
+  }
+}
+
 template <class V>
 struct is_lanes : std::false_type {};
 template <class T, int W>
@@ -250,6 +291,10 @@ struct program_objective {
     int top = -1;
     for (int k = 0; k < size; ++k) {
       const instruction& in = code[k];
+      if (in.run > 1) {  // a patch's run of kept operands (never kept itself)
+        for (int r = 0; r < in.run; ++r) stack[top] = detail::binary(in.op, stack[top], kept[in.index + r]);
+        continue;
+      }
       const V operand = in.from == operand_kind::constant     ? detail::constant_of<V>(in)
                         : in.from == operand_kind::coordinate ? V(x[in.index])
                         : in.from == operand_kind::kept       ? kept[in.index]
@@ -292,6 +337,10 @@ struct program_objective {
       const instruction& in = code[k];
       if (in.from == operand_kind::kept) {
         const T* b = reinterpret_cast<const T*>(&kept[in.index].v);
+        if (in.run > 1) {
+          detail::kept_run_block<T, W>(in.op, stack[top], kept + in.index, in.run);
+          continue;  // (never kept itself)
+        }
         if (in.op == opcode::load) {
           detail::unary_block<T, W>(opcode::load, stack[++top], b);
         } else {
