@@ -113,6 +113,9 @@ struct module_kernels {
 
 /// Compile-time dimensions up to this run in registers, as the built-ins' largest instantiated one.
 constexpr int max_register_dim = 32;
+static_assert(max_register_dim <= max_generated_patch_dim,
+              "the generated sums are loops above max_generated_patch_dim, which must be on the run-time path: an index "
+              "computed at run time would move a point in registers to local memory");
 
 }  // namespace
 

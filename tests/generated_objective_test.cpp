@@ -78,6 +78,12 @@ void expect_same(const std::vector<double>& generated, const std::vector<T>& wan
     EXPECT_TRUE(same_bits_or_nan(T(generated[k]), want[k])) << (k ? "gradient " + std::to_string(k - 1) : "f") << ": " << generated[k] << " vs " << want[k];
 }
 
+/// Loops with constants that differ between terms (a table), coordinates read backwards and two apart,
+/// a product, and terms with a NaN or infinite constant (i = 0, 1), which must stay out of the tables
+/// (NVRTC refuses a __device__ table initialized by a function call).
+const char* const loops_formula =
+    "sum(i=0..d-1, (i+1)*x[i]^2 - x[d-1-i]*x[i]) + prod(i=0..d-1, 1 + x[i]^2/(i+1)) + sum(i=0..d-3, max(x[i+2], log(i-1)))";
+
 TEST(GeneratedObjective, HostCompiledGivesTheInterpretersBitsForValueAndGradient) {
   std::vector<generated_case> cases;
   auto add = [&](const std::string& formula, int d) {
@@ -91,10 +97,8 @@ TEST(GeneratedObjective, HostCompiledGivesTheInterpretersBitsForValueAndGradient
   }
   add("x0^2 + 10*cos(2*pi*x1) - log(0) * 0 + (x1 - x0) / (1 + x0^4)", 2);  // an infinite constant, folded
   add("(x0 - x3)^2 / (1 + x1^2) - x2 * (x0 + x2) + 2 / (x1 + 3) + atan2(x3, x0) - min(x1, x2) + x2^3", 4);
-  // Loops: constants that differ between terms (a table), coordinates read backwards and two apart,
-  // a product, terms with an infinite or NaN constant (i = 0, 1: left out of the loop), nested sums.
-  add("sum(i=0..d-1, (i+1)*x[i]^2 - x[d-1-i]*x[i]) + prod(i=0..d-1, 1 + x[i]^2/(i+1)) + sum(i=0..d-3, max(x[i+2], log(i-1)))", rolled);
-  add("sum(i=0..d-1, sum(j=0..3, x[i] * x[(i+j) - d*floor((i+j)/d)] / (j+1)))", rolled);
+  add(loops_formula, rolled);
+  add("sum(i=0..d-1, sum(j=0..3, x[i] * x[(i+j) - d*floor((i+j)/d)] / (j+1)))", rolled);  // nested sums
   for (const auto& c : cases) ASSERT_FALSE(c.program.patch_begin.empty()) << c.formula;
 
   const auto dir = std::filesystem::temp_directory_path() / ("fdgd_generated_objective_" + std::to_string(::getpid()));
@@ -164,7 +168,28 @@ TEST(GeneratedObjective, BeyondThePatchLimitSumsAreLoops) {
     if (loops) longest_rolled = std::max(longest_rolled, source.size() - source.find("struct fdgd_expression"));
   }
   EXPECT_LT(longest_rolled, 2000u) << "the functor's text grows with d";
+
+  // What the host-compiled test's loops case must exercise.
+  const int d = expr::max_generated_patch_dim + 6;
+  for (const precision prec : {precision::f64, precision::f32}) {
+    const std::string source = expr::objective_source(expr::compile(expr::bind(expr::parse(loops_formula), d), d), prec);
+    EXPECT_NE(source.find("fdgd_constants_"), std::string::npos) << "a table";
+    EXPECT_NE(source.find("x[" + std::to_string(d - 2) + " + -1 * k]"), std::string::npos) << "a coordinate read backwards";
+    EXPECT_NE(source.find("_as_"), std::string::npos) << "the non-finite constants, as bit patterns";
+    const std::string tables = source.substr(0, source.find("struct fdgd_expression"));
+    EXPECT_EQ(tables.find("_as_"), std::string::npos) << "a non-finite constant in a table:\n" << tables;
+  }
 }
+
+#if defined(FDGD_HAS_CUDA)
+TEST(GeneratedObjective, LoopsAndTheirTablesCompileWithNvrtc) {
+  const int d = expr::max_generated_patch_dim + 6;
+  for (const precision prec : {precision::f64, precision::f32}) {
+    const std::string source = expr::cuda_source(expr::compile(expr::bind(expr::parse(loops_formula), d), d), prec, dynamic_dim);
+    EXPECT_NE(expr::nvrtc_compile(source, "compute_90").find(".entry fdgd_advance"), std::string::npos);
+  }
+}
+#endif
 
 }  // namespace
 }  // namespace fdgd::test

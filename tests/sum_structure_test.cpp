@@ -112,6 +112,31 @@ TEST(SumStructure, ReusingTermsGivesTheReferenceGradientBitForBit) {
   check_dims<functions::levy, 1, 2, 3, 4, 8, 16, 32>();
 }
 
+/// A descent on the CPU's run-time-dimension path, lanes and all (terms kept in the thread's buffer
+/// above 64, register_barrier, the final evaluation on lanes), against one trajectory at a time by
+/// whole evaluations.
+template <class F>
+void check_descent_on_lanes_at_run_time_dim(int d) {
+  SCOPED_TRACE(std::string(F::name) + " d = " + std::to_string(d));
+  options o;
+  o.backend = backend_kind::cpu;
+  o.lr = 1e-3;
+  o.steps = 4;
+  const auto box = F::box(d);
+  const starts s = starts::uniform(box.lo, box.hi, 70, 3);  // two whole lockstep blocks and some over
+  expect_identical(solve_cpu<double, dynamic_dim>(F{}, s, o), solve_cpu<double, dynamic_dim>(whole_evaluations<F>{}, s, o));
+}
+
+TEST(SumStructure, RunTimeDimensionDescentOnLanesGivesTheReferenceBits) {
+  for (const int d : {65, 100}) {
+    check_descent_on_lanes_at_run_time_dim<functions::rastrigin>(d);
+    check_descent_on_lanes_at_run_time_dim<functions::ackley>(d);
+    check_descent_on_lanes_at_run_time_dim<functions::griewank>(d);
+    check_descent_on_lanes_at_run_time_dim<functions::levy>(d);
+    check_descent_on_lanes_at_run_time_dim<functions::rosenbrock>(d);
+  }
+}
+
 /// levy as the formula reads, before it declared its terms: the first part, the middle sum from 0,
 /// the last part, added in that order.
 struct levy_as_written {

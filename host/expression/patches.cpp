@@ -8,15 +8,19 @@ namespace fdgd::expr {
 namespace {
 
 /// The coordinates a subtree reads: exactly for x_0 .. x_63, and for the others as the range from the
-/// lowest to the highest it reads. Saying "reads" of a coordinate it does not read only makes a patch
-/// redo work that gives the same bits; what matters is that a subtree's set holds its operands' sets.
+/// lowest to the highest it reads past x_63. Saying "reads" of a coordinate it does not read only
+/// makes a patch redo work that gives the same bits; what matters is that a subtree's set holds its
+/// operands' sets.
 struct coordinate_set {
   std::uint64_t first64 = 0;
-  int lowest = INT_MAX, highest = -1;
+  int lowest = INT_MAX, highest = -1;  // of those past x_63
 
   void add(int j) {
-    if (j < 64) first64 |= std::uint64_t(1) << j;
-    lowest = std::min(lowest, j), highest = std::max(highest, j);
+    if (j < 64) {
+      first64 |= std::uint64_t(1) << j;
+    } else {
+      lowest = std::min(lowest, j), highest = std::max(highest, j);
+    }
   }
   void add(const coordinate_set& o) {
     first64 |= o.first64;

@@ -129,7 +129,10 @@ class cpu_batch {
   cpu_batch(const Objective& f, const starts& s, const options& o, std::int64_t chunk, result& r)
       : f_(f), starts_(s), params_(make_step_params<T>(o)), initial_(initial_status(o)), dim_(s.dim()),
         threads_(cpu_threads(o)), r_(r), buffer_(in_place ? 0 : std::size_t(chunk) * std::size_t(dim_)),
-        scratch_(std::size_t(threads_) * std::size_t(dim_)) {}
+        scratch_(std::size_t(threads_) * std::size_t(dim_)),
+        lane_scratch_(D == dynamic_dim && lockstep_compiled && is_lane_safe<Objective>::value
+                          ? std::size_t(threads_) * std::size_t(2 * lockstep_group_count<Objective>) * std::size_t(dim_)
+                          : 0) {}
 
   void load(std::int64_t first, std::int64_t n) {
     n_ = n;
@@ -193,8 +196,8 @@ class cpu_batch {
             for (int j = 0; j < D; ++j) x[j] = gather<L>(begin, j);
             evaluate(f_, x, g, L(params_.h), lf, lg);
           } else {  // (one trajectory at a time, this was half of a 20-step --expr run at d = 200)
-            std::vector<L> buffer(2 * std::size_t(dim_));
-            strided_point<L> x{buffer.data(), 1, dim_}, g{buffer.data() + dim_, 1, dim_};
+            L* buffer = lanes_of_thread();
+            strided_point<L> x{buffer, 1, dim_}, g{buffer + dim_, 1, dim_};
             for (int j = 0; j < dim_; ++j) x[j] = gather<L>(begin, j);
             evaluate(f_, x, g, L(params_.h), lf, lg);
           }
@@ -230,11 +233,11 @@ class cpu_batch {
       fixed_point<L, D> x[G], g[G];
       return lockstep_steps(first, k, x, g);
     } else {
-      std::vector<L> buffer(std::size_t(2 * G) * std::size_t(dim_));
+      L* buffer = lanes_of_thread();
       strided_point<L> x[G], g[G];
       for (int q = 0; q < G; ++q) {
-        x[q] = {buffer.data() + std::size_t(2 * q) * std::size_t(dim_), 1, dim_};
-        g[q] = {buffer.data() + std::size_t(2 * q + 1) * std::size_t(dim_), 1, dim_};
+        x[q] = {buffer + std::size_t(2 * q) * std::size_t(dim_), 1, dim_};
+        g[q] = {buffer + std::size_t(2 * q + 1) * std::size_t(dim_), 1, dim_};
       }
       return lockstep_steps(first, k, x, g);
     }
@@ -284,6 +287,11 @@ class cpu_batch {
 
   T* row(std::int64_t i) { return rows_ + std::size_t(i) * std::size_t(dim_); }
 
+  /// The calling thread's lockstep points on the run-time-dimension path: x and g of each group.
+  lanes<T, lockstep_width<T, Objective>>* lanes_of_thread() {
+    return lane_scratch_.data() + std::size_t(cpu_thread_index()) * std::size_t(2 * lockstep_group_count<Objective>) * std::size_t(dim_);
+  }
+
   /// Runs fn(x, g) on trajectory i: in local arrays for a compile-time D, in place otherwise.
   template <class Fn>
   void with_point(std::int64_t i, Fn&& fn) {
@@ -313,6 +321,7 @@ class cpu_batch {
   trajectory_status* status_ = nullptr;  // the chunk's slice of r_.status
   std::vector<T> buffer_;
   std::vector<T> scratch_;
+  std::vector<lanes<T, lockstep_width<T, Objective>>> lane_scratch_;  // lanes_of_thread()
 };
 
 }  // inline namespace FDGD_COMPILED_BY

@@ -54,11 +54,12 @@ inline constexpr int lane_register_bytes = 16;
 /// Tells GCC that x may have changed in a vector register, at no cost: a value that lived across a
 /// call (libmvec's cos) otherwise stays in its stack slot through the additions that follow, a load
 /// and a store each (rastrigin d = 200 on the run-time path: 2.7x slower). See fdgd::register_barrier.
-/// (Lanes wider than a register have none to be in.)
+/// (Lanes wider than a register have none to be in; narrower than an SSE register, none GCC and
+/// clang would take.)
 template <class T, int W>
 void register_barrier(lanes<T, W>& x) {
 #if defined(__x86_64__)
-  if constexpr (sizeof(x.v) <= lane_register_bytes) asm("" : "+x"(x.v));
+  if constexpr (sizeof(x.v) >= 16 && sizeof(x.v) <= lane_register_bytes) asm("" : "+x"(x.v));
 #endif
 }
 
