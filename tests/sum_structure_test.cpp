@@ -123,7 +123,7 @@ void check_descent_on_lanes_at_run_time_dim(int d) {
   o.lr = 1e-3;
   o.steps = 4;
   const auto box = F::box(d);
-  const starts s = starts::uniform(box.lo, box.hi, 70, 3);  // two whole lockstep blocks and some over
+  const starts s = starts::uniform(box.lo, box.hi, 70, 3);  // whole lockstep blocks (32 or 64 lanes) and some over
   expect_identical(solve_cpu<double, dynamic_dim>(F{}, s, o), solve_cpu<double, dynamic_dim>(whole_evaluations<F>{}, s, o));
 }
 

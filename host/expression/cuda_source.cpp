@@ -107,8 +107,8 @@ std::string instruction_value(const instruction& in, const std::string& name, bo
   return value;
 }
 
-/// Appends `code` as straight-line CUDA, one `const T <prefix><k> = ...;` a value; returns the name
-/// of f's value.
+/// Appends `code` as straight-line CUDA, one `const T <prefix><k> = ...;` a value (`<prefix><k>_<r>`
+/// for each of a run's kept operands); returns the name of f's value.
 template <class Coordinate>
 std::string straight_line(const instruction* code, int size, bool f32, const std::string& prefix, Coordinate coordinate,
                           const std::vector<std::string>& kept, std::string& body) {

@@ -129,10 +129,7 @@ class cpu_batch {
   cpu_batch(const Objective& f, const starts& s, const options& o, std::int64_t chunk, result& r)
       : f_(f), starts_(s), params_(make_step_params<T>(o)), initial_(initial_status(o)), dim_(s.dim()),
         threads_(cpu_threads(o)), r_(r), buffer_(in_place ? 0 : std::size_t(chunk) * std::size_t(dim_)),
-        scratch_(std::size_t(threads_) * std::size_t(dim_)),
-        lane_scratch_(D == dynamic_dim && lockstep_compiled && is_lane_safe<Objective>::value
-                          ? std::size_t(threads_) * std::size_t(2 * lockstep_group_count<Objective>) * std::size_t(dim_)
-                          : 0) {}
+        scratch_(std::size_t(threads_) * std::size_t(dim_)), lane_scratch_(std::size_t(threads_)) {}
 
   void load(std::int64_t first, std::int64_t n) {
     n_ = n;
@@ -287,9 +284,12 @@ class cpu_batch {
 
   T* row(std::int64_t i) { return rows_ + std::size_t(i) * std::size_t(dim_); }
 
-  /// The calling thread's lockstep points on the run-time-dimension path: x and g of each group.
+  /// The calling thread's lockstep points on the run-time-dimension path: x and g of each group,
+  /// made on the thread's first use (a thread that runs no whole block needs none).
   lanes<T, lockstep_width<T, Objective>>* lanes_of_thread() {
-    return lane_scratch_.data() + std::size_t(cpu_thread_index()) * std::size_t(2 * lockstep_group_count<Objective>) * std::size_t(dim_);
+    auto& mine = lane_scratch_[std::size_t(cpu_thread_index())];
+    if (mine.empty()) mine.resize(std::size_t(2 * lockstep_group_count<Objective>) * std::size_t(dim_));
+    return mine.data();
   }
 
   /// Runs fn(x, g) on trajectory i: in local arrays for a compile-time D, in place otherwise.
@@ -321,7 +321,7 @@ class cpu_batch {
   trajectory_status* status_ = nullptr;  // the chunk's slice of r_.status
   std::vector<T> buffer_;
   std::vector<T> scratch_;
-  std::vector<lanes<T, lockstep_width<T, Objective>>> lane_scratch_;  // lanes_of_thread()
+  std::vector<std::vector<lanes<T, lockstep_width<T, Objective>>>> lane_scratch_;  // a thread's each: lanes_of_thread()
 };
 
 }  // inline namespace FDGD_COMPILED_BY

@@ -65,7 +65,8 @@ struct program {
 };
 
 /// Patches are made up to this many instructions in all, and where d times the program's length (the
-/// work of making them, up to about 3 s) is at most max_patch_work: rastrigin up to d of about 6000.
+/// work of making them: 0.5 s on a 2-core machine) is at most max_patch_work: rastrigin up to d of
+/// about 6000. (Where a sum's terms are bare coordinates, its patches still take d^2 / 2.)
 inline constexpr std::size_t max_patch_instructions = std::size_t(1) << 20;
 inline constexpr std::int64_t max_patch_work = std::int64_t(1) << 28;
 
