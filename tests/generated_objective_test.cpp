@@ -166,6 +166,11 @@ TEST(GeneratedObjective, BeyondThePatchLimitSumsAreLoops) {
     EXPECT_EQ(patched, d <= expr::max_generated_patch_dim) << "d = " << d;
     EXPECT_EQ(loops, d > expr::max_generated_patch_dim) << "d = " << d;
     if (loops) longest_rolled = std::max(longest_rolled, source.size() - source.find("struct fdgd_expression"));
+    if (d > expr::max_generated_patch_dim) {  // so the CUDA path need not make the patches (minimize_expression)
+      const expr::program unpatched = expr::compile(expr::bind(expr::parse(formula), d), d, /*patched=*/false);
+      EXPECT_TRUE(unpatched.patch_begin.empty());
+      EXPECT_EQ(expr::objective_source(unpatched, precision::f64), source) << "d = " << d;
+    }
   }
   EXPECT_LT(longest_rolled, 2000u) << "the functor's text grows with d";
 

@@ -138,11 +138,11 @@ class emitter {
 
 }  // namespace
 
-program compile(const node& bound_tree, int dim) {
+program compile(const node& bound_tree, int dim, bool patched) {
   program p;
   p.dim = dim;
   emitter(p, true).emit(bound_tree);
-  make_patches(p);
+  if (patched) make_patches(p);
   return p;
 }
 

@@ -77,7 +77,8 @@ void make_patches(program& p);
 /// write them: x^2 = x*x, x^3 = x*x*x, x^4 = (x*x)*(x*x) (within an ulp of pow, and faster).
 /// Subtrees without coordinates are computed once, in each precision by that precision's arithmetic,
 /// so folding changes no result.
-program compile(const node& bound_tree, int dim);
+/// `patched`: make the patches (make_patches); a backend that does not use them skips the work.
+program compile(const node& bound_tree, int dim, bool patched = true);
 
 namespace detail {
 
