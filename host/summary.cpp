@@ -55,9 +55,9 @@ class cell_index {
     for (std::size_t j = 0; j < d_; ++j) h += term(j, key[j]);
     return h;
   }
-  /// hash() of `key` with coordinate j changed from `from` to key[j], given h for the key before.
-  static std::uint64_t moved(std::uint64_t h, std::size_t j, std::int64_t from, const std::int64_t* key) {
-    return h - term(j, from) + term(j, key[j]);
+  /// hash() of a key with coordinate j changed from `from` to `to`, given h for the key before.
+  static std::uint64_t moved(std::uint64_t h, std::size_t j, std::int64_t from, std::int64_t to) {
+    return h - term(j, from) + term(j, to);
   }
 
  private:
@@ -151,7 +151,7 @@ std::vector<minimum_group> merge_cells(const result& r, const cell_members& cell
     const std::uint64_t h = index.hash(key.data());
     for (int j = 0; j < d; ++j) {
       ++key[std::size_t(j)];
-      const std::size_t other = index.find(key.data(), cell_index::moved(h, std::size_t(j), key[std::size_t(j)] - 1, key.data()));
+      const std::size_t other = index.find(key.data(), cell_index::moved(h, std::size_t(j), key[std::size_t(j)] - 1, key[std::size_t(j)]));
       if (other != cell_index::none && within(point(cells.best[c]), point(cells.best[other]), d, tol)) groups.unite(c, other);
       --key[std::size_t(j)];
     }

@@ -132,15 +132,13 @@ bool same_constant(const instruction& a, const instruction& b) {
 
 bool finite_constant(const instruction& in) { return std::isfinite(in.value) && std::isfinite(in.value32); }
 
-bool pushes(const instruction& in) { return in.op < opcode::add && in.from != operand_kind::stack; }
-
 /// For each instruction that pushes a value, the binary operation that later pops it (-1: none, f itself).
 std::vector<int> popped_by(const std::vector<instruction>& code) {
   std::vector<int> popper(code.size(), -1), open;
   for (int k = 0; k < int(code.size()); ++k) {
-    if (pushes(code[std::size_t(k)])) {
+    if (code[std::size_t(k)].pushes()) {
       open.push_back(k);
-    } else if (code[std::size_t(k)].op >= opcode::add && code[std::size_t(k)].from == operand_kind::stack) {
+    } else if (code[std::size_t(k)].pops()) {
       popper[std::size_t(open.back())] = k;
       open.pop_back();
     }
@@ -176,7 +174,7 @@ bool same_but_moved(const instruction* a, const instruction* b, int length, std:
 /// The run of units from instruction k (count 0 where k starts no unit or no second one).
 unit_run run_at(const std::vector<instruction>& code, const std::vector<int>& popper, int k) {
   const instruction& in = code[std::size_t(k)];
-  const int length = pushes(in) ? (popper[std::size_t(k)] < 0 ? 0 : popper[std::size_t(k)] - k + 1)
+  const int length = in.pushes() ? (popper[std::size_t(k)] < 0 ? 0 : popper[std::size_t(k)] - k + 1)
                      : in.op >= opcode::add && in.from != operand_kind::stack ? 1
                                                                                : 0;
   if (length == 0 || k + 2 * length > int(code.size())) return {};

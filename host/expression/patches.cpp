@@ -45,14 +45,13 @@ std::vector<value_info> dataflow(const std::vector<instruction>& code) {
     const instruction& in = code[std::size_t(k)];
     value_info& out = v[std::size_t(k)];
     if (in.from == operand_kind::coordinate) out.reads.add(in.index);
-    const bool pushes = in.op < opcode::add && in.from != operand_kind::stack;
-    if (!pushes) {
+    if (!in.pushes()) {
       auto take = [&](bool popped) {
         value_info& operand = v[std::size_t(stack.back())];
         operand.consumer = k, operand.popped = popped;
         out.reads.add(operand.reads);
       };
-      if (in.op >= opcode::add && in.from == operand_kind::stack) {
+      if (in.pops()) {
         take(true);
         stack.pop_back();
       }

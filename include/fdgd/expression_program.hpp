@@ -45,6 +45,11 @@ struct instruction {
   /// index + run - 1 in turn (a sum's terms after the moved one, which would take d^2 / 2
   /// instructions one slot each).
   int run = 1;
+
+  /// Whether it pushes a new value (a unary op on an operand of its own), and whether it pops one
+  /// (a binary op on the top two values); the others work on the top value in place.
+  bool pushes() const { return op < opcode::add && from != operand_kind::stack; }
+  bool pops() const { return op >= opcode::add && from == operand_kind::stack; }
 };
 
 /// Deepest stack a program may need (compile rejects deeper ones).
@@ -189,8 +194,8 @@ template <class T, int W, class B>
 /// lowers a wider generic vector, or an array of them, through the stack.)
 template <class T, int W, class V>
 [[gnu::always_inline]] inline void kept_run_block(opcode op, T* a, const V* kept, int run) {
-  constexpr int R = lane_register_bytes / int(sizeof(T));  // lanes a register
-  typedef T reg __attribute__((vector_size(lane_register_bytes)));
+  constexpr int R = lane_registers<T, W>::R;
+  using reg = typename lane_registers<T, W>::values;
   if constexpr (W % (4 * R) != 0) {
     for (int r = 0; r < run; ++r) {
       const T* b = reinterpret_cast<const T*>(&kept[r].v);
@@ -338,11 +343,11 @@ struct program_objective {
     for (int k = 0; k < size; ++k) {
       const instruction& in = code[k];
       if (in.from == operand_kind::kept) {
-        const T* b = reinterpret_cast<const T*>(&kept[in.index].v);
         if (in.run > 1) {
           detail::kept_run_block<T, W>(in.op, stack[top], kept + in.index, in.run);
           continue;  // (never kept itself)
         }
+        const T* b = reinterpret_cast<const T*>(&kept[in.index].v);
         if (in.op == opcode::load) {
           detail::unary_block<T, W>(opcode::load, stack[++top], b);
         } else {

@@ -39,7 +39,6 @@ struct lanes {
   lanes& operator/=(lanes b) { return *this = *this / b; }
 };
 
-
 /// Bytes of the widest vector register the build targets. Masks are built a register at a time: GCC
 /// lowers a comparison of a wider generic vector (an --expr block of 64 lanes) to one scalar compare
 /// a lane, about 6 instructions each, where a register's worth is one instruction.
