@@ -15,6 +15,7 @@
 #endif
 
 #include "fdgd/detail/host_loop.hpp"
+#include "fdgd/finite.hpp"
 #include "fdgd/lanes.hpp"
 #include "fdgd/objective.hpp"
 #include "fdgd/point.hpp"
@@ -207,8 +208,8 @@ class cpu_batch {
         const auto out = std::size_t(first + i);
         if constexpr (!in_place)
           for (int j = 0; j < dim_; ++j) r.x[out * std::size_t(dim_) + std::size_t(j)] = double(row(i)[j]);
-        r.f[out] = double(fx[i - begin]);
-        r.grad_norm[out] = double(gn[i - begin]);
+        r.f[out] = canonical_nan(double(fx[i - begin]));
+        r.grad_norm[out] = canonical_nan(double(gn[i - begin]));
       }
     });
     failure.rethrow();

@@ -17,6 +17,7 @@
 #include "fdgd/cuda_check.cuh"
 #include "fdgd/cuda_device.hpp"
 #include "fdgd/detail/host_loop.hpp"
+#include "fdgd/finite.hpp"
 #include "fdgd/objective.hpp"
 #include "fdgd/point.hpp"
 #include "fdgd/starts.hpp"
@@ -140,8 +141,8 @@ class cuda_batch {
     for (std::int64_t i = 0; i < n; ++i) {
       for (int j = 0; j < dim_; ++j)
         r.x[(out + std::size_t(i)) * std::size_t(dim_) + std::size_t(j)] = double(stage_[std::size_t(j * n + i)]);
-      r.f[out + std::size_t(i)] = double(fx[std::size_t(i)]);
-      r.grad_norm[out + std::size_t(i)] = double(gn[std::size_t(i)]);
+      r.f[out + std::size_t(i)] = canonical_nan(double(fx[std::size_t(i)]));
+      r.grad_norm[out + std::size_t(i)] = canonical_nan(double(gn[std::size_t(i)]));
     }
   }
 
