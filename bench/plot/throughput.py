@@ -40,7 +40,7 @@ def main():
             right.semilogx(ns, [by["cpu"][n] / by["cuda"][n] for n in ns], marker="o", ms=3, label=case)
     left.set(xlabel="starts N", ylabel="trajectory-steps / s", title=f"throughput, {a.mode}, {a.precision}")
     right.axhline(1, color="gray", lw=0.8)
-    right.set(xlabel="starts N", ylabel="GPU time / CPU time ⁻¹", title="GPU speedup over all CPU cores")
+    right.set(xlabel="starts N", ylabel="CPU time / GPU time", title="GPU speedup over all CPU cores")
     left.legend(fontsize=7)
     if right.lines[1:]:
         right.legend(fontsize=7)
