@@ -1,5 +1,6 @@
 // fdgd_bench_run FUNCTION DIM N STEPS LR SEED BACKEND DUMP_PREFIX
-// One timed run of a built-in; prints "seconds <t> backend <name>" and writes the starts and the
+// One timed run of a built-in; prints "seconds <t> descent <t> backend <name> device <name>" (the whole
+// run, and result::descent_seconds) and writes the starts and the
 // final points as raw little-endian float64 (N x DIM, row-major) to DUMP_PREFIX.starts / .x, for
 // bench/peers/ (a DUMP_PREFIX of "-" writes nothing: a repeat that only times).
 #include <cstdio>
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
     const auto box = fdgd::find_builtin(function).box(dim);
     const auto starts = fdgd::starts::uniform(box.lo, box.hi, n, seed);
     const fdgd::result r = fdgd::minimize(function, starts, o);
-    std::printf("seconds %.6f backend %s device %s\n", r.seconds, r.backend.c_str(), r.device.c_str());
+    std::printf("seconds %.6f descent %.6f backend %s device %s\n", r.seconds, r.descent_seconds, r.backend.c_str(),
+                r.device.c_str());
     const std::string prefix = argv[8];
     if (prefix == "-") return 0;
     std::vector<double> points(std::size_t(n) * std::size_t(dim));

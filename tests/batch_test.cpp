@@ -453,5 +453,24 @@ TEST(CudaAgainstCpu, ArithmeticOnlyFunctionsAgreeBitForBit) {
   }
 }
 
+// The device lays the final rows out for the result 2^22 values at a time (x, f and grad_norm: d + 2
+// a row, so 2^20 rows at d = 2): a batch of more rows, in chunks that end inside a piece, is still
+// the CPU's bit for bit, every row in its place.
+TEST(CudaAgainstCpu, RowsBeyondOnePieceLandInPlace) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  const std::int64_t n = (std::int64_t(1) << 20) + 5;
+  const starts s = starts::uniform({-3.0, -2.0}, {4.0, 5.0}, n, 3);
+  for (const std::int64_t chunk : {std::int64_t(0), n - 2}) {
+    SCOPED_TRACE("chunk_size " + std::to_string(chunk));
+    options o;
+    o.steps = 5;
+    o.chunk_size = chunk;
+    o.backend = backend_kind::cpu;
+    const result cpu = minimize("sphere", s, o);
+    o.backend = backend_kind::cuda;
+    expect_identical(minimize("sphere", s, o), cpu);
+  }
+}
+
 }  // namespace
 }  // namespace fdgd::test

@@ -35,8 +35,8 @@ TEST(Summary, HimmelblauHasFourMinimaThatShareTheStarts) {
 result by_hand(const std::vector<double>& x, const std::vector<double>& f) {
   result r;
   r.resize(std::int64_t(f.size()), int(x.size() / f.size()));
-  r.x = x;
-  r.f = f;
+  r.x.assign(x.begin(), x.end());
+  r.f.assign(f.begin(), f.end());
   for (auto& s : r.status) s = trajectory_status::finished;
   r.summarize();
   return r;

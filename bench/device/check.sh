@@ -13,6 +13,8 @@
 #           floor, CPU vs GPU, the throughput plot; JAX and PyTorch on the same starts (peers).
 #   PART=3  an experiment: FDGD_CUDA_RECIPROCAL_DIVISION=ON beside the plain build, the same bits on
 #           the GPU, the fused sweeps of both timed.
+#   PART=4  a re-check that fits one short call: the build, every test (as in part 1), then the peers
+#           on sphere and rosenbrock, end to end and on the device alone.
 #   (PART=all: 1 then 2, for a GPU machine of your own with no time limit.)
 # Every step runs under a limit drawn from BUDGET_S, the seconds this call may take (with the device
 # tool: its timeout_s less 15): a step that would not fit is skipped and says so, one that runs out
@@ -107,13 +109,9 @@ build() {
   return $rc
 }
 
-part1() {
-  # A warm machine keeps bench/device/work from an earlier call: no step may report an old file.
-  rm -f "$W"/tests.* "$W"/memcheck.log "$W"/racecheck.log "$W"/cli.txt "$W"/expr* "$W"/builtin-d200.json "$W"/grouping.* "$W"/bench_expression.* \
-    "$W"/bench_run.log
-  build build-device plain || exit 1
-  # Every test (the fuzzer aside: it needs no GPU and CI runs it), none of the CUDA cases skipped;
-  # 4 at a time with 4 OpenMP threads each, so that the CPU's threads do not crowd the cores.
+# Every test (the fuzzer aside: it needs no GPU and CI runs it), none of the CUDA cases skipped;
+# 4 at a time with 4 OpenMP threads each, so that the CPU's threads do not crowd the cores.
+run_tests() {
   (cd build-device && OMP_NUM_THREADS=4 FDGD_REQUIRE_CUDA=1 within 300 30 ctest -j 4 -E '^fuzz\.' --timeout 240 \
     --output-on-failure --output-junit "$W/tests.xml") >"$W/tests.log" 2>&1
   local rc=$?
@@ -121,6 +119,14 @@ part1() {
   log "skipped: $(grep -c '\*\*\*Skipped' "$W/tests.log") (expected: only the 2 that need no device to be present)"
   grep -E '\*\*\*(Failed|Skipped|Timeout)|Exception|Not Run' "$W/tests.log" | head -20 | say
   pack
+}
+
+part1() {
+  # A warm machine keeps bench/device/work from an earlier call: no step may report an old file.
+  rm -f "$W"/tests.* "$W"/memcheck.log "$W"/racecheck.log "$W"/cli.txt "$W"/expr* "$W"/builtin-d200.json "$W"/grouping.* "$W"/bench_expression.* \
+    "$W"/bench_run.log
+  build build-device plain || exit 1
+  run_tests
 
   FDGD_REQUIRE_CUDA=1 within 150 20 compute-sanitizer --tool memcheck --error-exitcode 9 build-device/tests/fdgd_tests \
     --gtest_filter="Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda:Backends/Batch.NonfiniteTrajectories*cuda*:Backends/CustomObjective.*cuda*" \
@@ -304,9 +310,22 @@ PY
   pack
 }
 
+part4() {
+  rm -f "$W"/tests.* "$W"/peers.log
+  build build-device plain || exit 1
+  run_tests
+  log "peers (JAX, PyTorch) at N = 1e7 on sphere and rosenbrock, $(( END - $(date +%s) - 20 )) s left:"
+  within 400 60 python3 -u bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 2 \
+    --cases sphere,rosenbrock --seconds $(( END - $(date +%s) - 35 )) 2>&1 | tee "$W/peers.log"
+  local peers_rc=${PIPESTATUS[0]}
+  log "peers: $(status_of $peers_rc)"
+  grep -E '^\|' "$W/peers.log" >>"$SUMMARY"
+  pack
+}
+
 case "$PART" in
-  1) part1 ;; 2) part2 ;; 3) part3 ;; all) part1; part2 ;;
-  *) echo "PART is 1, 2, 3 or all"; exit 2 ;;
+  1) part1 ;; 2) part2 ;; 3) part3 ;; 4) part4 ;; all) part1; part2 ;;
+  *) echo "PART is 1, 2, 3, 4 or all"; exit 2 ;;
 esac
 log "part $PART done in $(( $(date +%s) - started )) s"
 pack

@@ -54,7 +54,7 @@ def main():
             for _ in range(args.repeat):
                 out = subprocess.run([exe, name, str(d), str(n), str(STEPS), str(lr), str(SEED), "cpu", prefix],
                                      check=True, capture_output=True, text=True).stdout.split()
-                t_fdgd, device = min(t_fdgd, float(out[1])), " ".join(out[5:])
+                t_fdgd, device = min(t_fdgd, float(out[1])), " ".join(out[7:])
             starts = np.fromfile(prefix + ".starts").reshape(n, d)
             x_fdgd = np.fromfile(prefix + ".x").reshape(n, d)
             f = OBJECTIVES[name]

@@ -9,7 +9,10 @@ of vmap over starts of a lax.fori_loop over steps), PyTorch with torch.compile o
 eager (batched column arithmetic): the likely fastest first, so that a run cut short has the best peer
 of every case. A peer's starts are on its device before the clock starts (fdgd makes its own there),
 as contiguous columns for PyTorch; its time includes copying the final points back, as fdgd's does
-(fdgd's also covers allocating and generating its starts). Times are best of --repeat after a
+(fdgd's also covers allocating and generating its starts). A second table times the work on the
+device alone: fdgd's descent (its starts generated there, final points evaluated, nothing copied
+back; result::descent_seconds) against each peer's run with its final points left on the device.
+Times are best of --repeat after a
 warm-up (the whole batch for JAX and torch.compile, which compile for its shape; a slice for eager);
 a run of 5 s or more is not repeated. A peer's time counts only when its final points agree with
 fdgd's within 1e-9 relative. Each measurement is printed as it is made. With --seconds, each peer
@@ -65,7 +68,7 @@ def jax_peer(backend):
             if x.dtype != jnp.float64:
                 raise TypeError(f"JAX computes in {x.dtype}, not float64")
             return x
-        return put, lambda x: np.asarray(run(x).block_until_ready())
+        return put, lambda x: np.asarray(run(x).block_until_ready()), lambda x: run(x).block_until_ready()
     return make
 
 
@@ -86,12 +89,15 @@ def torch_peer(backend, compiled):
                 torch.cuda.synchronize()
             return x
 
-        def run(x):
+        def on_device(x):
             with torch.no_grad():
                 for _ in range(STEPS):
                     x = step_fn(x)
-                return x.cpu().numpy().T
-        return put, run
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            return x
+
+        return put, lambda x: on_device(x).cpu().numpy().T, on_device
     return make
 
 
@@ -112,26 +118,34 @@ def time_up(signum, frame):  # SIGTERM (a time limit outside) or SIGALRM (--seco
 
 
 def fdgd_run(exe, name, d, n, lr, backend, prefix):
+    """fdgd's seconds end to end and of the descent alone."""
     out = subprocess.run([exe, name, str(d), str(n), str(STEPS), str(lr), str(SEED), backend, prefix],
                          check=True, capture_output=True, text=True).stdout.split()
-    return float(out[1])
+    return float(out[1]), float(out[3])
 
 
-def measure(make, whole_warm_up, name, lr, starts, repeat):
-    """Best time of `repeat` runs of a peer and its final points."""
-    put, run = make(name, lr)
-    x0 = put(starts if whole_warm_up else starts[:1024])
-    run(x0)  # warm-up: compiles, loads kernels
-    del x0
-    x0 = put(starts)
+def best_of(fn, x0, repeat):
+    """Best time of `repeat` calls fn(x0) (one when a call takes 5 s or more) and the last result."""
     t = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
-        x = run(x0)
+        x = fn(x0)
         t = min(t, time.perf_counter() - t0)
         if t >= 5.0:
             break
     return t, x
+
+
+def measure(make, whole_warm_up, name, lr, starts, repeat):
+    """A peer's best time end to end, its final points, and its best time on the device alone."""
+    put, run, on_device = make(name, lr)
+    x0 = put(starts if whole_warm_up else starts[:1024])
+    run(x0)  # warm-up: compiles, loads kernels
+    del x0
+    x0 = put(starts)
+    t, x = best_of(run, x0, repeat)
+    t_device, _ = best_of(on_device, x0, repeat)
+    return t, x, t_device
 
 
 def worker(args):
@@ -148,9 +162,12 @@ def worker(args):
             continue
         prefix = os.path.join(args.dir, name)
         try:
-            t, x = measure(make, whole_warm_up, name, lr, np.fromfile(prefix + ".starts").reshape(n, d), args.repeat)
+            t, x, t_device = measure(make, whole_warm_up, name, lr, np.fromfile(prefix + ".starts").reshape(n, d),
+                                     args.repeat)
             ok, err = agree(x, np.fromfile(prefix + ".x").reshape(n, d))
-            line = {"case": name, "seconds": t, "ok": ok, "cell": f"{t:.3f} s (rel diff {err:.1e}{'' if ok else ', DISAGREES: not counted'})"}
+            line = {"case": name, "seconds": t, "device_seconds": t_device, "ok": ok,
+                    "cell": f"{t:.3f} s (rel diff {err:.1e}{'' if ok else ', DISAGREES: not counted'})",
+                    "device_cell": f"{t_device:.4f} s" + ("" if ok else " (DISAGREES)")}
         except Exception as e:
             line = {"case": name, "cell": f"failed: {type(e).__name__}: {str(e)[:80]}"}
         print(json.dumps(line), flush=True)
@@ -173,6 +190,7 @@ def main():
     cases = [c for c in CASES if c[0] in args.cases.split(",")]
     exe = os.path.join(args.build, "bench", "fdgd_bench_run")
     t_fdgd, cells, best = {}, {name: {} for name, *_ in cases}, {}
+    t_descent, device_cells, best_device = {}, {name: {} for name, *_ in cases}, {}
     signal.signal(signal.SIGTERM, time_up)
     signal.signal(signal.SIGALRM, time_up)
     deadline = time.monotonic() + args.seconds
@@ -183,14 +201,14 @@ def main():
             for name, d, lr, _ in cases:
                 prefix = os.path.join(tmp, name)
                 try:
-                    t = fdgd_run(exe, name, d, n, lr, args.backend, prefix)  # the run that dumps
+                    t, descent = fdgd_run(exe, name, d, n, lr, args.backend, prefix)  # the run that dumps
                     for _ in range(args.repeat - 1):
-                        t = min(t, fdgd_run(exe, name, d, n, lr, args.backend, "-"))
+                        t, descent = map(min, zip((t, descent), fdgd_run(exe, name, d, n, lr, args.backend, "-")))
                 except subprocess.CalledProcessError as e:
                     print(f"{name} d={d}: fdgd failed (rc {e.returncode}): {e.stderr.strip()[:200]}", flush=True)
                     continue
-                t_fdgd[name] = t
-                print(f"{name} d={d}: fdgd {t:.3f} s", flush=True)
+                t_fdgd[name], t_descent[name] = t, descent
+                print(f"{name} d={d}: fdgd {t:.3f} s (descent {descent:.4f} s)", flush=True)
             ran = ",".join(name for name, *_ in cases if name in t_fdgd)  # the peers run what fdgd ran
             for k, (label, key, _, _) in enumerate(PEERS):
                 if not ran:
@@ -214,12 +232,16 @@ def main():
                         if "unavailable" in line:
                             print(f"note: {label} unavailable: {line['unavailable']}", flush=True)
                             for name in cells:
-                                cells[name][label] = "unavailable"
+                                cells[name][label] = device_cells[name][label] = "unavailable"
                             continue
                         cells[line["case"]][label] = line["cell"]
+                        device_cells[line["case"]][label] = line.get("device_cell", line["cell"])
                         if line.get("ok"):
                             best[line["case"]] = min(best.get(line["case"], float("inf")), line["seconds"])
-                        print(f"{line['case']}: {label} {line['cell']}", flush=True)
+                            best_device[line["case"]] = min(best_device.get(line["case"], float("inf")),
+                                                            line["device_seconds"])
+                        print(f"{line['case']}: {label} {line['cell']}; on the device {line.get('device_cell', '-')}",
+                              flush=True)
                     if proc.wait() != 0:
                         cut = proc.returncode == -signal.SIGKILL and timer is not None and not timer.is_alive()
                         print(f"note: {label} " + (f"cut at its share of the time ({share:.0f} s)" if cut else
@@ -232,15 +254,17 @@ def main():
                         proc.wait()
     except TimeUp:
         print("note: cut by its time limit; the table holds what was measured", flush=True)
-    print(f"\n| case (N={n:.0e}, {STEPS} steps, {args.backend}) | fdgd | " + " | ".join(p[0] for p in PEERS) +
-          " | fdgd vs best peer | target |")
-    print("|---" * (len(PEERS) + 4) + "|")
-    for name, d, lr, target in cases:
-        if name not in t_fdgd:
-            continue
-        ratio = f"{best[name] / t_fdgd[name]:.1f}x" if name in best else "-"
-        print(f"| {name} d={d}, lr={lr:g} | {t_fdgd[name]:.3f} s | " +
-              " | ".join(cells[name].get(p[0], "-") for p in PEERS) + f" | {ratio} | >= {target:.0f}x |", flush=True)
+    for title, fdgd_t, table, best_t, fmt in [("end to end", t_fdgd, cells, best, ".3f"),
+                                              ("on the device alone", t_descent, device_cells, best_device, ".4f")]:
+        print(f"\n| case (N={n:.0e}, {STEPS} steps, {args.backend}), {title} | fdgd | " +
+              " | ".join(p[0] for p in PEERS) + " | fdgd vs best peer | target |")
+        print("|---" * (len(PEERS) + 4) + "|")
+        for name, d, lr, target in cases:
+            if name not in fdgd_t:
+                continue
+            ratio = f"{best_t[name] / fdgd_t[name]:.1f}x" if name in best_t else "-"
+            print(f"| {name} d={d}, lr={lr:g} | {fdgd_t[name]:{fmt}} s | " +
+                  " | ".join(table[name].get(p[0], "-") for p in PEERS) + f" | {ratio} | >= {target:.0f}x |", flush=True)
     return 0 if best else 1
 
 

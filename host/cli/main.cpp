@@ -300,7 +300,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     done += o.steps;
     const result r = b.run(starts::given(points, dim), o);
     record(r, done);
-    points = r.x;
+    points.assign(r.x.begin(), r.x.end());
   }
   out.commit();
   fmt::print("{}: {} path(s) of {} steps, every {} step(s), written to {}\n", b.label(), paths, a.steps, every, a.out);

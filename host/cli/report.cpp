@@ -25,6 +25,7 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
   s["gtol"] = c.opt.gtol;
   s["precision"] = c.opt.prec == precision::f64 ? "f64" : "f32";
   s["seconds"] = r.seconds;
+  s["descent_seconds"] = r.descent_seconds;
   s["compile_seconds"] = r.compile_seconds;
   s["trajectory_steps_per_second"] = r.seconds > 0 ? traj_steps / r.seconds : 0.0;
   // The reference's 2d evaluations a step, as a comparable rate; the gradient may compute less (same bits).

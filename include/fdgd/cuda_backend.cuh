@@ -14,6 +14,7 @@
 
 #include "fdgd/cuda/device_array.cuh"
 #include "fdgd/cuda/kernels.cuh"
+#include "fdgd/cuda/result_rows.cuh"
 #include "fdgd/cuda_check.cuh"
 #include "fdgd/cuda_device.hpp"
 #include "fdgd/detail/host_loop.hpp"
@@ -48,6 +49,9 @@ inline std::size_t count_running_scratch_bytes(std::int64_t n) {
   FDGD_CUDA_TRY(cub::DeviceReduce::Sum(nullptr, bytes, running_flags(nullptr), static_cast<std::int64_t*>(nullptr), n));
   return bytes;
 }
+
+/// Values (doubles) of the device buffer through which a chunk's rows go to the result: 32 MiB.
+inline constexpr std::int64_t result_piece_values = std::int64_t(1) << 22;
 
 /// Device bytes one resident trajectory needs.
 template <class T, int D>
@@ -98,7 +102,8 @@ class cuda_batch {
         x_(std::size_t(chunk) * std::size_t(dim_)), g_(D == dynamic_dim ? std::size_t(chunk) * std::size_t(dim_) : 0),
         f_values_(std::size_t(chunk)), grad_norm_(std::size_t(chunk)), steps_(std::size_t(chunk)),
         status_(std::size_t(chunk)), lo_(s.lo()), hi_(s.hi()), count_scratch_(count_running_scratch_bytes(chunk)),
-        live_(1) {}
+        live_(1), piece_rows_(std::clamp<std::int64_t>(result_piece_values / (dim_ + 2), 1, chunk)),
+        rows_(std::size_t(piece_rows_) * std::size_t(dim_ + 2)) {}
 
   void load(std::int64_t first, std::int64_t n) {
     n_ = n;
@@ -124,25 +129,24 @@ class cuda_batch {
     return live;
   }
 
+  /// f and |grad| at the final points, then every field of rows [first, first + n) copied straight
+  /// into the result: the device lays the rows out as the result holds them, a piece at a time.
   void store(std::int64_t first, std::int64_t n, result& r) {
     const auto v = view();
-    const auto shape = shape_for(n);
-    kernels_.evaluate(shape, v, params_.h);
-    stage_.resize(std::size_t(n) * std::size_t(dim_));
-    const auto un = static_cast<std::size_t>(n);
-    std::vector<T> fx(un), gn(un);
-    const auto out = std::size_t(first);
-    FDGD_CUDA_TRY(cudaMemcpy(stage_.data(), v.x, stage_.size() * sizeof(T), cudaMemcpyDeviceToHost));
-    FDGD_CUDA_TRY(cudaMemcpy(fx.data(), v.f, fx.size() * sizeof(T), cudaMemcpyDeviceToHost));
-    FDGD_CUDA_TRY(cudaMemcpy(gn.data(), v.grad_norm, gn.size() * sizeof(T), cudaMemcpyDeviceToHost));
-    FDGD_CUDA_TRY(cudaMemcpy(r.steps.data() + out, v.steps, std::size_t(n) * sizeof(std::int64_t), cudaMemcpyDeviceToHost));
-    FDGD_CUDA_TRY(cudaMemcpy(r.status.data() + out, v.status, std::size_t(n) * sizeof(trajectory_status),
-                             cudaMemcpyDeviceToHost));
-    for (std::int64_t i = 0; i < n; ++i) {
-      for (int j = 0; j < dim_; ++j)
-        r.x[(out + std::size_t(i)) * std::size_t(dim_) + std::size_t(j)] = double(stage_[std::size_t(j * n + i)]);
-      r.f[out + std::size_t(i)] = canonical_nan(double(fx[std::size_t(i)]));
-      r.grad_norm[out + std::size_t(i)] = canonical_nan(double(gn[std::size_t(i)]));
+    kernels_.evaluate(shape_for(n), v, params_.h);
+    const auto out = std::size_t(first), un = std::size_t(n), ud = std::size_t(dim_);
+    FDGD_CUDA_TRY(cudaMemcpy(r.steps.data() + out, v.steps, un * sizeof(std::int64_t), cudaMemcpyDeviceToHost));
+    FDGD_CUDA_TRY(cudaMemcpy(r.status.data() + out, v.status, un * sizeof(trajectory_status), cudaMemcpyDeviceToHost));
+    for (std::int64_t a = 0; a < n; a += piece_rows_) {
+      const std::int64_t rows = std::min(piece_rows_, n - a);
+      const auto ua = out + std::size_t(a), ur = std::size_t(rows);
+      const auto shape = shape_for(rows * (dim_ + 2));
+      result_rows_kernel<T><<<shape.blocks, shape.threads>>>(v, a, rows, rows_.data());
+      FDGD_CUDA_CHECK_LAUNCH("result_rows_kernel");
+      FDGD_CUDA_TRY(cudaMemcpy(r.x.data() + ua * ud, rows_.data(), ur * ud * sizeof(double), cudaMemcpyDeviceToHost));
+      FDGD_CUDA_TRY(cudaMemcpy(r.f.data() + ua, rows_.data() + ur * ud, ur * sizeof(double), cudaMemcpyDeviceToHost));
+      FDGD_CUDA_TRY(cudaMemcpy(r.grad_norm.data() + ua, rows_.data() + ur * (ud + 1), ur * sizeof(double),
+                               cudaMemcpyDeviceToHost));
     }
   }
 
@@ -165,7 +169,9 @@ class cuda_batch {
   device_array<double> lo_, hi_;
   device_array<unsigned char> count_scratch_;
   device_array<std::int64_t> live_;
-  std::vector<T> stage_;  // host copy of a chunk's coordinates, structure-of-arrays
+  std::int64_t piece_rows_;     // rows laid out for the result at a time
+  device_array<double> rows_;   // those rows: x row-major, f, grad_norm
+  std::vector<T> stage_;        // host copy of given starts, structure-of-arrays
 };
 
 /// The CUDA host loop with the given kernels; inputs already checked.

@@ -41,7 +41,13 @@ T from_bits(decltype(bits_of(T())) b) {
 /// v, or for any NaN the one quiet NaN of positive sign. Which NaN an invalid operation (inf - inf)
 /// gives is the hardware's choice: x86 sets the sign, NVIDIA GPUs do not. Results pass through this,
 /// so the CPU and the GPU write the same bits for a non-finite trajectory too.
-inline double canonical_nan(double v) { return v == v ? v : from_bits<double>(0x7ff8000000000000ull); }
+FDGD_HD inline double canonical_nan(double v) {
+#if defined(__CUDA_ARCH__)
+  return v == v ? v : __longlong_as_double(0x7ff8000000000000ll);
+#else
+  return v == v ? v : from_bits<double>(0x7ff8000000000000ull);
+#endif
+}
 #endif
 
 FDGD_HD inline bool is_finite(double v) { return (bits_of(v) & 0x7ff0000000000000ull) != 0x7ff0000000000000ull; }

@@ -1,21 +1,73 @@
 // What a run returns: every trajectory in start order, plus the summary a user looks at first.
 #pragma once
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fdgd/step.hpp"
 
 namespace fdgd {
 
+namespace detail {
+/// std::allocator, except that a value made without arguments is left uninitialised (for the
+/// trivial types of a result), so that result::resize can touch fresh memory from every thread.
+template <class T>
+struct uninitialized_allocator : std::allocator<T> {
+  using value_type = T;
+  uninitialized_allocator() = default;
+  template <class U>
+  uninitialized_allocator(const uninitialized_allocator<U>&) noexcept {}
+  template <class U>
+  struct rebind {
+    using other = uninitialized_allocator<U>;
+  };
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+/// A result's array against a std::vector of the same values (found by argument-dependent lookup).
+template <class T>
+bool operator==(const std::vector<T, uninitialized_allocator<T>>& a, const std::vector<T>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+template <class T>
+bool operator==(const std::vector<T>& a, const std::vector<T, uninitialized_allocator<T>>& b) {
+  return b == a;
+}
+template <class T>
+bool operator!=(const std::vector<T, uninitialized_allocator<T>>& a, const std::vector<T>& b) {
+  return !(a == b);
+}
+template <class T>
+bool operator!=(const std::vector<T>& a, const std::vector<T, uninitialized_allocator<T>>& b) {
+  return !(b == a);
+}
+}  // namespace detail
+
+/// One value per trajectory (or per coordinate): a std::vector whose allocator lets result::resize
+/// fill fresh memory in parallel. At 10^7 starts, a 4 KiB page fault at a time on one thread was most
+/// of a GPU run. It compares equal to a std::vector of the same values; assign one with
+/// `r.x.assign(v.begin(), v.end())`.
+template <class T>
+using per_trajectory = std::vector<T, detail::uninitialized_allocator<T>>;
+
 struct result {
   int dim = 0;
-  std::int64_t count = 0;                ///< number of trajectories (starts)
-  std::vector<double> x;                 ///< final points, row-major: trajectory i is x[i*dim .. i*dim+dim-1]
-  std::vector<double> f;                 ///< f at the final point
-  std::vector<double> grad_norm;         ///< |central-difference gradient| at the final point
-  std::vector<std::int64_t> steps;       ///< steps taken
-  std::vector<trajectory_status> status; ///< finished, converged, nonfinite or stalled
+  std::int64_t count = 0;                       ///< number of trajectories (starts)
+  per_trajectory<double> x;                     ///< final points, row-major: trajectory i is x[i*dim .. i*dim+dim-1]
+  per_trajectory<double> f;                     ///< f at the final point
+  per_trajectory<double> grad_norm;             ///< |central-difference gradient| at the final point
+  per_trajectory<std::int64_t> steps;           ///< steps taken
+  per_trajectory<trajectory_status> status;     ///< finished, converged, nonfinite or stalled
 
   // Summary, filled by summarize().
   std::int64_t best = -1;  ///< index of the least finite f over trajectories that are not nonfinite; -1 if none
@@ -25,10 +77,15 @@ struct result {
   std::string device;   ///< CPU thread count or CUDA device name
   int cuda_device = -1; ///< ordinal of the CUDA device the run used; -1 on the CPU
   double seconds = 0;   ///< wall time of the run
+  /// Of `seconds`, the descent alone: from loading each chunk's starts (generated on the device, or
+  /// copied there) to its last step, summed over chunks; no result arrays, no final evaluation, no
+  /// copy back. What the device computes, for comparing it with other GPU codes.
+  double descent_seconds = 0;
   double compile_seconds = 0;  ///< run-time compilation before it (--expr on CUDA; 0 when cached or none)
 
-  /// Resizes every per-trajectory array for `n` trajectories of dimension `d`; std::bad_alloc when
-  /// they cannot be held (more than the address space counts, as well as more than memory gives).
+  /// Resizes every per-trajectory array for `n` trajectories of dimension `d`, zero-filled (status
+  /// running) by every OpenMP thread; std::bad_alloc when they cannot be held (more than the address
+  /// space counts, as well as more than memory gives).
   void resize(std::int64_t n, int d);
   /// Recomputes best and the status counts from the per-trajectory arrays.
   void summarize();

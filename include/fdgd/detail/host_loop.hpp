@@ -63,6 +63,7 @@ void run_chunks(Backend& backend, const options& o, std::int64_t count, std::int
   const std::int64_t chunks = (count + chunk - 1) / chunk;
   for (std::int64_t c = 0; c < chunks; ++c) {
     const std::int64_t first = c * chunk, n = std::min(chunk, count - first);
+    const auto t0 = std::chrono::steady_clock::now();
     backend.load(first, n);
     for (std::int64_t done = 0; done < o.steps;) {
       const std::int64_t k = std::min(per_launch, o.steps - done);
@@ -71,6 +72,7 @@ void run_chunks(Backend& backend, const options& o, std::int64_t count, std::int
       if (o.on_progress) o.on_progress({saturated(c, o.steps, live ? done : o.steps), saturated(chunks, o.steps), live});
       if (live == 0) break;
     }
+    r.descent_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     backend.store(first, n, r);
   }
 }
