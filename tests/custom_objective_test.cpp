@@ -4,10 +4,16 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <limits>
+#include <vector>
+
 #include "fdgd/functions.hpp"
 #include "fdgd/solve.hpp"
 #include "host_compiled.hpp"
 #include "test_support.hpp"
+#if defined(__CUDACC__)
+#include "fdgd/cuda/result_rows.cuh"
+#endif
 
 namespace fdgd::test {
 namespace {
@@ -147,6 +153,31 @@ TEST(CustomObjectiveCuda, AFaultingKernelIsACudaErrorNotACrash) {
         std::exit(4);
       },
       testing::ExitedWithCode(0), "caught: fdgd: CUDA call");
+}
+
+// The layout the device writes for the result, read here on the host: a chunk of 5 float
+// trajectories of d = 3 (structure-of-arrays), rows 1..3 of it.
+TEST(CustomObjectiveCuda, ResultRowsAreTheResultsLayout) {
+  const int d = 3;
+  const std::int64_t n = 5, first = 1, rows = 3;
+  const auto un = static_cast<std::size_t>(n);
+  std::vector<float> x(un * d), f(un), gn(un);
+  for (std::int64_t i = 0; i < n; ++i) {
+    for (int j = 0; j < d; ++j) x[std::size_t(j * n + i)] = float(10 * i + j) + 0.25f;
+    f[std::size_t(i)] = float(i) - 0.5f;
+    gn[std::size_t(i)] = float(i) * 2;
+  }
+  gn[2] = -std::numeric_limits<float>::quiet_NaN();
+  const detail::device_batch_view<float> v{x.data(), nullptr, f.data(), gn.data(), nullptr, nullptr, n, d};
+  std::vector<double> out;
+  for (std::int64_t k = 0; k < rows * (d + 2); ++k) out.push_back(detail::result_row_value(v, first, rows, k));
+  const std::vector<double> want = {10.25, 11.25, 12.25, 20.25, 21.25, 22.25, 30.25, 31.25, 32.25,  // x, row-major
+                                    0.5, 1.5, 2.5,                                                // f
+                                    2.0, 0.0, 6.0};                                               // grad_norm
+  ASSERT_EQ(out.size(), want.size());
+  for (std::size_t k = 0; k < out.size(); ++k)
+    if (k != 13) EXPECT_EQ(out[k], want[k]) << "value " << k;
+  EXPECT_EQ(bits_of(out[13]), 0x7ff8000000000000ull) << "a NaN of either sign becomes the canonical one";
 }
 #else
 TEST(CustomObjectivePlainCxx, CudaBackendNeedsNvcc) {
