@@ -138,9 +138,13 @@ TEST_P(Batch, ChunkedEqualsOneChunk) {
     options o = on(GetParam());
     o.steps = 30;
     const result whole = minimize("rastrigin", s, o);
+    EXPECT_GT(whole.descent_seconds, 0.0);
+    EXPECT_LE(whole.descent_seconds, whole.seconds) << "the descent is part of the run";
     for (std::int64_t chunk : {1, 7, 256}) {
       o.chunk_size = chunk;
-      expect_identical(minimize("rastrigin", s, o), whole);
+      const result chunked = minimize("rastrigin", s, o);
+      expect_identical(chunked, whole);
+      EXPECT_LE(chunked.descent_seconds, chunked.seconds) << "every chunk's descent counted once";
     }
   }
 }

@@ -89,6 +89,8 @@ TEST_F(Cli, HimmelblauSummaryFindsTheFourMinimaWithTheirShares) {
   EXPECT_EQ(s["status"]["converged"].get<long long>(), 20000);
   EXPECT_EQ(s["grouped_on"], "cpu");
   EXPECT_EQ(s["seed"].get<std::uint64_t>(), 0u);  // generated starts: the seed reproduces them
+  EXPECT_GT(s["descent_seconds"].get<double>(), 0.0);
+  EXPECT_LE(s["descent_seconds"].get<double>(), s["seconds"].get<double>());
   // The text summary says the same.
   const auto text = run("minimize --function himmelblau --starts 2e4 --steps 2000 --gtol 1e-10 --backend cpu");
   EXPECT_NE(text.out.find("global minimum 0 reached by 100.000% of starts"), std::string::npos) << text.out;
