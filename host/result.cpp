@@ -46,14 +46,28 @@ void result::resize(std::int64_t n, int d) {
 void result::summarize() {
   best = -1;
   finished = converged = nonfinite = stalled = 0;
-  for (std::int64_t i = 0; i < count; ++i) {
-    const auto s = status[std::size_t(i)];
-    finished += s == trajectory_status::finished;
-    converged += s == trajectory_status::converged;
-    stalled += s == trajectory_status::stalled;
-    nonfinite += s == trajectory_status::nonfinite;
-    const double fi = f[std::size_t(i)];
-    if (s != trajectory_status::nonfinite && is_finite(fi) && (best < 0 || fi < f[std::size_t(best)])) best = i;
+  // Each thread a contiguous range in order; the merge takes the least f and, among equal ones, the
+  // lowest index: the serial loop's first least f.
+#pragma omp parallel
+  {
+    std::int64_t fin = 0, conv = 0, stal = 0, nonf = 0, b = -1;
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < count; ++i) {
+      const auto s = status[std::size_t(i)];
+      fin += s == trajectory_status::finished;
+      conv += s == trajectory_status::converged;
+      stal += s == trajectory_status::stalled;
+      nonf += s == trajectory_status::nonfinite;
+      const double fi = f[std::size_t(i)];
+      if (s != trajectory_status::nonfinite && is_finite(fi) && (b < 0 || fi < f[std::size_t(b)])) b = i;
+    }
+#pragma omp critical
+    {
+      finished += fin, converged += conv, stalled += stal, nonfinite += nonf;
+      if (b >= 0 && (best < 0 || f[std::size_t(b)] < f[std::size_t(best)] ||
+                     (f[std::size_t(b)] == f[std::size_t(best)] && b < best)))
+        best = b;
+    }
   }
 }
 

@@ -1,4 +1,6 @@
 // Distinct minima and the share of starts reaching the known minimum.
+#include <cmath>
+
 #include "fdgd/summary.hpp"
 #include "test_support.hpp"
 
@@ -73,6 +75,30 @@ TEST(Summary, PointsBeyondTheGridAreNotGroupedWithEachOther) {
   EXPECT_EQ(groups[0].x[0], 0.5);
   EXPECT_EQ(distinct_minima(r, 1e-300, 0).size(), 0u) << "no coordinate has a cell of side 1e-300";
   EXPECT_EQ(distinct_minima(r, 1e3, 0).size(), 3u) << "in cells of side 1000 all four points have cells";
+}
+
+// summarize() runs on every OpenMP thread; its best is still the first least finite f, and a
+// nonfinite trajectory's f never counts, wherever the threads' ranges fall.
+TEST(Summary, BestIsTheFirstLeastFOnAnyThreads) {
+  result r;
+  const std::int64_t n = 100003;
+  r.resize(n, 1);
+  for (std::int64_t i = 0; i < n; ++i) {
+    r.f[std::size_t(i)] = 1.0 + double(i % 7);
+    r.status[std::size_t(i)] = i % 5 == 0 ? trajectory_status::converged : trajectory_status::finished;
+  }
+  r.f[90000] = -2.0;
+  r.status[90000] = trajectory_status::nonfinite;  // least, but nonfinite
+  r.f[99998] = r.f[70001] = -1.0;
+  r.f[60000] = std::nan("");
+  r.summarize();
+  EXPECT_EQ(r.best, 70001);
+  EXPECT_EQ(r.nonfinite, 1);
+  EXPECT_EQ(r.converged, (n + 4) / 5 - 1);  // 90000 was converged before it became nonfinite
+  EXPECT_EQ(r.finished + r.converged + r.nonfinite + r.stalled, n);
+  r.f[3] = -1.0;
+  r.summarize();
+  EXPECT_EQ(r.best, 3);
 }
 
 TEST(Summary, AResultThatDisagreesWithItselfIsRefused) {

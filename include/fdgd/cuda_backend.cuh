@@ -113,6 +113,7 @@ class cuda_batch {
       kernels_.generate(shape, v, lo_.data(), hi_.data(), starts_.seed(), first, initial_);
     } else {
       stage_.resize(std::size_t(n) * std::size_t(dim_));
+#pragma omp parallel for schedule(static)
       for (std::int64_t i = 0; i < n; ++i) starts_.write_start(first + i, stage_.data() + i, n);
       FDGD_CUDA_TRY(cudaMemcpy(v.x, stage_.data(), stage_.size() * sizeof(T), cudaMemcpyHostToDevice));
       kernels_.reset(shape, v, initial_);
@@ -171,7 +172,7 @@ class cuda_batch {
   device_array<std::int64_t> live_;
   std::int64_t piece_rows_;     // rows laid out for the result at a time
   device_array<double> rows_;   // those rows: x row-major, f, grad_norm
-  std::vector<T> stage_;        // host copy of given starts, structure-of-arrays
+  per_trajectory<T> stage_;     // host copy of given starts, structure-of-arrays, filled by every thread
 };
 
 /// The CUDA host loop with the given kernels; inputs already checked.
