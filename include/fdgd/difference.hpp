@@ -107,29 +107,68 @@ struct term_reuse_for<Objective, fixed_point<T, D>>
                                          : D <= term_reuse_max_dim           ? term_reuse::kept
                                                                              : term_reuse::none> {};
 
+/// f(x + h e_i) and f(x - h e_i) of a sum-structured f through hi, the last term that reads x_i:
+/// `before` (t_0 + ... + t_{lo - 1}, when lo >= 1) plus the moved terms lo..hi, in f's order.
+template <class Objective, class Point, class H, class Term>
+FDGD_HD void moved_sums(const Objective& f, const Point& x, int i, H h, int lo, int hi, const Term& before, Term& s1,
+                        Term& s2) {
+  const perturbed_point<Point> up{x, i, x[i] + h}, down{x, i, x[i] - h};
+  s1 = f.term(up, lo), s2 = f.term(down, lo);
+  if (lo > 0) {
+    Term a = before, b = before;
+    a += s1, b += s2;
+    s1 = a, s2 = b;
+  }
+  FDGD_UNROLL
+  for (int j = lo + 1; j <= hi; ++j) s1 += f.term(up, j), s2 += f.term(down, j);
+  register_barrier(s1), register_barrier(s2);
+}
+
 /// The central difference of a sum-structured f, computing what its evaluations share once: the
 /// running sum before the terms that x_i moves, and each unmoved term after them (term_at_x(j)).
 /// Each evaluation then adds its moved terms and the unmoved ones after them in f's own order, so f1
-/// and f2 are exactly f(x + h e_i) and f(x - h e_i). Both evaluations walk the shared terms together.
-template <class Objective, class Point, class Gradient, class H, class TermAtX>
+/// and f2 are exactly f(x + h e_i) and f(x - h e_i). Both evaluations walk the shared terms together;
+/// with Group > 1, the 2 * Group evaluations of that many coordinates do (each a chain of additions
+/// of its own, so that a long tail is not one addition's latency per term).
+template <int Group = 1, class Objective, class Point, class Gradient, class H, class TermAtX>
 FDGD_HD void gradient_by_terms(const Objective& f, const Point& x, Gradient& g, H h, H two_h, const TermAtX& term_at_x) {
   const int d = x.size(), n = Objective::term_count(d), reach = Objective::term_reach;
   using term_type = decltype(f.term(x, 0));
+  const auto lo_of = [&](int i) { return i > reach ? i - reach : 0; };
+  const auto hi_of = [&](int i) { return i < n - 1 ? i : n - 1; };  // the terms that read x_i: lo..hi
   term_type before = term_at_x(0);  // t_0 + ... + t_{lo - 1}, once lo >= 1
-  FDGD_UNROLL
-  for (int i = 0; i < d; ++i) {
-    const int lo = i > reach ? i - reach : 0, hi = i < n - 1 ? i : n - 1;  // the terms that read x_i
-    if (lo >= 2) before += term_at_x(lo - 1);
-    const perturbed_point<Point> up{x, i, x[i] + h}, down{x, i, x[i] - h};
-    term_type s1 = f.term(up, lo), s2 = f.term(down, lo);
-    if (lo > 0) {
-      term_type a = before, b = before;
-      a += s1, b += s2;
-      s1 = a, s2 = b;
+  int grouped = 0;  // coordinates done in groups; 0 throughout with Group = 1
+  if constexpr (Group > 1) {
+    for (int i = 0; i + Group <= d; i += Group, grouped = i) {
+      term_type m1[Group], m2[Group], s1[Group], s2[Group];
+      FDGD_UNROLL
+      for (int k = 0; k < Group; ++k) {
+        if (lo_of(i + k) >= 2) before += term_at_x(lo_of(i + k) - 1);
+        moved_sums(f, x, i + k, h, lo_of(i + k), hi_of(i + k), before, m1[k], m2[k]);
+      }
+      // Sums whose address no call has seen, so that they stay in registers through the tail (with
+      // m1 and m2 there, GCC stored all of them after every addition: 8 stores a term).
+      FDGD_UNROLL
+      for (int k = 0; k < Group; ++k) s1[k] = m1[k], s2[k] = m2[k];
+      const int last = hi_of(i + Group - 1);
+      FDGD_UNROLL
+      for (int k = 0; k < Group - 1; ++k)
+        for (int j = hi_of(i + k) + 1; j <= last; ++j) s1[k] += term_at_x(j), s2[k] += term_at_x(j);
+      for (int j = last + 1; j < n; ++j) {
+        const term_type& t = term_at_x(j);
+        FDGD_UNROLL
+        for (int k = 0; k < Group; ++k) s1[k] += t, s2[k] += t;
+      }
+      FDGD_UNROLL
+      for (int k = 0; k < Group; ++k) g[i + k] = central_quotient(f.finish(s1[k], d) - f.finish(s2[k], d), two_h);
     }
-    FDGD_UNROLL
-    for (int j = lo + 1; j <= hi; ++j) s1 += f.term(up, j), s2 += f.term(down, j);
-    register_barrier(s1), register_barrier(s2);
+  }
+  FDGD_UNROLL
+  for (int i = grouped; i < d; ++i) {
+    const int lo = lo_of(i), hi = hi_of(i);
+    if (lo >= 2) before += term_at_x(lo - 1);
+    term_type s1, s2;
+    moved_sums(f, x, i, h, lo, hi, before, s1, s2);
     FDGD_UNROLL
     for (int j = hi + 1; j < n; ++j) {
       const term_type& t = term_at_x(j);  // a reference to a kept term: a copy would go through memory
@@ -138,6 +177,13 @@ FDGD_HD void gradient_by_terms(const Objective& f, const Point& x, Gradient& g, 
     g[i] = central_quotient(f.finish(s1, d) - f.finish(s2, d), two_h);
   }
 }
+
+/// Coordinates whose sums walk the kept terms together on the host's run-time-dimension path: up to
+/// 4, with 2 sums each of Term's parts (a value of Point's type each) held in about 12 of AVX2's 16
+/// registers (levy's three-part terms in 4 groups of 8 sums spilled and gained nothing).
+constexpr int host_tail_group_of(int parts) { return parts <= 1 ? 4 : parts >= 6 ? 1 : 6 / parts; }
+template <class Term, class Point>
+inline constexpr int host_tail_group = host_tail_group_of(int(sizeof(Term) / sizeof(typename Point::value_type)));
 
 template <class Objective, class Point, class Gradient, class H>
 FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient& g, H h, H two_h) {
@@ -162,7 +208,7 @@ FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient
     term_type* const t = n > host_kept_terms ? on_heap.data() : on_stack;
     t[0] = f.term(x, 0);  // (n >= 1; said first so that GCC sees t[0] written)
     for (int j = 1; j < n; ++j) t[j] = f.term(x, j);
-    gradient_by_terms(f, x, g, h, two_h, [t](int j) -> const auto& { return t[j]; });
+    gradient_by_terms<host_tail_group<term_type, Point>>(f, x, g, h, two_h, [t](int j) -> const auto& { return t[j]; });
 #else
     gradient_by_terms(f, x, g, h, two_h, [&](int j) { return f.term(x, j); });
 #endif
