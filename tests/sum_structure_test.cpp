@@ -70,8 +70,9 @@ void check_scalar_and_lanes(T h) {
   }
 }
 
-/// The run-time-dimension path at d, against whole evaluations: on the host it keeps up to
-/// detail::host_kept_terms terms and recomputes them where needed above that (as the device does).
+/// The run-time-dimension path at d, against whole evaluations: on the host it keeps the terms (on
+/// its stack up to detail::host_kept_terms, in a buffer above); the device's way, which recomputes
+/// them where needed, is compiled here for the host and checked too.
 template <class F, class T>
 void check_run_time_dim(int d, T h) {
   static_assert(detail::term_reuse_for<F, strided_point<T>>::value == detail::term_reuse::recomputed);
@@ -84,9 +85,18 @@ void check_run_time_dim(int d, T h) {
       const strided_point<T> p{x.data(), 1, d}, g1{reused.data(), 1, d}, g2{reference.data(), 1, d};
       gradient(central_difference{}, F{}, p, g1, h);
       gradient(central_difference{}, whole_evaluations<F>{}, p, g2, h);
-      for (int i = 0; i < d; ++i)
+      std::vector<T> recomputed(x.size());
+      const strided_point<T> g3{recomputed.data(), 1, d};
+      const F f{};
+      using term_type = decltype(f.term(p, 0));
+      detail::gradient_by_terms<detail::tail_group<term_type, strided_point<T>>>(f, p, g3, h, T(2) * h,
+                                                                              [&](int j) { return f.term(p, j); });
+      for (int i = 0; i < d; ++i) {
         ASSERT_TRUE(same_bits_or_nan(reused[std::size_t(i)], reference[std::size_t(i)]))
             << F::name << " run-time d = " << d << " coordinate " << i << ": " << reused[std::size_t(i)] << " vs " << reference[std::size_t(i)];
+        ASSERT_TRUE(same_bits_or_nan(recomputed[std::size_t(i)], reference[std::size_t(i)]))
+            << F::name << " the device's way, d = " << d << " coordinate " << i;
+      }
     }
   }
 }

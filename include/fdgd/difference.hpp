@@ -153,7 +153,10 @@ FDGD_HD void gradient_by_terms(const Objective& f, const Point& x, Gradient& g, 
       const int last = hi_of(i + Group - 1);
       FDGD_UNROLL
       for (int k = 0; k < Group - 1; ++k)
-        for (int j = hi_of(i + k) + 1; j <= last; ++j) s1[k] += term_at_x(j), s2[k] += term_at_x(j);
+        for (int j = hi_of(i + k) + 1; j <= last; ++j) {
+          const term_type& t = term_at_x(j);
+          s1[k] += t, s2[k] += t;
+        }
       for (int j = last + 1; j < n; ++j) {
         const term_type& t = term_at_x(j);
         FDGD_UNROLL
@@ -178,12 +181,13 @@ FDGD_HD void gradient_by_terms(const Objective& f, const Point& x, Gradient& g, 
   }
 }
 
-/// Coordinates whose sums walk the kept terms together on the host's run-time-dimension path: up to
-/// 4, with 2 sums each of Term's parts (a value of Point's type each) held in about 12 of AVX2's 16
-/// registers (levy's three-part terms in 4 groups of 8 sums spilled and gained nothing).
-constexpr int host_tail_group_of(int parts) { return parts <= 1 ? 4 : parts >= 6 ? 1 : 6 / parts; }
+/// Coordinates whose sums walk the terms after their moved ones together on the run-time-dimension
+/// path: up to 4, with 2 sums each of Term's parts (a value of Point's type each) held in about 12 of
+/// AVX2's 16 registers (on the host, levy's three-part terms in 4 groups of 8 sums spilled and gained
+/// nothing). On the device, where those terms are recomputed, each is computed once for the group.
+constexpr int tail_group_of(int parts) { return parts <= 1 ? 4 : parts >= 6 ? 1 : 6 / parts; }
 template <class Term, class Point>
-inline constexpr int host_tail_group = host_tail_group_of(int(sizeof(Term) / sizeof(typename Point::value_type)));
+inline constexpr int tail_group = tail_group_of(int(sizeof(Term) / sizeof(typename Point::value_type)));
 
 template <class Objective, class Point, class Gradient, class H>
 FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient& g, H h, H two_h) {
@@ -208,9 +212,9 @@ FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient
     term_type* const t = n > host_kept_terms ? on_heap.data() : on_stack;
     t[0] = f.term(x, 0);  // (n >= 1; said first so that GCC sees t[0] written)
     for (int j = 1; j < n; ++j) t[j] = f.term(x, j);
-    gradient_by_terms<host_tail_group<term_type, Point>>(f, x, g, h, two_h, [t](int j) -> const auto& { return t[j]; });
+    gradient_by_terms<tail_group<term_type, Point>>(f, x, g, h, two_h, [t](int j) -> const auto& { return t[j]; });
 #else
-    gradient_by_terms(f, x, g, h, two_h, [&](int j) { return f.term(x, j); });
+    gradient_by_terms<tail_group<decltype(f.term(x, 0)), Point>>(f, x, g, h, two_h, [&](int j) { return f.term(x, j); });
 #endif
   }
 }
