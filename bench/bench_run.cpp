@@ -3,6 +3,7 @@
 // run, and result::descent_seconds) and writes the starts and the
 // final points as raw little-endian float64 (N x DIM, row-major) to DUMP_PREFIX.starts / .x, for
 // bench/peers/ (a DUMP_PREFIX of "-" writes nothing: a repeat that only times).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
                                     : fdgd::backend_kind::automatic;
     const auto box = fdgd::find_builtin(function).box(dim);
     const auto starts = fdgd::starts::uniform(box.lo, box.hi, n, seed);
+    // A small run first, as the peers warm up: CUDA loads a kernel's module at its first launch.
+    fdgd::minimize(function, fdgd::starts::uniform(box.lo, box.hi, std::min<std::int64_t>(n, 1024), seed), o);
     const fdgd::result r = fdgd::minimize(function, starts, o);
     std::printf("seconds %.6f descent %.6f backend %s device %s\n", r.seconds, r.descent_seconds, r.backend.c_str(),
                 r.device.c_str());

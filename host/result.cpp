@@ -5,6 +5,7 @@
 #include <new>
 #include <sstream>
 
+#include "fdgd/detail/host_loop.hpp"
 #include "fdgd/detail/number_text.hpp"
 
 namespace fdgd {
@@ -20,7 +21,7 @@ const char* to_string(trajectory_status s) {
   return "unknown";
 }
 
-void result::resize(std::int64_t n, int d) {
+void result::resize(std::int64_t n, int d, int threads) {
   // More than memory could hold (or than size_t counts) is what it is: out of memory, one exception type.
   if (n < 0 || d < 0 || (d > 0 && std::uint64_t(n) > std::uint64_t(PTRDIFF_MAX) / sizeof(double) / std::uint64_t(d)))
     throw std::bad_alloc();
@@ -33,7 +34,7 @@ void result::resize(std::int64_t n, int d) {
   steps.resize(un);
   status.resize(un);
   // The first write to each page faults; from every thread, they take a fraction of the time.
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(detail::openmp_team(threads))
   for (std::int64_t i = 0; i < n; ++i) {
     const auto ui = std::size_t(i);
     std::fill_n(x.data() + ui * ud, ud, 0.0);
@@ -43,12 +44,12 @@ void result::resize(std::int64_t n, int d) {
   }
 }
 
-void result::summarize() {
+void result::summarize(int threads) {
   best = -1;
   finished = converged = nonfinite = stalled = 0;
   // Each thread a contiguous range in order; the merge takes the least f and, among equal ones, the
   // lowest index: the serial loop's first least f.
-#pragma omp parallel
+#pragma omp parallel num_threads(detail::openmp_team(threads))
   {
     std::int64_t fin = 0, conv = 0, stal = 0, nonf = 0, b = -1;
 #pragma omp for schedule(static) nowait

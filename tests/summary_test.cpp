@@ -77,8 +77,8 @@ TEST(Summary, PointsBeyondTheGridAreNotGroupedWithEachOther) {
   EXPECT_EQ(distinct_minima(r, 1e3, 0).size(), 3u) << "in cells of side 1000 all four points have cells";
 }
 
-// summarize() runs on every OpenMP thread; its best is still the first least finite f, and a
-// nonfinite trajectory's f never counts, wherever the threads' ranges fall.
+// summarize() runs on OpenMP threads (all by default); its best is still the first least finite f,
+// and a nonfinite trajectory's f never counts, wherever the threads' ranges fall.
 TEST(Summary, BestIsTheFirstLeastFOnAnyThreads) {
   result r;
   const std::int64_t n = 100003;
@@ -91,11 +91,13 @@ TEST(Summary, BestIsTheFirstLeastFOnAnyThreads) {
   r.status[90000] = trajectory_status::nonfinite;  // least, but nonfinite
   r.f[99998] = r.f[70001] = -1.0;
   r.f[60000] = std::nan("");
-  r.summarize();
-  EXPECT_EQ(r.best, 70001);
-  EXPECT_EQ(r.nonfinite, 1);
-  EXPECT_EQ(r.converged, (n + 4) / 5 - 1);  // 90000 was converged before it became nonfinite
-  EXPECT_EQ(r.finished + r.converged + r.nonfinite + r.stalled, n);
+  for (const int threads : {0, 1, 3}) {
+    r.summarize(threads);
+    EXPECT_EQ(r.best, 70001) << threads << " threads";
+    EXPECT_EQ(r.nonfinite, 1);
+    EXPECT_EQ(r.converged, (n + 4) / 5 - 1);  // 90000 was converged before it became nonfinite
+    EXPECT_EQ(r.finished + r.converged + r.nonfinite + r.stalled, n);
+  }
   r.f[3] = -1.0;
   r.summarize();
   EXPECT_EQ(r.best, 3);

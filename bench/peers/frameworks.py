@@ -9,9 +9,10 @@ of vmap over starts of a lax.fori_loop over steps), PyTorch with torch.compile o
 eager (batched column arithmetic): the likely fastest first, so that a run cut short has the best peer
 of every case. A peer's starts are on its device before the clock starts (fdgd makes its own there),
 as contiguous columns for PyTorch; its time includes copying the final points back, as fdgd's does
-(fdgd's also covers allocating and generating its starts). A second table times the work on the
-device alone: fdgd's descent (its starts generated there, final points evaluated, nothing copied
-back; result::descent_seconds) against each peer's run with its final points left on the device.
+(fdgd's also covers allocating and generating its starts; a small run warms it up first). A second
+table times the work on the device alone: fdgd's descent (its starts generated there, then the
+steps; no final evaluation, nothing copied back: result::descent_seconds) against each peer's run
+with its final points left on the device.
 Times are best of --repeat after a
 warm-up (the whole batch for JAX and torch.compile, which compile for its shape; a slice for eager);
 a run of 5 s or more is not repeated. A peer's time counts only when its final points agree with

@@ -25,15 +25,6 @@
 namespace fdgd {
 namespace detail {
 
-inline int cpu_threads(const options& o) {
-#if defined(_OPENMP)
-  return o.threads > 0 ? o.threads : omp_get_max_threads();
-#else
-  (void)o;
-  return 1;
-#endif
-}
-
 /// Starts a CPU chunk holds: options::chunk_size, or 2^20; at most count.
 inline std::int64_t cpu_chunk(const options& o, std::int64_t count) {
   return std::min(o.chunk_size > 0 ? o.chunk_size : std::int64_t(1) << 20, count);
@@ -338,10 +329,10 @@ result solve_cpu(const Objective& f, const starts& s, const options& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::int64_t chunk = detail::cpu_chunk(o, s.count());
   result r;
-  r.resize(s.count(), s.dim());
+  r.resize(s.count(), s.dim(), o.threads);
   detail::cpu_batch<T, D, Objective> batch(f, s, o, chunk, r);
   detail::run_chunks(batch, o, s.count(), chunk, r);
-  detail::finish(r, "cpu", std::to_string(detail::cpu_threads(o)) + " threads", t0);
+  detail::finish(r, "cpu", std::to_string(detail::cpu_threads(o)) + " threads", t0, o.threads);
   return r;
 }
 

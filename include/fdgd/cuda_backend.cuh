@@ -102,7 +102,7 @@ class cuda_batch {
         x_(std::size_t(chunk) * std::size_t(dim_)), g_(D == dynamic_dim ? std::size_t(chunk) * std::size_t(dim_) : 0),
         f_values_(std::size_t(chunk)), grad_norm_(std::size_t(chunk)), steps_(std::size_t(chunk)),
         status_(std::size_t(chunk)), lo_(s.lo()), hi_(s.hi()), count_scratch_(count_running_scratch_bytes(chunk)),
-        live_(1), piece_rows_(std::clamp<std::int64_t>(result_piece_values / (dim_ + 2), 1, chunk)),
+        live_(1), threads_(cpu_threads(o)), piece_rows_(std::clamp<std::int64_t>(result_piece_values / (dim_ + 2), 1, chunk)),
         rows_(std::size_t(piece_rows_) * std::size_t(dim_ + 2)) {}
 
   void load(std::int64_t first, std::int64_t n) {
@@ -113,7 +113,7 @@ class cuda_batch {
       kernels_.generate(shape, v, lo_.data(), hi_.data(), starts_.seed(), first, initial_);
     } else {
       stage_.resize(std::size_t(n) * std::size_t(dim_));
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threads_)
       for (std::int64_t i = 0; i < n; ++i) starts_.write_start(first + i, stage_.data() + i, n);
       FDGD_CUDA_TRY(cudaMemcpy(v.x, stage_.data(), stage_.size() * sizeof(T), cudaMemcpyHostToDevice));
       kernels_.reset(shape, v, initial_);
@@ -170,6 +170,7 @@ class cuda_batch {
   device_array<double> lo_, hi_;
   device_array<unsigned char> count_scratch_;
   device_array<std::int64_t> live_;
+  int threads_;                 // CPU threads that stage given starts (options::threads)
   std::int64_t piece_rows_;     // rows laid out for the result at a time
   device_array<double> rows_;   // those rows: x row-major, f, grad_norm
   per_trajectory<T> stage_;     // host copy of given starts, structure-of-arrays, filled by every thread
@@ -182,7 +183,7 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
   FDGD_CUDA_TRY(cudaSetDevice(o.cuda_device));
   const auto t0 = std::chrono::steady_clock::now();
   result r;
-  r.resize(s.count(), s.dim());
+  r.resize(s.count(), s.dim(), o.threads);
   const std::int64_t chunk = cuda_chunk<T, D>(s, o);
   try {
     cuda_batch<T, D, Kernels> batch(kernels, s, o, chunk);
@@ -192,7 +193,7 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
                      " trajectories; set options::chunk_size lower");
   }
   FDGD_CUDA_TRY(cudaDeviceSynchronize());
-  finish(r, "cuda", cuda_device_name(o.cuda_device), t0);
+  finish(r, "cuda", cuda_device_name(o.cuda_device), t0, o.threads);
   r.cuda_device = o.cuda_device;
   return r;
 }

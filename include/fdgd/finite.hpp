@@ -41,11 +41,14 @@ T from_bits(decltype(bits_of(T())) b) {
 /// v, or for any NaN the one quiet NaN of positive sign. Which NaN an invalid operation (inf - inf)
 /// gives is the hardware's choice: x86 sets the sign, NVIDIA GPUs do not. Results pass through this,
 /// so the CPU and the GPU write the same bits for a non-finite trajectory too.
+/// (A NaN is told by its bits, as is_finite tells infinities: `v == v` folds to true under fast math.)
 FDGD_HD inline double canonical_nan(double v) {
+  constexpr unsigned long long nan = 0x7ff8000000000000ull;
+  if ((bits_of(v) & 0x7fffffffffffffffull) <= 0x7ff0000000000000ull) return v;
 #if defined(__CUDA_ARCH__)
-  return v == v ? v : __longlong_as_double(0x7ff8000000000000ll);
+  return __longlong_as_double(static_cast<long long>(nan));
 #else
-  return v == v ? v : from_bits<double>(0x7ff8000000000000ull);
+  return from_bits<double>(nan);
 #endif
 }
 #endif

@@ -85,11 +85,12 @@ struct result {
   double compile_seconds = 0;  ///< run-time compilation before it (--expr on CUDA; 0 when cached or none)
 
   /// Resizes every per-trajectory array for `n` trajectories of dimension `d`, zero-filled (status
-  /// running) by every OpenMP thread; std::bad_alloc when they cannot be held (more than the address
-  /// space counts, as well as more than memory gives).
-  void resize(std::int64_t n, int d);
-  /// Recomputes best and the status counts from the per-trajectory arrays.
-  void summarize();
+  /// running) by `threads` OpenMP threads (0: OpenMP's default, all cores); std::bad_alloc when they
+  /// cannot be held (more than the address space counts, as well as more than memory gives).
+  void resize(std::int64_t n, int d, int threads = 0);
+  /// Recomputes best and the status counts from the per-trajectory arrays, on `threads` OpenMP
+  /// threads (0: OpenMP's default).
+  void summarize(int threads = 0);
   /// A few human-readable lines: backend, counts, best f and its point.
   std::string brief_report() const;
 };

@@ -9,7 +9,8 @@
 namespace fdgd::detail {
 
 /// Value k of rows [first, first + rows) of the chunk as the result holds them: x as row-major double
-/// (rows * dim values), then f (rows), then grad_norm (rows), every NaN the canonical one.
+/// (rows * dim values; always finite, the last finite point), then f (rows), then grad_norm (rows),
+/// their NaNs the canonical one.
 template <class T>
 FDGD_HD double result_row_value(const device_batch_view<T>& v, std::int64_t first, std::int64_t rows, std::int64_t k) {
   const std::int64_t coords = rows * v.dim;

@@ -10,6 +10,9 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 #include "fdgd/finite.hpp"
 #include "fdgd/objective.hpp"
@@ -19,6 +22,19 @@
 #include "fdgd/step.hpp"
 
 namespace fdgd::detail {
+
+/// The OpenMP threads that `threads`, counted as options::threads counts them, stands for (0: OpenMP's
+/// default, all cores); 1 without OpenMP.
+inline int openmp_team(int threads) {
+#if defined(_OPENMP)
+  return threads > 0 ? threads : omp_get_max_threads();
+#else
+  (void)threads;
+  return 1;
+#endif
+}
+
+inline int cpu_threads(const options& o) { return openmp_team(o.threads); }
 
 /// The largest s >= 0 whose square root in T is at most gtol (gtol finite and > 0; 0 otherwise, where
 /// the test is off). sqrt is correctly rounded, hence monotone, so for s >= +0 or NaN (a sum of
@@ -114,12 +130,14 @@ void check_inputs(const starts& s, const options& o) {
   if constexpr (std::is_same_v<T, float>) check_fits_single_precision(s);
 }
 
-/// Stamps a finished run with where it ran and how long it took, and summarizes it.
-inline void finish(result& r, const char* backend, std::string device, std::chrono::steady_clock::time_point t0) {
+/// Stamps a finished run with where it ran and how long it took, and summarizes it (on the CPU
+/// threads options::threads allows).
+inline void finish(result& r, const char* backend, std::string device, std::chrono::steady_clock::time_point t0,
+                   int threads) {
   r.backend = backend;
   r.device = std::move(device);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.summarize();
+  r.summarize(threads);
 }
 
 }  // namespace fdgd::detail
