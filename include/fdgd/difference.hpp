@@ -151,12 +151,12 @@ FDGD_HD void gradient_by_terms(const Objective& f, const Point& x, Gradient& g, 
       FDGD_UNROLL
       for (int k = 0; k < Group; ++k) s1[k] = m1[k], s2[k] = m2[k];
       const int last = hi_of(i + Group - 1);
-      FDGD_UNROLL
-      for (int k = 0; k < Group - 1; ++k)
-        for (int j = hi_of(i + k) + 1; j <= last; ++j) {
-          const term_type& t = term_at_x(j);
-          s1[k] += t, s2[k] += t;
-        }
+      for (int j = hi_of(i) + 1; j <= last; ++j) {  // each sum catches up to the group's last moved term
+        const term_type& t = term_at_x(j);
+        FDGD_UNROLL
+        for (int k = 0; k < Group - 1; ++k)
+          if (j > hi_of(i + k)) s1[k] += t, s2[k] += t;
+      }
       for (int j = last + 1; j < n; ++j) {
         const term_type& t = term_at_x(j);
         FDGD_UNROLL
