@@ -13,9 +13,10 @@
 #           floor, CPU vs GPU, the throughput plot; JAX and PyTorch on the same starts (peers).
 #   PART=3  an experiment: FDGD_CUDA_RECIPROCAL_DIVISION=ON beside the plain build, the same bits on
 #           the GPU, the fused sweeps of both timed.
-#   PART=4  a re-check that fits one short call: the build, every test (as in part 1), the peers on
-#           sphere and rosenbrock (end to end and on the device alone), then GPU against every CPU
-#           core at N = 10^7 (end to end and by descent).
+#   PART=4  a re-check that fits one short call: the build, every test (as in part 1), the ceilings
+#           and the roofline's target cases (as in part 2), the peers on sphere and rosenbrock (end
+#           to end and on the device alone), then GPU against every CPU core at N = 10^7 (end to
+#           end and by descent).
 #   (PART=all: 1 then 2, for a GPU machine of your own with no time limit.)
 # Every step runs under a limit drawn from BUDGET_S, the seconds this call may take (with the device
 # tool: its timeout_s less 15): a step that would not fit is skipped and says so, one that runs out
@@ -219,18 +220,28 @@ PY
   pack
 }
 
-part2() {
-  rm -f "$W"/probe.* "$W"/sweep* "$W"/roofline.md "$W"/cpu_vs_gpu.md "$W"/throughput.png "$W"/plot.log "$W"/peers.log
-  build build-device plain -- bench_sweep roofline_probe fdgd_bench_run || exit 1
+# The roofline's ceilings (roofline_probe), then the issue's target cases (fused f64 sphere and
+# rosenbrock, one step per launch at N >= 2^24; 3 repetitions) into sweep-targets.json; returns the
+# sweep's rc.
+target_cases='^cuda/((sphere_d2|rosenbrock_d16)/fused/f64/16777216|[a-z_0-9]+/per_launch/f64/(16777216|67108864))/'
+probe_and_targets() {
   within 90 15 build-device/bench/roofline_probe >"$W/probe.json" 2>"$W/probe.log"
   log "roofline probe: $(status_of $?): $(cat "$W/probe.json")"
   pack
-  # The issue's target cases first (fused f64 sphere and rosenbrock, one step per launch at N >= 2^24,
-  # 3 repetitions), then every other GPU case, then the CPU's small N for the crossover. A part cut by
-  # its limit leaves its JSON unclosed; the merge keeps the benchmarks it completed.
-  local target_cases='^cuda/((sphere_d2|rosenbrock_d16)/fused/f64/16777216|[a-z_0-9]+/per_launch/f64/(16777216|67108864))/'
   within 90 15 build-device/bench/bench_sweep --benchmark_filter="$target_cases" --benchmark_repetitions=3 \
     --benchmark_format=json --benchmark_out="$W/sweep-targets.json" >"$W/sweep.log" 2>&1
+}
+
+# The target rows of roofline.py's table for the sweep JSON $1 (measured over floor), into the summary.
+roofline_table() {
+  python3 bench/roofline.py "$1" "$W/probe.json" >"$W/roofline.md" 2>&1
+  grep -E "^\| (case \||sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^2[46])" "$W/roofline.md" | say
+}
+
+part2() {
+  rm -f "$W"/probe.* "$W"/sweep* "$W"/roofline.md "$W"/cpu_vs_gpu.md "$W"/throughput.png "$W"/plot.log "$W"/peers.log
+  build build-device plain -- bench_sweep roofline_probe fdgd_bench_run || exit 1
+  probe_and_targets
   local targets_rc=$?
   within 120 15 build-device/bench/bench_sweep --benchmark_min_time=0.05 \
     --benchmark_filter="-^(cpu/|${target_cases#^})" \
@@ -260,8 +271,7 @@ print(f"sweep: {len(merged['benchmarks'])} benchmark results kept, {len(failed)}
       (f" (first: {failed[0]['name']}: {failed[0].get('error_message', '?')})" if failed else ""))
 PY
   log "sweep: target cases $(status_of $targets_rc), other GPU cases $(status_of $cuda_rc), CPU cases $(status_of $cpu_rc)"
-  python3 bench/roofline.py "$W/sweep.json" "$W/probe.json" >"$W/roofline.md" 2>&1
-  grep -E "^\| (case \||sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^2[46])" "$W/roofline.md" | say
+  roofline_table "$W/sweep.json"
   python3 bench/cpu_vs_gpu.py "$W/sweep.json" >"$W/cpu_vs_gpu.md" 2>&1
   grep -E "^### |GPU faster from|no GPU rows" "$W/cpu_vs_gpu.md" | paste - - | grep f64 | say
   within 60 10 python3 bench/plot/throughput.py "$W/sweep.json" --out "$W/throughput.png" >>"$W/plot.log" 2>&1
@@ -329,7 +339,13 @@ part4() {
   find "$W" -maxdepth 1 -type f ! -name 'summary-4.log' ! -name gpu.csv -delete
   build build-device plain || exit 1
   run_tests
-  # The peers first (the 10x and 20x targets), with 100 s kept for the runs after them (ackley's
+  # The roofline targets again: the step loop without the gtol test (sphere d = 2: 124 to 97
+  # instructions in the loop's code; 2026-11-29: 63.6 us a step at 2^24, 1.74x the floor).
+  probe_and_targets
+  log "sweep, target cases: $(status_of $?)"
+  roofline_table "$W/sweep-targets.json"
+  pack
+  # The peers next (the 10x and 20x targets), with 100 s kept for the runs after them (ackley's
   # CPU run at 10^7 alone takes about 50 s); none when less than a minute would be theirs.
   local left=$(( END - $(date +%s) - 20 )) peers_rc=200
   local share=$(( left - 100 < 150 ? left - 100 : 150 ))
