@@ -227,6 +227,15 @@ target_cases='^cuda/((sphere_d2|rosenbrock_d16)/fused/f64/16777216|[a-z_0-9]+/pe
 probe_and_targets() {
   within 90 15 build-device/bench/roofline_probe >"$W/probe.json" 2>"$W/probe.log"
   log "roofline probe: $(status_of $?): $(cat "$W/probe.json")"
+  # The least time any run returning 10^7 sphere d = 2 results can take: x, f, grad_norm, steps,
+  # status are 41 bytes a trajectory.
+  python3 - "$W/probe.json" <<'PY' 2>&1 | tail -1 | say
+import json, sys
+p = json.load(open(sys.argv[1]))
+b, pageable, pinned = 1e7 * 41, p["d2h_pageable_bytes_per_s"], p["d2h_pinned_bytes_per_s"]
+print(f"copying back 10^7 sphere d=2 results ({b / 1e6:.0f} MB) takes {b / pageable * 1e3:.1f} ms into pageable memory "
+      f"({pageable / 1e9:.1f} GB/s), {b / pinned * 1e3:.1f} ms into pinned ({pinned / 1e9:.1f} GB/s)")
+PY
   pack
   within 90 15 build-device/bench/bench_sweep --benchmark_filter="$target_cases" --benchmark_repetitions=3 \
     --benchmark_format=json --benchmark_out="$W/sweep-targets.json" >"$W/sweep.log" 2>&1

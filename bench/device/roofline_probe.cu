@@ -1,11 +1,13 @@
 // The roofline's ceilings, measured on the device at hand (bench/ROOFLINE.md): copy bandwidth, FP64
 // and FP32 FMA rates, and the throughput of cos, exp, sqrt, division by a kernel parameter (as the
 // central difference divides by 2h) and a lone multiply in FP64, from which each is weighed as that
-// many FMA-flops. Prints one JSON object.
+// many FMA-flops; and the device-to-host copy bandwidth into pageable (already touched) and pinned
+// memory, the floor of a run that returns its final points. Prints one JSON object.
 #include <cuda_runtime_api.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #define CHECK(call)                                                                             \
   do {                                                                                          \
@@ -99,15 +101,28 @@ int main() {
   const float div_ms = best_ms([&] { elementary_chains<fn::div><<<blocks * 4, threads>>>(sink, 0.999999); });
   const float mul_ms = best_ms([&] { elementary_chains<fn::mul><<<blocks * 4, threads>>>(sink, 0.999999); });
   const double fp64 = 2 * fmas / (fma64_ms * 1e-3);
+
+  const std::size_t back = std::size_t(1) << 29;  // 512 MiB, about what 10^7 starts at d = 2 return
+  char* pageable = static_cast<char*>(std::malloc(back));
+  char* pinned = nullptr;
+  CHECK(pageable ? cudaSuccess : cudaErrorMemoryAllocation);
+  std::memset(pageable, 1, back);  // touched: the copy pays no page faults (fdgd's result is touched first too)
+  CHECK(cudaMallocHost(&pinned, back));
+  const float pageable_ms = best_ms([&] { CHECK(cudaMemcpy(pageable, in, back, cudaMemcpyDeviceToHost)); });
+  const float pinned_ms = best_ms([&] { CHECK(cudaMemcpy(pinned, in, back, cudaMemcpyDeviceToHost)); });
+  std::free(pageable);
+  CHECK(cudaFreeHost(pinned));
   // An elementary call weighs as many FMA-flops as the FP64 units could have done in its time
   // (minus the one multiply or add around it in the chain).
   auto weight = [&](float ms) { return fp64 * (ms * 1e-3) / calls - 1.0; };
   auto alone = [&](float ms, double per_round) { return fp64 * (ms * 1e-3) / (calls * per_round); };  // nothing else in the chain
   std::printf("{\"device\": \"%s\", \"sm_count\": %d, \"copy_bytes_per_s\": %.4e, \"fp64_flops_per_s\": %.4e, "
               "\"fp32_flops_per_s\": %.4e, \"cos_flops\": %.1f, \"exp_flops\": %.1f, \"sqrt_flops\": %.1f, "
-              "\"div_flops\": %.1f, \"mul_flops\": %.2f}\n",
+              "\"div_flops\": %.1f, \"mul_flops\": %.2f, \"d2h_pageable_bytes_per_s\": %.4e, "
+              "\"d2h_pinned_bytes_per_s\": %.4e}\n",
               prop.name, prop.multiProcessorCount, copy_bytes_per_s, fp64, 2 * fmas / (fma32_ms * 1e-3), weight(cos_ms),
-              weight(exp_ms), weight(sqrt_ms), alone(div_ms, 1), alone(mul_ms, 16));
+              weight(exp_ms), weight(sqrt_ms), alone(div_ms, 1), alone(mul_ms, 16), back / (pageable_ms * 1e-3),
+              back / (pinned_ms * 1e-3));
   cudaFree(in);
   cudaFree(out);
   cudaFree(sink);
