@@ -19,6 +19,7 @@ using function_fn = CUresult (*)(CUfunction*, CUmodule, const char*);
 using launch_fn = CUresult (*)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, CUstream,
                                void**, void**);
 using error_fn = CUresult (*)(CUresult, const char**);
+using occupancy_fn = CUresult (*)(int*, CUfunction, int, std::size_t);
 
 struct driver_api {
   load_fn load;
@@ -26,6 +27,7 @@ struct driver_api {
   function_fn function;
   launch_fn launch;
   error_fn error_name;
+  occupancy_fn resident_blocks;
 
   static const driver_api& get() {
     static const driver_api api = [] {
@@ -35,6 +37,7 @@ struct driver_api {
       entry("cuModuleGetFunction", a.function);
       entry("cuLaunchKernel", a.launch);
       entry("cuGetErrorName", a.error_name);
+      entry("cuOccupancyMaxActiveBlocksPerMultiprocessor", a.resident_blocks);
       return a;
     }();
     return api;
@@ -102,8 +105,18 @@ struct module_kernels {
     void* args[] = {&v, &h};
     launch(evaluate_fn, "fdgd_evaluate", s, args);
   }
+  unsigned advance_threads() const { return threads_for(advance_fn); }
+  unsigned evaluate_threads() const { return threads_for(evaluate_fn); }
 
  private:
+  static unsigned threads_for(CUfunction f) {
+    return fdgd::detail::block_threads_for([&](unsigned threads) {
+      int blocks = 0;
+      driver_api::get().check(driver_api::get().resident_blocks(&blocks, f, int(threads), 0),
+                              "cuOccupancyMaxActiveBlocksPerMultiprocessor");
+      return blocks;
+    });
+  }
   static void launch(CUfunction f, const char* name, fdgd::detail::launch_shape s, void** args) {
     driver_api::get().check(driver_api::get().launch(f, s.blocks, 1, 1, s.threads, 1, 1, 0, nullptr, args, nullptr),
                             std::string("cuLaunchKernel(") + name + ")");

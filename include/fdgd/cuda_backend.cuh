@@ -17,6 +17,7 @@
 #include "fdgd/cuda/result_rows.cuh"
 #include "fdgd/cuda_check.cuh"
 #include "fdgd/cuda_device.hpp"
+#include "fdgd/detail/block_size.hpp"
 #include "fdgd/detail/host_loop.hpp"
 #include "fdgd/finite.hpp"
 #include "fdgd/objective.hpp"
@@ -27,13 +28,23 @@
 namespace fdgd {
 namespace detail {
 
-/// Launch shape, in one place: 256 threads a block, one thread per trajectory (grid-stride beyond).
+/// Launch shape, in one place: one thread per trajectory (grid-stride beyond), `threads` a block
+/// (256 unless the kernel's occupancy says otherwise: block_threads_for).
 struct launch_shape {
   unsigned blocks, threads;
 };
-inline launch_shape shape_for(std::int64_t n) {
-  constexpr std::int64_t threads = 256;
-  return {unsigned(std::min<std::int64_t>((n + threads - 1) / threads, std::int64_t(1) << 30)), unsigned(threads)};
+inline launch_shape shape_for(std::int64_t n, unsigned threads = 256) {
+  return {unsigned(std::min<std::int64_t>((n + threads - 1) / threads, std::int64_t(1) << 30)), threads};
+}
+
+/// Threads a block for `kernel` on the current device (block_threads_for over its occupancy).
+template <class Kernel>
+unsigned block_threads_of(Kernel kernel) {
+  return block_threads_for([&](unsigned threads) {
+    int blocks = 0;
+    FDGD_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, int(threads), 0));
+    return blocks;
+  });
 }
 
 struct is_running {
@@ -90,10 +101,13 @@ struct compiled_kernels {
     evaluate_kernel<T, D><<<s.blocks, s.threads>>>(f, v, h);
     FDGD_CUDA_CHECK_LAUNCH("evaluate_kernel");
   }
+  unsigned advance_threads() const { return block_threads_of(advance_kernel<T, D, Objective>); }
+  unsigned evaluate_threads() const { return block_threads_of(evaluate_kernel<T, D, Objective>); }
 };
 
 /// One chunk resident in device memory. Kernels launches the four kernels (compiled_kernels, or
-/// those of an expression compiled at run time).
+/// those of an expression compiled at run time) and says how many threads a block advance and
+/// evaluate take.
 template <class T, int D, class Kernels>
 class cuda_batch {
  public:
@@ -103,7 +117,8 @@ class cuda_batch {
         f_values_(std::size_t(chunk)), grad_norm_(std::size_t(chunk)), steps_(std::size_t(chunk)),
         status_(std::size_t(chunk)), lo_(s.lo()), hi_(s.hi()), count_scratch_(count_running_scratch_bytes(chunk)),
         live_(1), threads_(cpu_threads(o)), piece_rows_(std::clamp<std::int64_t>(result_piece_values / (dim_ + 2), 1, chunk)),
-        rows_(std::size_t(piece_rows_) * std::size_t(dim_ + 2)) {}
+        rows_(std::size_t(piece_rows_) * std::size_t(dim_ + 2)), advance_threads_(kernels.advance_threads()),
+        evaluate_threads_(kernels.evaluate_threads()) {}
 
   void load(std::int64_t first, std::int64_t n) {
     n_ = n;
@@ -121,8 +136,7 @@ class cuda_batch {
   }
 
   std::int64_t advance(std::int64_t k) {
-    const auto shape = shape_for(n_);
-    kernels_.advance(shape, view(), params_, k);
+    kernels_.advance(shape_for(n_, advance_threads_), view(), params_, k);
     std::size_t bytes = count_scratch_.size();
     FDGD_CUDA_TRY(cub::DeviceReduce::Sum(count_scratch_.data(), bytes, running_flags(status_.data()), live_.data(), n_));
     std::int64_t live = 0;
@@ -134,7 +148,7 @@ class cuda_batch {
   /// into the result: the device lays the rows out as the result holds them, a piece at a time.
   void store(std::int64_t first, std::int64_t n, result& r) {
     const auto v = view();
-    kernels_.evaluate(shape_for(n), v, params_.h);
+    kernels_.evaluate(shape_for(n, evaluate_threads_), v, params_.h);
     const auto out = std::size_t(first), un = std::size_t(n), ud = std::size_t(dim_);
     FDGD_CUDA_TRY(cudaMemcpy(r.steps.data() + out, v.steps, un * sizeof(std::int64_t), cudaMemcpyDeviceToHost));
     FDGD_CUDA_TRY(cudaMemcpy(r.status.data() + out, v.status, un * sizeof(trajectory_status), cudaMemcpyDeviceToHost));
@@ -173,6 +187,7 @@ class cuda_batch {
   int threads_;                 // CPU threads that stage given starts (options::threads)
   std::int64_t piece_rows_;     // rows laid out for the result at a time
   device_array<double> rows_;   // those rows: x row-major, f, grad_norm
+  unsigned advance_threads_, evaluate_threads_;  // threads a block
   per_trajectory<T> stage_;     // host copy of given starts, structure-of-arrays, filled by every thread
 };
 
