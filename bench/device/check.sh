@@ -243,12 +243,14 @@ PY
 
 # The target rows of roofline.py's table for the sweep JSON $1 (measured over floor), into the summary.
 roofline_table() {
-  python3 bench/roofline.py "$1" "$W/probe.json" >"$W/roofline.md" 2>&1
-  grep -E "^\| (case \||sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^2[46])" "$W/roofline.md" | say
+  local md
+  md="$W/roofline-$(basename "$1" .json).md"
+  python3 bench/roofline.py "$1" "$W/probe.json" >"$md" 2>&1
+  grep -E "^\| (case \||sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^2[46])" "$md" | say
 }
 
 part2() {
-  rm -f "$W"/probe.* "$W"/sweep* "$W"/roofline.md "$W"/cpu_vs_gpu.md "$W"/throughput.png "$W"/plot.log "$W"/peers.log
+  rm -f "$W"/probe.* "$W"/sweep* "$W"/roofline*.md "$W"/cpu_vs_gpu.md "$W"/throughput.png "$W"/plot.log "$W"/peers.log
   build build-device plain -- bench_sweep roofline_probe fdgd_bench_run || exit 1
   probe_and_targets
   local targets_rc=$?
@@ -351,8 +353,14 @@ part4() {
   # The roofline targets again: the step loop without the gtol test (sphere d = 2: 124 to 97
   # instructions in the loop's code; 2026-11-29: 63.6 us a step at 2^24, 1.74x the floor).
   probe_and_targets
-  log "sweep, target cases: $(status_of $?)"
+  log "sweep, target cases, blocks by occupancy: $(status_of $?)"
   roofline_table "$W/sweep-targets.json"
+  # The same cases in 256-thread blocks, as every kernel ran until the occupancy choice: what the
+  # block size did, apart from the step loop's change.
+  within 90 15 build-device/bench/bench_sweep --benchmark_filter="$target_cases" --benchmark_repetitions=3 \
+    --block_threads=256 --benchmark_format=json --benchmark_out="$W/sweep-targets-256.json" >>"$W/sweep.log" 2>&1
+  log "sweep, target cases, 256-thread blocks: $(status_of $?)"
+  roofline_table "$W/sweep-targets-256.json"
   pack
   # The peers next (the 10x and 20x targets), with 100 s kept for the runs after them (ackley's
   # CPU run at 10^7 alone takes about 50 s); none when less than a minute would be theirs.

@@ -16,6 +16,9 @@ namespace fdgd::bench {
 
 inline constexpr std::int64_t steps = 10;
 
+/// Threads a block for the CUDA cases: 0 (default) takes the backend's choice (block_threads_for).
+inline unsigned block_threads = 0;
+
 enum class mode { per_launch, fused };
 
 inline const char* mode_name(mode m) { return m == mode::fused ? "fused" : "per_launch"; }

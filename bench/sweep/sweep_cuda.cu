@@ -28,7 +28,7 @@ void cuda_case(benchmark::State& state, mode m) {
   const detail::compiled_kernels<T, D, F> kernels{F{}};
   detail::cuda_batch<T, D, detail::compiled_kernels<T, D, F>> batch(kernels, s, o, n);
   batch.load(0, n);
-  const auto shape = detail::shape_for(n, kernels.advance_threads());
+  const auto shape = detail::shape_for(n, block_threads ? block_threads : kernels.advance_threads());
   const step_params<T> p = detail::make_step_params<T>(o);
   kernels.advance(shape, batch.view(), p, 1);  // warm-up
   FDGD_CUDA_TRY(cudaDeviceSynchronize());

@@ -1,13 +1,30 @@
 // bench_sweep: both backends over batch sizes 2^8 .. 2^26 for sphere d=2, rosenbrock d=16,
 // rastrigin d=8 and ackley d=32, float64 and float32, one step per launch and fused.
 // `--benchmark_filter=cpu/` or `cuda/` picks a backend; `--benchmark_format=json` keeps the context
-// (compiler, flags, the GPU's name, clocks, SM count and memory bus).
+// (compiler, flags, the GPU's name, clocks, SM count and memory bus). `--block_threads=N` launches the
+// CUDA cases with N threads a block (a multiple of 32 up to 1024) instead of the backend's choice
+// from each kernel's occupancy, to time one against the other.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "fdgd/cuda_device.hpp"
 #include "sweep.hpp"
 
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--block_threads=", 16) != 0) continue;
+    char* end = nullptr;
+    const long n = std::strtol(argv[i] + 16, &end, 10);
+    if (*end != '\0' || end == argv[i] + 16 || n < 32 || n > 1024 || n % 32 != 0) {
+      std::fprintf(stderr, "bench_sweep: --block_threads must be a multiple of 32 from 32 to 1024, not '%s'\n", argv[i] + 16);
+      return 1;
+    }
+    fdgd::bench::block_threads = unsigned(n);
+    for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
+    --argc, --i;
+  }
   benchmark::AddCustomContext("fdgd_compiler", FDGD_BENCH_COMPILER);
   benchmark::AddCustomContext("fdgd_flags", FDGD_BENCH_FLAGS);
   std::string why;
