@@ -147,6 +147,8 @@ TEST_F(Cli, ExpressionMistakesShowACaret) {
       {"(1 - x0)^2 + 100*(x1 - sn(x0)^2)^2", "", "--expr: unknown function 'sn' (did you mean 'sin'?) at column 24",
        "                         ^"},
       {"x0 + x5", " --dim 3", "--expr: x5 is out of range for d = 3 (x0..x2) at column 6", "       ^"},
+      // Without --dim too (it was "the expression uses d, a sum or no coordinate").
+      {"x[-1]", "", "--expr: x-1: a coordinate index is >= 0 at column 1", "  ^"},
       {"(x0 + 1", "", "--expr: expected ')' to close the '(' at column 1 but the expression ends at column 8", "         ^"},
       {"", "", "--expr: empty expression at column 1", "  ^"},
   };
@@ -225,6 +227,18 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
     EXPECT_NE(e.out.find(message), std::string::npos) << bad << "\n" << e.out;
     EXPECT_FALSE(fs::exists(path("x.csv")));
   }
+  const auto huge = run("trace --function sphere --sample 9000000000000000000 --out " + path("x.csv"));
+  EXPECT_EQ(huge.status, 1) << huge.out;
+  EXPECT_NE(huge.out.find("use fewer --sample or a smaller --dim"), std::string::npos) << huge.out;  // trace has no --starts
+}
+
+TEST_F(Cli, WholeNumbersAreDecimal) {
+  // CLI11 alone read a leading zero as octal (--dim 010 ran at d = 8), where --starts read 10.
+  const auto r = run("minimize --function sphere --dim 010 --threads 02 --starts 010 --steps 1 --json --quiet");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["dim"], 10);
+  EXPECT_EQ(j["starts"], 10);
 }
 
 TEST_F(Cli, AnyNameTheFolderAcceptsCanBeWritten) {
@@ -335,7 +349,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
     int status;
     std::string message;
   } cases[] = {
-      {"frobnicate", 2, "fdgd: error: unknown command 'frobnicate' (commands: minimize, trace, functions)"},
+      {"frobnicate", 2, "fdgd: error: unknown command 'frobnicate' (the command comes first: minimize, trace or functions)"},
+      {"--bogus", 2, "fdgd: error: unknown option '--bogus' (the command comes first"},
       {"minimize --function sphere --bogus 1", 2, "--bogus"},
       {"minimize --function sphere --lr", 2, "--lr"},
       {"minimize --function sphere --lr abc", 2, "--lr: 'abc' is not a number"},
@@ -360,13 +375,24 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --steps 1.5", 2, "--steps: '1.5' is not a whole number"},
       {"minimize --function sphere --starts 1e20", 2, "--starts: 1e20 is too large"},
       {"minimize --function sphere --dim 0", 2, "--dim: 0 must be >= 1"},
-      {"minimize --function sphere --dim abc", 2, "--dim: 'abc' is not a number"},
+      {"minimize --function sphere --dim abc", 2, "--dim: 'abc' is not a whole number"},
+      // Decimal only: CLI11 read 010 as octal 8 and 0x10 as 16, and 1e-400 as 0 (gtol off).
+      {"minimize --function sphere --dim 0x10", 2, "--dim: '0x10' is not a whole number"},
+      {"minimize --function sphere --dim ' 2'", 2, "--dim: ' 2' is not a whole number"},
+      {"minimize --function sphere --dim nan", 2, "--dim: 'nan' is not a whole number"},
+      {"minimize --function sphere --top 4294967296", 2, "--top: 4294967296 must be <= 2147483647"},
+      {"minimize --function sphere --lr 0x10", 2, "--lr: '0x10' is not a number"},
+      {"minimize --function sphere --lr ' 1'", 2, "--lr: ' 1' is not a number"},
+      {"minimize --function sphere --gtol 1e-400", 2, "--gtol: 1e-400 is beyond the range of a double"},
+      {"minimize --function sphere --init-file " + path("typo.csv") + " --seed 5", 2, "--seed draws starts in the box; it has no use with --init-file"},
       {"minimize --function sphere --top 0", 2, "--top: 0 must be >= 1"},
       {"minimize --function sphere --seed -1", 2, "--seed: '-1' is not a whole number in 0..2^64-1"},
       // The box alone would take 32 GB: refused before anything is allocated (it was killed by the OOM killer).
       {"minimize --function sphere --dim 2000000000 --starts 1000", 1, "not enough memory for 1000 starts of dimension 2000000000"},
       {"minimize --function sphere --threads -1", 2, "--threads: -1 must be >= 0"},
-      {"minimize --function sphere --threads 100000", 2, "--threads = 100000 (must be in 0..4096"},  // crashed libgomp
+      {"minimize --function sphere --threads 100000", 2, "--threads: 100000 must be <= 4096"},  // crashed libgomp
+      // Named before the memory check (which it inflated into "not enough memory").
+      {"minimize --function sphere --starts 10 --threads 2147483646", 2, "--threads: 2147483646 must be <= 4096"},
       {"minimize --function sphere --cluster-tol 0", 2, "--cluster-tol: 0 must be finite and > 0"},
       {"minimize --function sphere --box 3:1", 2, "--box coordinate 0: '3:1' is empty or inverted"},
       {"minimize --function sphere --box -1e308:1e308", 2, "hi - lo finite"},
@@ -390,7 +416,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
       {"minimize --function sphere --expr x0 --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
       {"minimize --expr \"x0 + x1\"", 2, "--expr: give the search box with --box"},
-      {"minimize --expr \"sum(i=0..d-1, x[i])\" --box -1:1", 2, "give its dimension with --dim"},
+      {"minimize --expr \"sum(i=0..d-1, x[i])\" --box -1:1", 2, "the expression uses d or a sum: give its dimension with --dim"},
+      {"minimize --expr 3 --box -1:1", 2, "--expr: the expression names no coordinate x[i]: give its dimension with --dim"},
   };
   for (const auto& c : cases) {
     const auto r = run(c.args + (c.args.find("--out") == std::string::npos && c.args.rfind("minimize", 0) == 0 ? out : ""));

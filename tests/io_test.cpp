@@ -199,6 +199,29 @@ TEST_F(Io, BadNpyIsNamed) {
     npy("shape.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }", 48);
     expect_error([&] { read_npy(path("shape.npy")); }, message);
   }
+  // The header is the dictionary numpy writes, read strictly: numpy reads it as a Python literal
+  // (a repeated key: the last one), so a looser reading could take another array from the same bytes.
+  const std::pair<std::string, std::string> headers[] = {
+      {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3)}", ""},  // no trailing comma: fine
+      {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), } junk", "text after the closing '}'"},
+      {"'descr': '<f8', 'fortran_order': False, 'shape': (2, 3)", "not a dictionary"},
+      {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), 'extra': 1}", "unknown key 'extra'"},
+      {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), 'shape': (1, 3)}", "key 'shape' given twice"},
+      {"{'descr': '<f8', 'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)}", "key 'descr' given twice"},
+      {"{'descr': '<f8', 'shape': (2, 3)}", "header has no 'fortran_order'"},
+      {"{'descr': '<f8', 'fortran_order': Maybe, 'shape': (2, 3)}", "'fortran_order' is Maybe"},
+      {"{'descr': '<f8', 'fortran_order': False, 'shape': 6}", "'shape' is 6, not a tuple"},
+      {"{'descr': '<f8' 'fortran_order': False, 'shape': (2, 3)}", "no ',' after the value of 'descr'"},
+      {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3)", "no closing '}'"},
+  };
+  for (const auto& [dict, message] : headers) {
+    npy("header.npy", dict, 48);
+    if (message.empty()) {
+      EXPECT_EQ(read_npy(path("header.npy")).rows, 2) << dict;
+    } else {
+      expect_error([&] { read_npy(path("header.npy")); }, message);
+    }
+  }
   fs::create_directories(path("folder.npy"));
   expect_error([&] { read_npy(path("folder.npy")); }, "folder.npy: it is a directory");
   write_text("text.npy", "hello");

@@ -37,6 +37,8 @@ struct minimize_args {
   int dim = 0;
   std::uint64_t seed = 0;
   bool starts_given = false;  // --starts on the command line, not its default
+  bool seed_given = false;    // --seed on the command line
+  const char* count_flag = "--starts";  // the option `starts` came from (trace: --sample)
   double lr = 0.01, h = 1e-4, gtol = 0, cluster_tol = 1e-3;
   std::string steps_text = "100";  // --steps, in --starts' forms (1000, 1e4, 2^10)
   std::int64_t steps = 100;        // parsed from steps_text once the flags are read
@@ -47,20 +49,39 @@ struct minimize_args {
 using fdgd::cli::without_prefix;
 
 /// A number for which ok(value) holds, else "<text> must be <rule>" (CLI11's own range checks print
-/// their bound as a 300-digit double).
+/// their bound as a 300-digit double). Decimal only, as --starts and --box read numbers: CLI11 alone
+/// would also take hexadecimal and surrounding spaces, and read 1e-400 as 0.
 CLI::Validator number_check(const std::string& rule, std::function<bool(double)> ok) {
   return CLI::Validator(
       [rule, ok](std::string& text) -> std::string {
         double v = 0;
-        if (!CLI::detail::lexical_cast(text, v)) return "'" + text + "' is not a number";
+        const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (res.ec == std::errc::result_out_of_range && res.ptr == text.data() + text.size())
+          return text + " is beyond the range of a double";
+        if (res.ec != std::errc() || res.ptr != text.data() + text.size()) return "'" + text + "' is not a number";
         return ok(v) ? "" : text + " must be " + rule;
       },
       rule);
 }
 
-CLI::Validator at_least(double least) {
-  return number_check(fmt::format(">= {}", least), [least](double v) { return v >= least; });
+/// A whole number in least..most, in decimal digits, rewritten as CLI11 then reads it: CLI11 alone
+/// would read 010 as octal 8 and 0x10 as 16 (where --starts and --steps read 10 and refuse 0x10).
+CLI::Validator whole_number(long long least, long long most) {
+  const std::string rule = most == std::numeric_limits<long long>::max() ? fmt::format(">= {}", least)
+                                                                         : fmt::format("{}..{}", least, most);
+  return CLI::Validator(
+      [least, most](std::string& text) -> std::string {
+        long long v = 0;
+        const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (res.ec != std::errc() || res.ptr != text.data() + text.size()) return "'" + text + "' is not a whole number";
+        if (v < least) return fmt::format("{} must be >= {}", text, least);
+        if (v > most) return fmt::format("{} must be <= {}", text, most);
+        text = std::to_string(v);
+        return "";
+      },
+      rule);
 }
+constexpr long long int_max = std::numeric_limits<int>::max(), int64_max = std::numeric_limits<long long>::max();
 
 /// A finite number > 0 (NaN is not).
 const CLI::Validator positive_finite = number_check("finite and > 0", [](double v) { return v > 0 && std::isfinite(v); });
@@ -134,19 +155,20 @@ double available_host_bytes() {
   return available;
 }
 
-std::runtime_error not_enough_memory(std::int64_t count, int dim, double need) {
+/// `count_flag`: the option that sets the number of starts (--starts, or trace's --sample).
+std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, const char* count_flag = "--starts") {
   const double gib = double(1 << 30);
   return std::runtime_error(fmt::format("not enough memory for {} start{} of dimension {}: the run needs about {:.1f} GiB "
-                                        "and {:.1f} GiB are available; use fewer --starts or a smaller --dim",
-                                        count, count == 1 ? "" : "s", dim, need / gib, available_host_bytes() / gib));
+                                        "and {:.1f} GiB are available; use fewer {} or a smaller --dim",
+                                        count, count == 1 ? "" : "s", dim, need / gib, available_host_bytes() / gib, count_flag));
 }
 
 /// Refuses a run that needs more host memory than is available before anything large is allocated:
 /// under memory overcommit its allocations could succeed and the process be killed when it touches them.
-void check_host_memory(std::int64_t count, int dim, const options& o) {
+void check_host_memory(std::int64_t count, int dim, const options& o, const char* count_flag) {
   const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
   const double need = host_bytes_needed(count, dim, o) + box;
-  if (need > available_host_bytes()) throw not_enough_memory(count, dim, need);
+  if (need > available_host_bytes()) throw not_enough_memory(count, dim, need, count_flag);
 }
 
 /// Where x + h and x - h round to the same number, every central difference is 0 and a start does not
@@ -175,6 +197,7 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
   if (!a.init_file.empty()) {
     if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
     if (a.starts_given) throw usage_error("--starts and --init-file exclude each other");
+    if (a.seed_given) throw usage_error("--seed draws starts in the box; it has no use with --init-file");
     table t;
     try {
       t = extension(a.init_file) == ".npy" ? read_npy(a.init_file) : read_csv(a.init_file);
@@ -187,13 +210,13 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
       throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
     dim = t.cols;
     b.check_dim(dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"));
-    check_host_memory(t.rows, dim, options_from(a));
+    check_host_memory(t.rows, dim, options_from(a), "starts in the file");
     return starts::given(std::move(t.values), t.cols);
   }
   dim = b.dim(a.dim);
   b.check_dim(dim, fmt::format("--dim {}", dim));
-  const std::int64_t count = cli::parse_count("--starts", a.starts);
-  check_host_memory(count, dim, options_from(a));
+  const std::int64_t count = cli::parse_count(a.count_flag, a.starts);
+  check_host_memory(count, dim, options_from(a), a.count_flag);
   std::vector<double> lo, hi;
   if (a.box.empty()) {
     const search_box box = b.default_box(dim);
@@ -231,7 +254,8 @@ int run_minimize(const minimize_args& a) {
   try {
     r = b.run(s, o);
   } catch (const std::bad_alloc&) {
-    throw not_enough_memory(s.count(), dim, host_bytes_needed(s.count(), dim, o));
+    throw not_enough_memory(s.count(), dim, host_bytes_needed(s.count(), dim, o),
+                            a.init_file.empty() ? "--starts" : "starts in the file");
   }
   bar.finish();
   if (!a.out.empty()) {
@@ -267,6 +291,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   } else {
     minimize_args batch = a;
     batch.starts = std::to_string(sample);
+    batch.count_flag = "--sample";
     const starts s = make_starts(batch, b, dim);
     for (std::int64_t i = 0; i < s.count(); ++i)
       for (int j = 0; j < dim; ++j) points.push_back(s.coordinate(i, j));
@@ -333,7 +358,7 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   // --expr "" is parsed, to say "empty expression" with a caret like any other mistake in it.
   c->add_option("--expr", a.expression, "or the function as an expression, e.g. \"sum(i=0..d-1, x[i]^2)\" (see README)");
   add_value(c, "--dim", a.dim, "dimension (default: the function's own, 2, or the expression's highest x + 1)")
-      ->check(at_least(1));
+      ->transform(whole_number(1, int_max));
   add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->check(seed_check);
   add_value(c, "--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
   add_value(c, "--lr", a.lr, "learning rate (default 0.01)")->check(a_number);
@@ -341,7 +366,7 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--h", a.h, "central-difference step (default 1e-4)")->check(a_number);
   add_value(c, "--precision", a.precision_name, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}));
   add_value(c, "--backend", a.backend_name, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  add_value(c, "--threads", a.threads, "CPU threads (default: all cores)")->check(at_least(0));
+  add_value(c, "--threads", a.threads, "CPU threads (default: all cores)")->transform(whole_number(0, max_cpu_threads));
 }
 
 /// CLI11's message for a repeated option, "--lr: At Most 1 required but received 2", in plain words.
@@ -365,12 +390,14 @@ int run_command(int argc, char** argv) {
   CLI::App app{"fdgd: batch gradient descent with central-difference gradients, from many starts at once"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "fdgd " FDGD_VERSION);
-  // CLI11 says only "A subcommand is required" when the command is mistyped.
-  if (argc > 1 && argv[1][0] != '-') {
-    const std::string command = argv[1];
-    if (command != "minimize" && command != "trace" && command != "functions") {
-      std::fprintf(stderr, "fdgd: error: unknown command '%s' (commands: minimize, trace, functions)\n",
-                   std::string(command, 0, 40).c_str());
+  // CLI11 says only "A subcommand is required" when the command is mistyped or an option comes first.
+  if (argc > 1) {
+    const std::string first = argv[1];
+    const bool option = first[0] == '-';
+    if (option ? first != "-h" && first != "--help" && first != "--version"
+               : first != "minimize" && first != "trace" && first != "functions") {
+      std::fprintf(stderr, "fdgd: error: %s '%s' (the command comes first: minimize, trace or functions)\n",
+                   option ? "unknown option" : "unknown command", std::string(first, 0, 40).c_str());
       return 2;
     }
   }
@@ -381,9 +408,11 @@ int run_command(int argc, char** argv) {
   add_value(m, "--init-file", a.init_file, "the starts themselves: .csv (one per row) or .npy (N x d)");
   add_value(m, "--gtol", a.gtol, "stop a start once |grad| <= gtol (default 0: off)")->check(a_number);
   add_value(m, "--out", a.out, "write every trajectory: .csv or .npy");
-  add_value(m, "--cluster-tol", a.cluster_tol, "group final points within this distance (default 1e-3)")
+  add_value(m, "--cluster-tol", a.cluster_tol,
+            "group final points within this distance, and count a start as reaching a known minimum when its final "
+            "point is within it of a minimizer (default 1e-3)")
       ->check(positive_finite);
-  add_value(m, "--top", a.top, "distinct minima to list (default 10)")->check(at_least(1));
+  add_value(m, "--top", a.top, "distinct minima to list (default 10)")->transform(whole_number(1, int_max));
   m->add_flag("--json", a.json, "print the summary as one JSON object");
   m->add_flag("--quiet", a.quiet, "no progress line on stderr (shown only on a terminal, after 1 s)");
   auto* f = app.add_subcommand("functions", "list the built-in functions");
@@ -394,8 +423,8 @@ int run_command(int argc, char** argv) {
   add_common_flags(t, ta);
   add_value(t, "--start", trace_starts, "a start x0,x1,... (repeatable)");
   add_value(t, "--sample", trace_sample, "or: this many starts drawn from the box (--dim, --box, --seed)")
-      ->check(at_least(1));
-  add_value(t, "--every", trace_every, "record every k steps (default 1)")->check(at_least(1));
+      ->transform(whole_number(1, int64_max));
+  add_value(t, "--every", trace_every, "record every k steps (default 1)")->transform(whole_number(1, int64_max));
   add_value(t, "--out", ta.out, "the CSV to write")->required();
   try {
     app.parse(argc, argv);
@@ -423,6 +452,7 @@ int run_command(int argc, char** argv) {
       return run_trace(ta, trace_starts, trace_sample, trace_every);
     }
     a.starts_given = m->count("--starts") > 0;
+    a.seed_given = m->count("--seed") > 0;
     a.steps = cli::parse_count("--steps", a.steps_text);
     return run_minimize(a);
   } catch (const usage_error& e) {

@@ -33,9 +33,10 @@ objective_choice::objective_choice(const std::string& function, const std::optio
 int objective_choice::dim(int asked) const {
   if (asked) return asked;
   if (builtin_) return builtin_->fixed_dim ? builtin_->fixed_dim : 2;
-  const int implied = expr::implied_dim(*tree_);
-  if (!implied) throw usage_error("--expr: the expression uses d, a sum or no coordinate: give its dimension with --dim");
-  return implied;
+  if (const int implied = expr::implied_dim(*tree_)) return implied;
+  if (expr::needs_outside_dim(*tree_)) throw usage_error("--expr: the expression uses d or a sum: give its dimension with --dim");
+  check_dim(1, "");  // its indices are constants: a negative or fractional one is named here
+  throw usage_error("--expr: the expression names no coordinate x[i]: give its dimension with --dim");
 }
 
 void objective_choice::check_dim(int d, const std::string& source) const {

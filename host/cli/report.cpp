@@ -94,8 +94,9 @@ std::string summary_text(const nlohmann::json& s) {
     out += fmt::format("  {:>3}  {:>22.15g}  {:>10}  {:>7.3f}%  {}\n", ++k, g["f"].get<double>(), g["count"].get<long long>(),
                        100 * g["share"].get<double>(), point(g["x"]));
   if (s.contains("known_minimum"))
-    out += fmt::format("global minimum {:.10g} reached by {:.3f}% of starts\n", s["known_minimum"]["f"].get<double>(),
-                       100 * s["known_minimum"]["share_reached"].get<double>());
+    out += fmt::format("global minimum {:.10g} reached by {:.3f}% of starts (final point within {} of a minimizer)\n",
+                       s["known_minimum"]["f"].get<double>(), 100 * s["known_minimum"]["share_reached"].get<double>(),
+                       s["cluster_tol"].get<double>());
   return out;
 }
 

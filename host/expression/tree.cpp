@@ -125,10 +125,6 @@ void print_to(const node& n, std::string& out, int needed = sum_level) {
   if (parens) out += ")";
 }
 
-bool needs_outside_dim(const node& n) {
-  if (n.kind == node_kind::dimension || n.kind == node_kind::sum || n.kind == node_kind::product) return true;
-  return std::any_of(n.kids.begin(), n.kids.end(), needs_outside_dim);
-}
 
 /// Binds one tree to d: the state of the expansion.
 class binder {
@@ -147,7 +143,8 @@ class binder {
       case node_kind::bound: return number(value_of(n), n.column);
       case node_kind::coordinate: {
         const long long i = integer(n.kids[0], "coordinate index");
-        if (i < 0 || i >= d_)
+        if (i < 0) throw expression_error("x" + std::to_string(i) + ": a coordinate index is >= 0", n.column);
+        if (i >= d_)
           throw expression_error("x" + std::to_string(i) + " is out of range for d = " + std::to_string(d_) + " (x0..x" +
                                      std::to_string(d_ - 1) + ")",
                                  n.column);
@@ -259,6 +256,11 @@ std::string print(const node& tree) {
   std::string out;
   print_to(tree, out);
   return out;
+}
+
+bool needs_outside_dim(const node& n) {
+  if (n.kind == node_kind::dimension || n.kind == node_kind::sum || n.kind == node_kind::product) return true;
+  return std::any_of(n.kids.begin(), n.kids.end(), [](const node& k) { return needs_outside_dim(k); });
 }
 
 int implied_dim(const node& tree) {

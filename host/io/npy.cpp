@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <limits>
 #include <fstream>
-#include <regex>
+#include <map>
 
 #include "atomic_file.hpp"
 #include "file_checks.hpp"
@@ -39,6 +39,55 @@ std::vector<std::int64_t> parse_shape(const std::string& path, const std::string
     start = end + 1;
   }
   return shape;
+}
+
+/// The header's dictionary, {'descr': ..., 'fortran_order': ..., 'shape': (...)}, as numpy writes it:
+/// each of the three keys once and no other, values as written ('<f8', False, (3, 2)), nothing but
+/// spaces and the newline after the closing brace. numpy reads the header as a Python literal; a
+/// looser reading here could take a different array from the same bytes (a repeated key).
+std::map<std::string, std::string> parse_header(const std::string& path, const std::string& header) {
+  std::map<std::string, std::string> entries;
+  std::size_t i = 0;
+  const auto skip = [&] { i = std::min(header.find_first_not_of(" \t\n", i), header.size()); };
+  const auto bad = [&](const std::string& what) {
+    fail(path, "header " + detail::quoted(header.data(), header.data() + std::min<std::size_t>(header.size(), 200)) + ": " + what);
+  };
+  skip();
+  if (i == header.size() || header[i] != '{') bad("not a dictionary");
+  ++i;
+  for (skip(); i < header.size() && header[i] != '}'; skip()) {
+    if (header[i] != '\'') bad("a key is not a quoted name");
+    const std::size_t key_end = header.find('\'', i + 1);
+    if (key_end == std::string::npos) bad("unterminated key");
+    const std::string key = header.substr(i + 1, key_end - i - 1);
+    if (key != "descr" && key != "fortran_order" && key != "shape") bad("unknown key '" + key + "'");
+    if (entries.count(key)) bad("key '" + key + "' given twice");
+    i = key_end + 1;
+    skip();
+    if (i == header.size() || header[i] != ':') bad("no ':' after '" + key + "'");
+    ++i;
+    skip();
+    const std::size_t start = i;
+    if (i < header.size() && (header[i] == '\'' || header[i] == '(')) {
+      const std::size_t close = header.find(header[i] == '(' ? ')' : '\'', i + 1);
+      if (close == std::string::npos) bad("unterminated value of '" + key + "'");
+      i = close + 1;
+    } else {
+      i = std::min(header.find_first_of(",} \t\n", i), header.size());
+    }
+    if (i == start) bad("no value for '" + key + "'");
+    entries[key] = header.substr(start, i - start);
+    skip();
+    if (i < header.size() && header[i] == ',') ++i;
+    else if (i < header.size() && header[i] != '}') bad("no ',' after the value of '" + key + "'");
+  }
+  if (i == header.size()) bad("no closing '}'");
+  ++i;
+  skip();
+  if (i != header.size()) bad("text after the closing '}'");
+  for (const char* key : {"descr", "fortran_order", "shape"})
+    if (!entries.count(key)) fail(path, std::string("header has no '") + key + "'");
+  return entries;
 }
 
 }  // namespace
@@ -92,17 +141,18 @@ table read_npy(const std::string& path) {
   std::string header(header_len, '\0');
   if (!in.read(header.data(), header_len)) fail(path, "truncated header");
 
-  std::smatch m;
-  if (!std::regex_search(header, m, std::regex("'descr'\\s*:\\s*'([^']*)'"))) fail(path, "header has no 'descr'");
-  const std::string descr = m[1];
+  const std::map<std::string, std::string> entries = parse_header(path, header);
+  const std::string& descr = entries.at("descr");
   std::size_t item = 0;
-  if (descr == "<f8") item = 8;
-  else if (descr == "<f4") item = 4;
-  else fail(path, "dtype '" + descr + "' is not float64 or float32 (little-endian '<f8' or '<f4')");
-  if (!std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*(True|False)"))) fail(path, "header has no 'fortran_order'");
-  if (m[1] == "True") fail(path, "array is in Fortran order; save it in C order (numpy.ascontiguousarray)");
-  if (!std::regex_search(header, m, std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)"))) fail(path, "header has no 'shape'");
-  const std::vector<std::int64_t> shape = parse_shape(path, m[1]);
+  if (descr == "'<f8'") item = 8;
+  else if (descr == "'<f4'") item = 4;
+  else fail(path, "dtype " + descr + " is not float64 or float32 (little-endian '<f8' or '<f4')");
+  const std::string& order = entries.at("fortran_order");
+  if (order == "True") fail(path, "array is in Fortran order; save it in C order (numpy.ascontiguousarray)");
+  if (order != "False") fail(path, "'fortran_order' is " + order + ", not True or False");
+  const std::string& shape_text = entries.at("shape");
+  if (shape_text.front() != '(') fail(path, "'shape' is " + shape_text + ", not a tuple");
+  const std::vector<std::int64_t> shape = parse_shape(path, shape_text.substr(1, shape_text.size() - 2));
   if (shape.size() != 2) fail(path, "array has " + std::to_string(shape.size()) + " dimensions; starts need 2 (N, d)");
   if (shape[0] < 1 || shape[1] < 1) fail(path, "array is empty: shape (" + std::to_string(shape[0]) + ", " + std::to_string(shape[1]) + ")");
   if (shape[1] > std::numeric_limits<int>::max()) fail(path, "shape has " + std::to_string(shape[1]) + " columns, too many");

@@ -78,8 +78,11 @@ node parse(const std::string& text);
 /// The tree as text that parses back to the same tree (fully parenthesized, numbers exact).
 std::string print(const node& tree);
 
+/// Whether the expression uses d or a sum/product, so that its dimension must come from outside.
+bool needs_outside_dim(const node& tree);
+
 /// The dimension the expression implies without --dim: one more than its highest coordinate.
-/// 0 when it needs d from outside (it uses d or a sum/product, or names no coordinate).
+/// 0 when it needs d from outside (needs_outside_dim) or names no valid coordinate.
 int implied_dim(const node& tree);
 
 /// The tree for dimension d: sums and products expanded into one add (multiply) node with a kid a term,
