@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 #include <cstdio>
@@ -232,13 +233,18 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   EXPECT_NE(huge.out.find("use fewer --sample or a smaller --dim"), std::string::npos) << huge.out;  // trace has no --starts
 }
 
-TEST_F(Cli, WholeNumbersAreDecimal) {
+TEST_F(Cli, NumbersAreDecimalAndExact) {
   // CLI11 alone read a leading zero as octal (--dim 010 ran at d = 8), where --starts read 10.
   const auto r = run("minimize --function sphere --dim 010 --threads 02 --starts 010 --steps 1 --json --quiet");
   ASSERT_EQ(r.status, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["dim"], 10);
   EXPECT_EQ(j["starts"], 10);
+  // A decimal just above the midpoint of 1 and the next double: CLI11's long double rounded it to 1.
+  const auto lr = run("minimize --function sphere --lr 1.0000000000000001110223024625156540423631668090820312500001 "
+                      "--starts 3 --steps 1 --json --quiet");
+  ASSERT_EQ(lr.status, 0) << lr.out;
+  EXPECT_EQ(nlohmann::json::parse(lr.out)["lr"].get<double>(), std::nextafter(1.0, 2.0));
 }
 
 TEST_F(Cli, AnyNameTheFolderAcceptsCanBeWritten) {
@@ -417,7 +423,11 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --expr x0 --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
       {"minimize --expr \"x0 + x1\"", 2, "--expr: give the search box with --box"},
       {"minimize --expr \"sum(i=0..d-1, x[i])\" --box -1:1", 2, "the expression uses d or a sum: give its dimension with --dim"},
-      {"minimize --expr 3 --box -1:1", 2, "--expr: the expression names no coordinate x[i]: give its dimension with --dim"},
+      {"minimize --expr 3 --box -1:1", 2, "--expr: no dimension follows from the expression's coordinates"},
+      {"minimize --expr x[2000000000] --box -1:1", 2, "--expr: no dimension follows from the expression's coordinates"},
+      {"minimize --function sphere --dim ''", 2, "--dim: empty value"},
+      {"minimize --function sphere --top 99999999999999999999", 2, "--top: 99999999999999999999 must be <= 2147483647"},
+      {"minimize --function sphere --threads -99999999999999999999", 2, "--threads: -99999999999999999999 must be >= 0"},
   };
   for (const auto& c : cases) {
     const auto r = run(c.args + (c.args.find("--out") == std::string::npos && c.args.rfind("minimize", 0) == 0 ? out : ""));

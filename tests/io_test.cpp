@@ -213,6 +213,10 @@ TEST_F(Io, BadNpyIsNamed) {
       {"{'descr': '<f8', 'fortran_order': False, 'shape': 6}", "'shape' is 6, not a tuple"},
       {"{'descr': '<f8' 'fortran_order': False, 'shape': (2, 3)}", "no ',' after the value of 'descr'"},
       {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3)", "no closing '}'"},
+      {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3", "unterminated value of 'shape'"},
+      // A structured dtype, as numpy writes one: named as a dtype that is not float64 or float32.
+      {"{'descr': [('a', '<f8'), ('b', '<f8')], 'fortran_order': False, 'shape': (2, 3), }",
+       "dtype [('a', '<f8'), ('b', '<f8')] is not float64 or float32"},
   };
   for (const auto& [dict, message] : headers) {
     npy("header.npy", dict, 48);

@@ -29,6 +29,12 @@ void cuda_case(benchmark::State& state, mode m) {
   detail::cuda_batch<T, D, detail::compiled_kernels<T, D, F>> batch(kernels, s, o, n);
   batch.load(0, n);
   const auto shape = detail::shape_for(n, block_threads ? block_threads : kernels.advance_threads());
+  cudaFuncAttributes kernel{};
+  FDGD_CUDA_TRY(cudaFuncGetAttributes(&kernel, detail::advance_kernel<T, D, F>));
+  if (int(shape.threads) > kernel.maxThreadsPerBlock) {  // --block_threads beyond what its registers allow
+    state.SkipWithError(("the kernel launches at most " + std::to_string(kernel.maxThreadsPerBlock) + " threads a block").c_str());
+    return;
+  }
   const step_params<T> p = detail::make_step_params<T>(o);
   kernels.advance(shape, batch.view(), p, 1);  // warm-up
   FDGD_CUDA_TRY(cudaDeviceSynchronize());

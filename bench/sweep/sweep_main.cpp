@@ -4,8 +4,8 @@
 // (compiler, flags, the GPU's name, clocks, SM count and memory bus). `--block_threads=N` launches the
 // CUDA cases with N threads a block (a multiple of 32 up to 1024) instead of the backend's choice
 // from each kernel's occupancy, to time one against the other.
+#include <charconv>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -15,13 +15,14 @@
 int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--block_threads=", 16) != 0) continue;
-    char* end = nullptr;
-    const long n = std::strtol(argv[i] + 16, &end, 10);
-    if (*end != '\0' || end == argv[i] + 16 || n < 32 || n > 1024 || n % 32 != 0) {
+    const char *text = argv[i] + 16, *end = text + std::strlen(text);
+    unsigned n = 0;
+    const auto res = std::from_chars(text, end, n);
+    if (res.ec != std::errc() || res.ptr != end || n < 32 || n > 1024 || n % 32 != 0) {
       std::fprintf(stderr, "bench_sweep: --block_threads must be a multiple of 32 from 32 to 1024, not '%s'\n", argv[i] + 16);
       return 1;
     }
-    fdgd::bench::block_threads = unsigned(n);
+    fdgd::bench::block_threads = n;
     for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
     --argc, --i;
   }

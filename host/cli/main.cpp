@@ -50,16 +50,22 @@ using fdgd::cli::without_prefix;
 
 /// A number for which ok(value) holds, else "<text> must be <rule>" (CLI11's own range checks print
 /// their bound as a 300-digit double). Decimal only, as --starts and --box read numbers: CLI11 alone
-/// would also take hexadecimal and surrounding spaces, and read 1e-400 as 0.
+/// would also take hexadecimal and surrounding spaces, and read 1e-400 as 0. The text is rewritten
+/// as the exact hexadecimal of the double read: CLI11 converts through long double, which rounds
+/// some decimals twice (1.0000000000000001110223024625156540423631668090820312500001 became 1).
+/// A transform (CLI11 runs those first), so it also says what non_empty says.
 CLI::Validator number_check(const std::string& rule, std::function<bool(double)> ok) {
   return CLI::Validator(
       [rule, ok](std::string& text) -> std::string {
+        if (text.empty()) return "empty value";
         double v = 0;
         const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
         if (res.ec == std::errc::result_out_of_range && res.ptr == text.data() + text.size())
           return text + " is beyond the range of a double";
         if (res.ec != std::errc() || res.ptr != text.data() + text.size()) return "'" + text + "' is not a number";
-        return ok(v) ? "" : text + " must be " + rule;
+        if (!ok(v)) return text + " must be " + rule;
+        text = fmt::format("{:a}", v);
+        return "";
       },
       rule);
 }
@@ -71,11 +77,14 @@ CLI::Validator whole_number(long long least, long long most) {
                                                                          : fmt::format("{}..{}", least, most);
   return CLI::Validator(
       [least, most](std::string& text) -> std::string {
+        if (text.empty()) return "empty value";
         long long v = 0;
         const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
-        if (res.ec != std::errc() || res.ptr != text.data() + text.size()) return "'" + text + "' is not a whole number";
-        if (v < least) return fmt::format("{} must be >= {}", text, least);
-        if (v > most) return fmt::format("{} must be <= {}", text, most);
+        const bool beyond = res.ec == std::errc::result_out_of_range;  // of long long: all digits, too many
+        if (res.ptr != text.data() + text.size() || (res.ec != std::errc() && !beyond))
+          return "'" + text + "' is not a whole number";
+        if (beyond ? text[0] == '-' : v < least) return fmt::format("{} must be >= {}", text, least);
+        if (beyond || v > most) return fmt::format("{} must be <= {}", text, most);
         text = std::to_string(v);
         return "";
       },
@@ -361,9 +370,9 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
       ->transform(whole_number(1, int_max));
   add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->check(seed_check);
   add_value(c, "--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
-  add_value(c, "--lr", a.lr, "learning rate (default 0.01)")->check(a_number);
+  add_value(c, "--lr", a.lr, "learning rate (default 0.01)")->transform(a_number);
   add_value(c, "--steps", a.steps_text, "steps per start: 100, 1e4, 2^10 (default 100)");
-  add_value(c, "--h", a.h, "central-difference step (default 1e-4)")->check(a_number);
+  add_value(c, "--h", a.h, "central-difference step (default 1e-4)")->transform(a_number);
   add_value(c, "--precision", a.precision_name, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}));
   add_value(c, "--backend", a.backend_name, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   add_value(c, "--threads", a.threads, "CPU threads (default: all cores)")->transform(whole_number(0, max_cpu_threads));
@@ -406,12 +415,12 @@ int run_command(int argc, char** argv) {
   add_common_flags(m, a);
   add_value(m, "--starts", a.starts, "number of starts: 1000, 1e6, 2^20 (default 1000)");
   add_value(m, "--init-file", a.init_file, "the starts themselves: .csv (one per row) or .npy (N x d)");
-  add_value(m, "--gtol", a.gtol, "stop a start once |grad| <= gtol (default 0: off)")->check(a_number);
+  add_value(m, "--gtol", a.gtol, "stop a start once |grad| <= gtol (default 0: off)")->transform(a_number);
   add_value(m, "--out", a.out, "write every trajectory: .csv or .npy");
   add_value(m, "--cluster-tol", a.cluster_tol,
             "group final points within this distance, and count a start as reaching a known minimum when its final "
             "point is within it of a minimizer (default 1e-3)")
-      ->check(positive_finite);
+      ->transform(positive_finite);
   add_value(m, "--top", a.top, "distinct minima to list (default 10)")->transform(whole_number(1, int_max));
   m->add_flag("--json", a.json, "print the summary as one JSON object");
   m->add_flag("--quiet", a.quiet, "no progress line on stderr (shown only on a terminal, after 1 s)");

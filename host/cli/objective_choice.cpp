@@ -1,5 +1,7 @@
 #include "objective_choice.hpp"
 
+#include <limits>
+
 #include "parse.hpp"
 
 namespace fdgd::cli {
@@ -35,8 +37,14 @@ int objective_choice::dim(int asked) const {
   if (builtin_) return builtin_->fixed_dim ? builtin_->fixed_dim : 2;
   if (const int implied = expr::implied_dim(*tree_)) return implied;
   if (expr::needs_outside_dim(*tree_)) throw usage_error("--expr: the expression uses d or a sum: give its dimension with --dim");
-  check_dim(1, "");  // its indices are constants: a negative or fractional one is named here
-  throw usage_error("--expr: the expression names no coordinate x[i]: give its dimension with --dim");
+  // Its indices are constants: one that no dimension takes (negative, fractional, 2^31 - 1 or more) is named here.
+  try {
+    expr::bind(*tree_, std::numeric_limits<int>::max());
+  } catch (const expr::expression_error& e) {
+    expression_usage_error(label_, e);
+  }
+  throw usage_error("--expr: no dimension follows from the expression's coordinates (it names none, or only past x[10^9]): "
+                    "give it with --dim");
 }
 
 void objective_choice::check_dim(int d, const std::string& source) const {

@@ -68,10 +68,16 @@ std::map<std::string, std::string> parse_header(const std::string& path, const s
     ++i;
     skip();
     const std::size_t start = i;
-    if (i < header.size() && (header[i] == '\'' || header[i] == '(')) {
-      const std::size_t close = header.find(header[i] == '(' ? ')' : '\'', i + 1);
-      if (close == std::string::npos) bad("unterminated value of '" + key + "'");
-      i = close + 1;
+    if (i < header.size() && (header[i] == '\'' || header[i] == '(' || header[i] == '[')) {
+      // A string, or a tuple or list (a structured dtype's) with strings and brackets inside.
+      int depth = 0;
+      do {
+        if (header[i] == '\'') i = header.find('\'', i + 1);
+        else depth += header[i] == '(' || header[i] == '[' ? 1 : header[i] == ')' || header[i] == ']' ? -1 : 0;
+        if (i == std::string::npos) bad("unterminated value of '" + key + "'");
+        ++i;
+      } while (depth > 0 && i < header.size());
+      if (depth > 0) bad("unterminated value of '" + key + "'");
     } else {
       i = std::min(header.find_first_of(",} \t\n", i), header.size());
     }
