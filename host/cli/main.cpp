@@ -111,7 +111,8 @@ const CLI::Validator seed_check(
 /// An option given with an empty value would otherwise read as 0, as its default, or as nothing.
 const CLI::Validator non_empty([](std::string& text) { return text.empty() ? "empty value" : ""; }, "");
 
-/// An option with a value, which must not be empty; checked before its other validators.
+/// An option with a value, which must not be empty (checks run after it; transforms, which CLI11 runs
+/// first, say "empty value" themselves).
 template <class T>
 CLI::Option* add_value(CLI::App* c, const std::string& name, T& value, const std::string& help) {
   return c->add_option(name, value, help)->check(non_empty);
