@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "fdgd/cuda/device_array.cuh"
+#include "fdgd/cuda/host_landing.cuh"
 #include "fdgd/cuda/kernels.cuh"
 #include "fdgd/cuda/result_rows.cuh"
 #include "fdgd/cuda_check.cuh"
@@ -63,6 +64,8 @@ inline std::size_t count_running_scratch_bytes(std::int64_t n) {
 
 /// Values (doubles) of the device buffer through which a chunk's rows go to the result: 32 MiB.
 inline constexpr std::int64_t result_piece_values = std::int64_t(1) << 22;
+/// Bytes of each of the two page-locked buffers the copies to the host go through (host_landing).
+inline constexpr std::size_t landing_piece_bytes = std::size_t(8) << 20;
 
 /// Device bytes one resident trajectory needs.
 template <class T, int D>
@@ -118,7 +121,7 @@ class cuda_batch {
         status_(std::size_t(chunk)), lo_(s.lo()), hi_(s.hi()), count_scratch_(count_running_scratch_bytes(chunk)),
         live_(1), threads_(cpu_threads(o)), piece_rows_(std::clamp<std::int64_t>(result_piece_values / (dim_ + 2), 1, chunk)),
         rows_(std::size_t(piece_rows_) * std::size_t(dim_ + 2)), advance_threads_(kernels.advance_threads()),
-        evaluate_threads_(kernels.evaluate_threads()) {}
+        evaluate_threads_(kernels.evaluate_threads()), landing_(landing_piece_bytes, threads_) {}
 
   void load(std::int64_t first, std::int64_t n) {
     n_ = n;
@@ -145,24 +148,26 @@ class cuda_batch {
   }
 
   /// f and |grad| at the final points, then every field of rows [first, first + n) copied straight
-  /// into the result: the device lays the rows out as the result holds them, a piece at a time.
+  /// into the result: the device lays the rows out as the result holds them, a piece at a time, and
+  /// they come over through page-locked buffers (host_landing). A rows kernel overwrites rows_ only
+  /// after the copies queued before it (one stream).
   void store(std::int64_t first, std::int64_t n, result& r) {
     const auto v = view();
     kernels_.evaluate(shape_for(n, evaluate_threads_), v, params_.h);
     const auto out = std::size_t(first), un = std::size_t(n), ud = std::size_t(dim_);
-    FDGD_CUDA_TRY(cudaMemcpy(r.steps.data() + out, v.steps, un * sizeof(std::int64_t), cudaMemcpyDeviceToHost));
-    FDGD_CUDA_TRY(cudaMemcpy(r.status.data() + out, v.status, un * sizeof(trajectory_status), cudaMemcpyDeviceToHost));
+    landing_.copy(r.steps.data() + out, v.steps, un * sizeof(std::int64_t));
+    landing_.copy(r.status.data() + out, v.status, un * sizeof(trajectory_status));
     for (std::int64_t a = 0; a < n; a += piece_rows_) {
       const std::int64_t rows = std::min(piece_rows_, n - a);
       const auto ua = out + std::size_t(a), ur = std::size_t(rows);
       const auto shape = shape_for(rows * (dim_ + 2));
       result_rows_kernel<T><<<shape.blocks, shape.threads>>>(v, a, rows, rows_.data());
       FDGD_CUDA_CHECK_LAUNCH("result_rows_kernel");
-      FDGD_CUDA_TRY(cudaMemcpy(r.x.data() + ua * ud, rows_.data(), ur * ud * sizeof(double), cudaMemcpyDeviceToHost));
-      FDGD_CUDA_TRY(cudaMemcpy(r.f.data() + ua, rows_.data() + ur * ud, ur * sizeof(double), cudaMemcpyDeviceToHost));
-      FDGD_CUDA_TRY(cudaMemcpy(r.grad_norm.data() + ua, rows_.data() + ur * (ud + 1), ur * sizeof(double),
-                               cudaMemcpyDeviceToHost));
+      landing_.copy(r.x.data() + ua * ud, rows_.data(), ur * ud * sizeof(double));
+      landing_.copy(r.f.data() + ua, rows_.data() + ur * ud, ur * sizeof(double));
+      landing_.copy(r.grad_norm.data() + ua, rows_.data() + ur * (ud + 1), ur * sizeof(double));
     }
+    landing_.finish();
   }
 
   /// The resident chunk, for launching kernels on it directly (the benchmarks do).
@@ -188,6 +193,7 @@ class cuda_batch {
   std::int64_t piece_rows_;     // rows laid out for the result at a time
   device_array<double> rows_;   // those rows: x row-major, f, grad_norm
   unsigned advance_threads_, evaluate_threads_;  // threads a block
+  host_landing landing_;        // page-locked buffers the copies to the host go through
   per_trajectory<T> stage_;     // host copy of given starts, structure-of-arrays, filled by every thread
 };
 
