@@ -13,7 +13,8 @@
 #           floor, CPU vs GPU, the throughput plot; JAX and PyTorch on the same starts (peers).
 #   PART=3  an experiment: FDGD_CUDA_RECIPROCAL_DIVISION=ON beside the plain build, the same bits on
 #           the GPU, the fused sweeps of both timed.
-#   PART=4  a re-check that fits one short call: the build, every test (as in part 1), the ceilings
+#   PART=4  a re-check that fits one short call: the build, every test (as in part 1), memcheck on the
+#           store's copies to the host, the ceilings
 #           and the roofline's target cases (as in part 2), the peers on sphere and rosenbrock (end
 #           to end and on the device alone), then GPU against every CPU core at N = 10^7 (end to
 #           end and by descent).
@@ -350,6 +351,12 @@ part4() {
   find "$W" -maxdepth 1 -type f ! -name 'summary-4.log' ! -name gpu.csv -delete
   build build-device plain || exit 1
   run_tests
+  # memcheck over the copies to the host through page-locked buffers (new since part 1 last ran).
+  FDGD_REQUIRE_CUDA=1 within 120 20 compute-sanitizer --tool memcheck --error-exitcode 9 build-device/tests/fdgd_tests \
+    --gtest_filter="CudaAgainstCpu.RowsBeyondOnePieceLandInPlace:Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda" \
+    >"$W/memcheck.log" 2>&1
+  log "compute-sanitizer memcheck (store, chunks): $(status_of $?)"
+  pack
   # The roofline targets again: the step loop without the gtol test (sphere d = 2: 124 to 97
   # instructions in the loop's code; 2026-11-29: 63.6 us a step at 2^24, 1.74x the floor).
   probe_and_targets
