@@ -155,6 +155,7 @@ class cuda_batch {
     const auto v = view();
     kernels_.evaluate(shape_for(n, evaluate_threads_), v, params_.h);
     const auto out = std::size_t(first), un = std::size_t(n), ud = std::size_t(dim_);
+    landing_.begin(un * (sizeof(std::int64_t) + sizeof(trajectory_status) + (ud + 2) * sizeof(double)));
     landing_.copy(r.steps.data() + out, v.steps, un * sizeof(std::int64_t));
     landing_.copy(r.status.data() + out, v.status, un * sizeof(trajectory_status));
     for (std::int64_t a = 0; a < n; a += piece_rows_) {

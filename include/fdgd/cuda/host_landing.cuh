@@ -1,14 +1,16 @@
 // Device-to-host copies through two page-locked buffers. A cudaMemcpy into pageable memory goes
 // through the driver's own staging buffers and is copied out by the calling thread alone; here the
 // DMA of one piece overlaps the host threads' copy of the previous piece into its destination.
-// Without page-locked memory (cudaMallocHost failing), every copy is a plain cudaMemcpy. For nvcc
-// translation units; copies go on the legacy default stream, after the kernels launched before them.
+// Small rounds of copies, and any without page-locked memory (cudaMallocHost failing), are plain
+// cudaMemcpy. For nvcc translation units; copies go on the default stream, after the kernels
+// launched before them.
 #pragma once
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <initializer_list>
 
 #include "fdgd/cuda_check.cuh"
 
@@ -16,25 +18,25 @@ namespace fdgd::detail {
 
 class host_landing {
  public:
-  /// Two buffers of `piece_bytes`; `threads` (> 0) OpenMP threads copy out of them.
-  host_landing(std::size_t piece_bytes, int threads) : piece_bytes_(piece_bytes), threads_(threads) {
-    for (int b = 0; b < 2; ++b) {
-      if (cudaMallocHost(reinterpret_cast<void**>(&buffer_[b]), piece_bytes) != cudaSuccess ||
-          cudaEventCreateWithFlags(&copied_[b], cudaEventDisableTiming) != cudaSuccess) {
-        cudaGetLastError();  // not sticky: plain copies from here on
-        release();
-        return;
-      }
-    }
-  }
+  /// Two buffers of `piece_bytes`, allocated by the first round that uses them; `threads` (> 0)
+  /// OpenMP threads copy out of them.
+  host_landing(std::size_t piece_bytes, int threads) : piece_bytes_(piece_bytes), threads_(threads) {}
   ~host_landing() { release(); }
   host_landing(const host_landing&) = delete;
   host_landing& operator=(const host_landing&) = delete;
 
+  /// Starts a round of copies of `bytes` in all: below 4 pieces plain copies do as well (and pinning
+  /// the buffers would cost more than it saves).
+  void begin(std::size_t bytes) {
+    const bool large = bytes >= 4 * piece_bytes_;
+    if (large && !tried_) allocate();
+    plain_ = !large || !buffer_[1];
+  }
+
   /// Queues `bytes` from device `src` to host `dst`; they are in `dst` once finish() returns. `src`
   /// must hold them until the next kernel launch or finish().
   void copy(void* dst, const void* src, std::size_t bytes) {
-    if (!buffer_[1]) {
+    if (plain_) {
       FDGD_CUDA_TRY(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToHost));
       return;
     }
@@ -62,15 +64,27 @@ class host_landing {
   };
 
   void land(int b) {
-    FDGD_CUDA_TRY(cudaEventSynchronize(copied_[b]));
     const piece p = pending_[b];
-    pending_[b] = {};
+    pending_[b] = {};  // (first: after a failure nothing may land later in a result since dropped)
+    FDGD_CUDA_TRY(cudaEventSynchronize(copied_[b]));
     constexpr std::size_t block = std::size_t(1) << 20;
     const auto blocks = static_cast<long long>((p.bytes + block - 1) / block);
-#pragma omp parallel for num_threads(threads_) schedule(static)
+#pragma omp parallel for num_threads(int(std::min<long long>(threads_, blocks))) if (blocks > 1) schedule(static)
     for (long long k = 0; k < blocks; ++k) {
       const std::size_t at = std::size_t(k) * block;
       std::memcpy(p.dst + at, buffer_[b] + at, std::min(block, p.bytes - at));
+    }
+  }
+
+  void allocate() {
+    tried_ = true;  // once: a failure leaves every later round plain too
+    for (int b = 0; b < 2; ++b) {
+      if (cudaMallocHost(reinterpret_cast<void**>(&buffer_[b]), piece_bytes_) != cudaSuccess ||
+          cudaEventCreateWithFlags(&copied_[b], cudaEventDisableTiming) != cudaSuccess) {
+        cudaGetLastError();  // not sticky
+        release();
+        return;
+      }
     }
   }
 
@@ -89,6 +103,7 @@ class host_landing {
   cudaEvent_t copied_[2] = {nullptr, nullptr};
   piece pending_[2];
   int next_ = 0;
+  bool plain_ = true, tried_ = false;  // this round's copies plain; page-locked buffers asked for once
 };
 
 }  // namespace fdgd::detail
