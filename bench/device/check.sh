@@ -25,11 +25,12 @@
 #   BUDGET_S=<timeout_s - 15> PART=1 bash bench/device/check.sh      then at once, on the warm machine,
 #   BUDGET_S=<timeout_s - 15> PART=2 bash bench/device/check.sh
 # (The machine stays warm 30 s after a call; part 2 on a fresh one rebuilds only its own targets.)
-# A plan for the 15 minutes (estimates from this 2-core machine, never yet measured on a GPU one):
-# part 1 about 6-7 minutes on 16 cores (build ~2, tests ~1, sanitizers ~1-2, the rest ~2): call it
-# with timeout_s 420 and BUDGET_S=405; then part 2 at once with timeout_s = the budget left less
-# about 30 s, BUDGET_S 15 below that (the sweep's target cases ~1 minute and its other cases at
-# most 3, the peers what remains); PART=3 only in a later session with time to spare.
+# A plan for the 15 minutes. Measured on an H200 machine (16 cores) on 2026-11-29: part 1 took 176 s
+# (the build 87 s, the tests ~45 s), part 2 284 s. Since then, PART=4 alone is the usual call:
+# timeout_s 600 and BUDGET_S=585 (build ~1.5 min, tests ~1, memcheck ~0.5-1, ceilings and target
+# cases ~1, peers 2.5, the CPU at 10^7 ~1.5: about 8-9 minutes; a step that would not fit is skipped).
+# Parts 1 and 2: timeout_s 420 / BUDGET_S=405, then the budget left less about 30 s. PART=3 only
+# in a later session with time to spare.
 # Everything is written to $WORK (default bench/device/work); the device tool returns at most 8 files
 # from $OUT, so $OUT gets part-<PART>.tgz (all of $WORK but raw point dumps and the kernel cache,
 # refreshed after every step, so a call cut short still returns what it did) and summary-<PART>.log.
