@@ -125,6 +125,13 @@ run_tests() {
   pack
 }
 
+# sanitize TOOL CAP FILTER: compute-sanitizer's TOOL over the tests FILTER picks, none skipped, under a
+# limit of CAP s; its log in $W/TOOL.log, its rc (9 for an error found) returned.
+sanitize() {
+  FDGD_REQUIRE_CUDA=1 within "$2" 20 compute-sanitizer --tool "$1" --error-exitcode 9 build-device/tests/fdgd_tests \
+    --gtest_filter="$3" >"$W/$1.log" 2>&1
+}
+
 part1() {
   # A warm machine keeps bench/device/work from an earlier call: no step may report an old file.
   rm -f "$W"/tests.* "$W"/memcheck.log "$W"/racecheck.log "$W"/cli.txt "$W"/expr* "$W"/builtin-d200.json "$W"/grouping.* "$W"/bench_expression.* \
@@ -132,12 +139,9 @@ part1() {
   build build-device plain || exit 1
   run_tests
 
-  FDGD_REQUIRE_CUDA=1 within 150 20 compute-sanitizer --tool memcheck --error-exitcode 9 build-device/tests/fdgd_tests \
-    --gtest_filter="Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda:Backends/Batch.NonfiniteTrajectories*cuda*:Backends/CustomObjective.*cuda*" \
-    >"$W/memcheck.log" 2>&1
+  sanitize memcheck 150 "Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda:Backends/Batch.NonfiniteTrajectories*cuda*:Backends/CustomObjective.*cuda*"
   local mem_rc=$?
-  FDGD_REQUIRE_CUDA=1 within 90 20 compute-sanitizer --tool racecheck --error-exitcode 9 build-device/tests/fdgd_tests \
-    --gtest_filter="Backends/SeedExample.*cuda*:Backends/Batch.EdgeSizes/cuda" >"$W/racecheck.log" 2>&1
+  sanitize racecheck 90 "Backends/SeedExample.*cuda*:Backends/Batch.EdgeSizes/cuda"
   local race_rc=$?
   log "compute-sanitizer memcheck: $(status_of $mem_rc); racecheck: $(status_of $race_rc)"
   pack
@@ -353,13 +357,11 @@ part4() {
   build build-device plain || exit 1
   run_tests
   # memcheck over the copies to the host through page-locked buffers (new since part 1 last ran).
-  FDGD_REQUIRE_CUDA=1 within 120 20 compute-sanitizer --tool memcheck --error-exitcode 9 build-device/tests/fdgd_tests \
-    --gtest_filter="CudaAgainstCpu.RowsBeyondOnePieceLandInPlace:Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda" \
-    >"$W/memcheck.log" 2>&1
+  sanitize memcheck 120 "CudaAgainstCpu.RowsBeyondOnePieceLandInPlace:Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda"
   log "compute-sanitizer memcheck (store, chunks): $(status_of $?)"
   pack
-  # The roofline targets again: the step loop without the gtol test (sphere d = 2: 124 to 97
-  # instructions in the loop's code; 2026-11-29: 63.6 us a step at 2^24, 1.74x the floor).
+  # The roofline targets again: the step loop without the gtol test (sphere d = 2: about 89 to 70
+  # instructions issued a step; 2026-11-29: 63.6 us a step at 2^24, 1.74x the floor).
   probe_and_targets
   log "sweep, target cases, blocks by occupancy: $(status_of $?)"
   roofline_table "$W/sweep-targets.json"

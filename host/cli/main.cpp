@@ -165,13 +165,16 @@ double available_host_bytes() {
   return available;
 }
 
-/// `count_flag`: the option that sets the number of starts (--starts, or trace's --sample).
-std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, const char* count_flag = "--starts") {
+/// `count_flag`: where the number of starts comes from (count_source).
+std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, const char* count_flag) {
   const double gib = double(1 << 30);
   return std::runtime_error(fmt::format("not enough memory for {} start{} of dimension {}: the run needs about {:.1f} GiB "
                                         "and {:.1f} GiB are available; use fewer {} or a smaller --dim",
                                         count, count == 1 ? "" : "s", dim, need / gib, available_host_bytes() / gib, count_flag));
 }
+
+/// What sets the number of starts, for messages: --starts (trace: --sample) or the --init-file.
+const char* count_source(const minimize_args& a) { return a.init_file.empty() ? a.count_flag : "starts in the file"; }
 
 /// Refuses a run that needs more host memory than is available before anything large is allocated:
 /// under memory overcommit its allocations could succeed and the process be killed when it touches them.
@@ -220,13 +223,13 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
       throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
     dim = t.cols;
     b.check_dim(dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"));
-    check_host_memory(t.rows, dim, options_from(a), "starts in the file");
+    check_host_memory(t.rows, dim, options_from(a), count_source(a));
     return starts::given(std::move(t.values), t.cols);
   }
   dim = b.dim(a.dim);
   b.check_dim(dim, fmt::format("--dim {}", dim));
   const std::int64_t count = cli::parse_count(a.count_flag, a.starts);
-  check_host_memory(count, dim, options_from(a), a.count_flag);
+  check_host_memory(count, dim, options_from(a), count_source(a));
   std::vector<double> lo, hi;
   if (a.box.empty()) {
     const search_box box = b.default_box(dim);
@@ -264,8 +267,7 @@ int run_minimize(const minimize_args& a) {
   try {
     r = b.run(s, o);
   } catch (const std::bad_alloc&) {
-    throw not_enough_memory(s.count(), dim, host_bytes_needed(s.count(), dim, o),
-                            a.init_file.empty() ? "--starts" : "starts in the file");
+    throw not_enough_memory(s.count(), dim, host_bytes_needed(s.count(), dim, o), count_source(a));
   }
   bar.finish();
   if (!a.out.empty()) {
