@@ -12,12 +12,12 @@
 #           first, then the other GPU cases, then the CPU's small N for the crossover), measured over
 #           floor, CPU vs GPU, the throughput plot; JAX and PyTorch on the same starts (peers).
 #   PART=3  an experiment: FDGD_CUDA_RECIPROCAL_DIVISION=ON beside the plain build, the same bits on
-#           the GPU, the fused sweeps of both timed.
-#   PART=4  a re-check that fits one short call: the build, every test (as in part 1), memcheck on the
-#           store's copies to the host, the ceilings
-#           and the roofline's target cases (as in part 2), the peers on sphere and rosenbrock (end
-#           to end and on the device alone), then GPU against every CPU core at N = 10^7 (end to
-#           end and by descent).
+#           the GPU, the fused sweeps of both timed (run on 2026-11-29: 0.87-1.07x, left off).
+#   PART=4  the next check, for one call: the build, every test (as in part 1), memcheck on the
+#           store's copies to the host and racecheck, the ceilings and the roofline's target cases
+#           (as in part 2); an experiment, FDGD_CUDA_MAX_REGISTERS=168 beside the plain build (the
+#           same bits, the ackley d = 32 cases of both timed); the peers on ackley (end to end and
+#           on the device alone), then ackley on the GPU against every CPU core at N = 10^7.
 #   (PART=all: 1 then 2, for a GPU machine of your own with no time limit.)
 # Every step runs under a limit drawn from BUDGET_S, the seconds this call may take (with the device
 # tool: its timeout_s less 15): a step that would not fit is skipped and says so, one that runs out
@@ -26,11 +26,11 @@
 #   BUDGET_S=<timeout_s - 15> PART=2 bash bench/device/check.sh
 # (The machine stays warm 30 s after a call; part 2 on a fresh one rebuilds only its own targets.)
 # A plan for the 15 minutes. Measured on an H200 machine (16 cores) on 2026-11-29: part 1 took 176 s
-# (the build 87 s, the tests ~45 s), part 2 284 s. Since then, PART=4 alone is the usual call:
-# timeout_s 600 and BUDGET_S=585 (build ~1.5 min, tests ~1, memcheck ~0.5-1, ceilings and target
-# cases ~1, peers 2.5, the CPU at 10^7 ~1.5: about 8-9 minutes; a step that would not fit is skipped).
-# Parts 1 and 2: timeout_s 420 / BUDGET_S=405, then the budget left less about 30 s. PART=3 only
-# in a later session with time to spare.
+# (the build 87 s, the tests ~45 s), part 2 289 s, part 3 133 s on a warm machine (its second build
+# 53 s). PART=4 alone is the usual call: timeout_s 600 and BUDGET_S=585 (build ~1.5 min, tests ~1,
+# sanitizers ~1, ceilings and target cases ~1, the capped build and its timing ~1.5, the peers what
+# is left but 1 min, ackley on the CPU at 10^7 ~40 s); a step that would not fit is skipped.
+# Parts 1 and 2: timeout_s 420 / BUDGET_S=405, then the budget left less about 30 s.
 # Everything is written to $WORK (default bench/device/work); the device tool returns at most 8 files
 # from $OUT, so $OUT gets part-<PART>.tgz (all of $WORK but raw point dumps and the kernel cache,
 # refreshed after every step, so a call cut short still returns what it did) and summary-<PART>.log.
@@ -305,50 +305,64 @@ PY
   pack
 }
 
-part3() {
-  rm -f "$W"/sweep-ieee.json "$W"/sweep-recip.json "$W"/recip.log "$W"/points-*.npy
-  build build-device plain -- fdgd_cli bench_sweep || exit 1
-  build build-device-recip recip -DFDGD_CUDA_RECIPROCAL_DIVISION=ON -- fdgd_cli bench_sweep || exit 1
+# same_bits LOG BUILD_A BUILD_B RUN...: `fdgd minimize RUN` on 10^6 starts from both builds, one line
+# each saying whether their final points are the same bytes.
+same_bits() {
+  local log_name=$1 a=$2 b=$3 run bld rc same
+  shift 3
   export FDGD_CACHE_DIR="$W/kernel-cache"
-  set -f  # the expression's brackets are no glob
-  local run variant b rc same
-  for run in "--function sphere --dim 2" "--function rosenbrock --dim 16" "--function rastrigin --dim 8" \
-             "--function ackley --dim 32" "--function levy --dim 5" "--function rosenbrock --dim 16 --precision f32" \
-             "--expr sum(i=0..d-2,100*(x[i+1]-x[i]^2)^2+(1-x[i])^2) --dim 16 --box -2:2"; do
+  set -f  # an expression's brackets are no glob
+  for run in "$@"; do
     rc=0
-    for variant in ieee recip; do
-      b=build-device; [ $variant = recip ] && b=build-device-recip
-      within 60 10 $b/fdgd minimize $run --starts 1e6 --lr 1e-4 --backend cuda --quiet --out "$W/points-$variant.npy" \
-        >/dev/null 2>>"$W/recip.log" || rc=$?
+    for bld in "$a" "$b"; do
+      within 60 10 $bld/fdgd minimize $run --starts 1e6 --lr 1e-4 --backend cuda --quiet --out "$W/points-$bld.npy" \
+        >/dev/null 2>>"$W/$log_name.log" || rc=$?
     done
-    if [ $rc -ne 0 ]; then same="a run did not complete: $(status_of $rc) (recip.log)"
-    elif cmp -s "$W/points-ieee.npy" "$W/points-recip.npy"; then same=yes; else same=NO; fi
-    log "same bits with and without the reciprocal ($run): $same"
+    if [ $rc -ne 0 ]; then same="a run did not complete: $(status_of $rc) ($log_name.log)"
+    elif cmp -s "$W/points-$a.npy" "$W/points-$b.npy"; then same=yes; else same=NO; fi
+    log "same bits from $a and $b ($run): $same"
   done
   set +f
   rm -f "$W"/points-*.npy
   pack
-  for variant in ieee recip; do
-    b=build-device; [ $variant = recip ] && b=build-device-recip
-    within 120 15 $b/bench/bench_sweep --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
-      --benchmark_filter='^cuda/(sphere_d2|rosenbrock_d16|rastrigin_d8|ackley_d32)/fused/.*/16777216/' \
-      --benchmark_format=json --benchmark_out="$W/sweep-$variant.json" >/dev/null 2>>"$W/recip.log"
-    log "fused sweep, $variant: $(status_of $?)"
+}
+
+# time_builds FILTER LABEL_A BUILD_A LABEL_B BUILD_B: bench_sweep's cases FILTER from both builds
+# (medians of 3, into sweep-LABEL.json), and a table of the two.
+time_builds() {
+  local filter=$1 label bld
+  for label in "$2" "$4"; do
+    bld=$3; [ "$label" = "$4" ] && bld=$5
+    within 120 15 $bld/bench/bench_sweep --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+      --benchmark_filter="$filter" --benchmark_format=json --benchmark_out="$W/sweep-$label.json" >/dev/null 2>>"$W/sweep.log"
+    log "sweep, $label: $(status_of $?)"
   done
-  python3 - "$W/sweep-ieee.json" "$W/sweep-recip.json" <<'PY' 2>&1 | say
+  python3 - "$W/sweep-$2.json" "$W/sweep-$4.json" "$2" "$4" <<'PY' 2>&1 | say
 import json, sys
 def medians(path):
     return {b["run_name"]: b["real_time"] for b in json.load(open(path))["benchmarks"] if b.get("aggregate_name") == "median"}
 try:
-    ieee, recip = medians(sys.argv[1]), medians(sys.argv[2])
+    a, b = medians(sys.argv[1]), medians(sys.argv[2])
 except (OSError, ValueError, KeyError) as e:
-    sys.exit(f"no results from both fused sweeps ({type(e).__name__})")
-print("\n| fused, N = 2^24 | IEEE `/` ms | reciprocal ms | speedup |\n|---|---|---|---|")
-for name in sorted(ieee):
-    if name in recip:
-        print(f"| {name.split('/')[1]} {name.split('/')[3]} | {ieee[name]:.3f} | {recip[name]:.3f} | {ieee[name] / recip[name]:.2f}x |")
+    sys.exit(f"no results from both sweeps ({type(e).__name__})")
+print(f"\n| case | {sys.argv[3]} ms | {sys.argv[4]} ms | speedup |\n|---|---|---|---|")
+for name in sorted(a):
+    if name in b:
+        case, mode, prec, n = name.split("/")[1:5]
+        print(f"| {case} {mode} {prec} N={n} | {a[name]:.3f} | {b[name]:.3f} | {a[name] / b[name]:.2f}x |")
 PY
   pack
+}
+
+part3() {
+  rm -f "$W"/sweep-ieee.json "$W"/sweep-recip.json "$W"/recip.log "$W"/points-*.npy
+  build build-device plain -- fdgd_cli bench_sweep || exit 1
+  build build-device-recip recip -DFDGD_CUDA_RECIPROCAL_DIVISION=ON -- fdgd_cli bench_sweep || exit 1
+  same_bits recip build-device build-device-recip "--function sphere --dim 2" "--function rosenbrock --dim 16" \
+    "--function rastrigin --dim 8" "--function ackley --dim 32" "--function levy --dim 5" \
+    "--function rosenbrock --dim 16 --precision f32" \
+    "--expr sum(i=0..d-2,100*(x[i+1]-x[i]^2)^2+(1-x[i])^2) --dim 16 --box -2:2"
+  time_builds '^cuda/(sphere_d2|rosenbrock_d16|rastrigin_d8|ackley_d32)/fused/.*/16777216/' ieee build-device recip build-device-recip
 }
 
 part4() {
@@ -356,44 +370,39 @@ part4() {
   find "$W" -maxdepth 1 -type f ! -name 'summary-4.log' ! -name gpu.csv -delete
   build build-device plain || exit 1
   run_tests
-  # memcheck over the copies to the host through page-locked buffers (new since part 1 last ran).
   sanitize memcheck 120 "CudaAgainstCpu.RowsBeyondOnePieceLandInPlace:Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda"
-  log "compute-sanitizer memcheck (store, chunks): $(status_of $?)"
+  local mem_rc=$?
+  sanitize racecheck 90 "Backends/SeedExample.*cuda*:Backends/Batch.EdgeSizes/cuda"
+  log "compute-sanitizer memcheck (store, chunks): $(status_of $mem_rc); racecheck: $(status_of $?)"
   pack
-  # The roofline targets again: the step loop without the gtol test (sphere d = 2: about 89 to 70
-  # instructions issued a step; 2026-11-29: 63.6 us a step at 2^24, 1.74x the floor).
+  # The roofline's target cases again (2026-11-29, tenth session: sphere fused 1.49x F, rosenbrock
+  # fused 0.50x; per launch 88% and 72% of copy bandwidth).
   probe_and_targets
-  log "sweep, target cases, blocks by occupancy: $(status_of $?)"
+  log "sweep, target cases: $(status_of $?)"
   roofline_table "$W/sweep-targets.json"
-  # The fused cases and rosenbrock's per-launch one in 256-thread blocks, as every kernel ran until the
-  # occupancy choice: what the block size did, apart from the step loop's change.
-  within 60 15 build-device/bench/bench_sweep --benchmark_repetitions=3 --block_threads=256 \
-    --benchmark_filter='^cuda/((sphere_d2|rosenbrock_d16)/fused|rosenbrock_d16/per_launch)/f64/16777216/' \
-    --benchmark_format=json --benchmark_out="$W/sweep-targets-256.json" >>"$W/sweep.log" 2>&1
-  log "sweep, target cases, 256-thread blocks: $(status_of $?)"
-  roofline_table "$W/sweep-targets-256.json"
   pack
-  # The peers next (the 10x and 20x targets), with 100 s kept for the runs after them (ackley's
-  # CPU run at 10^7 alone takes about 50 s); none when less than a minute would be theirs.
+  # Ackley d = 32 ran at 3.2x the floor of its work (fused), with 236 registers: 8 warps an SM. The
+  # experiment: every kernel capped at 168 registers (12 warps, spilling to local memory); the same
+  # bits, then both builds timed on the d = 32 cases.
+  if build build-device-regs regs -DFDGD_CUDA_MAX_REGISTERS=168 -- fdgd_cli bench_sweep; then
+    same_bits regs build-device build-device-regs "--function ackley --dim 32" "--function ackley --dim 32 --precision f32" \
+      "--function sphere --dim 32" "--function rosenbrock --dim 16"
+    time_builds '^cuda/ackley_d32/(fused|per_launch)/.*/16777216/' uncapped build-device capped-168 build-device-regs
+  fi
+  # The peers on ackley, cut for time in both earlier checks (the 10x target), with 60 s kept for
+  # ackley's CPU run at 10^7 after them.
   local left=$(( END - $(date +%s) - 20 )) peers_rc=200
-  local share=$(( left - 100 < 150 ? left - 100 : 150 ))
-  log "peers (JAX, PyTorch) at N = 1e7 on sphere and rosenbrock, $share s of the $left s left:"
-  if [ "$share" -ge 60 ]; then
+  log "peers (JAX, PyTorch) at N = 1e7 on ackley, $(( left - 60 )) s of the $left s left:"
+  if [ $(( left - 60 )) -ge 60 ]; then
     within 400 60 python3 -u bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 2 \
-      --cases sphere,rosenbrock --seconds "$share" 2>&1 | tee "$W/peers.log"
+      --cases ackley --seconds $(( left - 60 )) 2>&1 | tee "$W/peers.log"
     peers_rc=${PIPESTATUS[0]}
   fi
   log "peers: $(status_of $peers_rc)"
   grep -E '^\|' "$W/peers.log" >>"$SUMMARY" 2>/dev/null
   pack
-  # The run-time-dimension path, whose recomputed terms are now shared by 4 coordinates: part 1 of
-  # 2026-11-29 ran built-in rosenbrock d = 200 on 10^5 starts in 0.614 s.
-  within 60 10 build-device/fdgd minimize --function rosenbrock --dim 200 --box -2:2 --starts 1e5 --lr 1e-4 --backend cuda \
-    --json >"$W/builtin-d200.json" 2>>"$W/bench_run.log"
-  log "built-in rosenbrock d=200 1e5 starts on the GPU: $(status_of $?), $(summary_of "$W/builtin-d200.json" \
-    "f'run {s[\"seconds\"]:.3f} s (0.614 s on 2026-11-29), best f {s[\"best\"][\"f\"]:.6g}'")"
-  # The issue's 50x over every CPU core is for N = 10^7 (ackley's CPU run alone takes about 50 s).
-  gpu_vs_cpu "sphere 2 1e7 100 0.01" "rosenbrock 16 1e7 100 0.0001" "rastrigin 8 1e7 100 0.001" "ackley 32 1e7 100 0.001"
+  # The issue's 50x over every CPU core is for N = 10^7 (ackley's CPU run alone takes about 40 s).
+  gpu_vs_cpu "ackley 32 1e7 100 0.001"
 }
 
 case "$PART" in
