@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <new>
 #include <sstream>
+#include <system_error>
 
+#include "fdgd/detail/background_fill.hpp"
 #include "fdgd/detail/host_loop.hpp"
 #include "fdgd/detail/number_text.hpp"
 
@@ -22,27 +24,50 @@ const char* to_string(trajectory_status s) {
 }
 
 void result::resize(std::int64_t n, int d, int threads) {
+  detail::size_result(*this, n, d);
+  detail::fill_result(*this, threads);
+}
+
+namespace detail {
+
+void size_result(result& r, std::int64_t n, int d) {
   // More than memory could hold (or than size_t counts) is what it is: out of memory, one exception type.
   if (n < 0 || d < 0 || (d > 0 && std::uint64_t(n) > std::uint64_t(PTRDIFF_MAX) / sizeof(double) / std::uint64_t(d)))
     throw std::bad_alloc();
-  dim = d;
-  count = n;
+  r.dim = d;
+  r.count = n;
   const auto un = std::size_t(n), ud = std::size_t(d);
-  x.resize(un * ud);
-  f.resize(un);
-  grad_norm.resize(un);
-  steps.resize(un);
-  status.resize(un);
+  r.x.resize(un * ud);
+  r.f.resize(un);
+  r.grad_norm.resize(un);
+  r.steps.resize(un);
+  r.status.resize(un);
+}
+
+void fill_result(result& r, int threads) {
+  const auto ud = std::size_t(r.dim);
   // The first write to each page faults; from every thread, they take a fraction of the time.
-#pragma omp parallel for schedule(static) num_threads(detail::openmp_team(threads))
-  for (std::int64_t i = 0; i < n; ++i) {
+#pragma omp parallel for schedule(static) num_threads(openmp_team(threads))
+  for (std::int64_t i = 0; i < r.count; ++i) {
     const auto ui = std::size_t(i);
-    std::fill_n(x.data() + ui * ud, ud, 0.0);
-    f[ui] = grad_norm[ui] = 0.0;
-    steps[ui] = 0;
-    status[ui] = trajectory_status::running;
+    std::fill_n(r.x.data() + ui * ud, ud, 0.0);
+    r.f[ui] = r.grad_norm[ui] = 0.0;
+    r.steps[ui] = 0;
+    r.status[ui] = trajectory_status::running;
   }
 }
+
+background_fill::background_fill(result& r, std::int64_t n, int d, int threads) {
+  size_result(r, n, d);
+  const int team = std::max(1, openmp_team(threads) - 1);
+  try {
+    worker_ = std::thread([&r, team] { fill_result(r, team); });
+  } catch (const std::system_error&) {
+    fill_result(r, team);
+  }
+}
+
+}  // namespace detail
 
 void result::summarize(int threads) {
   best = -1;

@@ -18,6 +18,7 @@
 #include "fdgd/cuda/result_rows.cuh"
 #include "fdgd/cuda_check.cuh"
 #include "fdgd/cuda_device.hpp"
+#include "fdgd/detail/background_fill.hpp"
 #include "fdgd/detail/block_size.hpp"
 #include "fdgd/detail/host_loop.hpp"
 #include "fdgd/finite.hpp"
@@ -198,6 +199,19 @@ class cuda_batch {
   per_trajectory<T> stage_;     // host copy of given starts, structure-of-arrays, filled by every thread
 };
 
+/// A batch whose stores wait for the result's fill first (run_chunks' Backend).
+template <class Batch>
+struct storing_after_fill {
+  Batch& batch;
+  background_fill& fill;
+  void load(std::int64_t first, std::int64_t n) { batch.load(first, n); }
+  std::int64_t advance(std::int64_t k) { return batch.advance(k); }
+  void store(std::int64_t first, std::int64_t n, result& r) {
+    fill.wait();
+    batch.store(first, n, r);
+  }
+};
+
 /// The CUDA host loop with the given kernels; inputs already checked.
 template <class T, int D, class Kernels>
 result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
@@ -205,11 +219,12 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
   FDGD_CUDA_TRY(cudaSetDevice(o.cuda_device));
   const auto t0 = std::chrono::steady_clock::now();
   result r;
-  r.resize(s.count(), s.dim(), o.threads);
+  background_fill fill(r, s.count(), s.dim(), o.threads);  // while the device descends
   const std::int64_t chunk = cuda_chunk<T, D>(s, o);
   try {
     cuda_batch<T, D, Kernels> batch(kernels, s, o, chunk);
-    run_chunks(batch, o, s.count(), chunk, r);
+    storing_after_fill<cuda_batch<T, D, Kernels>> waiting{batch, fill};
+    run_chunks(waiting, o, s.count(), chunk, r);
   } catch (const std::bad_alloc&) {
     throw cuda_error("fdgd: out of device memory for a chunk of " + std::to_string(chunk) +
                      " trajectories; set options::chunk_size lower");

@@ -1,0 +1,67 @@
+// detail::background_fill: result::resize's fill on a thread of its own, waited for before use.
+#include "fdgd/detail/background_fill.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <limits>
+#include <new>
+
+namespace {
+
+// A result already holding other values, so that a fill that did not happen shows.
+fdgd::result scribbled(std::int64_t n, int d) {
+  fdgd::result r;
+  r.resize(n, d);
+  std::fill(r.x.begin(), r.x.end(), 3.0);
+  std::fill(r.f.begin(), r.f.end(), 7.0);
+  std::fill(r.grad_norm.begin(), r.grad_norm.end(), 9.0);
+  std::fill(r.steps.begin(), r.steps.end(), 5);
+  std::fill(r.status.begin(), r.status.end(), fdgd::trajectory_status::converged);
+  return r;
+}
+
+void expect_filled(const fdgd::result& r, std::int64_t n, int d) {
+  ASSERT_EQ(r.count, n);
+  ASSERT_EQ(r.dim, d);
+  ASSERT_EQ(r.x.size(), std::size_t(n) * std::size_t(d));
+  ASSERT_EQ(r.status.size(), std::size_t(n));
+  EXPECT_TRUE(std::all_of(r.x.begin(), r.x.end(), [](double v) { return v == 0.0; }));
+  EXPECT_TRUE(std::all_of(r.f.begin(), r.f.end(), [](double v) { return v == 0.0; }));
+  EXPECT_TRUE(std::all_of(r.grad_norm.begin(), r.grad_norm.end(), [](double v) { return v == 0.0; }));
+  EXPECT_TRUE(std::all_of(r.steps.begin(), r.steps.end(), [](std::int64_t v) { return v == 0; }));
+  EXPECT_TRUE(std::all_of(r.status.begin(), r.status.end(),
+                          [](fdgd::trajectory_status s) { return s == fdgd::trajectory_status::running; }));
+}
+
+TEST(BackgroundFill, AfterWaitTheResultIsWhatResizeGives) {
+  for (int threads : {0, 1, 2, 3}) {
+    fdgd::result r = scribbled(100003, 3);
+    fdgd::detail::background_fill fill(r, 100003, 3, threads);
+    fill.wait();
+    expect_filled(r, 100003, 3);
+    fill.wait();  // a second wait is harmless
+  }
+}
+
+TEST(BackgroundFill, SizesTheResultBeforeReturning) {
+  fdgd::result r;
+  fdgd::detail::background_fill fill(r, 5000, 2, 0);
+  EXPECT_EQ(r.count, 5000);
+  EXPECT_EQ(r.x.size(), 10000u);  // sized at once: only the values come later
+  fill.wait();
+  expect_filled(r, 5000, 2);
+}
+
+TEST(BackgroundFill, ItsEndWaitsForTheFill) {
+  fdgd::result r = scribbled(1 << 20, 4);
+  { fdgd::detail::background_fill fill(r, 1 << 20, 4, 0); }
+  expect_filled(r, 1 << 20, 4);
+}
+
+TEST(BackgroundFill, TooManyTrajectoriesThrowBeforeAnyThreadStarts) {
+  fdgd::result r;
+  EXPECT_THROW((fdgd::detail::background_fill{r, std::numeric_limits<std::int64_t>::max(), 2, 0}), std::bad_alloc);
+}
+
+}  // namespace
