@@ -15,7 +15,7 @@
 #           the GPU, the fused sweeps of both timed (run on 2026-11-29: 0.87-1.07x, left off).
 #   PART=4  the next check, for one call: the build, every test (as in part 1), memcheck on the
 #           store's copies to the host and racecheck; the peers on ackley (end to end and on the
-#           device alone); an experiment, FDGD_CUDA_MAX_REGISTERS=168 beside the plain build (the
+#           device alone); GPU against every CPU core at N = 10^7 for the other three; an experiment, FDGD_CUDA_MAX_REGISTERS=168 beside the plain build (the
 #           same bits, the ackley d = 32 cases of both timed); the ceilings and the roofline's
 #           target cases (as in part 2) with the time left.
 #   (PART=all: 1 then 2, for a GPU machine of your own with no time limit.)
@@ -28,8 +28,8 @@
 # A plan for the 15 minutes. Measured on an H200 machine (16 cores) on 2026-11-29: part 1 took 176 s
 # (the build 87 s, the tests ~45 s), part 2 289 s, part 3 133 s on a warm machine (its second build
 # 53 s). PART=4 alone is the usual call: timeout_s 600 and BUDGET_S=585 (build ~1.5 min, tests ~1,
-# sanitizers ~1, the peers what is left but 2.5 min, the capped build and its timing ~1.5, the
-# ceilings and target cases ~1); a step that would not fit is skipped.
+# sanitizers ~1, the peers what is left but 2.5 min, the other three at 10^7 ~0.3, the capped build
+# and its timing ~1.5, the ceilings and target cases ~1); a step that would not fit is skipped.
 # Parts 1 and 2: timeout_s 420 / BUDGET_S=405, then the budget left less about 30 s.
 # Everything is written to $WORK (default bench/device/work); the device tool returns at most 8 files
 # from $OUT, so $OUT gets part-<PART>.tgz (all of $WORK but raw point dumps and the kernel cache,
@@ -388,6 +388,10 @@ part4() {
   log "peers: $(status_of $peers_rc)"
   grep -E '^\|' "$W/peers.log" >>"$SUMMARY" 2>/dev/null
   pack
+  # End to end with the result's pages touched while the device descends (detail::background_fill;
+  # 2026-11-29, tenth session, before it: 0.0501, 0.2286 and 0.1667 s on the GPU, descents 0.0031,
+  # 0.0629 and 0.0735 s).
+  gpu_vs_cpu "sphere 2 1e7 100 0.01" "rosenbrock 16 1e7 100 0.0001" "rastrigin 8 1e7 100 0.001"
   # Ackley d = 32 ran at 3.2x the floor of its work (fused), with 236 registers: 8 warps an SM. The
   # experiment: every kernel capped at 168 registers (12 warps, spilling to local memory); the same
   # bits, then both builds timed on the d = 32 cases.
