@@ -18,7 +18,8 @@
 #           device alone); GPU against every CPU core at N = 10^7 for the other three; an experiment, FDGD_CUDA_MAX_REGISTERS=168 beside the plain build (the
 #           same bits, the ackley d = 32 cases of both timed); the ceilings and the roofline's
 #           target cases (as in part 2) with the time left.
-#   (PART=all: 1 then 2, for a GPU machine of your own with no time limit.)
+#   PART=all  1 then 2 in one call: everything the device check is for. Measured on an H200 the two
+#           took 176 s (2026-11-29, eighth session) and 289 s (tenth): under 8 minutes together.
 # Every step runs under a limit drawn from BUDGET_S, the seconds this call may take (with the device
 # tool: its timeout_s less 15): a step that would not fit is skipped and says so, one that runs out
 # is cut and keeps what it measured. Usage (device tool), with carry ["bench/device/debs"]:
