@@ -230,6 +230,7 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
                      " trajectories; set options::chunk_size lower");
   }
   FDGD_CUDA_TRY(cudaDeviceSynchronize());
+  fill.wait();  // (every store has waited already, unless there was none)
   finish(r, "cuda", cuda_device_name(o.cuda_device), t0, o.threads);
   r.cuda_device = o.cuda_device;
   return r;
