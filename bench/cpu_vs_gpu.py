@@ -64,7 +64,8 @@ def main(path):
             print("\nGPU faster from N = ? (no N with both a CPU and a GPU time in this run)\n")
             continue
         n = crossover(cpu, gpu)
-        print(f"\nGPU faster from N = {'2^%d' % (n.bit_length() - 1) if n else 'never in this range'}\n")
+        below = " (the smallest N measured on both: the crossover is there or below)" if n == min(set(cpu) & set(gpu)) else ""
+        print(f"\nGPU faster from N = {'2^%d' % (n.bit_length() - 1) if n else 'never in this range'}{below}\n")
 
 
 if __name__ == "__main__":
