@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <new>
 #include <sstream>
-#include <system_error>
 
 #include "fdgd/detail/background_fill.hpp"
 #include "fdgd/detail/host_loop.hpp"
@@ -59,12 +58,21 @@ void fill_result(result& r, int threads) {
 
 background_fill::background_fill(result& r, std::int64_t n, int d, int threads) {
   size_result(r, n, d);
-  const int team = std::max(1, openmp_team(threads) - 1);
-  try {
-    worker_ = std::thread([&r, team] { fill_result(r, team); });
-  } catch (const std::system_error&) {
-    fill_result(r, team);
+  const auto bytes = r.x.size() * sizeof(double) + r.f.size() * (2 * sizeof(double) + sizeof(std::int64_t) + 1);
+#if defined(_OPENMP)
+  const bool nested = omp_in_parallel();
+#else
+  const bool nested = false;
+#endif
+  const int team = openmp_team(threads);
+  if (bytes >= (std::size_t(16) << 20) && team >= 2 && !nested) {
+    try {
+      worker_ = std::thread([&r, team] { fill_result(r, team - 1); });
+      return;
+    } catch (...) {  // no thread to be had (std::system_error, std::bad_alloc): fill here
+    }
   }
+  fill_result(r, threads);
 }
 
 }  // namespace detail

@@ -15,9 +15,10 @@
 #           the GPU, the fused sweeps of both timed (run on 2026-11-29: 0.87-1.07x, left off).
 #   PART=4  the next check, for one call: the build, every test (as in part 1), memcheck on the
 #           store's copies to the host and racecheck; the peers on ackley (end to end and on the
-#           device alone); GPU against every CPU core at N = 10^7 for the other three; an experiment, FDGD_CUDA_MAX_REGISTERS=168 beside the plain build (the
-#           same bits, the ackley d = 32 cases of both timed); the ceilings and the roofline's
-#           target cases (as in part 2) with the time left.
+#           device alone); an experiment, FDGD_CUDA_MAX_REGISTERS=168 beside the plain build (the
+#           same bits, the ackley d = 32 cases of both timed); GPU against every CPU core at
+#           N = 10^7 for the other three; the ceilings and the roofline's target cases (as in
+#           part 2) with the time left.
 #   PART=all  1 then 2 in one call: everything the device check is for. Measured on an H200 the two
 #           took 176 s (2026-11-29, eighth session) and 289 s (tenth): under 8 minutes together.
 # Every step runs under a limit drawn from BUDGET_S, the seconds this call may take (with the device
@@ -29,8 +30,8 @@
 # A plan for the 15 minutes. Measured on an H200 machine (16 cores) on 2026-11-29: part 1 took 176 s
 # (the build 87 s, the tests ~45 s), part 2 289 s, part 3 133 s on a warm machine (its second build
 # 53 s). PART=4 alone is the usual call: timeout_s 600 and BUDGET_S=585 (build ~1.5 min, tests ~1,
-# sanitizers ~1, the peers what is left but 2.5 min, the other three at 10^7 ~0.3, the capped build
-# and its timing ~1.5, the ceilings and target cases ~1); a step that would not fit is skipped.
+# sanitizers ~1, the peers what is left but 2.5 min, the capped build and its timing ~1.5, the
+# other three at 10^7 ~0.5, the ceilings and target cases ~1); a step that would not fit is skipped.
 # Parts 1 and 2: timeout_s 420 / BUDGET_S=405, then the budget left less about 30 s.
 # Everything is written to $WORK (default bench/device/work); the device tool returns at most 8 files
 # from $OUT, so $OUT gets part-<PART>.tgz (all of $WORK but raw point dumps and the kernel cache,
@@ -245,7 +246,7 @@ print(f"copying back 10^7 sphere d=2 results ({b / 1e6:.0f} MB) takes {b / pagea
 PY
   pack
   within 90 15 build-device/bench/bench_sweep --benchmark_filter="$target_cases" --benchmark_repetitions=3 \
-    --benchmark_format=json --benchmark_out="$W/sweep-targets.json" >"$W/sweep.log" 2>&1
+    --benchmark_format=json --benchmark_out="$W/sweep-targets.json" >>"$W/sweep.log" 2>&1
 }
 
 # The target rows of roofline.py's table for the sweep JSON $1 (measured over floor), into the summary.
@@ -374,12 +375,14 @@ part4() {
   sanitize memcheck 120 "CudaAgainstCpu.RowsBeyondOnePieceLandInPlace:Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda"
   local mem_rc=$?
   sanitize racecheck 90 "Backends/SeedExample.*cuda*:Backends/Batch.EdgeSizes/cuda"
-  log "compute-sanitizer memcheck (store, chunks): $(status_of $mem_rc); racecheck: $(status_of $?)"
+  local race_rc=$?
+  log "compute-sanitizer memcheck (store, chunks): $(status_of $mem_rc); racecheck: $(status_of $race_rc)"
   pack
   # The peers on ackley first: cut for time in both earlier checks, the last figure issue 5 lacks.
-  # 150 s are kept for the experiment and the target cases after them.
+  # 150 s are kept for the experiment and the runs at 10^7 after them (the target cases last, with
+  # whatever is left); at most 380 s, inside the 400 s limit of the step.
   local left=$(( END - $(date +%s) - 20 )) peers_rc=200
-  local share=$(( left - 150 ))
+  local share=$(( left - 150 < 380 ? left - 150 : 380 ))
   log "peers (JAX, PyTorch) at N = 1e7 on ackley, $share s of the $left s left:"
   if [ "$share" -ge 60 ]; then
     within 400 60 python3 -u bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 2 \
@@ -389,10 +392,6 @@ part4() {
   log "peers: $(status_of $peers_rc)"
   grep -E '^\|' "$W/peers.log" >>"$SUMMARY" 2>/dev/null
   pack
-  # End to end with the result's pages touched while the device descends (detail::background_fill;
-  # 2026-11-29, tenth session, before it: 0.0501, 0.2286 and 0.1667 s on the GPU, descents 0.0031,
-  # 0.0629 and 0.0735 s).
-  gpu_vs_cpu "sphere 2 1e7 100 0.01" "rosenbrock 16 1e7 100 0.0001" "rastrigin 8 1e7 100 0.001"
   # Ackley d = 32 ran at 3.2x the floor of its work (fused), with 236 registers: 8 warps an SM. The
   # experiment: every kernel capped at 168 registers (12 warps, spilling to local memory); the same
   # bits, then both builds timed on the d = 32 cases.
@@ -401,6 +400,10 @@ part4() {
       "--function sphere --dim 32" "--function rosenbrock --dim 16"
     time_builds '^cuda/ackley_d32/(fused|per_launch)/.*/16777216/' uncapped build-device capped-168 build-device-regs
   fi
+  # End to end with the result's pages touched while the device descends (detail::background_fill;
+  # 2026-11-29, tenth session, before it: 0.0501, 0.2286 and 0.1667 s on the GPU, descents 0.0031,
+  # 0.0629 and 0.0735 s).
+  gpu_vs_cpu "sphere 2 1e7 100 0.01" "rosenbrock 16 1e7 100 0.0001" "rastrigin 8 1e7 100 0.001"
   # The roofline's target cases again, as time allows (2026-11-29, tenth session: sphere fused
   # 1.49x F, rosenbrock fused 0.50x; per launch 88% and 72% of copy bandwidth).
   probe_and_targets

@@ -199,19 +199,6 @@ class cuda_batch {
   per_trajectory<T> stage_;     // host copy of given starts, structure-of-arrays, filled by every thread
 };
 
-/// A batch whose stores wait for the result's fill first (run_chunks' Backend).
-template <class Batch>
-struct storing_after_fill {
-  Batch& batch;
-  background_fill& fill;
-  void load(std::int64_t first, std::int64_t n) { batch.load(first, n); }
-  std::int64_t advance(std::int64_t k) { return batch.advance(k); }
-  void store(std::int64_t first, std::int64_t n, result& r) {
-    fill.wait();
-    batch.store(first, n, r);
-  }
-};
-
 /// The CUDA host loop with the given kernels; inputs already checked.
 template <class T, int D, class Kernels>
 result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
@@ -230,7 +217,7 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
                      " trajectories; set options::chunk_size lower");
   }
   FDGD_CUDA_TRY(cudaDeviceSynchronize());
-  fill.wait();  // (every store has waited already, unless there was none)
+  fill.wait();  // before anything reads r or moves it out, also where no chunk was stored
   finish(r, "cuda", cuda_device_name(o.cuda_device), t0, o.threads);
   r.cuda_device = o.cuda_device;
   return r;

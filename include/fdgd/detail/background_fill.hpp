@@ -16,9 +16,12 @@ void fill_result(result& r, int threads);
 /// result::resize with the fill on a thread of its own: the constructor sizes r (throwing what
 /// resize throws) and returns while the fill goes on. The first touch of a fresh page is a fault and
 /// the kernel's zeroing of it (about 0.3 s a GB measured on one core, scaling poorly with more), time
-/// a GPU run can spend descending. wait() before anything else writes r; the destructor waits too.
-/// The fill takes `threads` OpenMP threads less one (0: all cores less one, at least one), leaving a
-/// core to the thread that drives the GPU; where no thread can be started it fills before returning.
+/// a GPU run can spend descending. wait() before anything else reads or writes r's arrays; the
+/// destructor waits too. The fill takes `threads` OpenMP threads less one (0: all cores less one),
+/// leaving a core to the thread that drives the GPU. It fills before returning instead, as resize
+/// does, where a thread would not pay: arrays under 16 MiB, a team of one thread, a caller inside an
+/// OpenMP parallel region (one host thread a GPU: each would start a team of its own), or no thread
+/// to be had.
 class background_fill {
  public:
   background_fill(result& r, std::int64_t n, int d, int threads);
@@ -31,6 +34,19 @@ class background_fill {
 
  private:
   std::thread worker_;
+};
+
+/// run_chunks' Backend: a batch whose stores into the result wait for its fill first.
+template <class Batch>
+struct storing_after_fill {
+  Batch& batch;
+  background_fill& fill;
+  void load(std::int64_t first, std::int64_t n) { batch.load(first, n); }
+  std::int64_t advance(std::int64_t k) { return batch.advance(k); }
+  void store(std::int64_t first, std::int64_t n, result& r) {
+    fill.wait();
+    batch.store(first, n, r);
+  }
 };
 
 }  // namespace fdgd::detail
