@@ -58,7 +58,8 @@ void fill_result(result& r, int threads) {
 
 background_fill::background_fill(result& r, std::int64_t n, int d, int threads) {
   size_result(r, n, d);
-  const auto bytes = r.x.size() * sizeof(double) + r.f.size() * (2 * sizeof(double) + sizeof(std::int64_t) + 1);
+  const auto bytes =
+      r.x.size() * sizeof(double) + r.f.size() * (2 * sizeof(double) + sizeof(std::int64_t) + sizeof(trajectory_status));
 #if defined(_OPENMP)
   const bool nested = omp_in_parallel();
 #else
