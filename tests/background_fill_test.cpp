@@ -23,17 +23,22 @@ fdgd::result scribbled(std::int64_t n, int d) {
   return r;
 }
 
+// Every value of each of r's arrays is the one given.
+void expect_everywhere(const fdgd::result& r, double x, double f, double grad_norm, std::int64_t steps,
+                       fdgd::trajectory_status status) {
+  EXPECT_TRUE(std::all_of(r.x.begin(), r.x.end(), [&](double v) { return v == x; }));
+  EXPECT_TRUE(std::all_of(r.f.begin(), r.f.end(), [&](double v) { return v == f; }));
+  EXPECT_TRUE(std::all_of(r.grad_norm.begin(), r.grad_norm.end(), [&](double v) { return v == grad_norm; }));
+  EXPECT_TRUE(std::all_of(r.steps.begin(), r.steps.end(), [&](std::int64_t v) { return v == steps; }));
+  EXPECT_TRUE(std::all_of(r.status.begin(), r.status.end(), [&](fdgd::trajectory_status s) { return s == status; }));
+}
+
 void expect_filled(const fdgd::result& r, std::int64_t n, int d) {
   ASSERT_EQ(r.count, n);
   ASSERT_EQ(r.dim, d);
   ASSERT_EQ(r.x.size(), std::size_t(n) * std::size_t(d));
   ASSERT_EQ(r.status.size(), std::size_t(n));
-  EXPECT_TRUE(std::all_of(r.x.begin(), r.x.end(), [](double v) { return v == 0.0; }));
-  EXPECT_TRUE(std::all_of(r.f.begin(), r.f.end(), [](double v) { return v == 0.0; }));
-  EXPECT_TRUE(std::all_of(r.grad_norm.begin(), r.grad_norm.end(), [](double v) { return v == 0.0; }));
-  EXPECT_TRUE(std::all_of(r.steps.begin(), r.steps.end(), [](std::int64_t v) { return v == 0; }));
-  EXPECT_TRUE(std::all_of(r.status.begin(), r.status.end(),
-                          [](fdgd::trajectory_status s) { return s == fdgd::trajectory_status::running; }));
+  expect_everywhere(r, 0.0, 0.0, 0.0, 0, fdgd::trajectory_status::running);
 }
 
 TEST(BackgroundFill, AfterWaitTheResultIsWhatResizeGives) {
@@ -88,12 +93,7 @@ TEST(BackgroundFill, RunChunksStoresLandAfterTheFill) {
   fdgd::detail::storing_after_fill<writing_batch> waiting{batch, fill};
   fdgd::detail::run_chunks(waiting, fdgd::options{}, n, chunk, r);
   fill.wait();
-  EXPECT_TRUE(std::all_of(r.x.begin(), r.x.end(), [](double v) { return v == 1.5; }));
-  EXPECT_TRUE(std::all_of(r.f.begin(), r.f.end(), [](double v) { return v == 2.5; }));
-  EXPECT_TRUE(std::all_of(r.grad_norm.begin(), r.grad_norm.end(), [](double v) { return v == 2.5; }));
-  EXPECT_TRUE(std::all_of(r.steps.begin(), r.steps.end(), [](std::int64_t v) { return v == 4; }));
-  EXPECT_TRUE(std::all_of(r.status.begin(), r.status.end(),
-                          [](fdgd::trajectory_status s) { return s == fdgd::trajectory_status::finished; }));
+  expect_everywhere(r, 1.5, 2.5, 2.5, 4, fdgd::trajectory_status::finished);
 }
 
 TEST(BackgroundFill, TooManyTrajectoriesThrowBeforeAnyThreadStarts) {
