@@ -96,6 +96,12 @@ TEST_F(Cli, HimmelblauSummaryFindsTheFourMinimaWithTheirShares) {
   const auto text = run("minimize --function himmelblau --starts 2e4 --steps 2000 --gtol 1e-10 --backend cpu");
   EXPECT_NE(text.out.find("global minimum 0 reached by 100.000% of starts"), std::string::npos) << text.out;
   EXPECT_EQ(text.out.rfind("himmelblau: 20000 starts (seed 0), d = 2, on cpu", 0), 0u) << text.out;
+  double total_s = -1, descent_s = -1;  // "time: T s (the descent D s), ..."
+  const auto time_line = text.out.find("\ntime: ");
+  ASSERT_NE(time_line, std::string::npos) << text.out;
+  ASSERT_EQ(std::sscanf(text.out.c_str() + time_line, "\ntime: %lf s (the descent %lf s)", &total_s, &descent_s), 2) << text.out;
+  EXPECT_GT(descent_s, 0.0);
+  EXPECT_LE(descent_s, total_s);
   const auto seeded = run("minimize --function sphere --starts 3 --seed 18446744073709551615 --json");
   EXPECT_EQ(nlohmann::json::parse(seeded.out)["seed"].get<std::uint64_t>(), 18446744073709551615u) << seeded.out;
   std::ofstream(path("one.csv")) << "1,2\n";

@@ -68,7 +68,8 @@ std::string summary_text(const nlohmann::json& s) {
                      seed, s["dim"].get<int>(), s["backend"].get<std::string>(), s["device"].get<std::string>());
   out += fmt::format("descent: lr {}, h {}, {} steps, gtol {}, {}\n", s["lr"].get<double>(), s["h"].get<double>(),
                      s["steps"].get<long long>(), s["gtol"].get<double>(), s["precision"].get<std::string>());
-  out += fmt::format("time: {:.3f} s, {:.3g} trajectory-steps/s, {:.3g} f-evaluations/s\n", s["seconds"].get<double>(),
+  out += fmt::format("time: {:.3f} s (the descent {:.3f} s), {:.3g} trajectory-steps/s, {:.3g} f-evaluations/s\n",
+                     s["seconds"].get<double>(), s["descent_seconds"].get<double>(),
                      s["trajectory_steps_per_second"].get<double>(), s["f_evaluations_per_second"].get<double>());
   if (s["compile_seconds"].get<double>() > 0)
     out += fmt::format("      (before it: {:.2f} s compiling the expression's kernels, cached for the next run)\n",
