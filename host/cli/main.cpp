@@ -1,4 +1,4 @@
-// The `fdgd` command: `fdgd minimize ...` and `fdgd functions`. See README.md.
+// The `fdgd` command: `fdgd minimize`, `fdgd trace` and `fdgd functions`. See README.md.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -376,8 +376,8 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--lr", a.lr, "learning rate (default 0.01)")->transform(a_number);
   add_value(c, "--steps", a.steps_text, "steps per start: 100, 1e4, 2^10 (default 100)");
   add_value(c, "--h", a.h, "central-difference step (default 1e-4)")->transform(a_number);
-  add_value(c, "--precision", a.precision_name, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}));
-  add_value(c, "--backend", a.backend_name, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  add_value(c, "--precision", a.precision_name, "f64 or f32 (default f64)")->check(CLI::IsMember({"f64", "f32"}));
+  add_value(c, "--backend", a.backend_name, "auto, cpu or cuda (default auto: the GPU when one is present)")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   add_value(c, "--threads", a.threads, "CPU threads (default: all cores)")->transform(whole_number(0, max_cpu_threads));
 }
 

@@ -8,7 +8,8 @@ namespace fdgd {
 /// why: no device, no driver, a bad ordinal, or a build without CUDA.
 bool cuda_device_available(int ordinal = 0, std::string* why = nullptr);
 
-/// The device's name and compute capability, e.g. "NVIDIA H200 (sm_90)". Throws fdgd::cuda_error.
+/// The device's name and compute capability, e.g. "NVIDIA H200 (sm_90)". Throws
+/// fdgd::cuda_error when a CUDA call fails, fdgd::error in a build without CUDA.
 std::string cuda_device_name(int ordinal = 0);
 
 /// Throws fdgd::error naming the cause when the CUDA backend cannot run on device `ordinal`.

@@ -1,4 +1,4 @@
-// Numerical gradients. `central` is the reference scheme of the seed: for each coordinate i,
+// Numerical gradients. `central_difference` is the reference scheme of the seed: for each coordinate i,
 //   f1 = f(x with x[i] = x[i] + h); f2 = f(x with x[i] = x[i] - h); g[i] = (f1 - f2) / (2h)
 // The objective sees the perturbed point through a view (x itself is never written), which gives the
 // same values bit for bit as the seed's perturb-and-restore. Further schemes (forward, five-point,

@@ -16,6 +16,7 @@
 
 namespace fdgd::expr {
 
+/// What an instruction does to the evaluation stack.
 enum class opcode : std::uint8_t {
   load,  // push the operand
   negate, square, cube, fourth, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, exp, log, log2, log10, sqrt, cbrt, abs, floor, ceil,
@@ -55,9 +56,10 @@ struct instruction {
 /// Deepest stack a program may need (compile rejects deeper ones).
 inline constexpr int max_stack = 2 * max_depth + 8;
 
+/// An expression compiled for one dimension: its instructions, in evaluation order.
 struct program {
   std::vector<instruction> code;
-  int stack_depth = 0;
+  int stack_depth = 0;  ///< deepest stack `code` reaches
   int dim = 0;
   /// Re-evaluation with one coordinate moved, for the central difference: patch i is `code` with every
   /// subtree that does not read x_i replaced by its value at x, which the evaluation of `code` keeps

@@ -14,6 +14,7 @@
 
 namespace fdgd::functions {
 
+/// A compile-time list of objective types.
 template <class... F>
 struct list {};
 

@@ -47,6 +47,8 @@ class csv_writer {
 
   /// One row of n doubles, written to read back exactly.
   void row(const double* values, int n);
+  /// Writes what is buffered and moves the finished file to its path. Throws fdgd::error (naming the
+  /// path and the cause) when it cannot, and then leaves no file; a row or commit after it throws.
   void commit();
 
  private:

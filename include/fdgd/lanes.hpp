@@ -14,6 +14,7 @@
 
 namespace fdgd {
 
+/// W values of T in one vector register, one trajectory's a lane (see above).
 template <class T, int W>
 struct lanes {
   typedef T vec __attribute__((vector_size(sizeof(T) * W)));

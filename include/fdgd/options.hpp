@@ -43,8 +43,8 @@ struct options {
   /// Most trajectories resident on the backend at once; larger batches stream through in chunks.
   /// 0 (default) sizes chunks from the free device memory (CUDA) or 2^20 (CPU). Results do not depend on it.
   std::int64_t chunk_size = 0;
-  backend_kind backend = backend_kind::automatic;
-  precision prec = precision::f64;
+  backend_kind backend = backend_kind::automatic;  ///< where it runs; automatic (default): CUDA when a device is usable
+  precision prec = precision::f64;                 ///< working precision of the descent (default f64)
   int threads = 0;      ///< CPU threads, 0..max_cpu_threads; 0 uses OpenMP's default (all cores)
   int cuda_device = 0;  ///< CUDA device ordinal
   /// Called on the calling thread after every launch; empty (default) for none. With the default

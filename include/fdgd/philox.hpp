@@ -6,6 +6,7 @@
 
 namespace fdgd {
 
+/// Four 32-bit random words: one Philox4x32-10 block.
 struct philox4x32_result {
   std::uint32_t v[4];
 };

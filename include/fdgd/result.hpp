@@ -62,7 +62,7 @@ template <class T>
 using per_trajectory = std::vector<T, detail::uninitialized_allocator<T>>;
 
 struct result {
-  int dim = 0;
+  int dim = 0;                                  ///< coordinates a trajectory
   std::int64_t count = 0;                       ///< number of trajectories (starts)
   per_trajectory<double> x;                     ///< final points, row-major: trajectory i is x[i*dim .. i*dim+dim-1]
   per_trajectory<double> f;                     ///< f at the final point

@@ -56,12 +56,15 @@ class starts {
     return s;
   }
 
-  int dim() const { return dim_; }
-  std::int64_t count() const { return count_; }
-  bool is_generated() const { return points_.empty(); }
+  int dim() const { return dim_; }                  ///< coordinates a start
+  std::int64_t count() const { return count_; }     ///< number of starts
+  bool is_generated() const { return points_.empty(); }  ///< drawn in a box (uniform), not given (given)
+  /// The generator's seed, and the box's bounds (dim each): for generated starts only (0 and empty
+  /// for given ones).
   std::uint64_t seed() const { return seed_; }
   const std::vector<double>& lo() const { return lo_; }
   const std::vector<double>& hi() const { return hi_; }
+  /// Given starts, row-major (count * dim); empty for generated ones (write_start draws those).
   const std::vector<double>& points() const { return points_; }
 
   /// Writes the dim coordinates of start i to out[0], out[stride], ..., converted to T.

@@ -49,6 +49,7 @@ FDGD_HD auto norm(const Gradient& g, int n) -> typename Gradient::value_type {
   return math::sqrt(squared_norm(g, n));
 }
 
+/// v <= limit; fdgd::lanes overloads it as "in any lane".
 FDGD_HD inline bool any_at_most(double v, double limit) { return v <= limit; }
 FDGD_HD inline bool any_at_most(float v, float limit) { return v <= limit; }
 
