@@ -15,8 +15,8 @@
 #           the GPU, the fused sweeps of both timed (run on 2026-11-29: 0.87-1.07x, left off).
 #   PART=4  the next check, for one call: the build, every test (as in part 1), memcheck on the
 #           store's copies to the host and racecheck; the peers on ackley (end to end and on the
-#           device alone); an experiment, FDGD_CUDA_MAX_REGISTERS=168 beside the plain build (the
-#           same bits, the ackley d = 32 cases of both timed); GPU against every CPU core at
+#           device alone); experiments on the d = 32 kernels' registers (kernel_variants: the
+#           same bits, each variant timed beside the plain build); GPU against every CPU core at
 #           N = 10^7 for the other three; the ceilings and the roofline's target cases (as in
 #           part 2) with the time left.
 #   PART=all  1 then 2 in one call: everything the device check is for. Measured on an H200 the two
@@ -30,7 +30,7 @@
 # A plan for the 15 minutes. Measured on an H200 machine (16 cores) on 2026-11-29: part 1 took 176 s
 # (the build 87 s, the tests ~45 s), part 2 289 s, part 3 133 s on a warm machine (its second build
 # 53 s). PART=4 alone is the usual call: timeout_s 600 and BUDGET_S=585 (build ~1.5 min, tests ~1,
-# sanitizers ~1, the peers what is left but 2.5 min, the capped build and its timing ~1.5, the
+# sanitizers ~1, the peers what is left but 2.5 min, the kernel variants ~1, the
 # other three at 10^7 ~0.5, the ceilings and target cases ~1); a step that would not fit is skipped.
 # Parts 1 and 2: timeout_s 420 / BUDGET_S=405, then the budget left less about 30 s.
 # Everything is written to $WORK (default bench/device/work); the device tool returns at most 8 files
@@ -356,6 +356,61 @@ PY
   pack
 }
 
+# kernel_variants N: bench/device/kernel_variants.cu built once per variant (nvcc alone, all at once:
+# seconds), each run on N trajectories; a table of every d = 32 kernel's registers, resident warps and
+# time per variant against the plain build, and whether its final points have the plain build's bits.
+kernel_variants() {
+  local n=$1 v
+  local -A flags=([plain]="" [ordered]="-DFDGD_CUDA_ORDERED_TERMS" [capped-168]="-maxrregcount=168"
+    [ordered-capped-168]="-DFDGD_CUDA_ORDERED_TERMS -maxrregcount=168" [recip]="-DFDGD_CUDA_RECIPROCAL_DIVISION"
+    [ordered-recip]="-DFDGD_CUDA_ORDERED_TERMS -DFDGD_CUDA_RECIPROCAL_DIVISION")
+  local order=(plain ordered capped-168 ordered-capped-168 recip ordered-recip)
+  rm -f "$W"/kv-*
+  for v in "${order[@]}"; do
+    # shellcheck disable=SC2086  # the flags are words
+    within 180 30 "$nvcc_path" -O3 -arch="sm_$cap" -fmad=false -std=c++17 -Iinclude ${flags[$v]} \
+      bench/device/kernel_variants.cu -o "$W/kv-$v" >"$W/kv-$v.build.log" 2>&1 &
+  done
+  wait
+  for v in "${order[@]}"; do
+    [ -x "$W/kv-$v" ] || { log "kernel variant $v: not built ($(tail -1 "$W/kv-$v.build.log"))"; continue; }
+    within 120 15 "$W/kv-$v" "$n" >"$W/kv-$v.jsonl" 2>>"$W/kv-$v.build.log"
+    log "kernel variant $v: $(status_of $?)"
+  done
+  python3 - "$W" "${order[@]}" <<'PY' 2>&1 | say
+import json, os, sys
+w, order = sys.argv[1], sys.argv[2:]
+runs = {}
+for v in order:
+    try:
+        runs[v] = {r["function"]: r for r in map(json.loads, open(os.path.join(w, f"kv-{v}.jsonl")))}
+    except (OSError, ValueError):
+        pass
+if "plain" not in runs:
+    sys.exit("no kernel variant results (the plain build did not run)")
+print("\nEach cell: registers / local bytes (spills) / warps an SM, median of 3 fused launches of 100 steps,")
+print("and the speedup over the plain build (BITS DIFFER where the final points are not the plain build's).")
+print("\n| d=32 f64 | " + " | ".join(v for v in order if v in runs) + " |")
+print("|---" * (1 + len(runs)) + "|")
+for name, base in runs["plain"].items():
+    cells = []
+    for v in order:
+        if v not in runs:
+            continue
+        r = runs[v].get(name)
+        if r is None:
+            cells.append("-")
+            continue
+        ms = sorted(r["ms"])[1]
+        cell = f"{r['registers']} / {r['local_bytes']} B / {r['warps_per_sm']} w: {ms:.2f} ms"
+        if v != "plain":
+            cell += f" ({sorted(base['ms'])[1] / ms:.2f}x{'' if r['hash'] == base['hash'] else ', BITS DIFFER'})"
+        cells.append(cell)
+    print(f"| {name} | " + " | ".join(cells) + " |")
+PY
+  pack
+}
+
 part3() {
   rm -f "$W"/sweep-ieee.json "$W"/sweep-recip.json "$W"/recip.log "$W"/points-*.npy
   build build-device plain -- fdgd_cli bench_sweep || exit 1
@@ -392,14 +447,12 @@ part4() {
   log "peers: $(status_of $peers_rc)"
   grep -E '^\|' "$W/peers.log" >>"$SUMMARY" 2>/dev/null
   pack
-  # Ackley d = 32 ran at 3.2x the floor of its work (fused), with 236 registers: 8 warps an SM. The
-  # experiment: every kernel capped at 168 registers (12 warps, spilling to local memory); the same
-  # bits, then both builds timed on the d = 32 cases.
-  if build build-device-regs regs -DFDGD_CUDA_MAX_REGISTERS=168 -- fdgd_cli bench_sweep; then
-    same_bits regs build-device build-device-regs "--function ackley --dim 32" "--function ackley --dim 32 --precision f32" \
-      "--function sphere --dim 32" "--function rosenbrock --dim 16"
-    time_builds '^cuda/ackley_d32/(fused|per_launch)/.*/16777216/' uncapped build-device capped-168 build-device-regs
-  fi
+  # Ackley d = 32 ran at 3.2x the floor of its work (fused), with 236 registers: 8 warps an SM, as
+  # for every d = 32 kernel above 168 registers (sphere, rosenbrock and styblinski_tang at 255, with
+  # spills). The experiments, one small build each: the gradient's coordinates kept in order
+  # (FDGD_CUDA_ORDERED_TERMS: sphere 162 registers in ptxas), a cap of 168 registers (12 warps,
+  # spilling), both, and the reciprocal division with and without the order (rosenbrock: 166).
+  kernel_variants 1048576
   # End to end with the result's pages touched while the device descends (detail::background_fill;
   # 2026-11-29, tenth session, before it: 0.0501, 0.2286 and 0.1667 s on the GPU, descents 0.0031,
   # 0.0629 and 0.0735 s).

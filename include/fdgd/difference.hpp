@@ -33,6 +33,15 @@ struct perturbed_point {
 /// something: fdgd/lanes.hpp). The gradient's long runs of additions call it first.
 template <class V>
 FDGD_HD void register_barrier(V&) {}
+#if defined(__CUDA_ARCH__) && defined(FDGD_CUDA_ORDERED_TERMS)
+// An experiment, until the device check times it (bench/device/kernel_variants.cu): on the device, an
+// empty asm that the compiler must keep in order with the others, around each coordinate's moved
+// terms, so that it computes the coordinates one after another rather than every moved term first
+// (ptxas, sphere d = 32: 162 registers and no spills instead of 255 and spills; an SM then holds 12
+// warps instead of 8). The values are untouched: the same bits.
+__device__ inline void register_barrier(double& v) { asm volatile("" : "+d"(v)); }
+__device__ inline void register_barrier(float& v) { asm volatile("" : "+f"(v)); }
+#endif
 
 namespace detail {
 
@@ -112,7 +121,11 @@ struct term_reuse_for<Objective, fixed_point<T, D>>
 template <class Objective, class Point, class H, class Term>
 FDGD_HD void moved_sums(const Objective& f, const Point& x, int i, H h, int lo, int hi, const Term& before, Term& s1,
                         Term& s2) {
-  const perturbed_point<Point> up{x, i, x[i] + h}, down{x, i, x[i] - h};
+  auto xi = x[i];
+#if defined(__CUDA_ARCH__)
+  register_barrier(xi);  // (under FDGD_CUDA_ORDERED_TERMS: nothing of x_i's moved terms before here)
+#endif
+  const perturbed_point<Point> up{x, i, xi + h}, down{x, i, xi - h};
   s1 = f.term(up, lo), s2 = f.term(down, lo);
   if (lo > 0) {
     Term a = before, b = before;
