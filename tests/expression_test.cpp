@@ -85,6 +85,7 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"x0 + x5", 3, "x5 is out of range for d = 3 (x0..x2)", 6},
       {"sum(i=0..d, x[i])", 3, "x3 is out of range for d = 3 (x0..x2)", 13},
       {"x[0.5]", 2, "coordinate index is not an integer (it is 0.5)", 3},
+      {"x[0/0]", 2, "coordinate index is not an integer (it is not a number)", 4},
       {"x[1e15] + x0", 2, "coordinate index is out of range (it is 1000000000000000; at most 1e15 in size)", 3},
       {"x[x0]", 2, "an index or bound cannot depend on x or contain a sum", 3},
       {"sum(i=0..sin(d), x[i])", 2, "an index or bound may use + - * / ^ floor ceil abs min max, not sin", 10},
@@ -119,6 +120,12 @@ TEST(Expression, LengthAndNestingAreBounded) {
 
 TEST(Expression, CaretPointsAtTheColumn) {
   EXPECT_EQ(expr::caret_lines("x0 + y", 6), "  x0 + y\n       ^");
+  // A long expression shows the 100 characters around the column.
+  std::string text;
+  for (int k = 0; k < 300; ++k) text += char('a' + k % 26);
+  EXPECT_EQ(expr::caret_lines(text, 1), "  " + text.substr(0, 100) + "...\n  ^");
+  EXPECT_EQ(expr::caret_lines(text, 150), "  ..." + text.substr(89, 100) + "...\n  " + std::string(63, ' ') + "^");
+  EXPECT_EQ(expr::caret_lines(text, 300), "  ..." + text.substr(200) + "\n  " + std::string(102, ' ') + "^");
 }
 
 TEST(Expression, PrintParsesBackToTheSameTree) {
@@ -146,6 +153,10 @@ TEST(Expression, PrintParsesBackToTheSameTree) {
 TEST(Expression, ImpliedDimension) {
   EXPECT_EQ(expr::implied_dim(expr::parse("(1 - x0)^2 + 100*(x1 - x0^2)^2")), 2);
   EXPECT_EQ(expr::implied_dim(expr::parse("x[4] + x2")), 5);
+  EXPECT_EQ(expr::implied_dim(expr::parse("x[1+1]")), 3) << "an index computed from numbers counts too";
+  EXPECT_EQ(expr::implied_dim(expr::parse("x[2^3] + x0")), 9);
+  EXPECT_EQ(expr::implied_dim(expr::parse("x[1.5] + x[-1] + x1")), 2) << "invalid indices are for bind() to name";
+  EXPECT_EQ(expr::implied_dim(expr::parse("x[10^9]")), 0) << "beyond the limit: needs --dim";
   EXPECT_EQ(expr::implied_dim(expr::parse("sum(i=0..d-1, x[i])")), 0) << "a sum needs --dim";
   EXPECT_EQ(expr::implied_dim(expr::parse("x0 * d")), 0);
   EXPECT_EQ(expr::implied_dim(expr::parse("3")), 0) << "no coordinate: needs --dim";

@@ -40,6 +40,7 @@ std::string number_text(double v) {
 }
 
 std::string plain_text(double v) {
+  if (std::isnan(v)) return "not a number";  // (printf would say -nan for 0/0 on x86)
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
@@ -143,7 +144,7 @@ class binder {
       case node_kind::bound: return number(value_of(n), n.column);
       case node_kind::coordinate: {
         const long long i = integer(n.kids[0], "coordinate index");
-        if (i < 0) throw expression_error("x" + std::to_string(i) + ": a coordinate index is >= 0", n.column);
+        if (i < 0) throw expression_error("x[" + std::to_string(i) + "]: a coordinate index must be 0 or more", n.column);
         if (i >= d_)
           throw expression_error("x" + std::to_string(i) + " is out of range for d = " + std::to_string(d_) + " (x0..x" +
                                      std::to_string(d_ - 1) + ")",
@@ -227,14 +228,15 @@ class binder {
   std::map<std::string, double> values_;
 };
 
+constexpr int implied_dim_limit = 1000000000;  // x[10^9] and beyond imply no dimension
+
 int highest_coordinate(const node& n) {
   int high = -1;
   if (n.kind == node_kind::coordinate) {
-    // Without d or sums every index is a constant expression; bind() checks it, here it only sizes d.
+    // Without d or sums every index is a constant expression (x[2^3] too): bound for the largest d
+    // counted here, it is a valid index or bind() names what is wrong with it later.
     try {
-      const node index = bind(n.kids[0], 1);
-      if (index.kind == node_kind::number && index.value >= 0 && index.value < 1e9 && index.value == std::floor(index.value))
-        high = int(index.value);
+      high = int(bind(n, implied_dim_limit).value);
     } catch (const expression_error&) {
     }
   }
