@@ -227,6 +227,18 @@ std::vector<minimum_group> distinct_minima(const result& r, double tol, int top,
 #endif
 }
 
+double grouping_bytes_needed(std::int64_t count, int dim) {
+  if (count < 0 || dim < 1)
+    throw std::invalid_argument("fdgd: grouping_bytes_needed: count = " + std::to_string(count) + ", dim = " + std::to_string(dim) +
+                                " (count must be >= 0, dim >= 1)");
+  // A cell's bytes at the peak of each pass, vectors at up to twice their size: finding the cells
+  // while the keys (8 d) move to a larger array, beside slots at most half full and best and count;
+  // then the merge, with union-find, leaders, members, roots and the groups found.
+  const double d = double(dim);
+  const double finding = 3 * 8 * d + 1.5 * 4 * 8 + 3 * 16, merging = 2 * 8 * d + 4 * 8 + 2 * 16 + 24 + 2 * 8 + 2 * 16;
+  return double(count) * std::max(finding, merging);
+}
+
 double share_reaching(const result& r, const known_minimum& m, double tol) {
   check_shape(r);
   std::int64_t reached = 0;

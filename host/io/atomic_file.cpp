@@ -1,5 +1,6 @@
 #include "atomic_file.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -52,6 +53,19 @@ void remove_unfinished_and_die(int sig) {
   std::raise(sig);
 }
 
+/// The file `path` leads to through symbolic links (itself when it is none, or does not exist yet).
+std::string final_target(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  std::error_code ec;
+  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(target, ec)); ++hops) {
+    const fs::path next = fs::read_symlink(target, ec);
+    if (ec) break;
+    target = next.is_absolute() ? next : target.parent_path() / next;
+  }
+  return target.string();
+}
+
 /// A hidden name beside the target, short so that any name the folder accepts for the target works.
 std::string temporary_name(const std::string& path) {
   static std::atomic<unsigned> serial{0};
@@ -61,10 +75,21 @@ std::string temporary_name(const std::string& path) {
 }
 }  // namespace
 
-atomic_file::atomic_file(const std::string& path) : path_(path), temp_(temporary_name(path)) {
+atomic_file::atomic_file(const std::string& path) : path_(path), target_(final_target(path)), temp_(temporary_name(target_)) {
+  struct stat existing {};
+  const bool replaces = ::stat(target_.c_str(), &existing) == 0;
+  if (replaces && ::access(target_.c_str(), W_OK) != 0) fail(path_, std::strerror(errno));
   file_ = std::fopen(temp_.c_str(), "wb");
   if (!file_) fail(path_, std::strerror(errno));
   slot_ = register_unfinished(temp_);
+  if (replaces && ::fchmod(::fileno(file_), existing.st_mode & 0777) != 0) {
+    const int e = errno;
+    std::fclose(file_);
+    file_ = nullptr;
+    std::remove(temp_.c_str());
+    unregister(slot_);
+    fail(path_, std::strerror(e));
+  }
 }
 
 atomic_file::~atomic_file() {
@@ -95,7 +120,7 @@ void atomic_file::commit() {
     unregister(slot_);
     fail(path_, std::strerror(written ? errno : saved));
   }
-  const bool renamed = std::rename(temp_.c_str(), path_.c_str()) == 0;
+  const bool renamed = std::rename(temp_.c_str(), target_.c_str()) == 0;
   const int e = errno;
   if (!renamed) std::remove(temp_.c_str());
   unregister(slot_);  // only now: a signal before the rename still finds the temporary file to remove

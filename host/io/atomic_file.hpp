@@ -1,4 +1,6 @@
 // A file written under a temporary name and renamed into place by commit(); removed if never committed.
+// Where the path is a symbolic link, the file it leads to is the one replaced (the link stays); a file
+// replaced keeps its permission bits, and one that may not be written is refused, as `>` would.
 #pragma once
 #include <cstdio>
 #include <string>
@@ -20,7 +22,7 @@ class atomic_file {
   void commit();
 
  private:
-  std::string path_, temp_;
+  std::string path_, target_, temp_;  // as given, where it leads, the temporary file beside the latter
   std::FILE* file_ = nullptr;
   int slot_ = -1;  // where a signal handler finds temp_ to remove it (-1: nowhere)
 };

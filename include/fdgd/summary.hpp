@@ -38,6 +38,13 @@ std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, i
 /// ran on CUDA (on r.cuda_device; device 0 for a CPU result); cpu otherwise.
 backend_kind grouped_on(const result& r, backend_kind where);
 
+/// At most about how many bytes of host memory distinct_minima takes for a result of `count`
+/// trajectories of dimension `dim`: its cells' keys, hash slots and counts, and the merge's arrays,
+/// where every point is a cell of its own (at d = 8 about 3x the result's own arrays). For checking a
+/// run's size before it starts, beside host_bytes_needed. Throws std::invalid_argument for count < 0
+/// or dim < 1.
+double grouping_bytes_needed(std::int64_t count, int dim);
+
 /// Share of all trajectories (nonfinite ones count as not reaching) whose final point is within `tol`
 /// (max-norm) of one of the known minimizers.
 double share_reaching(const result& r, const known_minimum& m, double tol = 1e-3);
