@@ -317,8 +317,12 @@ TEST_P(Batch, ProgressIsReportedAfterEveryLaunchAcrossChunks) {
   }
   EXPECT_EQ(seen[0].steps_done, 3);
   EXPECT_EQ(seen[0].live, 40);
+  EXPECT_EQ(seen[0].waiting, 60);
+  EXPECT_EQ(seen[4].steps_done, 13) << "the second chunk's first launch";
+  EXPECT_EQ(seen[4].waiting, 20);
   EXPECT_EQ(seen.back().steps_done, 30);
   EXPECT_EQ(seen.back().live, 0);
+  EXPECT_EQ(seen.back().waiting, 0);
   o.on_progress = nullptr;
   expect_identical(minimize("sphere", starts::uniform(2, -1, 1, 100, 1), o), r);
 }

@@ -29,7 +29,7 @@ void progress_bar::update(const progress& p) {
   const double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
   const std::string bar = std::string(std::size_t(filled), '#') + std::string(std::size_t(width - filled), '.');
   fmt::print(stderr, "\r[{}] {:.1f}% steps, {} live, {:.3g} traj-steps/s, {:.0f} s left\033[K", bar, 100 * fraction,
-             p.live, rate, left);
+             p.live + p.waiting, rate, left);
   std::fflush(stderr);
 }
 

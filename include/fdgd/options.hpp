@@ -26,6 +26,7 @@ struct progress {
   std::int64_t steps_done;   ///< steps done, counted over all chunks (each chunk counts options::steps)
   std::int64_t steps_total;  ///< chunks x options::steps; both held at the largest int64 beyond it
   std::int64_t live;         ///< trajectories of the current chunk still descending
+  std::int64_t waiting = 0;  ///< trajectories of the chunks not yet begun (live + waiting: the run's)
 };
 
 /// The most CPU threads options::threads may ask for: more than any machine's cores, and far below

@@ -85,7 +85,8 @@ void run_chunks(Backend& backend, const options& o, std::int64_t count, std::int
       const std::int64_t k = std::min(per_launch, o.steps - done);
       done += k;
       const std::int64_t live = backend.advance(k);
-      if (o.on_progress) o.on_progress({saturated(c, o.steps, live ? done : o.steps), saturated(chunks, o.steps), live});
+      if (o.on_progress)
+        o.on_progress({saturated(c, o.steps, live ? done : o.steps), saturated(chunks, o.steps), live, count - first - n});
       if (live == 0) break;
     }
     r.descent_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
