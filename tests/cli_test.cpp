@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -92,6 +93,7 @@ TEST_F(Cli, HimmelblauSummaryFindsTheFourMinimaWithTheirShares) {
   EXPECT_EQ(s["seed"].get<std::uint64_t>(), 0u);  // generated starts: the seed reproduces them
   EXPECT_GT(s["descent_seconds"].get<double>(), 0.0);
   EXPECT_LE(s["descent_seconds"].get<double>(), s["seconds"].get<double>());
+  EXPECT_GT(s["grouping_seconds"].get<double>(), 0.0) << "2e4 final points take some time to group";
   // The text summary says the same.
   const auto text = run("minimize --function himmelblau --starts 2e4 --steps 2000 --gtol 1e-10 --backend cpu");
   EXPECT_NE(text.out.find("global minimum 0 reached by 100.000% of starts"), std::string::npos) << text.out;
@@ -155,7 +157,7 @@ TEST_F(Cli, ExpressionMistakesShowACaret) {
        "                         ^"},
       {"x0 + x5", " --dim 3", "--expr: x5 is out of range for d = 3 (x0..x2) at column 6", "       ^"},
       // Without --dim too (it was "the expression uses d, a sum or no coordinate").
-      {"x[-1]", "", "--expr: x-1: a coordinate index is >= 0 at column 1", "  ^"},
+      {"x[-1]", "", "--expr: x[-1]: a coordinate index must be 0 or more at column 1", "  ^"},
       {"(x0 + 1", "", "--expr: expected ')' to close the '(' at column 1 but the expression ends at column 8", "         ^"},
       {"", "", "--expr: empty expression at column 1", "  ^"},
   };
@@ -296,6 +298,28 @@ TEST_F(Cli, AFailedWriteToStandardOutputFails) {
   }
 }
 
+TEST_F(Cli, TheTextShowsALongPointCutShortAndTheJsonWhole) {
+  const auto text = run("minimize --function sphere --dim 40 --starts 10 --steps 1 --backend cpu");
+  ASSERT_EQ(text.status, 0) << text.out;
+  const auto best = text.out.find("best: f = ");
+  ASSERT_NE(best, std::string::npos) << text.out;
+  const std::string line = text.out.substr(best, text.out.find('\n', best) - best);
+  EXPECT_NE(line.find(", ... and 24 more)"), std::string::npos) << line;
+  EXPECT_EQ(std::count(line.begin(), line.end(), ','), 17) << line;  // one before x, 15 between the 16 shown, one before ...
+
+  const auto json = run("minimize --function sphere --dim 40 --starts 10 --steps 1 --backend cpu --json");
+  ASSERT_EQ(json.status, 0) << json.out;
+  EXPECT_EQ(nlohmann::json::parse(json.out)["best"]["x"].size(), 40u);
+}
+
+TEST_F(Cli, AClosedPipeIsNamedOnceWhereSigpipeIsIgnored) {
+  // About 1 MB of summary (5000 minima of d = 8) into a reader that stops after one byte.
+  const auto r = run_shell("trap '' PIPE; (" + std::string(FDGD_CLI) + " minimize --function sphere --dim 8 --starts 1e4 --steps 1 " +
+                           "--backend cpu --top 5000 2>" + path("err") + "; echo \"status $?\" >" + path("status") + ") | head -c 1 >/dev/null; " +
+                           "cat " + path("err") + " " + path("status"));
+  EXPECT_EQ(r.out, "fdgd: error: could not write to standard output: Broken pipe\nstatus 1\n");
+}
+
 TEST_F(Cli, TheMemoryEstimateHonoursAnAddressSpaceLimit) {
   // Under `ulimit -v` (about 0.95 GiB) the system's free memory is not what the run can get.
   const auto r = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) +
@@ -305,6 +329,17 @@ TEST_F(Cli, TheMemoryEstimateHonoursAnAddressSpaceLimit) {
   ASSERT_NE(at, std::string::npos) << r.out;
   const double available = std::stod(r.out.substr(r.out.rfind(' ', at - 1) + 1));
   EXPECT_LE(available, 0.95) << r.out;
+}
+
+TEST_F(Cli, TheMemoryEstimateLeavesRoomForGroupingTheMinima) {
+  // 3e6 starts of d = 8 under about 0.95 GiB: the run's arrays fit (0.25 GiB) but not with the
+  // grouping of the final points after it (measured peak about 0.75 GiB of memory in use, more of
+  // address space): refused before the run, not after it with its results half reported.
+  const auto r = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) + " minimize --function sphere --dim 8 --starts 3e6 --steps 1 " +
+                           "--backend cpu --out " + path("out.npy") + " 2>&1");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_EQ(r.out.rfind("fdgd: error: not enough memory for 3000000 starts of dimension 8: the run needs about 1.1 GiB", 0), 0u) << r.out;
+  EXPECT_FALSE(fs::exists(path("out.npy")));
 }
 
 TEST_F(Cli, AnInitFileLargerThanMemoryIsNamed) {
@@ -355,6 +390,15 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
                                         << "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999, 2), }"
                                         << std::string(118 - 78 - 1, ' ') << "\n";
   fs::create_directories(path("folder.csv"));
+  std::ofstream(path("big39.csv")) << "1e39,0\n";
+  {
+    std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }";
+    header += std::string(118 - header.size() - 1, ' ') + "\n";  // the data starts at byte 128
+    const double values[2] = {1.0, std::nan("")};
+    std::ofstream npy(path("nan.npy"), std::ios::binary);
+    npy << std::string("\x93NUMPY\x01\x00", 8) << char(header.size()) << char(0) << header;
+    npy.write(reinterpret_cast<const char*>(values), sizeof values);
+  }
   const std::string out = " --out " + path("out.csv");
   const struct {
     std::string args;
@@ -409,6 +453,12 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --box 3:1", 2, "--box coordinate 0: '3:1' is empty or inverted"},
       {"minimize --function sphere --box -1e308:1e308", 2, "hi - lo finite"},
       {"minimize --function sphere --box -1e39:1e39 --precision f32", 2, "beyond single precision's range"},
+      // The starts' own checks name where the starts came from.
+      {"minimize --function sphere --box -1e308:1e308", 2, "fdgd: error: --box: box coordinate 0 is"},
+      {"minimize --function sphere --init-file " + path("nan.npy"), 2,
+       "fdgd: error: --init-file: " + path("nan.npy") + ": start 0 coordinate 1 is not finite"},
+      {"minimize --function sphere --init-file " + path("big39.csv") + " --precision f32", 2,
+       "fdgd: error: --init-file: " + path("big39.csv") + ": start 0 coordinate 0 is 1e+39, beyond single precision's range"},
       {"minimize --function sphere --dim 3 --box 0:1,0:1", 2, "--box has 2 coordinates but the dimension is 3"},
       {"minimize --function himmelblau --dim 3", 2, "--dim 3 but himmelblau is 2-D"},
       {"minimize --function spere", 2, "unknown function 'spere'"},

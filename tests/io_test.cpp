@@ -1,11 +1,14 @@
 // CSV and .npy: results read back exactly; bad files are named with their place; nothing partial.
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <thread>
 #include <sstream>
 
@@ -28,6 +31,10 @@ class Io : public testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
   void write_text(const std::string& name, const std::string& text) const { std::ofstream(path(name), std::ios::binary) << text; }
+  std::int64_t lines_in(const std::string& name) const {
+    std::ifstream in(path(name));
+    return std::count(std::istreambuf_iterator<char>(in), {}, '\n');
+  }
   std::size_t files() const { return std::size_t(std::distance(fs::directory_iterator(dir_), fs::directory_iterator())); }
 
   static result sample() {
@@ -106,6 +113,8 @@ TEST_F(Io, CsvStartsWithOrWithoutHeader) {
 TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
   write_text("ragged.csv", "x0,x1\n1,2\n3,4,5\n");
   expect_error([&] { read_csv(path("ragged.csv")); }, "ragged.csv:3:1: row has 3 values, the first row had 2");
+  write_text("short.csv", "x0,x1,x2\n1,2\n3,4\n");  // a column lost: the header says so
+  expect_error([&] { read_csv(path("short.csv")); }, "short.csv:2:1: row has 2 values, the header has 3 names");
   write_text("word.csv", "1,2\n3,abc\n");
   expect_error([&] { read_csv(path("word.csv")); }, "word.csv:2:3: 'abc' is not a number");
   write_text("nan.csv", "1,2\nnan,4\n");
@@ -296,6 +305,39 @@ TEST_F(Io, AFailedWriteLeavesNothing) {
   expect_error([&] { write_csv(path("no/such/dir/out.csv"), r); }, "cannot write");
   expect_error([&] { write_npy(path("no/such/dir/out.npy"), r); }, "cannot write");
   EXPECT_EQ(files(), 0u);
+}
+
+TEST_F(Io, WritingThroughALinkReplacesItsTargetAndKeepsTheLink) {
+  const result r = sample();
+  fs::create_directory(path("real"));
+  write_text("real/out.csv", "old\n");
+  fs::create_symlink("real/out.csv", path("link.csv"));
+  write_csv(path("link.csv"), r);
+  EXPECT_TRUE(fs::is_symlink(path("link.csv")));
+  EXPECT_EQ(lines_in("real/out.csv"), r.count + 1) << "the header and a row a trajectory";
+  EXPECT_EQ(std::distance(fs::directory_iterator(path("real")), fs::directory_iterator()), 1) << "no temporary file left";
+}
+
+TEST_F(Io, AReplacedFileKeepsItsPermissionsAndAReadOnlyOneIsWrittenOnlyWhereShellRedirectionWould) {
+  const result r = sample();
+  write_text("private.npy", "old");
+  fs::permissions(path("private.npy"), fs::perms::owner_read | fs::perms::owner_write);
+  write_npy(path("private.npy"), r);
+  EXPECT_EQ(fs::status(path("private.npy")).permissions(), fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(read_npy(path("private.npy")).rows, r.count);
+
+  write_text("read_only.csv", "old\n");
+  fs::permissions(path("read_only.csv"), fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  if (::geteuid() == 0) {  // root may write any file, with `>` too
+    write_csv(path("read_only.csv"), r);
+    EXPECT_EQ(lines_in("read_only.csv"), r.count + 1);
+  } else {
+    expect_error([&] { write_csv(path("read_only.csv"), r); }, "cannot write " + path("read_only.csv") + ": Permission denied");
+    std::ifstream in(path("read_only.csv"));
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "old\n");
+  }
+  EXPECT_EQ(fs::status(path("read_only.csv")).permissions(), fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  EXPECT_EQ(files(), 2u);
 }
 
 }  // namespace

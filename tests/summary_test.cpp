@@ -137,5 +137,14 @@ TEST(Summary, DeviceGroupingMatchesTheHost) {
   EXPECT_EQ(grouped_on(on_gpu, backend_kind::automatic), backend_kind::cuda);
 }
 
+TEST(GroupingBytes, CoverTheCellsKeysAtTwiceTheirSizeAndGrowWithCountAndDim) {
+  EXPECT_THROW(grouping_bytes_needed(-1, 2), std::invalid_argument);
+  EXPECT_THROW(grouping_bytes_needed(10, 0), std::invalid_argument);
+  EXPECT_EQ(grouping_bytes_needed(0, 3), 0.0);
+  EXPECT_GE(grouping_bytes_needed(1000, 8), 1000.0 * 8 * sizeof(std::int64_t) * 2);
+  EXPECT_GT(grouping_bytes_needed(2000, 8), grouping_bytes_needed(1000, 8));
+  EXPECT_GT(grouping_bytes_needed(1000, 9), grouping_bytes_needed(1000, 8));
+}
+
 }  // namespace
 }  // namespace fdgd::test

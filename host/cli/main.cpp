@@ -18,9 +18,11 @@
 #include <optional>
 #include <string>
 
+#include "fdgd/detail/host_loop.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 #include "fdgd/minimize.hpp"
+#include "fdgd/summary.hpp"
 #include "objective_choice.hpp"
 #include "parse.hpp"
 #include "progress_bar.hpp"
@@ -39,6 +41,7 @@ struct minimize_args {
   bool starts_given = false;  // --starts on the command line, not its default
   bool seed_given = false;    // --seed on the command line
   const char* count_flag = "--starts";  // the option `starts` came from (trace: --sample)
+  bool groups_minima = true;            // minimize groups the final points into distinct minima; trace does not
   double lr = 0.01, h = 1e-4, gtol = 0, cluster_tol = 1e-3;
   std::string steps_text = "100";  // --steps, in --starts' forms (1000, 1e4, 2^10)
   std::int64_t steps = 100;        // parsed from steps_text once the flags are read
@@ -178,9 +181,10 @@ const char* count_source(const minimize_args& a) { return a.init_file.empty() ? 
 
 /// Refuses a run that needs more host memory than is available before anything large is allocated:
 /// under memory overcommit its allocations could succeed and the process be killed when it touches them.
-void check_host_memory(std::int64_t count, int dim, const options& o, const char* count_flag) {
+/// With `grouped`, the run's result must also leave room for grouping it (distinct_minima).
+void check_host_memory(std::int64_t count, int dim, const options& o, const char* count_flag, bool grouped) {
   const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
-  const double need = host_bytes_needed(count, dim, o) + box;
+  const double need = host_bytes_needed(count, dim, o) + box + (grouped ? grouping_bytes_needed(count, dim) : 0.0);
   if (need > available_host_bytes()) throw not_enough_memory(count, dim, need, count_flag);
 }
 
@@ -206,6 +210,21 @@ double largest_coordinate(const starts& s) {
   return largest;
 }
 
+/// make(), with the starts' own checks (and, for a single-precision run, their range) named by where
+/// the starts came from: "--init-file: FILE: start 3 coordinate 1 is not finite".
+template <class Make>
+starts named_starts(const std::string& source, precision prec, Make&& make) {
+  try {
+    starts s = make();
+    if (prec == precision::f32) detail::check_fits_single_precision(s);
+    return s;
+  } catch (const std::invalid_argument& e) {
+    std::string what = without_prefix(e.what());
+    if (const std::string lead = "invalid starts: "; what.rfind(lead, 0) == 0) what.erase(0, lead.size());
+    throw usage_error(source + ": " + what);
+  }
+}
+
 starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& dim) {
   if (!a.init_file.empty()) {
     if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
@@ -223,13 +242,13 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
       throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
     dim = t.cols;
     b.check_dim(dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"));
-    check_host_memory(t.rows, dim, options_from(a), count_source(a));
-    return starts::given(std::move(t.values), t.cols);
+    check_host_memory(t.rows, dim, options_from(a), count_source(a), a.groups_minima);
+    return named_starts("--init-file: " + a.init_file, options_from(a).prec, [&] { return starts::given(std::move(t.values), t.cols); });
   }
   dim = b.dim(a.dim);
   b.check_dim(dim, fmt::format("--dim {}", dim));
   const std::int64_t count = cli::parse_count(a.count_flag, a.starts);
-  check_host_memory(count, dim, options_from(a), count_source(a));
+  check_host_memory(count, dim, options_from(a), count_source(a), a.groups_minima);
   std::vector<double> lo, hi;
   if (a.box.empty()) {
     const search_box box = b.default_box(dim);
@@ -240,7 +259,8 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
     if (int(lo.size()) != dim)
       throw usage_error(fmt::format("--box has {} coordinates but the dimension is {}", lo.size(), dim));
   }
-  return starts::uniform(lo, hi, count, a.seed);
+  return named_starts(a.box.empty() ? "the function's box" : "--box", options_from(a).prec,
+                      [&] { return starts::uniform(lo, hi, count, a.seed); });
 }
 
 int run_minimize(const minimize_args& a) {
@@ -278,8 +298,16 @@ int run_minimize(const minimize_args& a) {
     }
   }
   const std::optional<std::uint64_t> seed = s.is_generated() ? std::optional(s.seed()) : std::nullopt;
-  const auto summary = cli::summary_json(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top, seed});
-  std::fputs(a.json ? (summary.dump(2) + "\n").c_str() : cli::summary_text(summary).c_str(), stdout);
+  nlohmann::json summary;
+  try {
+    summary = cli::summary_json(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top, seed});
+  } catch (const std::bad_alloc&) {  // not foreseen by check_host_memory: memory taken by others since
+    throw error(fmt::format("out of memory grouping the {} final points into distinct minima{}", r.count,
+                            a.out.empty() ? "" : "; the run's results are in " + a.out));
+  }
+  const std::string text = a.json ? summary.dump(2) + "\n" : cli::summary_text(summary);
+  if (std::fputs(text.c_str(), stdout) == EOF)  // named here, while errno still says why (a closed pipe)
+    throw error(std::string("could not write to standard output: ") + std::strerror(errno));
   return 0;
 }
 
@@ -304,6 +332,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     minimize_args batch = a;
     batch.starts = std::to_string(sample);
     batch.count_flag = "--sample";
+    batch.groups_minima = false;
     const starts s = make_starts(batch, b, dim);
     for (std::int64_t i = 0; i < s.count(); ++i)
       for (int j = 0; j < dim; ++j) points.push_back(s.coordinate(i, j));
@@ -389,8 +418,10 @@ std::string plain_parse_error(std::string what) {
   return what;
 }
 
-/// Output that could not be written (stdout on a full disk) is a failed run, not a silent exit 0.
+/// Output that could not be written (stdout on a full disk) is a failed run, not a silent exit 0; a
+/// run that failed already has said so, once.
 int with_stdout_checked(int status) {
+  if (status != 0) return status;
   const bool flushed = std::fflush(stdout) == 0;
   const int e = errno;
   if (flushed && !std::ferror(stdout)) return status;

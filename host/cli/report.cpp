@@ -1,5 +1,6 @@
 #include "report.hpp"
 
+#include <chrono>
 #include <fmt/format.h>
 
 #include "fdgd/detail/cell_grid.hpp"
@@ -43,9 +44,11 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
   s["cluster_tol"] = c.cluster_tol;
   nlohmann::json minima = nlohmann::json::array();
   s["grouped_on"] = grouped_on(r, backend_kind::automatic) == backend_kind::cuda ? "cuda" : "cpu";
+  const auto t0 = std::chrono::steady_clock::now();
   for (const auto& g : distinct_minima(r, c.cluster_tol, c.top))
     minima.push_back({{"f", g.f}, {"count", g.count}, {"share", g.share}, {"x", g.x}});
   s["minima"] = minima;
+  s["grouping_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (c.builtin) {
     const known_minimum m = c.builtin->minimum(r.dim);
     s["known_minimum"] = {{"f", m.value}, {"share_reached", share_reaching(r, m, c.cluster_tol)}};
@@ -54,9 +57,12 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
 }
 
 namespace {
+/// A point for the text: of more than 32 coordinates, the first 16 (--json and --out have them all).
 std::string point(const nlohmann::json& x) {
+  const std::size_t shown = x.size() > 32 ? 16 : x.size();
   std::string out = "(";
-  for (std::size_t j = 0; j < x.size(); ++j) out += fmt::format("{}{:.10g}", j ? ", " : "", x[j].get<double>());
+  for (std::size_t j = 0; j < shown; ++j) out += fmt::format("{}{:.10g}", j ? ", " : "", x[j].get<double>());
+  if (shown < x.size()) out += fmt::format(", ... and {} more", x.size() - shown);
   return out + ")";
 }
 }  // namespace
@@ -74,6 +80,8 @@ std::string summary_text(const nlohmann::json& s) {
   if (s["compile_seconds"].get<double>() > 0)
     out += fmt::format("      (before it: {:.2f} s compiling the expression's kernels, cached for the next run)\n",
                        s["compile_seconds"].get<double>());
+  if (s["grouping_seconds"].get<double>() >= 0.1)
+    out += fmt::format("      (after it: {:.2f} s grouping the final points into distinct minima)\n", s["grouping_seconds"].get<double>());
   out += fmt::format("status: {} finished, {} converged, {} stalled, {} nonfinite\n", s["status"]["finished"].get<long long>(),
                      s["status"]["converged"].get<long long>(), s["status"]["stalled"].get<long long>(),
                      s["status"]["nonfinite"].get<long long>());

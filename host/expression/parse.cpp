@@ -262,9 +262,16 @@ class parser {
 node parse(const std::string& text) { return parser(text).parse_all(); }
 
 std::string caret_lines(const std::string& text, int column, const std::string& indent) {
-  std::string shown;
-  for (const char c : text) shown += std::isprint(static_cast<unsigned char>(c)) ? c : ' ';
-  return indent + shown + "\n" + indent + std::string(std::size_t(std::max(column - 1, 0)), ' ') + "^";
+  // A long expression shows 100 characters around the column, with "..." where it goes on.
+  constexpr std::size_t window = 100, before = 60;
+  const std::size_t at = std::min(std::size_t(std::max(column - 1, 0)), text.size());
+  const std::size_t first = text.size() <= window || at < before ? 0 : std::min(at - before, text.size() - window);
+  const std::size_t last = std::min(text.size(), first + window);
+  std::string shown = first > 0 ? "..." : "";
+  const std::size_t caret = shown.size() + at - first;
+  for (std::size_t k = first; k < last; ++k) shown += std::isprint(static_cast<unsigned char>(text[k])) ? text[k] : ' ';
+  if (last < text.size()) shown += "...";
+  return indent + shown + "\n" + indent + std::string(caret, ' ') + "^";
 }
 
 }  // namespace fdgd::expr

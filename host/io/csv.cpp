@@ -143,6 +143,7 @@ table read_csv(const std::string& path) {
   std::string line;
   std::int64_t line_no = 0;
   bool first_row = true;
+  std::size_t header_names = 0;  // 0: no header
   while (std::getline(in, line)) {
     ++line_no;
     if (line_no == 1 && line.rfind(utf8_bom, 0) == 0) line.erase(0, 3);  // columns still count from the first cell
@@ -161,9 +162,15 @@ table read_csv(const std::string& path) {
     // A first row is the header only when no cell of it is a number: "5x,2" is a mistyped start, not a header.
     const bool header = first_row && std::none_of(cells.begin(), cells.end(), [](const cell& c) { return c.numeric; });
     first_row = false;
-    if (header) continue;
+    if (header) {
+      header_names = cells.size();
+      continue;
+    }
     for (const cell& c : cells)
       if (!c.problem.empty()) fail_at(path, line_no, c.column, c.problem);
+    if (t.rows == 0 && header_names != 0 && cells.size() != header_names)
+      fail_at(path, line_no, 1,
+              "row has " + std::to_string(cells.size()) + " values, the header has " + std::to_string(header_names) + " names");
     if (t.rows == 0) t.cols = int(cells.size());
     if (int(cells.size()) != t.cols)
       fail_at(path, line_no, 1,
