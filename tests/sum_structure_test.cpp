@@ -186,6 +186,21 @@ TEST(SumStructure, LevyByItsTermsIsTheFormulaBitForBit) {
   check_levy_as_written<float, 16>();
 }
 
+TEST(SumStructure, AckleysTermFromItsKeptPartIsTheTermBitForBit) {
+  // FDGD_CUDA_SLIM_TERMS keeps only the cosine on the device and squares x_j again: the term it
+  // rebuilds must be the term, in both precisions, subnormal and huge coordinates included.
+  const functions::ackley f;
+  const double values[] = {0.0, -0.0, 1e-160, -3.7, 32.768, 1e154, 1e-310, 0.1};
+  for (const double v : values) {
+    const fixed_point<double, 1> x{{v}};
+    const auto term = f.term(x, 0), again = f.term_from_kept(x, 0, f.kept_part(term));
+    EXPECT_TRUE(same_bits_or_nan(again.v[0], term.v[0]) && same_bits_or_nan(again.v[1], term.v[1])) << v;
+    const fixed_point<float, 1> y{{float(v)}};
+    const auto term_f = f.term(y, 0), again_f = f.term_from_kept(y, 0, f.kept_part(term_f));
+    EXPECT_TRUE(same_bits_or_nan(again_f.v[0], term_f.v[0]) && same_bits_or_nan(again_f.v[1], term_f.v[1])) << v;
+  }
+}
+
 TEST(SumStructure, WorkCountsWhatTheReusingGradientComputes) {
   // Worked by hand. sphere d = 2: the squares (2), then per coordinate and sign its square and one
   // addition (8); a whole-evaluation gradient does 4 evaluations of 3 flops.

@@ -1,6 +1,6 @@
 // The fused step kernels of the d = 32 built-ins (f64), for comparing builds of the same code:
-// bench/device/check.sh compiles this file once per variant (FDGD_CUDA_ORDERED_TERMS, nvcc
-// -maxrregcount, FDGD_CUDA_RECIPROCAL_DIVISION) and runs each. Every kernel prints one JSON line:
+// bench/device/check.sh compiles this file once per variant (FDGD_CUDA_ORDERED_TERMS,
+// FDGD_CUDA_SLIM_TERMS, nvcc -maxrregcount, FDGD_CUDA_RECIPROCAL_DIVISION) and runs each. Every kernel prints one JSON line:
 // its registers and local memory (spills), the block size the backend would choose and the warps an
 // SM then holds, the times of 3 launches of 100 steps (after one to warm up), and an order-free hash
 // of the final points' bits, equal between variants exactly when their final points are.

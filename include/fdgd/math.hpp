@@ -69,6 +69,26 @@ FDGD_MATH_UNARY(sin)
 #endif
 #undef FDGD_MATH_UNARY
 
+/// v * v, the same bits, computed where it is written: on the device the compiler may not merge it
+/// with an equal product elsewhere and hold that in a register in between (a sum-structured
+/// objective's term_from_kept recomputes a square rather than keep it: fdgd/sum_structure.hpp).
+template <class T>
+FDGD_HD T fresh_square(T v) {
+  return v * v;
+}
+#if defined(__CUDA_ARCH__)
+__device__ inline double fresh_square(double v) {
+  double r;
+  asm volatile("mul.rn.f64 %0, %1, %1;" : "=d"(r) : "d"(v));
+  return r;
+}
+__device__ inline float fresh_square(float v) {
+  float r;
+  asm volatile("mul.rn.f32 %0, %1, %1;" : "=f"(r) : "f"(v));
+  return r;
+}
+#endif
+
 }  // namespace fdgd::math
 
 #if !defined(__CUDACC_RTC__)

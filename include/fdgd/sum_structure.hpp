@@ -11,7 +11,13 @@
 //   template <class P> FDGD_HD auto term(const P& x, int j) const;   // T, sums<T, K>, sum_and_product<T>, or a struct with +=
 //   template <class A> FDGD_HD T finish(const A& s, int d) const;
 //
-// and defines operator() as fdgd::sum_of_terms(*this, x), so the formula is written once.
+// and defines operator() as fdgd::sum_of_terms(*this, x), so the formula is written once. Where a
+// term has a part far cheaper to compute again than to hold through the gradient (ackley's x_j^2
+// beside its cosine), it may also declare what the gradient keeps of a term and how the term is had
+// again from that, to the same bits (used on the device under FDGD_CUDA_SLIM_TERMS, an experiment):
+//
+//   template <class Term> FDGD_HD auto kept_part(const Term& t) const;
+//   template <class P, class K> FDGD_HD Term term_from_kept(const P& x, int j, const K& kept) const;
 //
 // Moving x_i then changes only the terms that read it. The sum of the terms before them is the same
 // in every evaluation, and so are the terms after them, bit for bit: fdgd::gradient computes each
@@ -57,6 +63,14 @@ template <class Objective, class = void>
 struct has_sum_structure : std::false_type {};
 template <class Objective>
 struct has_sum_structure<Objective, detail::void_type<decltype(Objective::term_reach)>> : std::true_type {};
+
+/// True for sum-structured objectives with terms of type Term that declare kept_part (see above).
+template <class Objective, class Term, class = void>
+struct has_kept_part : std::false_type {};
+template <class Objective, class Term>
+struct has_kept_part<Objective, Term,
+                     detail::void_type<decltype(static_cast<const Objective*>(nullptr)->kept_part(*static_cast<const Term*>(nullptr)))>>
+    : std::true_type {};
 
 /// f(x) for a sum-structured objective: its terms added left to right from the first, then finished.
 template <class Objective, class P>

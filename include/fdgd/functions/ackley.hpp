@@ -23,6 +23,15 @@ struct ackley {
     using T = typename P::value_type;
     return {{x[j] * x[j], math::cos(T(2) * T(math::pi) * x[j])}};
   }
+  // The gradient may keep only the cosine and square x_j again (fdgd/sum_structure.hpp).
+  template <class T>
+  FDGD_HD T kept_part(const sums<T, 2>& t) const {
+    return t.v[1];
+  }
+  template <class P, class T>
+  FDGD_HD sums<T, 2> term_from_kept(const P& x, int j, T cosine) const {
+    return {{math::fresh_square(x[j]), cosine}};
+  }
   template <class T>
   FDGD_HD T finish(const sums<T, 2>& s, int d) const {
     const T squares = s.v[0], cosines = s.v[1], n = T(d);
