@@ -13,12 +13,13 @@
 #           floor, CPU vs GPU, the throughput plot; JAX and PyTorch on the same starts (peers).
 #   PART=3  an experiment: FDGD_CUDA_RECIPROCAL_DIVISION=ON beside the plain build, the same bits on
 #           the GPU, the fused sweeps of both timed (run on 2026-11-29: 0.87-1.07x, left off).
-#   PART=4  the next check, for one call: the build, every test (as in part 1), memcheck on the
-#           store's copies to the host and racecheck; the peers on ackley (end to end and on the
-#           device alone); experiments on the d = 32 kernels' registers (kernel_variants: the
-#           same bits, each variant timed beside the plain build); GPU against every CPU core at
-#           N = 10^7 for the other three; the ceilings and the roofline's target cases (as in
-#           part 2) with the time left.
+#   PART=4  the next check's first call: the build, every test (as in part 1); the peers on ackley
+#           (end to end and on the device alone, with all the time but 90 s); experiments on the
+#           d = 32 kernels' registers (kernel_variants: the same bits, each variant timed beside
+#           the plain build).
+#   PART=5  its second call, at once on the warm machine: memcheck on the store's copies to the
+#           host and racecheck; GPU against every CPU core at N = 10^7 for sphere, rosenbrock and
+#           rastrigin; the ceilings and the roofline's target cases (as in part 2) with the time left.
 #   PART=all  1 then 2 in one call: everything the device check is for. Measured on an H200 the two
 #           took 176 s (2026-11-29, eighth session) and 289 s (tenth): under 8 minutes together.
 # Every step runs under a limit drawn from BUDGET_S, the seconds this call may take (with the device
@@ -29,9 +30,10 @@
 # (The machine stays warm 30 s after a call; part 2 on a fresh one rebuilds only its own targets.)
 # A plan for the 15 minutes. Measured on an H200 machine (16 cores) on 2026-11-29: part 1 took 176 s
 # (the build 87 s, the tests ~45 s), part 2 289 s, part 3 133 s on a warm machine (its second build
-# 53 s). PART=4 alone is the usual call: timeout_s 600 and BUDGET_S=585 (build ~1.5 min, tests ~1,
-# sanitizers ~1, the peers what is left but 2.5 min, the kernel variants ~1, the
-# other three at 10^7 ~0.5, the ceilings and target cases ~1); a step that would not fit is skipped.
+# 53 s). The next check is two calls: PART=4 with timeout_s 600 and BUDGET_S=585 (build ~1.5 min,
+# tests ~1, the peers up to 380 s, the kernel variants ~1), then at once PART=5 with the device time
+# left less 30 s as timeout_s (sanitizers ~1.5 min, the runs at 10^7 ~0.5, ceilings and targets
+# ~1); a step that would not fit is skipped.
 # Parts 1 and 2: timeout_s 420 / BUDGET_S=405, then the budget left less about 30 s.
 # Everything is written to $WORK (default bench/device/work); the device tool returns at most 8 files
 # from $OUT, so $OUT gets part-<PART>.tgz (all of $WORK but raw point dumps and the kernel cache,
@@ -363,8 +365,9 @@ kernel_variants() {
   local n=$1 v
   local -A flags=([plain]="" [ordered]="-DFDGD_CUDA_ORDERED_TERMS" [capped-168]="-maxrregcount=168"
     [ordered-capped-168]="-DFDGD_CUDA_ORDERED_TERMS -maxrregcount=168" [recip]="-DFDGD_CUDA_RECIPROCAL_DIVISION"
-    [ordered-recip]="-DFDGD_CUDA_ORDERED_TERMS -DFDGD_CUDA_RECIPROCAL_DIVISION")
-  local order=(plain ordered capped-168 ordered-capped-168 recip ordered-recip)
+    [ordered-recip]="-DFDGD_CUDA_ORDERED_TERMS -DFDGD_CUDA_RECIPROCAL_DIVISION" [slim]="-DFDGD_CUDA_SLIM_TERMS"
+    [slim-capped-168]="-DFDGD_CUDA_SLIM_TERMS -maxrregcount=168")
+  local order=(plain ordered capped-168 ordered-capped-168 recip ordered-recip slim slim-capped-168)
   rm -f "$W"/kv-*
   for v in "${order[@]}"; do
     # shellcheck disable=SC2086  # the flags are words
@@ -427,17 +430,10 @@ part4() {
   find "$W" -maxdepth 1 -type f ! -name 'summary-4.log' ! -name gpu.csv -delete
   build build-device plain || exit 1
   run_tests
-  sanitize memcheck 120 "CudaAgainstCpu.RowsBeyondOnePieceLandInPlace:Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda"
-  local mem_rc=$?
-  sanitize racecheck 90 "Backends/SeedExample.*cuda*:Backends/Batch.EdgeSizes/cuda"
-  local race_rc=$?
-  log "compute-sanitizer memcheck (store, chunks): $(status_of $mem_rc); racecheck: $(status_of $race_rc)"
-  pack
-  # The peers on ackley first: cut for time in both earlier checks, the last figure issue 5 lacks.
-  # 150 s are kept for the experiment and the runs at 10^7 after them (the target cases last, with
-  # whatever is left); at most 380 s, inside the 400 s limit of the step.
+  # The peers on ackley: cut for time in both earlier checks, the last figure issue 5 lacks. 90 s are
+  # kept for the kernel variants after them; at most 380 s, inside the 400 s limit of the step.
   local left=$(( END - $(date +%s) - 20 )) peers_rc=200
-  local share=$(( left - 150 < 380 ? left - 150 : 380 ))
+  local share=$(( left - 90 < 380 ? left - 90 : 380 ))
   log "peers (JAX, PyTorch) at N = 1e7 on ackley, $share s of the $left s left:"
   if [ "$share" -ge 60 ]; then
     within 400 60 python3 -u bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 2 \
@@ -451,8 +447,22 @@ part4() {
   # for every d = 32 kernel above 168 registers (sphere, rosenbrock and styblinski_tang at 255, with
   # spills). The experiments, one small build each: the gradient's coordinates kept in order
   # (FDGD_CUDA_ORDERED_TERMS: sphere 162 registers in ptxas), a cap of 168 registers (12 warps,
-  # spilling), both, and the reciprocal division with and without the order (rosenbrock: 166).
+  # spilling), both, the reciprocal division with and without the order (rosenbrock: 166), and
+  # ackley's squares had again instead of kept (FDGD_CUDA_SLIM_TERMS: 182), alone and capped.
   kernel_variants 1048576
+}
+
+part5() {
+  # The rest of the next check, for a second call at once on the machine PART=4 left warm (on a
+  # fresh one the build comes first): the sanitizers, the runs at 10^7, the roofline's targets.
+  find "$W" -maxdepth 1 -type f ! -name 'summary-5.log' ! -name gpu.csv ! -name 'part-4.tgz' -delete
+  build build-device plain || exit 1
+  sanitize memcheck 120 "CudaAgainstCpu.RowsBeyondOnePieceLandInPlace:Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda"
+  local mem_rc=$?
+  sanitize racecheck 90 "Backends/SeedExample.*cuda*:Backends/Batch.EdgeSizes/cuda"
+  local race_rc=$?
+  log "compute-sanitizer memcheck (store, chunks): $(status_of $mem_rc); racecheck: $(status_of $race_rc)"
+  pack
   # End to end with the result's pages touched while the device descends (detail::background_fill;
   # 2026-11-29, tenth session, before it: 0.0501, 0.2286 and 0.1667 s on the GPU, descents 0.0031,
   # 0.0629 and 0.0735 s).
@@ -465,8 +475,8 @@ part4() {
 }
 
 case "$PART" in
-  1) part1 ;; 2) part2 ;; 3) part3 ;; 4) part4 ;; all) part1; part2 ;;
-  *) echo "PART is 1, 2, 3, 4 or all"; exit 2 ;;
+  1) part1 ;; 2) part2 ;; 3) part3 ;; 4) part4 ;; 5) part5 ;; all) part1; part2 ;;
+  *) echo "PART is 1, 2, 3, 4, 5 or all"; exit 2 ;;
 esac
 log "part $PART done in $(( $(date +%s) - started )) s"
 pack

@@ -12,7 +12,7 @@ as contiguous columns for PyTorch; its time includes copying the final points ba
 (fdgd's also covers allocating and generating its starts; a small run warms it up first). A second
 table times the work on the device alone: fdgd's descent (its starts generated there, then the
 steps; no final evaluation, nothing copied back: result::descent_seconds) against each peer's run
-with its final points left on the device.
+until its final points are ready on the device (the same runs, timed there too).
 Times are best of --repeat after a
 warm-up (the whole batch for JAX and torch.compile, which compile for its shape; a slice for eager);
 a run of 5 s or more is not repeated. A peer's time counts only when its final points agree with
@@ -69,7 +69,7 @@ def jax_peer(backend):
             if x.dtype != jnp.float64:
                 raise TypeError(f"JAX computes in {x.dtype}, not float64")
             return x
-        return put, lambda x: np.asarray(run(x).block_until_ready()), lambda x: run(x).block_until_ready()
+        return put, lambda x: run(x).block_until_ready(), np.asarray
     return make
 
 
@@ -98,7 +98,7 @@ def torch_peer(backend, compiled):
                 torch.cuda.synchronize()
             return x
 
-        return put, lambda x: on_device(x).cpu().numpy().T, on_device
+        return put, on_device, lambda x: x.cpu().numpy().T
     return make
 
 
@@ -125,27 +125,25 @@ def fdgd_run(exe, name, d, n, lr, backend, prefix):
     return float(out[1]), float(out[3])
 
 
-def best_of(fn, x0, repeat):
-    """Best time of `repeat` calls fn(x0) (one when a call takes 5 s or more) and the last result."""
-    t = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        x = fn(x0)
-        t = min(t, time.perf_counter() - t0)
-        if t >= 5.0:
-            break
-    return t, x
-
-
 def measure(make, whole_warm_up, name, lr, starts, repeat):
-    """A peer's best time end to end, its final points, and its best time on the device alone."""
-    put, run, on_device = make(name, lr)
+    """A peer's best time end to end, its final points, and its best time on the device alone: each of
+    `repeat` runs (one when a run takes 5 s or more) is timed when its final points are ready on the
+    device and again when they are on the host."""
+    put, on_device, to_host = make(name, lr)
     x0 = put(starts if whole_warm_up else starts[:1024])
-    run(x0)  # warm-up: compiles, loads kernels
+    to_host(on_device(x0))  # warm-up: compiles, loads kernels
     del x0
     x0 = put(starts)
-    t, x = best_of(run, x0, repeat)
-    t_device, _ = best_of(on_device, x0, repeat)
+    t = t_device = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        on = on_device(x0)
+        t1 = time.perf_counter()
+        x = to_host(on)
+        t, t_device = min(t, time.perf_counter() - t0), min(t_device, t1 - t0)
+        del on
+        if t >= 5.0:
+            break
     return t, x, t_device
 
 
