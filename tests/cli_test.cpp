@@ -219,6 +219,7 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
 
   const std::pair<std::string, std::string> mistakes[] = {
       {"trace --function sphere", "give the starts with --start (repeatable) or --sample K"},
+      {"trace --function sphere --start 1,2 --sample 3", "--start and --sample exclude each other"},
       {"trace --function sphere --start 1,2 --start 1,2,3", "--start: '1,2,3' has 3 coordinates, the first had 2"},
       {"trace --function himmelblau --start 1,2,3", "--start: 3 coordinates but himmelblau is 2-D"},
       {"trace --function sphere --start 1,2 --dim 2", "--dim shapes the starts --sample draws; it has no use with --start"},

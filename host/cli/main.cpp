@@ -317,7 +317,8 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
               std::int64_t every) {
   const cli::objective_choice b(a.function, a.expression);
   if (a.out.empty() || extension(a.out) != ".csv") throw usage_error("--out: trace writes a .csv file");
-  if (start_texts.empty() == (sample == 0)) throw usage_error("give the starts with --start (repeatable) or --sample K");
+  if (!start_texts.empty() && sample != 0) throw usage_error("--start and --sample exclude each other");
+  if (start_texts.empty() && sample == 0) throw usage_error("give the starts with --start (repeatable) or --sample K");
   int dim = 0;
   std::vector<double> points;
   if (!start_texts.empty()) {

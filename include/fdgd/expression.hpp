@@ -43,7 +43,8 @@ class expression_error : public std::invalid_argument {
   int column_;
 };
 
-/// `text` and a line with a caret under `column`, for showing an expression_error.
+/// `text` and a line with a caret under `column`, for showing an expression_error; of a text longer
+/// than 100 characters, the 100 around the column, with "..." where it goes on.
 std::string caret_lines(const std::string& text, int column, const std::string& indent = "  ");
 
 enum class node_kind {
