@@ -169,6 +169,15 @@ TEST_F(Cli, ExpressionMistakesShowACaret) {
   }
 }
 
+TEST_F(Cli, AnUpperCaseExtensionNamesTheFormatToo) {
+  const auto r = run("minimize --function sphere --dim 3 --starts 10 --steps 1 --backend cpu --out " + path("OUT.NPY"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(read_npy(path("OUT.NPY")).cols, 4);
+  const auto again = run("minimize --function sphere --init-file " + path("OUT.NPY") + " --steps 1 --backend cpu --json");
+  ASSERT_EQ(again.status, 0) << again.out;
+  EXPECT_EQ(nlohmann::json::parse(again.out)["dim"].get<int>(), 4);
+}
+
 TEST_F(Cli, NpyOutputReadsBack) {
   const auto r = run("minimize --function rastrigin --dim 3 --starts 2^6 --seed 5 --out " + path("out.npy"));
   ASSERT_EQ(r.status, 0) << r.out;

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -121,7 +122,12 @@ CLI::Option* add_value(CLI::App* c, const std::string& name, T& value, const std
   return c->add_option(name, value, help)->check(non_empty);
 }
 
-std::string extension(const std::string& path) { return std::filesystem::path(path).extension().string(); }
+/// The file name's extension in lower case (".npy" for X.NPY), which says the format.
+std::string extension(const std::string& path) {
+  std::string e = std::filesystem::path(path).extension().string();
+  for (char& c : e) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return e;
+}
 
 /// The descent options the flags give (steps and gtol are the caller's).
 options options_from(const minimize_args& a) {
