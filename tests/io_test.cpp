@@ -1,5 +1,6 @@
 // CSV and .npy: results read back exactly; bad files are named with their place; nothing partial.
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -115,6 +116,8 @@ TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
   expect_error([&] { read_csv(path("ragged.csv")); }, "ragged.csv:3:1: row has 3 values, the first row had 2");
   write_text("short.csv", "x0,x1,x2\n1,2\n3,4\n");  // a column lost: the header says so
   expect_error([&] { read_csv(path("short.csv")); }, "short.csv:2:1: row has 2 values, the header has 3 names");
+  write_text("trailing_comma.csv", "x0,x1,\n1,2\n");  // a spreadsheet's habit: no name lost
+  EXPECT_EQ(read_csv(path("trailing_comma.csv")).cols, 2);
   write_text("word.csv", "1,2\n3,abc\n");
   expect_error([&] { read_csv(path("word.csv")); }, "word.csv:2:3: 'abc' is not a number");
   write_text("nan.csv", "1,2\nnan,4\n");
@@ -326,18 +329,42 @@ TEST_F(Io, AReplacedFileKeepsItsPermissionsAndAReadOnlyOneIsWrittenOnlyWhereShel
   EXPECT_EQ(fs::status(path("private.npy")).permissions(), fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_EQ(read_npy(path("private.npy")).rows, r.count);
 
+  // A read-only file is refused as `>` refuses it, to anyone but root: as root, the write runs in a
+  // child that has become nobody (in a folder anyone may write), so the refusal is tested there too.
+  fs::permissions(dir_, fs::perms::all);
   write_text("read_only.csv", "old\n");
   fs::permissions(path("read_only.csv"), fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-  if (::geteuid() == 0) {  // root may write any file, with `>` too
-    write_csv(path("read_only.csv"), r);
-    EXPECT_EQ(lines_in("read_only.csv"), r.count + 1);
-  } else {
-    expect_error([&] { write_csv(path("read_only.csv"), r); }, "cannot write " + path("read_only.csv") + ": Permission denied");
-    std::ifstream in(path("read_only.csv"));
-    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "old\n");
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+    try {
+      write_csv(path("read_only.csv"), r);
+      ::_exit(1);
+    } catch (const error& e) {
+      ::_exit(std::string(e.what()) == "fdgd: cannot write " + path("read_only.csv") + ": Permission denied" ? 0 : 2);
+    }
   }
-  EXPECT_EQ(fs::status(path("read_only.csv")).permissions(), fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  int status = -1;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "0: refused as it should be; 1: written; 2: another message; 3: no setuid";
+  std::ifstream in(path("read_only.csv"));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "old\n");
   EXPECT_EQ(files(), 2u);
+}
+
+TEST_F(Io, ALinkToAnythingButARegularFileOrALoopOfLinksIsRefused) {
+  const result r = sample();
+  ASSERT_EQ(::mkfifo(path("fifo").c_str(), 0644), 0);
+  fs::create_symlink(path("fifo"), path("to_fifo.csv"));
+  expect_error([&] { write_csv(path("to_fifo.csv"), r); }, "it leads to " + path("fifo") + ", not a regular file");
+  EXPECT_EQ(fs::status(path("fifo")).type(), fs::file_type::fifo) << "the FIFO is still one";
+  fs::create_symlink("/dev/null", path("to_null.npy"));
+  expect_error([&] { write_npy(path("to_null.npy"), r); }, "it leads to /dev/null, not a regular file");
+  fs::create_symlink("loop_b.csv", path("loop_a.csv"));
+  fs::create_symlink("loop_a.csv", path("loop_b.csv"));
+  expect_error([&] { write_csv(path("loop_a.csv"), r); }, "Too many levels of symbolic links");
+  EXPECT_TRUE(fs::is_symlink(path("loop_a.csv")) && fs::is_symlink(path("loop_b.csv")));
+  EXPECT_EQ(files(), 5u) << "no temporary file left";
 }
 
 }  // namespace

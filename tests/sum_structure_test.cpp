@@ -188,7 +188,9 @@ TEST(SumStructure, LevyByItsTermsIsTheFormulaBitForBit) {
 
 TEST(SumStructure, AckleysTermFromItsKeptPartIsTheTermBitForBit) {
   // FDGD_CUDA_SLIM_TERMS keeps only the cosine on the device and squares x_j again: the term it
-  // rebuilds must be the term, in both precisions, subnormal and huge coordinates included.
+  // rebuilds must be the term, in both precisions, subnormal and huge coordinates included. (This
+  // checks the contract on the host, where fresh_square is v * v; its device asm is checked by
+  // bench/device/kernel_variants.cu, whose slim variants must give the plain build's bits.)
   const functions::ackley f;
   const double values[] = {0.0, -0.0, 1e-160, -3.7, 32.768, 1e154, 1e-310, 0.1};
   for (const double v : values) {

@@ -13,10 +13,10 @@
 #           floor, CPU vs GPU, the throughput plot; JAX and PyTorch on the same starts (peers).
 #   PART=3  an experiment: FDGD_CUDA_RECIPROCAL_DIVISION=ON beside the plain build, the same bits on
 #           the GPU, the fused sweeps of both timed (run on 2026-11-29: 0.87-1.07x, left off).
-#   PART=4  the next check's first call: the build, every test (as in part 1); the peers on ackley
-#           (end to end and on the device alone, with all the time but 90 s); experiments on the
+#   PART=4  the next check's first call: the build, every test (as in part 1); experiments on the
 #           d = 32 kernels' registers (kernel_variants: the same bits, each variant timed beside
-#           the plain build).
+#           the plain build, about a minute); the peers on ackley (end to end and on the device
+#           alone) with all the time left.
 #   PART=5  its second call, at once on the warm machine: memcheck on the store's copies to the
 #           host and racecheck; GPU against every CPU core at N = 10^7 for sphere, rosenbrock and
 #           rastrigin; the ceilings and the roofline's target cases (as in part 2) with the time left.
@@ -31,7 +31,7 @@
 # A plan for the 15 minutes. Measured on an H200 machine (16 cores) on 2026-11-29: part 1 took 176 s
 # (the build 87 s, the tests ~45 s), part 2 289 s, part 3 133 s on a warm machine (its second build
 # 53 s). The next check is two calls: PART=4 with timeout_s 600 and BUDGET_S=585 (build ~1.5 min,
-# tests ~1, the peers up to 380 s, the kernel variants ~1), then at once PART=5 with the device time
+# tests ~1, the kernel variants ~1, the peers the rest, up to 380 s), then at once PART=5 with the device time
 # left less 30 s as timeout_s (sanitizers ~1.5 min, the runs at 10^7 ~0.5, ceilings and targets
 # ~1); a step that would not fit is skipped.
 # Parts 1 and 2: timeout_s 420 / BUDGET_S=405, then the budget left less about 30 s.
@@ -371,12 +371,12 @@ kernel_variants() {
   rm -f "$W"/kv-*
   for v in "${order[@]}"; do
     # shellcheck disable=SC2086  # the flags are words
-    within 180 30 "$nvcc_path" -O3 -arch="sm_$cap" -fmad=false -std=c++17 -Iinclude ${flags[$v]} \
-      bench/device/kernel_variants.cu -o "$W/kv-$v" >"$W/kv-$v.build.log" 2>&1 &
+    { within 180 30 "$nvcc_path" -O3 -arch="sm_$cap" -fmad=false -std=c++17 -Iinclude ${flags[$v]} \
+        bench/device/kernel_variants.cu -o "$W/kv-$v" >"$W/kv-$v.build.log" 2>&1; echo $? >"$W/kv-$v.rc"; } &
   done
   wait
   for v in "${order[@]}"; do
-    [ -x "$W/kv-$v" ] || { log "kernel variant $v: not built ($(tail -1 "$W/kv-$v.build.log"))"; continue; }
+    [ "$(cat "$W/kv-$v.rc")" = 0 ] || { log "kernel variant $v: build $(status_of "$(cat "$W/kv-$v.rc")") ($(tail -1 "$W/kv-$v.build.log"))"; continue; }
     within 120 15 "$W/kv-$v" "$n" >"$W/kv-$v.jsonl" 2>>"$W/kv-$v.build.log"
     log "kernel variant $v: $(status_of $?)"
   done
@@ -430,10 +430,17 @@ part4() {
   find "$W" -maxdepth 1 -type f ! -name 'summary-4.log' ! -name gpu.csv -delete
   build build-device plain || exit 1
   run_tests
-  # The peers on ackley: cut for time in both earlier checks, the last figure issue 5 lacks. 90 s are
-  # kept for the kernel variants after them; at most 380 s, inside the 400 s limit of the step.
+  # Ackley d = 32 ran at 3.2x the floor of its work (fused), with 236 registers: 8 warps an SM, as
+  # for every d = 32 kernel above 168 registers (sphere, rosenbrock and styblinski_tang at 255, with
+  # spills). The experiments, one small build each: the gradient's coordinates kept in order
+  # (FDGD_CUDA_ORDERED_TERMS: sphere 162 registers in ptxas), a cap of 168 registers (12 warps,
+  # spilling), both, the reciprocal division with and without the order (rosenbrock: 166), and
+  # ackley's squares had again instead of kept (FDGD_CUDA_SLIM_TERMS: 182), alone and capped.
+  kernel_variants 1048576
+  # The peers on ackley: cut for time in both earlier checks, the last figure issue 5 lacks. All the
+  # time left but 15 s for their table, at most 380 s, inside the 400 s limit of the step.
   local left=$(( END - $(date +%s) - 20 )) peers_rc=200
-  local share=$(( left - 90 < 380 ? left - 90 : 380 ))
+  local share=$(( left - 15 < 380 ? left - 15 : 380 ))
   log "peers (JAX, PyTorch) at N = 1e7 on ackley, $share s of the $left s left:"
   if [ "$share" -ge 60 ]; then
     within 400 60 python3 -u bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 2 \
@@ -443,13 +450,6 @@ part4() {
   log "peers: $(status_of $peers_rc)"
   grep -E '^\|' "$W/peers.log" >>"$SUMMARY" 2>/dev/null
   pack
-  # Ackley d = 32 ran at 3.2x the floor of its work (fused), with 236 registers: 8 warps an SM, as
-  # for every d = 32 kernel above 168 registers (sphere, rosenbrock and styblinski_tang at 255, with
-  # spills). The experiments, one small build each: the gradient's coordinates kept in order
-  # (FDGD_CUDA_ORDERED_TERMS: sphere 162 registers in ptxas), a cap of 168 registers (12 warps,
-  # spilling), both, the reciprocal division with and without the order (rosenbrock: 166), and
-  # ackley's squares had again instead of kept (FDGD_CUDA_SLIM_TERMS: 182), alone and capped.
-  kernel_variants 1048576
 }
 
 part5() {

@@ -24,6 +24,7 @@
 #include "fdgd/io.hpp"
 #include "fdgd/minimize.hpp"
 #include "fdgd/summary.hpp"
+#include "../io/atomic_file.hpp"
 #include "objective_choice.hpp"
 #include "parse.hpp"
 #include "progress_bar.hpp"
@@ -138,14 +139,16 @@ options options_from(const minimize_args& a) {
   return o;
 }
 
-/// --out must name a file that can be written, checked before the run so that none is wasted on it.
+/// --out must name a file that can be written, checked before the run so that none is wasted on it:
+/// the file it replaces (through symbolic links, as the write will), and the folder that holds it.
 void check_out_folder(const std::string& out) {
   namespace fs = std::filesystem;
-  const fs::path target(out), folder = target.parent_path().empty() ? "." : target.parent_path();
+  std::string why;
+  const fs::path target(detail::output_target(out, why)), folder = target.parent_path().empty() ? "." : target.parent_path();
+  if (!why.empty()) throw usage_error("--out: cannot write '" + out + "': " + why);
   std::error_code ec;
   if (!fs::exists(folder, ec)) throw usage_error("--out: folder '" + folder.string() + "' does not exist");
   if (!fs::is_directory(folder, ec)) throw usage_error("--out: '" + folder.string() + "' is not a folder");
-  if (fs::is_directory(target, ec)) throw usage_error("--out: '" + out + "' is a folder");
   if (::access(folder.c_str(), W_OK | X_OK) != 0)
     throw usage_error("--out: cannot write in folder '" + folder.string() + "': " + std::strerror(errno));
   const long name_max = ::pathconf(folder.c_str(), _PC_NAME_MAX);
@@ -187,11 +190,18 @@ const char* count_source(const minimize_args& a) { return a.init_file.empty() ? 
 
 /// Refuses a run that needs more host memory than is available before anything large is allocated:
 /// under memory overcommit its allocations could succeed and the process be killed when it touches them.
-/// With `grouped`, the run's result must also leave room for grouping it (distinct_minima).
+/// With `grouped`, a warning where grouping the final points could not fit after the run if they
+/// stayed scattered (every point a cell of its own: grouping_bytes_needed). Not a refusal: final
+/// points that converge form few cells (10^7 starts of himmelblau: 4), and need little.
 void check_host_memory(std::int64_t count, int dim, const options& o, const char* count_flag, bool grouped) {
   const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
-  const double need = host_bytes_needed(count, dim, o) + box + (grouped ? grouping_bytes_needed(count, dim) : 0.0);
-  if (need > available_host_bytes()) throw not_enough_memory(count, dim, need, count_flag);
+  const double need = host_bytes_needed(count, dim, o) + box, available = available_host_bytes();
+  if (need > available) throw not_enough_memory(count, dim, need, count_flag);
+  const double grouping = grouped ? grouping_bytes_needed(count, dim) : 0.0;
+  if (need + grouping > available)
+    fmt::print(stderr, "fdgd: warning: if the final points stay scattered, grouping them into distinct minima needs up to "
+                       "{:.1f} GiB more than the {:.1f} GiB available after the run (--out keeps the run's results even then)\n",
+               (need + grouping - available) / double(1 << 30), (available - need) / double(1 << 30));
 }
 
 /// Where x + h and x - h round to the same number, every central difference is 0 and a start does not

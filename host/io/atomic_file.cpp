@@ -53,18 +53,33 @@ void remove_unfinished_and_die(int sig) {
   std::raise(sig);
 }
 
-/// The file `path` leads to through symbolic links (itself when it is none, or does not exist yet).
-std::string final_target(const std::string& path) {
+}  // namespace
+
+std::string output_target(const std::string& path, std::string& why) {
   namespace fs = std::filesystem;
   fs::path target(path);
   std::error_code ec;
-  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(target, ec)); ++hops) {
+  int hops = 0;
+  for (; hops <= 40 && fs::is_symlink(fs::symlink_status(target, ec)); ++hops) {
     const fs::path next = fs::read_symlink(target, ec);
     if (ec) break;
     target = next.is_absolute() ? next : target.parent_path() / next;
   }
+  struct stat existing {};
+  if (hops > 40) {
+    why = std::strerror(ELOOP);
+  } else if (::stat(target.c_str(), &existing) == 0) {
+    if (S_ISDIR(existing.st_mode))
+      why = "it is a folder";
+    else if (!S_ISREG(existing.st_mode))  // a link to /dev/null or a FIFO: renaming over it would replace it
+      why = path == target.string() ? "not a regular file" : "it leads to " + target.string() + ", not a regular file";
+    else if (::access(target.c_str(), W_OK) != 0)
+      why = std::strerror(errno);
+  }
   return target.string();
 }
+
+namespace {
 
 /// A hidden name beside the target, short so that any name the folder accepts for the target works.
 std::string temporary_name(const std::string& path) {
@@ -75,10 +90,13 @@ std::string temporary_name(const std::string& path) {
 }
 }  // namespace
 
-atomic_file::atomic_file(const std::string& path) : path_(path), target_(final_target(path)), temp_(temporary_name(target_)) {
+atomic_file::atomic_file(const std::string& path) : path_(path) {
+  std::string why;
+  target_ = output_target(path, why);
+  if (!why.empty()) fail(path_, why.c_str());
+  temp_ = temporary_name(target_);
   struct stat existing {};
   const bool replaces = ::stat(target_.c_str(), &existing) == 0;
-  if (replaces && ::access(target_.c_str(), W_OK) != 0) fail(path_, std::strerror(errno));
   file_ = std::fopen(temp_.c_str(), "wb");
   if (!file_) fail(path_, std::strerror(errno));
   slot_ = register_unfinished(temp_);

@@ -7,6 +7,11 @@
 
 namespace fdgd::detail {
 
+/// The file an output written to `path` replaces: `path`, or where its symbolic links lead. `why`
+/// says why it cannot be (a loop of links; a folder, or another file that is not a regular one;
+/// one that may not be written), and is left alone when it can.
+std::string output_target(const std::string& path, std::string& why);
+
 class atomic_file {
  public:
   explicit atomic_file(const std::string& path);

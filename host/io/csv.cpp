@@ -162,8 +162,9 @@ table read_csv(const std::string& path) {
     // A first row is the header only when no cell of it is a number: "5x,2" is a mistyped start, not a header.
     const bool header = first_row && std::none_of(cells.begin(), cells.end(), [](const cell& c) { return c.numeric; });
     first_row = false;
-    if (header) {
+    if (header) {  // its names, a trailing comma's empty one aside ("x0,x1," over rows of 2)
       header_names = cells.size();
+      while (header_names > 1 && cells[header_names - 1].problem == "empty cell") --header_names;
       continue;
     }
     for (const cell& c : cells)
