@@ -220,7 +220,7 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   EXPECT_EQ(from_formula.values[2 * 5 + 2], last[2]);
   EXPECT_EQ(from_formula.values[2 * 5 + 3], last[3]);
 
-  const auto sampled = run("trace --function himmelblau --sample 3 --every 10 --steps 95 --out " + path("h.csv"));
+  const auto sampled = run("trace --function himmelblau --sample 3e0 --every 10 --steps 95 --out " + path("h.csv"));
   ASSERT_EQ(sampled.status, 0) << sampled.out;
   const table h = read_csv(path("h.csv"));
   EXPECT_EQ(h.rows, 3 * 11);  // steps 0, 10, ..., 90, 95
@@ -238,7 +238,8 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
       {"trace --function sphere --start 1,a", "--start"},
       {"trace --function sphere --start 1,2 --every 0", "--every: 0 must be >= 1"},
       {"trace --function sphere --sample 0", "--sample: 0 must be >= 1"},
-      {"trace --function sphere --sample -3", "--sample: -3 must be >= 1"}};
+      {"trace --function sphere --sample -3", "--sample: -3 must be >= 1"},
+      {"trace --function sphere --sample 1.5", "--sample: '1.5' is not a whole number (forms: 1000, 1e6, 2^20)"}};
   for (const auto& [bad, message] : mistakes) {
     const auto e = run(bad + " --out " + path("x.csv"));
     EXPECT_EQ(e.status, 2) << bad << "\n" << e.out;
@@ -486,7 +487,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --init-file " + path("huge_shape.npy"), 2, "huge_shape.npy: bad shape"},
       {"minimize --function sphere --init-file " + path("folder.csv"), 2, "folder.csv: it is a directory"},
       {"minimize --function sphere --out " + path("nowhere/out.csv"), 2, "does not exist"},
-      {"minimize --function sphere --out " + path("out.txt"), 2, "must end in .csv or .npy"},
+      {"minimize --function sphere --out " + path("out.txt"), 2, "must be a file name ending in .csv or .npy"},
+      {"minimize --function sphere --out " + path(".csv"), 2, "must be a file name ending in .csv or .npy"},
       {"minimize --function sphere --out /dev/null/out.csv", 2, "--out: '/dev/null' is not a folder"},
       // Found before the run, where the write would find it after (and replace /dev/null as root).
       {"minimize --function sphere --out " + path("to_null.csv"), 2,

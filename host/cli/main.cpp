@@ -285,7 +285,8 @@ int run_minimize(const minimize_args& a) {
   o.steps = a.steps, o.gtol = a.gtol;
   if (!a.out.empty()) {
     const auto ext = extension(a.out);
-    if (ext != ".csv" && ext != ".npy") throw usage_error("--out: '" + a.out + "' must end in .csv or .npy");
+    if (ext != ".csv" && ext != ".npy")  // (".csv" alone is a hidden file's name, without an extension)
+      throw usage_error("--out: '" + a.out + "' must be a file name ending in .csv or .npy");
     check_out_folder(a.out);
   }
   int dim = 0;
@@ -478,12 +479,12 @@ int run_command(int argc, char** argv) {
   auto* f = app.add_subcommand("functions", "list the built-in functions");
   minimize_args ta;
   std::vector<std::string> trace_starts;
-  std::int64_t trace_sample = 0, trace_every = 1;
+  std::string trace_sample;  // in --starts' forms (1000, 1e3, 2^10)
+  std::int64_t trace_every = 1;
   auto* t = app.add_subcommand("trace", "record the paths of chosen starts to a CSV (start,step,x0,...,f)");
   add_common_flags(t, ta);
   add_value(t, "--start", trace_starts, "a start x0,x1,... (repeatable)");
-  add_value(t, "--sample", trace_sample, "or: this many starts drawn from the box (--dim, --box, --seed)")
-      ->transform(whole_number(1, int64_max));
+  add_value(t, "--sample", trace_sample, "or: this many starts drawn from the box (--dim, --box, --seed): 100, 1e3, 2^10");
   add_value(t, "--every", trace_every, "record every k steps (default 1)")->transform(whole_number(1, int64_max));
   add_value(t, "--out", ta.out, "the CSV to write")->required();
   try {
@@ -509,7 +510,7 @@ int run_command(int argc, char** argv) {
         if (!trace_starts.empty() && t->count(flag))
           throw usage_error(std::string(flag) + " shapes the starts --sample draws; it has no use with --start");
       ta.steps = cli::parse_count("--steps", ta.steps_text);
-      return run_trace(ta, trace_starts, trace_sample, trace_every);
+      return run_trace(ta, trace_starts, trace_sample.empty() ? 0 : cli::parse_count("--sample", trace_sample), trace_every);
     }
     a.starts_given = m->count("--starts") > 0;
     a.seed_given = m->count("--seed") > 0;
