@@ -10,19 +10,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 
 #include "fdgd/cuda/kernels.cuh"
+#include "fdgd/cuda_check.cuh"
 #include "fdgd/detail/block_size.hpp"
 #include "fdgd/functions.hpp"
-
-#define CHECK(call)                                                                                        \
-  do {                                                                                                     \
-    const cudaError_t e_ = (call);                                                                         \
-    if (e_ != cudaSuccess) {                                                                               \
-      std::fprintf(stderr, "kernel_variants: %s (line %d): %s\n", #call, __LINE__, cudaGetErrorString(e_)); \
-      std::exit(1);                                                                                        \
-    }                                                                                                      \
-  } while (0)
 
 namespace {
 
@@ -48,13 +41,13 @@ void time_kernel(const char* name, std::int64_t n) {
   using namespace fdgd::detail;
   const auto kernel = advance_kernel<double, dim, F>;
   cudaFuncAttributes attributes{};
-  CHECK(cudaFuncGetAttributes(&attributes, kernel));
+  FDGD_CUDA_TRY(cudaFuncGetAttributes(&attributes, kernel));
   int resident = 0;
   const unsigned threads = block_threads_for([&](unsigned t) {
-    CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, int(t), 0));
+    FDGD_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, int(t), 0));
     return resident;
   });
-  CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, int(threads), 0));
+  FDGD_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, int(threads), 0));
   const unsigned blocks = unsigned((n + threads - 1) / threads);
 
   double box[2 * dim];
@@ -62,34 +55,34 @@ void time_kernel(const char* name, std::int64_t n) {
   device_batch_view<double> v{};
   double* bounds = nullptr;
   unsigned long long* hash = nullptr;
-  CHECK(cudaMalloc(&v.x, sizeof(double) * dim * n));
-  CHECK(cudaMalloc(&v.f, sizeof(double) * n));
-  CHECK(cudaMalloc(&v.grad_norm, sizeof(double) * n));
-  CHECK(cudaMalloc(&v.steps, sizeof(std::int64_t) * n));
-  CHECK(cudaMalloc(&v.status, sizeof(trajectory_status) * n));
-  CHECK(cudaMalloc(&bounds, sizeof box));
-  CHECK(cudaMalloc(&hash, sizeof *hash));
-  CHECK(cudaMemcpy(bounds, box, sizeof box, cudaMemcpyHostToDevice));
+  FDGD_CUDA_TRY(cudaMalloc(&v.x, sizeof(double) * dim * n));
+  FDGD_CUDA_TRY(cudaMalloc(&v.f, sizeof(double) * n));
+  FDGD_CUDA_TRY(cudaMalloc(&v.grad_norm, sizeof(double) * n));
+  FDGD_CUDA_TRY(cudaMalloc(&v.steps, sizeof(std::int64_t) * n));
+  FDGD_CUDA_TRY(cudaMalloc(&v.status, sizeof(trajectory_status) * n));
+  FDGD_CUDA_TRY(cudaMalloc(&bounds, sizeof box));
+  FDGD_CUDA_TRY(cudaMalloc(&hash, sizeof *hash));
+  FDGD_CUDA_TRY(cudaMemcpy(bounds, box, sizeof box, cudaMemcpyHostToDevice));
   v.n = n;
   v.dim = dim;
   const step_params<double> p{1e-4, 1e-4, 0.0, 100, 0.0};
   cudaEvent_t a, b;
-  CHECK(cudaEventCreate(&a));
-  CHECK(cudaEventCreate(&b));
+  FDGD_CUDA_TRY(cudaEventCreate(&a));
+  FDGD_CUDA_TRY(cudaEventCreate(&b));
   float ms[4];
   for (float& t : ms) {  // the first launch warms up
     generate_starts_kernel<<<blocks, threads>>>(v, bounds, bounds + dim, 1, 0, trajectory_status::running);
-    CHECK(cudaEventRecord(a));
+    FDGD_CUDA_TRY(cudaEventRecord(a));
     kernel<<<blocks, threads>>>(F{}, v, p, 100);
-    CHECK(cudaEventRecord(b));
-    CHECK(cudaEventSynchronize(b));
-    CHECK(cudaGetLastError());
-    CHECK(cudaEventElapsedTime(&t, a, b));
+    FDGD_CUDA_TRY(cudaEventRecord(b));
+    FDGD_CUDA_TRY(cudaEventSynchronize(b));
+    FDGD_CUDA_TRY(cudaGetLastError());
+    FDGD_CUDA_TRY(cudaEventElapsedTime(&t, a, b));
   }
-  CHECK(cudaMemset(hash, 0, sizeof *hash));
+  FDGD_CUDA_TRY(cudaMemset(hash, 0, sizeof *hash));
   hash_bits<<<1024, 256>>>(reinterpret_cast<const std::uint64_t*>(v.x), dim * n, hash);
   unsigned long long h = 0;
-  CHECK(cudaMemcpy(&h, hash, sizeof h, cudaMemcpyDeviceToHost));
+  FDGD_CUDA_TRY(cudaMemcpy(&h, hash, sizeof h, cudaMemcpyDeviceToHost));
   std::printf("{\"function\": \"%s\", \"dim\": %d, \"n\": %lld, \"registers\": %d, \"local_bytes\": %zu, \"threads\": %u, "
               "\"warps_per_sm\": %u, \"ms\": [%.4f, %.4f, %.4f], \"hash\": \"%016llx\"}\n",
               name, dim, static_cast<long long>(n), attributes.numRegs, attributes.localSizeBytes, threads,
@@ -98,9 +91,9 @@ void time_kernel(const char* name, std::int64_t n) {
   for (void* ptr : {static_cast<void*>(v.x), static_cast<void*>(v.f), static_cast<void*>(v.grad_norm),
                     static_cast<void*>(v.steps), static_cast<void*>(v.status), static_cast<void*>(bounds),
                     static_cast<void*>(hash)})
-    CHECK(cudaFree(ptr));
-  CHECK(cudaEventDestroy(a));
-  CHECK(cudaEventDestroy(b));
+    FDGD_CUDA_TRY(cudaFree(ptr));
+  FDGD_CUDA_TRY(cudaEventDestroy(a));
+  FDGD_CUDA_TRY(cudaEventDestroy(b));
 }
 
 }  // namespace
@@ -111,13 +104,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kernel_variants: N must be 1 to 2^26, not %s\n", argv[1]);
     return 2;
   }
-  using namespace fdgd::functions;
-  time_kernel<sphere>("sphere", n);
-  time_kernel<rosenbrock>("rosenbrock", n);
-  time_kernel<rastrigin>("rastrigin", n);
-  time_kernel<ackley>("ackley", n);
-  time_kernel<griewank>("griewank", n);
-  time_kernel<styblinski_tang>("styblinski_tang", n);
-  time_kernel<levy>("levy", n);
+  try {  // a failing CUDA call throws fdgd::cuda_error naming it
+    using namespace fdgd::functions;
+    time_kernel<sphere>("sphere", n);
+    time_kernel<rosenbrock>("rosenbrock", n);
+    time_kernel<rastrigin>("rastrigin", n);
+    time_kernel<ackley>("ackley", n);
+    time_kernel<griewank>("griewank", n);
+    time_kernel<styblinski_tang>("styblinski_tang", n);
+    time_kernel<levy>("levy", n);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kernel_variants: %s\n", e.what());
+    return 1;
+  }
   return 0;
 }
