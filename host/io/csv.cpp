@@ -34,6 +34,7 @@ constexpr char utf8_bom[] = "\xEF\xBB\xBF";
 struct cell {
   double value = 0;
   bool numeric = false;
+  bool empty = false;
   std::string problem;
   std::size_t column = 0;
 };
@@ -45,7 +46,8 @@ cell read_cell(const char* a, const char* b, std::size_t column) {
   const char* digits = b - a > 1 && *a == '+' && a[1] != '+' && a[1] != '-' ? a + 1 : a;
   const auto res = std::from_chars(digits, b, c.value);
   c.numeric = a != b && res.ptr == b && res.ec != std::errc::invalid_argument;
-  if (a == b) {
+  c.empty = a == b;
+  if (c.empty) {
     c.problem = "empty cell";
   } else if (!c.numeric) {
     c.problem = quoted(a, b) + " is not a number";
@@ -164,7 +166,7 @@ table read_csv(const std::string& path) {
     first_row = false;
     if (header) {  // its names, a trailing comma's empty one aside ("x0,x1," over rows of 2)
       header_names = cells.size();
-      while (header_names > 1 && cells[header_names - 1].problem == "empty cell") --header_names;
+      while (header_names > 1 && cells[header_names - 1].empty) --header_names;
       continue;
     }
     for (const cell& c : cells)
