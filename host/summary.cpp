@@ -7,105 +7,20 @@
 
 #include "fdgd/cuda_device.hpp"
 #include "fdgd/detail/cell_grid.hpp"
+#include "fdgd/detail/host_loop.hpp"
+#include "fdgd/detail/loop_failure.hpp"
 #include "fdgd/detail/number_text.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/finite.hpp"
+#include "host/cell_table.hpp"
 #include "host/summary_cells.hpp"
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 namespace fdgd {
 namespace {
-
-/// Grid cells by their integer coordinates: the keys in one flat array (d a cell, in the order the
-/// cells came), found through an open-addressing table. No allocation a cell, which matters at
-/// 10^6 scattered points.
-class cell_index {
- public:
-  static constexpr std::size_t none = ~std::size_t(0);
-
-  explicit cell_index(int d) : d_(std::size_t(d)) {}
-  std::size_t size() const { return keys_.size() / d_; }
-  const std::int64_t* key(std::size_t c) const { return keys_.data() + c * d_; }
-
-  /// The cell with `key`, added as cell size() when it is new (`fresh`).
-  std::size_t insert(const std::int64_t* key, bool& fresh) {
-    if ((size() + 1) * 2 > slots_.size()) grow();
-    if (size() >= index_mask) throw std::length_error("fdgd: distinct_minima: more than 2^40 cells");
-    const std::uint64_t h = hash(key);
-    const std::size_t s = slot_of(key, h);
-    fresh = slots_[s] == empty;
-    if (fresh) {
-      slots_[s] = tag_of(mixed(h)) | size();
-      keys_.insert(keys_.end(), key, key + d_);
-    }
-    return std::size_t(slots_[s] & index_mask);
-  }
-
-  /// The cell with `key`, whose hash() is h, or none.
-  std::size_t find(const std::int64_t* key, std::uint64_t h) const {
-    if (slots_.empty()) return none;
-    const std::uint64_t slot = slots_[slot_of(key, h)];
-    return slot == empty ? none : std::size_t(slot & index_mask);
-  }
-
-  /// A sum of one term a coordinate, so that a key one step away along axis j hashes in O(1)
-  /// (moved()): merge_cells looks up d neighbours of every cell, O(d^2) a cell with a hash that
-  /// had to be recomputed whole (64 starts at d = 6000: 2.6 s).
-  static std::uint64_t term(std::size_t j, std::int64_t k) {
-    std::uint64_t z = std::uint64_t(k) * 0x9E3779B97F4A7C15ull + std::uint64_t(j) * 0xD1B54A32D192ED03ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::uint64_t hash(const std::int64_t* key) const {
-    std::uint64_t h = 0;
-    for (std::size_t j = 0; j < d_; ++j) h += term(j, key[j]);
-    return h;
-  }
-  /// hash() of a key with coordinate j changed from `from` to `to`, given h for the key before.
-  static std::uint64_t moved(std::uint64_t h, std::size_t j, std::int64_t from, std::int64_t to) {
-    return h - term(j, from) + term(j, to);
-  }
-
- private:
-  // A slot holds a cell's index (low 40 bits) under 24 bits of its key's hash (the tag): a probe
-  // reads a cell's key only when the tags agree, so that looking up a key that is not there, as most
-  // neighbours of scattered points are not, seldom touches the keys (2e6 scattered points of d = 8:
-  // grouped in 2.4 s instead of 3.5).
-  static constexpr std::uint64_t index_mask = (std::uint64_t(1) << 40) - 1, empty = ~std::uint64_t(0);
-  static std::uint64_t mixed(std::uint64_t h) {
-    h = (h ^ (h >> 32)) * 0xff51afd7ed558ccdull;
-    return h ^ (h >> 29);
-  }
-  static std::uint64_t tag_of(std::uint64_t m) { return m & ~index_mask; }
-
-  bool same_key(const std::int64_t* a, const std::int64_t* b) const {
-    for (std::size_t j = 0; j < d_; ++j)
-      if (a[j] != b[j]) return false;
-    return true;
-  }
-
-  /// The slot holding `key` (of hash h), or the empty one where it would go.
-  std::size_t slot_of(const std::int64_t* key, std::uint64_t h) const {
-    const std::size_t mask = slots_.size() - 1;
-    const std::uint64_t m = mixed(h), tag = tag_of(m);
-    std::size_t s = std::size_t(m) & mask;
-    for (std::uint64_t slot; (slot = slots_[s]) != empty; s = (s + 1) & mask)
-      if ((slot & ~index_mask) == tag && same_key(key, this->key(std::size_t(slot & index_mask)))) break;
-    return s;
-  }
-
-  void grow() {
-    slots_.assign(std::max<std::size_t>(64, slots_.size() * 2), empty);
-    for (std::size_t c = 0; c < size(); ++c) {
-      const std::uint64_t h = hash(key(c));
-      slots_[slot_of(key(c), h)] = tag_of(mixed(h)) | c;
-    }
-  }
-
-  std::size_t d_;
-  std::vector<std::int64_t> keys_;
-  std::vector<std::uint64_t> slots_;  // a power of two, at most half full
-};
 
 struct union_find {
   std::vector<std::size_t> parent;
@@ -123,6 +38,29 @@ bool within(const double* a, const double* b, int d, double tol) {
   return true;
 }
 
+using detail::cell_coordinate;
+
+/// cell_hash::of the cell holding x, without its key.
+std::uint64_t hash_of_cell(const double* x, int d, double tol) {
+  std::uint64_t h = 0;
+  for (int j = 0; j < d; ++j) h += detail::cell_hash::term(std::size_t(j), cell_coordinate(x[j], tol));
+  return h;
+}
+
+bool has_key(const double* x, const std::int64_t* key, int d, double tol) {
+  for (int j = 0; j < d; ++j)
+    if (cell_coordinate(x[j], tol) != key[j]) return false;
+  return true;
+}
+
+int thread_index() {
+#if defined(_OPENMP)
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
 }  // namespace
 
 namespace detail {
@@ -131,72 +69,163 @@ bool counted(const result& r, std::int64_t i) {
   return counted(r.status[std::size_t(i)], r.f[std::size_t(i)]);
 }
 
-cell_members cells_on_host(const result& r, double tol) {
-  const int d = r.dim;
-  cell_index cells(d);
-  cell_members c;
-  std::vector<std::int64_t> key(std::size_t(d), 0);
-  for (std::int64_t i = 0; i < r.count; ++i) {
-    const double* x = r.x.data() + std::size_t(i) * std::size_t(d);
-    if (!counted(r, i) || !on_grid(x, d, tol)) continue;
-    for (int j = 0; j < d; ++j) key[std::size_t(j)] = cell_coordinate(x[j], tol);
-    bool fresh = false;
-    const std::size_t k = cells.insert(key.data(), fresh);
-    if (fresh) {
-      c.best.push_back(i);
-      c.count.push_back(0);
-    }
-    ++c.count[k];
-    if (r.f[std::size_t(i)] < r.f[std::size_t(c.best[k])]) c.best[k] = i;  // ties keep the lower index
+cell_members cells_on_host(const result& r, double tol, int threads) {
+  const int d = r.dim, team = openmp_team(threads);
+  auto point = [&](std::uint64_t i) { return r.x.data() + i * std::size_t(d); };
+  cell_partitions p = partition_cells(std::size_t(r.count), team, [&](std::size_t i) {
+    const double* x = point(i);
+    return counted(r, std::int64_t(i)) && on_grid(x, d, tol) ? cell_hash::mixed(hash_of_cell(x, d, tol)) : cell_hash::none;
+  });
+  const std::size_t parts = p.begin.size() - 1;
+  std::vector<cell_members> found(parts);
+  loop_failure failure;
+#pragma omp parallel num_threads(team)
+  {
+    cell_slots cells;
+    std::vector<std::int64_t> keys, key;  // the partition's cells' keys, d each
+#pragma omp for schedule(dynamic)
+    for (std::ptrdiff_t q = 0; q < std::ptrdiff_t(parts); ++q)
+      failure.run([&] {
+        cells.clear();
+        keys.clear();
+        key.resize(std::size_t(d));
+        cell_members& out = found[std::size_t(q)];
+        for (std::size_t k = p.begin[std::size_t(q)]; k < p.begin[std::size_t(q) + 1]; ++k) {
+          const std::uint64_t i = p.item[k];
+          if (k + 8 < p.begin[std::size_t(q) + 1]) {  // the items lie anywhere in x and f
+            __builtin_prefetch(point(p.item[k + 8]));
+            __builtin_prefetch(&r.f[p.item[k + 8]]);
+          }
+          for (int j = 0; j < d; ++j) key[std::size_t(j)] = cell_coordinate(point(i)[j], tol);
+          bool fresh = false;
+          const std::size_t c = cells.insert(p.mixed[k], i, [&](std::size_t other) {
+            return std::equal(key.begin(), key.end(), keys.begin() + std::ptrdiff_t(other * std::size_t(d)));
+          }, fresh);
+          if (fresh) {
+            keys.insert(keys.end(), key.begin(), key.end());
+            out.best.push_back(std::int64_t(i));
+            out.count.push_back(0);
+          }
+          ++out.count[c];
+          if (r.f[i] < r.f[std::size_t(out.best[c])]) out.best[c] = std::int64_t(i);  // ties keep the lower index
+        }
+      });
   }
-  return c;
+  failure.rethrow();
+  p = cell_partitions{};
+  cell_members all;
+  std::size_t m = 0;
+  for (const auto& f : found) m += f.best.size();
+  all.best.reserve(m);
+  all.count.reserve(m);
+  for (auto& f : found) {
+    all.best.insert(all.best.end(), f.best.begin(), f.best.end());
+    all.count.insert(all.count.end(), f.count.begin(), f.count.end());
+    f = cell_members{};
+  }
+  return all;
 }
 
-std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top) {
-  const int d = r.dim;
+std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top, int threads) {
+  const int d = r.dim, team = openmp_team(threads);
   const std::size_t m = cells.best.size();
   auto point = [&](std::int64_t i) { return r.x.data() + std::size_t(i) * std::size_t(d); };
   auto better = [&](std::int64_t i, std::int64_t k) {
     return r.f[std::size_t(i)] < r.f[std::size_t(k)] || (r.f[std::size_t(i)] == r.f[std::size_t(k)] && i < k);
   };
-  // The cells again by key (a cell's key is its best member's), numbered as `cells` numbers them.
-  cell_index index(d);
-  std::vector<std::int64_t> key(std::size_t(d), 0);
-  for (std::size_t c = 0; c < m; ++c) {
-    for (int j = 0; j < d; ++j) key[std::size_t(j)] = cell_coordinate(point(cells.best[c])[j], tol);
-    bool fresh = false;
-    index.insert(key.data(), fresh);
+  auto key_of = [&](std::size_t c, std::int64_t* key) {
+    const double* x = point(cells.best[c]);
+    for (int j = 0; j < d; ++j) key[j] = cell_coordinate(x[j], tol);
+  };
+  // The cells again by key (a cell's key is its best member's), a table a partition, each cell known
+  // by its number in `cells`.
+  std::vector<cell_slots> index;
+  int bits = 0;
+  {
+    const cell_partitions p =
+        partition_cells(m, team, [&](std::size_t c) {
+          if (c + 8 < m) __builtin_prefetch(point(cells.best[c + 8]));  // the best points lie anywhere in x
+          return cell_hash::mixed(hash_of_cell(point(cells.best[c]), d, tol));
+        });
+    bits = p.bits;
+    index.resize(p.begin.size() - 1);
+    loop_failure failure;
+#pragma omp parallel for schedule(dynamic) num_threads(team)
+    for (std::ptrdiff_t q = 0; q < std::ptrdiff_t(index.size()); ++q)
+      failure.run([&] {
+        cell_slots& cells_here = index[std::size_t(q)];
+        cells_here.reserve(p.begin[std::size_t(q) + 1] - p.begin[std::size_t(q)]);
+        for (std::size_t k = p.begin[std::size_t(q)]; k < p.begin[std::size_t(q) + 1]; ++k) {
+          bool fresh = false;
+          cells_here.insert(p.mixed[k], p.item[k], [](std::size_t) { return false; }, fresh);  // cells are distinct
+        }
+      });
+    failure.rethrow();
   }
 
   // Merge neighbouring cells (one step along one axis) whose best points are within tol: this heals
   // a minimum split by a cell boundary. d lookups a cell, not 3^d: a minimum's points (spread far
-  // less than tol) straddle two boundaries at once only with probability ~ (spread / tol)^2.
+  // less than tol) straddle two boundaries at once only with probability ~ (spread / tol)^2. The
+  // pairs found on the threads, a block of cells at a time, then joined here.
   union_find groups(m);
-  for (std::size_t c = 0; c < m; ++c) {
-    std::copy(index.key(c), index.key(c) + d, key.begin());
-    const std::uint64_t h = index.hash(key.data());
-    for (int j = 0; j < d; ++j) {
-      ++key[std::size_t(j)];
-      const std::size_t other = index.find(key.data(), cell_index::moved(h, std::size_t(j), key[std::size_t(j)] - 1, key[std::size_t(j)]));
-      if (other != cell_index::none && within(point(cells.best[c]), point(cells.best[other]), d, tol)) groups.unite(c, other);
-      --key[std::size_t(j)];
+  const std::size_t block = std::size_t(1) << 18;
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> pairs(static_cast<std::size_t>(team));
+  for (std::size_t from = 0; from < m; from += block) {
+    const std::size_t to = std::min(m, from + block);
+    loop_failure failure;
+#pragma omp parallel num_threads(team)
+    {
+      std::vector<std::int64_t> key;
+      auto& mine = pairs[std::size_t(thread_index())];
+      const std::uint64_t part = (std::uint64_t(1) << bits) - 1;
+      constexpr int probes = 16, ahead = 8;  // lookups issued together, so their cache misses overlap
+      std::uint64_t probe[probes];
+#pragma omp for schedule(static)
+      for (std::ptrdiff_t c = std::ptrdiff_t(from); c < std::ptrdiff_t(to); ++c)
+        failure.run([&] {
+          if (std::size_t(c) + ahead < to) __builtin_prefetch(point(cells.best[std::size_t(c) + ahead]));
+          key.resize(std::size_t(d));
+          key_of(std::size_t(c), key.data());
+          const std::uint64_t h = cell_hash::of(key.data(), d);
+          for (int j0 = 0; j0 < d; j0 += probes) {
+            const int j1 = std::min(d, j0 + probes);
+            for (int j = j0; j < j1; ++j) {
+              probe[j - j0] = cell_hash::mixed(cell_hash::moved(h, std::size_t(j), key[std::size_t(j)], key[std::size_t(j)] + 1));
+              index[std::size_t(probe[j - j0] & part)].prefetch(probe[j - j0]);
+            }
+            for (int j = j0; j < j1; ++j) {
+              const cell_slots& there = index[std::size_t(probe[j - j0] & part)];
+              ++key[std::size_t(j)];
+              const std::size_t found =
+                  there.find(probe[j - j0], [&](std::size_t other) { return has_key(point(cells.best[there.first(other)]), key.data(), d, tol); });
+              --key[std::size_t(j)];
+              if (found == cell_slots::none) continue;
+              const std::size_t other = std::size_t(there.first(found));
+              if (within(point(cells.best[std::size_t(c)]), point(cells.best[other]), d, tol)) mine.emplace_back(std::size_t(c), other);
+            }
+          }
+        });
+    }
+    failure.rethrow();
+    for (auto& mine : pairs) {
+      for (const auto& [a, b] : mine) groups.unite(a, b);
+      mine.clear();
     }
   }
+  index = {};
 
   std::vector<std::int64_t> leader(m, -1), members(m, 0);
-  std::vector<std::size_t> roots;
+  std::size_t roots = 0;
   for (std::size_t c = 0; c < m; ++c) {
     const std::size_t root = groups.find(c);
-    if (leader[root] < 0) {
-      roots.push_back(root);
-      leader[root] = cells.best[c];
-    } else if (better(cells.best[c], leader[root])) {
-      leader[root] = cells.best[c];
-    }
+    roots += leader[root] < 0;
+    if (leader[root] < 0 || better(cells.best[c], leader[root])) leader[root] = cells.best[c];
     members[root] += cells.count[c];
   }
   std::vector<std::pair<std::int64_t, std::int64_t>> found;  // (leader, count)
-  for (const std::size_t root : roots) found.emplace_back(leader[root], members[root]);
+  found.reserve(roots);
+  for (std::size_t c = 0; c < m; ++c)
+    if (groups.parent[c] == c) found.emplace_back(leader[c], members[c]);
   // Best first; equal f: more members first, then the lower index, so the order is the same whatever
   // the cells' order (host and device pass 1 list them differently).
   auto first = [&](const std::pair<std::int64_t, std::int64_t>& a, const std::pair<std::int64_t, std::int64_t>& b) {
@@ -239,35 +268,36 @@ void check_shape(const result& r) {
 
 }  // namespace
 
-std::vector<minimum_group> distinct_minima(const result& r, double tol, int top, backend_kind where) {
+std::vector<minimum_group> distinct_minima(const result& r, double tol, int top, backend_kind where, int threads) {
   check_shape(r);
   if (!std::isfinite(tol) || !(tol > 0))
     throw std::invalid_argument("fdgd: invalid cluster tolerance " + detail::number_text(tol) + " (must be finite and > 0)");
-  if (grouped_on(r, where) == backend_kind::cpu) return detail::merge_cells(r, detail::cells_on_host(r, tol), tol, top);
+  if (grouped_on(r, where) == backend_kind::cpu) return detail::merge_cells(r, detail::cells_on_host(r, tol, threads), tol, top, threads);
   const int device = std::max(r.cuda_device, 0);
   require_cuda_device(device);
 #if defined(FDGD_HAS_CUDA)
-  return detail::merge_cells(r, detail::cells_on_cuda(r, tol, device), tol, top);
+  return detail::merge_cells(r, detail::cells_on_cuda(r, tol, device), tol, top, threads);
 #else
   throw error("fdgd: this build has no CUDA backend");  // not reached: require_cuda_device threw
 #endif
 }
 
-double grouping_bytes_needed(std::int64_t count, int dim) {
+double grouping_bytes_needed(std::int64_t count, int dim, int threads) {
   if (count < 0 || dim < 1)
     throw std::invalid_argument("fdgd: grouping_bytes_needed: count = " + std::to_string(count) + ", dim = " + std::to_string(dim) +
                                 " (count must be >= 0, dim >= 1)");
-  // A cell's bytes at the peak of each pass, vectors at up to twice their size: finding the cells
-  // while the keys (8 d) move to a larger array, beside slots at most half full and best and count;
-  // then the merge, with union-find, leaders, members, roots and the groups found.
-  const double d = double(dim);
-  const double finding = 3 * 8 * d + 1.5 * 4 * 8 + 3 * 16, merging = 2 * 8 * d + 4 * 8 + 2 * 16 + 24 + 2 * 8 + 2 * 16;
-  return double(count) * std::max(finding, merging);
+  // A cell's bytes at the peak: the merge's tables (up to 4 slots a cell; first item and mixed hash)
+  // beside the cells found (best, count) and the partitioned cells (item, mixed hash); finding the
+  // cells takes less (48). Besides, each thread's table of one partition, with the partition's keys
+  // (vectors at up to twice their size), up to twice the 4096 items of an average partition.
+  const double n = double(count), team = double(detail::openmp_team(threads));
+  return n * (4 * 8 + 8 + 8 + 16 + 16) + team * std::min(n, 8192.0) * (4 * 8 + 2 * 16 + 2 * 8 * double(dim));
 }
 
-double share_reaching(const result& r, const known_minimum& m, double tol) {
+double share_reaching(const result& r, const known_minimum& m, double tol, int threads) {
   check_shape(r);
   std::int64_t reached = 0;
+#pragma omp parallel for schedule(static) reduction(+ : reached) num_threads(detail::openmp_team(threads))
   for (std::int64_t i = 0; i < r.count; ++i) {
     if (!detail::counted(r, i)) continue;
     const double* x = r.x.data() + std::size_t(i) * std::size_t(r.dim);

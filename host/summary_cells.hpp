@@ -19,13 +19,15 @@ struct cell_members {
 /// Whether trajectory i takes part in grouping: not nonfinite, and f finite.
 bool counted(const result& r, std::int64_t i);
 
-cell_members cells_on_host(const result& r, double tol);
+/// Pass 1 on the host, on `threads` OpenMP threads (0: all); the same cells, in the same order, on any.
+cell_members cells_on_host(const result& r, double tol, int threads = 0);
 #if defined(FDGD_HAS_CUDA)
 /// Pass 1 on CUDA device `device`: uploads x, f and status, sorts by cell there (kernels/summary_cells.cu).
 cell_members cells_on_cuda(const result& r, double tol, int device);
 #endif
 
-/// Pass 2: the `top` groups with least f, best first (all when top <= 0). Independent of the cells' order.
-std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top);
+/// Pass 2: the `top` groups with least f, best first (all when top <= 0), on `threads` OpenMP threads
+/// (0: all). Independent of the cells' order and of the threads.
+std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top, int threads = 0);
 
 }  // namespace fdgd::detail

@@ -343,17 +343,21 @@ TEST_F(Cli, TheMemoryEstimateHonoursAnAddressSpaceLimit) {
 }
 
 TEST_F(Cli, GroupingScatteredPointsBeyondMemoryIsWarnedOfAndNamedWithTheResultsKept) {
-  // 1.2e6 starts of d = 32 under about 0.95 GiB: the run's arrays fit (0.34 GiB), but grouping
-  // 1.2e6 scattered final points does not (their keys alone 0.31 GiB, twice that as they grow): a
-  // warning before the run, the results written, and one error naming the grouping (it was a bare
-  // "out of memory"). (4e6 of d = 8 sat at the edge: grouped within the limit in one build.)
-  const auto r = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) + " minimize --function sphere --dim 32 --starts 1.2e6 --steps 1 " +
+  // 1.2e7 starts of d = 2 under about 0.95 GiB: the run's arrays fit (0.5 GiB), but grouping 1.2e7
+  // scattered final points does not (about 70 bytes each): a warning before the run, the results
+  // written, and one error naming the grouping (it was a bare "out of memory"). 1.2e6 of d = 32 do
+  // not get there since the keys of cells are no longer kept (they did: 0.31 GiB of keys).
+  const auto r = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) + " minimize --function sphere --dim 2 --starts 1.2e7 --steps 1 " +
                            "--backend cpu --quiet --out " + path("out.npy") + " 2>&1");
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_EQ(r.out.rfind("fdgd: warning: if the final points stay scattered, grouping them into distinct minima needs up to ", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find("\nfdgd: error: out of memory grouping the 1200000 final points into distinct minima; the run's results are in " +
+  EXPECT_NE(r.out.find("\nfdgd: error: out of memory grouping the 12000000 final points into distinct minima; the run's results are in " +
                        path("out.npy") + "\n"), std::string::npos) << r.out;
-  EXPECT_EQ(read_npy(path("out.npy")).rows, 1200000);
+  EXPECT_EQ(read_npy(path("out.npy")).rows, 12000000);
+  const auto d32 = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) + " minimize --function sphere --dim 32 --starts 1.2e6 --steps 1 " +
+                             "--backend cpu --quiet --json 2>&1");
+  EXPECT_EQ(d32.status, 0) << d32.out.substr(0, 500);
+  EXPECT_EQ(nlohmann::json::parse(d32.out)["minima"].size(), 10u);
 }
 
 TEST_F(Cli, AnInitFileLargerThanMemoryIsNamed) {

@@ -1,5 +1,9 @@
 // Distinct minima and the share of starts reaching the known minimum.
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <map>
+#include <random>
 
 #include "fdgd/summary.hpp"
 #include "test_support.hpp"
@@ -77,6 +81,90 @@ TEST(Summary, PointsBeyondTheGridAreNotGroupedWithEachOther) {
   EXPECT_EQ(distinct_minima(r, 1e3, 0).size(), 3u) << "in cells of side 1000 all four points have cells";
 }
 
+// The same groups as the definition computed plainly (cells in a std::map, neighbours looked up one by
+// one), on 1, 2 and 3 threads, for points spread over many cells, several straddling a boundary, and
+// enough of them that the host's tables split into partitions (4096 items each).
+std::vector<minimum_group> grouped_plainly(const result& r, double tol) {
+  using key = std::vector<std::int64_t>;
+  std::map<key, std::pair<std::int64_t, std::int64_t>> cells;  // key: (best, count)
+  auto f_before = [&](std::int64_t i, std::int64_t k) { return r.f[std::size_t(i)] < r.f[std::size_t(k)] || (r.f[std::size_t(i)] == r.f[std::size_t(k)] && i < k); };
+  auto key_of = [&](std::int64_t i) {
+    key k;
+    for (int j = 0; j < r.dim; ++j) k.push_back(std::int64_t(std::floor(r.x[std::size_t(i * r.dim + j)] / tol)));
+    return k;
+  };
+  for (std::int64_t i = 0; i < r.count; ++i) {
+    if (r.status[std::size_t(i)] == trajectory_status::nonfinite || !std::isfinite(r.f[std::size_t(i)])) continue;
+    auto [at, fresh] = cells.try_emplace(key_of(i), i, 0);
+    ++at->second.second;
+    if (!fresh && f_before(i, at->second.first)) at->second.first = i;
+  }
+  std::map<key, key> parent;  // union-find over keys
+  std::function<key(const key&)> root = [&](const key& k) { return parent.count(k) ? root(parent[k]) : k; };
+  for (const auto& [k, cell] : cells)
+    for (int j = 0; j < r.dim; ++j) {
+      key n = k;
+      ++n[std::size_t(j)];
+      const auto other = cells.find(n);
+      if (other == cells.end()) continue;
+      bool near = true;
+      for (int t = 0; t < r.dim; ++t)
+        near = near && std::fabs(r.x[std::size_t(cell.first * r.dim + t)] - r.x[std::size_t(other->second.first * r.dim + t)]) <= tol;
+      if (near && root(k) != root(n)) parent[root(k)] = root(n);
+    }
+  std::map<key, std::pair<std::int64_t, std::int64_t>> groups;  // root: (best, count)
+  for (const auto& [k, cell] : cells) {
+    auto [at, fresh] = groups.try_emplace(root(k), cell.first, 0);
+    at->second.second += cell.second;
+    if (!fresh && f_before(cell.first, at->second.first)) at->second.first = cell.first;
+  }
+  std::vector<minimum_group> out;
+  for (const auto& [k, g] : groups) {
+    minimum_group m;
+    m.x.assign(r.x.begin() + g.first * r.dim, r.x.begin() + (g.first + 1) * r.dim);
+    m.f = r.f[std::size_t(g.first)];
+    m.count = g.second;
+    out.push_back(m);
+  }
+  std::sort(out.begin(), out.end(), [](const minimum_group& a, const minimum_group& b) {
+    return a.f != b.f ? a.f < b.f : a.count != b.count ? a.count > b.count : a.x < b.x;
+  });
+  return out;
+}
+
+TEST(Summary, GroupsAreTheDefinitionsOnAnyThreads) {
+  for (const int d : {1, 3}) {
+    std::mt19937_64 gen(5u + unsigned(d));
+    std::uniform_int_distribution<int> site(0, 40);
+    std::normal_distribution<double> jitter(0.0, 3e-4);
+    result r;
+    const std::int64_t n = 30000;
+    r.resize(n, d);
+    for (std::int64_t i = 0; i < n; ++i) {
+      for (int j = 0; j < d; ++j) r.x[std::size_t(i * d + j)] = 0.0105 * site(gen) + 0.0005 * (i % 3 == 0) + jitter(gen);
+      r.f[std::size_t(i)] = std::round(r.x[std::size_t(i * d)] * 1e4) / 1e4;  // ties: more members, then position
+      r.status[std::size_t(i)] = i % 97 == 0 ? trajectory_status::nonfinite : trajectory_status::finished;
+    }
+    r.summarize();
+    const auto plain = grouped_plainly(r, 1e-3);
+    EXPECT_GT(plain.size(), d == 1 ? 41u : 2u * 4096u) << "clusters split by cell boundaries, some merged back, some not; at d = 3, "
+                                                          "more cells than one table of the merge holds";
+    for (const int threads : {1, 2, 3}) {
+      auto found = distinct_minima(r, 1e-3, 0, backend_kind::cpu, threads);
+      ASSERT_EQ(found.size(), plain.size()) << "d = " << d << ", " << threads << " threads";
+      std::stable_sort(found.begin(), found.end(), [](const minimum_group& a, const minimum_group& b) {
+        return a.f != b.f ? a.f < b.f : a.count != b.count ? a.count > b.count : a.x < b.x;
+      });
+      for (std::size_t k = 0; k < plain.size(); ++k) {
+        EXPECT_EQ(found[k].x, plain[k].x) << "d = " << d << ", group " << k << ", " << threads << " threads";
+        EXPECT_EQ(found[k].count, plain[k].count) << "d = " << d << ", group " << k << ", " << threads << " threads";
+      }
+      EXPECT_EQ(share_reaching(r, known_minimum{{std::vector<double>(std::size_t(d), 0.0)}, 0.0}, 1e-3, threads),
+                share_reaching(r, known_minimum{{std::vector<double>(std::size_t(d), 0.0)}, 0.0}, 1e-3, 1));
+    }
+  }
+}
+
 // summarize() runs on OpenMP threads (all by default); its best is still the first least finite f,
 // and a nonfinite trajectory's f never counts, wherever the threads' ranges fall.
 TEST(Summary, BestIsTheFirstLeastFOnAnyThreads) {
@@ -135,15 +223,6 @@ TEST(Summary, DeviceGroupingMatchesTheHost) {
   o.backend = backend_kind::cuda;
   const result on_gpu = minimize("himmelblau", starts::uniform(box.lo, box.hi, 1000, 9), o);
   EXPECT_EQ(grouped_on(on_gpu, backend_kind::automatic), backend_kind::cuda);
-}
-
-TEST(GroupingBytes, CoverTheCellsKeysAtTwiceTheirSizeAndGrowWithCountAndDim) {
-  EXPECT_THROW(grouping_bytes_needed(-1, 2), std::invalid_argument);
-  EXPECT_THROW(grouping_bytes_needed(10, 0), std::invalid_argument);
-  EXPECT_EQ(grouping_bytes_needed(0, 3), 0.0);
-  EXPECT_GE(grouping_bytes_needed(1000, 8), 1000.0 * 8 * sizeof(std::int64_t) * 2);
-  EXPECT_GT(grouping_bytes_needed(2000, 8), grouping_bytes_needed(1000, 8));
-  EXPECT_GT(grouping_bytes_needed(1000, 9), grouping_bytes_needed(1000, 8));
 }
 
 }  // namespace

@@ -197,7 +197,7 @@ void check_host_memory(std::int64_t count, int dim, const options& o, const char
   const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
   const double need = host_bytes_needed(count, dim, o) + box, available = available_host_bytes();
   if (need > available) throw not_enough_memory(count, dim, need, count_flag);
-  const double grouping = grouped ? grouping_bytes_needed(count, dim) : 0.0;
+  const double grouping = grouped ? grouping_bytes_needed(count, dim, o.threads) : 0.0;
   if (need + grouping > available)
     fmt::print(stderr, "fdgd: warning: if the final points stay scattered, grouping them into distinct minima needs up to "
                        "{:.1f} GiB more than the {:.1f} GiB available after the run (--out keeps the run's results even then)\n",

@@ -45,13 +45,13 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
   nlohmann::json minima = nlohmann::json::array();
   s["grouped_on"] = grouped_on(r, backend_kind::automatic) == backend_kind::cuda ? "cuda" : "cpu";
   const auto t0 = std::chrono::steady_clock::now();
-  for (const auto& g : distinct_minima(r, c.cluster_tol, c.top))
+  for (const auto& g : distinct_minima(r, c.cluster_tol, c.top, backend_kind::automatic, c.opt.threads))
     minima.push_back({{"f", g.f}, {"count", g.count}, {"share", g.share}, {"x", g.x}});
   s["minima"] = minima;
   s["grouping_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (c.builtin) {
     const known_minimum m = c.builtin->minimum(r.dim);
-    s["known_minimum"] = {{"f", m.value}, {"share_reached", share_reaching(r, m, c.cluster_tol)}};
+    s["known_minimum"] = {{"f", m.value}, {"share_reached", share_reaching(r, m, c.cluster_tol, c.opt.threads)}};
   }
   return s;
 }

@@ -2,12 +2,9 @@
 // Header-only, so it runs any objective a plain C++ translation unit defines.
 #pragma once
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
-#include <exception>
-#include <mutex>
 #include <string>
 #include <vector>
 #if defined(_OPENMP)
@@ -15,6 +12,7 @@
 #endif
 
 #include "fdgd/detail/host_loop.hpp"
+#include "fdgd/detail/loop_failure.hpp"
 #include "fdgd/finite.hpp"
 #include "fdgd/lanes.hpp"
 #include "fdgd/objective.hpp"
@@ -37,31 +35,6 @@ inline int cpu_thread_index() {
   return 0;
 #endif
 }
-
-/// The first exception thrown in an OpenMP loop's body (an objective's, on the host), kept to rethrow
-/// after the loop: escaping the body, it would end the process. Once one is kept, later bodies skip.
-class loop_failure {
- public:
-  template <class Body>
-  void run(Body&& body) noexcept {
-    if (failed_.load(std::memory_order_relaxed)) return;
-    try {
-      body();
-    } catch (...) {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      if (!first_) first_ = std::current_exception();
-      failed_.store(true, std::memory_order_relaxed);
-    }
-  }
-  void rethrow() const {
-    if (first_) std::rethrow_exception(first_);
-  }
-
- private:
-  std::atomic<bool> failed_{false};
-  std::mutex mutex_;
-  std::exception_ptr first_;
-};
 
 /// True for objectives that declare `static constexpr bool lane_safe = true`: no branches on x, so they
 /// can run on fdgd::lanes (the built-ins do).

@@ -27,26 +27,27 @@ struct minimum_group {
 /// are within tol (max-norm) merge, so that a minimum split by a cell boundary stays one group.
 /// Never all pairs: the cells are found by a hash table on the host (O(N d)) or by a sort on the CUDA
 /// device (`where`, see grouped_on), then neighbouring cells merge on the host; scales to N = 10^7.
-/// Both give the same groups. Returns the `top` groups with least f, best first (all when top <= 0);
+/// Both give the same groups. The host's work runs on `threads` OpenMP threads (0: all cores), with the
+/// same groups on any. Returns the `top` groups with least f, best first (all when top <= 0);
 /// equal f: more members first.
 /// Throws std::invalid_argument unless tol is finite and > 0 and r's arrays match its count and dim; fdgd::error when CUDA is asked for and
 /// cannot be used.
 std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, int top = 10,
-                                           backend_kind where = backend_kind::automatic);
+                                           backend_kind where = backend_kind::automatic, int threads = 0);
 
 /// Where distinct_minima(r, ..., where) finds the cells: cuda when asked for, or when automatic and r
 /// ran on CUDA (on r.cuda_device; device 0 for a CPU result); cpu otherwise.
 backend_kind grouped_on(const result& r, backend_kind where);
 
-/// At most about how many bytes of host memory distinct_minima takes for a result of `count`
-/// trajectories of dimension `dim`: its cells' keys, hash slots and counts, and the merge's arrays,
-/// where every point is a cell of its own (at d = 8 about 3x the result's own arrays). For checking a
-/// run's size before it starts, beside host_bytes_needed. Throws std::invalid_argument for count < 0
-/// or dim < 1.
-double grouping_bytes_needed(std::int64_t count, int dim);
+/// At most about how many bytes of host memory distinct_minima takes on `threads` OpenMP threads (0: all
+/// cores) for a result of `count` trajectories of dimension `dim`, where every point is a cell of its
+/// own: 80 bytes a point for the cells, their hash tables and the merge, besides each thread's table of
+/// one partition of a few thousand cells with their keys (8 dim bytes a cell). For checking a run's
+/// size before it starts, beside host_bytes_needed. Throws std::invalid_argument for count < 0 or dim < 1.
+double grouping_bytes_needed(std::int64_t count, int dim, int threads = 0);
 
 /// Share of all trajectories (nonfinite ones count as not reaching) whose final point is within `tol`
-/// (max-norm) of one of the known minimizers.
-double share_reaching(const result& r, const known_minimum& m, double tol = 1e-3);
+/// (max-norm) of one of the known minimizers. On `threads` OpenMP threads (0: all cores).
+double share_reaching(const result& r, const known_minimum& m, double tol = 1e-3, int threads = 0);
 
 }  // namespace fdgd

@@ -1,0 +1,84 @@
+// The bytes distinct_minima allocates at its peak, counted by replacing the global operator new, against
+// grouping_bytes_needed: an executable of its own, so that the count is of nothing else.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <random>
+
+#include "fdgd/summary.hpp"
+
+namespace {
+std::atomic<std::size_t> live{0}, peak{0};
+constexpr std::size_t header = alignof(std::max_align_t);  // where the block's size is kept
+
+void* counted_new(std::size_t n) {
+  void* p = std::malloc(n + header);
+  if (!p) return nullptr;
+  *static_cast<std::size_t*>(p) = n;
+  const std::size_t now = live += n;
+  for (std::size_t was = peak.load(); now > was && !peak.compare_exchange_weak(was, now);) {
+  }
+  return static_cast<char*>(p) + header;
+}
+void counted_delete(void* p) noexcept {
+  if (!p) return;
+  void* block = static_cast<char*>(p) - header;
+  live -= *static_cast<std::size_t*>(block);
+  std::free(block);
+}
+}  // namespace
+
+void* operator new(std::size_t n) {
+  if (void* p = counted_new(n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted_new(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted_new(n); }
+void operator delete(void* p) noexcept { counted_delete(p); }
+void operator delete[](void* p) noexcept { counted_delete(p); }
+void operator delete(void* p, std::size_t) noexcept { counted_delete(p); }
+void operator delete[](void* p, std::size_t) noexcept { counted_delete(p); }
+
+namespace fdgd::test {
+namespace {
+
+TEST(GroupingMemory, ThePeakOfScatteredPointsIsWithinTheEstimateAndNearIt) {
+  for (const int d : {2, 8}) {
+    const std::int64_t n = 100000;
+    result r;
+    r.resize(n, d);
+    std::mt19937_64 gen(static_cast<unsigned>(d));
+    std::uniform_real_distribution<double> anywhere(-5.0, 5.0);
+    for (auto& v : r.x) v = anywhere(gen);
+    for (std::int64_t i = 0; i < n; ++i) {
+      r.f[std::size_t(i)] = r.x[std::size_t(i * d)];
+      r.status[std::size_t(i)] = trajectory_status::finished;
+    }
+    for (const int threads : {1, 2}) {
+      const std::size_t before = live.load();
+      peak = before;
+      const auto groups = distinct_minima(r, 1e-3, 10, backend_kind::cpu, threads);
+      ASSERT_EQ(groups.size(), 10u);
+      const double used = double(peak.load() - before), estimate = grouping_bytes_needed(n, d, threads);
+      EXPECT_LE(used, estimate) << "d = " << d << ", " << threads << " threads";
+      EXPECT_GE(used, estimate / 3) << "d = " << d << ", " << threads << " threads: the estimate is far above the need";
+      std::printf("d = %d, %d threads: %.1f bytes a point at the peak, estimated %.1f\n", d, threads, used / double(n), estimate / double(n));
+    }
+  }
+}
+
+TEST(GroupingMemory, TheEstimateGrowsWithCountDimensionAndThreadsAndRefusesNonsense) {
+  EXPECT_THROW(grouping_bytes_needed(-1, 2), std::invalid_argument);
+  EXPECT_THROW(grouping_bytes_needed(10, 0), std::invalid_argument);
+  EXPECT_EQ(grouping_bytes_needed(0, 3), 0.0);
+  EXPECT_GE(grouping_bytes_needed(1000000, 8, 1), 1000000.0 * 80);
+  EXPECT_GT(grouping_bytes_needed(2000, 8, 1), grouping_bytes_needed(1000, 8, 1));
+  EXPECT_GT(grouping_bytes_needed(1000, 9, 1), grouping_bytes_needed(1000, 8, 1));
+  EXPECT_GT(grouping_bytes_needed(100000, 8, 4), grouping_bytes_needed(100000, 8, 1));
+}
+
+}  // namespace
+}  // namespace fdgd::test
