@@ -126,13 +126,14 @@ cell_members cells_on_host(const result& r, double tol, int threads) {
   return all;
 }
 
-std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top, int threads) {
-  const int d = r.dim, team = openmp_team(threads);
+namespace {
+
+/// The merge's pairs on the host: every cell's d neighbours up one axis looked up in the cells' tables,
+/// those whose best points lie within tol joined in `groups`.
+void join_neighbours_on_host(const result& r, const cell_members& cells, double tol, int team, union_find& groups) {
+  const int d = r.dim;
   const std::size_t m = cells.best.size();
   auto point = [&](std::int64_t i) { return r.x.data() + std::size_t(i) * std::size_t(d); };
-  auto better = [&](std::int64_t i, std::int64_t k) {
-    return r.f[std::size_t(i)] < r.f[std::size_t(k)] || (r.f[std::size_t(i)] == r.f[std::size_t(k)] && i < k);
-  };
   auto key_of = [&](std::size_t c, std::int64_t* key) {
     const double* x = point(cells.best[c]);
     for (int j = 0; j < d; ++j) key[j] = cell_coordinate(x[j], tol);
@@ -163,11 +164,7 @@ std::vector<minimum_group> merge_cells(const result& r, const cell_members& cell
     failure.rethrow();
   }
 
-  // Merge neighbouring cells (one step along one axis) whose best points are within tol: this heals
-  // a minimum split by a cell boundary. d lookups a cell, not 3^d: a minimum's points (spread far
-  // less than tol) straddle two boundaries at once only with probability ~ (spread / tol)^2. The
-  // pairs found on the threads, a block of cells at a time, then joined here.
-  union_find groups(m);
+  // The pairs found on the threads, a block of cells at a time, then joined here.
   const std::size_t block = std::size_t(1) << 18;
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> pairs(static_cast<std::size_t>(team));
   for (std::size_t from = 0; from < m; from += block) {
@@ -212,7 +209,26 @@ std::vector<minimum_group> merge_cells(const result& r, const cell_members& cell
       mine.clear();
     }
   }
-  index = {};
+}
+
+}  // namespace
+
+std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top, int threads) {
+  const int d = r.dim;
+  const std::size_t m = cells.best.size();
+  auto point = [&](std::int64_t i) { return r.x.data() + std::size_t(i) * std::size_t(d); };
+  auto better = [&](std::int64_t i, std::int64_t k) {
+    return r.f[std::size_t(i)] < r.f[std::size_t(k)] || (r.f[std::size_t(i)] == r.f[std::size_t(k)] && i < k);
+  };
+  // Merge neighbouring cells (one step along one axis) whose best points are within tol: this heals
+  // a minimum split by a cell boundary. d lookups a cell, not 3^d: a minimum's points (spread far
+  // less than tol) straddle two boundaries at once only with probability ~ (spread / tol)^2.
+  union_find groups(m);
+  if (cells.neighbours_found) {
+    for (const auto& [a, b] : cells.neighbours) groups.unite(std::size_t(a), std::size_t(b));
+  } else {
+    join_neighbours_on_host(r, cells, tol, openmp_team(threads), groups);
+  }
 
   std::vector<std::int64_t> leader(m, -1), members(m, 0);
   std::size_t roots = 0;

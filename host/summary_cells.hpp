@@ -3,6 +3,7 @@
 // cells into groups.
 #pragma once
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "fdgd/result.hpp"
@@ -14,6 +15,10 @@ namespace fdgd::detail {
 struct cell_members {
   std::vector<std::int64_t> best;   ///< the member with least f (lowest index among equal f)
   std::vector<std::int64_t> count;  ///< members
+  /// Where pass 1 found them (the device's does): every pair (c, other) of cells one step apart along
+  /// an axis whose best members lie within tol, which the merge joins; otherwise the merge finds them.
+  std::vector<std::pair<std::int64_t, std::int64_t>> neighbours;
+  bool neighbours_found = false;
 };
 
 /// Whether trajectory i takes part in grouping: not nonfinite, and f finite.

@@ -1,9 +1,11 @@
 // Pass 1 of distinct_minima written with Thrust: compiled for CUDA by kernels/summary_cells.cu, and
 // for Thrust's host system by tests/cells_thrust_test.cpp, so this same source is checked without a GPU.
 // Sorts the counted points by cell (lexicographic on the cell indices) and reduces each run of equal
-// cells to its count and best member: O(N log N) work on the device, never all pairs.
+// cells to its count and best member, then finds the neighbouring cells the merge joins by binary
+// search: O(N log N + m d log m) work on the device, never all pairs.
 #pragma once
 #include <thrust/copy.h>
+#include <thrust/count.h>
 #include <thrust/device_vector.h>
 #include <thrust/iterator/constant_iterator.h>
 #include <thrust/iterator/counting_iterator.h>
@@ -69,6 +71,45 @@ struct add_count_keep_best {
   }
 };
 
+/// For k = c d + j: the cell one step up axis j from cell c, when there is one and the best points of
+/// both lie within tol (max-norm), else -1. The cells are in key order, so a binary search finds it
+/// (above c: the key it looks for is greater than c's).
+struct neighbour_within {
+  const std::int64_t* cell;  // every point's key
+  const std::int64_t* best;  // each cell's best member
+  const double* x;
+  std::int64_t m;
+  int d;
+  double tol;
+  /// The sign of key a against key b with b[j] one larger.
+  FDGD_HD int compare(const std::int64_t* a, const std::int64_t* b, int j) const {
+    for (int t = 0; t < d; ++t) {
+      const std::int64_t bt = b[t] + (t == j);
+      if (a[t] != bt) return a[t] < bt ? -1 : 1;
+    }
+    return 0;
+  }
+  FDGD_HD std::int64_t operator()(std::int64_t k) const {
+    const std::int64_t c = k / d;
+    const int j = int(k % d);
+    const std::int64_t* key = cell + best[c] * d;
+    std::int64_t lo = c + 1, hi = m;
+    while (lo < hi) {
+      const std::int64_t mid = lo + (hi - lo) / 2;
+      if (compare(cell + best[mid] * d, key, j) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo == m || compare(cell + best[lo] * d, key, j) != 0) return -1;
+    for (int t = 0; t < d; ++t)
+      if (!(fabs(x[best[c] * d + t] - x[best[lo] * d + t]) <= tol)) return -1;
+    return lo;
+  }
+};
+
+struct is_found {
+  FDGD_HD bool operator()(std::int64_t v) const { return v >= 0; }
+};
+
 template <class T>
 const T* raw(const thrust::device_vector<T>& v) {
   return thrust::raw_pointer_cast(v.data());
@@ -101,6 +142,23 @@ inline cell_members cells(const result& r, double tol) {
   c.count.resize(m);
   thrust::copy(best.begin(), best.begin() + std::ptrdiff_t(m), c.best.begin());
   thrust::copy(count.begin(), count.begin() + std::ptrdiff_t(m), c.count.begin());
+
+  // The merge's pairs too: d binary searches a cell here, where the host would miss its cache on each.
+  const std::int64_t searches = std::int64_t(m) * d;
+  thrust::device_vector<std::int64_t> near(static_cast<std::size_t>(searches));
+  thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(searches), near.begin(),
+                    neighbour_within{raw(cell), raw(best), raw(x), std::int64_t(m), int(d), tol});
+  const auto found = std::size_t(thrust::count_if(near.begin(), near.end(), is_found{}));
+  thrust::device_vector<std::int64_t> from(found), to(found);
+  thrust::copy_if(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(searches), near.begin(),
+                  from.begin(), is_found{});
+  thrust::copy_if(near.begin(), near.end(), to.begin(), is_found{});
+  std::vector<std::int64_t> a(found), b(found);
+  thrust::copy(from.begin(), from.end(), a.begin());
+  thrust::copy(to.begin(), to.end(), b.begin());
+  c.neighbours.reserve(found);
+  for (std::size_t k = 0; k < found; ++k) c.neighbours.emplace_back(a[k] / d, b[k]);
+  c.neighbours_found = true;
   return c;
 }
 

@@ -1,6 +1,7 @@
 // The device pass of distinct_minima (kernels/cells_thrust.hpp), compiled here for Thrust's host
-// system, against the host pass: the same cells, counts and best members, so the same groups. Its
-// own executable, so that these Thrust instantiations never meet the CUDA ones in one program.
+// system, against the host pass: the same cells, counts and best members, and the same neighbours
+// joined, so the same groups. Its own executable, so that these Thrust instantiations never meet the
+// CUDA ones in one program.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -45,7 +46,13 @@ TEST(CellsThrust, SameCellsAsTheHostPass) {
     EXPECT_GT(host.best.size(), 6u * 3u) << "points spread over many cells, so the passes have work to agree on";
     EXPECT_EQ(sorted(sorted_pass), sorted(host)) << "d = " << d;
 
+    // The sorted pass also finds the pairs of neighbouring cells the merge joins (the host's merge looks
+    // them up itself): the same groups.
+    EXPECT_TRUE(sorted_pass.neighbours_found);
+    EXPECT_FALSE(host.neighbours_found);
+    EXPECT_GT(sorted_pass.neighbours.size(), 6u) << "jitter of 1e-3 about each site puts its points across cell boundaries";
     const auto a = detail::merge_cells(r, host, 1e-3, 0), b = detail::merge_cells(r, sorted_pass, 1e-3, 0);
+    EXPECT_LT(a.size(), host.best.size()) << "cells were joined";
     ASSERT_EQ(a.size(), b.size());
     for (std::size_t k = 0; k < a.size(); ++k) {
       EXPECT_EQ(a[k].x, b[k].x);
