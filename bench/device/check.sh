@@ -19,7 +19,8 @@
 #           alone) with all the time left.
 #   PART=5  its second call, at once on the warm machine: memcheck on the store's copies to the
 #           host and racecheck; GPU against every CPU core at N = 10^7 for sphere, rosenbrock and
-#           rastrigin; the ceilings and the roofline's target cases (as in part 2) with the time left.
+#           rastrigin; 10^7 scattered final points grouped; the ceilings and the roofline's target
+#           cases (as in part 2) with the time left.
 #   PART=all  1 then 2 in one call: everything the device check is for. Measured on an H200 the two
 #           took 176 s (2026-11-29, eighth session) and 289 s (tenth): under 8 minutes together.
 # Every step runs under a limit drawn from BUDGET_S, the seconds this call may take (with the device
@@ -177,7 +178,7 @@ part1() {
   within 90 10 build-device/fdgd minimize --function himmelblau --starts 1e7 --steps 1000 --gtol 1e-10 --backend cuda \
     --json >"$W/grouping.json" 2>"$W/grouping.log"
   log "himmelblau 1e7 on the GPU, grouped there: $(status_of $?), $(summary_of "$W/grouping.json" \
-    "f'{s[\"grouped_on\"]}, {len(s[\"minima\"])} minima, {s[\"seconds\"]} s run'")"
+    "f'{s[\"grouped_on\"]}, {len(s[\"minima\"])} minima, {s[\"seconds\"]} s run, grouping {s[\"grouping_seconds\"]:.3f} s'")"
   pack
 
   within 150 30 build-device/bench/bench_expression --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
@@ -467,6 +468,14 @@ part5() {
   # 2026-11-29, tenth session, before it: 0.0501, 0.2286 and 0.1667 s on the GPU, descents 0.0031,
   # 0.0629 and 0.0735 s).
   gpu_vs_cpu "sphere 2 1e7 100 0.01" "rosenbrock 16 1e7 100 0.0001" "rastrigin 8 1e7 100 0.001"
+  # Grouping 10^7 scattered final points (rastrigin d = 8 ends in as many minima as starts): the cells
+  # and, since the twelfth session, the neighbouring pairs on the device, the union on the host (on
+  # this CPU before: 4.2 s on 2 cores, the merge 3.1 s of it).
+  within 60 10 build-device/fdgd minimize --function rastrigin --dim 8 --starts 1e7 --lr 1e-3 --backend cuda --quiet \
+    --json >"$W/grouping-scattered.json" 2>"$W/grouping-scattered.log"
+  log "rastrigin d=8 1e7 on the GPU, grouped: $(status_of $?), $(summary_of "$W/grouping-scattered.json" \
+    "f'{s[\"grouped_on\"]}, {len(s[\"minima\"])} minima, run {s[\"seconds\"]:.3f} s (descent {s[\"descent_seconds\"]:.4f} s), grouping {s[\"grouping_seconds\"]:.3f} s'")"
+  pack
   # The roofline's target cases again, as time allows (2026-11-29, tenth session: sphere fused
   # 1.49x F, rosenbrock fused 0.50x; per launch 88% and 72% of copy bandwidth).
   probe_and_targets
