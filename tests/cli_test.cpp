@@ -360,6 +360,20 @@ TEST_F(Cli, GroupingScatteredPointsBeyondMemoryIsWarnedOfAndNamedWithTheResultsK
   EXPECT_EQ(nlohmann::json::parse(d32.out)["minima"].size(), 10u);
 }
 
+TEST_F(Cli, AWritePastTheFileSizeLimitIsNamedAndLeavesNothing) {
+  // Under `ulimit -f` the write fails ("File too large") instead of SIGXFSZ killing the process, which
+  // left the temporary file behind.
+  for (const std::string out : {"out.npy", "out.csv"}) {
+    const auto r = run_shell("ulimit -f 1000 && " + std::string(FDGD_CLI) + " minimize --function sphere --starts 1e6 --quiet --out " +
+                             path(out) + " 2>&1 >/dev/null; echo status $?");
+    EXPECT_EQ(r.out, "fdgd: error: cannot write " + path(out) + ": File too large\nstatus 1\n");
+  }
+  const auto trace = run_shell("ulimit -f 1000 && " + std::string(FDGD_CLI) + " trace --function sphere --sample 1000 --out " +
+                               path("trace.csv") + " 2>&1 >/dev/null; echo status $?");
+  EXPECT_EQ(trace.out, "fdgd: error: cannot write " + path("trace.csv") + ": File too large\nstatus 1\n");
+  EXPECT_EQ(std::distance(fs::directory_iterator(path("")), fs::directory_iterator()), 0) << "no temporary file, no partial one";
+}
+
 TEST_F(Cli, AnInitFileLargerThanMemoryIsNamed) {
   // A pipe whose one line never ends (1.5 GB of digits) under a 1 GiB address space: getline fails
   // as at the end of the file; the reader must not take that for the end ("no starts", or rows lost).

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -283,23 +284,27 @@ TEST(IoSignals, ASignalRemovesEveryUnfinishedFileAndNoFinishedOne) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");  // the child runs this binary afresh
   // A folder both processes name alike (the fixture's holds gtest's seed, which differs in the child).
   const fs::path dir = fs::temp_directory_path() / "fdgd_io_signal_test";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
   const auto in_dir = [&](const char* name) { return (dir / name).string(); };
   const double one = 1;
-  EXPECT_EXIT(
-      {
-        remove_unfinished_files_on_signals();
-        csv_writer a(in_dir("a.csv"), {"x"});
-        csv_writer b(in_dir("b.csv"), {"x"});
-        b.row(&one, 1);
-        b.commit();  // finished while a is still being written: a must stay known to the handler
-        csv_writer c(in_dir("c.csv"), {"x"});
-        std::raise(SIGTERM);
-      },
-      testing::KilledBySignal(SIGTERM), "");
-  EXPECT_TRUE(fs::exists(in_dir("b.csv")));
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1) << "a.csv's and c.csv's temporary files are gone";
+  // Those a user sends (SIGQUIT: Ctrl-\), and those of `ulimit -t` and `ulimit -f`.
+  for (const int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGXCPU, SIGXFSZ}) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    EXPECT_EXIT(
+        {
+          remove_unfinished_files_on_signals();
+          csv_writer a(in_dir("a.csv"), {"x"});
+          csv_writer b(in_dir("b.csv"), {"x"});
+          b.row(&one, 1);
+          b.commit();  // finished while a is still being written: a must stay known to the handler
+          csv_writer c(in_dir("c.csv"), {"x"});
+          std::raise(sig);
+        },
+        testing::KilledBySignal(sig), "");
+    EXPECT_TRUE(fs::exists(in_dir("b.csv"))) << strsignal(sig);
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1)
+        << strsignal(sig) << ": a.csv's and c.csv's temporary files are gone";
+  }
   fs::remove_all(dir);
 }
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -534,6 +535,8 @@ int run_command(int argc, char** argv) {
 }
 
 int main(int argc, char** argv) {
+  // A write past `ulimit -f` then fails with "File too large", named, instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   remove_unfinished_files_on_signals();  // an interrupted --out leaves no temporary file behind
   return with_stdout_checked(run_command(argc, argv));
 }

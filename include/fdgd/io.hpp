@@ -58,9 +58,11 @@ class csv_writer {
   int columns_;
 };
 
-/// Makes SIGINT, SIGTERM and SIGHUP remove the temporary file of a write in progress before they end
-/// the process as they otherwise would (a signal the process ignores stays ignored). For programs:
-/// a library leaves signal handling to its caller.
+/// Makes SIGINT, SIGTERM, SIGHUP and SIGQUIT, and SIGXCPU and SIGXFSZ (`ulimit -t` and `-f`), remove
+/// the temporary file of a write in progress before they end the process as they otherwise would (a
+/// signal the process ignores stays ignored: with SIGXFSZ ignored, a write past the limit fails with
+/// EFBIG instead, and the writer removes its file). For programs: a library leaves signal handling to
+/// its caller.
 void remove_unfinished_files_on_signals();
 
 /// A float64 array of shape (N, d + 1), the final x then f, in NumPy's .npy format (version 1.0).
