@@ -9,35 +9,9 @@
 #include <utility>
 #include <vector>
 
-namespace fdgd::detail {
+#include "fdgd/detail/cell_grid.hpp"
 
-/// Hash of a cell's integer coordinates: a sum of one term a coordinate, so that the key one step away
-/// along axis j hashes in O(1) (moved()); merge_cells looks up d neighbours of every cell.
-struct cell_hash {
-  static std::uint64_t term(std::size_t j, std::int64_t k) {
-    std::uint64_t z = std::uint64_t(k) * 0x9E3779B97F4A7C15ull + std::uint64_t(j) * 0xD1B54A32D192ED03ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  static std::uint64_t of(const std::int64_t* key, int d) {
-    std::uint64_t h = 0;
-    for (int j = 0; j < d; ++j) h += term(std::size_t(j), key[j]);
-    return h;
-  }
-  /// of() for a key with coordinate j changed from `from` to `to`, given h for the key before.
-  static std::uint64_t moved(std::uint64_t h, std::size_t j, std::int64_t from, std::int64_t to) {
-    return h - term(j, from) + term(j, to);
-  }
-  /// The word the tables use, well mixed: low bits the partition, the bits above them the slot, the top
-  /// 24 the tag. Never `none`, which marks an item left out.
-  static constexpr std::uint64_t none = ~std::uint64_t(0);
-  static std::uint64_t mixed(std::uint64_t h) {
-    h = (h ^ (h >> 32)) * 0xff51afd7ed558ccdull;
-    h ^= h >> 29;
-    return h == none ? 0 : h;
-  }
-};
+namespace fdgd::detail {
 
 /// Items sorted by partition (the low `bits` of their mixed hash), ascending within each.
 struct cell_partitions {

@@ -23,6 +23,7 @@ const char* to_string(trajectory_status s) {
 }
 
 void result::resize(std::int64_t n, int d, int threads) {
+  detail::checked_team(threads, "result::resize");
   detail::size_result(*this, n, d);
   detail::fill_result(*this, threads);
 }
@@ -79,11 +80,12 @@ background_fill::background_fill(result& r, std::int64_t n, int d, int threads) 
 }  // namespace detail
 
 void result::summarize(int threads) {
+  const int team = detail::checked_team(threads, "result::summarize");
   best = -1;
   finished = converged = nonfinite = stalled = 0;
   // Each thread a contiguous range in order; the merge takes the least f and, among equal ones, the
   // lowest index: the serial loop's first least f.
-#pragma omp parallel num_threads(detail::openmp_team(threads))
+#pragma omp parallel num_threads(team)
   {
     std::int64_t fin = 0, conv = 0, stal = 0, nonf = 0, b = -1;
 #pragma omp for schedule(static) nowait

@@ -286,6 +286,7 @@ void check_shape(const result& r) {
 
 std::vector<minimum_group> distinct_minima(const result& r, double tol, int top, backend_kind where, int threads) {
   check_shape(r);
+  detail::checked_team(threads, "distinct_minima");
   if (!std::isfinite(tol) || !(tol > 0))
     throw std::invalid_argument("fdgd: invalid cluster tolerance " + detail::number_text(tol) + " (must be finite and > 0)");
   if (grouped_on(r, where) == backend_kind::cpu) return detail::merge_cells(r, detail::cells_on_host(r, tol, threads), tol, top, threads);
@@ -299,21 +300,28 @@ std::vector<minimum_group> distinct_minima(const result& r, double tol, int top,
 }
 
 double grouping_bytes_needed(std::int64_t count, int dim, int threads) {
+  const double team = double(detail::checked_team(threads, "grouping_bytes_needed"));
   if (count < 0 || dim < 1)
     throw std::invalid_argument("fdgd: grouping_bytes_needed: count = " + std::to_string(count) + ", dim = " + std::to_string(dim) +
                                 " (count must be >= 0, dim >= 1)");
-  // A cell's bytes at the peak: the merge's tables (up to 4 slots a cell; first item and mixed hash)
-  // beside the cells found (best, count) and the partitioned cells (item, mixed hash); finding the
-  // cells takes less (48). Besides, each thread's table of one partition, with the partition's keys
-  // (vectors at up to twice their size), up to twice the 4096 items of an average partition.
-  const double n = double(count), team = double(detail::openmp_team(threads));
-  return n * (4 * 8 + 8 + 8 + 16 + 16) + team * std::min(n, 8192.0) * (4 * 8 + 2 * 16 + 2 * 8 * double(dim));
+  if (count == 0) return 0;
+  // A cell's bytes at the merge's peak: the cells found (best, count), the union-find, the partitioned
+  // cells (item, mixed hash) and the tables (up to 4 slots a cell, 64 at least a partition; first item
+  // and mixed hash). Finding the cells takes less (48).
+  const double n = double(count), parts = double(std::size_t(1) << detail::partition_bits(std::size_t(count)));
+  const double merging = n * (16 + 8 + 16 + 4 * 8 + 2 * 8) + parts * 64 * 8;
+  // Besides, each thread busy with a partition holds its table, with the partition's keys (vectors at
+  // up to twice their size): the largest partitions, a little above count / parts where the hash
+  // gives them more.
+  const double busy = std::min(team, parts), largest = std::min(n, 1.25 * n / parts + 256);
+  return merging + busy * largest * (4 * 8 + 2 * 2 * 8 + 2 * 8 * double(dim));
 }
 
 double share_reaching(const result& r, const known_minimum& m, double tol, int threads) {
   check_shape(r);
+  const int team = detail::checked_team(threads, "share_reaching");
   std::int64_t reached = 0;
-#pragma omp parallel for schedule(static) reduction(+ : reached) num_threads(detail::openmp_team(threads))
+#pragma omp parallel for schedule(static) reduction(+ : reached) num_threads(team)
   for (std::int64_t i = 0; i < r.count; ++i) {
     if (!detail::counted(r, i)) continue;
     const double* x = r.x.data() + std::size_t(i) * std::size_t(r.dim);

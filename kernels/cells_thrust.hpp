@@ -2,8 +2,12 @@
 // for Thrust's host system by tests/cells_thrust_test.cpp, so this same source is checked without a GPU.
 // Sorts the counted points by cell (lexicographic on the cell indices) and reduces each run of equal
 // cells to its count and best member, then finds the neighbouring cells the merge joins by binary
-// search: O(N log N + m d log m) work on the device, never all pairs.
+// search over the cells' hashes: O(N d log N) work on the device at most (the sort's comparisons read
+// up to d coordinates), O(m d log m) for the searches, never all pairs.
 #pragma once
+#include <algorithm>
+#include <vector>
+
 #include <thrust/copy.h>
 #include <thrust/count.h>
 #include <thrust/device_vector.h>
@@ -12,6 +16,7 @@
 #include <thrust/iterator/discard_iterator.h>
 #include <thrust/iterator/zip_iterator.h>
 #include <thrust/reduce.h>
+#include <thrust/sequence.h>
 #include <thrust/sort.h>
 #include <thrust/transform.h>
 #include <thrust/tuple.h>
@@ -71,38 +76,49 @@ struct add_count_keep_best {
   }
 };
 
+/// cell_hash::of cell c's key (its best member's).
+struct hash_of_cell {
+  const std::int64_t* cell;  // every point's key
+  const std::int64_t* best;  // each cell's best member
+  int d;
+  FDGD_HD std::uint64_t operator()(std::int64_t c) const { return cell_hash::of(cell + best[c] * d, d); }
+};
+
 /// For k = c d + j: the cell one step up axis j from cell c, when there is one and the best points of
-/// both lie within tol (max-norm), else -1. The cells are in key order, so a binary search finds it
-/// (above c: the key it looks for is greater than c's).
+/// both lie within tol (max-norm), else -1. Found by binary search over the cells' hashes, sorted
+/// (`order` numbers the cells in that order), then keys compared where the hashes agree: O(log m + d).
 struct neighbour_within {
   const std::int64_t* cell;  // every point's key
   const std::int64_t* best;  // each cell's best member
+  const std::uint64_t* hash;  // each cell's cell_hash::of
+  const std::uint64_t* sorted;  // the hashes in ascending order
+  const std::int64_t* order;    // the cell of each sorted hash
   const double* x;
   std::int64_t m;
   int d;
   double tol;
-  /// The sign of key a against key b with b[j] one larger.
-  FDGD_HD int compare(const std::int64_t* a, const std::int64_t* b, int j) const {
-    for (int t = 0; t < d; ++t) {
-      const std::int64_t bt = b[t] + (t == j);
-      if (a[t] != bt) return a[t] < bt ? -1 : 1;
-    }
-    return 0;
-  }
   FDGD_HD std::int64_t operator()(std::int64_t k) const {
     const std::int64_t c = k / d;
     const int j = int(k % d);
     const std::int64_t* key = cell + best[c] * d;
-    std::int64_t lo = c + 1, hi = m;
+    const std::uint64_t h = cell_hash::moved(hash[c], std::size_t(j), key[j], key[j] + 1);
+    std::int64_t lo = 0, hi = m;
     while (lo < hi) {
       const std::int64_t mid = lo + (hi - lo) / 2;
-      if (compare(cell + best[mid] * d, key, j) < 0) lo = mid + 1;
+      if (sorted[mid] < h) lo = mid + 1;
       else hi = mid;
     }
-    if (lo == m || compare(cell + best[lo] * d, key, j) != 0) return -1;
-    for (int t = 0; t < d; ++t)
-      if (!(fabs(x[best[c] * d + t] - x[best[lo] * d + t]) <= tol)) return -1;
-    return lo;
+    for (; lo < m && sorted[lo] == h; ++lo) {
+      const std::int64_t o = order[lo];
+      const std::int64_t* other = cell + best[o] * d;
+      bool same = true;
+      for (int t = 0; t < d && same; ++t) same = other[t] == key[t] + (t == j);
+      if (!same) continue;
+      for (int t = 0; t < d; ++t)
+        if (!(fabs(x[best[c] * d + t] - x[best[o] * d + t]) <= tol)) return -1;
+      return o;
+    }
+    return -1;
   }
 };
 
@@ -143,21 +159,34 @@ inline cell_members cells(const result& r, double tol) {
   thrust::copy(best.begin(), best.begin() + std::ptrdiff_t(m), c.best.begin());
   thrust::copy(count.begin(), count.begin() + std::ptrdiff_t(m), c.count.begin());
 
-  // The merge's pairs too: d binary searches a cell here, where the host would miss its cache on each.
-  const std::int64_t searches = std::int64_t(m) * d;
-  thrust::device_vector<std::int64_t> near(static_cast<std::size_t>(searches));
-  thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(searches), near.begin(),
-                    neighbour_within{raw(cell), raw(best), raw(x), std::int64_t(m), int(d), tol});
-  const auto found = std::size_t(thrust::count_if(near.begin(), near.end(), is_found{}));
-  thrust::device_vector<std::int64_t> from(found), to(found);
-  thrust::copy_if(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(searches), near.begin(),
-                  from.begin(), is_found{});
-  thrust::copy_if(near.begin(), near.end(), to.begin(), is_found{});
-  std::vector<std::int64_t> a(found), b(found);
-  thrust::copy(from.begin(), from.end(), a.begin());
-  thrust::copy(to.begin(), to.end(), b.begin());
-  c.neighbours.reserve(found);
-  for (std::size_t k = 0; k < found; ++k) c.neighbours.emplace_back(a[k] / d, b[k]);
+  // The merge's pairs too: d binary searches a cell here, where the host would miss its cache on each;
+  // a slice of the m d searches at a time, so that their answers take a bounded buffer.
+  thrust::device_vector<std::uint64_t> hash(m), sorted(m);
+  thrust::device_vector<std::int64_t> order(m);
+  thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(std::int64_t(m)), hash.begin(),
+                    hash_of_cell{raw(cell), raw(best), int(d)});
+  thrust::copy(hash.begin(), hash.end(), sorted.begin());
+  thrust::sequence(order.begin(), order.end());
+  thrust::sort_by_key(sorted.begin(), sorted.end(), order.begin());
+  const neighbour_within search{raw(cell), raw(best), raw(hash), raw(sorted), raw(order), raw(x), std::int64_t(m), int(d), tol};
+  const std::int64_t searches = std::int64_t(m) * d, slice = std::int64_t(1) << 22;
+  thrust::device_vector<std::int64_t> near(static_cast<std::size_t>(std::min(searches, slice))), from, to;
+  std::vector<std::int64_t> a, b;
+  for (std::int64_t first = 0; first < searches; first += slice) {
+    const std::int64_t last = std::min(searches, first + slice), n_here = last - first;
+    thrust::transform(thrust::counting_iterator<std::int64_t>(first), thrust::counting_iterator<std::int64_t>(last), near.begin(), search);
+    const auto found = std::size_t(thrust::count_if(near.begin(), near.begin() + n_here, is_found{}));
+    from.resize(found);
+    to.resize(found);
+    thrust::copy_if(thrust::counting_iterator<std::int64_t>(first), thrust::counting_iterator<std::int64_t>(last), near.begin(),
+                    from.begin(), is_found{});
+    thrust::copy_if(near.begin(), near.begin() + n_here, to.begin(), is_found{});
+    a.resize(found);
+    b.resize(found);
+    thrust::copy(from.begin(), from.end(), a.begin());
+    thrust::copy(to.begin(), to.end(), b.begin());
+    for (std::size_t k = 0; k < found; ++k) c.neighbours.emplace_back(a[k] / d, b[k]);
+  }
   c.neighbours_found = true;
   return c;
 }

@@ -61,6 +61,25 @@ TEST(CellsThrust, SameCellsAsTheHostPass) {
   }
 }
 
+// Cells whose keys share all but their last coordinates (d = 200): the neighbours are found by their
+// hashes, not by comparing keys from the first coordinate on, and are the host's.
+TEST(CellsThrust, NeighboursOfCellsThatDifferOnlyInTheirLastCoordinate) {
+  const int d = 200;
+  result r = scattered(3000, d, 7u);
+  for (std::int64_t i = 0; i < r.count; ++i)
+    for (int j = 0; j + 1 < d; ++j) r.x[std::size_t(i * d + j)] = 0.25;
+  const auto host = detail::cells_on_host(r, 1e-3), sorted_pass = detail::thrust_cells::cells(r, 1e-3);
+  EXPECT_EQ(sorted(sorted_pass), sorted(host));
+  EXPECT_GT(sorted_pass.neighbours.size(), 6u);
+  const auto a = detail::merge_cells(r, host, 1e-3, 0), b = detail::merge_cells(r, sorted_pass, 1e-3, 0);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_LT(a.size(), host.best.size()) << "cells were joined";
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    EXPECT_EQ(a[k].x, b[k].x);
+    EXPECT_EQ(a[k].count, b[k].count);
+  }
+}
+
 TEST(CellsThrust, NoCountedPointsGiveNoCells) {
   result r = scattered(10, 2, 1u);
   for (auto& s : r.status) s = trajectory_status::nonfinite;

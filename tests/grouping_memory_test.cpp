@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <new>
 #include <random>
+#include <utility>
 
 #include "fdgd/summary.hpp"
 
@@ -46,8 +47,9 @@ namespace fdgd::test {
 namespace {
 
 TEST(GroupingMemory, ThePeakOfScatteredPointsIsWithinTheEstimateAndNearIt) {
-  for (const int d : {2, 8}) {
-    const std::int64_t n = 100000;
+  // 563200 points: 256 partitions of about 2200 cells, whose tables round up to 8192 slots (3.7 a cell,
+  // near the most there can be).
+  for (const auto& [d, n] : {std::pair<int, std::int64_t>{2, 100000}, {8, 100000}, {2, 563200}}) {
     result r;
     r.resize(n, d);
     std::mt19937_64 gen(static_cast<unsigned>(d));
@@ -73,6 +75,8 @@ TEST(GroupingMemory, ThePeakOfScatteredPointsIsWithinTheEstimateAndNearIt) {
 TEST(GroupingMemory, TheEstimateGrowsWithCountDimensionAndThreadsAndRefusesNonsense) {
   EXPECT_THROW(grouping_bytes_needed(-1, 2), std::invalid_argument);
   EXPECT_THROW(grouping_bytes_needed(10, 0), std::invalid_argument);
+  EXPECT_THROW(grouping_bytes_needed(10, 2, -1), std::invalid_argument);
+  EXPECT_THROW(grouping_bytes_needed(10, 2, max_cpu_threads + 1), std::invalid_argument);
   EXPECT_EQ(grouping_bytes_needed(0, 3), 0.0);
   EXPECT_GE(grouping_bytes_needed(1000000, 8, 1), 1000000.0 * 80);
   EXPECT_GT(grouping_bytes_needed(2000, 8, 1), grouping_bytes_needed(1000, 8, 1));

@@ -191,6 +191,18 @@ TEST(Summary, BestIsTheFirstLeastFOnAnyThreads) {
   EXPECT_EQ(r.best, 3);
 }
 
+TEST(Summary, ThreadCountsBeyondTheLimitAreRefused) {
+  // As options::threads: 100000 threads crashed where they were started.
+  result r = by_hand({0.0, 0.0, 1.0, 1.0}, {0.0, 1.0});
+  const known_minimum origin{{{0.0, 0.0}}, 0.0};
+  for (const int threads : {-1, max_cpu_threads + 1, 100000}) {
+    EXPECT_THROW(distinct_minima(r, 1e-3, 10, backend_kind::cpu, threads), std::invalid_argument) << threads;
+    EXPECT_THROW(share_reaching(r, origin, 1e-3, threads), std::invalid_argument) << threads;
+    EXPECT_THROW(r.summarize(threads), std::invalid_argument) << threads;
+    EXPECT_THROW(r.resize(2, 2, threads), std::invalid_argument) << threads;
+  }
+}
+
 TEST(Summary, AResultThatDisagreesWithItselfIsRefused) {
   result r = by_hand({0.0, 0.0, 1.0, 1.0}, {0.0, 1.0});
   r.dim = 0;  // by hand: the grid divided by it

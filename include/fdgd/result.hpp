@@ -86,10 +86,11 @@ struct result {
 
   /// Resizes every per-trajectory array for `n` trajectories of dimension `d`, zero-filled (status
   /// running) by `threads` OpenMP threads (0: OpenMP's default, all cores); std::bad_alloc when they
-  /// cannot be held (more than the address space counts, as well as more than memory gives).
+  /// cannot be held (more than the address space counts, as well as more than memory gives),
+  /// std::invalid_argument for threads outside 0..max_cpu_threads.
   void resize(std::int64_t n, int d, int threads = 0);
   /// Recomputes best and the status counts from the per-trajectory arrays, on `threads` OpenMP
-  /// threads (0: OpenMP's default).
+  /// threads (0: OpenMP's default; std::invalid_argument outside 0..max_cpu_threads).
   void summarize(int threads = 0);
   /// A few human-readable lines: backend, counts, best f and its point.
   std::string brief_report() const;

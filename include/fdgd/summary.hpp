@@ -27,10 +27,11 @@ struct minimum_group {
 /// are within tol (max-norm) merge, so that a minimum split by a cell boundary stays one group.
 /// Never all pairs: the cells are found by a hash table on the host (O(N d)) or by a sort on the CUDA
 /// device (`where`, see grouped_on), then neighbouring cells merge on the host; scales to N = 10^7.
-/// Both give the same groups. The host's work runs on `threads` OpenMP threads (0: all cores), with the
-/// same groups on any. Returns the `top` groups with least f, best first (all when top <= 0);
+/// Both give the same groups. The host's work runs on `threads` OpenMP threads (0: all cores; at most
+/// max_cpu_threads), with the same groups on any. Returns the `top` groups with least f, best first (all when top <= 0);
 /// equal f: more members first.
-/// Throws std::invalid_argument unless tol is finite and > 0 and r's arrays match its count and dim; fdgd::error when CUDA is asked for and
+/// Throws std::invalid_argument unless tol is finite and > 0, r's arrays match its count and dim and threads
+/// is in 0..max_cpu_threads; fdgd::error when CUDA is asked for and
 /// cannot be used.
 std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, int top = 10,
                                            backend_kind where = backend_kind::automatic, int threads = 0);
@@ -41,13 +42,15 @@ backend_kind grouped_on(const result& r, backend_kind where);
 
 /// At most about how many bytes of host memory distinct_minima takes on `threads` OpenMP threads (0: all
 /// cores) for a result of `count` trajectories of dimension `dim`, where every point is a cell of its
-/// own: 80 bytes a point for the cells, their hash tables and the merge, besides each thread's table of
-/// one partition of a few thousand cells with their keys (8 dim bytes a cell). For checking a run's
-/// size before it starts, beside host_bytes_needed. Throws std::invalid_argument for count < 0 or dim < 1.
+/// own: 88 bytes a point for the cells, their hash tables and the merge, besides each busy thread's
+/// table of one partition of the cells (a few thousand, up to count / 4096), with their keys (8 dim
+/// bytes a cell). For checking a run's size before it starts, beside host_bytes_needed. Throws
+/// std::invalid_argument for count < 0, dim < 1 or threads outside 0..max_cpu_threads.
 double grouping_bytes_needed(std::int64_t count, int dim, int threads = 0);
 
 /// Share of all trajectories (nonfinite ones count as not reaching) whose final point is within `tol`
-/// (max-norm) of one of the known minimizers. On `threads` OpenMP threads (0: all cores).
+/// (max-norm) of one of the known minimizers. On `threads` OpenMP threads (0: all cores; at most
+/// max_cpu_threads).
 double share_reaching(const result& r, const known_minimum& m, double tol = 1e-3, int threads = 0);
 
 }  // namespace fdgd

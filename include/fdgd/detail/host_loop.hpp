@@ -36,6 +36,16 @@ inline int openmp_team(int threads) {
 
 inline int cpu_threads(const options& o) { return openmp_team(o.threads); }
 
+/// openmp_team(threads) for a public function, `who`, that takes a thread count as options::threads
+/// does: std::invalid_argument outside 0..max_cpu_threads, where starting the threads could crash.
+inline int checked_team(int threads, const char* who) {
+  if (threads < 0 || threads > max_cpu_threads)
+    throw std::invalid_argument(std::string("fdgd: ") + who + ": threads = " + std::to_string(threads) +
+                                " (must be in 0..4096; 0 uses all cores)");
+  static_assert(max_cpu_threads == 4096, "the message above names the limit");
+  return openmp_team(threads);
+}
+
 /// The largest s >= 0 whose square root in T is at most gtol (gtol finite and > 0; 0 otherwise, where
 /// the test is off). sqrt is correctly rounded, hence monotone, so for s >= +0 or NaN (a sum of
 /// squares) sqrt(s) <= gtol exactly when s <= this. Found by bisection over the bit patterns, which
