@@ -21,8 +21,7 @@ void run(benchmark::State& state, const char* function, int dim) {
   }
   const double trajectory_steps = double(n) * steps;
   state.counters["traj_steps/s"] = benchmark::Counter(trajectory_steps, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["f_evals/s"] =
-      benchmark::Counter(trajectory_steps * (2 * dim), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["f_evals/s"] = benchmark::Counter(trajectory_steps * (2 * dim), benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void sizes(benchmark::internal::Benchmark* b) {

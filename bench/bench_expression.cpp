@@ -23,7 +23,8 @@ void run(benchmark::State& state, const char* function, int dim, bool typed, fdg
   const auto starts = fdgd::starts::uniform(box.lo, box.hi, n, 1);
   fdgd::options o;
   o.backend = where;
-  if (typed) fdgd::minimize_expression(b.formula, fdgd::starts::uniform(box.lo, box.hi, 1, 1), o);  // compiled (cached) before timing
+  if (typed)
+    fdgd::minimize_expression(b.formula, fdgd::starts::uniform(box.lo, box.hi, 1, 1), o);  // compiled (cached) before timing
   for (auto _ : state) {
     const fdgd::result r = typed ? fdgd::minimize_expression(b.formula, starts, o) : fdgd::minimize(function, starts, o);
     benchmark::DoNotOptimize(r.best);
@@ -31,9 +32,15 @@ void run(benchmark::State& state, const char* function, int dim, bool typed, fdg
   state.counters["traj_steps/s"] = benchmark::Counter(double(n) * double(o.steps), benchmark::Counter::kIsIterationInvariantRate);
 }
 
-#define FDGD_PAIR(fn, dim, n, where, tag)                                                                          \
-  BENCHMARK_CAPTURE(run, fn##_d##dim##_builtin_##tag, #fn, dim, false, fdgd::backend_kind::where)->Arg(n)->UseRealTime()->Unit(benchmark::kMillisecond); \
-  BENCHMARK_CAPTURE(run, fn##_d##dim##_expr_##tag, #fn, dim, true, fdgd::backend_kind::where)->Arg(n)->UseRealTime()->Unit(benchmark::kMillisecond);
+#define FDGD_PAIR(fn, dim, n, where, tag)                                                         \
+  BENCHMARK_CAPTURE(run, fn##_d##dim##_builtin_##tag, #fn, dim, false, fdgd::backend_kind::where) \
+      ->Arg(n)                                                                                    \
+      ->UseRealTime()                                                                             \
+      ->Unit(benchmark::kMillisecond);                                                            \
+  BENCHMARK_CAPTURE(run, fn##_d##dim##_expr_##tag, #fn, dim, true, fdgd::backend_kind::where)     \
+      ->Arg(n)                                                                                    \
+      ->UseRealTime()                                                                             \
+      ->Unit(benchmark::kMillisecond);
 
 FDGD_PAIR(sphere, 2, 1000000, cpu, cpu)
 FDGD_PAIR(rastrigin, 8, 100000, cpu, cpu)

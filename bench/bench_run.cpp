@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     o.lr = std::atof(argv[5]);
     const auto seed = std::uint64_t(std::atoll(argv[6]));
     const std::string backend = argv[7];
-    o.backend = backend == "cpu" ? fdgd::backend_kind::cpu
+    o.backend = backend == "cpu"    ? fdgd::backend_kind::cpu
                 : backend == "cuda" ? fdgd::backend_kind::cuda
                                     : fdgd::backend_kind::automatic;
     const auto box = fdgd::find_builtin(function).box(dim);

@@ -9,9 +9,8 @@ namespace fdgd::detail {
 
 template <class Objective>
 result cpu_solve_builtin(const starts& s, const options& o) {
-  return with_builtin_variant<Objective>(o, s.dim(), [&](auto t, auto d) {
-    return solve_cpu<typename decltype(t)::type, decltype(d)::value>(Objective{}, s, o);
-  });
+  return with_builtin_variant<Objective>(
+      o, s.dim(), [&](auto t, auto d) { return solve_cpu<typename decltype(t)::type, decltype(d)::value>(Objective{}, s, o); });
 }
 
 }  // namespace fdgd::detail

@@ -93,8 +93,10 @@ double host_bytes_needed(std::int64_t count, int dim, const options& o) {
     return std::min(threads, std::floor(n / block_starts)) * 2 * block_bytes * d;
   };
   const double lane_group_bytes = double(detail::cpu_lanes<double>) * sizeof(double);
-  const double builtins = lockstep(detail::lockstep_groups * lane_group_bytes, detail::lockstep_groups * double(detail::cpu_lanes<double>));
-  const double interpreter = lockstep(expr::program_objective::cpu_block_bytes, expr::program_objective::cpu_block_bytes / sizeof(double));
+  const double builtins =
+      lockstep(detail::lockstep_groups * lane_group_bytes, detail::lockstep_groups * double(detail::cpu_lanes<double>));
+  const double interpreter =
+      lockstep(expr::program_objective::cpu_block_bytes, expr::program_objective::cpu_block_bytes / sizeof(double));
   const double chunk = o.prec == precision::f32 ? double(detail::cpu_chunk(o, count)) * d * sizeof(float) : 0;
   return results + scratch + std::max(builtins, interpreter) + chunk;
 }

@@ -101,8 +101,8 @@ void result::summarize(int threads) {
 #pragma omp critical
     {
       finished += fin, converged += conv, stalled += stal, nonfinite += nonf;
-      if (b >= 0 && (best < 0 || f[std::size_t(b)] < f[std::size_t(best)] ||
-                     (f[std::size_t(b)] == f[std::size_t(best)] && b < best)))
+      if (b >= 0 &&
+          (best < 0 || f[std::size_t(b)] < f[std::size_t(best)] || (f[std::size_t(b)] == f[std::size_t(best)] && b < best)))
         best = b;
     }
   }

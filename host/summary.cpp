@@ -65,9 +65,7 @@ int thread_index() {
 
 namespace detail {
 
-bool counted(const result& r, std::int64_t i) {
-  return counted(r.status[std::size_t(i)], r.f[std::size_t(i)]);
-}
+bool counted(const result& r, std::int64_t i) { return counted(r.status[std::size_t(i)], r.f[std::size_t(i)]); }
 
 cell_members cells_on_host(const result& r, double tol, int threads) {
   const int d = r.dim, team = openmp_team(threads);
@@ -98,9 +96,12 @@ cell_members cells_on_host(const result& r, double tol, int threads) {
           }
           for (int j = 0; j < d; ++j) key[std::size_t(j)] = cell_coordinate(point(i)[j], tol);
           bool fresh = false;
-          const std::size_t c = cells.insert(p.mixed[k], i, [&](std::size_t other) {
-            return std::equal(key.begin(), key.end(), keys.begin() + std::ptrdiff_t(other * std::size_t(d)));
-          }, fresh);
+          const std::size_t c = cells.insert(
+              p.mixed[k], i,
+              [&](std::size_t other) {
+                return std::equal(key.begin(), key.end(), keys.begin() + std::ptrdiff_t(other * std::size_t(d)));
+              },
+              fresh);
           if (fresh) {
             keys.insert(keys.end(), key.begin(), key.end());
             out.best.push_back(std::int64_t(i));
@@ -143,11 +144,10 @@ void join_neighbours_on_host(const result& r, const cell_members& cells, double 
   std::vector<cell_slots> index;
   int bits = 0;
   {
-    const cell_partitions p =
-        partition_cells(m, team, [&](std::size_t c) {
-          if (c + 8 < m) __builtin_prefetch(point(cells.best[c + 8]));  // the best points lie anywhere in x
-          return cell_hash::mixed(hash_of_cell(point(cells.best[c]), d, tol));
-        });
+    const cell_partitions p = partition_cells(m, team, [&](std::size_t c) {
+      if (c + 8 < m) __builtin_prefetch(point(cells.best[c + 8]));  // the best points lie anywhere in x
+      return cell_hash::mixed(hash_of_cell(point(cells.best[c]), d, tol));
+    });
     bits = p.bits;
     index.resize(p.begin.size() - 1);
     loop_failure failure;
@@ -158,7 +158,8 @@ void join_neighbours_on_host(const result& r, const cell_members& cells, double 
         cells_here.reserve(p.begin[std::size_t(q) + 1] - p.begin[std::size_t(q)]);
         for (std::size_t k = p.begin[std::size_t(q)]; k < p.begin[std::size_t(q) + 1]; ++k) {
           bool fresh = false;
-          cells_here.insert(p.mixed[k], p.item[k], [](std::size_t) { return false; }, fresh);  // cells are distinct
+          cells_here.insert(
+              p.mixed[k], p.item[k], [](std::size_t) { return false; }, fresh);  // cells are distinct
         }
       });
     failure.rethrow();
@@ -193,12 +194,14 @@ void join_neighbours_on_host(const result& r, const cell_members& cells, double 
             for (int j = j0; j < j1; ++j) {
               const cell_slots& there = index[std::size_t(probe[j - j0] & part)];
               ++key[std::size_t(j)];
-              const std::size_t found =
-                  there.find(probe[j - j0], [&](std::size_t other) { return has_key(point(cells.best[there.first(other)]), key.data(), d, tol); });
+              const std::size_t found = there.find(probe[j - j0], [&](std::size_t other) {
+                return has_key(point(cells.best[there.first(other)]), key.data(), d, tol);
+              });
               --key[std::size_t(j)];
               if (found == cell_slots::none) continue;
               const std::size_t other = std::size_t(there.first(found));
-              if (within(point(cells.best[std::size_t(c)]), point(cells.best[other]), d, tol)) mine.emplace_back(std::size_t(c), other);
+              if (within(point(cells.best[std::size_t(c)]), point(cells.best[other]), d, tol))
+                mine.emplace_back(std::size_t(c), other);
             }
           }
         });
@@ -278,8 +281,8 @@ void check_shape(const result& r) {
   if (r.count < 0 || (r.count > 0 && r.dim < 1) || r.x.size() != n * std::size_t(std::max(r.dim, 0)) || r.f.size() != n ||
       r.status.size() != n)
     throw std::invalid_argument("fdgd: inconsistent result: count " + std::to_string(r.count) + ", dim " + std::to_string(r.dim) +
-                                ", " + std::to_string(r.x.size()) + " coordinates, " + std::to_string(r.f.size()) + " values of f, " +
-                                std::to_string(r.status.size()) + " statuses");
+                                ", " + std::to_string(r.x.size()) + " coordinates, " + std::to_string(r.f.size()) +
+                                " values of f, " + std::to_string(r.status.size()) + " statuses");
 }
 
 }  // namespace
@@ -289,7 +292,8 @@ std::vector<minimum_group> distinct_minima(const result& r, double tol, int top,
   detail::checked_team(threads, "distinct_minima");
   if (!std::isfinite(tol) || !(tol > 0))
     throw std::invalid_argument("fdgd: invalid cluster tolerance " + detail::number_text(tol) + " (must be finite and > 0)");
-  if (grouped_on(r, where) == backend_kind::cpu) return detail::merge_cells(r, detail::cells_on_host(r, tol, threads), tol, top, threads);
+  if (grouped_on(r, where) == backend_kind::cpu)
+    return detail::merge_cells(r, detail::cells_on_host(r, tol, threads), tol, top, threads);
   const int device = std::max(r.cuda_device, 0);
   require_cuda_device(device);
 #if defined(FDGD_HAS_CUDA)

@@ -38,9 +38,7 @@ struct is_counted {
   const trajectory_status* status;
   int d;
   double tol;
-  FDGD_HD bool operator()(std::int64_t i) const {
-    return counted(status[i], f[i]) && on_grid(x + i * d, d, tol);
-  }
+  FDGD_HD bool operator()(std::int64_t i) const { return counted(status[i], f[i]) && on_grid(x + i * d, d, tol); }
 };
 
 struct cell_less {
@@ -88,9 +86,9 @@ struct hash_of_cell {
 /// both lie within tol (max-norm), else -1. Found by binary search over the cells' hashes, sorted
 /// (`order` numbers the cells in that order), then keys compared where the hashes agree: O(log m + d).
 struct neighbour_within {
-  const std::int64_t* cell;  // every point's key
-  const std::int64_t* best;  // each cell's best member
-  const std::uint64_t* hash;  // each cell's cell_hash::of
+  const std::int64_t* cell;     // every point's key
+  const std::int64_t* best;     // each cell's best member
+  const std::uint64_t* hash;    // each cell's cell_hash::of
   const std::uint64_t* sorted;  // the hashes in ascending order
   const std::int64_t* order;    // the cell of each sorted hash
   const double* x;
@@ -105,8 +103,10 @@ struct neighbour_within {
     std::int64_t lo = 0, hi = m;
     while (lo < hi) {
       const std::int64_t mid = lo + (hi - lo) / 2;
-      if (sorted[mid] < h) lo = mid + 1;
-      else hi = mid;
+      if (sorted[mid] < h)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     for (; lo < m && sorted[lo] == h; ++lo) {
       const std::int64_t o = order[lo];
@@ -137,8 +137,8 @@ inline cell_members cells(const result& r, double tol) {
   const thrust::device_vector<trajectory_status> status(r.status.begin(), r.status.end());
 
   thrust::device_vector<std::int64_t> cell(static_cast<std::size_t>(n * d));
-  thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n * d),
-                    cell.begin(), cell_of_coordinate{raw(x), tol});
+  thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n * d), cell.begin(),
+                    cell_of_coordinate{raw(x), tol});
   thrust::device_vector<std::int64_t> members(static_cast<std::size_t>(n));
   const auto end = thrust::copy_if(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n),
                                    members.begin(), is_counted{raw(x), raw(f), raw(status), int(d), tol});
@@ -163,8 +163,8 @@ inline cell_members cells(const result& r, double tol) {
   // a slice of the m d searches at a time, so that their answers take a bounded buffer.
   thrust::device_vector<std::uint64_t> hash(m), sorted(m);
   thrust::device_vector<std::int64_t> order(m);
-  thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(std::int64_t(m)), hash.begin(),
-                    hash_of_cell{raw(cell), raw(best), int(d)});
+  thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(std::int64_t(m)),
+                    hash.begin(), hash_of_cell{raw(cell), raw(best), int(d)});
   thrust::copy(hash.begin(), hash.end(), sorted.begin());
   thrust::sequence(order.begin(), order.end());
   thrust::sort_by_key(sorted.begin(), sorted.end(), order.begin());
@@ -174,7 +174,8 @@ inline cell_members cells(const result& r, double tol) {
   std::vector<std::int64_t> a, b;
   for (std::int64_t first = 0; first < searches; first += slice) {
     const std::int64_t last = std::min(searches, first + slice), n_here = last - first;
-    thrust::transform(thrust::counting_iterator<std::int64_t>(first), thrust::counting_iterator<std::int64_t>(last), near.begin(), search);
+    thrust::transform(thrust::counting_iterator<std::int64_t>(first), thrust::counting_iterator<std::int64_t>(last), near.begin(),
+                      search);
     const auto found = std::size_t(thrust::count_if(near.begin(), near.begin() + n_here, is_found{}));
     from.resize(found);
     to.resize(found);

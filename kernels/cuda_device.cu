@@ -10,13 +10,13 @@ bool cuda_device_available(int ordinal, std::string* why) {
   const cudaError_t e = cudaGetDeviceCount(&count);
   if (e != cudaSuccess) {
     cudaGetLastError();  // clear it, so that later calls start clean
-    if (why) *why = std::string("no CUDA device is available (cudaGetDeviceCount: ") + cudaGetErrorName(e) + ": " +
-                    cudaGetErrorString(e) + ")";
+    if (why)
+      *why = std::string("no CUDA device is available (cudaGetDeviceCount: ") + cudaGetErrorName(e) + ": " + cudaGetErrorString(e) +
+             ")";
     return false;
   }
   if (ordinal < 0 || ordinal >= count) {
-    if (why) *why = "CUDA device " + std::to_string(ordinal) + " does not exist (" + std::to_string(count) +
-                    " device(s) present)";
+    if (why) *why = "CUDA device " + std::to_string(ordinal) + " does not exist (" + std::to_string(count) + " device(s) present)";
     return false;
   }
   return true;

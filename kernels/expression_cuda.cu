@@ -16,8 +16,8 @@ namespace {
 using load_fn = CUresult (*)(CUmodule*, const void*);
 using unload_fn = CUresult (*)(CUmodule);
 using function_fn = CUresult (*)(CUfunction*, CUmodule, const char*);
-using launch_fn = CUresult (*)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, CUstream,
-                               void**, void**);
+using launch_fn = CUresult (*)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, CUstream, void**,
+                               void**);
 using error_fn = CUresult (*)(CUresult, const char**);
 using occupancy_fn = CUresult (*)(int*, CUfunction, int, std::size_t);
 
@@ -85,8 +85,10 @@ struct module_kernels {
   CUfunction generate_fn, reset_fn, advance_fn, evaluate_fn;
 
   explicit module_kernels(const module& m)
-      : generate_fn(m.function("fdgd_generate_starts")), reset_fn(m.function("fdgd_reset")),
-        advance_fn(m.function("fdgd_advance")), evaluate_fn(m.function("fdgd_evaluate")) {}
+      : generate_fn(m.function("fdgd_generate_starts")),
+        reset_fn(m.function("fdgd_reset")),
+        advance_fn(m.function("fdgd_advance")),
+        evaluate_fn(m.function("fdgd_evaluate")) {}
 
   void generate(fdgd::detail::launch_shape s, fdgd::detail::device_batch_view<T> v, const double* lo, const double* hi,
                 std::uint64_t seed, std::int64_t first, trajectory_status initial) const {
@@ -136,8 +138,8 @@ result solve_on_cuda(const program& p, const starts& s, const options& o) {
   o.validate();
   if (o.prec == precision::f32) fdgd::detail::check_fits_single_precision(s);
   if (s.dim() != p.dim)
-    throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(s.dim()) + " but the expression was bound to dim = " +
-                                std::to_string(p.dim));
+    throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(s.dim()) +
+                                " but the expression was bound to dim = " + std::to_string(p.dim));
   require_cuda_device(o.cuda_device);
   FDGD_CUDA_TRY(cudaSetDevice(o.cuda_device));
   FDGD_CUDA_TRY(cudaFree(nullptr));  // the runtime's primary context, which the driver calls then use
@@ -149,7 +151,8 @@ result solve_on_cuda(const program& p, const starts& s, const options& o) {
   const bool registers = p.dim <= max_register_dim;
   const std::string source = cuda_source(p, o.prec, registers ? p.dim : dynamic_dim);
   bool hit = false;
-  const std::string image = cached_kernel(nvrtc_cache_key(source, arch), [&] { return nvrtc_compile(source, arch); }, &hit);
+  const std::string image = cached_kernel(
+      nvrtc_cache_key(source, arch), [&] { return nvrtc_compile(source, arch); }, &hit);
   const double compile_seconds = hit ? 0.0 : std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   const module m(image);

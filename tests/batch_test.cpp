@@ -51,9 +51,9 @@ TEST_P(Batch, LargeBatchesGiveWhatEachStartGivesAlone) {
   // 100 starts: on the CPU, full SIMD lockstep groups plus a scalar tail; alone, each runs scalar.
   // d = 5, 7 and 33 take the run-time-dimension path, whose lockstep points live in buffers.
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
-  const std::pair<const char*, int> problems[] = {{"sphere", 2}, {"rastrigin", 8}, {"ackley", 3}, {"rosenbrock", 16},
-                                                  {"levy", 4}, {"griewank", 32}, {"six_hump_camel", 2}, {"rastrigin", 5},
-                                                  {"levy", 7}, {"rosenbrock", 33}};
+  const std::pair<const char*, int> problems[] = {{"sphere", 2}, {"rastrigin", 8},  {"ackley", 3},         {"rosenbrock", 16},
+                                                  {"levy", 4},   {"griewank", 32},  {"six_hump_camel", 2}, {"rastrigin", 5},
+                                                  {"levy", 7},   {"rosenbrock", 33}};
   for (const auto& [name, dim] : problems) {
     SCOPED_TRACE(std::string(name) + " d = " + std::to_string(dim));
     const auto box = find_builtin(name).box(dim);
@@ -408,10 +408,9 @@ TEST(Result, MoreTrajectoriesThanMemoryCanCountAreOutOfMemory) {
 
 TEST(CudaAgainstCpu, SameTrajectoriesWithin1e12OnTheBoxScale) {
   FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
-  const std::pair<const char*, int> problems[] = {{"sphere", 2},     {"rosenbrock", 16}, {"rastrigin", 8},
-                                                  {"ackley", 32},    {"griewank", 5},    {"styblinski_tang", 4},
-                                                  {"levy", 3},       {"himmelblau", 2},  {"beale", 2},
-                                                  {"booth", 2},      {"six_hump_camel", 2}, {"sphere", 1000}};
+  const std::pair<const char*, int> problems[] = {{"sphere", 2},   {"rosenbrock", 16},     {"rastrigin", 8},      {"ackley", 32},
+                                                  {"griewank", 5}, {"styblinski_tang", 4}, {"levy", 3},           {"himmelblau", 2},
+                                                  {"beale", 2},    {"booth", 2},           {"six_hump_camel", 2}, {"sphere", 1000}};
   for (const auto& [name, dim] : problems) {
     SCOPED_TRACE(std::string(name) + " d = " + std::to_string(dim));
     const auto box = find_builtin(name).box(dim);
@@ -441,9 +440,9 @@ TEST(CudaAgainstCpu, SameTrajectoriesWithin1e12OnTheBoxScale) {
 // trajectories are the CPU's bit for bit, in both precisions, on the register and run-time paths.
 TEST(CudaAgainstCpu, ArithmeticOnlyFunctionsAgreeBitForBit) {
   FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
-  const std::pair<const char*, int> problems[] = {{"sphere", 2}, {"rosenbrock", 16}, {"rosenbrock", 5},
-                                                  {"styblinski_tang", 4}, {"himmelblau", 2}, {"beale", 2},
-                                                  {"booth", 2}, {"six_hump_camel", 2}, {"sphere", 1000}};
+  const std::pair<const char*, int> problems[] = {{"sphere", 2},          {"rosenbrock", 16},    {"rosenbrock", 5},
+                                                  {"styblinski_tang", 4}, {"himmelblau", 2},     {"beale", 2},
+                                                  {"booth", 2},           {"six_hump_camel", 2}, {"sphere", 1000}};
   for (const precision prec : {precision::f64, precision::f32}) {
     for (const auto& [name, dim] : problems) {
       SCOPED_TRACE(std::string(name) + " d = " + std::to_string(dim) + (prec == precision::f32 ? " f32" : " f64"));

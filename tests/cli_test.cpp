@@ -45,7 +45,8 @@ run_result run(const std::string& args, const std::string& redirect = "2>&1") {
 class Cli : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / (std::string("fdgd_cli_test_") + testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ =
+        fs::temp_directory_path() / (std::string("fdgd_cli_test_") + testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -188,8 +189,10 @@ TEST_F(Cli, NpyOutputReadsBack) {
     std::printf("note: python3 with numpy is absent; numpy.load not checked\n");
     return;
   }
-  std::FILE* p = popen(("python3 -c \"import numpy; a = numpy.load('" + path("out.npy") +
-                        "'); print(a.shape, a.dtype, repr(float(a[0, 3])))\"").c_str(), "r");
+  std::FILE* p = popen(
+      ("python3 -c \"import numpy; a = numpy.load('" + path("out.npy") + "'); print(a.shape, a.dtype, repr(float(a[0, 3])))\"")
+          .c_str(),
+      "r");
   char buf[256] = {0};
   const std::size_t n = std::fread(buf, 1, sizeof buf - 1, p);
   pclose(p);
@@ -260,8 +263,9 @@ TEST_F(Cli, NumbersAreDecimalAndExact) {
   EXPECT_EQ(j["dim"], 10);
   EXPECT_EQ(j["starts"], 10);
   // A decimal just above the midpoint of 1 and the next double: CLI11's long double rounded it to 1.
-  const auto lr = run("minimize --function sphere --lr 1.0000000000000001110223024625156540423631668090820312500001 "
-                      "--starts 3 --steps 1 --json --quiet");
+  const auto lr =
+      run("minimize --function sphere --lr 1.0000000000000001110223024625156540423631668090820312500001 "
+          "--starts 3 --steps 1 --json --quiet");
   ASSERT_EQ(lr.status, 0) << lr.out;
   EXPECT_EQ(nlohmann::json::parse(lr.out)["lr"].get<double>(), std::nextafter(1.0, 2.0));
 }
@@ -302,7 +306,8 @@ TEST_F(Cli, ASignalDuringAWriteLeavesNoFile) {
 }
 
 TEST_F(Cli, AFailedWriteToStandardOutputFails) {
-  for (const std::string args : {"functions", "minimize --function sphere --starts 3", "minimize --function sphere --starts 3 --json"}) {
+  for (const std::string args :
+       {"functions", "minimize --function sphere --starts 3", "minimize --function sphere --starts 3 --json"}) {
     const auto r = run(args, "2>&1 >/dev/full");
     EXPECT_EQ(r.status, 1) << args << "\n" << r.out;
     EXPECT_EQ(r.out, "fdgd: error: could not write to standard output: No space left on device\n") << args;
@@ -325,16 +330,17 @@ TEST_F(Cli, TheTextShowsALongPointCutShortAndTheJsonWhole) {
 
 TEST_F(Cli, AClosedPipeIsNamedOnceWhereSigpipeIsIgnored) {
   // About 1 MB of summary (5000 minima of d = 8) into a reader that stops after one byte.
-  const auto r = run_shell("trap '' PIPE; (" + std::string(FDGD_CLI) + " minimize --function sphere --dim 8 --starts 1e4 --steps 1 " +
-                           "--backend cpu --top 5000 2>" + path("err") + "; echo \"status $?\" >" + path("status") + ") | head -c 1 >/dev/null; " +
-                           "cat " + path("err") + " " + path("status"));
+  const auto r =
+      run_shell("trap '' PIPE; (" + std::string(FDGD_CLI) + " minimize --function sphere --dim 8 --starts 1e4 --steps 1 " +
+                "--backend cpu --top 5000 2>" + path("err") + "; echo \"status $?\" >" + path("status") +
+                ") | head -c 1 >/dev/null; " + "cat " + path("err") + " " + path("status"));
   EXPECT_EQ(r.out, "fdgd: error: could not write to standard output: Broken pipe\nstatus 1\n");
 }
 
 TEST_F(Cli, TheMemoryEstimateHonoursAnAddressSpaceLimit) {
   // Under `ulimit -v` (about 0.95 GiB) the system's free memory is not what the run can get.
-  const auto r = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) +
-                           " minimize --function sphere --starts 3e7 --backend cpu 2>&1");
+  const auto r =
+      run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) + " minimize --function sphere --starts 3e7 --backend cpu 2>&1");
   EXPECT_EQ(r.status, 1) << r.out;
   const auto at = r.out.find(" GiB are available");
   ASSERT_NE(at, std::string::npos) << r.out;
@@ -347,15 +353,22 @@ TEST_F(Cli, GroupingScatteredPointsBeyondMemoryIsWarnedOfAndNamedWithTheResultsK
   // scattered final points does not (up to 88 bytes each): a warning before the run, the results
   // written, and one error naming the grouping (it was a bare "out of memory"). 1.2e6 of d = 32 do
   // not get there since the keys of cells are no longer kept (they did: 0.31 GiB of keys).
-  const auto r = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) + " minimize --function sphere --dim 2 --starts 1.2e7 --steps 1 " +
-                           "--backend cpu --quiet --out " + path("out.npy") + " 2>&1");
+  const auto r =
+      run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) + " minimize --function sphere --dim 2 --starts 1.2e7 --steps 1 " +
+                "--backend cpu --quiet --out " + path("out.npy") + " 2>&1");
   EXPECT_EQ(r.status, 1) << r.out;
-  EXPECT_EQ(r.out.rfind("fdgd: warning: if the final points stay scattered, grouping them into distinct minima needs up to ", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find("\nfdgd: error: out of memory grouping the 12000000 final points into distinct minima; the run's results are in " +
-                       path("out.npy") + "\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.rfind("fdgd: warning: if the final points stay scattered, grouping them into distinct minima needs up to ", 0),
+            0u)
+      << r.out;
+  EXPECT_NE(
+      r.out.find("\nfdgd: error: out of memory grouping the 12000000 final points into distinct minima; the run's results are in " +
+                 path("out.npy") + "\n"),
+      std::string::npos)
+      << r.out;
   EXPECT_EQ(read_npy(path("out.npy")).rows, 12000000);
-  const auto d32 = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) + " minimize --function sphere --dim 32 --starts 1.2e6 --steps 1 " +
-                             "--backend cpu --quiet --json 2>&1");
+  const auto d32 =
+      run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) + " minimize --function sphere --dim 32 --starts 1.2e6 --steps 1 " +
+                "--backend cpu --quiet --json 2>&1");
   EXPECT_EQ(d32.status, 0) << d32.out.substr(0, 500);
   EXPECT_EQ(nlohmann::json::parse(d32.out)["minima"].size(), 10u);
 }
@@ -364,8 +377,9 @@ TEST_F(Cli, AWritePastTheFileSizeLimitIsNamedAndLeavesNothing) {
   // Under `ulimit -f` the write fails ("File too large") instead of SIGXFSZ killing the process, which
   // left the temporary file behind.
   for (const std::string out : {"out.npy", "out.csv"}) {
-    const auto r = run_shell("ulimit -f 1000 && " + std::string(FDGD_CLI) + " minimize --function sphere --starts 1e6 --quiet --out " +
-                             path(out) + " 2>&1 >/dev/null; echo status $?");
+    const auto r =
+        run_shell("ulimit -f 1000 && " + std::string(FDGD_CLI) + " minimize --function sphere --starts 1e6 --quiet --out " +
+                  path(out) + " 2>&1 >/dev/null; echo status $?");
     EXPECT_EQ(r.out, "fdgd: error: cannot write " + path(out) + ": File too large\nstatus 1\n");
   }
   const auto trace = run_shell("ulimit -f 1000 && " + std::string(FDGD_CLI) + " trace --function sphere --sample 1000 --out " +
@@ -377,23 +391,24 @@ TEST_F(Cli, AWritePastTheFileSizeLimitIsNamedAndLeavesNothing) {
 TEST_F(Cli, AnInitFileLargerThanMemoryIsNamed) {
   // A pipe whose one line never ends (1.5 GB of digits) under a 1 GiB address space: getline fails
   // as at the end of the file; the reader must not take that for the end ("no starts", or rows lost).
-  const auto r = run_shell("ulimit -v 1000000 && (printf '1,2\\n3,4\\n'; head -c 1500000000 /dev/zero | tr '\\0' '1') | " + std::string(FDGD_CLI) +
-                           " minimize --function sphere --init-file /dev/stdin 2>&1");
+  const auto r = run_shell("ulimit -v 1000000 && (printf '1,2\\n3,4\\n'; head -c 1500000000 /dev/zero | tr '\\0' '1') | " +
+                           std::string(FDGD_CLI) + " minimize --function sphere --init-file /dev/stdin 2>&1");
   EXPECT_EQ(r.status, 2) << r.out;
-  EXPECT_EQ(r.out, "fdgd: error: --init-file: /dev/stdin: could not read line 3 (longer than memory allows, or a read "
-                   "error); the rows before it are not used\n");
+  EXPECT_EQ(r.out,
+            "fdgd: error: --init-file: /dev/stdin: could not read line 3 (longer than memory allows, or a read "
+            "error); the rows before it are not used\n");
 }
 
 TEST_F(Cli, AnHTooSmallForTheStartsIsWarnedAbout) {
   // Next to |x| = 5.12, x + 1e-17 and x - 1e-17 are the same double: every difference would be 0.
   const auto tiny = run("minimize --function rastrigin --starts 10 --h 1e-17", "2>&1 >/dev/null");
   EXPECT_EQ(tiny.status, 0) << tiny.out;
-  EXPECT_EQ(tiny.out, "fdgd: warning: --h 1e-17 is below the spacing of doubles near |x| = 5.12 (x + h and x - h round "
-                      "to the same number there), so the central differences are 0 there; the default is 1e-4\n");
+  EXPECT_EQ(tiny.out,
+            "fdgd: warning: --h 1e-17 is below the spacing of doubles near |x| = 5.12 (x + h and x - h round "
+            "to the same number there), so the central differences are 0 there; the default is 1e-4\n");
   // In single precision the spacing is wider: 1e-7 vanishes next to 5.12 in float, not in double.
   const auto f32 = run("minimize --function rastrigin --starts 10 --h 1e-7 --precision f32", "2>&1 >/dev/null");
-  EXPECT_NE(f32.out.find("fdgd: warning: --h 1e-07 is below the spacing of floats near |x| = 5.12"), std::string::npos)
-      << f32.out;
+  EXPECT_NE(f32.out.find("fdgd: warning: --h 1e-07 is below the spacing of floats near |x| = 5.12"), std::string::npos) << f32.out;
   EXPECT_EQ(run("minimize --function rastrigin --starts 10 --h 1e-7", "2>&1 >/dev/null").out, "");
   // Given starts: their largest coordinate; and trace warns the same way.
   std::ofstream(path("far.csv")) << "1,1e6\n";
@@ -449,9 +464,11 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --box ''", 2, "--box: empty value"},
       {"minimize --function sphere --init-file ''", 2, "--init-file: empty value"},
       {"minimize --function sphere --out ''", 2, "--out: empty value"},
-      {"minimize --function sphere --seed 99999999999999999999", 2, "--seed: '99999999999999999999' is not a whole number in 0..2^64-1"},
+      {"minimize --function sphere --seed 99999999999999999999", 2,
+       "--seed: '99999999999999999999' is not a whole number in 0..2^64-1"},
       {"minimize --function sphere --seed 1.5", 2, "--seed: '1.5' is not a whole number"},
-      {"minimize --function sphere --init-file " + path("typo.csv") + " --starts 5", 2, "--starts and --init-file exclude each other"},
+      {"minimize --function sphere --init-file " + path("typo.csv") + " --starts 5", 2,
+       "--starts and --init-file exclude each other"},
       {"minimize --function sphere --cluster-tol inf", 2, "--cluster-tol: inf must be finite and > 0"},
       {"minimize --function sphere --lr 0", 2, "--lr = 0"},
       {"minimize --function sphere --lr 1 --lr 2", 2, "--lr: given 2 times; give it once"},
@@ -473,7 +490,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --lr 0x10", 2, "--lr: '0x10' is not a number"},
       {"minimize --function sphere --lr ' 1'", 2, "--lr: ' 1' is not a number"},
       {"minimize --function sphere --gtol 1e-400", 2, "--gtol: 1e-400 is beyond the range of a double"},
-      {"minimize --function sphere --init-file " + path("typo.csv") + " --seed 5", 2, "--seed draws starts in the box; it has no use with --init-file"},
+      {"minimize --function sphere --init-file " + path("typo.csv") + " --seed 5", 2,
+       "--seed draws starts in the box; it has no use with --init-file"},
       {"minimize --function sphere --top 0", 2, "--top: 0 must be >= 1"},
       {"minimize --function sphere --seed -1", 2, "--seed: '-1' is not a whole number in 0..2^64-1"},
       // The box alone would take 32 GB: refused before anything is allocated (it was killed by the OOM killer).
@@ -532,8 +550,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
   }
   const auto huge = run("minimize --function sphere --starts 1e12 --backend cpu" + out);
   EXPECT_EQ(huge.status, 1) << huge.out;
-  EXPECT_NE(huge.out.find("fdgd: error: not enough memory for 1000000000000 starts of dimension 2"), std::string::npos)
-      << huge.out;
+  EXPECT_NE(huge.out.find("fdgd: error: not enough memory for 1000000000000 starts of dimension 2"), std::string::npos) << huge.out;
   EXPECT_FALSE(fs::exists(path("out.csv")));
   std::string why;
   if (!cuda_device_available(0, &why)) {

@@ -108,8 +108,7 @@ TEST_P(CustomObjective, OverflowAfterSomeStepsKeepsTheLastFinitePoint) {
   EXPECT_EQ(upto.status[0], trajectory_status::finished);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CustomObjective, testing::Values(backend_kind::cpu, backend_kind::cuda),
-                         backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, CustomObjective, testing::Values(backend_kind::cpu, backend_kind::cuda), backend_name);
 
 TEST(CustomObjective, EachCompilerKeepsItsOwnBuildOfTheBackend) {
   // nvcc's solve can take CUDA and its CPU backend has no SIMD lanes: different code from the host
@@ -172,8 +171,8 @@ TEST(CustomObjectiveCuda, ResultRowsAreTheResultsLayout) {
   std::vector<double> out;
   for (std::int64_t k = 0; k < rows * (d + 2); ++k) out.push_back(detail::result_row_value(v, first, rows, k));
   const std::vector<double> want = {10.25, 11.25, 12.25, 20.25, 21.25, 22.25, 30.25, 31.25, 32.25,  // x, row-major
-                                    0.5, 1.5, 2.5,                                                // f
-                                    2.0, 0.0, 6.0};                                               // grad_norm
+                                    0.5,   1.5,   2.5,                                              // f
+                                    2.0,   0.0,   6.0};                                             // grad_norm
   ASSERT_EQ(out.size(), want.size());
   for (std::size_t k = 0; k < out.size(); ++k)
     if (k != 13) EXPECT_EQ(out[k], want[k]) << "value " << k;

@@ -112,9 +112,11 @@ TEST(ExpressionCuda, EveryBuiltinsFormulaCompilesWithNvrtc) {
   for (const auto& b : builtin_functions()) {
     const int d = b.fixed_dim ? b.fixed_dim : 8;
     // d = 200: beyond the generated patches, sums as loops.
-    for (const auto& [prec, fixed, dim] : {std::tuple{precision::f64, d, d}, std::tuple{precision::f32, d, d}, std::tuple{precision::f64, 0, d},
-                                           std::tuple{precision::f64, 0, b.fixed_dim ? d : 200}}) {
-      SCOPED_TRACE(b.name + (prec == precision::f32 ? " f32" : " f64") + (fixed ? " fixed d" : " run-time d = " + std::to_string(dim)));
+    for (const auto& [prec, fixed, dim] :
+         {std::tuple{precision::f64, d, d}, std::tuple{precision::f32, d, d}, std::tuple{precision::f64, 0, d},
+          std::tuple{precision::f64, 0, b.fixed_dim ? d : 200}}) {
+      SCOPED_TRACE(b.name + (prec == precision::f32 ? " f32" : " f64") +
+                   (fixed ? " fixed d" : " run-time d = " + std::to_string(dim)));
       const std::string ptx = expr::nvrtc_compile(expr::cuda_source(program_of(b.formula, dim), prec, fixed), "compute_90");
       for (const char* entry : {"fdgd_generate_starts", "fdgd_reset", "fdgd_advance", "fdgd_evaluate"})
         EXPECT_NE(ptx.find(std::string(".entry ") + entry), std::string::npos) << entry;
@@ -156,7 +158,8 @@ TEST(ExpressionCuda, NvrtcErrorsComeWithTheLog) {
 TEST_F(KernelCache, EveryBuiltinsFormulaOnTheGpuGivesTheBuiltinsTrajectories) {
   FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
   for (const auto& b : builtin_functions()) {
-    const std::vector<int> dims = b.fixed_dim ? std::vector<int>{b.fixed_dim} : std::vector<int>{8, 40, 70};  // 40: run-time d; 70: sums as loops
+    const std::vector<int> dims =
+        b.fixed_dim ? std::vector<int>{b.fixed_dim} : std::vector<int>{8, 40, 70};  // 40: run-time d; 70: sums as loops
     for (const int dim : dims) {
       SCOPED_TRACE(b.name + " d = " + std::to_string(dim));
       const auto box = b.box(dim);

@@ -129,8 +129,13 @@ TEST(Expression, CaretPointsAtTheColumn) {
 }
 
 TEST(Expression, PrintParsesBackToTheSameTree) {
-  const char* texts[] = {"-x0^2", "2^3^2", "(1 - x0)^2 + 100*(x1 - x0^2)^2", "x[d-1] * 1e-300 + 0.1",
-                         "sum(i=0..d-2, x[i+1]*min(x[i], 3, 4))", "prod(j=1..d, cos(x[j-1]/sqrt(j)))", "--+-x0",
+  const char* texts[] = {"-x0^2",
+                         "2^3^2",
+                         "(1 - x0)^2 + 100*(x1 - x0^2)^2",
+                         "x[d-1] * 1e-300 + 0.1",
+                         "sum(i=0..d-2, x[i+1]*min(x[i], 3, 4))",
+                         "prod(j=1..d, cos(x[j-1]/sqrt(j)))",
+                         "--+-x0",
                          "atan2(x0, -x1) ^ -2 / 3 / 4"};
   for (const char* t : texts) {
     SCOPED_TRACE(t);
@@ -146,7 +151,11 @@ TEST(Expression, PrintParsesBackToTheSameTree) {
   EXPECT_EQ(expr::print(expr::parse("-(x0^2)^-(3)")), "-(x0^2)^-3");
   // An index too long for a name x<digits> stays in brackets (found by the fuzzer).
   EXPECT_EQ(expr::print(expr::parse("x[2222222222222] + x[123456789]")), "x[2222222222222]+x123456789");
-  const std::string chain = "x0" + [] { std::string t; for (int k = 0; k < 300; ++k) t += "+x0"; return t; }();
+  const std::string chain = "x0" + [] {
+    std::string t;
+    for (int k = 0; k < 300; ++k) t += "+x0";
+    return t;
+  }();
   EXPECT_EQ(expr::print(expr::parse(chain)), chain) << "a long chain prints without nesting";
 }
 
@@ -163,8 +172,9 @@ TEST(Expression, ImpliedDimension) {
 }
 
 TEST(Expression, LanesHoldWhatOneValueGives) {
-  const std::string text = "tan(x0) + asin(x1/9) + acos(x1/9) + atan(x0) + sinh(x0) + cosh(x1) + tanh(x0) + exp(x0) + "
-                           "log(abs(x1) + 1) + sqrt(abs(x0)) + sin(x1) * cos(x0) + pow(abs(x0), x1/7) + floor(x1) + ceil(x0)";
+  const std::string text =
+      "tan(x0) + asin(x1/9) + acos(x1/9) + atan(x0) + sinh(x0) + cosh(x1) + tanh(x0) + exp(x0) + "
+      "log(abs(x1) + 1) + sqrt(abs(x0)) + sin(x1) * cos(x0) + pow(abs(x0), x1/7) + floor(x1) + ceil(x0)";
   const expr::program p = expr::compile(expr::bind(expr::parse(text), 2), 2);
   const expr::program_objective f{p.code.data(), int(p.code.size())};
   using L = lanes<double, 32>;
@@ -206,7 +216,8 @@ void expect_patches_give_whole_evaluations(const expr::program& p, std::uint64_t
     const strided_point<T> run_time{row, 1, D}, run_time_gradient{row_gradient, 1, D};
     gradient(central_difference{}, patched, run_time, run_time_gradient, T(1e-3));
     for (int i = 0; i < D; ++i) {
-      ASSERT_TRUE(same_bits_or_nan(g[i][w], reference[i])) << "lane " << w << " coordinate " << i << ": " << g[i][w] << " vs " << reference[i];
+      ASSERT_TRUE(same_bits_or_nan(g[i][w], reference[i]))
+          << "lane " << w << " coordinate " << i << ": " << g[i][w] << " vs " << reference[i];
       ASSERT_TRUE(same_bits_or_nan(patched_one[i], reference[i])) << "one value, coordinate " << i;
       ASSERT_TRUE(same_bits_or_nan(row_gradient[i], reference[i])) << "run-time d, coordinate " << i;
     }
@@ -219,7 +230,8 @@ void expect_patches_exact_at(const std::string& text, double scale) {
   const expr::program p = expr::compile(expr::bind(expr::parse(text), D), D);
   expect_patches_give_whole_evaluations<double, 64, D>(p, 11 * D, scale);
   expect_patches_give_whole_evaluations<float, 128, D>(p, 13 * D, scale);
-  expect_patches_give_whole_evaluations<double, 64, D>(p, 17 * D, 1e160);  // overflow: inf and NaN where whole evaluations have them
+  expect_patches_give_whole_evaluations<double, 64, D>(p, 17 * D,
+                                                       1e160);  // overflow: inf and NaN where whole evaluations have them
 }
 
 TEST(Expression, PatchesGiveTheGradientOfWholeEvaluationsBitForBit) {

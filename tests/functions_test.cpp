@@ -10,18 +10,18 @@ namespace {
 struct descent_setting {
   const char* name;
   double lr;
-  double f_tol;  // |f - f*| allowed after descent
-  double x_tol;  // distance to the nearest minimizer allowed after descent
+  double f_tol;                  // |f - f*| allowed after descent
+  double x_tol;                  // distance to the nearest minimizer allowed after descent
   std::int64_t steps = 400'000;  // an upper bound; gtol stops most trajectories long before
 };
 
 // Step sizes below 2 / (largest Hessian eigenvalue at the minimum), so plain descent contracts there.
 // Ackley's minimum is a kink, where fixed-step descent hovers at a distance ~ lr * |grad|.
 const descent_setting settings[] = {
-    {"sphere", 0.1, 1e-12, 1e-6},      {"rosenbrock", 1e-3, 1e-9, 1e-4},   {"rastrigin", 1e-3, 1e-9, 1e-5},
-    {"ackley", 1e-5, 1e-3, 1e-4, 20'000},      {"griewank", 0.5, 1e-9, 1e-4},      {"styblinski_tang", 0.01, 1e-8, 1e-5},
-    {"levy", 0.01, 1e-9, 1e-5},        {"himmelblau", 0.005, 1e-9, 1e-5},  {"beale", 1e-3, 1e-9, 1e-4},
-    {"booth", 0.05, 1e-9, 1e-5},       {"six_hump_camel", 0.01, 1e-9, 1e-5},
+    {"sphere", 0.1, 1e-12, 1e-6},         {"rosenbrock", 1e-3, 1e-9, 1e-4},     {"rastrigin", 1e-3, 1e-9, 1e-5},
+    {"ackley", 1e-5, 1e-3, 1e-4, 20'000}, {"griewank", 0.5, 1e-9, 1e-4},        {"styblinski_tang", 0.01, 1e-8, 1e-5},
+    {"levy", 0.01, 1e-9, 1e-5},           {"himmelblau", 0.005, 1e-9, 1e-5},    {"beale", 1e-3, 1e-9, 1e-4},
+    {"booth", 0.05, 1e-9, 1e-5},          {"six_hump_camel", 0.01, 1e-9, 1e-5},
 };
 
 class Builtin : public testing::TestWithParam<descent_setting> {};
@@ -41,7 +41,8 @@ TEST_P(Builtin, KnownMinimumIsWhereTheMetadataSays) {
     o.steps = 0;
     o.backend = backend_kind::cpu;
     const result r = minimize(b.name, starts::given(points, d), o);
-    for (std::int64_t i = 0; i < r.count; ++i) EXPECT_NEAR(r.f[std::size_t(i)], m.value, 1e-12 * (1 + std::fabs(m.value))) << "d = " << d;
+    for (std::int64_t i = 0; i < r.count; ++i)
+      EXPECT_NEAR(r.f[std::size_t(i)], m.value, 1e-12 * (1 + std::fabs(m.value))) << "d = " << d;
   }
 }
 

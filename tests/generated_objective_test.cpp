@@ -48,15 +48,16 @@ std::string host_program(const std::vector<generated_case>& cases) {
   for (std::size_t c = 0; c < cases.size(); ++c) {
     const std::string name = "case" + std::to_string(c), T = cases[c].prec == precision::f32 ? "float" : "double";
     src += "namespace " + name + " {\nusing T = " + T + ";\n" + expr::objective_source(cases[c].program, cases[c].prec) + "}\n";
-    dispatch += "      case " + std::to_string(c) + ": run<" + T + ", " + name + "::fdgd_expression, " + std::to_string(cases[c].d) +
-                ">(points, h); break;\n";
+    dispatch += "      case " + std::to_string(c) + ": run<" + T + ", " + name + "::fdgd_expression, " +
+                std::to_string(cases[c].d) + ">(points, h); break;\n";
   }
   return src +
          "int main() {\n"
          "  int c, points;\n"
          "  double h;\n"
          "  while (std::scanf(\"%d %d %la\", &c, &points, &h) == 3) {\n"
-         "    switch (c) {\n" + dispatch + "      default: return 1;\n    }\n  }\n  return 0;\n}\n";
+         "    switch (c) {\n" +
+         dispatch + "      default: return 1;\n    }\n  }\n  return 0;\n}\n";
 }
 
 /// f and the gradient at x by the interpreter, whole evaluations, in precision T.
@@ -75,7 +76,8 @@ std::vector<T> interpreted(const expr::program& p, const std::vector<double>& x,
 template <class T>
 void expect_same(const std::vector<double>& generated, const std::vector<T>& want) {
   for (std::size_t k = 0; k < want.size(); ++k)
-    EXPECT_TRUE(same_bits_or_nan(T(generated[k]), want[k])) << (k ? "gradient " + std::to_string(k - 1) : "f") << ": " << generated[k] << " vs " << want[k];
+    EXPECT_TRUE(same_bits_or_nan(T(generated[k]), want[k]))
+        << (k ? "gradient " + std::to_string(k - 1) : "f") << ": " << generated[k] << " vs " << want[k];
 }
 
 /// Loops with constants that differ between terms (a table), coordinates read backwards and two apart,
@@ -104,8 +106,8 @@ TEST(GeneratedObjective, HostCompiledGivesTheInterpretersBitsForValueAndGradient
   const auto dir = std::filesystem::temp_directory_path() / ("fdgd_generated_objective_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   { std::ofstream(dir / "objectives.cpp") << host_program(cases); }
-  const std::string compile = std::string(FDGD_HOST_CXX) + " " + (dir / "objectives.cpp").string() + " -o " + (dir / "objectives").string() +
-                              " " + FDGD_HOST_MATH;
+  const std::string compile = std::string(FDGD_HOST_CXX) + " " + (dir / "objectives.cpp").string() + " -o " +
+                              (dir / "objectives").string() + " " + FDGD_HOST_MATH;
   ASSERT_EQ(std::system(compile.c_str()), 0) << compile;
 
   std::mt19937_64 rng(2024);
@@ -130,7 +132,8 @@ TEST(GeneratedObjective, HostCompiledGivesTheInterpretersBitsForValueAndGradient
       }
     }
   }
-  const std::string run = (dir / "objectives").string() + " < " + (dir / "points.txt").string() + " > " + (dir / "out.txt").string();
+  const std::string run =
+      (dir / "objectives").string() + " < " + (dir / "points.txt").string() + " > " + (dir / "out.txt").string();
   ASSERT_EQ(std::system(run.c_str()), 0) << run;
 
   std::ifstream out(dir / "out.txt");
@@ -162,7 +165,8 @@ TEST(GeneratedObjective, BeyondThePatchLimitSumsAreLoops) {
     const expr::program p = expr::compile(expr::bind(expr::parse(formula), d), d);
     ASSERT_FALSE(p.patch_begin.empty()) << "the interpreter has patches at d = " << d;
     const std::string source = expr::objective_source(p, precision::f64);
-    const bool patched = source.find("central_gradient") != std::string::npos, loops = source.find("for (int k") != std::string::npos;
+    const bool patched = source.find("central_gradient") != std::string::npos,
+               loops = source.find("for (int k") != std::string::npos;
     EXPECT_EQ(patched, d <= expr::max_generated_patch_dim) << "d = " << d;
     EXPECT_EQ(loops, d > expr::max_generated_patch_dim) << "d = " << d;
     if (loops) longest_rolled = std::max(longest_rolled, source.size() - source.find("struct fdgd_expression"));

@@ -67,7 +67,8 @@ TEST(GroupingMemory, ThePeakOfScatteredPointsIsWithinTheEstimateAndNearIt) {
       const double used = double(peak.load() - before), estimate = grouping_bytes_needed(n, d, threads);
       EXPECT_LE(used, estimate) << "d = " << d << ", " << threads << " threads";
       EXPECT_GE(used, estimate / 3) << "d = " << d << ", " << threads << " threads: the estimate is far above the need";
-      std::printf("d = %d, %d threads: %.1f bytes a point at the peak, estimated %.1f\n", d, threads, used / double(n), estimate / double(n));
+      std::printf("d = %d, %d threads: %.1f bytes a point at the peak, estimated %.1f\n", d, threads, used / double(n),
+                  estimate / double(n));
     }
   }
 }

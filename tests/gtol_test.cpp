@@ -19,8 +19,16 @@ namespace {
 template <class T>
 std::vector<T> gtols(std::size_t n) {
   const bool f64 = sizeof(T) == 8;  // a subnormal, and a gtol whose square is subnormal, in each precision
-  std::vector<T> out = {std::numeric_limits<T>::denorm_min(), std::numeric_limits<T>::min(), T(f64 ? 1e-310 : 1e-40),
-                        T(f64 ? 1e-160 : 1e-20), T(1e-8), T(1e-6), T(1), T(2), T(3), std::numeric_limits<T>::max()};
+  std::vector<T> out = {std::numeric_limits<T>::denorm_min(),
+                        std::numeric_limits<T>::min(),
+                        T(f64 ? 1e-310 : 1e-40),
+                        T(f64 ? 1e-160 : 1e-20),
+                        T(1e-8),
+                        T(1e-6),
+                        T(1),
+                        T(2),
+                        T(3),
+                        std::numeric_limits<T>::max()};
   std::mt19937_64 rng(7);
   while (out.size() < n) {
     using bits_t = decltype(bits_of(T()));
@@ -60,8 +68,8 @@ TEST_P(Gtol, ConvergesAtTheStepWhoseNormEqualsGtolAndNotOneUlpBelow) {
   for (const bool typed : {false, true})
     for (const precision prec : {precision::f64, precision::f32})
       for (const std::int64_t copies : {1, 128}) {
-        SCOPED_TRACE(std::string(typed ? "--expr" : "built-in") + (prec == precision::f32 ? " f32" : " f64") +
-                     ", copies " + std::to_string(copies));
+        SCOPED_TRACE(std::string(typed ? "--expr" : "built-in") + (prec == precision::f32 ? " f32" : " f64") + ", copies " +
+                     std::to_string(copies));
         const auto run = [typed](const starts& s, const options& o) {
           return typed ? minimize_expression("x0^2 + x1^2", s, o) : minimize("sphere", s, o);
         };

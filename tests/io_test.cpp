@@ -3,17 +3,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/resource.h>
 #include <algorithm>
 #include <charconv>
 #include <csignal>
-#include <sys/resource.h>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <thread>
 #include <sstream>
+#include <thread>
 
 #include "fdgd/io.hpp"
 #include "test_support.hpp"
@@ -26,8 +26,8 @@ namespace fs = std::filesystem;
 class Io : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("fdgd_io_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                                        "_" + testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("fdgd_io_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+                                        testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -152,9 +152,13 @@ TEST_F(Io, CsvFirstRowIsAHeaderOnlyWhenNoCellOfItIsANumber) {
   EXPECT_EQ(read_csv(path("signed.csv")).values, (std::vector<double>{1, 0.25, -3, 4}));
   write_text("signs.csv", "1,2\n+-3,4\n");
   expect_error([&] { read_csv(path("signs.csv")); }, "signs.csv:2:1: '+-3' is not a number");
-  write_text("bom.csv", "\xEF\xBB\xBF" "1,2\n3,4\n");
+  write_text("bom.csv",
+             "\xEF\xBB\xBF"
+             "1,2\n3,4\n");
   EXPECT_EQ(read_csv(path("bom.csv")).values, (std::vector<double>{1, 2, 3, 4}));
-  write_text("bom_header.csv", "\xEF\xBB\xBF" "x0,x1\n3,4\n");
+  write_text("bom_header.csv",
+             "\xEF\xBB\xBF"
+             "x0,x1\n3,4\n");
   EXPECT_EQ(read_csv(path("bom_header.csv")).values, (std::vector<double>{3, 4}));
 }
 
@@ -355,7 +359,8 @@ TEST_F(Io, AReplacedFileKeepsItsPermissionsAndAReadOnlyOneIsWrittenOnlyWhereShel
   }
   int status = -1;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "0: refused as it should be; 1: written; 2: another message; 3: no setuid";
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "0: refused as it should be; 1: written; 2: another message; 3: no setuid";
   std::ifstream in(path("read_only.csv"));
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "old\n");
   EXPECT_EQ(files(), 2u);

@@ -37,8 +37,19 @@ std::int64_t mismatches(const std::vector<T>& as, T b) {
 template <class T>
 std::vector<T> divisors() {
   // 2h for the usual steps, powers of two, all-ones significands, and significands of odd shapes.
-  return {T(2e-4), T(2e-8), T(2e-2), T(0.2), T(1), T(2), T(3), T(7), T(-2e-4), T(-3),
-          std::nextafter(T(1), T(0)), std::nextafter(T(1), T(2)), std::nextafter(T(2), T(0)) * T(4)};
+  return {T(2e-4),
+          T(2e-8),
+          T(2e-2),
+          T(0.2),
+          T(1),
+          T(2),
+          T(3),
+          T(7),
+          T(-2e-4),
+          T(-3),
+          std::nextafter(T(1), T(0)),
+          std::nextafter(T(1), T(2)),
+          std::nextafter(T(2), T(0)) * T(4)};
 }
 
 TEST(ReciprocalDivision, EveryFloatSignificand) {
@@ -76,7 +87,8 @@ void check_random(std::uint64_t seed) {
   std::uniform_real_distribution<double> exponent(-30, 30), significand(1, 2);
   for (int k = 0; k < 8; ++k) bs.push_back(T(std::ldexp(significand(rng), int(exponent(rng)))));
   using range = reciprocal_division_range<T>;
-  for (int e : {range::b_min, range::b_max + 1}) bs.push_back(std::nextafter(std::ldexp(T(1), e), T(0))), bs.push_back(std::ldexp(T(1), e));
+  for (int e : {range::b_min, range::b_max + 1})
+    bs.push_back(std::nextafter(std::ldexp(T(1), e), T(0))), bs.push_back(std::ldexp(T(1), e));
   for (T b : bs) EXPECT_EQ(mismatches(as, b), 0) << "b = " << b;
 }
 

@@ -44,7 +44,8 @@ std::vector<fixed_point<T, D>> points(std::uint32_t seed) {
 
 template <class F, class T, int D>
 void check_scalar_and_lanes(T h) {
-  static_assert(detail::term_reuse_for<F, fixed_point<T, D>>::value == detail::term_reuse::kept, "the reusing gradient is under test");
+  static_assert(detail::term_reuse_for<F, fixed_point<T, D>>::value == detail::term_reuse::kept,
+                "the reusing gradient is under test");
   static_assert(detail::term_reuse_for<whole_evaluations<F>, fixed_point<T, D>>::value == detail::term_reuse::none,
                 "the reference is not");
   constexpr int W = detail::cpu_lanes<T>;
@@ -90,10 +91,11 @@ void check_run_time_dim(int d, T h) {
       const F f{};
       using term_type = decltype(f.term(p, 0));
       detail::gradient_by_terms<detail::tail_group<term_type, strided_point<T>>>(f, p, g3, h, T(2) * h,
-                                                                              [&](int j) { return f.term(p, j); });
+                                                                                 [&](int j) { return f.term(p, j); });
       for (int i = 0; i < d; ++i) {
         ASSERT_TRUE(same_bits_or_nan(reused[std::size_t(i)], reference[std::size_t(i)]))
-            << F::name << " run-time d = " << d << " coordinate " << i << ": " << reused[std::size_t(i)] << " vs " << reference[std::size_t(i)];
+            << F::name << " run-time d = " << d << " coordinate " << i << ": " << reused[std::size_t(i)] << " vs "
+            << reference[std::size_t(i)];
         ASSERT_TRUE(same_bits_or_nan(recomputed[std::size_t(i)], reference[std::size_t(i)]))
             << F::name << " the device's way, d = " << d << " coordinate " << i;
       }

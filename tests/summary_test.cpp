@@ -87,7 +87,9 @@ TEST(Summary, PointsBeyondTheGridAreNotGroupedWithEachOther) {
 std::vector<minimum_group> grouped_plainly(const result& r, double tol) {
   using key = std::vector<std::int64_t>;
   std::map<key, std::pair<std::int64_t, std::int64_t>> cells;  // key: (best, count)
-  auto f_before = [&](std::int64_t i, std::int64_t k) { return r.f[std::size_t(i)] < r.f[std::size_t(k)] || (r.f[std::size_t(i)] == r.f[std::size_t(k)] && i < k); };
+  auto f_before = [&](std::int64_t i, std::int64_t k) {
+    return r.f[std::size_t(i)] < r.f[std::size_t(k)] || (r.f[std::size_t(i)] == r.f[std::size_t(k)] && i < k);
+  };
   auto key_of = [&](std::int64_t i) {
     key k;
     for (int j = 0; j < r.dim; ++j) k.push_back(std::int64_t(std::floor(r.x[std::size_t(i * r.dim + j)] / tol)));
@@ -109,7 +111,8 @@ std::vector<minimum_group> grouped_plainly(const result& r, double tol) {
       if (other == cells.end()) continue;
       bool near = true;
       for (int t = 0; t < r.dim; ++t)
-        near = near && std::fabs(r.x[std::size_t(cell.first * r.dim + t)] - r.x[std::size_t(other->second.first * r.dim + t)]) <= tol;
+        near =
+            near && std::fabs(r.x[std::size_t(cell.first * r.dim + t)] - r.x[std::size_t(other->second.first * r.dim + t)]) <= tol;
       if (near && root(k) != root(n)) parent[root(k)] = root(n);
     }
   std::map<key, std::pair<std::int64_t, std::int64_t>> groups;  // root: (best, count)
@@ -147,8 +150,9 @@ TEST(Summary, GroupsAreTheDefinitionsOnAnyThreads) {
     }
     r.summarize();
     const auto plain = grouped_plainly(r, 1e-3);
-    EXPECT_GT(plain.size(), d == 1 ? 41u : 2u * 4096u) << "clusters split by cell boundaries, some merged back, some not; at d = 3, "
-                                                          "more cells than one table of the merge holds";
+    EXPECT_GT(plain.size(), d == 1 ? 41u : 2u * 4096u)
+        << "clusters split by cell boundaries, some merged back, some not; at d = 3, "
+           "more cells than one table of the merge holds";
     for (const int threads : {1, 2, 3}) {
       auto found = distinct_minima(r, 1e-3, 0, backend_kind::cpu, threads);
       ASSERT_EQ(found.size(), plain.size()) << "d = " << d << ", " << threads << " threads";

@@ -30,18 +30,17 @@ inline options on(backend_kind b) {
 
 /// Skips a test that needs a CUDA device, saying why there is none; with FDGD_REQUIRE_CUDA=1 in the
 /// environment (the device check sets it) it fails instead, so that no GPU case skips on a GPU machine.
-#define FDGD_SKIP_FOR_NO_DEVICE(why)                                                        \
-  do {                                                                                      \
-    const char* require_ = std::getenv("FDGD_REQUIRE_CUDA");                                \
+#define FDGD_SKIP_FOR_NO_DEVICE(why)                                                          \
+  do {                                                                                        \
+    const char* require_ = std::getenv("FDGD_REQUIRE_CUDA");                                  \
     if (require_ && std::string(require_) == "1") FAIL() << "FDGD_REQUIRE_CUDA=1: " << (why); \
-    GTEST_SKIP() << "skipped: " << (why);                                                   \
+    GTEST_SKIP() << "skipped: " << (why);                                                     \
   } while (0)
 
-#define FDGD_SKIP_WITHOUT_BACKEND(b)                                                    \
-  do {                                                                                  \
-    std::string why_;                                                                   \
-    if ((b) == ::fdgd::backend_kind::cuda && !::fdgd::cuda_device_available(0, &why_)) \
-      FDGD_SKIP_FOR_NO_DEVICE(why_);                                                    \
+#define FDGD_SKIP_WITHOUT_BACKEND(b)                                                                                  \
+  do {                                                                                                                \
+    std::string why_;                                                                                                 \
+    if ((b) == ::fdgd::backend_kind::cuda && !::fdgd::cuda_device_available(0, &why_)) FDGD_SKIP_FOR_NO_DEVICE(why_); \
   } while (0)
 
 inline testing::AssertionResult rel_near(double actual, double expected, double rel_tol) {
@@ -60,8 +59,8 @@ inline testing::AssertionResult rel_near(double actual, double expected, double 
 inline testing::AssertionResult near_on_scale(double a, double b, double tol, double scale = 1.0) {
   if (a == b || std::fabs(a - b) <= tol * std::max({std::fabs(a), std::fabs(b), scale})) return testing::AssertionSuccess();
   char buf[200];
-  std::snprintf(buf, sizeof buf, "%.17g vs %.17g: differ by %.3g, more than %.3g x max(|a|, |b|, %g)", a, b, std::fabs(a - b),
-                tol, scale);
+  std::snprintf(buf, sizeof buf, "%.17g vs %.17g: differ by %.3g, more than %.3g x max(|a|, |b|, %g)", a, b, std::fabs(a - b), tol,
+                scale);
   return testing::AssertionFailure() << buf;
 }
 

@@ -83,14 +83,14 @@ void time_kernel(const char* name, std::int64_t n) {
   hash_bits<<<1024, 256>>>(reinterpret_cast<const std::uint64_t*>(v.x), dim * n, hash);
   unsigned long long h = 0;
   FDGD_CUDA_TRY(cudaMemcpy(&h, hash, sizeof h, cudaMemcpyDeviceToHost));
-  std::printf("{\"function\": \"%s\", \"dim\": %d, \"n\": %lld, \"registers\": %d, \"local_bytes\": %zu, \"threads\": %u, "
-              "\"warps_per_sm\": %u, \"ms\": [%.4f, %.4f, %.4f], \"hash\": \"%016llx\"}\n",
-              name, dim, static_cast<long long>(n), attributes.numRegs, attributes.localSizeBytes, threads,
-              unsigned(resident) * threads / 32, ms[1], ms[2], ms[3], h);
+  std::printf(
+      "{\"function\": \"%s\", \"dim\": %d, \"n\": %lld, \"registers\": %d, \"local_bytes\": %zu, \"threads\": %u, "
+      "\"warps_per_sm\": %u, \"ms\": [%.4f, %.4f, %.4f], \"hash\": \"%016llx\"}\n",
+      name, dim, static_cast<long long>(n), attributes.numRegs, attributes.localSizeBytes, threads,
+      unsigned(resident) * threads / 32, ms[1], ms[2], ms[3], h);
   std::fflush(stdout);
-  for (void* ptr : {static_cast<void*>(v.x), static_cast<void*>(v.f), static_cast<void*>(v.grad_norm),
-                    static_cast<void*>(v.steps), static_cast<void*>(v.status), static_cast<void*>(bounds),
-                    static_cast<void*>(hash)})
+  for (void* ptr : {static_cast<void*>(v.x), static_cast<void*>(v.f), static_cast<void*>(v.grad_norm), static_cast<void*>(v.steps),
+                    static_cast<void*>(v.status), static_cast<void*>(bounds), static_cast<void*>(hash)})
     FDGD_CUDA_TRY(cudaFree(ptr));
   FDGD_CUDA_TRY(cudaEventDestroy(a));
   FDGD_CUDA_TRY(cudaEventDestroy(b));

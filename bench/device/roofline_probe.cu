@@ -9,17 +9,18 @@
 #include <cstdlib>
 #include <cstring>
 
-#define CHECK(call)                                                                             \
-  do {                                                                                          \
-    const cudaError_t e_ = (call);                                                              \
-    if (e_ != cudaSuccess) {                                                                    \
-      std::fprintf(stderr, "roofline_probe: %s: %s\n", #call, cudaGetErrorString(e_));          \
-      std::exit(1);                                                                             \
-    }                                                                                           \
+#define CHECK(call)                                                                    \
+  do {                                                                                 \
+    const cudaError_t e_ = (call);                                                     \
+    if (e_ != cudaSuccess) {                                                           \
+      std::fprintf(stderr, "roofline_probe: %s: %s\n", #call, cudaGetErrorString(e_)); \
+      std::exit(1);                                                                    \
+    }                                                                                  \
   } while (0)
 
 __global__ void copy(const double2* __restrict__ in, double2* __restrict__ out, long long n) {
-  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) out[i] = in[i];
+  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+    out[i] = in[i];
 }
 
 constexpr int chains = 8, rounds = 4096;
@@ -93,7 +94,8 @@ int main() {
   CHECK(cudaMalloc(&sink, sizeof(double) * blocks * 4 * threads));
   const double fmas = double(blocks) * 4 * threads * chains * rounds;
   const float fma64_ms = best_ms([&] { fma_chains<double><<<blocks * 4, threads>>>(sink, 0.999999, 1e-7); });
-  const float fma32_ms = best_ms([&] { fma_chains<float><<<blocks * 4, threads>>>(reinterpret_cast<float*>(sink), 0.999f, 1e-4f); });
+  const float fma32_ms =
+      best_ms([&] { fma_chains<float><<<blocks * 4, threads>>>(reinterpret_cast<float*>(sink), 0.999f, 1e-4f); });
   const double calls = double(blocks) * 4 * threads * chains * (rounds / 16);
   const float cos_ms = best_ms([&] { elementary_chains<fn::cos><<<blocks * 4, threads>>>(sink, 0.9); });
   const float exp_ms = best_ms([&] { elementary_chains<fn::exp><<<blocks * 4, threads>>>(sink, 0.9); });
@@ -116,13 +118,13 @@ int main() {
   // (minus the one multiply or add around it in the chain).
   auto weight = [&](float ms) { return fp64 * (ms * 1e-3) / calls - 1.0; };
   auto alone = [&](float ms, double per_round) { return fp64 * (ms * 1e-3) / (calls * per_round); };  // nothing else in the chain
-  std::printf("{\"device\": \"%s\", \"sm_count\": %d, \"copy_bytes_per_s\": %.4e, \"fp64_flops_per_s\": %.4e, "
-              "\"fp32_flops_per_s\": %.4e, \"cos_flops\": %.1f, \"exp_flops\": %.1f, \"sqrt_flops\": %.1f, "
-              "\"div_flops\": %.1f, \"mul_flops\": %.2f, \"d2h_pageable_bytes_per_s\": %.4e, "
-              "\"d2h_pinned_bytes_per_s\": %.4e}\n",
-              prop.name, prop.multiProcessorCount, copy_bytes_per_s, fp64, 2 * fmas / (fma32_ms * 1e-3), weight(cos_ms),
-              weight(exp_ms), weight(sqrt_ms), alone(div_ms, 1), alone(mul_ms, 16), back / (pageable_ms * 1e-3),
-              back / (pinned_ms * 1e-3));
+  std::printf(
+      "{\"device\": \"%s\", \"sm_count\": %d, \"copy_bytes_per_s\": %.4e, \"fp64_flops_per_s\": %.4e, "
+      "\"fp32_flops_per_s\": %.4e, \"cos_flops\": %.1f, \"exp_flops\": %.1f, \"sqrt_flops\": %.1f, "
+      "\"div_flops\": %.1f, \"mul_flops\": %.2f, \"d2h_pageable_bytes_per_s\": %.4e, "
+      "\"d2h_pinned_bytes_per_s\": %.4e}\n",
+      prop.name, prop.multiProcessorCount, copy_bytes_per_s, fp64, 2 * fmas / (fma32_ms * 1e-3), weight(cos_ms), weight(exp_ms),
+      weight(sqrt_ms), alone(div_ms, 1), alone(mul_ms, 16), back / (pageable_ms * 1e-3), back / (pinned_ms * 1e-3));
   cudaFree(in);
   cudaFree(out);
   cudaFree(sink);

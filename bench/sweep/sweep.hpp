@@ -55,7 +55,8 @@ void set_counters(benchmark::State& state, std::int64_t n, mode m, std::size_t v
   }
   state.counters["value_bytes"] = double(value_bytes);
   if (m == mode::per_launch) {
-    state.counters["bytes/s"] = Counter(traj_steps * double(2 * D * value_bytes + 2 * 8 + 2 * 1), Counter::kIsIterationInvariantRate);
+    state.counters["bytes/s"] =
+        Counter(traj_steps * double(2 * D * value_bytes + 2 * 8 + 2 * 1), Counter::kIsIterationInvariantRate);
   } else {
     state.counters["flops/s"] = Counter(traj_steps * (g.flops + 6.0 * d), Counter::kIsIterationInvariantRate);
     state.counters["elementary/s"] = Counter(traj_steps * (g.cos_sin + g.exp + g.sqrt), Counter::kIsIterationInvariantRate);

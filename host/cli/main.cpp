@@ -2,6 +2,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
@@ -15,17 +16,16 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <fmt/format.h>
 #include <limits>
 #include <optional>
 #include <string>
 
+#include "../io/atomic_file.hpp"
 #include "fdgd/detail/host_loop.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 #include "fdgd/minimize.hpp"
 #include "fdgd/summary.hpp"
-#include "../io/atomic_file.hpp"
 #include "objective_choice.hpp"
 #include "parse.hpp"
 #include "progress_bar.hpp"
@@ -41,8 +41,8 @@ struct minimize_args {
   std::optional<std::string> expression;  // given, even if empty
   int dim = 0;
   std::uint64_t seed = 0;
-  bool starts_given = false;  // --starts on the command line, not its default
-  bool seed_given = false;    // --seed on the command line
+  bool starts_given = false;            // --starts on the command line, not its default
+  bool seed_given = false;              // --seed on the command line
   const char* count_flag = "--starts";  // the option `starts` came from (trace: --sample)
   bool groups_minima = true;            // minimize groups the final points into distinct minima; trace does not
   double lr = 0.01, h = 1e-4, gtol = 0, cluster_tol = 1e-3;
@@ -79,8 +79,8 @@ CLI::Validator number_check(const std::string& rule, std::function<bool(double)>
 /// A whole number in least..most, in decimal digits, rewritten as CLI11 then reads it: CLI11 alone
 /// would read 010 as octal 8 and 0x10 as 16 (where --starts and --steps read 10 and refuse 0x10).
 CLI::Validator whole_number(long long least, long long most) {
-  const std::string rule = most == std::numeric_limits<long long>::max() ? fmt::format(">= {}", least)
-                                                                         : fmt::format("{}..{}", least, most);
+  const std::string rule =
+      most == std::numeric_limits<long long>::max() ? fmt::format(">= {}", least) : fmt::format("{}..{}", least, most);
   return CLI::Validator(
       [least, most](std::string& text) -> std::string {
         if (text.empty()) return "empty value";
@@ -181,9 +181,10 @@ double available_host_bytes() {
 /// `count_flag`: where the number of starts comes from (count_source).
 std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, const char* count_flag) {
   const double gib = double(1 << 30);
-  return std::runtime_error(fmt::format("not enough memory for {} start{} of dimension {}: the run needs about {:.1f} GiB "
-                                        "and {:.1f} GiB are available; use fewer {} or a smaller --dim",
-                                        count, count == 1 ? "" : "s", dim, need / gib, available_host_bytes() / gib, count_flag));
+  return std::runtime_error(
+      fmt::format("not enough memory for {} start{} of dimension {}: the run needs about {:.1f} GiB "
+                  "and {:.1f} GiB are available; use fewer {} or a smaller --dim",
+                  count, count == 1 ? "" : "s", dim, need / gib, available_host_bytes() / gib, count_flag));
 }
 
 /// What sets the number of starts, for messages: --starts (trace: --sample) or the --init-file.
@@ -200,8 +201,9 @@ void check_host_memory(std::int64_t count, int dim, const options& o, const char
   if (need > available) throw not_enough_memory(count, dim, need, count_flag);
   const double grouping = grouped ? grouping_bytes_needed(count, dim, o.threads) : 0.0;
   if (need + grouping > available)
-    fmt::print(stderr, "fdgd: warning: if the final points stay scattered, grouping them into distinct minima needs up to "
-                       "{:.1f} GiB more than the {:.1f} GiB available after the run (--out keeps the run's results even then)\n",
+    fmt::print(stderr,
+               "fdgd: warning: if the final points stay scattered, grouping them into distinct minima needs up to "
+               "{:.1f} GiB more than the {:.1f} GiB available after the run (--out keeps the run's results even then)\n",
                (need + grouping - available) / double(1 << 30), (available - need) / double(1 << 30));
 }
 
@@ -211,11 +213,12 @@ void check_host_memory(std::int64_t count, int dim, const options& o, const char
 void warn_if_h_vanishes(double h, precision prec, double largest) {
   // Beyond float's range the run refuses the starts (and converting such a double to float is undefined).
   if (prec == precision::f32 && largest > double(std::numeric_limits<float>::max())) return;
-  const bool vanishes = prec == precision::f32 ? float(largest) + float(h) == float(largest) - float(h)
-                                               : largest + h == largest - h;
+  const bool vanishes =
+      prec == precision::f32 ? float(largest) + float(h) == float(largest) - float(h) : largest + h == largest - h;
   if (!vanishes) return;
-  fmt::print(stderr, "fdgd: warning: --h {} is below the spacing of {} near |x| = {} (x + h and x - h round to the "
-                     "same number there), so the central differences are 0 there; the default is 1e-4\n",
+  fmt::print(stderr,
+             "fdgd: warning: --h {} is below the spacing of {} near |x| = {} (x + h and x - h round to the "
+             "same number there), so the central differences are 0 there; the default is 1e-4\n",
              h, prec == precision::f32 ? "floats" : "doubles", largest);
 }
 
@@ -255,12 +258,12 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
     } catch (const std::bad_alloc&) {  // a file (or a pipe's one endless line) larger than memory
       throw error("--init-file: " + a.init_file + " does not fit in memory (or under ulimit -v) as it is read");
     }
-    if (a.dim && a.dim != t.cols)
-      throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
+    if (a.dim && a.dim != t.cols) throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
     dim = t.cols;
     b.check_dim(dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"));
     check_host_memory(t.rows, dim, options_from(a), count_source(a), a.groups_minima);
-    return named_starts("--init-file: " + a.init_file, options_from(a).prec, [&] { return starts::given(std::move(t.values), t.cols); });
+    return named_starts("--init-file: " + a.init_file, options_from(a).prec,
+                        [&] { return starts::given(std::move(t.values), t.cols); });
   }
   dim = b.dim(a.dim);
   b.check_dim(dim, fmt::format("--dim {}", dim));
@@ -273,8 +276,7 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
   } else {
     cli::parse_box(a.box, lo, hi);
     if (lo.size() == 1) lo.assign(std::size_t(dim), lo[0]), hi.assign(std::size_t(dim), hi[0]);
-    if (int(lo.size()) != dim)
-      throw usage_error(fmt::format("--box has {} coordinates but the dimension is {}", lo.size(), dim));
+    if (int(lo.size()) != dim) throw usage_error(fmt::format("--box has {} coordinates but the dimension is {}", lo.size(), dim));
   }
   return named_starts(a.box.empty() ? "the function's box" : "--box", options_from(a).prec,
                       [&] { return starts::uniform(lo, hi, count, a.seed); });
@@ -331,8 +333,7 @@ int run_minimize(const minimize_args& a) {
 
 /// `fdgd trace`: the path of chosen starts, recorded every `every` steps. The descent runs in
 /// stretches of `every` steps, each from where the last ended: the same bits as one continuous run.
-int run_trace(const minimize_args& a, const std::vector<std::string>& start_texts, std::int64_t sample,
-              std::int64_t every) {
+int run_trace(const minimize_args& a, const std::vector<std::string>& start_texts, std::int64_t sample, std::int64_t every) {
   const cli::objective_choice b(a.function, a.expression);
   if (a.out.empty() || extension(a.out) != ".csv") throw usage_error("--out: trace writes a .csv file");
   if (!start_texts.empty() && sample != 0) throw usage_error("--start and --sample exclude each other");
@@ -344,7 +345,8 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
       const std::vector<double> point = cli::parse_point("--start", text);
       const int count = int(point.size());
       points.insert(points.end(), point.begin(), point.end());
-      if (dim && count != dim) throw usage_error(fmt::format("--start: '{}' has {} coordinates, the first had {}", text, count, dim));
+      if (dim && count != dim)
+        throw usage_error(fmt::format("--start: '{}' has {} coordinates, the first had {}", text, count, dim));
       dim = count;
     }
   } else {
@@ -401,10 +403,9 @@ int run_functions() {
     for (std::size_t j = 0; j < m.points[0].size(); ++j) where += fmt::format("{}{:.10g}", j ? ", " : "", m.points[0][j]);
     fmt::print("{:<16} {:<12} box [{}, {}]{}  minimum {:.10g} at ({}){}\n", b.name,
                b.fixed_dim ? fmt::format("{}-D", b.fixed_dim) : fmt::format("any d >= {}", b.min_dim), box.lo[0], box.hi[0],
-               b.fixed_dim ? (box.lo[1] != box.lo[0] ? fmt::format(" x [{}, {}]", box.lo[1], box.hi[1]) : "^2") : "^d",
-               m.value, where,
-               m.points.size() > 1 ? fmt::format(" and {} more", m.points.size() - 1)
-                                   : (b.fixed_dim ? "" : " (d = 2 shown)"));
+               b.fixed_dim ? (box.lo[1] != box.lo[0] ? fmt::format(" x [{}, {}]", box.lo[1], box.hi[1]) : "^2") : "^d", m.value,
+               where,
+               m.points.size() > 1 ? fmt::format(" and {} more", m.points.size() - 1) : (b.fixed_dim ? "" : " (d = 2 shown)"));
     fmt::print("    --expr \"{}\"\n", b.formula);
   }
   return 0;
@@ -425,7 +426,8 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--steps", a.steps_text, "steps per start: 100, 1e4, 2^10 (default 100)");
   add_value(c, "--h", a.h, "central-difference step (default 1e-4)")->transform(a_number);
   add_value(c, "--precision", a.precision_name, "f64 or f32 (default f64)")->check(CLI::IsMember({"f64", "f32"}));
-  add_value(c, "--backend", a.backend_name, "auto, cpu or cuda (default auto: the GPU when one is present)")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  add_value(c, "--backend", a.backend_name, "auto, cpu or cuda (default auto: the GPU when one is present)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   add_value(c, "--threads", a.threads, "CPU threads (default: all cores)")->transform(whole_number(0, max_cpu_threads));
 }
 

@@ -14,7 +14,8 @@ namespace {
 }  // namespace
 
 objective_choice::objective_choice(const std::string& function, const std::optional<std::string>& expression) {
-  if (!function.empty() == expression.has_value()) throw usage_error("give the function with --function NAME or --expr TEXT (one of them)");
+  if (!function.empty() == expression.has_value())
+    throw usage_error("give the function with --function NAME or --expr TEXT (one of them)");
   if (!function.empty()) {
     try {
       builtin_ = &find_builtin(function);
@@ -43,8 +44,9 @@ int objective_choice::dim(int asked) const {
   } catch (const expr::expression_error& e) {
     expression_usage_error(label_, e);
   }
-  throw usage_error("--expr: no dimension follows from the expression's coordinates (it names none, or only past x[10^9]): "
-                    "give it with --dim");
+  throw usage_error(
+      "--expr: no dimension follows from the expression's coordinates (it names none, or only past x[10^9]): "
+      "give it with --dim");
 }
 
 void objective_choice::check_dim(int d, const std::string& source) const {

@@ -1,4 +1,5 @@
-// Parsing the `fdgd` command's values, and shaping its error messages. Every parse failure throws usage_error with a message naming the flag.
+// Parsing the `fdgd` command's values, and shaping its error messages. Every parse failure throws usage_error with a message naming
+// the flag.
 #pragma once
 #include <cstdint>
 #include <stdexcept>

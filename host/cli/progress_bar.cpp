@@ -1,7 +1,7 @@
 #include "progress_bar.hpp"
 
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 #include <string>
 
 namespace fdgd::cli {

@@ -1,7 +1,7 @@
 #include "report.hpp"
 
-#include <chrono>
 #include <fmt/format.h>
+#include <chrono>
 
 #include "fdgd/detail/cell_grid.hpp"
 
@@ -70,30 +70,31 @@ std::string point(const nlohmann::json& x) {
 std::string summary_text(const nlohmann::json& s) {
   std::string out;
   const std::string seed = s.contains("seed") ? fmt::format(" (seed {})", s["seed"].get<std::uint64_t>()) : "";
-  out += fmt::format("{}: {} starts{}, d = {}, on {} ({})\n", s["function"].get<std::string>(), s["starts"].get<long long>(),
-                     seed, s["dim"].get<int>(), s["backend"].get<std::string>(), s["device"].get<std::string>());
+  out += fmt::format("{}: {} starts{}, d = {}, on {} ({})\n", s["function"].get<std::string>(), s["starts"].get<long long>(), seed,
+                     s["dim"].get<int>(), s["backend"].get<std::string>(), s["device"].get<std::string>());
   out += fmt::format("descent: lr {}, h {}, {} steps, gtol {}, {}\n", s["lr"].get<double>(), s["h"].get<double>(),
                      s["steps"].get<long long>(), s["gtol"].get<double>(), s["precision"].get<std::string>());
   out += fmt::format("time: {:.3f} s (the descent {:.3f} s), {:.3g} trajectory-steps/s, {:.3g} f-evaluations/s\n",
-                     s["seconds"].get<double>(), s["descent_seconds"].get<double>(),
-                     s["trajectory_steps_per_second"].get<double>(), s["f_evaluations_per_second"].get<double>());
+                     s["seconds"].get<double>(), s["descent_seconds"].get<double>(), s["trajectory_steps_per_second"].get<double>(),
+                     s["f_evaluations_per_second"].get<double>());
   if (s["compile_seconds"].get<double>() > 0)
     out += fmt::format("      (before it: {:.2f} s compiling the expression's kernels, cached for the next run)\n",
                        s["compile_seconds"].get<double>());
   if (s["grouping_seconds"].get<double>() >= 0.1)
-    out += fmt::format("      (after it: {:.2f} s grouping the final points into distinct minima)\n", s["grouping_seconds"].get<double>());
+    out += fmt::format("      (after it: {:.2f} s grouping the final points into distinct minima)\n",
+                       s["grouping_seconds"].get<double>());
   out += fmt::format("status: {} finished, {} converged, {} stalled, {} nonfinite\n", s["status"]["finished"].get<long long>(),
                      s["status"]["converged"].get<long long>(), s["status"]["stalled"].get<long long>(),
                      s["status"]["nonfinite"].get<long long>());
   if (s["best"].is_null()) {
     out += "best: none (no finite f)\n";
   } else {
-    out += fmt::format("best: f = {:.17g} at start {}, x = {}\n", s["best"]["f"].get<double>(),
-                       s["best"]["index"].get<long long>(), point(s["best"]["x"]));
+    out += fmt::format("best: f = {:.17g} at start {}, x = {}\n", s["best"]["f"].get<double>(), s["best"]["index"].get<long long>(),
+                       point(s["best"]["x"]));
   }
   if (s["minima"].empty()) {
-    out += fmt::format("distinct minima: none (no trajectory with a finite f within {:g} x {} of the origin)\n",
-                       detail::grid_reach, s["cluster_tol"].get<double>());
+    out += fmt::format("distinct minima: none (no trajectory with a finite f within {:g} x {} of the origin)\n", detail::grid_reach,
+                       s["cluster_tol"].get<double>());
   } else {
     out += fmt::format("distinct minima (points within {} grouped), best first:\n", s["cluster_tol"].get<double>());
     out += fmt::format("  {:>3}  {:>22}  {:>10}  {:>8}  x\n", "#", "f", "count", "share");

@@ -160,7 +160,8 @@ struct unit_run {
 /// Whether unit b is unit a with each coordinate moved by its stride (set from the first pair).
 bool same_but_moved(const instruction* a, const instruction* b, int length, std::vector<int>& strides, bool first_pair) {
   for (int j = 0; j < length; ++j) {
-    if (a[j].op != b[j].op || a[j].from != b[j].from || a[j].reversed != b[j].reversed || a[j].from == operand_kind::kept) return false;
+    if (a[j].op != b[j].op || a[j].from != b[j].from || a[j].reversed != b[j].reversed || a[j].from == operand_kind::kept)
+      return false;
     if (a[j].from == operand_kind::constant && !same_constant(a[j], b[j]) && !(finite_constant(a[j]) && finite_constant(b[j])))
       return false;
     if (a[j].from == operand_kind::coordinate) {
@@ -176,7 +177,7 @@ unit_run run_at(const std::vector<instruction>& code, const std::vector<int>& po
   const instruction& in = code[std::size_t(k)];
   const int length = in.pushes() ? (popper[std::size_t(k)] < 0 ? 0 : popper[std::size_t(k)] - k + 1)
                      : in.op >= opcode::add && in.from != operand_kind::stack ? 1
-                                                                               : 0;
+                                                                              : 0;
   if (length == 0 || k + 2 * length > int(code.size())) return {};
   unit_run r{k, length, 1, std::vector<int>(std::size_t(length))};
   const instruction* unit = code.data() + k;
@@ -213,8 +214,10 @@ std::string rolled_line(const std::vector<instruction>& code, bool f32, std::str
       continue;
     }
     const std::string folded = "r" + std::to_string(k);
-    body += "    T " + folded + " = " + stack.back() + ";\n"
-            "    for (int k = 0; k < " + std::to_string(r.count) + "; ++k) {\n";
+    body += "    T " + folded + " = " + stack.back() +
+            ";\n"
+            "    for (int k = 0; k < " +
+            std::to_string(r.count) + "; ++k) {\n";
     std::vector<std::string> unit_stack{folded};
     for (int j = 0; j < r.length; ++j) {
       const std::string name = folded + "_" + std::to_string(j);
@@ -224,14 +227,17 @@ std::string rolled_line(const std::vector<instruction>& code, bool f32, std::str
         const std::string table_name = "fdgd_constants_" + std::to_string(k) + "_" + std::to_string(j);
         tables += "__device__ const T " + table_name + "[] = {";
         for (int u = 0; u < r.count; ++u)
-          tables += std::string(u == 0 ? "\n    " : u % 4 == 0 ? ",\n    " : ", ") + literal(code[std::size_t(k + u * r.length + j)], f32);
+          tables += std::string(u == 0       ? "\n    "
+                                : u % 4 == 0 ? ",\n    "
+                                             : ", ") +
+                    literal(code[std::size_t(k + u * r.length + j)], f32);
         tables += "};\n";
         in.from = operand_kind::kept, in.index = 0;
         table.push_back(table_name + "[k]");
       }
       const std::string step = std::to_string(r.strides[std::size_t(j)]) + " * k";
-      const std::string value =
-          instruction_value(in, name, f32, [&](int i) { return "x[" + std::to_string(i) + " + " + step + "]"; }, table, unit_stack);
+      const std::string value = instruction_value(
+          in, name, f32, [&](int i) { return "x[" + std::to_string(i) + " + " + step + "]"; }, table, unit_stack);
       body += "      const T " + name + " = " + value + ";\n";
     }
     body += "      " + folded + " = " + unit_stack.back() + ";\n    }\n";
@@ -257,14 +263,15 @@ std::string central_gradient_source(const program& p, bool f32) {
     for (int side = 0; side < 2; ++side) {
       const std::string moved = (side ? "m" : "p") + c + "_x";
       body += "    const T " + moved + " = x[" + c + "] " + (side ? "-" : "+") + " h;\n";
-      f[side] = straight_line(patch, size, f32, (side ? "m" : "p") + c + "_", [&](int j) { return j == i ? moved : x_at(j); },
-                              kept, body);
+      f[side] = straight_line(
+          patch, size, f32, (side ? "m" : "p") + c + "_", [&](int j) { return j == i ? moved : x_at(j); }, kept, body);
     }
     body += "    g[" + c + "] = fdgd::detail::central_quotient(" + f[0] + " - " + f[1] + ", two_h);\n";
   }
   return "  static constexpr bool own_central_difference = true;  // to the bits of whole evaluations\n"
          "  template <class P, class G>\n"
-         "  __device__ void central_gradient(const P& x, G& g, T h, T two_h) const {\n" + body + "  }\n";
+         "  __device__ void central_gradient(const P& x, G& g, T h, T two_h) const {\n" +
+         body + "  }\n";
 }
 
 }  // namespace
@@ -273,15 +280,17 @@ std::string objective_source(const program& p, precision prec) {
   const bool f32 = prec == precision::f32;
   std::string tables, body;
   const bool patched = !p.patch_begin.empty() && p.dim <= max_generated_patch_dim;
-  const std::string result = p.dim > max_generated_patch_dim ? rolled_line(p.code, f32, tables, body)
-                                                             : straight_line(p.code.data(), int(p.code.size()), f32, "v", x_at, {}, body);
-  return tables + "struct fdgd_expression {\n"
+  const std::string result = p.dim > max_generated_patch_dim
+                                 ? rolled_line(p.code, f32, tables, body)
+                                 : straight_line(p.code.data(), int(p.code.size()), f32, "v", x_at, {}, body);
+  return tables +
+         "struct fdgd_expression {\n"
          "  template <class P>\n"
-         "  __device__ T operator()(const P& x) const {\n" + body +
-         "    return " + result + ";\n"
+         "  __device__ T operator()(const P& x) const {\n" +
+         body + "    return " + result +
+         ";\n"
          "  }\n" +
-         (patched ? central_gradient_source(p, f32) : std::string()) +
-         "};\n";
+         (patched ? central_gradient_source(p, f32) : std::string()) + "};\n";
 }
 
 std::string cuda_source(const program& p, precision prec, int fixed_dim) {
@@ -291,9 +300,12 @@ std::string cuda_source(const program& p, precision prec, int fixed_dim) {
          "#define FDGD_CUDA_RECIPROCAL_DIVISION 1  // as the built-ins were compiled (CMake option)\n"
 #endif
          "#include \"fdgd/cuda/kernels.cuh\"\n\n"
-         "using T = " + T + ";\n"
-         "constexpr int D = " + std::to_string(fixed_dim) + ";\n\n" +
-         objective_source(p, prec) + "\n"
+         "using T = " +
+         T +
+         ";\n"
+         "constexpr int D = " +
+         std::to_string(fixed_dim) + ";\n\n" + objective_source(p, prec) +
+         "\n"
          "using view = fdgd::detail::device_batch_view<T>;\n"
          "extern \"C\" __global__ void fdgd_generate_starts(view v, const double* lo, const double* hi, std::uint64_t seed,\n"
          "                                              std::int64_t first, fdgd::trajectory_status initial) {\n"

@@ -23,9 +23,8 @@ result minimize_expression(const std::string& expression, const starts& s, const
   const expr::program p = expr::compile(tree, s.dim());
   const auto f = expr::program_objective::of(p);
   return detail::with_precision(o.prec, [&](auto t) {
-    return detail::with_dim(s.dim(), detail::builtin_dims{}, [&](auto d) {
-      return solve_cpu<typename decltype(t)::type, decltype(d)::value>(f, s, o);
-    });
+    return detail::with_dim(s.dim(), detail::builtin_dims{},
+                            [&](auto d) { return solve_cpu<typename decltype(t)::type, decltype(d)::value>(f, s, o); });
   });
 }
 

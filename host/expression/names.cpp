@@ -7,11 +7,11 @@ namespace fdgd::expr {
 namespace {
 
 const std::vector<function_info>& functions() {
-  static const std::vector<function_info> all = {
-      {"sin", 1, 1},   {"cos", 1, 1},   {"tan", 1, 1},   {"asin", 1, 1}, {"acos", 1, 1},  {"atan", 1, 1},
-      {"atan2", 2, 2}, {"sinh", 1, 1},  {"cosh", 1, 1},  {"tanh", 1, 1}, {"exp", 1, 1},   {"log", 1, 1},
-      {"log2", 1, 1},  {"log10", 1, 1}, {"sqrt", 1, 1},  {"cbrt", 1, 1}, {"abs", 1, 1},   {"min", 2, 0},
-      {"max", 2, 0},   {"pow", 2, 2},   {"floor", 1, 1}, {"ceil", 1, 1}};
+  static const std::vector<function_info> all = {{"sin", 1, 1},   {"cos", 1, 1},   {"tan", 1, 1},  {"asin", 1, 1},  {"acos", 1, 1},
+                                                 {"atan", 1, 1},  {"atan2", 2, 2}, {"sinh", 1, 1}, {"cosh", 1, 1},  {"tanh", 1, 1},
+                                                 {"exp", 1, 1},   {"log", 1, 1},   {"log2", 1, 1}, {"log10", 1, 1}, {"sqrt", 1, 1},
+                                                 {"cbrt", 1, 1},  {"abs", 1, 1},   {"min", 2, 0},  {"max", 2, 0},   {"pow", 2, 2},
+                                                 {"floor", 1, 1}, {"ceil", 1, 1}};
   return all;
 }
 

@@ -50,8 +50,8 @@ std::string nvrtc_compile(const std::string& source, const std::string& arch) {
     nvrtcGetProgramLogSize(prog, &size);
     std::string log(size, '\0');
     nvrtcGetProgramLog(prog, log.data());
-    throw error("fdgd: NVRTC could not compile the expression's kernels (" + std::string(nvrtcGetErrorString(compiled)) +
-                "):\n" + log);
+    throw error("fdgd: NVRTC could not compile the expression's kernels (" + std::string(nvrtcGetErrorString(compiled)) + "):\n" +
+                log);
   }
   const bool cubin = arch.rfind("sm_", 0) == 0;
   std::size_t size = 0;

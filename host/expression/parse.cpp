@@ -170,11 +170,10 @@ class parser {
     const int given = int(n.kids.size());
     if (given < f.min_args || (f.max_args > 0 && given > f.max_args)) {
       const std::string wanted = f.max_args == f.min_args ? std::to_string(f.min_args)
-                                 : f.max_args > 0        ? std::to_string(f.min_args) + " or " + std::to_string(f.max_args)
-                                                         : std::to_string(f.min_args) + " or more";
-      throw expression_error(f.name + " takes " + wanted + " argument" + (wanted == "1" ? "" : "s") + ", not " +
-                                 std::to_string(given),
-                             col);
+                                 : f.max_args > 0         ? std::to_string(f.min_args) + " or " + std::to_string(f.max_args)
+                                                          : std::to_string(f.min_args) + " or more";
+      throw expression_error(
+          f.name + " takes " + wanted + " argument" + (wanted == "1" ? "" : "s") + ", not " + std::to_string(given), col);
     }
     return n;
   }
@@ -219,8 +218,9 @@ class parser {
       ++pos_;
       return;
     }
-    throw expression_error("expected " + what + (at_end() ? " but the expression ends" : std::string(" but found '") + printable(peek()) + "'"),
-                           column());
+    throw expression_error(
+        "expected " + what + (at_end() ? " but the expression ends" : std::string(" but found '") + printable(peek()) + "'"),
+        column());
   }
 
   static std::string printable(char c) {
@@ -237,7 +237,8 @@ class parser {
   }
 
   std::string suggestion(const std::string& name, bool as_function) const {
-    std::vector<std::string> candidates = as_function ? function_names() : std::vector<std::string>{"d", "pi", "e", "x0", "sum", "prod"};
+    std::vector<std::string> candidates =
+        as_function ? function_names() : std::vector<std::string>{"d", "pi", "e", "x0", "sum", "prod"};
     if (!as_function)
       for (const auto& b : bound_) candidates.push_back(b);
     const std::string near = nearest_name(name, candidates);

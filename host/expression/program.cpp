@@ -9,19 +9,21 @@ namespace {
 
 opcode function_opcode(const std::string& name) {
   static const std::map<std::string, opcode> ops = {
-      {"sin", opcode::sin},     {"cos", opcode::cos},     {"tan", opcode::tan},     {"asin", opcode::asin},
-      {"acos", opcode::acos},   {"atan", opcode::atan},   {"sinh", opcode::sinh},   {"cosh", opcode::cosh},
-      {"tanh", opcode::tanh},   {"exp", opcode::exp},     {"log", opcode::log},     {"log2", opcode::log2},
-      {"log10", opcode::log10}, {"sqrt", opcode::sqrt},   {"cbrt", opcode::cbrt},   {"abs", opcode::abs},
-      {"floor", opcode::floor}, {"ceil", opcode::ceil},   {"atan2", opcode::atan2}, {"pow", opcode::power},
-      {"min", opcode::min},     {"max", opcode::max}};
+      {"sin", opcode::sin},   {"cos", opcode::cos},     {"tan", opcode::tan},     {"asin", opcode::asin},   {"acos", opcode::acos},
+      {"atan", opcode::atan}, {"sinh", opcode::sinh},   {"cosh", opcode::cosh},   {"tanh", opcode::tanh},   {"exp", opcode::exp},
+      {"log", opcode::log},   {"log2", opcode::log2},   {"log10", opcode::log10}, {"sqrt", opcode::sqrt},   {"cbrt", opcode::cbrt},
+      {"abs", opcode::abs},   {"floor", opcode::floor}, {"ceil", opcode::ceil},   {"atan2", opcode::atan2}, {"pow", opcode::power},
+      {"min", opcode::min},   {"max", opcode::max}};
   return ops.at(name);
 }
 
 /// square, cube or fourth for an exponent of 2, 3 or 4; power otherwise.
 opcode small_power(const node& exponent) {
   if (exponent.kind != node_kind::number) return opcode::power;
-  return exponent.value == 2 ? opcode::square : exponent.value == 3 ? opcode::cube : exponent.value == 4 ? opcode::fourth : opcode::power;
+  return exponent.value == 2   ? opcode::square
+         : exponent.value == 3 ? opcode::cube
+         : exponent.value == 4 ? opcode::fourth
+                               : opcode::power;
 }
 
 bool has_coordinate(const node& n) {

@@ -126,7 +126,6 @@ void print_to(const node& n, std::string& out, int needed = sum_level) {
   if (parens) out += ")";
 }
 
-
 /// Binds one tree to d: the state of the expansion.
 class binder {
  public:
@@ -134,8 +133,8 @@ class binder {
 
   node bind(const node& n) {
     if (++nodes_ > max_terms)
-      throw expression_error("expression has more than " + std::to_string(max_terms) + " terms once its sums are expanded for d = " +
-                                 std::to_string(d_),
+      throw expression_error("expression has more than " + std::to_string(max_terms) +
+                                 " terms once its sums are expanded for d = " + std::to_string(d_),
                              n.column);
     switch (n.kind) {
       case node_kind::number: return n;
@@ -146,9 +145,9 @@ class binder {
         const long long i = integer(n.kids[0], "coordinate index");
         if (i < 0) throw expression_error("x[" + std::to_string(i) + "]: a coordinate index must be 0 or more", n.column);
         if (i >= d_)
-          throw expression_error("x" + std::to_string(i) + " is out of range for d = " + std::to_string(d_) + " (x0..x" +
-                                     std::to_string(d_ - 1) + ")",
-                                 n.column);
+          throw expression_error(
+              "x" + std::to_string(i) + " is out of range for d = " + std::to_string(d_) + " (x0..x" + std::to_string(d_ - 1) + ")",
+              n.column);
         node c{node_kind::coordinate, n.column, double(i), {}, {}};
         return c;
       }
@@ -182,7 +181,8 @@ class binder {
 
   double value_of(const node& n) const {
     if (n.kind == node_kind::dimension) return double(d_);
-    if (n.kind == node_kind::constant) return n.name == "pi" ? 3.141592653589793238462643383279502884 : 2.718281828459045235360287471352662498;
+    if (n.kind == node_kind::constant)
+      return n.name == "pi" ? 3.141592653589793238462643383279502884 : 2.718281828459045235360287471352662498;
     return values_.at(n.name);
   }
 

@@ -15,9 +15,7 @@
 namespace fdgd::detail {
 
 namespace {
-[[noreturn]] void fail(const std::string& path, const char* what) {
-  throw error("fdgd: cannot write " + path + ": " + what);
-}
+[[noreturn]] void fail(const std::string& path, const char* what) { throw error("fdgd: cannot write " + path + ": " + what); }
 
 // The temporary files being written (a trace's CSV and a kernel-cache entry can be open at once),
 // for the signal handler, which may only make async-signal-safe calls: fixed buffers, each with a

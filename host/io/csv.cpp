@@ -7,15 +7,15 @@
 #include <stdexcept>
 
 #include "atomic_file.hpp"
-#include "file_checks.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
+#include "file_checks.hpp"
 
 namespace fdgd {
 namespace {
 
-using detail::quoted;
 using detail::check_readable_file;
+using detail::quoted;
 
 /// Shortest text that reads back to the same double.
 void put_double(std::string& line, double v) {
@@ -176,8 +176,7 @@ table read_csv(const std::string& path) {
               "row has " + std::to_string(cells.size()) + " values, the header has " + std::to_string(header_names) + " names");
     if (t.rows == 0) t.cols = int(cells.size());
     if (int(cells.size()) != t.cols)
-      fail_at(path, line_no, 1,
-              "row has " + std::to_string(cells.size()) + " values, the first row had " + std::to_string(t.cols));
+      fail_at(path, line_no, 1, "row has " + std::to_string(cells.size()) + " values, the first row had " + std::to_string(t.cols));
     for (const cell& c : cells) t.values.push_back(c.value);
     ++t.rows;
   }

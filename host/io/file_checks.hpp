@@ -34,8 +34,10 @@ inline std::string quoted(const char* a, const char* b) {
       out += buf;
     }
   }
-  if (b - a > shown) out += "...' (" + std::to_string(b - a) + " characters)";
-  else out += "'";
+  if (b - a > shown)
+    out += "...' (" + std::to_string(b - a) + " characters)";
+  else
+    out += "'";
   return out;
 }
 

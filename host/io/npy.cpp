@@ -3,23 +3,21 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <map>
 
 #include "atomic_file.hpp"
-#include "file_checks.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
+#include "file_checks.hpp"
 
 namespace fdgd {
 namespace {
 
 constexpr char magic[] = "\x93NUMPY";
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw error("fdgd: " + path + ": " + what);
-}
+[[noreturn]] void fail(const std::string& path, const std::string& what) { throw error("fdgd: " + path + ": " + what); }
 
 /// The inside of a shape tuple, "2, 3" or "5," or "": non-negative integers only, each below 2^63.
 std::vector<std::int64_t> parse_shape(const std::string& path, const std::string& text) {
@@ -72,8 +70,10 @@ std::map<std::string, std::string> parse_header(const std::string& path, const s
       // A string, or a tuple or list (a structured dtype's) with strings and brackets inside.
       int depth = 0;
       do {
-        if (header[i] == '\'') i = header.find('\'', i + 1);
-        else depth += header[i] == '(' || header[i] == '[' ? 1 : header[i] == ')' || header[i] == ']' ? -1 : 0;
+        if (header[i] == '\'')
+          i = header.find('\'', i + 1);
+        else
+          depth += header[i] == '(' || header[i] == '[' ? 1 : header[i] == ')' || header[i] == ']' ? -1 : 0;
         if (i == std::string::npos) bad("unterminated value of '" + key + "'");
         ++i;
       } while (depth > 0 && i < header.size());
@@ -84,8 +84,10 @@ std::map<std::string, std::string> parse_header(const std::string& path, const s
     if (i == start) bad("no value for '" + key + "'");
     entries[key] = header.substr(start, i - start);
     skip();
-    if (i < header.size() && header[i] == ',') ++i;
-    else if (i < header.size() && header[i] != '}') bad("no ',' after the value of '" + key + "'");
+    if (i < header.size() && header[i] == ',')
+      ++i;
+    else if (i < header.size() && header[i] != '}')
+      bad("no ',' after the value of '" + key + "'");
   }
   if (i == header.size()) bad("no closing '}'");
   ++i;
@@ -100,14 +102,22 @@ std::map<std::string, std::string> parse_header(const std::string& path, const s
 
 void write_npy(const std::string& path, const result& r) {
   const int cols = r.dim + 1;
-  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(r.count) + ", " +
-                       std::to_string(cols) + "), }";
+  std::string header =
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(r.count) + ", " + std::to_string(cols) + "), }";
   // Magic (6) + version (2) + length (2) + header, padded with spaces to a multiple of 64, ending in '\n'.
   const std::size_t total = (10 + header.size() + 1 + 63) / 64 * 64;
   header.append(total - 10 - header.size() - 1, ' ');
   header += '\n';
   detail::atomic_file out(path);
-  const unsigned char prefix[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<unsigned char>(header.size() & 0xff),
+  const unsigned char prefix[10] = {0x93,
+                                    'N',
+                                    'U',
+                                    'M',
+                                    'P',
+                                    'Y',
+                                    1,
+                                    0,
+                                    static_cast<unsigned char>(header.size() & 0xff),
                                     static_cast<unsigned char>(header.size() >> 8)};
   out.write(prefix, sizeof prefix);
   out.write(header.data(), header.size());
@@ -150,9 +160,12 @@ table read_npy(const std::string& path) {
   const std::map<std::string, std::string> entries = parse_header(path, header);
   const std::string& descr = entries.at("descr");
   std::size_t item = 0;
-  if (descr == "'<f8'") item = 8;
-  else if (descr == "'<f4'") item = 4;
-  else fail(path, "dtype " + descr + " is not float64 or float32 (little-endian '<f8' or '<f4')");
+  if (descr == "'<f8'")
+    item = 8;
+  else if (descr == "'<f4'")
+    item = 4;
+  else
+    fail(path, "dtype " + descr + " is not float64 or float32 (little-endian '<f8' or '<f4')");
   const std::string& order = entries.at("fortran_order");
   if (order == "True") fail(path, "array is in Fortran order; save it in C order (numpy.ascontiguousarray)");
   if (order != "False") fail(path, "'fortran_order' is " + order + ", not True or False");
@@ -160,7 +173,8 @@ table read_npy(const std::string& path) {
   if (shape_text.front() != '(') fail(path, "'shape' is " + shape_text + ", not a tuple");
   const std::vector<std::int64_t> shape = parse_shape(path, shape_text.substr(1, shape_text.size() - 2));
   if (shape.size() != 2) fail(path, "array has " + std::to_string(shape.size()) + " dimensions; starts need 2 (N, d)");
-  if (shape[0] < 1 || shape[1] < 1) fail(path, "array is empty: shape (" + std::to_string(shape[0]) + ", " + std::to_string(shape[1]) + ")");
+  if (shape[0] < 1 || shape[1] < 1)
+    fail(path, "array is empty: shape (" + std::to_string(shape[0]) + ", " + std::to_string(shape[1]) + ")");
   if (shape[1] > std::numeric_limits<int>::max()) fail(path, "shape has " + std::to_string(shape[1]) + " columns, too many");
 
   // The header's promise is checked against the bytes really there before anything is allocated for it.

@@ -79,7 +79,8 @@ struct cpu_block_bytes<Objective, std::void_t<decltype(Objective::cpu_block_byte
 
 /// Lanes and groups of one lockstep call for Objective in precision T.
 template <class T, class Objective>
-inline constexpr int lockstep_width = cpu_block_bytes<Objective>::value ? int(cpu_block_bytes<Objective>::value / sizeof(T)) : cpu_lanes<T>;
+inline constexpr int lockstep_width = cpu_block_bytes<Objective>::value ? int(cpu_block_bytes<Objective>::value / sizeof(T))
+                                                                        : cpu_lanes<T>;
 template <class Objective>
 inline constexpr int lockstep_group_count = cpu_block_bytes<Objective>::value ? 1 : lockstep_groups;
 
@@ -92,9 +93,16 @@ class cpu_batch {
 
  public:
   cpu_batch(const Objective& f, const starts& s, const options& o, std::int64_t chunk, result& r)
-      : f_(f), starts_(s), params_(make_step_params<T>(o)), initial_(initial_status(o)), dim_(s.dim()),
-        threads_(cpu_threads(o)), r_(r), buffer_(in_place ? 0 : std::size_t(chunk) * std::size_t(dim_)),
-        scratch_(std::size_t(threads_) * std::size_t(dim_)), lane_scratch_(std::size_t(threads_)) {}
+      : f_(f),
+        starts_(s),
+        params_(make_step_params<T>(o)),
+        initial_(initial_status(o)),
+        dim_(s.dim()),
+        threads_(cpu_threads(o)),
+        r_(r),
+        buffer_(in_place ? 0 : std::size_t(chunk) * std::size_t(dim_)),
+        scratch_(std::size_t(threads_) * std::size_t(dim_)),
+        lane_scratch_(std::size_t(threads_)) {}
 
   void load(std::int64_t first, std::int64_t n) {
     n_ = n;
@@ -114,7 +122,8 @@ class cpu_batch {
   }
 
   std::int64_t advance(std::int64_t k) {
-    constexpr int block = lockstep_width<T, Objective> * lockstep_group_count<Objective>;  // trajectories one lockstep call advances
+    constexpr int block =
+        lockstep_width<T, Objective> * lockstep_group_count<Objective>;  // trajectories one lockstep call advances
     const std::int64_t blocks = (n_ + block - 1) / block;
     std::int64_t live = 0;
     loop_failure failure;
@@ -145,37 +154,38 @@ class cpu_batch {
     const std::int64_t blocks = (n + W - 1) / W;
     loop_failure failure;
 #pragma omp parallel for num_threads(threads_) schedule(dynamic, 16)
-    for (std::int64_t b = 0; b < blocks; ++b) failure.run([&] {
-      const std::int64_t begin = b * W, end = std::min(begin + W, n);
-      T fx[W], gn[W];
-      bool done = false;
-      if constexpr (lockstep_compiled && is_lane_safe<Objective>::value) {
-        if (end - begin == W) {  // the same evaluate, one trajectory per lane
-          using L = lanes<T, W>;
-          L lf, lg;
-          if constexpr (D != dynamic_dim) {
-            fixed_point<L, D> x, g;
-            for (int j = 0; j < D; ++j) x[j] = gather<L>(begin, j);
-            evaluate(f_, x, g, L(params_.h), lf, lg);
-          } else {  // (one trajectory at a time, this was half of a 20-step --expr run at d = 200)
-            L* buffer = lanes_of_thread();
-            strided_point<L> x{buffer, 1, dim_}, g{buffer + dim_, 1, dim_};
-            for (int j = 0; j < dim_; ++j) x[j] = gather<L>(begin, j);
-            evaluate(f_, x, g, L(params_.h), lf, lg);
+    for (std::int64_t b = 0; b < blocks; ++b)
+      failure.run([&] {
+        const std::int64_t begin = b * W, end = std::min(begin + W, n);
+        T fx[W], gn[W];
+        bool done = false;
+        if constexpr (lockstep_compiled && is_lane_safe<Objective>::value) {
+          if (end - begin == W) {  // the same evaluate, one trajectory per lane
+            using L = lanes<T, W>;
+            L lf, lg;
+            if constexpr (D != dynamic_dim) {
+              fixed_point<L, D> x, g;
+              for (int j = 0; j < D; ++j) x[j] = gather<L>(begin, j);
+              evaluate(f_, x, g, L(params_.h), lf, lg);
+            } else {  // (one trajectory at a time, this was half of a 20-step --expr run at d = 200)
+              L* buffer = lanes_of_thread();
+              strided_point<L> x{buffer, 1, dim_}, g{buffer + dim_, 1, dim_};
+              for (int j = 0; j < dim_; ++j) x[j] = gather<L>(begin, j);
+              evaluate(f_, x, g, L(params_.h), lf, lg);
+            }
+            for (int w = 0; w < W; ++w) fx[w] = lf[w], gn[w] = lg[w];
+            done = true;
           }
-          for (int w = 0; w < W; ++w) fx[w] = lf[w], gn[w] = lg[w];
-          done = true;
         }
-      }
-      for (std::int64_t i = begin; i < end; ++i) {
-        if (!done) with_point(i, [&](auto& x, auto& g) { evaluate(f_, x, g, params_.h, fx[i - begin], gn[i - begin]); });
-        const auto out = std::size_t(first + i);
-        if constexpr (!in_place)
-          for (int j = 0; j < dim_; ++j) r.x[out * std::size_t(dim_) + std::size_t(j)] = double(row(i)[j]);
-        r.f[out] = canonical_nan(double(fx[i - begin]));
-        r.grad_norm[out] = canonical_nan(double(gn[i - begin]));
-      }
-    });
+        for (std::int64_t i = begin; i < end; ++i) {
+          if (!done) with_point(i, [&](auto& x, auto& g) { evaluate(f_, x, g, params_.h, fx[i - begin], gn[i - begin]); });
+          const auto out = std::size_t(first + i);
+          if constexpr (!in_place)
+            for (int j = 0; j < dim_; ++j) r.x[out * std::size_t(dim_) + std::size_t(j)] = double(row(i)[j]);
+          r.f[out] = canonical_nan(double(fx[i - begin]));
+          r.grad_norm[out] = canonical_nan(double(gn[i - begin]));
+        }
+      });
     failure.rethrow();
   }
 
@@ -281,15 +291,15 @@ class cpu_batch {
   int threads_;
   result& r_;
   std::int64_t n_ = 0;
-  T* rows_ = nullptr;                  // the chunk's rows: in r_.x (double) or buffer_ (float)
-  std::int64_t* steps_ = nullptr;      // the chunk's slice of r_.steps
+  T* rows_ = nullptr;                    // the chunk's rows: in r_.x (double) or buffer_ (float)
+  std::int64_t* steps_ = nullptr;        // the chunk's slice of r_.steps
   trajectory_status* status_ = nullptr;  // the chunk's slice of r_.status
   std::vector<T> buffer_;
   std::vector<T> scratch_;
   std::vector<std::vector<lanes<T, lockstep_width<T, Objective>>>> lane_scratch_;  // a thread's each: lanes_of_thread()
 };
 
-}  // inline namespace FDGD_COMPILED_BY
+}  // namespace FDGD_COMPILED_BY
 }  // namespace detail
 
 inline namespace FDGD_COMPILED_BY {
@@ -309,5 +319,5 @@ result solve_cpu(const Objective& f, const starts& s, const options& o) {
   return r;
 }
 
-}  // inline namespace FDGD_COMPILED_BY
+}  // namespace FDGD_COMPILED_BY
 }  // namespace fdgd

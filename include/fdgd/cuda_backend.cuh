@@ -88,8 +88,8 @@ std::int64_t cuda_chunk(const starts& s, const options& o) {
 template <class T, int D, class Objective>
 struct compiled_kernels {
   Objective f;
-  void generate(launch_shape s, device_batch_view<T> v, const double* lo, const double* hi, std::uint64_t seed,
-                std::int64_t first, trajectory_status initial) const {
+  void generate(launch_shape s, device_batch_view<T> v, const double* lo, const double* hi, std::uint64_t seed, std::int64_t first,
+                trajectory_status initial) const {
     generate_starts_kernel<T><<<s.blocks, s.threads>>>(v, lo, hi, seed, first, initial);
     FDGD_CUDA_CHECK_LAUNCH("generate_starts_kernel");
   }
@@ -116,13 +116,27 @@ template <class T, int D, class Kernels>
 class cuda_batch {
  public:
   cuda_batch(const Kernels& kernels, const starts& s, const options& o, std::int64_t chunk)
-      : kernels_(kernels), starts_(s), params_(make_step_params<T>(o)), initial_(initial_status(o)), dim_(s.dim()),
-        x_(std::size_t(chunk) * std::size_t(dim_)), g_(D == dynamic_dim ? std::size_t(chunk) * std::size_t(dim_) : 0),
-        f_values_(std::size_t(chunk)), grad_norm_(std::size_t(chunk)), steps_(std::size_t(chunk)),
-        status_(std::size_t(chunk)), lo_(s.lo()), hi_(s.hi()), count_scratch_(count_running_scratch_bytes(chunk)),
-        live_(1), threads_(cpu_threads(o)), piece_rows_(std::clamp<std::int64_t>(result_piece_values / (dim_ + 2), 1, chunk)),
-        rows_(std::size_t(piece_rows_) * std::size_t(dim_ + 2)), advance_threads_(kernels.advance_threads()),
-        evaluate_threads_(kernels.evaluate_threads()), landing_(landing_piece_bytes, threads_) {}
+      : kernels_(kernels),
+        starts_(s),
+        params_(make_step_params<T>(o)),
+        initial_(initial_status(o)),
+        dim_(s.dim()),
+        x_(std::size_t(chunk) * std::size_t(dim_)),
+        g_(D == dynamic_dim ? std::size_t(chunk) * std::size_t(dim_) : 0),
+        f_values_(std::size_t(chunk)),
+        grad_norm_(std::size_t(chunk)),
+        steps_(std::size_t(chunk)),
+        status_(std::size_t(chunk)),
+        lo_(s.lo()),
+        hi_(s.hi()),
+        count_scratch_(count_running_scratch_bytes(chunk)),
+        live_(1),
+        threads_(cpu_threads(o)),
+        piece_rows_(std::clamp<std::int64_t>(result_piece_values / (dim_ + 2), 1, chunk)),
+        rows_(std::size_t(piece_rows_) * std::size_t(dim_ + 2)),
+        advance_threads_(kernels.advance_threads()),
+        evaluate_threads_(kernels.evaluate_threads()),
+        landing_(landing_piece_bytes, threads_) {}
 
   void load(std::int64_t first, std::int64_t n) {
     n_ = n;
@@ -174,8 +188,9 @@ class cuda_batch {
 
   /// The resident chunk, for launching kernels on it directly (the benchmarks do).
   device_batch_view<T> view() {
-    return {x_.data(), D == dynamic_dim ? g_.data() : nullptr, f_values_.data(), grad_norm_.data(), steps_.data(),
-            status_.data(), n_, dim_};
+    return {
+        x_.data(), D == dynamic_dim ? g_.data() : nullptr, f_values_.data(), grad_norm_.data(), steps_.data(), status_.data(), n_,
+        dim_};
   }
 
  private:
@@ -191,12 +206,12 @@ class cuda_batch {
   device_array<double> lo_, hi_;
   device_array<unsigned char> count_scratch_;
   device_array<std::int64_t> live_;
-  int threads_;                 // CPU threads that stage given starts (options::threads)
-  std::int64_t piece_rows_;     // rows laid out for the result at a time
-  device_array<double> rows_;   // those rows: x row-major, f, grad_norm
+  int threads_;                                  // CPU threads that stage given starts (options::threads)
+  std::int64_t piece_rows_;                      // rows laid out for the result at a time
+  device_array<double> rows_;                    // those rows: x row-major, f, grad_norm
   unsigned advance_threads_, evaluate_threads_;  // threads a block
-  host_landing landing_;        // page-locked buffers the copies to the host go through
-  per_trajectory<T> stage_;     // host copy of given starts, structure-of-arrays, filled by every thread
+  host_landing landing_;                         // page-locked buffers the copies to the host go through
+  per_trajectory<T> stage_;                      // host copy of given starts, structure-of-arrays, filled by every thread
 };
 
 /// The CUDA host loop with the given kernels; inputs already checked.

@@ -16,30 +16,29 @@ inline constexpr bool debug_sync = false;
 #endif
 
 [[noreturn]] inline void throw_cuda_error(cudaError_t e, const char* call, const char* file, int line) {
-  throw cuda_error(std::string("fdgd: CUDA call ") + call + " failed at " + file + ":" + std::to_string(line) +
-                   ": " + cudaGetErrorName(e) + ": " + cudaGetErrorString(e));
+  throw cuda_error(std::string("fdgd: CUDA call ") + call + " failed at " + file + ":" + std::to_string(line) + ": " +
+                   cudaGetErrorName(e) + ": " + cudaGetErrorString(e));
 }
 
 }  // namespace fdgd::detail
 
-#define FDGD_CUDA_TRY(call)                                                                  \
-  do {                                                                                       \
-    const cudaError_t fdgd_cuda_status_ = (call);                                            \
-    if (fdgd_cuda_status_ != cudaSuccess)                                                    \
-      ::fdgd::detail::throw_cuda_error(fdgd_cuda_status_, #call, __FILE__, __LINE__);        \
+#define FDGD_CUDA_TRY(call)                                                                                               \
+  do {                                                                                                                    \
+    const cudaError_t fdgd_cuda_status_ = (call);                                                                         \
+    if (fdgd_cuda_status_ != cudaSuccess) ::fdgd::detail::throw_cuda_error(fdgd_cuda_status_, #call, __FILE__, __LINE__); \
   } while (0)
 
 /// Checks the launch of `kernel` (a string literal) just made: a bad configuration throws
 /// fdgd::cuda_error naming the kernel; with FDGD_DEBUG_SYNC it also waits for the kernel, so an error
 /// while it runs is reported here rather than at a later call.
-#define FDGD_CUDA_CHECK_LAUNCH(kernel)                                                                       \
-  do {                                                                                                      \
-    const cudaError_t fdgd_launch_status_ = cudaGetLastError();                                             \
-    if (fdgd_launch_status_ != cudaSuccess)                                                                 \
-      ::fdgd::detail::throw_cuda_error(fdgd_launch_status_, "launch of " kernel, __FILE__, __LINE__);       \
-    if constexpr (::fdgd::detail::debug_sync) {                                                                 \
-      const cudaError_t fdgd_run_status_ = cudaDeviceSynchronize();                                         \
-      if (fdgd_run_status_ != cudaSuccess)                                                                  \
-        ::fdgd::detail::throw_cuda_error(fdgd_run_status_, "run of " kernel, __FILE__, __LINE__);           \
-    }                                                                                                       \
+#define FDGD_CUDA_CHECK_LAUNCH(kernel)                                                                \
+  do {                                                                                                \
+    const cudaError_t fdgd_launch_status_ = cudaGetLastError();                                       \
+    if (fdgd_launch_status_ != cudaSuccess)                                                           \
+      ::fdgd::detail::throw_cuda_error(fdgd_launch_status_, "launch of " kernel, __FILE__, __LINE__); \
+    if constexpr (::fdgd::detail::debug_sync) {                                                       \
+      const cudaError_t fdgd_run_status_ = cudaDeviceSynchronize();                                   \
+      if (fdgd_run_status_ != cudaSuccess)                                                            \
+        ::fdgd::detail::throw_cuda_error(fdgd_run_status_, "run of " kernel, __FILE__, __LINE__);     \
+    }                                                                                                 \
   } while (0)

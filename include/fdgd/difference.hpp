@@ -109,18 +109,18 @@ enum class term_reuse { none, kept, recomputed };
 inline constexpr int host_kept_terms = 64;
 
 template <class Objective, class Point>
-struct term_reuse_for : std::integral_constant<term_reuse, has_sum_structure<Objective>::value ? term_reuse::recomputed : term_reuse::none> {};
+struct term_reuse_for
+    : std::integral_constant<term_reuse, has_sum_structure<Objective>::value ? term_reuse::recomputed : term_reuse::none> {};
 template <class Objective, class T, int D>
 struct term_reuse_for<Objective, fixed_point<T, D>>
     : std::integral_constant<term_reuse, !has_sum_structure<Objective>::value ? term_reuse::none
-                                         : D <= term_reuse_max_dim           ? term_reuse::kept
-                                                                             : term_reuse::none> {};
+                                         : D <= term_reuse_max_dim            ? term_reuse::kept
+                                                                              : term_reuse::none> {};
 
 /// f(x + h e_i) and f(x - h e_i) of a sum-structured f through hi, the last term that reads x_i:
 /// `before` (t_0 + ... + t_{lo - 1}, when lo >= 1) plus the moved terms lo..hi, in f's order.
 template <class Objective, class Point, class H, class Term>
-FDGD_HD void moved_sums(const Objective& f, const Point& x, int i, H h, int lo, int hi, const Term& before, Term& s1,
-                        Term& s2) {
+FDGD_HD void moved_sums(const Objective& f, const Point& x, int i, H h, int lo, int hi, const Term& before, Term& s1, Term& s2) {
   auto xi = x[i];
 #if defined(__CUDA_ARCH__)
   register_barrier(xi);  // (under FDGD_CUDA_ORDERED_TERMS: nothing of x_i's moved terms before here)
@@ -149,8 +149,8 @@ FDGD_HD void gradient_by_terms(const Objective& f, const Point& x, Gradient& g, 
   using term_type = decltype(f.term(x, 0));
   const auto lo_of = [&](int i) { return i > reach ? i - reach : 0; };
   const auto hi_of = [&](int i) { return i < n - 1 ? i : n - 1; };  // the terms that read x_i: lo..hi
-  term_type before = term_at_x(0);  // t_0 + ... + t_{lo - 1}, once lo >= 1
-  int grouped = 0;  // coordinates done in groups; 0 throughout with Group = 1
+  term_type before = term_at_x(0);                                  // t_0 + ... + t_{lo - 1}, once lo >= 1
+  int grouped = 0;                                                  // coordinates done in groups; 0 throughout with Group = 1
   if constexpr (Group > 1) {
     for (int i = 0; i + Group <= d; i += Group, grouped = i) {
       term_type m1[Group], m2[Group], s1[Group], s2[Group];
@@ -227,7 +227,8 @@ FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient
       term_type t[n];
       FDGD_UNROLL
       for (int j = 0; j < n; ++j) t[j] = f.term(x, j);
-      gradient_by_terms(f, x, g, h, two_h, [&](int j) -> const auto& { return t[j]; });
+      gradient_by_terms(
+          f, x, g, h, two_h, [&](int j) -> const auto& { return t[j]; });
     }
   } else {
 #if !defined(__CUDA_ARCH__)
@@ -241,7 +242,8 @@ FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient
     term_type* const t = n > host_kept_terms ? on_heap.data() : on_stack;
     t[0] = f.term(x, 0);  // (n >= 1; said first so that GCC sees t[0] written)
     for (int j = 1; j < n; ++j) t[j] = f.term(x, j);
-    gradient_by_terms<tail_group<term_type, Point>>(f, x, g, h, two_h, [t](int j) -> const auto& { return t[j]; });
+    gradient_by_terms<tail_group<term_type, Point>>(
+        f, x, g, h, two_h, [t](int j) -> const auto& { return t[j]; });
 #else
     gradient_by_terms<tail_group<decltype(f.term(x, 0)), Point>>(f, x, g, h, two_h, [&](int j) { return f.term(x, j); });
 #endif

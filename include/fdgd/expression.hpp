@@ -26,7 +26,7 @@
 namespace fdgd::expr {
 
 /// Limits that keep parsing and code generation bounded.
-inline constexpr std::size_t max_length = 10000;  ///< characters of text
+inline constexpr std::size_t max_length = 10000;   ///< characters of text
 inline constexpr int max_depth = 64;               ///< nesting of parentheses, calls, operators
 inline constexpr std::size_t max_terms = 1 << 20;  ///< nodes once sums are expanded for a given d
 
@@ -54,18 +54,22 @@ enum class node_kind {
   constant,    ///< name: "pi" or "e"
   bound,       ///< a sum's or product's bound name (name)
   negate,      ///< -kids[0]
-  add, subtract, multiply, divide, power,  ///< kids[0] op kids[1]
-  call,        ///< name(kids...)
-  sum,         ///< name = kids[0] .. kids[1], body kids[2]
-  product,     ///< as sum
+  add,
+  subtract,
+  multiply,
+  divide,
+  power,    ///< kids[0] op kids[1]
+  call,     ///< name(kids...)
+  sum,      ///< name = kids[0] .. kids[1], body kids[2]
+  product,  ///< as sum
 };
 
 /// One node of the syntax tree.
 struct node {
   node_kind kind = node_kind::number;
-  int column = 0;     ///< 1-based column where the node's text starts (for errors)
-  double value = 0;   ///< number
-  std::string name;   ///< constant, bound, call and sum/product bound name
+  int column = 0;    ///< 1-based column where the node's text starts (for errors)
+  double value = 0;  ///< number
+  std::string name;  ///< constant, bound, call and sum/product bound name
   std::vector<node> kids;
 };
 

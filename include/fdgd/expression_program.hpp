@@ -16,12 +16,15 @@
 
 namespace fdgd::expr {
 
-/// What an instruction does to the evaluation stack.
+/// What an instruction does to the evaluation stack: load pushes the operand; negate to ceil take one
+/// operand, add to max two.
+// clang-format off
 enum class opcode : std::uint8_t {
-  load,  // push the operand
+  load,
   negate, square, cube, fourth, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, exp, log, log2, log10, sqrt, cbrt, abs, floor, ceil,
-  add, subtract, multiply, divide, power, atan2, min, max,  // two operands
+  add, subtract, multiply, divide, power, atan2, min, max,
 };
+// clang-format on
 
 /// Where an instruction's (last) operand comes from.
 enum class operand_kind : std::uint8_t {
@@ -38,10 +41,10 @@ struct instruction {
   opcode op = opcode::load;
   operand_kind from = operand_kind::stack;
   bool reversed = false;
-  int index = 0;       ///< coordinate, or kept slot
-  double value = 0;    ///< constant, in double precision
-  float value32 = 0;   ///< the same constant computed in single precision
-  int keep = -1;       ///< in program::code: the slot this value is kept in for the patches (-1: none)
+  int index = 0;      ///< coordinate, or kept slot
+  double value = 0;   ///< constant, in double precision
+  float value32 = 0;  ///< the same constant computed in single precision
+  int keep = -1;      ///< in program::code: the slot this value is kept in for the patches (-1: none)
   /// In a patch, an add or multiply from kept slots: applied with slots index, index + 1, ...,
   /// index + run - 1 in turn (a sum's terms after the moved one, which would take d^2 / 2
   /// instructions one slot each).
@@ -145,11 +148,21 @@ T constant_of(const instruction& in) {
 template <class T, int W>
 [[gnu::always_inline]] inline void unary_block(opcode op, T* dst, const T* src) {
   switch (op) {
-    case opcode::load: for (int w = 0; w < W; ++w) dst[w] = src[w]; return;
-    case opcode::negate: for (int w = 0; w < W; ++w) dst[w] = -src[w]; return;
-    case opcode::square: for (int w = 0; w < W; ++w) dst[w] = src[w] * src[w]; return;
-    case opcode::cube: for (int w = 0; w < W; ++w) dst[w] = src[w] * src[w] * src[w]; return;
-    case opcode::fourth: for (int w = 0; w < W; ++w) dst[w] = (src[w] * src[w]) * (src[w] * src[w]); return;
+    case opcode::load:
+      for (int w = 0; w < W; ++w) dst[w] = src[w];
+      return;
+    case opcode::negate:
+      for (int w = 0; w < W; ++w) dst[w] = -src[w];
+      return;
+    case opcode::square:
+      for (int w = 0; w < W; ++w) dst[w] = src[w] * src[w];
+      return;
+    case opcode::cube:
+      for (int w = 0; w < W; ++w) dst[w] = src[w] * src[w] * src[w];
+      return;
+    case opcode::fourth:
+      for (int w = 0; w < W; ++w) dst[w] = (src[w] * src[w]) * (src[w] * src[w]);
+      return;
     case opcode::sin:
     case opcode::cos:
     case opcode::exp:
@@ -160,7 +173,9 @@ template <class T, int W>
       for (int w = 0; w < W; ++w) dst[w] = v.v[w];
       return;
     }
-    default: for (int w = 0; w < W; ++w) dst[w] = unary(op, src[w]); return;
+    default:
+      for (int w = 0; w < W; ++w) dst[w] = unary(op, src[w]);
+      return;
   }
 }
 
@@ -168,8 +183,12 @@ template <class T, int W>
 template <class T, int W, class B>
 [[gnu::always_inline]] inline void binary_block(opcode op, bool reversed, T* a, B b) {
   switch (op) {  // + and * commute bit for bit, so `reversed` matters only to the others
-    case opcode::add: for (int w = 0; w < W; ++w) a[w] = a[w] + b(w); return;
-    case opcode::multiply: for (int w = 0; w < W; ++w) a[w] = a[w] * b(w); return;
+    case opcode::add:
+      for (int w = 0; w < W; ++w) a[w] = a[w] + b(w);
+      return;
+    case opcode::multiply:
+      for (int w = 0; w < W; ++w) a[w] = a[w] * b(w);
+      return;
     case opcode::subtract:
       if (reversed) {
         for (int w = 0; w < W; ++w) a[w] = b(w) - a[w];
@@ -339,7 +358,7 @@ struct program_objective {
     using V = typename P::value_type;
     using T = typename detail::is_lanes<V>::scalar;
     constexpr int W = detail::is_lanes<V>::width;
-    V slots[max_stack];  // uninitialized: every program pushes before it reads
+    V slots[max_stack];                               // uninitialized: every program pushes before it reads
     T(*stack)[W] = reinterpret_cast<T(*)[W]>(slots);  // vector types alias their elements
     int top = -1;
     for (int k = 0; k < size; ++k) {

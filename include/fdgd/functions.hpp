@@ -19,7 +19,7 @@ template <class... F>
 struct list {};
 
 /// The built-ins, in the order `fdgd functions` lists them.
-using builtins = list<sphere, rosenbrock, rastrigin, ackley, griewank, styblinski_tang, levy, himmelblau, beale,
-                      booth, six_hump_camel>;
+using builtins =
+    list<sphere, rosenbrock, rastrigin, ackley, griewank, styblinski_tang, levy, himmelblau, beale, booth, six_hump_camel>;
 
 }  // namespace fdgd::functions

@@ -158,12 +158,12 @@ bool any_at_most(lanes<T, W> v, T limit) {
 
 namespace math {
 
-#define FDGD_LANES_UNARY(name)                   \
-  template <class T, int W>                      \
-  lanes<T, W> name(lanes<T, W> a) {              \
-    lanes<T, W> r;                               \
+#define FDGD_LANES_UNARY(name)                         \
+  template <class T, int W>                            \
+  lanes<T, W> name(lanes<T, W> a) {                    \
+    lanes<T, W> r;                                     \
     for (int w = 0; w < W; ++w) r.v[w] = name(a.v[w]); \
-    return r;                                    \
+    return r;                                          \
   }
 FDGD_LANES_UNARY(sqrt)
 FDGD_LANES_UNARY(fabs)
@@ -171,34 +171,39 @@ FDGD_LANES_UNARY(fabs)
 // The native libmvec register (FDGD_LIBMVEC_BYTES) at a time, where the lanes fill whole registers;
 // lane by lane otherwise, through the scalar function, which calls the same vector function.
 #if FDGD_LIBMVEC_BYTES == 64
-#define FDGD_LANES_NATIVE(name)                                                                            \
-  if constexpr (std::is_same_v<T, double> && W == 8) return lanes<T, W>::from(_ZGVeN8v_##name(a.v));       \
-  else if constexpr (std::is_same_v<T, float> && W == 16) return lanes<T, W>::from(_ZGVeN16v_##name##f(a.v));
+#define FDGD_LANES_NATIVE(name)                           \
+  if constexpr (std::is_same_v<T, double> && W == 8)      \
+    return lanes<T, W>::from(_ZGVeN8v_##name(a.v));       \
+  else if constexpr (std::is_same_v<T, float> && W == 16) \
+    return lanes<T, W>::from(_ZGVeN16v_##name##f(a.v));
 #else
-#define FDGD_LANES_NATIVE(name)                                                                            \
-  if constexpr (std::is_same_v<T, double> && W == 4) return lanes<T, W>::from(_ZGVdN4v_##name(a.v));       \
-  else if constexpr (std::is_same_v<T, float> && W == 8) return lanes<T, W>::from(_ZGVdN8v_##name##f(a.v));
+#define FDGD_LANES_NATIVE(name)                          \
+  if constexpr (std::is_same_v<T, double> && W == 4)     \
+    return lanes<T, W>::from(_ZGVdN4v_##name(a.v));      \
+  else if constexpr (std::is_same_v<T, float> && W == 8) \
+    return lanes<T, W>::from(_ZGVdN8v_##name##f(a.v));
 #endif
-#define FDGD_LANES_VECTOR(name)                                                 \
-  template <class T, int W>                                                     \
-  lanes<T, W> name(lanes<T, W> a) {                                             \
-    constexpr bool ieee = std::is_same_v<T, double> || std::is_same_v<T, float>; \
-    constexpr int R = FDGD_LIBMVEC_BYTES / int(sizeof(T));                       \
-    FDGD_LANES_NATIVE(name)                                                     \
-    else if constexpr (ieee && W % R == 0) {                                    \
-      lanes<T, W> r;                                                            \
-      for (int w = 0; w < W; w += R) {                                          \
-        lanes<T, R> part;                                                       \
+#define FDGD_LANES_VECTOR(name)                                                                   \
+  template <class T, int W>                                                                       \
+  lanes<T, W> name(lanes<T, W> a) {                                                               \
+    constexpr bool ieee = std::is_same_v<T, double> || std::is_same_v<T, float>;                  \
+    constexpr int R = FDGD_LIBMVEC_BYTES / int(sizeof(T));                                        \
+    FDGD_LANES_NATIVE(name)                                                                       \
+    else if constexpr (ieee && W % R == 0) {                                                      \
+      lanes<T, W> r;                                                                              \
+      for (int w = 0; w < W; w += R) {                                                            \
+        lanes<T, R> part;                                                                         \
         std::memcpy(&part.v, reinterpret_cast<const char*>(&a.v) + w * sizeof(T), sizeof part.v); \
-        part = name(part);                                                      \
-        std::memcpy(reinterpret_cast<char*>(&r.v) + w * sizeof(T), &part.v, sizeof part.v); \
-      }                                                                         \
-      return r;                                                                 \
-    } else {                                                                    \
-      lanes<T, W> r;                                                            \
-      for (int w = 0; w < W; ++w) r.v[w] = name(a.v[w]);                        \
-      return r;                                                                 \
-    }                                                                           \
+        part = name(part);                                                                        \
+        std::memcpy(reinterpret_cast<char*>(&r.v) + w * sizeof(T), &part.v, sizeof part.v);       \
+      }                                                                                           \
+      return r;                                                                                   \
+    }                                                                                             \
+    else {                                                                                        \
+      lanes<T, W> r;                                                                              \
+      for (int w = 0; w < W; ++w) r.v[w] = name(a.v[w]);                                          \
+      return r;                                                                                   \
+    }                                                                                             \
   }
 FDGD_LANES_VECTOR(exp)
 FDGD_LANES_VECTOR(cos)

@@ -12,8 +12,8 @@
 // them for the price of about one. A build for AVX-512 (e.g. -march=native on such a CPU) takes the
 // 512-bit functions everywhere, scalar included, since they need not give the AVX2 ones' bits.
 // libmvec's functions are accurate to a few ulp.
-#if !defined(__CUDA_ARCH__) && !defined(__CUDACC_RTC__) && defined(__x86_64__) && defined(__AVX2__) && \
-    defined(__GLIBC__) && !defined(FDGD_NO_LIBMVEC)
+#if !defined(__CUDA_ARCH__) && !defined(__CUDACC_RTC__) && defined(__x86_64__) && defined(__AVX2__) && defined(__GLIBC__) && \
+    !defined(FDGD_NO_LIBMVEC)
 #define FDGD_LIBMVEC 1
 #include <immintrin.h>
 extern "C" {
@@ -42,20 +42,20 @@ namespace fdgd::math {
 inline constexpr double pi = 3.141592653589793238462643383279502884;
 inline constexpr double e = 2.718281828459045235360287471352662498;
 
-#define FDGD_MATH_UNARY(name)                                   \
-  FDGD_HD inline double name(double v) { return ::name(v); }    \
+#define FDGD_MATH_UNARY(name)                                \
+  FDGD_HD inline double name(double v) { return ::name(v); } \
   FDGD_HD inline float name(float v) { return ::name##f(v); }
 FDGD_MATH_UNARY(sqrt)
 FDGD_MATH_UNARY(fabs)
 
 #if defined(FDGD_LIBMVEC)
 #if FDGD_LIBMVEC_BYTES == 64
-#define FDGD_MATH_VECTOR(name)                                                                              \
-  inline double name(double v) { return _mm512_cvtsd_f64(_ZGVeN8v_##name(_mm512_set1_pd(v))); }           \
+#define FDGD_MATH_VECTOR(name)                                                                  \
+  inline double name(double v) { return _mm512_cvtsd_f64(_ZGVeN8v_##name(_mm512_set1_pd(v))); } \
   inline float name(float v) { return _mm512_cvtss_f32(_ZGVeN16v_##name##f(_mm512_set1_ps(v))); }
 #else
-#define FDGD_MATH_VECTOR(name)                                                                              \
-  inline double name(double v) { return _mm256_cvtsd_f64(_ZGVdN4v_##name(_mm256_set1_pd(v))); }           \
+#define FDGD_MATH_VECTOR(name)                                                                  \
+  inline double name(double v) { return _mm256_cvtsd_f64(_ZGVdN4v_##name(_mm256_set1_pd(v))); } \
   inline float name(float v) { return _mm256_cvtss_f32(_ZGVdN8v_##name##f(_mm256_set1_ps(v))); }
 #endif
 FDGD_MATH_VECTOR(exp)

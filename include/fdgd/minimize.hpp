@@ -14,13 +14,13 @@ namespace fdgd {
 
 /// What fdgd knows about a built-in objective.
 struct builtin_info {
-  std::string name;  ///< as `minimize` and the CLI's --function take it
-  int fixed_dim;     ///< 0: any d >= min_dim; otherwise the only dimension it has
-  int min_dim;       ///< the least dimension it is defined for
-  search_box (*box)(int dim);          ///< its conventional search box
-  known_minimum (*minimum)(int dim);   ///< its global minimizers and minimum value
-  std::string formula;                 ///< the same function as an expression (fdgd/expression.hpp)
-  evaluation_work (*work)(int dim);    ///< flops and elementary-function calls of one evaluation
+  std::string name;                   ///< as `minimize` and the CLI's --function take it
+  int fixed_dim;                      ///< 0: any d >= min_dim; otherwise the only dimension it has
+  int min_dim;                        ///< the least dimension it is defined for
+  search_box (*box)(int dim);         ///< its conventional search box
+  known_minimum (*minimum)(int dim);  ///< its global minimizers and minimum value
+  std::string formula;                ///< the same function as an expression (fdgd/expression.hpp)
+  evaluation_work (*work)(int dim);   ///< flops and elementary-function calls of one evaluation
 
   /// Why the function has no dimension `dim` ("himmelblau is 2-D", "rosenbrock needs dim >= 2"), or
   /// an empty string when it has.

@@ -23,10 +23,8 @@ template <class Objective, class Point, class = void>
 struct is_objective_for : std::false_type {};
 
 template <class Objective, class Point>
-struct is_objective_for<Objective, Point,
-                        std::void_t<decltype(std::declval<const Objective&>()(std::declval<Point&>()))>>
-    : std::is_convertible<decltype(std::declval<const Objective&>()(std::declval<Point&>())),
-                          typename Point::value_type> {};
+struct is_objective_for<Objective, Point, std::void_t<decltype(std::declval<const Objective&>()(std::declval<Point&>()))>>
+    : std::is_convertible<decltype(std::declval<const Objective&>()(std::declval<Point&>())), typename Point::value_type> {};
 
 /// Fails to compile, with a readable message, when Objective cannot be evaluated at Point.
 template <class Objective, class Point>

@@ -34,10 +34,10 @@ struct progress {
 inline constexpr int max_cpu_threads = 4096;
 
 struct options {
-  double lr = 0.01;      ///< learning rate: x <- x - lr * grad; finite and > 0
-  double h = 1e-4;       ///< central-difference half step; > 0 with 2h finite
+  double lr = 0.01;          ///< learning rate: x <- x - lr * grad; finite and > 0
+  double h = 1e-4;           ///< central-difference half step; > 0 with 2h finite
   std::int64_t steps = 100;  ///< steps per trajectory; >= 0
-  double gtol = 0;       ///< stop a trajectory once |grad| <= gtol ("converged"); 0 disables; >= 0
+  double gtol = 0;           ///< stop a trajectory once |grad| <= gtol ("converged"); 0 disables; >= 0
   /// Steps each launch advances every live trajectory by: 1 is one launch per step, 0 (default) fuses
   /// all steps into one launch. Results are bitwise identical for every value.
   std::int64_t steps_per_launch = 0;
@@ -46,8 +46,8 @@ struct options {
   std::int64_t chunk_size = 0;
   backend_kind backend = backend_kind::automatic;  ///< where it runs; automatic (default): CUDA when a device is usable
   precision prec = precision::f64;                 ///< working precision of the descent (default f64)
-  int threads = 0;      ///< CPU threads, 0..max_cpu_threads; 0 uses OpenMP's default (all cores)
-  int cuda_device = 0;  ///< CUDA device ordinal
+  int threads = 0;                                 ///< CPU threads, 0..max_cpu_threads; 0 uses OpenMP's default (all cores)
+  int cuda_device = 0;                             ///< CUDA device ordinal
   /// Called on the calling thread after every launch; empty (default) for none. With the default
   /// steps_per_launch (all steps fused) that is once per chunk: set steps_per_launch for finer news.
   std::function<void(const progress&)> on_progress;
@@ -55,8 +55,7 @@ struct options {
   /// Throws std::invalid_argument naming the first invalid option and its value.
   void validate() const {
     auto fail = [](const char* name, const std::string& value, const char* rule) {
-      throw std::invalid_argument(std::string("fdgd: invalid option ") + name + " = " + value + " (" +
-                                  rule + ")");
+      throw std::invalid_argument(std::string("fdgd: invalid option ") + name + " = " + value + " (" + rule + ")");
     };
     using detail::number_text;
     if (!std::isfinite(lr) || !(lr > 0)) fail("lr", number_text(lr), "must be finite and > 0");
@@ -65,8 +64,7 @@ struct options {
     if (!std::isfinite(gtol) || gtol < 0) fail("gtol", number_text(gtol), "must be finite and >= 0; 0 disables it");
     if (steps_per_launch < 0) fail("steps_per_launch", std::to_string(steps_per_launch), "must be >= 0; 0 fuses all steps");
     if (chunk_size < 0) fail("chunk_size", std::to_string(chunk_size), "must be >= 0; 0 sizes chunks automatically");
-    if (threads < 0 || threads > max_cpu_threads)
-      fail("threads", std::to_string(threads), "must be in 0..4096; 0 uses all cores");
+    if (threads < 0 || threads > max_cpu_threads) fail("threads", std::to_string(threads), "must be in 0..4096; 0 uses all cores");
     static_assert(max_cpu_threads == 4096, "the message above names the limit");
     if (cuda_device < 0) fail("cuda_device", std::to_string(cuda_device), "must be >= 0");
     if (prec != precision::f64 && prec != precision::f32) fail("prec", std::to_string(int(prec)), "must be f64 or f32");
@@ -83,7 +81,8 @@ struct options {
       if (2 * h > most) fail("h", number_text(h), "makes 2h beyond single precision's range (3.4e38); use f64");
       if (float(h) == 0) fail("h", number_text(h), zero);
       if (gtol > most) fail("gtol", number_text(gtol), beyond);
-      if (gtol > 0 && float(gtol) == 0) fail("gtol", number_text(gtol), "is 0 in single precision (f32), which turns the test off; use f64");
+      if (gtol > 0 && float(gtol) == 0)
+        fail("gtol", number_text(gtol), "is 0 in single precision (f32), which turns the test off; use f64");
     }
   }
 };

@@ -18,8 +18,7 @@ FDGD_HD inline philox4x32_result philox4x32_10(philox4x32_result c, std::uint32_
   for (int round = 0; round < 10; ++round) {
     const std::uint64_t p0 = std::uint64_t(m0) * c.v[0];
     const std::uint64_t p1 = std::uint64_t(m1) * c.v[2];
-    c = {{std::uint32_t(p1 >> 32) ^ c.v[1] ^ k0, std::uint32_t(p1),
-          std::uint32_t(p0 >> 32) ^ c.v[3] ^ k1, std::uint32_t(p0)}};
+    c = {{std::uint32_t(p1 >> 32) ^ c.v[1] ^ k0, std::uint32_t(p1), std::uint32_t(p0 >> 32) ^ c.v[3] ^ k1, std::uint32_t(p0)}};
     k0 += w0;
     k1 += w1;
   }
@@ -33,17 +32,15 @@ struct uniform_pair {
 };
 FDGD_HD inline uniform_pair uniform01_pair(std::uint64_t seed, std::int64_t i, int b) {
   const auto n = std::uint64_t(i);
-  const philox4x32_result r = philox4x32_10({{std::uint32_t(n), std::uint32_t(n >> 32), std::uint32_t(b), 0u}},
-                                            std::uint32_t(seed), std::uint32_t(seed >> 32));
+  const philox4x32_result r = philox4x32_10({{std::uint32_t(n), std::uint32_t(n >> 32), std::uint32_t(b), 0u}}, std::uint32_t(seed),
+                                            std::uint32_t(seed >> 32));
   const std::uint64_t first = (std::uint64_t(r.v[0]) << 32) | r.v[1];
   const std::uint64_t second = (std::uint64_t(r.v[2]) << 32) | r.v[3];
   return {{double(first >> 11) * 0x1.0p-53, double(second >> 11) * 0x1.0p-53}};
 }
 
 /// Uniform double in [0, 1) for coordinate j of start i.
-FDGD_HD inline double uniform01(std::uint64_t seed, std::int64_t i, int j) {
-  return uniform01_pair(seed, i, j >> 1).u[j & 1];
-}
+FDGD_HD inline double uniform01(std::uint64_t seed, std::int64_t i, int j) { return uniform01_pair(seed, i, j >> 1).u[j & 1]; }
 
 /// The point of [lo, hi] a uniform u in [0, 1) maps to.
 FDGD_HD inline double in_box(double lo, double hi, double u) { return lo + (hi - lo) * u; }

@@ -72,8 +72,7 @@ FDGD_HD bool exponent_within(T v, int lo, int hi) {
 template <class T>
 FDGD_HD T divide_by_reciprocal(T a, T b, T y) {
   using range = reciprocal_division_range<T>;
-  if (!detail::exponent_within(b, range::b_min, range::b_max) ||
-      !detail::exponent_within(a, range::a_min, range::a_max))
+  if (!detail::exponent_within(b, range::b_min, range::b_max) || !detail::exponent_within(a, range::a_min, range::a_max))
     return a / b;
   const T q0 = a * y;
   const T q1 = detail::fused_multiply_add(-detail::fused_multiply_add(b, q0, -a), y, q0);

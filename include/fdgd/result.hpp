@@ -62,22 +62,22 @@ template <class T>
 using per_trajectory = std::vector<T, detail::uninitialized_allocator<T>>;
 
 struct result {
-  int dim = 0;                                  ///< coordinates a trajectory
-  std::int64_t count = 0;                       ///< number of trajectories (starts)
-  per_trajectory<double> x;                     ///< final points, row-major: trajectory i is x[i*dim .. i*dim+dim-1]
-  per_trajectory<double> f;                     ///< f at the final point
-  per_trajectory<double> grad_norm;             ///< |central-difference gradient| at the final point
-  per_trajectory<std::int64_t> steps;           ///< steps taken
-  per_trajectory<trajectory_status> status;     ///< finished, converged, nonfinite or stalled
+  int dim = 0;                               ///< coordinates a trajectory
+  std::int64_t count = 0;                    ///< number of trajectories (starts)
+  per_trajectory<double> x;                  ///< final points, row-major: trajectory i is x[i*dim .. i*dim+dim-1]
+  per_trajectory<double> f;                  ///< f at the final point
+  per_trajectory<double> grad_norm;          ///< |central-difference gradient| at the final point
+  per_trajectory<std::int64_t> steps;        ///< steps taken
+  per_trajectory<trajectory_status> status;  ///< finished, converged, nonfinite or stalled
 
   // Summary, filled by summarize().
   std::int64_t best = -1;  ///< index of the least finite f over trajectories that are not nonfinite; -1 if none
   std::int64_t finished = 0, converged = 0, nonfinite = 0, stalled = 0;  ///< counts by status
 
-  std::string backend;  ///< "cpu" or "cuda"
-  std::string device;   ///< CPU thread count or CUDA device name
-  int cuda_device = -1; ///< ordinal of the CUDA device the run used; -1 on the CPU
-  double seconds = 0;   ///< wall time of the run
+  std::string backend;   ///< "cpu" or "cuda"
+  std::string device;    ///< CPU thread count or CUDA device name
+  int cuda_device = -1;  ///< ordinal of the CUDA device the run used; -1 on the CPU
+  double seconds = 0;    ///< wall time of the run
   /// Of `seconds`, the descent alone: from loading each chunk's starts (generated on the device, or
   /// copied there) to its last step, summed over chunks; no result arrays, no final evaluation, no
   /// copy back. What the device computes, for comparing it with other GPU codes.

@@ -45,5 +45,5 @@ result solve(const Objective& f, const starts& s, const options& o) {
   });
 }
 
-}  // inline namespace FDGD_COMPILED_BY
+}  // namespace FDGD_COMPILED_BY
 }  // namespace fdgd

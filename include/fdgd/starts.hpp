@@ -17,8 +17,7 @@ class starts {
   /// `count` starts uniform in the box [lo[j], hi[j]] per coordinate; the dimension is lo.size().
   /// Start i is a pure function of (seed, i): any sub-range regenerates on its own, on any backend.
   /// Throws std::invalid_argument for an empty or inverted box, a non-finite bound or count < 1.
-  static starts uniform(std::vector<double> lo, std::vector<double> hi, std::int64_t count,
-                        std::uint64_t seed = 0) {
+  static starts uniform(std::vector<double> lo, std::vector<double> hi, std::int64_t count, std::uint64_t seed = 0) {
     starts s;
     s.dim_ = int(lo.size());
     s.count_ = count;
@@ -33,8 +32,7 @@ class starts {
   /// The same box [lo, hi] for each of `dim` coordinates.
   static starts uniform(int dim, double lo, double hi, std::int64_t count, std::uint64_t seed = 0) {
     if (dim < 1) throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(dim) + " (must be >= 1)");
-    return uniform(std::vector<double>(std::size_t(dim), lo), std::vector<double>(std::size_t(dim), hi),
-                   count, seed);
+    return uniform(std::vector<double>(std::size_t(dim), lo), std::vector<double>(std::size_t(dim), hi), count, seed);
   }
 
   /// Given starts, row-major: start i is points[i * dim .. i * dim + dim - 1].
@@ -47,8 +45,8 @@ class starts {
                                   " values is not a whole number of points of dimension " + std::to_string(dim));
     for (std::size_t k = 0; k < points.size(); ++k)
       if (!std::isfinite(points[k]))
-        throw std::invalid_argument("fdgd: invalid starts: start " + std::to_string(k / std::size_t(dim)) +
-                                    " coordinate " + std::to_string(k % std::size_t(dim)) + " is not finite");
+        throw std::invalid_argument("fdgd: invalid starts: start " + std::to_string(k / std::size_t(dim)) + " coordinate " +
+                                    std::to_string(k % std::size_t(dim)) + " is not finite");
     starts s;
     s.dim_ = dim;
     s.count_ = std::int64_t(points.size() / std::size_t(dim));
@@ -56,8 +54,8 @@ class starts {
     return s;
   }
 
-  int dim() const { return dim_; }                  ///< coordinates a start
-  std::int64_t count() const { return count_; }     ///< number of starts
+  int dim() const { return dim_; }                       ///< coordinates a start
+  std::int64_t count() const { return count_; }          ///< number of starts
   bool is_generated() const { return points_.empty(); }  ///< drawn in a box (uniform), not given (given)
   /// The generator's seed, and the box's bounds (dim each): for generated starts only (0 and empty
   /// for given ones).
@@ -88,8 +86,8 @@ class starts {
   void validate_box() const {
     if (lo_.empty()) throw std::invalid_argument("fdgd: invalid starts: the box is empty (no coordinates)");
     if (lo_.size() != hi_.size())
-      throw std::invalid_argument("fdgd: invalid starts: box has " + std::to_string(lo_.size()) +
-                                  " lower and " + std::to_string(hi_.size()) + " upper bounds");
+      throw std::invalid_argument("fdgd: invalid starts: box has " + std::to_string(lo_.size()) + " lower and " +
+                                  std::to_string(hi_.size()) + " upper bounds");
     for (std::size_t j = 0; j < lo_.size(); ++j)
       if (!std::isfinite(lo_[j]) || !std::isfinite(hi_[j]) || !(lo_[j] < hi_[j]) || !std::isfinite(hi_[j] - lo_[j]))
         throw std::invalid_argument("fdgd: invalid starts: box coordinate " + std::to_string(j) + " is [" +

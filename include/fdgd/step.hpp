@@ -106,8 +106,8 @@ struct gtol_free_loop<fixed_point<T, D>> {
 
 /// descend's loop. GtolOff leaves out the convergence and stall tests, for gtol = 0 where neither fires.
 template <bool GtolOff, class Objective, class Point, class Gradient, class T>
-FDGD_HD trajectory_status descend_steps(const Objective& f, Point& x, Gradient& g, const step_params<T>& p,
-                                        std::int64_t k, std::int64_t& steps_done) {
+FDGD_HD trajectory_status descend_steps(const Objective& f, Point& x, Gradient& g, const step_params<T>& p, std::int64_t k,
+                                        std::int64_t& steps_done) {
   const int n = x.size();
   constexpr std::int64_t most = 0x7fffffffffffffff;
   const std::int64_t end = k < most - steps_done ? steps_done + k : most;  // one counter in the loop, not two
@@ -132,10 +132,9 @@ FDGD_HD trajectory_status descend_steps(const Objective& f, Point& x, Gradient& 
 /// `g` is scratch of x's size. A step whose new point would not be finite is not taken.
 /// Returns the status after these steps; `steps_done` counts the steps taken over all launches.
 template <class Objective, class Point, class Gradient, class T>
-FDGD_HD trajectory_status descend(const Objective& f, Point& x, Gradient& g, const step_params<T>& p,
-                                  std::int64_t k, std::int64_t& steps_done) {
-  if (detail::gtol_free_loop<Point>::value && !(p.gtol > T(0)))
-    return detail::descend_steps<true>(f, x, g, p, k, steps_done);
+FDGD_HD trajectory_status descend(const Objective& f, Point& x, Gradient& g, const step_params<T>& p, std::int64_t k,
+                                  std::int64_t& steps_done) {
+  if (detail::gtol_free_loop<Point>::value && !(p.gtol > T(0))) return detail::descend_steps<true>(f, x, g, p, k, steps_done);
   return detail::descend_steps<false>(f, x, g, p, k, steps_done);
 }
 

@@ -68,8 +68,9 @@ struct has_sum_structure<Objective, detail::void_type<decltype(Objective::term_r
 template <class Objective, class Term, class = void>
 struct has_kept_part : std::false_type {};
 template <class Objective, class Term>
-struct has_kept_part<Objective, Term,
-                     detail::void_type<decltype(static_cast<const Objective*>(nullptr)->kept_part(*static_cast<const Term*>(nullptr)))>>
+struct has_kept_part<
+    Objective, Term,
+    detail::void_type<decltype(static_cast<const Objective*>(nullptr)->kept_part(*static_cast<const Term*>(nullptr)))>>
     : std::true_type {};
 
 /// f(x) for a sum-structured objective: its terms added left to right from the first, then finished.

@@ -14,10 +14,10 @@ namespace fdgd {
 /// One group of final points: those of one grid cell of side `tol`, and of the neighbouring cells it
 /// merged with (see distinct_minima), so a group can span more than tol.
 struct minimum_group {
-  std::vector<double> x;  ///< the group's best point (least f)
-  double f = 0;           ///< f there
-  std::int64_t count = 0; ///< trajectories in the group
-  double share = 0;       ///< count / all trajectories of the run
+  std::vector<double> x;   ///< the group's best point (least f)
+  double f = 0;            ///< f there
+  std::int64_t count = 0;  ///< trajectories in the group
+  double share = 0;        ///< count / all trajectories of the run
 };
 
 /// Groups the final points of every trajectory that is not nonfinite, has a finite f and lies within

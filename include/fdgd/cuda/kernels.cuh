@@ -44,7 +44,7 @@ __device__ void with_device_point(const device_batch_view<T>& v, std::int64_t i,
 
 template <class T>
 __device__ void generate_starts_all(device_batch_view<T> v, const double* lo, const double* hi, std::uint64_t seed,
-                                std::int64_t first, trajectory_status initial) {
+                                    std::int64_t first, trajectory_status initial) {
   FDGD_GRID_STRIDE(i, v.n) {
     uniform_start(seed, first + i, v.dim, lo, hi, v.x + i, v.n);
     v.steps[i] = 0;

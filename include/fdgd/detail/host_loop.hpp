@@ -125,9 +125,9 @@ inline void check_fits_single_precision(const starts& s) {
   } else {
     for (std::size_t k = 0; k < s.points().size(); ++k)
       if (std::fabs(s.points()[k]) > limit)
-        throw std::invalid_argument("fdgd: invalid starts: start " + std::to_string(k / std::size_t(s.dim())) +
-                                    " coordinate " + std::to_string(k % std::size_t(s.dim())) + " is " +
-                                    number_text(s.points()[k]) + ", beyond single precision's range (3.4e38); use double precision");
+        throw std::invalid_argument("fdgd: invalid starts: start " + std::to_string(k / std::size_t(s.dim())) + " coordinate " +
+                                    std::to_string(k % std::size_t(s.dim())) + " is " + number_text(s.points()[k]) +
+                                    ", beyond single precision's range (3.4e38); use double precision");
   }
 }
 
@@ -143,8 +143,7 @@ void check_inputs(const starts& s, const options& o) {
 
 /// Stamps a finished run with where it ran and how long it took, and summarizes it (on the CPU
 /// threads options::threads allows).
-inline void finish(result& r, const char* backend, std::string device, std::chrono::steady_clock::time_point t0,
-                   int threads) {
+inline void finish(result& r, const char* backend, std::string device, std::chrono::steady_clock::time_point t0, int threads) {
   r.backend = backend;
   r.device = std::move(device);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -11,7 +11,8 @@ namespace fdgd::functions {
 /// Box [-32.768, 32.768]^d; minimum 0 at 0.
 struct ackley {
   static constexpr const char* name = "ackley";
-  static constexpr const char* formula = "-20*exp(-0.2*sqrt(sum(i=0..d-1, x[i]^2)/d)) - exp(sum(i=0..d-1, cos(2*pi*x[i]))/d) + 20 + e";  ///< as fdgd --expr reads it
+  static constexpr const char* formula =
+      "-20*exp(-0.2*sqrt(sum(i=0..d-1, x[i]^2)/d)) - exp(sum(i=0..d-1, cos(2*pi*x[i]))/d) + 20 + e";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 0;
   static constexpr int min_dim = 1;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes
@@ -38,7 +39,9 @@ struct ackley {
     return T(-20) * math::exp(T(-0.2) * math::sqrt(squares / n)) - math::exp(cosines / n) + T(20) + T(math::e);
   }
   template <class P>
-  FDGD_HD typename P::value_type operator()(const P& x) const { return sum_of_terms(*this, x); }
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    return sum_of_terms(*this, x);
+  }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -32.768), std::vector<double>(d, 32.768)}; }
   static constexpr evaluation_work term_work{2, 1, 0, 0}, finish_work{7, 0, 2, 1};

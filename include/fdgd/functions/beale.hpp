@@ -8,7 +8,8 @@ namespace fdgd::functions {
 /// Box [-4.5, 4.5]^2; minimum 0 at (3, 0.5). Flops per evaluation: 16.
 struct beale {
   static constexpr const char* name = "beale";
-  static constexpr const char* formula = "(1.5 - x0 + x0*x1)^2 + (2.25 - x0 + x0*x1^2)^2 + (2.625 - x0 + x0*x1^3)^2";  ///< as fdgd --expr reads it
+  static constexpr const char* formula =
+      "(1.5 - x0 + x0*x1)^2 + (2.25 - x0 + x0*x1^2)^2 + (2.625 - x0 + x0*x1^3)^2";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 2;
   static constexpr int min_dim = 2;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes

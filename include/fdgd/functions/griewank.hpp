@@ -10,7 +10,8 @@ namespace fdgd::functions {
 /// 1 + sum x_i^2 / 4000 - prod cos(x_i / sqrt(i + 1)). Box [-600, 600]^d; minimum 0 at 0.
 struct griewank {
   static constexpr const char* name = "griewank";
-  static constexpr const char* formula = "1 + sum(i=0..d-1, x[i]^2)/4000 - prod(i=0..d-1, cos(x[i]/sqrt(i + 1)))";  ///< as fdgd --expr reads it
+  static constexpr const char* formula =
+      "1 + sum(i=0..d-1, x[i]^2)/4000 - prod(i=0..d-1, cos(x[i]/sqrt(i + 1)))";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 0;
   static constexpr int min_dim = 1;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes
@@ -24,9 +25,13 @@ struct griewank {
     return {x[j] * x[j], math::cos(x[j] / math::sqrt(T(j + 1)))};
   }
   template <class T>
-  FDGD_HD T finish(const sum_and_product<T>& s, int) const { return T(1) + s.sum / T(4000) - s.product; }
+  FDGD_HD T finish(const sum_and_product<T>& s, int) const {
+    return T(1) + s.sum / T(4000) - s.product;
+  }
   template <class P>
-  FDGD_HD typename P::value_type operator()(const P& x) const { return sum_of_terms(*this, x); }
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    return sum_of_terms(*this, x);
+  }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -600.0), std::vector<double>(d, 600.0)}; }
   static constexpr evaluation_work term_work{2, 1, 0, 1}, finish_work{3, 0, 0, 0};

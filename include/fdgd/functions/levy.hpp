@@ -25,7 +25,8 @@ struct levy_parts {
 /// + (w_{d-1} - 1)^2 (1 + sin^2(2 pi w_{d-1})). Box [-10, 10]^d; minimum 0 at (1, ..., 1).
 struct levy {
   static constexpr const char* name = "levy";
-  static constexpr const char* formula = "sin(pi*(1 + (x0 - 1)/4))^2 + sum(i=0..d-2, ((1 + (x[i] - 1)/4) - 1)^2*(1 + 10*sin(pi*(1 + (x[i] - 1)/4) + 1)^2)) + ((1 + (x[d-1] - 1)/4) - 1)^2*(1 + sin(2*pi*(1 + (x[d-1] - 1)/4))^2)";  ///< as fdgd --expr reads it
+  static constexpr const char* formula =
+      "sin(pi*(1 + (x0 - 1)/4))^2 + sum(i=0..d-2, ((1 + (x[i] - 1)/4) - 1)^2*(1 + 10*sin(pi*(1 + (x[i] - 1)/4) + 1)^2)) + ((1 + (x[d-1] - 1)/4) - 1)^2*(1 + sin(2*pi*(1 + (x[d-1] - 1)/4))^2)";  ///< as fdgd --expr reads it
   static constexpr int fixed_dim = 0;
   static constexpr int min_dim = 1;
   static constexpr bool lane_safe = true;  // no branches on x: the CPU may run it on fdgd::lanes
@@ -54,9 +55,13 @@ struct levy {
   }
   // A middle sum of d - 1 terms starts from the first (0 + t = t for these t >= +0); at d = 1 it is 0.
   template <class T>
-  FDGD_HD T finish(const levy_parts<T>& p, int) const { return p.first + p.middle + p.last; }
+  FDGD_HD T finish(const levy_parts<T>& p, int) const {
+    return p.first + p.middle + p.last;
+  }
   template <class P>
-  FDGD_HD typename P::value_type operator()(const P& x) const { return sum_of_terms(*this, x); }
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    return sum_of_terms(*this, x);
+  }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -10.0), std::vector<double>(d, 10.0)}; }
   // Term j: w and a middle term (11 flops and a sine), or the last part (10 flops and a sine);

@@ -27,7 +27,9 @@ struct evaluation_work {
 constexpr evaluation_work operator+(const evaluation_work& a, const evaluation_work& b) {
   return {a.flops + b.flops, a.cos_sin + b.cos_sin, a.exp + b.exp, a.sqrt + b.sqrt};
 }
-constexpr evaluation_work operator*(double k, const evaluation_work& a) { return {k * a.flops, k * a.cos_sin, k * a.exp, k * a.sqrt}; }
+constexpr evaluation_work operator*(double k, const evaluation_work& a) {
+  return {k * a.flops, k * a.cos_sin, k * a.exp, k * a.sqrt};
+}
 
 }  // namespace fdgd
 #define FDGD_HOST_METADATA 1

@@ -23,9 +23,13 @@ struct rastrigin {
     return x[j] * x[j] - T(10) * math::cos(T(2) * T(math::pi) * x[j]);
   }
   template <class T>
-  FDGD_HD T finish(T s, int d) const { return T(10) * T(d) + s; }
+  FDGD_HD T finish(T s, int d) const {
+    return T(10) * T(d) + s;
+  }
   template <class P>
-  FDGD_HD typename P::value_type operator()(const P& x) const { return sum_of_terms(*this, x); }
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    return sum_of_terms(*this, x);
+  }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -5.12), std::vector<double>(d, 5.12)}; }
   static constexpr evaluation_work term_work{4, 1, 0, 0}, finish_work{1, 0, 0, 0};  // 10 d: a constant

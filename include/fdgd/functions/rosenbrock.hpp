@@ -24,9 +24,13 @@ struct rosenbrock {
     return T(100) * (a * a) + b * b;
   }
   template <class T>
-  FDGD_HD T finish(T s, int) const { return s; }
+  FDGD_HD T finish(T s, int) const {
+    return s;
+  }
   template <class P>
-  FDGD_HD typename P::value_type operator()(const P& x) const { return sum_of_terms(*this, x); }
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    return sum_of_terms(*this, x);
+  }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -2.048), std::vector<double>(d, 2.048)}; }
   static constexpr evaluation_work term_work{7, 0, 0, 0}, finish_work{0, 0, 0, 0};
