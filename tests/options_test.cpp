@@ -44,48 +44,20 @@ TEST(Options, SinglePrecisionRefusesStepsItCannotHold) {
   const auto single = [](options& o, double lr, double h, double gtol) {
     o.prec = precision::f32, o.lr = lr, o.h = h, o.gtol = gtol;
   };
-  expect_invalid(
-      [&] {
-        options o;
-        single(o, 1e-50, 1e-4, 0);
-        o.validate();
-      },
-      {"option lr", "1e-50", "is 0 in single precision"});
-  expect_invalid(
-      [&] {
-        options o;
-        single(o, 1e39, 1e-4, 0);
-        o.validate();
-      },
-      {"option lr", "1e+39", "single precision's range"});
-  expect_invalid(
-      [&] {
-        options o;
-        single(o, 0.01, 1e-50, 0);
-        o.validate();
-      },
-      {"option h", "1e-50", "is 0 in single precision"});
-  expect_invalid(
-      [&] {
-        options o;
-        single(o, 0.01, 2e38, 0);
-        o.validate();
-      },
-      {"option h", "2e+38", "2h beyond"});
-  expect_invalid(
-      [&] {
-        options o;
-        single(o, 0.01, 1e-4, 1e39);
-        o.validate();
-      },
-      {"option gtol", "1e+39"});
-  expect_invalid(
-      [&] {
-        options o;
-        single(o, 0.01, 1e-4, 1e-50);
-        o.validate();
-      },
-      {"option gtol", "1e-50", "turns the test off"});
+  const auto refused = [&](double lr, double h, double gtol, const std::vector<std::string>& words) {
+    const auto check = [&] {
+      options o;
+      single(o, lr, h, gtol);
+      o.validate();
+    };
+    expect_invalid(check, words);
+  };
+  refused(1e-50, 1e-4, 0, {"option lr", "1e-50", "is 0 in single precision"});
+  refused(1e39, 1e-4, 0, {"option lr", "1e+39", "single precision's range"});
+  refused(0.01, 1e-50, 0, {"option h", "1e-50", "is 0 in single precision"});
+  refused(0.01, 2e38, 0, {"option h", "2e+38", "2h beyond"});
+  refused(0.01, 1e-4, 1e39, {"option gtol", "1e+39"});
+  refused(0.01, 1e-4, 1e-50, {"option gtol", "1e-50", "turns the test off"});
   options edge;
   single(edge, 1e-44, 1e38, 3e38);  // subnormal lr, 2h and gtol within range: accepted
   EXPECT_NO_THROW(edge.validate());
