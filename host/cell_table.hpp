@@ -31,12 +31,14 @@ inline int partition_bits(std::size_t n) {
 }
 
 /// The items i < n whose mixed_of(i) is not cell_hash::none, partitioned: a stable counting sort,
-/// `threads` ranges of items each counted, then placed, on OpenMP threads.
+/// ranges of items each counted, then placed, on `threads` OpenMP threads.
 template <class MixedOf>
 cell_partitions partition_cells(std::size_t n, int threads, MixedOf&& mixed_of) {
   cell_partitions p;
   p.bits = partition_bits(n);
-  const std::size_t parts = std::size_t(1) << p.bits, ranges = std::size_t(std::max(threads, 1)), row = parts + 1;
+  // A range for each thread, of 65536 items at least: each range counts its items in every partition.
+  const std::size_t parts = std::size_t(1) << p.bits, row = parts + 1;
+  const std::size_t ranges = std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(std::max(threads, 1)), n / 65536 + 1));
   std::vector<std::uint64_t> mixed(n);
   std::vector<std::size_t> counts(ranges * row, 0);  // range t's items in partition q at t * row + q; q = parts: left out
   auto part = [&](std::uint64_t m) { return m == cell_hash::none ? parts : std::size_t(m & (parts - 1)); };
