@@ -36,7 +36,7 @@ template <class MixedOf>
 cell_partitions partition_cells(std::size_t n, int threads, MixedOf&& mixed_of) {
   cell_partitions p;
   p.bits = partition_bits(n);
-  // A range for each thread, of 65536 items at least: each range counts its items in every partition.
+  // A range for each thread, but of 32768 items at least: each range counts its items in every partition.
   const std::size_t parts = std::size_t(1) << p.bits, row = parts + 1;
   const std::size_t ranges = std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(std::max(threads, 1)), n / 65536 + 1));
   std::vector<std::uint64_t> mixed(n);

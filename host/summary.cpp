@@ -22,16 +22,6 @@
 namespace fdgd {
 namespace {
 
-struct union_find {
-  std::vector<std::size_t> parent;
-  explicit union_find(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
-  std::size_t find(std::size_t a) {
-    while (parent[a] != a) a = parent[a] = parent[parent[a]];
-    return a;
-  }
-  void unite(std::size_t a, std::size_t b) { parent[find(a)] = find(b); }
-};
-
 bool within(const double* a, const double* b, int d, double tol) {
   for (int j = 0; j < d; ++j)
     if (!(std::fabs(a[j] - b[j]) <= tol)) return false;
@@ -165,8 +155,9 @@ void join_neighbours_on_host(const result& r, const cell_members& cells, double 
     failure.rethrow();
   }
 
-  // The pairs found on the threads, a block of cells at a time, then joined here.
-  const std::size_t block = std::size_t(1) << 18;
+  // The pairs found on the threads, a block of cells at a time (2^16 lookups, so that the pairs take
+  // little memory wherever the points lie), then joined here.
+  const std::size_t block = std::max<std::size_t>(1, (std::size_t(1) << 16) / std::size_t(d));
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> pairs(static_cast<std::size_t>(team));
   for (std::size_t from = 0; from < m; from += block) {
     const std::size_t to = std::min(m, from + block);
@@ -227,8 +218,8 @@ std::vector<minimum_group> merge_cells(const result& r, const cell_members& cell
   // a minimum split by a cell boundary. d lookups a cell, not 3^d: a minimum's points (spread far
   // less than tol) straddle two boundaries at once only with probability ~ (spread / tol)^2.
   union_find groups(m);
-  if (cells.neighbours_found) {
-    for (const auto& [a, b] : cells.neighbours) groups.unite(std::size_t(a), std::size_t(b));
+  if (!cells.group.empty()) {
+    for (std::size_t c = 0; c < m; ++c) groups.unite(c, std::size_t(cells.group[c]));
   } else {
     join_neighbours_on_host(r, cells, tol, openmp_team(threads), groups);
   }
@@ -314,11 +305,14 @@ double grouping_bytes_needed(std::int64_t count, int dim, int threads) {
   // and mixed hash). Finding the cells takes less (48).
   const double n = double(count), parts = double(std::size_t(1) << detail::partition_bits(std::size_t(count)));
   const double merging = n * (16 + 8 + 16 + 4 * 8 + 2 * 8) + parts * 64 * 8;
-  // Besides, each thread busy with a partition holds its table, with the partition's keys (vectors at
-  // up to twice their size): the largest partitions, a little above count / parts where the hash
-  // gives them more.
+  // The neighbouring pairs found before they are joined: at most 2^18 at a time (the device's slice;
+  // 2^16 on the host), 16 bytes each, in vectors that grow (up to three times their size as they move).
+  const double pairs = std::min(n * dim, 262144.0) * 16 * 3;
+  // Besides, each thread busy with a partition holds its table, with the partition's keys, vectors
+  // that grow: up to 6 slots a cell while the slots move, three times the first items, mixed hashes
+  // and keys. The largest partitions hold a little more than count / parts.
   const double busy = std::min(team, parts), largest = std::min(n, 1.25 * n / parts + 256);
-  return merging + busy * largest * (4 * 8 + 2 * 2 * 8 + 2 * 8 * double(dim));
+  return merging + pairs + busy * largest * (6 * 8 + 3 * 2 * 8 + 3 * 8 * double(dim));
 }
 
 double share_reaching(const result& r, const known_minimum& m, double tol, int threads) {

@@ -3,7 +3,7 @@
 // cells into groups.
 #pragma once
 #include <cstdint>
-#include <utility>
+#include <numeric>
 #include <vector>
 
 #include "fdgd/result.hpp"
@@ -15,10 +15,21 @@ namespace fdgd::detail {
 struct cell_members {
   std::vector<std::int64_t> best;   ///< the member with least f (lowest index among equal f)
   std::vector<std::int64_t> count;  ///< members
-  /// Where pass 1 found them (the device's does): every pair (c, other) of cells one step apart along
-  /// an axis whose best members lie within tol, which the merge joins; otherwise the merge finds them.
-  std::vector<std::pair<std::int64_t, std::int64_t>> neighbours;
-  bool neighbours_found = false;
+  /// Where pass 1 joined the neighbouring cells itself (the device's does: cells one step apart along an
+  /// axis whose best members lie within tol), each cell's group as a cell of it; empty where the merge
+  /// is to find them.
+  std::vector<std::int64_t> group;
+};
+
+/// Sets of cells joined pairwise.
+struct union_find {
+  std::vector<std::size_t> parent;
+  explicit union_find(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), std::size_t(0)); }
+  std::size_t find(std::size_t a) {
+    while (parent[a] != a) a = parent[a] = parent[parent[a]];
+    return a;
+  }
+  void unite(std::size_t a, std::size_t b) { parent[find(a)] = find(b); }
 };
 
 /// Whether trajectory i takes part in grouping: not nonfinite, and f finite.

@@ -3,7 +3,8 @@
 // Sorts the counted points by cell (lexicographic on the cell indices) and reduces each run of equal
 // cells to its count and best member, then finds the neighbouring cells the merge joins by binary
 // search over the cells' hashes: O(N d log N) work on the device at most (the sort's comparisons read
-// up to d coordinates), O(m d log m) for the searches, never all pairs.
+// up to d coordinates), O(m d (log m + d)) for the searches at most (d to compare a found key), never
+// all pairs.
 #pragma once
 #include <algorithm>
 #include <vector>
@@ -160,7 +161,8 @@ inline cell_members cells(const result& r, double tol) {
   thrust::copy(count.begin(), count.begin() + std::ptrdiff_t(m), c.count.begin());
 
   // The merge's pairs too: d binary searches a cell here, where the host would miss its cache on each;
-  // a slice of the m d searches at a time, so that their answers take a bounded buffer.
+  // a slice of the m d searches at a time, its pairs joined on the host as they come, so that the
+  // answers take a bounded buffer; the merge gets each cell's group.
   thrust::device_vector<std::uint64_t> hash(m), sorted(m);
   thrust::device_vector<std::int64_t> order(m);
   thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(std::int64_t(m)),
@@ -169,9 +171,12 @@ inline cell_members cells(const result& r, double tol) {
   thrust::sequence(order.begin(), order.end());
   thrust::sort_by_key(sorted.begin(), sorted.end(), order.begin());
   const neighbour_within search{raw(cell), raw(best), raw(hash), raw(sorted), raw(order), raw(x), std::int64_t(m), int(d), tol};
-  const std::int64_t searches = std::int64_t(m) * d, slice = std::int64_t(1) << 22;
+  const std::int64_t searches = std::int64_t(m) * d, slice = std::int64_t(1) << 18;
   thrust::device_vector<std::int64_t> near(static_cast<std::size_t>(std::min(searches, slice))), from, to;
   std::vector<std::int64_t> a, b;
+  a.reserve(near.size());
+  b.reserve(near.size());
+  union_find groups(m);
   for (std::int64_t first = 0; first < searches; first += slice) {
     const std::int64_t last = std::min(searches, first + slice), n_here = last - first;
     thrust::transform(thrust::counting_iterator<std::int64_t>(first), thrust::counting_iterator<std::int64_t>(last), near.begin(),
@@ -186,9 +191,10 @@ inline cell_members cells(const result& r, double tol) {
     b.resize(found);
     thrust::copy(from.begin(), from.end(), a.begin());
     thrust::copy(to.begin(), to.end(), b.begin());
-    for (std::size_t k = 0; k < found; ++k) c.neighbours.emplace_back(a[k] / d, b[k]);
+    for (std::size_t k = 0; k < found; ++k) groups.unite(std::size_t(a[k] / d), std::size_t(b[k]));
   }
-  c.neighbours_found = true;
+  c.group.resize(m);
+  for (std::size_t k = 0; k < m; ++k) c.group[k] = std::int64_t(groups.find(k));
   return c;
 }
 

@@ -25,8 +25,9 @@ struct minimum_group {
 /// ran off, which then count in no group's share): points in one
 /// cell of a grid of side `tol` form a group, and groups of face-neighbouring cells whose best points
 /// are within tol (max-norm) merge, so that a minimum split by a cell boundary stays one group.
-/// Never all pairs: the cells are found by a hash table on the host (O(N d)) or by a sort on the CUDA
-/// device (`where`, see grouped_on), then neighbouring cells merge on the host; scales to N = 10^7.
+/// Never all pairs: the cells are found by hash tables on the host (O(N d)) or by a sort on the CUDA
+/// device (`where`, see grouped_on), and so are the neighbouring cells to merge, which are joined on
+/// the host; scales to N = 10^7.
 /// Both give the same groups. The host's work runs on `threads` OpenMP threads (0: all cores; at most
 /// max_cpu_threads), with the same groups on any. Returns the `top` groups with least f, best first (all when top <= 0);
 /// equal f: more members first.
@@ -42,10 +43,11 @@ backend_kind grouped_on(const result& r, backend_kind where);
 
 /// At most about how many bytes of host memory distinct_minima takes on `threads` OpenMP threads (0: all
 /// cores) for a result of `count` trajectories of dimension `dim`, where every point is a cell of its
-/// own: 88 bytes a point for the cells, their hash tables and the merge, besides each busy thread's
-/// table of one partition of the cells (a few thousand, up to count / 4096), with their keys (8 dim
-/// bytes a cell). For checking a run's size before it starts, beside host_bytes_needed. Throws
-/// std::invalid_argument for count < 0, dim < 1 or threads outside 0..max_cpu_threads.
+/// own: 88 bytes a point for the cells, their hash tables and the merge; up to 13 MB for neighbouring
+/// pairs found before they are joined (the most where the points lie on a grid of side tol); and each
+/// busy thread's table of one partition of the cells (a few thousand, up to count / 4096), with their
+/// keys (8 dim bytes a cell). For checking a run's size before it starts, beside host_bytes_needed.
+/// Throws std::invalid_argument for count < 0, dim < 1 or threads outside 0..max_cpu_threads.
 double grouping_bytes_needed(std::int64_t count, int dim, int threads = 0);
 
 /// Share of all trajectories (nonfinite ones count as not reaching) whose final point is within `tol`
