@@ -109,7 +109,7 @@ class cell_slots {
 
   /// Starts loading the slot find(m, ...) will read first.
   void prefetch(std::uint64_t m) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[std::size_t(m >> cell_partitions::max_bits) & (slots_.size() - 1)]);
+    if (!slots_.empty()) __builtin_prefetch(&slots_[home(m, slots_.size() - 1)]);
   }
 
   /// The cell of the key `same` knows, whose mixed hash is m, or none.
@@ -123,12 +123,14 @@ class cell_slots {
  private:
   static constexpr std::uint64_t index_mask = (std::uint64_t(1) << 40) - 1, empty = ~std::uint64_t(0);
   static std::uint64_t tag_of(std::uint64_t m) { return m & ~index_mask; }
+  /// The slot a probe for m starts at: bits above the partition's.
+  static std::size_t home(std::uint64_t m, std::size_t mask) { return std::size_t(m >> cell_partitions::max_bits) & mask; }
 
   template <class Same>
   std::size_t slot_of(std::uint64_t m, Same&& same) const {
     const std::size_t mask = slots_.size() - 1;
     const std::uint64_t tag = tag_of(m);
-    std::size_t s = std::size_t(m >> cell_partitions::max_bits) & mask;
+    std::size_t s = home(m, mask);
     for (std::uint64_t slot; (slot = slots_[s]) != empty; s = (s + 1) & mask)
       if ((slot & ~index_mask) == tag && same(std::size_t(slot & index_mask))) break;
     return s;
@@ -138,7 +140,7 @@ class cell_slots {
     slots_.assign(n, empty);
     const std::size_t mask = n - 1;
     for (std::size_t c = 0; c < size(); ++c) {
-      std::size_t s = std::size_t(mixed_[c] >> cell_partitions::max_bits) & mask;
+      std::size_t s = home(mixed_[c], mask);
       while (slots_[s] != empty) s = (s + 1) & mask;
       slots_[s] = tag_of(mixed_[c]) | c;
     }

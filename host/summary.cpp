@@ -15,10 +15,6 @@
 #include "host/cell_table.hpp"
 #include "host/summary_cells.hpp"
 
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
-
 namespace fdgd {
 namespace {
 
@@ -41,14 +37,6 @@ bool has_key(const double* x, const std::int64_t* key, int d, double tol) {
   for (int j = 0; j < d; ++j)
     if (cell_coordinate(x[j], tol) != key[j]) return false;
   return true;
-}
-
-int thread_index() {
-#if defined(_OPENMP)
-  return omp_get_thread_num();
-#else
-  return 0;
-#endif
 }
 
 }  // namespace
@@ -165,7 +153,7 @@ void join_neighbours_on_host(const result& r, const cell_members& cells, double 
 #pragma omp parallel num_threads(team)
     {
       std::vector<std::int64_t> key;
-      auto& mine = pairs[std::size_t(thread_index())];
+      auto& mine = pairs[std::size_t(cpu_thread_index())];
       const std::uint64_t part = (std::uint64_t(1) << bits) - 1;
       constexpr int probes = 16, ahead = 8;  // lookups issued together, so their cache misses overlap
       std::uint64_t probe[probes];

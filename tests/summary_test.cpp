@@ -84,6 +84,11 @@ TEST(Summary, PointsBeyondTheGridAreNotGroupedWithEachOther) {
 // The same groups as the definition computed plainly (cells in a std::map, neighbours looked up one by
 // one), on 1, 2 and 3 threads, for points spread over many cells, several straddling a boundary, and
 // enough of them that the host's tables split into partitions (4096 items each).
+/// distinct_minima's order (least f, then most members), then by position, so that two lists compare.
+bool listed_before(const minimum_group& a, const minimum_group& b) {
+  return a.f != b.f ? a.f < b.f : a.count != b.count ? a.count > b.count : a.x < b.x;
+}
+
 std::vector<minimum_group> grouped_plainly(const result& r, double tol) {
   using key = std::vector<std::int64_t>;
   std::map<key, std::pair<std::int64_t, std::int64_t>> cells;  // key: (best, count)
@@ -129,9 +134,7 @@ std::vector<minimum_group> grouped_plainly(const result& r, double tol) {
     m.count = g.second;
     out.push_back(m);
   }
-  std::sort(out.begin(), out.end(), [](const minimum_group& a, const minimum_group& b) {
-    return a.f != b.f ? a.f < b.f : a.count != b.count ? a.count > b.count : a.x < b.x;
-  });
+  std::sort(out.begin(), out.end(), listed_before);
   return out;
 }
 
@@ -156,9 +159,7 @@ TEST(Summary, GroupsAreTheDefinitionsOnAnyThreads) {
     for (const int threads : {1, 2, 3}) {
       auto found = distinct_minima(r, 1e-3, 0, backend_kind::cpu, threads);
       ASSERT_EQ(found.size(), plain.size()) << "d = " << d << ", " << threads << " threads";
-      std::stable_sort(found.begin(), found.end(), [](const minimum_group& a, const minimum_group& b) {
-        return a.f != b.f ? a.f < b.f : a.count != b.count ? a.count > b.count : a.x < b.x;
-      });
+      std::stable_sort(found.begin(), found.end(), listed_before);
       for (std::size_t k = 0; k < plain.size(); ++k) {
         EXPECT_EQ(found[k].x, plain[k].x) << "d = " << d << ", group " << k << ", " << threads << " threads";
         EXPECT_EQ(found[k].count, plain[k].count) << "d = " << d << ", group " << k << ", " << threads << " threads";

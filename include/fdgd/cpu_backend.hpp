@@ -7,9 +7,6 @@
 #include <cstring>
 #include <string>
 #include <vector>
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
 
 #include "fdgd/detail/host_loop.hpp"
 #include "fdgd/detail/loop_failure.hpp"
@@ -26,14 +23,6 @@ namespace detail {
 /// Starts a CPU chunk holds: options::chunk_size, or 2^20; at most count.
 inline std::int64_t cpu_chunk(const options& o, std::int64_t count) {
   return std::min(o.chunk_size > 0 ? o.chunk_size : std::int64_t(1) << 20, count);
-}
-
-inline int cpu_thread_index() {
-#if defined(_OPENMP)
-  return omp_get_thread_num();
-#else
-  return 0;
-#endif
 }
 
 /// True for objectives that declare `static constexpr bool lane_safe = true`: no branches on x, so they

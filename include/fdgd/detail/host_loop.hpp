@@ -36,6 +36,15 @@ inline int openmp_team(int threads) {
 
 inline int cpu_threads(const options& o) { return openmp_team(o.threads); }
 
+/// The calling thread's number in its OpenMP team; 0 without OpenMP.
+inline int cpu_thread_index() {
+#if defined(_OPENMP)
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
 /// openmp_team(threads) for a public function, `who`, that takes a thread count as options::threads
 /// does: std::invalid_argument outside 0..max_cpu_threads, where starting the threads could crash.
 inline int checked_team(int threads, const char* who) {
