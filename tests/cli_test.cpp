@@ -270,6 +270,24 @@ TEST_F(Cli, NumbersAreDecimalAndExact) {
   EXPECT_EQ(nlohmann::json::parse(lr.out)["lr"].get<double>(), std::nextafter(1.0, 2.0));
 }
 
+TEST_F(Cli, ALeadingPlusReadsAsInAFile) {
+  // A CSV file takes "+5" (printf's "%+e"); the flags said "'+0.5' is not a number".
+  const auto r = run("minimize --function sphere --dim +3 --lr +0.5 --box +1:+2 --starts +4 --seed +7 --steps +2 --json --quiet");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["dim"], 3);
+  EXPECT_EQ(j["lr"], 0.5);
+  EXPECT_EQ(j["starts"], 4);
+  EXPECT_EQ(j["seed"], 7);
+  EXPECT_EQ(j["steps"], 2);
+  const auto twice = run("minimize --function sphere --lr ++0.5 --starts 4 --quiet");
+  EXPECT_EQ(twice.status, 2);
+  EXPECT_NE(twice.out.find("--lr: '++0.5' is not a number"), std::string::npos) << twice.out;
+  const auto both = run("minimize --function sphere --dim +-3 --starts 4 --quiet");
+  EXPECT_EQ(both.status, 2);
+  EXPECT_NE(both.out.find("--dim: '+-3' is not a whole number"), std::string::npos) << both.out;
+}
+
 TEST_F(Cli, AnyNameTheFolderAcceptsCanBeWritten) {
   // The temporary name is short and hidden, not the target's name plus a suffix that made it too long.
   const std::string name = std::string(247, 'a') + ".csv";

@@ -22,6 +22,7 @@
 
 #include "../io/atomic_file.hpp"
 #include "fdgd/detail/host_loop.hpp"
+#include "fdgd/detail/number_text.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 #include "fdgd/minimize.hpp"
@@ -65,7 +66,7 @@ CLI::Validator number_check(const std::string& rule, std::function<bool(double)>
       [rule, ok](std::string& text) -> std::string {
         if (text.empty()) return "empty value";
         double v = 0;
-        const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+        const auto res = fdgd::detail::read_decimal(text.data(), text.data() + text.size(), v);
         if (res.ec == std::errc::result_out_of_range && res.ptr == text.data() + text.size())
           return text + " is beyond the range of a double";
         if (res.ec != std::errc() || res.ptr != text.data() + text.size()) return "'" + text + "' is not a number";
@@ -85,7 +86,7 @@ CLI::Validator whole_number(long long least, long long most) {
       [least, most](std::string& text) -> std::string {
         if (text.empty()) return "empty value";
         long long v = 0;
-        const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+        const auto res = fdgd::detail::read_decimal(text.data(), text.data() + text.size(), v);
         const bool beyond = res.ec == std::errc::result_out_of_range;  // of long long: all digits, too many
         if (res.ptr != text.data() + text.size() || (res.ec != std::errc() && !beyond))
           return "'" + text + "' is not a whole number";
@@ -108,7 +109,7 @@ const CLI::Validator a_number = number_check("a number", [](double) { return tru
 const CLI::Validator seed_check(
     [](std::string& text) -> std::string {
       std::uint64_t v = 0;
-      const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+      const auto res = fdgd::detail::read_decimal(text.data(), text.data() + text.size(), v);
       if (res.ec == std::errc() && res.ptr == text.data() + text.size()) return "";
       return "'" + text + "' is not a whole number in 0..2^64-1";
     },

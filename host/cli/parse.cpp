@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "fdgd/detail/number_text.hpp"
+
 namespace fdgd::cli {
 
 std::string without_prefix(const std::string& what) { return what.rfind("fdgd: ", 0) == 0 ? what.substr(6) : what; }
@@ -10,7 +12,7 @@ std::string without_prefix(const std::string& what) { return what.rfind("fdgd: "
 namespace {
 
 bool to_double(const std::string& s, double& v) {
-  const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+  const auto res = detail::read_decimal(s.data(), s.data() + s.size(), v);
   return !s.empty() && res.ec == std::errc() && res.ptr == s.data() + s.size();
 }
 

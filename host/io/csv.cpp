@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "atomic_file.hpp"
+#include "fdgd/detail/number_text.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 #include "file_checks.hpp"
@@ -42,9 +43,7 @@ struct cell {
 cell read_cell(const char* a, const char* b, std::size_t column) {
   cell c;
   c.column = column;
-  // from_chars takes no leading '+', which printf's "%+e" (numpy.savetxt fmt='%+e') writes.
-  const char* digits = b - a > 1 && *a == '+' && a[1] != '+' && a[1] != '-' ? a + 1 : a;
-  const auto res = std::from_chars(digits, b, c.value);
+  const auto res = detail::read_decimal(a, b, c.value);
   c.numeric = a != b && res.ptr == b && res.ec != std::errc::invalid_argument;
   c.empty = a == b;
   if (c.empty) {

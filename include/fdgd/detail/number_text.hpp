@@ -1,5 +1,7 @@
-// Shortest decimal text that reads back to the same double, for messages.
+// Numbers as text: the shortest decimal that reads back to the same double, for messages, and the one
+// reader of decimal numbers that the command's flags and CSV files share.
 #pragma once
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -13,6 +15,14 @@ inline std::string number_text(double v) {
     if (std::strtod(buf, nullptr) == v) break;
   }
   return buf;
+}
+
+/// std::from_chars (decimal), also taking one leading '+', which it refuses but people and printf's
+/// "%+e" (numpy.savetxt fmt='%+e') write; "++1" and "+-1" stay refused.
+template <class Number>
+std::from_chars_result read_decimal(const char* first, const char* last, Number& value) {
+  if (last - first > 1 && *first == '+' && first[1] != '+' && first[1] != '-') ++first;
+  return std::from_chars(first, last, value);
 }
 
 }  // namespace fdgd::detail
