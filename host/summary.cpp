@@ -24,19 +24,51 @@ bool within(const double* a, const double* b, int d, double tol) {
   return true;
 }
 
-using detail::cell_coordinate;
-
-/// cell_hash::of the cell holding x, without its key.
-std::uint64_t hash_of_cell(const double* x, int d, double tol) {
-  std::uint64_t h = 0;
-  for (int j = 0; j < d; ++j) h += detail::cell_hash::term(std::size_t(j), cell_coordinate(x[j], tol));
-  return h;
-}
-
-bool has_key(const double* x, const std::int64_t* key, int d, double tol) {
-  for (int j = 0; j < d; ++j)
-    if (cell_coordinate(x[j], tol) != key[j]) return false;
-  return true;
+/// Items' cells in grid k: items partitioned by the hash of their cell, then each partition's cells
+/// found in a table of its own, on `team` OpenMP threads; found(q, item, c, first, fresh) is called for
+/// every item on the thread of its partition q, in the items' order there, with c its cell's number in
+/// that partition (of 2^partition_bits(n)) and `first` the cell's first item. `point(item)` is the
+/// item's point; items for which `kept(item)` is false are left out; ahead(item) is called a few items
+/// before found(.., item, ..), to prefetch what found reads.
+template <class PointOf, class Kept, class Ahead, class Found>
+void find_cells(std::size_t n, int d, double tol, int k, int team, PointOf&& point, Kept&& kept, Ahead&& ahead, Found&& found) {
+  using detail::cell_coordinate;
+  const detail::cell_partitions p = detail::partition_cells(n, team, [&](std::size_t i) {
+    return kept(i) ? detail::cell_hash::mixed(detail::cell_hash::of_point(point(i), d, tol, k)) : detail::cell_hash::none;
+  });
+  const std::size_t parts = p.begin.size() - 1;
+  detail::loop_failure failure;
+#pragma omp parallel num_threads(team)
+  {
+    detail::cell_slots cells;
+#pragma omp for schedule(dynamic)
+    for (std::ptrdiff_t q = 0; q < std::ptrdiff_t(parts); ++q)
+      failure.run([&] {
+        cells.clear();
+        const std::size_t end = p.begin[std::size_t(q) + 1];
+        for (std::size_t e = p.begin[std::size_t(q)]; e < end; ++e) {
+          if (e + 8 < end) {
+            __builtin_prefetch(point(p.item[e + 8]));
+            ahead(p.item[e + 8]);
+          }
+          const double* x = point(p.item[e]);
+          bool fresh = false;
+          // Keys are compared only where 24 bits of the hash agree too, so rarely but for the same cell:
+          // computed from the points then rather than kept.
+          const std::size_t c = cells.insert(
+              p.mixed[e], p.item[e],
+              [&](std::size_t other) {
+                const double* y = point(cells.first(other));
+                for (int j = 0; j < d; ++j)
+                  if (cell_coordinate(x[j], tol, k, d) != cell_coordinate(y[j], tol, k, d)) return false;
+                return true;
+              },
+              fresh);
+          found(std::size_t(q), p.item[e], c, cells.first(c), fresh);
+        }
+      });
+  }
+  failure.rethrow();
 }
 
 }  // namespace
@@ -47,59 +79,42 @@ bool counted(const result& r, std::int64_t i) { return counted(r.status[std::siz
 
 cell_members cells_on_host(const result& r, double tol, int threads) {
   const int d = r.dim, team = openmp_team(threads);
-  auto point = [&](std::uint64_t i) { return r.x.data() + i * std::size_t(d); };
-  cell_partitions p = partition_cells(std::size_t(r.count), team, [&](std::size_t i) {
-    const double* x = point(i);
-    return counted(r, std::int64_t(i)) && on_grid(x, d, tol) ? cell_hash::mixed(hash_of_cell(x, d, tol)) : cell_hash::none;
-  });
-  const std::size_t parts = p.begin.size() - 1;
-  std::vector<cell_members> found(parts);
-  loop_failure failure;
-#pragma omp parallel num_threads(team)
-  {
-    cell_slots cells;
-    std::vector<std::int64_t> keys, key;  // the partition's cells' keys, d each
-#pragma omp for schedule(dynamic)
-    for (std::ptrdiff_t q = 0; q < std::ptrdiff_t(parts); ++q)
-      failure.run([&] {
-        cells.clear();
-        keys.clear();
-        key.resize(std::size_t(d));
-        cell_members& out = found[std::size_t(q)];
-        for (std::size_t k = p.begin[std::size_t(q)]; k < p.begin[std::size_t(q) + 1]; ++k) {
-          const std::uint64_t i = p.item[k];
-          if (k + 8 < p.begin[std::size_t(q) + 1]) {  // the items lie anywhere in x and f
-            __builtin_prefetch(point(p.item[k + 8]));
-            __builtin_prefetch(&r.f[p.item[k + 8]]);
-          }
-          for (int j = 0; j < d; ++j) key[std::size_t(j)] = cell_coordinate(point(i)[j], tol);
-          bool fresh = false;
-          const std::size_t c = cells.insert(
-              p.mixed[k], i,
-              [&](std::size_t other) {
-                return std::equal(key.begin(), key.end(), keys.begin() + std::ptrdiff_t(other * std::size_t(d)));
-              },
-              fresh);
-          if (fresh) {
-            keys.insert(keys.end(), key.begin(), key.end());
-            out.best.push_back(std::int64_t(i));
-            out.count.push_back(0);
-          }
-          ++out.count[c];
-          if (r.f[i] < r.f[std::size_t(out.best[c])]) out.best[c] = std::int64_t(i);  // ties keep the lower index
+  std::vector<cell_members> found(std::size_t(1) << partition_bits(std::size_t(r.count)));
+  find_cells(
+      std::size_t(r.count), d, tol, 0, team, [&](std::uint64_t i) { return r.x.data() + i * std::size_t(d); },
+      [&](std::uint64_t i) { return counted(r, std::int64_t(i)) && on_grid(r.x.data() + i * std::size_t(d), d, tol); },
+      [&](std::uint64_t i) { __builtin_prefetch(&r.f[i]); },
+      [&](std::size_t q, std::uint64_t i, std::size_t c, std::uint64_t, bool fresh) {
+        cell_members& out = found[q];
+        if (fresh) {
+          out.best.push_back(std::int64_t(i));
+          out.count.push_back(0);
         }
+        ++out.count[c];
+        if (r.f[i] < r.f[std::size_t(out.best[c])]) out.best[c] = std::int64_t(i);  // ties keep the lower index
       });
-  }
-  failure.rethrow();
-  p = cell_partitions{};
-  cell_members all;
+  // The cells in the order of their best members, so that the merge's passes over their points read x
+  // forwards: each best member's rank among them, from a bit an item.
+  const std::size_t words = (std::size_t(r.count) + 63) / 64;
+  std::vector<std::uint64_t> marked(words, 0), before(words);  // before: marked items in earlier words
+  for (const auto& f : found)
+    for (const std::int64_t b : f.best) marked[std::size_t(b) / 64] |= std::uint64_t(1) << (b % 64);
   std::size_t m = 0;
-  for (const auto& f : found) m += f.best.size();
-  all.best.reserve(m);
-  all.count.reserve(m);
+  for (std::size_t w = 0; w < words; ++w) {
+    before[w] = m;
+    m += std::size_t(__builtin_popcountll(marked[w]));
+  }
+  cell_members all;
+  all.best.resize(m);
+  all.count.resize(m);
   for (auto& f : found) {
-    all.best.insert(all.best.end(), f.best.begin(), f.best.end());
-    all.count.insert(all.count.end(), f.count.begin(), f.count.end());
+    for (std::size_t c = 0; c < f.best.size(); ++c) {
+      const auto b = std::uint64_t(f.best[c]);
+      const std::size_t at =
+          before[b / 64] + std::size_t(__builtin_popcountll(marked[b / 64] & ((std::uint64_t(1) << (b % 64)) - 1)));
+      all.best[at] = f.best[c];
+      all.count[at] = f.count[c];
+    }
     f = cell_members{};
   }
   return all;
@@ -107,89 +122,18 @@ cell_members cells_on_host(const result& r, double tol, int threads) {
 
 namespace {
 
-/// The merge's pairs on the host: every cell's d neighbours up one axis looked up in the cells' tables,
-/// those whose best points lie within tol joined in `groups`.
-void join_neighbours_on_host(const result& r, const cell_members& cells, double tol, int team, union_find& groups) {
+/// The merge's joins on the host: cells whose best points share a cell of grid k, for k = 1 .. d.
+void join_shifted_on_host(const result& r, const cell_members& cells, double tol, int team, union_find& groups) {
   const int d = r.dim;
   const std::size_t m = cells.best.size();
-  auto point = [&](std::int64_t i) { return r.x.data() + std::size_t(i) * std::size_t(d); };
-  auto key_of = [&](std::size_t c, std::int64_t* key) {
-    const double* x = point(cells.best[c]);
-    for (int j = 0; j < d; ++j) key[j] = cell_coordinate(x[j], tol);
-  };
-  // The cells again by key (a cell's key is its best member's), a table a partition, each cell known
-  // by its number in `cells`.
-  std::vector<cell_slots> index;
-  int bits = 0;
-  {
-    const cell_partitions p = partition_cells(m, team, [&](std::size_t c) {
-      if (c + 8 < m) __builtin_prefetch(point(cells.best[c + 8]));  // the best points lie anywhere in x
-      return cell_hash::mixed(hash_of_cell(point(cells.best[c]), d, tol));
-    });
-    bits = p.bits;
-    index.resize(p.begin.size() - 1);
-    loop_failure failure;
-#pragma omp parallel for schedule(dynamic) num_threads(team)
-    for (std::ptrdiff_t q = 0; q < std::ptrdiff_t(index.size()); ++q)
-      failure.run([&] {
-        cell_slots& cells_here = index[std::size_t(q)];
-        cells_here.reserve(p.begin[std::size_t(q) + 1] - p.begin[std::size_t(q)]);
-        for (std::size_t k = p.begin[std::size_t(q)]; k < p.begin[std::size_t(q) + 1]; ++k) {
-          bool fresh = false;
-          cells_here.insert(
-              p.mixed[k], p.item[k], [](std::size_t) { return false; }, fresh);  // cells are distinct
-        }
-      });
-    failure.rethrow();
-  }
-
-  // The pairs found on the threads, a block of cells at a time (2^16 lookups, so that the pairs take
-  // little memory wherever the points lie), then joined here.
-  const std::size_t block = std::max<std::size_t>(1, (std::size_t(1) << 16) / std::size_t(d));
-  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> pairs(static_cast<std::size_t>(team));
-  for (std::size_t from = 0; from < m; from += block) {
-    const std::size_t to = std::min(m, from + block);
-    loop_failure failure;
-#pragma omp parallel num_threads(team)
-    {
-      std::vector<std::int64_t> key;
-      auto& mine = pairs[std::size_t(cpu_thread_index())];
-      const std::uint64_t part = (std::uint64_t(1) << bits) - 1;
-      constexpr int probes = 16, ahead = 8;  // lookups issued together, so their cache misses overlap
-      std::uint64_t probe[probes];
-#pragma omp for schedule(static)
-      for (std::ptrdiff_t c = std::ptrdiff_t(from); c < std::ptrdiff_t(to); ++c)
-        failure.run([&] {
-          if (std::size_t(c) + ahead < to) __builtin_prefetch(point(cells.best[std::size_t(c) + ahead]));
-          key.resize(std::size_t(d));
-          key_of(std::size_t(c), key.data());
-          const std::uint64_t h = cell_hash::of(key.data(), d);
-          for (int j0 = 0; j0 < d; j0 += probes) {
-            const int j1 = std::min(d, j0 + probes);
-            for (int j = j0; j < j1; ++j) {
-              probe[j - j0] = cell_hash::mixed(cell_hash::moved(h, std::size_t(j), key[std::size_t(j)], key[std::size_t(j)] + 1));
-              index[std::size_t(probe[j - j0] & part)].prefetch(probe[j - j0]);
-            }
-            for (int j = j0; j < j1; ++j) {
-              const cell_slots& there = index[std::size_t(probe[j - j0] & part)];
-              ++key[std::size_t(j)];
-              const std::size_t found = there.find(probe[j - j0], [&](std::size_t other) {
-                return has_key(point(cells.best[there.first(other)]), key.data(), d, tol);
-              });
-              --key[std::size_t(j)];
-              if (found == cell_slots::none) continue;
-              const std::size_t other = std::size_t(there.first(found));
-              if (within(point(cells.best[std::size_t(c)]), point(cells.best[other]), d, tol))
-                mine.emplace_back(std::size_t(c), other);
-            }
-          }
-        });
-    }
-    failure.rethrow();
-    for (auto& mine : pairs) {
-      for (const auto& [a, b] : mine) groups.unite(a, b);
-      mine.clear();
-    }
+  std::vector<std::uint64_t> first(m);  // each cell's first cell in its cell of grid k
+  for (int k = 1; k <= d; ++k) {
+    find_cells(
+        m, d, tol, k, team, [&](std::uint64_t c) { return r.x.data() + std::size_t(cells.best[c]) * std::size_t(d); },
+        [](std::uint64_t) { return true; }, [&](std::uint64_t c) { __builtin_prefetch(&first[c], 1); },
+        [&](std::size_t, std::uint64_t c, std::size_t, std::uint64_t head, bool) { first[c] = head; });
+    for (std::size_t c = 0; c < m; ++c)
+      if (first[c] != c) groups.unite(c, std::size_t(first[c]));
   }
 }
 
@@ -202,14 +146,13 @@ std::vector<minimum_group> merge_cells(const result& r, const cell_members& cell
   auto better = [&](std::int64_t i, std::int64_t k) {
     return r.f[std::size_t(i)] < r.f[std::size_t(k)] || (r.f[std::size_t(i)] == r.f[std::size_t(k)] && i < k);
   };
-  // Merge neighbouring cells (one step along one axis) whose best points are within tol: this heals
-  // a minimum split by a cell boundary. d lookups a cell, not 3^d: a minimum's points (spread far
-  // less than tol) straddle two boundaries at once only with probability ~ (spread / tol)^2.
+  // Join cells whose best points share a cell of one of the shifted grids: this heals a minimum split
+  // by boundaries of grid 0, however many (cell_coordinate).
   union_find groups(m);
   if (!cells.group.empty()) {
     for (std::size_t c = 0; c < m; ++c) groups.unite(c, std::size_t(cells.group[c]));
   } else {
-    join_neighbours_on_host(r, cells, tol, openmp_team(threads), groups);
+    join_shifted_on_host(r, cells, tol, openmp_team(threads), groups);
   }
 
   std::vector<std::int64_t> leader(m, -1), members(m, 0);
@@ -288,19 +231,20 @@ double grouping_bytes_needed(std::int64_t count, int dim, int threads) {
     throw std::invalid_argument("fdgd: grouping_bytes_needed: count = " + std::to_string(count) + ", dim = " + std::to_string(dim) +
                                 " (count must be >= 0, dim >= 1)");
   if (count == 0) return 0;
-  // A cell's bytes at the merge's peak: the cells found (best, count), the union-find, the partitioned
-  // cells (item, mixed hash) and the tables (up to 4 slots a cell, 64 at least a partition; first item
-  // and mixed hash). Finding the cells takes less (48).
+  // A cell's bytes at the peak, in the merge: the cells found (best, count), the union-find, each
+  // cell's first in its cell of a shifted grid, and the cells partitioned (item, mixed hash, and the
+  // hashes before they are placed), besides each range's counts of its items in every partition.
+  // Finding the cells takes as much (the points partitioned, and the cells as they are found and
+  // gathered).
   const double n = double(count), parts = double(std::size_t(1) << detail::partition_bits(std::size_t(count)));
-  const double merging = n * (16 + 8 + 16 + 4 * 8 + 2 * 8) + parts * 64 * 8;
-  // The neighbouring pairs found before they are joined: at most 2^18 at a time (the device's slice;
-  // 2^16 on the host), 16 bytes each, in vectors that grow (up to three times their size as they move).
-  const double pairs = std::min(n * dim, 262144.0) * 16 * 3;
-  // Besides, each thread busy with a partition holds its table, with the partition's keys, vectors
-  // that grow: up to 6 slots a cell while the slots move, three times the first items, mixed hashes
-  // and keys. The largest partitions hold a little more than count / parts.
+  const double merging = n * (16 + 8 + 8 + 24) + team * (parts + 1) * 8;
+  // The pairs a CUDA pass joins on the host: at most 2^18 at a time, 16 bytes each.
+  const double pairs = std::min(n, 262144.0) * 16;
+  // Besides, each thread busy with a partition holds its table (not the cells' keys), in vectors that
+  // grow: up to 6 slots a cell while the slots move, three times the first items and mixed hashes. The
+  // largest partitions hold a little more than count / parts. None of it grows with dim.
   const double busy = std::min(team, parts), largest = std::min(n, 1.25 * n / parts + 256);
-  return merging + pairs + busy * largest * (6 * 8 + 3 * 2 * 8 + 3 * 8 * double(dim));
+  return merging + pairs + busy * largest * (6 * 8 + 3 * 2 * 8);
 }
 
 double share_reaching(const result& r, const known_minimum& m, double tol, int threads) {

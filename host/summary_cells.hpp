@@ -1,6 +1,6 @@
 // distinct_minima in two passes: (1) the grid cells that hold counted points, each with its member
-// count and best member, on the host or on the CUDA device; (2) on the host, merging of neighbouring
-// cells into groups.
+// count and best member, on the host or on the CUDA device; (2) on the host, joining the cells whose
+// best points share a cell of a shifted grid into groups.
 #pragma once
 #include <cstdint>
 #include <numeric>
@@ -15,9 +15,9 @@ namespace fdgd::detail {
 struct cell_members {
   std::vector<std::int64_t> best;   ///< the member with least f (lowest index among equal f)
   std::vector<std::int64_t> count;  ///< members
-  /// Where pass 1 joined the neighbouring cells itself (the device's does: cells one step apart along an
-  /// axis whose best members lie within tol), each cell's group as a cell of it; empty where the merge
-  /// is to find them.
+  /// Where pass 1 joined the cells itself (the device's does: cells whose best members share a cell of
+  /// one of the shifted grids 1 .. d, cell_coordinate), each cell's group as a cell of it; empty where
+  /// the merge is to find them.
   std::vector<std::int64_t> group;
 };
 

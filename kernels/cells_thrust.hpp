@@ -1,10 +1,10 @@
 // Pass 1 of distinct_minima written with Thrust: compiled for CUDA by kernels/summary_cells.cu, and
 // for Thrust's host system by tests/cells_thrust_test.cpp, so this same source is checked without a GPU.
 // Sorts the counted points by cell (lexicographic on the cell indices) and reduces each run of equal
-// cells to its count and best member, then finds the neighbouring cells the merge joins by binary
-// search over the cells' hashes: O(N d log N) work on the device at most (the sort's comparisons read
-// up to d coordinates), O(m d (log m + d)) for the searches at most (d to compare a found key), never
-// all pairs.
+// cells to its count and best member, then, for each shifted grid k = 1 .. d, sorts the cells by the
+// hash of their best point's cell in grid k and joins neighbours in that order that share the cell:
+// O(N d log N) work on the device at most (the sort's comparisons read up to d coordinates), O(m d^2)
+// for the hashes and the keys compared, and d radix sorts of m hashes; never all pairs.
 #pragma once
 #include <algorithm>
 #include <vector>
@@ -75,49 +75,34 @@ struct add_count_keep_best {
   }
 };
 
-/// cell_hash::of cell c's key (its best member's).
-struct hash_of_cell {
-  const std::int64_t* cell;  // every point's key
+/// cell_hash::of the cell of cell c's best point in grid k.
+struct hash_in_grid {
+  const double* x;
   const std::int64_t* best;  // each cell's best member
   int d;
-  FDGD_HD std::uint64_t operator()(std::int64_t c) const { return cell_hash::of(cell + best[c] * d, d); }
+  double tol;
+  int k;
+  FDGD_HD std::uint64_t operator()(std::int64_t c) const { return cell_hash::of_point(x + best[c] * d, d, tol, k); }
 };
 
-/// For k = c d + j: the cell one step up axis j from cell c, when there is one and the best points of
-/// both lie within tol (max-norm), else -1. Found by binary search over the cells' hashes, sorted
-/// (`order` numbers the cells in that order), then keys compared where the hashes agree: O(log m + d).
-struct neighbour_within {
-  const std::int64_t* cell;     // every point's key
+/// For the cell at position i of the cells sorted by their hash in grid k: the nearest cell before it
+/// there whose best point shares its cell of grid k, else -1. Equal hashes lie together, and only a
+/// collision of two cells' hashes puts another cell between: O(d) but where the hashes collide.
+struct same_cell_before {
+  const double* x;
   const std::int64_t* best;     // each cell's best member
-  const std::uint64_t* hash;    // each cell's cell_hash::of
   const std::uint64_t* sorted;  // the hashes in ascending order
   const std::int64_t* order;    // the cell of each sorted hash
-  const double* x;
-  std::int64_t m;
   int d;
   double tol;
-  FDGD_HD std::int64_t operator()(std::int64_t k) const {
-    const std::int64_t c = k / d;
-    const int j = int(k % d);
-    const std::int64_t* key = cell + best[c] * d;
-    const std::uint64_t h = cell_hash::moved(hash[c], std::size_t(j), key[j], key[j] + 1);
-    std::int64_t lo = 0, hi = m;
-    while (lo < hi) {
-      const std::int64_t mid = lo + (hi - lo) / 2;
-      if (sorted[mid] < h)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    for (; lo < m && sorted[lo] == h; ++lo) {
-      const std::int64_t o = order[lo];
-      const std::int64_t* other = cell + best[o] * d;
+  int k;
+  FDGD_HD std::int64_t operator()(std::int64_t i) const {
+    const double* a = x + best[order[i]] * d;
+    for (std::int64_t e = i - 1; e >= 0 && sorted[e] == sorted[i]; --e) {
+      const double* b = x + best[order[e]] * d;
       bool same = true;
-      for (int t = 0; t < d && same; ++t) same = other[t] == key[t] + (t == j);
-      if (!same) continue;
-      for (int t = 0; t < d; ++t)
-        if (!(fabs(x[best[c] * d + t] - x[best[o] * d + t]) <= tol)) return -1;
-      return o;
+      for (int j = 0; j < d && same; ++j) same = cell_coordinate(a[j], tol, k, d) == cell_coordinate(b[j], tol, k, d);
+      if (same) return order[e];
     }
     return -1;
   }
@@ -160,38 +145,36 @@ inline cell_members cells(const result& r, double tol) {
   thrust::copy(best.begin(), best.begin() + std::ptrdiff_t(m), c.best.begin());
   thrust::copy(count.begin(), count.begin() + std::ptrdiff_t(m), c.count.begin());
 
-  // The merge's pairs too: d binary searches a cell here, where the host would miss its cache on each;
-  // a slice of the m d searches at a time, its pairs joined on the host as they come, so that the
-  // answers take a bounded buffer; the merge gets each cell's group.
-  thrust::device_vector<std::uint64_t> hash(m), sorted(m);
+  // The merge's joins too, grid by grid: here the sorts are cheap where the host would miss its cache
+  // on every cell. A slice of the cells at a time, its pairs joined on the host as they come, so that
+  // the answers take a bounded buffer; the merge gets each cell's group.
+  thrust::device_vector<std::uint64_t> sorted(m);
   thrust::device_vector<std::int64_t> order(m);
-  thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(std::int64_t(m)),
-                    hash.begin(), hash_of_cell{raw(cell), raw(best), int(d)});
-  thrust::copy(hash.begin(), hash.end(), sorted.begin());
-  thrust::sequence(order.begin(), order.end());
-  thrust::sort_by_key(sorted.begin(), sorted.end(), order.begin());
-  const neighbour_within search{raw(cell), raw(best), raw(hash), raw(sorted), raw(order), raw(x), std::int64_t(m), int(d), tol};
-  const std::int64_t searches = std::int64_t(m) * d, slice = std::int64_t(1) << 18;
-  thrust::device_vector<std::int64_t> near(static_cast<std::size_t>(std::min(searches, slice))), from, to;
+  const std::int64_t slice = std::int64_t(1) << 18;
+  thrust::device_vector<std::int64_t> before(std::min(std::size_t(slice), m)), from, to;
   std::vector<std::int64_t> a, b;
-  a.reserve(near.size());
-  b.reserve(near.size());
   union_find groups(m);
-  for (std::int64_t first = 0; first < searches; first += slice) {
-    const std::int64_t last = std::min(searches, first + slice), n_here = last - first;
-    thrust::transform(thrust::counting_iterator<std::int64_t>(first), thrust::counting_iterator<std::int64_t>(last), near.begin(),
-                      search);
-    const auto found = std::size_t(thrust::count_if(near.begin(), near.begin() + n_here, is_found{}));
-    from.resize(found);
-    to.resize(found);
-    thrust::copy_if(thrust::counting_iterator<std::int64_t>(first), thrust::counting_iterator<std::int64_t>(last), near.begin(),
-                    from.begin(), is_found{});
-    thrust::copy_if(near.begin(), near.begin() + n_here, to.begin(), is_found{});
-    a.resize(found);
-    b.resize(found);
-    thrust::copy(from.begin(), from.end(), a.begin());
-    thrust::copy(to.begin(), to.end(), b.begin());
-    for (std::size_t k = 0; k < found; ++k) groups.unite(std::size_t(a[k] / d), std::size_t(b[k]));
+  for (int k = 1; k <= int(d); ++k) {
+    thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(std::int64_t(m)),
+                      sorted.begin(), hash_in_grid{raw(x), raw(best), int(d), tol, k});
+    thrust::sequence(order.begin(), order.end());
+    thrust::sort_by_key(sorted.begin(), sorted.end(), order.begin());
+    const same_cell_before search{raw(x), raw(best), raw(sorted), raw(order), int(d), tol, k};
+    for (std::int64_t first = 0; first < std::int64_t(m); first += slice) {
+      const std::int64_t last = std::min(std::int64_t(m), first + slice), n_here = last - first;
+      thrust::transform(thrust::counting_iterator<std::int64_t>(first), thrust::counting_iterator<std::int64_t>(last),
+                        before.begin(), search);
+      const auto found = std::size_t(thrust::count_if(before.begin(), before.begin() + n_here, is_found{}));
+      from.resize(found);
+      to.resize(found);
+      thrust::copy_if(order.begin() + first, order.begin() + last, before.begin(), from.begin(), is_found{});
+      thrust::copy_if(before.begin(), before.begin() + n_here, to.begin(), is_found{});
+      a.resize(found);
+      b.resize(found);
+      thrust::copy(from.begin(), from.end(), a.begin());
+      thrust::copy(to.begin(), to.end(), b.begin());
+      for (std::size_t e = 0; e < found; ++e) groups.unite(std::size_t(a[e]), std::size_t(b[e]));
+    }
   }
   c.group.resize(m);
   for (std::size_t k = 0; k < m; ++k) c.group[k] = std::int64_t(groups.find(k));

@@ -60,6 +60,60 @@ TEST(Summary, PointsAcrossACellBoundaryFormOneGroup) {
   EXPECT_EQ(groups[1].count, 1);
 }
 
+// The minima of sphere, rastrigin or rosenbrock lie at corners of the cells (0, 1): converged points
+// around one fell into up to 2^d cells, diagonal to each other, and were listed as as many minima.
+TEST(Summary, AMinimumAtACornerOfTheCellsIsOneGroup) {
+  const result corner = by_hand({1e-12, 1e-12, -1e-12, -1e-12}, {2e-24, 2e-24});
+  EXPECT_EQ(distinct_minima(corner).size(), 1u);
+  const result diagonal = by_hand({0.0009, 0.0009, 0.0011, 0.0011}, {0.0, 0.0});
+  EXPECT_EQ(distinct_minima(diagonal).size(), 1u);
+  for (const int d : {3, 8, 32}) {
+    result r;
+    const std::int64_t n = 4000;
+    r.resize(n, d);
+    std::mt19937_64 gen{unsigned(d)};
+    std::uniform_int_distribution<int> side(0, 1);
+    for (std::int64_t i = 0; i < n; ++i) {
+      for (int j = 0; j < d; ++j) r.x[std::size_t(i * d + j)] = 1.0 + (side(gen) ? 1e-9 : -1e-9);
+      r.f[std::size_t(i)] = double(i % 7);
+      r.status[std::size_t(i)] = trajectory_status::converged;
+    }
+    const auto groups = distinct_minima(r, 1e-3, 0);
+    ASSERT_EQ(groups.size(), 1u) << "d = " << d;
+    EXPECT_EQ(groups[0].count, n);
+  }
+}
+
+// Any cluster spread less than tol / (d + 1) along every axis is one group, wherever it lies; clusters
+// farther apart than tol stay apart.
+TEST(Summary, ClustersSpreadLessThanTheGuaranteeAreOneGroupAnywhere) {
+  const double tol = 1e-3;
+  for (const int d : {1, 2, 4, 7}) {
+    std::mt19937_64 gen(17u + unsigned(d));
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    const int clusters = 300, per = 12;
+    const double spread = 0.98 * tol / (d + 1);
+    result r;
+    r.resize(std::int64_t(clusters) * per, d);
+    for (int c = 0; c < clusters; ++c) {
+      std::vector<double> centre(static_cast<std::size_t>(d));
+      for (int j = 0; j < d; ++j)  // 3 tol apart along axis 0 at least; near a cell boundary along the others
+        centre[std::size_t(j)] = j == 0 ? 3 * tol * c : (std::round(unit(gen) * 20) + unit(gen) * 0.02 - 0.01) * tol;
+      for (int p = 0; p < per; ++p) {
+        const std::size_t i = std::size_t(c * per + p);
+        for (int j = 0; j < d; ++j) r.x[i * std::size_t(d) + std::size_t(j)] = centre[std::size_t(j)] + spread * (unit(gen) - 0.5);
+        r.f[i] = unit(gen);
+        r.status[i] = trajectory_status::finished;
+      }
+    }
+    for (const int threads : {1, 2}) {
+      const auto groups = distinct_minima(r, tol, 0, backend_kind::cpu, threads);
+      ASSERT_EQ(groups.size(), std::size_t(clusters)) << "d = " << d;
+      for (const auto& g : groups) EXPECT_EQ(g.count, per) << "d = " << d;
+    }
+  }
+}
+
 TEST(Summary, NonfiniteTrajectoriesAreLeftOutAndToleranceIsChecked) {
   result r = by_hand({0.0, 0.0, 1.0, 1.0}, {0.0, 1.0});
   r.status[1] = trajectory_status::nonfinite;
@@ -81,8 +135,8 @@ TEST(Summary, PointsBeyondTheGridAreNotGroupedWithEachOther) {
   EXPECT_EQ(distinct_minima(r, 1e3, 0).size(), 3u) << "in cells of side 1000 all four points have cells";
 }
 
-// The same groups as the definition computed plainly (cells in a std::map, neighbours looked up one by
-// one), on 1, 2 and 3 threads, for points spread over many cells, several straddling a boundary, and
+// The same groups as the definition computed plainly (cells in a std::map, and the shifted grids' cells
+// in one a grid), on 1, 2 and 3 threads, for points spread over many cells, several straddling a boundary, and
 // enough of them that the host's tables split into partitions (4096 items each).
 /// distinct_minima's order (least f, then most members), then by position, so that two lists compare.
 bool listed_before(const minimum_group& a, const minimum_group& b) {
@@ -108,18 +162,16 @@ std::vector<minimum_group> grouped_plainly(const result& r, double tol) {
   }
   std::map<key, key> parent;  // union-find over keys
   std::function<key(const key&)> root = [&](const key& k) { return parent.count(k) ? root(parent[k]) : k; };
-  for (const auto& [k, cell] : cells)
-    for (int j = 0; j < r.dim; ++j) {
-      key n = k;
-      ++n[std::size_t(j)];
-      const auto other = cells.find(n);
-      if (other == cells.end()) continue;
-      bool near = true;
-      for (int t = 0; t < r.dim; ++t)
-        near =
-            near && std::fabs(r.x[std::size_t(cell.first * r.dim + t)] - r.x[std::size_t(other->second.first * r.dim + t)]) <= tol;
-      if (near && root(k) != root(n)) parent[root(k)] = root(n);
+  for (int shift = 1; shift <= r.dim; ++shift) {  // cells whose best points share a cell of a shifted grid
+    std::map<key, key> first;                     // shifted cell: the first cell found there
+    for (const auto& [k, cell] : cells) {
+      key s;
+      for (int j = 0; j < r.dim; ++j)
+        s.push_back(std::int64_t(std::floor(r.x[std::size_t(cell.first * r.dim + j)] / tol - double(shift) / (r.dim + 1))));
+      const auto [at, fresh] = first.try_emplace(s, k);
+      if (!fresh && root(k) != root(at->second)) parent[root(k)] = root(at->second);
     }
+  }
   std::map<key, std::pair<std::int64_t, std::int64_t>> groups;  // root: (best, count)
   for (const auto& [k, cell] : cells) {
     auto [at, fresh] = groups.try_emplace(root(k), cell.first, 0);

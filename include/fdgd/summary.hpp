@@ -11,8 +11,8 @@
 
 namespace fdgd {
 
-/// One group of final points: those of one grid cell of side `tol`, and of the neighbouring cells it
-/// merged with (see distinct_minima), so a group can span more than tol.
+/// One group of final points: those of one grid cell of side `tol` and of the cells joined to it (see
+/// distinct_minima), so a group can span more than tol.
 struct minimum_group {
   std::vector<double> x;   ///< the group's best point (least f)
   double f = 0;            ///< f there
@@ -22,18 +22,21 @@ struct minimum_group {
 
 /// Groups the final points of every trajectory that is not nonfinite, has a finite f and lies within
 /// 4.6e18 * tol of the origin in every coordinate (the grid's reach; beyond it, only trajectories that
-/// ran off, which then count in no group's share): points in one
-/// cell of a grid of side `tol` form a group, and groups of face-neighbouring cells whose best points
-/// are within tol (max-norm) merge, so that a minimum split by a cell boundary stays one group.
-/// Never all pairs: the cells are found by hash tables on the host (O(N d)) or by a sort on the CUDA
-/// device (`where`, see grouped_on), and so are the neighbouring cells to merge, which are joined on
-/// the host; scales to N = 10^7.
-/// Both give the same groups. The host's work runs on `threads` OpenMP threads (0: all cores; at most
-/// max_cpu_threads), with the same groups on any. Returns the `top` groups with least f, best first (all when top <= 0);
-/// equal f: more members first.
+/// ran off, which then count in no group's share). Points in one cell of a grid of side `tol` (cells
+/// [k tol, (k + 1) tol) along each axis) form a group; then groups join where the best points of two of
+/// their cells share a cell of one of d more grids of side tol, grid k shifted by k tol / (d + 1) along
+/// every axis (k = 1 .. d). So:
+/// - points spread less than tol / (d + 1) along every axis (max-norm) are always one group, wherever
+///   they lie: a minimum's points at a corner of the cells (the origin, a point of integers) too;
+/// - each join spans at most tol along every axis, so minima farther apart than that stay apart unless
+///   points in between link them.
+/// Never all pairs: the cells are found by hash tables on the host (O(N d) for the cells, O(m d^2)
+/// for the joins of m cells) or by sorts on the CUDA device (`where`, see grouped_on). Both give the
+/// same groups. The host's work runs on `threads` OpenMP threads (0: all cores; at most
+/// max_cpu_threads), with the same groups on any. Returns the `top` groups with least f, best first (all
+/// when top <= 0); equal f: more members first.
 /// Throws std::invalid_argument unless tol is finite and > 0, r's arrays match its count and dim and threads
-/// is in 0..max_cpu_threads; fdgd::error when CUDA is asked for and
-/// cannot be used.
+/// is in 0..max_cpu_threads; fdgd::error when CUDA is asked for and cannot be used.
 std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, int top = 10,
                                            backend_kind where = backend_kind::automatic, int threads = 0);
 
@@ -43,10 +46,10 @@ backend_kind grouped_on(const result& r, backend_kind where);
 
 /// At most about how many bytes of host memory distinct_minima takes on `threads` OpenMP threads (0: all
 /// cores) for a result of `count` trajectories of dimension `dim`, where every point is a cell of its
-/// own: 88 bytes a point for the cells, their hash tables and the merge; up to 13 MB for neighbouring
-/// pairs found before they are joined (the most where the points lie on a grid of side tol); and each
-/// busy thread's table of one partition of the cells (a few thousand, up to count / 4096), with their
-/// keys (8 dim bytes a cell). For checking a run's size before it starts, beside host_bytes_needed.
+/// own: 56 bytes a point for the cells, the partitions of their hashes and the joins; up to 4 MB for
+/// the pairs of cells a CUDA pass joins; and each busy thread's table of one partition of the cells (a
+/// few thousand, up to count / 4096). None of it grows with dim (the cells' keys are not kept). For
+/// checking a run's size before it starts, beside host_bytes_needed.
 /// Throws std::invalid_argument for count < 0, dim < 1 or threads outside 0..max_cpu_threads.
 double grouping_bytes_needed(std::int64_t count, int dim, int threads = 0);
 

@@ -1,5 +1,5 @@
-// The grid distinct_minima groups final points by, and the hash of its cells: one source, so the host
-// and the device pass put every point in the same cell and find the same neighbours.
+// The grids distinct_minima groups final points by, and the hash of their cells: one source, so the host
+// and the device pass put every point in the same cells and join the same ones.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -13,18 +13,21 @@ namespace fdgd::detail {
 /// The largest |v / tol| the grid's 64-bit cell indices hold.
 inline constexpr double grid_reach = 4.6e18;
 
-/// Index of the grid cell of side `tol` holding coordinate v. Clamped to +-grid_reach (NaN to the low
-/// end), so the conversion is defined for any value.
-FDGD_HD inline std::int64_t cell_coordinate(double v, double tol) {
-  double q = floor(v / tol);
+/// Index of the cell holding coordinate v in grid `k` of the d + 1 grids of side `tol` that grouping
+/// uses: grid k is shifted by k tol / (d + 1) along every axis, grid 0 (at the origin) makes the cells.
+/// The boundaries of all d + 1 grids along one axis lie tol / (d + 1) apart, so points spread less than
+/// that along every axis cross a boundary of at most one grid per axis: at least one of the d + 1 grids
+/// holds them in one cell, wherever they lie (a minimum's points at a corner of grid 0 too). Clamped to
+/// +-grid_reach (NaN to the low end), so the conversion is defined for any value.
+FDGD_HD inline std::int64_t cell_coordinate(double v, double tol, int k = 0, int d = 1) {
+  double q = floor(v / tol - double(k) / double(d + 1));
   if (!(q >= -grid_reach)) q = -grid_reach;
   if (!(q <= grid_reach)) q = grid_reach;
   return std::int64_t(q);
 }
 
-/// Hash of a cell's integer coordinates: a sum of one term a coordinate, so that the key one step away
-/// along axis j hashes in O(1) (moved()): the merge looks up d neighbours of every cell, on the host in
-/// hash tables (host/cell_table.hpp), on the device by binary search over the cells' hashes.
+/// Hash of a cell's integer coordinates: a sum of one term a coordinate. The host finds cells by it in
+/// hash tables (host/cell_table.hpp), the device sorts by it.
 struct cell_hash {
   FDGD_HD static std::uint64_t term(std::size_t j, std::int64_t k) {
     std::uint64_t z = std::uint64_t(k) * 0x9E3779B97F4A7C15ull + std::uint64_t(j) * 0xD1B54A32D192ED03ull;
@@ -37,9 +40,11 @@ struct cell_hash {
     for (int j = 0; j < d; ++j) h += term(std::size_t(j), key[j]);
     return h;
   }
-  /// of() for a key with coordinate j changed from `from` to `to`, given h for the key before.
-  FDGD_HD static std::uint64_t moved(std::uint64_t h, std::size_t j, std::int64_t from, std::int64_t to) {
-    return h - term(j, from) + term(j, to);
+  /// of() the key of the cell holding point x (d coordinates) in grid k.
+  FDGD_HD static std::uint64_t of_point(const double* x, int d, double tol, int k) {
+    std::uint64_t h = 0;
+    for (int j = 0; j < d; ++j) h += term(std::size_t(j), cell_coordinate(x[j], tol, k, d));
+    return h;
   }
   /// The word the host's tables use, well mixed: the low 12 bits (or fewer) the partition, the bits from
   /// bit 12 up the slot, the top 24 the tag. Never `none`, which marks an item left out.
