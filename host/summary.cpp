@@ -139,7 +139,8 @@ void join_shifted_on_host(const result& r, const cell_members& cells, double tol
 
 }  // namespace
 
-std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top, int threads) {
+std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top, int threads,
+                                       minima_totals* totals) {
   const int d = r.dim;
   const std::size_t m = cells.best.size();
   auto point = [&](std::int64_t i) { return r.x.data() + std::size_t(i) * std::size_t(d); };
@@ -173,6 +174,10 @@ std::vector<minimum_group> merge_cells(const result& r, const cell_members& cell
     if (r.f[std::size_t(a.first)] != r.f[std::size_t(b.first)]) return r.f[std::size_t(a.first)] < r.f[std::size_t(b.first)];
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   };
+  if (totals) {
+    totals->groups = std::int64_t(found.size());
+    totals->grouped = std::accumulate(cells.count.begin(), cells.count.end(), std::int64_t(0));
+  }
   const std::size_t kept = top > 0 ? std::min(found.size(), std::size_t(top)) : found.size();
   std::partial_sort(found.begin(), found.begin() + std::ptrdiff_t(kept), found.end(), first);
   found.resize(kept);
@@ -209,17 +214,22 @@ void check_shape(const result& r) {
 
 }  // namespace
 
-std::vector<minimum_group> distinct_minima(const result& r, double tol, int top, backend_kind where, int threads) {
+std::vector<minimum_group> distinct_minima(const result& r, double tol, int top, backend_kind where, int threads,
+                                           minima_totals* totals) {
   check_shape(r);
   detail::checked_team(threads, "distinct_minima");
   if (!std::isfinite(tol) || !(tol > 0))
     throw std::invalid_argument("fdgd: invalid cluster tolerance " + detail::number_text(tol) + " (must be finite and > 0)");
+  if (where != backend_kind::automatic && where != backend_kind::cpu && where != backend_kind::cuda)
+    throw std::invalid_argument("fdgd: distinct_minima: invalid backend_kind " + std::to_string(int(where)));
+  if (totals) *totals = minima_totals{};
+  if (r.count == 0) return {};  // r.dim may be 0
   if (grouped_on(r, where) == backend_kind::cpu)
-    return detail::merge_cells(r, detail::cells_on_host(r, tol, threads), tol, top, threads);
+    return detail::merge_cells(r, detail::cells_on_host(r, tol, threads), tol, top, threads, totals);
   const int device = std::max(r.cuda_device, 0);
   require_cuda_device(device);
 #if defined(FDGD_HAS_CUDA)
-  return detail::merge_cells(r, detail::cells_on_cuda(r, tol, device), tol, top, threads);
+  return detail::merge_cells(r, detail::cells_on_cuda(r, tol, device), tol, top, threads, totals);
 #else
   throw error("fdgd: this build has no CUDA backend");  // not reached: require_cuda_device threw
 #endif

@@ -43,7 +43,8 @@ cell_members cells_on_cuda(const result& r, double tol, int device);
 #endif
 
 /// Pass 2: the `top` groups with least f, best first (all when top <= 0), on `threads` OpenMP threads
-/// (0: all). Independent of the cells' order and of the threads.
-std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top, int threads = 0);
+/// (0: all); `totals`, where given, counts them all. Independent of the cells' order and of the threads.
+std::vector<minimum_group> merge_cells(const result& r, const cell_members& cells, double tol, int top, int threads = 0,
+                                       minima_totals* totals = nullptr);
 
 }  // namespace fdgd::detail

@@ -97,7 +97,14 @@ TEST_F(Cli, HimmelblauSummaryFindsTheFourMinimaWithTheirShares) {
   EXPECT_GT(s["grouping_seconds"].get<double>(), 0.0) << "2e4 final points take some time to group";
   // The text summary says the same.
   const auto text = run("minimize --function himmelblau --starts 2e4 --steps 2000 --gtol 1e-10 --backend cpu");
-  EXPECT_NE(text.out.find("global minimum 0 reached by 100.000% of starts"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("global minimum 0 reached by 100.000% of starts (20000; final point within 0.001 of a minimizer"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("distinct minima: 4 (final points grouped in cells of side 0.001), best first:"), std::string::npos)
+      << text.out;
+  EXPECT_EQ(s["minima_total"].get<long long>(), 4);
+  EXPECT_EQ(s["grouped"].get<long long>(), 20000);
+  EXPECT_EQ(s["known_minimum"]["reached"].get<long long>(), 20000);
   EXPECT_EQ(text.out.rfind("himmelblau: 20000 starts (seed 0), d = 2, on cpu", 0), 0u) << text.out;
   double total_s = -1, descent_s = -1;  // "time: T s (the descent D s), ..."
   const auto time_line = text.out.find("\ntime: ");
@@ -120,8 +127,33 @@ TEST_F(Cli, StartsThatRanOffAreNeitherConvergedNorGrouped) {
   EXPECT_NE(r.out.find("status: 0 finished, 0 converged, 100 stalled, 0 nonfinite"), std::string::npos) << r.out;
   const auto far = run("minimize --expr \"0*x0 + 0*x1\" --box 1e16:1e17 --starts 10 --steps 1 --backend cpu");
   ASSERT_EQ(far.status, 0) << far.out;
-  EXPECT_NE(far.out.find("distinct minima: none (no trajectory with a finite f within 4.6e+18 x 0.001"), std::string::npos)
+  EXPECT_NE(far.out.find("distinct minima: none\n  10 starts in no group: nonfinite, with f not finite, or beyond 4.6e+18 x 0.001 "
+                         "from the origin\n"),
+            std::string::npos)
       << far.out;
+}
+
+TEST_F(Cli, TheMinimaAreCountedAndSmallSharesKeepTheirDigits) {
+  // 2e5 scattered final points: 1 start is 0.0005%, which read 0.000%; the list says how many it leaves out.
+  const auto r = run("minimize --function sphere --starts 2e5 --steps 1 --top 3 --backend cpu");
+  ASSERT_EQ(r.status, 0) << r.out;
+  long long groups = 0;
+  const auto line = r.out.find("\ndistinct minima: ");
+  ASSERT_NE(line, std::string::npos) << r.out;
+  ASSERT_EQ(std::sscanf(r.out.c_str() + line, "\ndistinct minima: %lld (final points grouped in cells of side 0.001), the best 3,",
+                        &groups),
+            1)
+      << r.out;
+  EXPECT_GT(groups, 199000) << "few of the scattered points share a group";
+  EXPECT_NE(r.out.find("global minimum 0 reached by 0% of starts (0;"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" 0.0005%  ("), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("0.000%"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("in no group"), std::string::npos) << "every start is grouped: " << r.out;
+  // Two points 2.8e-4 apart across a corner of the cells: one minimum (they were two).
+  std::ofstream(path("corner.csv")) << "0.0009,0.0009\n0.0011,0.0011\n";
+  const auto corner = run("minimize --expr \"0*x0 + 0*x1\" --init-file " + path("corner.csv") + " --steps 1 --json --backend cpu");
+  ASSERT_EQ(corner.status, 0) << corner.out;
+  EXPECT_EQ(nlohmann::json::parse(corner.out)["minima_total"].get<long long>(), 1) << corner.out;
 }
 
 TEST_F(Cli, CudaRunsGroupOnTheDevice) {

@@ -474,8 +474,9 @@ int run_command(int argc, char** argv) {
   add_value(m, "--gtol", a.gtol, "stop a start once |grad| <= gtol (default 0: off)")->transform(a_number);
   add_value(m, "--out", a.out, "write every trajectory: .csv or .npy");
   add_value(m, "--cluster-tol", a.cluster_tol,
-            "group final points within this distance, and count a start as reaching a known minimum when its final "
-            "point is within it of a minimizer (default 1e-3)")
+            "side of the cells final points are grouped in (points spread less than tol/(d+1) along every axis always "
+            "share a group), and how near a minimizer along every axis a start must end to count as reaching it "
+            "(default 1e-3)")
       ->transform(positive_finite);
   add_value(m, "--top", a.top, "distinct minima to list (default 10)")->transform(whole_number(1, int_max));
   m->add_flag("--json", a.json, "print the summary as one JSON object");

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <chrono>
+#include <cmath>
 
 #include "fdgd/detail/cell_grid.hpp"
 
@@ -45,18 +46,29 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
   nlohmann::json minima = nlohmann::json::array();
   s["grouped_on"] = grouped_on(r, backend_kind::automatic) == backend_kind::cuda ? "cuda" : "cpu";
   const auto t0 = std::chrono::steady_clock::now();
-  for (const auto& g : distinct_minima(r, c.cluster_tol, c.top, backend_kind::automatic, c.opt.threads))
+  minima_totals totals;
+  for (const auto& g : distinct_minima(r, c.cluster_tol, c.top, backend_kind::automatic, c.opt.threads, &totals))
     minima.push_back({{"f", g.f}, {"count", g.count}, {"share", g.share}, {"x", g.x}});
   s["minima"] = minima;
+  s["minima_total"] = totals.groups;
+  s["grouped"] = totals.grouped;
   s["grouping_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (c.builtin) {
     const known_minimum m = c.builtin->minimum(r.dim);
-    s["known_minimum"] = {{"f", m.value}, {"share_reached", share_reaching(r, m, c.cluster_tol, c.opt.threads)}};
+    const double share = share_reaching(r, m, c.cluster_tol, c.opt.threads);
+    s["known_minimum"] = {{"f", m.value}, {"share_reached", share}, {"reached", std::llround(share * double(r.count))}};
   }
   return s;
 }
 
 namespace {
+/// A share as a percentage with three decimals, or two significant digits below 0.001% (1 start of 10^6
+/// read 0.000%, as none did).
+std::string percent(double share) {
+  const double p = 100 * share;
+  return p == 0 ? "0%" : p >= 0.001 ? fmt::format("{:.3f}%", p) : fmt::format("{:.2g}%", p);
+}
+
 /// A point for the text: of more than 32 coordinates, the first 16 (--json and --out have them all).
 std::string point(const nlohmann::json& x) {
   const std::size_t shown = x.size() > 32 ? 16 : x.size();
@@ -92,21 +104,28 @@ std::string summary_text(const nlohmann::json& s) {
     out += fmt::format("best: f = {:.17g} at start {}, x = {}\n", s["best"]["f"].get<double>(), s["best"]["index"].get<long long>(),
                        point(s["best"]["x"]));
   }
+  const double tol = s["cluster_tol"].get<double>();
+  const long long total = s["minima_total"].get<long long>(),
+                  left_out = s["starts"].get<long long>() - s["grouped"].get<long long>();
   if (s["minima"].empty()) {
-    out += fmt::format("distinct minima: none (no trajectory with a finite f within {:g} x {} of the origin)\n", detail::grid_reach,
-                       s["cluster_tol"].get<double>());
+    out += fmt::format("distinct minima: none\n");
   } else {
-    out += fmt::format("distinct minima (points within {} grouped), best first:\n", s["cluster_tol"].get<double>());
+    const std::string listed = std::size_t(total) > s["minima"].size() ? fmt::format(", the best {}", s["minima"].size()) : "";
+    out += fmt::format("distinct minima: {} (final points grouped in cells of side {}){}, best first:\n", total, tol, listed);
     out += fmt::format("  {:>3}  {:>22}  {:>10}  {:>8}  x\n", "#", "f", "count", "share");
   }
   int k = 0;
   for (const auto& g : s["minima"])
-    out += fmt::format("  {:>3}  {:>22.15g}  {:>10}  {:>7.3f}%  {}\n", ++k, g["f"].get<double>(), g["count"].get<long long>(),
-                       100 * g["share"].get<double>(), point(g["x"]));
+    out += fmt::format("  {:>3}  {:>22.15g}  {:>10}  {:>8}  {}\n", ++k, g["f"].get<double>(), g["count"].get<long long>(),
+                       percent(g["share"].get<double>()), point(g["x"]));
+  if (left_out > 0)
+    out += fmt::format("  {} starts in no group: nonfinite, with f not finite, or beyond {:g} x {} from the origin\n", left_out,
+                       detail::grid_reach, tol);
   if (s.contains("known_minimum"))
-    out += fmt::format("global minimum {:.10g} reached by {:.3f}% of starts (final point within {} of a minimizer)\n",
-                       s["known_minimum"]["f"].get<double>(), 100 * s["known_minimum"]["share_reached"].get<double>(),
-                       s["cluster_tol"].get<double>());
+    out +=
+        fmt::format("global minimum {:.10g} reached by {} of starts ({}; final point within {} of a minimizer along every axis)\n",
+                    s["known_minimum"]["f"].get<double>(), percent(s["known_minimum"]["share_reached"].get<double>()),
+                    s["known_minimum"]["reached"].get<long long>(), tol);
   return out;
 }
 

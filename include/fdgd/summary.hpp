@@ -20,6 +20,12 @@ struct minimum_group {
   double share = 0;        ///< count / all trajectories of the run
 };
 
+/// What distinct_minima found besides the groups it lists.
+struct minima_totals {
+  std::int64_t groups = 0;   ///< groups in all (the list holds the `top` of them)
+  std::int64_t grouped = 0;  ///< trajectories in some group; the rest ended nonfinite, with f not finite, or beyond the grid
+};
+
 /// Groups the final points of every trajectory that is not nonfinite, has a finite f and lies within
 /// 4.6e18 * tol of the origin in every coordinate (the grid's reach; beyond it, only trajectories that
 /// ran off, which then count in no group's share). Points in one cell of a grid of side `tol` (cells
@@ -35,10 +41,12 @@ struct minimum_group {
 /// same groups. The host's work runs on `threads` OpenMP threads (0: all cores; at most
 /// max_cpu_threads), with the same groups on any. Returns the `top` groups with least f, best first (all
 /// when top <= 0); equal f: more members first.
-/// Throws std::invalid_argument unless tol is finite and > 0, r's arrays match its count and dim and threads
-/// is in 0..max_cpu_threads; fdgd::error when CUDA is asked for and cannot be used.
+/// Where `totals` is given, it gets how many groups there are in all and how many trajectories they hold.
+/// Throws std::invalid_argument unless tol is finite and > 0, `where` is a backend_kind, r's arrays match its count and dim and
+/// threads is in 0..max_cpu_threads; fdgd::error when CUDA is asked for and cannot be used.
 std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, int top = 10,
-                                           backend_kind where = backend_kind::automatic, int threads = 0);
+                                           backend_kind where = backend_kind::automatic, int threads = 0,
+                                           minima_totals* totals = nullptr);
 
 /// Where distinct_minima(r, ..., where) finds the cells: cuda when asked for, or when automatic and r
 /// ran on CUDA (on r.cuda_device; device 0 for a CPU result); cpu otherwise.
