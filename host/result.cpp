@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <new>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 
 #include "fdgd/detail/background_fill.hpp"
 #include "fdgd/detail/host_loop.hpp"
@@ -24,8 +26,21 @@ const char* to_string(trajectory_status s) {
 
 void result::resize(std::int64_t n, int d, int threads) {
   detail::checked_team(threads, "result::resize");
+  if (n < 0 || d < 0)
+    throw std::invalid_argument("fdgd: result::resize: n = " + std::to_string(n) + ", d = " + std::to_string(d) +
+                                " (both must be >= 0)");
   detail::size_result(*this, n, d);
   detail::fill_result(*this, threads);
+}
+
+void result::check_shape() const {
+  const auto n = std::size_t(std::max<std::int64_t>(count, 0));
+  if (count < 0 || (count > 0 && dim < 1) || x.size() != n * std::size_t(std::max(dim, 0)) || f.size() != n ||
+      grad_norm.size() != n || steps.size() != n || status.size() != n)
+    throw std::invalid_argument("fdgd: inconsistent result: count " + std::to_string(count) + ", dim " + std::to_string(dim) +
+                                ", " + std::to_string(x.size()) + " coordinates, " + std::to_string(f.size()) + " values of f, " +
+                                std::to_string(grad_norm.size()) + " of grad_norm, " + std::to_string(steps.size()) +
+                                " of steps, " + std::to_string(status.size()) + " statuses");
 }
 
 namespace detail {
@@ -81,6 +96,7 @@ background_fill::background_fill(result& r, std::int64_t n, int d, int threads) 
 
 void result::summarize(int threads) {
   const int team = detail::checked_team(threads, "result::summarize");
+  check_shape();
   best = -1;
   finished = converged = nonfinite = stalled = 0;
   // Each thread a contiguous range in order; the merge takes the least f and, among equal ones, the
@@ -109,6 +125,9 @@ void result::summarize(int threads) {
 }
 
 std::string result::brief_report() const {
+  check_shape();
+  if (best >= count)
+    throw std::invalid_argument("fdgd: inconsistent result: best " + std::to_string(best) + " of " + std::to_string(count));
   std::ostringstream out;
   out << "backend: " << backend << " (" << device << ")\n"
       << "trajectories: " << count << " of dimension " << dim << ", " << seconds << " s\n"

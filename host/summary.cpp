@@ -200,23 +200,9 @@ backend_kind grouped_on(const result& r, backend_kind where) {
   return where;
 }
 
-namespace {
-
-/// A result filled by hand can disagree with itself; the grouping indexes by count and dim.
-void check_shape(const result& r) {
-  const auto n = std::size_t(std::max<std::int64_t>(r.count, 0));
-  if (r.count < 0 || (r.count > 0 && r.dim < 1) || r.x.size() != n * std::size_t(std::max(r.dim, 0)) || r.f.size() != n ||
-      r.status.size() != n)
-    throw std::invalid_argument("fdgd: inconsistent result: count " + std::to_string(r.count) + ", dim " + std::to_string(r.dim) +
-                                ", " + std::to_string(r.x.size()) + " coordinates, " + std::to_string(r.f.size()) +
-                                " values of f, " + std::to_string(r.status.size()) + " statuses");
-}
-
-}  // namespace
-
 std::vector<minimum_group> distinct_minima(const result& r, double tol, int top, backend_kind where, int threads,
                                            minima_totals* totals) {
-  check_shape(r);
+  r.check_shape();
   detail::checked_team(threads, "distinct_minima");
   if (!std::isfinite(tol) || !(tol > 0))
     throw std::invalid_argument("fdgd: invalid cluster tolerance " + detail::number_text(tol) + " (must be finite and > 0)");
@@ -258,7 +244,7 @@ double grouping_bytes_needed(std::int64_t count, int dim, int threads) {
 }
 
 double share_reaching(const result& r, const known_minimum& m, double tol, int threads) {
-  check_shape(r);
+  r.check_shape();
   const int team = detail::checked_team(threads, "share_reaching");
   std::int64_t reached = 0;
 #pragma omp parallel for schedule(static) reduction(+ : reached) num_threads(team)

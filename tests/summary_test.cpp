@@ -5,6 +5,7 @@
 #include <map>
 #include <random>
 
+#include "fdgd/io.hpp"
 #include "fdgd/summary.hpp"
 #include "test_support.hpp"
 
@@ -267,6 +268,31 @@ TEST(Summary, AResultThatDisagreesWithItselfIsRefused) {
   r.dim = 3;
   EXPECT_THROW(distinct_minima(r), std::invalid_argument);
   EXPECT_THROW(share_reaching(r, find_builtin("sphere").minimum(2)), std::invalid_argument);
+  // Whatever reads the arrays checks them first (these read past them).
+  r.dim = 2;
+  r.count = 100000;
+  EXPECT_THROW(r.summarize(), std::invalid_argument);
+  EXPECT_THROW(r.brief_report(), std::invalid_argument);
+  EXPECT_THROW(write_csv(testing::TempDir() + "inconsistent.csv", r), std::invalid_argument);
+  EXPECT_THROW(write_npy(testing::TempDir() + "inconsistent.npy", r), std::invalid_argument);
+  EXPECT_THROW(r.resize(-1, 2), std::invalid_argument);
+  EXPECT_THROW(r.resize(2, -1), std::invalid_argument);
+}
+
+TEST(Summary, AnEmptyResultHasNoMinimaAndTheTotalsCountThemAll) {
+  const result empty;  // count 0, dim 0: the merge divided by d
+  minima_totals totals{5, 5};
+  EXPECT_TRUE(distinct_minima(empty, 1e-3, 10, backend_kind::automatic, 0, &totals).empty());
+  EXPECT_EQ(totals.groups, 0);
+  EXPECT_EQ(totals.grouped, 0);
+  result r = by_hand({0.0, 0.0, 0.0005, 0.0, 1.0, 1.0, 2.0, 2.0, 1e300, 1e300}, {0.0, 1.0, 2.0, 3.0, 4.0});
+  r.status[3] = trajectory_status::nonfinite;
+  const auto top = distinct_minima(r, 1e-3, 1, backend_kind::cpu, 0, &totals);
+  ASSERT_EQ(top.size(), 1u);
+  EXPECT_EQ(top[0].count, 2);
+  EXPECT_EQ(totals.groups, 2) << "the origin's two and (1, 1); not the nonfinite one nor the one beyond the grid";
+  EXPECT_EQ(totals.grouped, 3);
+  EXPECT_THROW(distinct_minima(r, 1e-3, 1, static_cast<backend_kind>(9)), std::invalid_argument);
 }
 
 TEST(Summary, DeviceGroupingMatchesTheHost) {

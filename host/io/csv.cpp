@@ -65,6 +65,7 @@ cell read_cell(const char* a, const char* b, std::size_t column) {
 }  // namespace
 
 void write_csv(const std::string& path, const result& r) {
+  r.check_shape();  // before the file is made
   detail::atomic_file out(path);
   std::string line;
   for (int j = 0; j < r.dim; ++j) line += "x" + std::to_string(j) + ",";

@@ -101,6 +101,7 @@ std::map<std::string, std::string> parse_header(const std::string& path, const s
 }  // namespace
 
 void write_npy(const std::string& path, const result& r) {
+  r.check_shape();  // before the file is made
   const int cols = r.dim + 1;
   std::string header =
       "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(r.count) + ", " + std::to_string(cols) + "), }";
