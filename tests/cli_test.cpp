@@ -255,7 +255,7 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   EXPECT_EQ(from_formula.values[2 * 5 + 2], last[2]);
   EXPECT_EQ(from_formula.values[2 * 5 + 3], last[3]);
 
-  const auto sampled = run("trace --function himmelblau --sample 3e0 --every 10 --steps 95 --out " + path("h.csv"));
+  const auto sampled = run("trace --function himmelblau --sample 3e0 --every 1e1 --steps 95 --out " + path("h.csv"));
   ASSERT_EQ(sampled.status, 0) << sampled.out;
   const table h = read_csv(path("h.csv"));
   EXPECT_EQ(h.rows, 3 * 11);  // steps 0, 10, ..., 90, 95
@@ -272,6 +272,7 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
       {"trace --function sphere --start ''", "--start: empty value"},
       {"trace --function sphere --start 1,a", "--start"},
       {"trace --function sphere --start 1,2 --every 0", "--every: 0 must be >= 1"},
+      {"trace --expr \"x0^2\" --sample 2", "--expr: give the search box with --box LO:HI (or the starts with --start)"},
       {"trace --function sphere --sample 0", "--sample: 0 must be >= 1"},
       {"trace --function sphere --sample -3", "--sample: -3 must be >= 1"},
       {"trace --function sphere --sample 1.5", "--sample: '1.5' is not a whole number (forms: 1000, 1e6, 2^20)"}};

@@ -97,7 +97,7 @@ CLI::Validator whole_number(long long least, long long most) {
       },
       rule);
 }
-constexpr long long int_max = std::numeric_limits<int>::max(), int64_max = std::numeric_limits<long long>::max();
+constexpr long long int_max = std::numeric_limits<int>::max();
 
 /// A finite number > 0 (NaN is not).
 const CLI::Validator positive_finite = number_check("finite and > 0", [](double v) { return v > 0 && std::isfinite(v); });
@@ -272,7 +272,7 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
   check_host_memory(count, dim, options_from(a), count_source(a), a.groups_minima);
   std::vector<double> lo, hi;
   if (a.box.empty()) {
-    const search_box box = b.default_box(dim);
+    const search_box box = b.default_box(dim, a.groups_minima ? "--init-file" : "--start");  // trace has --start
     lo = box.lo, hi = box.hi;
   } else {
     cli::parse_box(a.box, lo, hi);
@@ -484,13 +484,13 @@ int run_command(int argc, char** argv) {
   auto* f = app.add_subcommand("functions", "list the built-in functions");
   minimize_args ta;
   std::vector<std::string> trace_starts;
-  std::string trace_sample;  // in --starts' forms (1000, 1e3, 2^10)
-  std::int64_t trace_every = 1;
+  std::string trace_sample;       // in --starts' forms (1000, 1e3, 2^10)
+  std::string trace_every = "1";  // in --steps' forms
   auto* t = app.add_subcommand("trace", "record the paths of chosen starts to a CSV (start,step,x0,...,f)");
   add_common_flags(t, ta);
   add_value(t, "--start", trace_starts, "a start x0,x1,... (repeatable)");
   add_value(t, "--sample", trace_sample, "or: this many starts drawn from the box (--dim, --box, --seed): 100, 1e3, 2^10");
-  add_value(t, "--every", trace_every, "record every k steps (default 1)")->transform(whole_number(1, int64_max));
+  add_value(t, "--every", trace_every, "record every k steps: 10, 1e3, 2^10 (default 1)");
   add_value(t, "--out", ta.out, "the CSV to write")->required();
   try {
     app.parse(argc, argv);
@@ -515,7 +515,8 @@ int run_command(int argc, char** argv) {
         if (!trace_starts.empty() && t->count(flag))
           throw usage_error(std::string(flag) + " shapes the starts --sample draws; it has no use with --start");
       ta.steps = cli::parse_count("--steps", ta.steps_text);
-      return run_trace(ta, trace_starts, trace_sample.empty() ? 0 : cli::parse_count("--sample", trace_sample), trace_every);
+      return run_trace(ta, trace_starts, trace_sample.empty() ? 0 : cli::parse_count("--sample", trace_sample),
+                       cli::parse_count("--every", trace_every));
     }
     a.starts_given = m->count("--starts") > 0;
     a.seed_given = m->count("--seed") > 0;

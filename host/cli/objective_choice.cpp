@@ -61,8 +61,8 @@ void objective_choice::check_dim(int d, const std::string& source) const {
   }
 }
 
-search_box objective_choice::default_box(int d) const {
-  if (!builtin_) throw usage_error("--expr: give the search box with --box LO:HI (or the starts with --init-file)");
+search_box objective_choice::default_box(int d, const std::string& other_starts) const {
+  if (!builtin_) throw usage_error("--expr: give the search box with --box LO:HI (or the starts with " + other_starts + ")");
   return builtin_->box(d);
 }
 

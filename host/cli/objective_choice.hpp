@@ -23,8 +23,9 @@ class objective_choice {
   /// usage_error unless the objective has dimension d (for an expression: every index in range);
   /// `source` says where d came from in the message ("--dim 3", "--start: 3 coordinates").
   void check_dim(int d, const std::string& source) const;
-  /// The built-in's box; usage_error for an expression, which has none.
-  search_box default_box(int d) const;
+  /// The built-in's box; usage_error for an expression, which has none (naming --box and `other_starts`, the
+  /// command's other way to give starts).
+  search_box default_box(int d, const std::string& other_starts) const;
   result run(const starts& s, const options& o) const;
 
  private:

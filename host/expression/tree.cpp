@@ -134,7 +134,7 @@ class binder {
   node bind(const node& n) {
     if (++nodes_ > max_terms)
       throw expression_error("expression has more than " + std::to_string(max_terms) +
-                                 " terms once its sums are expanded for d = " + std::to_string(d_),
+                                 " nodes (numbers, names and operations) once its sums are expanded for d = " + std::to_string(d_),
                              n.column);
     switch (n.kind) {
       case node_kind::number: return n;
