@@ -42,6 +42,12 @@ void builtin_info::check_dim(int dim) const {
     throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(dim) + " but " + problem);
 }
 
+int builtin_info::checked(int dim) const {
+  if (const std::string problem = dim_problem(dim); !problem.empty())
+    throw std::invalid_argument("fdgd: " + name + " has no dimension " + std::to_string(dim) + " (" + problem + ")");
+  return dim;
+}
+
 const std::vector<builtin_info>& builtin_functions() {
   static const std::vector<builtin_info> all = infos(functions::builtins{});
   return all;
@@ -81,6 +87,7 @@ result minimize(const std::string& function, const starts& s, const options& o) 
 }
 
 double host_bytes_needed(std::int64_t count, int dim, const options& o) {
+  o.validate();
   if (count < 0 || dim < 1)
     throw std::invalid_argument("fdgd: host_bytes_needed: count = " + std::to_string(count) + ", dim = " + std::to_string(dim) +
                                 " (count must be >= 0, dim >= 1)");

@@ -246,13 +246,20 @@ double grouping_bytes_needed(std::int64_t count, int dim, int threads) {
 double share_reaching(const result& r, const known_minimum& m, double tol, int threads) {
   r.check_shape();
   const int team = detail::checked_team(threads, "share_reaching");
+  if (!std::isfinite(tol) || !(tol > 0))
+    throw std::invalid_argument("fdgd: share_reaching: invalid tolerance " + detail::number_text(tol) +
+                                " (must be finite and > 0)");
+  for (const auto& p : m.points)
+    if (int(p.size()) != r.dim)
+      throw std::invalid_argument("fdgd: share_reaching: a minimizer of " + std::to_string(p.size()) +
+                                  " coordinates for a result of dimension " + std::to_string(r.dim));
   std::int64_t reached = 0;
 #pragma omp parallel for schedule(static) reduction(+ : reached) num_threads(team)
   for (std::int64_t i = 0; i < r.count; ++i) {
     if (!detail::counted(r, i)) continue;
     const double* x = r.x.data() + std::size_t(i) * std::size_t(r.dim);
     for (const auto& p : m.points)
-      if (int(p.size()) == r.dim && within(x, p.data(), r.dim, tol)) {
+      if (within(x, p.data(), r.dim, tol)) {
         ++reached;
         break;
       }

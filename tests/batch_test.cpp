@@ -404,6 +404,9 @@ TEST(Result, MoreTrajectoriesThanMemoryCanCountAreOutOfMemory) {
   EXPECT_THROW(minimize("sphere", starts::uniform(2, -1, 1, std::numeric_limits<std::int64_t>::max()), on(backend_kind::cpu)),
                std::bad_alloc);
   EXPECT_THROW(host_bytes_needed(-5, 2, options{}), std::invalid_argument);
+  options bad;
+  bad.threads = -3;  // was taken as if valid
+  EXPECT_THROW(host_bytes_needed(5, 2, bad), std::invalid_argument);
 }
 
 TEST(CudaAgainstCpu, SameTrajectoriesWithin1e12OnTheBoxScale) {

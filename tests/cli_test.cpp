@@ -575,7 +575,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --init-file " + path("folder.csv"), 2, "folder.csv: it is a directory"},
       {"minimize --function sphere --out " + path("nowhere/out.csv"), 2, "does not exist"},
       {"minimize --function sphere --out " + path("out.txt"), 2, "must be a file name ending in .csv or .npy"},
-      {"minimize --function sphere --out " + path(".csv"), 2, "must be a file name ending in .csv or .npy"},
+      {"minimize --function sphere --out " + path(".csv"), 2,
+       "must be a file name ending in .csv or .npy (a name that is only '.csv' is a hidden file's"},
       {"minimize --function sphere --out /dev/null/out.csv", 2, "--out: '/dev/null' is not a folder"},
       // Found before the run, where the write would find it after (and replace /dev/null as root).
       {"minimize --function sphere --out " + path("to_null.csv"), 2,

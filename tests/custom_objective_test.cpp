@@ -37,6 +37,19 @@ struct runaway {
   }
 };
 
+/// The common slip: x taken by non-const reference, which the gradient's temporary points cannot bind to.
+/// Refused by check_objective's readable message, where it had passed and failed inside the gradient.
+struct takes_a_mutable_point {
+  template <class P>
+  FDGD_HD typename P::value_type operator()(P& x) const {
+    return x[0];
+  }
+};
+static_assert(is_objective_for<shifted_sphere, fixed_point<double, 3>>::value);
+static_assert(is_objective_for<shifted_sphere, strided_point<float>>::value);
+static_assert(!is_objective_for<takes_a_mutable_point, fixed_point<double, 3>>::value);
+static_assert(!is_objective_for<takes_a_mutable_point, strided_point<double>>::value);
+
 class CustomObjective : public testing::TestWithParam<backend_kind> {
  protected:
   void SetUp() override {

@@ -1,6 +1,9 @@
 // Each built-in: its metadata is right (f at the listed minimizers is the listed minimum) and the
 // descent reaches the known minimum from nearby starts.
 #include <cmath>
+#include <functional>
+#include <string>
+#include <utility>
 
 #include "test_support.hpp"
 
@@ -29,6 +32,24 @@ class Builtin : public testing::TestWithParam<descent_setting> {};
 std::vector<int> dims_to_check(const builtin_info& b) {
   if (b.fixed_dim != 0) return {b.fixed_dim};
   return {std::max(b.min_dim, 2), 5, 8};  // register path, run-time path, register path
+}
+
+TEST(BuiltinInfo, MetadataAtADimensionTheFunctionLacksIsRefused) {
+  // himmelblau.box(3) returned a 2-D box, sphere.box(-1) threw std::length_error.
+  for (const auto& [name, dim] : {std::pair<const char*, int>{"himmelblau", 3}, {"rosenbrock", 1}, {"sphere", -1}, {"sphere", 0}}) {
+    const builtin_info& b = find_builtin(name);
+    for (const auto& call : {std::function<void()>([&] { b.box(dim); }), std::function<void()>([&] { b.minimum(dim); }),
+                             std::function<void()>([&] { b.work(dim); })}) {
+      try {
+        call();
+        ADD_FAILURE() << name << " at d = " << dim << " was not refused";
+      } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find(std::string(name) + " has no dimension " + std::to_string(dim)), std::string::npos)
+            << e.what();
+      }
+    }
+  }
+  EXPECT_EQ(find_builtin("himmelblau").box(2).lo.size(), 2u);
 }
 
 TEST_P(Builtin, KnownMinimumIsWhereTheMetadataSays) {

@@ -84,10 +84,15 @@ TEST_P(Gtol, ConvergesAtTheStepWhoseNormEqualsGtolAndNotOneUlpBelow) {
         const result at = run(s, o);
         o.gtol = prec == precision::f32 ? double(std::nextafter(float(norm_at_7), 0.f)) : std::nextafter(norm_at_7, 0.0);
         const result below = run(s, o);
+        // A double just below the norm: in f32 the test takes the float below it, not the nearest float,
+        // which is the norm itself (it called converged a |g| above gtol).
+        o.gtol = std::nextafter(norm_at_7, 0.0);
+        const result just_below = run(s, o);
         for (std::int64_t i = 0; i < copies; ++i) {
           EXPECT_EQ(at.status[i], trajectory_status::converged);
           EXPECT_EQ(at.steps[i], 7);
           EXPECT_GT(below.steps[i], 7);
+          EXPECT_GT(just_below.steps[i], 7);
         }
       }
 }

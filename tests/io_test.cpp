@@ -130,6 +130,9 @@ TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
   expect_error([&] { read_csv(path("empty.csv")); }, "no starts");
   write_text("header.csv", "x0,x1\n");
   expect_error([&] { read_csv(path("header.csv")); }, "no starts");
+  // Another separator makes each row one cell that is no number: a header, and a file without starts.
+  write_text("tabs.csv", "1\t2\n");
+  expect_error([&] { read_csv(path("tabs.csv")); }, "no starts: its only row, '1\\x092', has no number between commas");
   write_text("hole.csv", "1,2\n3,\n");
   expect_error([&] { read_csv(path("hole.csv")); }, "hole.csv:2:3: empty cell");
   expect_error([&] { read_csv(path("missing.csv")); }, "cannot read");
@@ -203,6 +206,13 @@ TEST_F(Io, BadNpyIsNamed) {
   expect_error([&] { read_npy(path("fortran.npy")); }, "Fortran order");
   npy("short.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", 40);
   expect_error([&] { read_npy(path("short.npy")); }, "truncated data");
+  // More bytes than the shape's values: not this array's header (they were ignored).
+  npy("long.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", 56);
+  expect_error([&] { read_npy(path("long.npy")); }, "data beyond the 6 values the header's shape promises");
+  write_text("magic.npy", std::string("\x93NUMPY", 6));
+  expect_error([&] { read_npy(path("magic.npy")); }, "magic.npy: truncated header");
+  write_text("cut.npy", std::string("\x93NU", 3));
+  expect_error([&] { read_npy(path("cut.npy")); }, "shorter than its magic string");
   // The shape is read strictly and checked against the file's size before anything is allocated.
   const std::pair<std::string, std::string> shapes[] = {
       {"(-1, 2)", "bad shape '-1, 2'"},

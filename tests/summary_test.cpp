@@ -268,6 +268,13 @@ TEST(Summary, AResultThatDisagreesWithItselfIsRefused) {
   r.dim = 3;
   EXPECT_THROW(distinct_minima(r), std::invalid_argument);
   EXPECT_THROW(share_reaching(r, find_builtin("sphere").minimum(2)), std::invalid_argument);
+  r.dim = 2;
+  // As distinct_minima: a tolerance that is no distance, and minimizers of another dimension, are
+  // refused (they counted no start).
+  EXPECT_THROW(share_reaching(r, find_builtin("sphere").minimum(2), std::nan("")), std::invalid_argument);
+  EXPECT_THROW(share_reaching(r, find_builtin("sphere").minimum(2), -1.0), std::invalid_argument);
+  EXPECT_THROW(share_reaching(r, find_builtin("sphere").minimum(3)), std::invalid_argument);
+  EXPECT_EQ(share_reaching(r, find_builtin("sphere").minimum(2)), 0.5);
   // Whatever reads the arrays checks them first (these read past them).
   r.dim = 2;
   r.count = 100000;

@@ -289,8 +289,15 @@ int run_minimize(const minimize_args& a) {
   o.steps = a.steps, o.gtol = a.gtol;
   if (!a.out.empty()) {
     const auto ext = extension(a.out);
-    if (ext != ".csv" && ext != ".npy")  // (".csv" alone is a hidden file's name, without an extension)
-      throw usage_error("--out: '" + a.out + "' must be a file name ending in .csv or .npy");
+    if (ext != ".csv" && ext != ".npy") {
+      const std::string name = std::filesystem::path(a.out).filename().string();
+      const std::string hidden = extension("x" + name);  // ".csv" is a hidden file's name, with no extension
+      const bool bare = !name.empty() && name[0] == '.' && (hidden == ".csv" || hidden == ".npy");
+      throw usage_error(
+          "--out: '" + a.out + "' must be a file name ending in .csv or .npy" +
+          (bare ? " (a name that is only '" + name + "' is a hidden file's, with no extension: give it a name before it)"
+                : std::string()));
+    }
     check_out_folder(a.out);
   }
   int dim = 0;

@@ -146,6 +146,7 @@ table read_csv(const std::string& path) {
   std::int64_t line_no = 0;
   bool first_row = true;
   std::size_t header_names = 0;  // 0: no header
+  std::string header_line;       // the header as written, for a file with nothing else
   while (std::getline(in, line)) {
     ++line_no;
     if (line_no == 1 && line.rfind(utf8_bom, 0) == 0) line.erase(0, 3);  // columns still count from the first cell
@@ -167,6 +168,7 @@ table read_csv(const std::string& path) {
     if (header) {  // its names, a trailing comma's empty one aside ("x0,x1," over rows of 2)
       header_names = cells.size();
       while (header_names > 1 && cells[header_names - 1].empty) --header_names;
+      header_line = line;
       continue;
     }
     for (const cell& c : cells)
@@ -184,6 +186,10 @@ table read_csv(const std::string& path) {
   if (in.bad())
     throw error("fdgd: " + path + ": could not read line " + std::to_string(line_no + 1) +
                 " (longer than memory allows, or a read error); the rows before it are not used");
+  if (t.rows == 0 && header_names != 0)  // "1\t2" or "1;2": a row, but of other separators
+    throw error("fdgd: " + path + ": no starts: its only row, " +
+                quoted(header_line.data(), header_line.data() + header_line.size()) +
+                ", has no number between commas, so it was read as a header (cells are separated by commas)");
   if (t.rows == 0) throw error("fdgd: " + path + ": no starts (the file has no rows of numbers)");
   return t;
 }

@@ -141,7 +141,8 @@ table read_npy(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in || size_error) fail(path, "cannot read: no such file or not readable");
   char pre[8];
-  if (!in.read(pre, 8) || std::memcmp(pre, magic, 6) != 0) fail(path, "not a .npy file (bad magic)");
+  if (!in.read(pre, 8)) fail(path, in.gcount() < 6 ? "not a .npy file (shorter than its magic string)" : "truncated header");
+  if (std::memcmp(pre, magic, 6) != 0) fail(path, "not a .npy file (bad magic)");
   const int major = static_cast<unsigned char>(pre[6]);
   std::uint32_t header_len = 0;
   unsigned char len[4] = {0, 0, 0, 0};
@@ -197,6 +198,10 @@ table read_npy(const std::string& path) {
     if (!in.read(raw.data() + done, std::streamsize(piece)))
       fail(path, "truncated data: the header promises " + std::to_string(count) + " values");
   }
+  // numpy reads exactly the values the header promises; bytes beyond them mean the header is not
+  // the array's (a shape edited or cut short), so nothing is guessed.
+  if (in.peek() != std::char_traits<char>::eof())
+    fail(path, "data beyond the " + std::to_string(count) + " values the header's shape promises");
   t.values.resize(count);
   for (std::size_t k = 0; k < count; ++k) {
     if (item == 8) {

@@ -80,7 +80,8 @@ bool same_tree(const node& a, const node& b);
 /// parentheses are found here; indices are checked by bind().
 node parse(const std::string& text);
 
-/// The tree as text that parses back to the same tree (fully parenthesized, numbers exact).
+/// The tree as text that parses back to the same tree (parenthesized where precedence needs it, numbers
+/// exact).
 std::string print(const node& tree);
 
 /// Whether the expression uses d or a sum/product, so that its dimension must come from outside.

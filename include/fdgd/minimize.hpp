@@ -14,19 +14,29 @@ namespace fdgd {
 
 /// What fdgd knows about a built-in objective.
 struct builtin_info {
-  std::string name;                   ///< as `minimize` and the CLI's --function take it
-  int fixed_dim;                      ///< 0: any d >= min_dim; otherwise the only dimension it has
-  int min_dim;                        ///< the least dimension it is defined for
-  search_box (*box)(int dim);         ///< its conventional search box
-  known_minimum (*minimum)(int dim);  ///< its global minimizers and minimum value
-  std::string formula;                ///< the same function as an expression (fdgd/expression.hpp)
-  evaluation_work (*work)(int dim);   ///< flops and elementary-function calls of one evaluation
+  std::string name;                             ///< as `minimize` and the CLI's --function take it
+  int fixed_dim;                                ///< 0: any d >= min_dim; otherwise the only dimension it has
+  int min_dim;                                  ///< the least dimension it is defined for
+  search_box (*unchecked_box)(int dim);         ///< box(), without the check of dim
+  known_minimum (*unchecked_minimum)(int dim);  ///< minimum(), without the check of dim
+  std::string formula;                          ///< the same function as an expression (fdgd/expression.hpp)
+  evaluation_work (*unchecked_work)(int dim);   ///< work(), without the check of dim
+
+  /// Its conventional search box at dimension `dim`; its global minimizers and minimum value there; the
+  /// flops and elementary-function calls of one evaluation there. Each throws std::invalid_argument
+  /// naming the function unless it has dimension `dim`.
+  search_box box(int dim) const { return unchecked_box(checked(dim)); }
+  known_minimum minimum(int dim) const { return unchecked_minimum(checked(dim)); }
+  evaluation_work work(int dim) const { return unchecked_work(checked(dim)); }
 
   /// Why the function has no dimension `dim` ("himmelblau is 2-D", "rosenbrock needs dim >= 2"), or
   /// an empty string when it has.
   std::string dim_problem(int dim) const;
   /// Throws std::invalid_argument naming the function unless it has dimension `dim`.
   void check_dim(int dim) const;
+
+ private:
+  int checked(int dim) const;
 };
 
 /// Every built-in, in a fixed order.
@@ -52,7 +62,7 @@ result minimize_expression(const std::string& expression, const starts& s, const
 /// of dimension `dim` with options `o`: the result's arrays and the CPU backend's working buffers
 /// (per thread, and the single-precision chunk). For checking a run's size before it starts: under
 /// Linux's memory overcommit, an allocation that succeeds can still end the process when touched.
-/// Throws std::invalid_argument for count < 0 or dim < 1.
+/// Throws std::invalid_argument for count < 0, dim < 1 or invalid options.
 double host_bytes_needed(std::int64_t count, int dim, const options& o);
 
 }  // namespace fdgd

@@ -19,12 +19,15 @@ namespace fdgd {
 template <class T, int D>
 using point_for = std::conditional_t<D == dynamic_dim, strided_point<T>, fixed_point<T, D == dynamic_dim ? 1 : D>>;
 
+/// Whether a const Objective can be called on a temporary Point and returns something convertible to
+/// the point's value_type. (The gradient passes temporaries, the perturbed points: an operator() taking
+/// P& would otherwise pass here and fail deep inside fdgd/difference.hpp.)
 template <class Objective, class Point, class = void>
 struct is_objective_for : std::false_type {};
 
 template <class Objective, class Point>
-struct is_objective_for<Objective, Point, std::void_t<decltype(std::declval<const Objective&>()(std::declval<Point&>()))>>
-    : std::is_convertible<decltype(std::declval<const Objective&>()(std::declval<Point&>())), typename Point::value_type> {};
+struct is_objective_for<Objective, Point, std::void_t<decltype(std::declval<const Objective&>()(std::declval<Point>()))>>
+    : std::is_convertible<decltype(std::declval<const Objective&>()(std::declval<Point>())), typename Point::value_type> {};
 
 /// Fails to compile, with a readable message, when Objective cannot be evaluated at Point.
 template <class Objective, class Point>

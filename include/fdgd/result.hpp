@@ -62,11 +62,13 @@ template <class T>
 using per_trajectory = std::vector<T, detail::uninitialized_allocator<T>>;
 
 struct result {
-  int dim = 0;                               ///< coordinates a trajectory
-  std::int64_t count = 0;                    ///< number of trajectories (starts)
-  per_trajectory<double> x;                  ///< final points, row-major: trajectory i is x[i*dim .. i*dim+dim-1]
-  per_trajectory<double> f;                  ///< f at the final point
-  per_trajectory<double> grad_norm;          ///< |central-difference gradient| at the final point
+  int dim = 0;               ///< coordinates a trajectory
+  std::int64_t count = 0;    ///< number of trajectories (starts)
+  per_trajectory<double> x;  ///< final points, row-major: trajectory i is x[i*dim .. i*dim+dim-1]
+  per_trajectory<double> f;  ///< f at the final point
+  /// |central-difference gradient| at the final point: the square root of the sum of squares in the
+  /// working precision, so inf above about 1.3e154 (1.8e19 in f32)
+  per_trajectory<double> grad_norm;
   per_trajectory<std::int64_t> steps;        ///< steps taken
   per_trajectory<trajectory_status> status;  ///< finished, converged, nonfinite or stalled
 

@@ -12,6 +12,9 @@
 
 namespace fdgd {
 
+/// A batch of starting points, which minimize and solve descend from: `count()` points of `dim()`
+/// coordinates, either generated (uniform in a box, each a pure function of the seed and its index,
+/// computed where it is used, so cheap to copy) or given (held here).
 class starts {
  public:
   /// `count` starts uniform in the box [lo[j], hi[j]] per coordinate; the dimension is lo.size().

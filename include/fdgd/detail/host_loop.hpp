@@ -71,9 +71,17 @@ T gtol_squared_limit(T gtol) {
   return from_bits<T>(lo);
 }
 
+/// gtol in T, rounded down where T cannot hold it (f32), so that a trajectory called converged has
+/// |grad| <= gtol as given.
+template <class T>
+T gtol_in(double gtol) {
+  const T t = T(gtol);
+  return double(t) > gtol ? std::nextafter(t, T(0)) : t;
+}
+
 template <class T>
 step_params<T> make_step_params(const options& o) {
-  return {T(o.lr), T(o.h), T(o.gtol), o.steps, gtol_squared_limit(T(o.gtol))};
+  return {T(o.lr), T(o.h), gtol_in<T>(o.gtol), o.steps, gtol_squared_limit(gtol_in<T>(o.gtol))};
 }
 
 /// Status a freshly loaded trajectory starts with: zero steps asked means it is already finished.

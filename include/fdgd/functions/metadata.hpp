@@ -5,13 +5,16 @@
 
 namespace fdgd {
 
+/// A function's global minimum: where it lies and what f is there (share_reaching counts the starts
+/// that end near one of the points).
 struct known_minimum {
   std::vector<std::vector<double>> points;  ///< every global minimizer (several for himmelblau, camel)
   double value;                             ///< f at each of them
 };
 
+/// A box to draw starts from: coordinate j in [lo[j], hi[j]] (starts::uniform).
 struct search_box {
-  std::vector<double> lo, hi;
+  std::vector<double> lo, hi;  ///< one bound a coordinate
 };
 
 /// The floating-point work of one evaluation, as counted from the code next to it: arithmetic
