@@ -321,6 +321,37 @@ TEST_F(Cli, ALeadingPlusReadsAsInAFile) {
   EXPECT_NE(both.out.find("--dim: '+-3' is not a whole number"), std::string::npos) << both.out;
 }
 
+TEST_F(Cli, AnotherUsersFileInAStickyFolderIsRefusedBeforeTheRun) {
+  // Only its owner (or the folder's, or root) may replace it there: the rename failed after the run.
+  if (::geteuid() != 0) GTEST_SKIP() << "skipped: making another user's file needs root";
+  const fs::path sticky = dir_ / "sticky";
+  fs::create_directories(sticky);
+  fs::permissions(sticky, fs::perms::all | fs::perms::sticky_bit);
+  std::ofstream(sticky / "w.csv") << "old\n";
+  fs::permissions(sticky / "w.csv", fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                        fs::perms::group_write | fs::perms::others_read | fs::perms::others_write);
+  const std::string out = path("said.txt"), target = (sticky / "w.csv").string();
+  const pid_t child = ::fork();
+  if (child == 0) {  // as nobody, its output in a file root opened
+    std::FILE* said = std::fopen(out.c_str(), "w");
+    if (!said || ::dup2(::fileno(said), 1) < 0 || ::dup2(::fileno(said), 2) < 0) ::_exit(100);
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(101);
+    ::execl(FDGD_CLI, FDGD_CLI, "minimize", "--function", "sphere", "--starts", "5", "--backend", "cpu", "--out", target.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(102);
+  }
+  int status = -1;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  std::ifstream said(out);
+  const std::string message(std::istreambuf_iterator<char>(said), {});
+  ASSERT_TRUE(WIFEXITED(status)) << message;
+  EXPECT_EQ(WEXITSTATUS(status), 2) << "100-102: the child could not start as nobody\n" << message;
+  EXPECT_EQ(message, "fdgd: error: --out: cannot replace '" + target + "': another user's file in a sticky folder ('" +
+                         sticky.string() + "')\n");
+  std::ifstream kept(target);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "old\n");
+}
+
 TEST_F(Cli, AnyNameTheFolderAcceptsCanBeWritten) {
   // The temporary name is short and hidden, not the target's name plus a suffix that made it too long.
   const std::string name = std::string(247, 'a') + ".csv";

@@ -1,5 +1,6 @@
 // The `fdgd` command: `fdgd minimize`, `fdgd trace` and `fdgd functions`. See README.md.
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -153,6 +154,15 @@ void check_out_folder(const std::string& out) {
   if (!fs::is_directory(folder, ec)) throw usage_error("--out: '" + folder.string() + "' is not a folder");
   if (::access(folder.c_str(), W_OK | X_OK) != 0)
     throw usage_error("--out: cannot write in folder '" + folder.string() + "': " + std::strerror(errno));
+  // In a sticky folder (/tmp) only the owner of a file, of the folder, or root may replace it: the
+  // rename at the end would fail after the whole run.
+  struct stat dir_stat {
+  }, file_stat{};
+  const uid_t me = ::geteuid();
+  if (::stat(folder.c_str(), &dir_stat) == 0 && (dir_stat.st_mode & S_ISVTX) && ::lstat(target.c_str(), &file_stat) == 0 &&
+      me != 0 && me != dir_stat.st_uid && me != file_stat.st_uid)
+    throw usage_error("--out: cannot replace '" + target.string() + "': another user's file in a sticky folder ('" +
+                      folder.string() + "')");
   const long name_max = ::pathconf(folder.c_str(), _PC_NAME_MAX);
   if (name_max > 0 && target.filename().string().size() > std::size_t(name_max))
     throw usage_error(fmt::format("--out: the file name is longer than the {} characters the folder allows", name_max));

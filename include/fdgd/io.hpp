@@ -27,6 +27,7 @@ struct table {
 /// Every trajectory in start order, with the header `x0,...,x{d-1},f,grad_norm,steps,status`.
 /// Doubles are written in the shortest form that reads back to the same bits. Like every writer here,
 /// it renames a finished temporary file onto `path`: a symbolic link there is replaced by the file.
+/// Both result writers first check the result (result::check_shape: std::invalid_argument, no file).
 void write_csv(const std::string& path, const result& r);
 
 /// Any table, under a header row of column names, doubles written to read back exactly. Throws
@@ -73,7 +74,10 @@ void write_npy(const std::string& path, const result& r);
 /// non-numeric, NaN, Inf or out-of-range cells (an underflow reads as the nearest double).
 table read_csv(const std::string& path);
 
-/// Starts from a .npy: a 2-D, C-order array of little-endian float64 or float32.
+/// Starts from a .npy: a 2-D, C-order array of little-endian float64 or float32, holding exactly the
+/// values its shape promises. Values are returned as stored, NaN and Inf too (starts::given refuses
+/// those, naming the start and coordinate); read_csv refuses them as it reads, where it can name the
+/// line and column.
 table read_npy(const std::string& path);
 
 }  // namespace fdgd
