@@ -1,6 +1,6 @@
 // The device pass of distinct_minima (kernels/cells_thrust.hpp), compiled here for Thrust's host
-// system, against the host pass: the same cells, counts and best members, and the same neighbours
-// joined, so the same groups. Its own executable, so that these Thrust instantiations never meet the
+// system, against the host pass: the same cells, counts and best members, and the same cells joined
+// in the shifted grids, so the same groups. Its own executable, so that these Thrust instantiations never meet the
 // CUDA ones in one program.
 #include <gtest/gtest.h>
 
@@ -53,8 +53,8 @@ TEST(CellsThrust, SameCellsAsTheHostPass) {
     EXPECT_GT(host.best.size(), 6u * 3u) << "points spread over many cells, so the passes have work to agree on";
     EXPECT_EQ(sorted(sorted_pass), sorted(host)) << "d = " << d;
 
-    // The sorted pass also finds the pairs of neighbouring cells the merge joins (the host's merge looks
-    // them up itself): the same groups.
+    // The sorted pass also joins the cells that share a cell of a shifted grid (the host's merge finds
+    // them itself): the same groups.
     ASSERT_EQ(sorted_pass.group.size(), sorted_pass.best.size());
     EXPECT_TRUE(host.group.empty());
     EXPECT_GT(joined(sorted_pass), 6) << "jitter of 1e-3 about each site puts its points across cell boundaries";
@@ -68,9 +68,9 @@ TEST(CellsThrust, SameCellsAsTheHostPass) {
   }
 }
 
-// Cells whose keys share all but their last coordinates (d = 200): the neighbours are found by their
+// Cells whose keys share all but their last coordinates (d = 200): the cells to join are found by their
 // hashes, not by comparing keys from the first coordinate on, and are the host's.
-TEST(CellsThrust, NeighboursOfCellsThatDifferOnlyInTheirLastCoordinate) {
+TEST(CellsThrust, JoinsOfCellsThatDifferOnlyInTheirLastCoordinate) {
   const int d = 200;
   result r = scattered(3000, d, 7u);
   for (std::int64_t i = 0; i < r.count; ++i)
