@@ -67,13 +67,11 @@ cell_partitions partition_cells(std::size_t n, int threads, MixedOf&& mixed_of) 
 }
 
 /// One partition's cells: open addressing on the mixed hash, a slot holding the cell's number (low 40
-/// bits) under 24 bits of its hash (the tag), so a probe compares keys only when the tags agree, as
-/// for most neighbours looked up that are not there they do not. A cell is known by its first item;
-/// `same(c)` says whether the key probed for is cell c's.
+/// bits) under 24 bits of its hash (the tag), so a probe compares keys only when the tags agree, which
+/// for another cell they rarely do. A cell is known by its first item; `same(c)` says whether the key
+/// probed for is cell c's.
 class cell_slots {
  public:
-  static constexpr std::size_t none = ~std::size_t(0);
-
   std::size_t size() const { return first_.size(); }
   std::uint64_t first(std::size_t c) const { return first_[c]; }
   /// No cells; the slots stay, for the next partition's cells.
@@ -82,15 +80,6 @@ class cell_slots {
     first_.clear();
     mixed_.clear();
   }
-  /// Room for `cells` without growing.
-  void reserve(std::size_t cells) {
-    std::size_t n = 64;
-    while (n < 2 * cells) n *= 2;
-    if (n > slots_.size()) rehash(n);
-    first_.reserve(cells);
-    mixed_.reserve(cells);
-  }
-
   /// The cell of the key `same` knows, whose mixed hash is m: found, or added as cell size() with
   /// `item` its first (`fresh`).
   template <class Same>
@@ -105,19 +94,6 @@ class cell_slots {
       mixed_.push_back(m);
     }
     return std::size_t(slots_[s] & index_mask);
-  }
-
-  /// Starts loading the slot find(m, ...) will read first.
-  void prefetch(std::uint64_t m) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[home(m, slots_.size() - 1)]);
-  }
-
-  /// The cell of the key `same` knows, whose mixed hash is m, or none.
-  template <class Same>
-  std::size_t find(std::uint64_t m, Same&& same) const {
-    if (slots_.empty()) return none;
-    const std::uint64_t slot = slots_[slot_of(m, same)];
-    return slot == empty ? none : std::size_t(slot & index_mask);
   }
 
  private:

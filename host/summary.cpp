@@ -32,7 +32,6 @@ bool within(const double* a, const double* b, int d, double tol) {
 /// before found(.., item, ..), to prefetch what found reads.
 template <class PointOf, class Kept, class Ahead, class Found>
 void find_cells(std::size_t n, int d, double tol, int k, int team, PointOf&& point, Kept&& kept, Ahead&& ahead, Found&& found) {
-  using detail::cell_coordinate;
   const detail::cell_partitions p = detail::partition_cells(n, team, [&](std::size_t i) {
     return kept(i) ? detail::cell_hash::mixed(detail::cell_hash::of_point(point(i), d, tol, k)) : detail::cell_hash::none;
   });
@@ -56,13 +55,7 @@ void find_cells(std::size_t n, int d, double tol, int k, int team, PointOf&& poi
           // Keys are compared only where 24 bits of the hash agree too, so rarely but for the same cell:
           // computed from the points then rather than kept.
           const std::size_t c = cells.insert(
-              p.mixed[e], p.item[e],
-              [&](std::size_t other) {
-                const double* y = point(cells.first(other));
-                for (int j = 0; j < d; ++j)
-                  if (cell_coordinate(x[j], tol, k, d) != cell_coordinate(y[j], tol, k, d)) return false;
-                return true;
-              },
+              p.mixed[e], p.item[e], [&](std::size_t other) { return detail::same_cell(x, point(cells.first(other)), d, tol, k); },
               fresh);
           found(std::size_t(q), p.item[e], c, cells.first(c), fresh);
         }
@@ -182,6 +175,7 @@ std::vector<minimum_group> merge_cells(const result& r, const cell_members& cell
   std::partial_sort(found.begin(), found.begin() + std::ptrdiff_t(kept), found.end(), first);
   found.resize(kept);
   std::vector<minimum_group> out;
+  out.reserve(found.size());
   for (const auto& [i, n] : found) {
     minimum_group g;
     g.x.assign(point(i), point(i) + d);
@@ -221,26 +215,29 @@ std::vector<minimum_group> distinct_minima(const result& r, double tol, int top,
 #endif
 }
 
-double grouping_bytes_needed(std::int64_t count, int dim, int threads) {
+double grouping_bytes_needed(std::int64_t count, int dim, int threads, int top) {
   const double team = double(detail::checked_team(threads, "grouping_bytes_needed"));
   if (count < 0 || dim < 1)
     throw std::invalid_argument("fdgd: grouping_bytes_needed: count = " + std::to_string(count) + ", dim = " + std::to_string(dim) +
                                 " (count must be >= 0, dim >= 1)");
   if (count == 0) return 0;
-  // A cell's bytes at the peak, in the merge: the cells found (best, count), the union-find, each
-  // cell's first in its cell of a shifted grid, and the cells partitioned (item, mixed hash, and the
-  // hashes before they are placed), besides each range's counts of its items in every partition.
-  // Finding the cells takes as much (the points partitioned, and the cells as they are found and
-  // gathered).
+  // A cell's bytes at the peak, in the merge: the cells found (best, count) and the union-find, then on
+  // the host each cell's first in its cell of a shifted grid and the cells partitioned (item, mixed
+  // hash, and the hashes before they are placed): 56; after a CUDA pass, each cell's group, and the
+  // leaders, member counts and groups found: 64. Besides, each range's counts of its items in every
+  // partition. Finding the cells takes less (the points partitioned, and the cells as they are found
+  // and gathered).
   const double n = double(count), parts = double(std::size_t(1) << detail::partition_bits(std::size_t(count)));
-  const double merging = n * (16 + 8 + 8 + 24) + team * (parts + 1) * 8;
+  const double merging = n * 64 + team * (parts + 1) * 8;
   // The pairs a CUDA pass joins on the host: at most 2^18 at a time, 16 bytes each.
   const double pairs = std::min(n, 262144.0) * 16;
-  // Besides, each thread busy with a partition holds its table (not the cells' keys), in vectors that
-  // grow: up to 6 slots a cell while the slots move, three times the first items and mixed hashes. The
-  // largest partitions hold a little more than count / parts. None of it grows with dim.
+  // Each thread busy with a partition holds its table (not the cells' keys), in vectors that grow: up
+  // to 6 slots a cell while the slots move, three times the first items and mixed hashes. The largest
+  // partitions hold a little more than count / parts.
   const double busy = std::min(team, parts), largest = std::min(n, 1.25 * n / parts + 256);
-  return merging + pairs + busy * largest * (6 * 8 + 3 * 2 * 8);
+  // The groups returned, each with its best point.
+  const double groups = (top > 0 ? std::min(n, double(top)) : n) * (double(sizeof(minimum_group)) + 16 + 8 * double(dim));
+  return merging + pairs + busy * largest * (6 * 8 + 3 * 2 * 8) + groups;
 }
 
 double share_reaching(const result& r, const known_minimum& m, double tol, int threads) {

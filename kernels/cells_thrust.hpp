@@ -54,7 +54,7 @@ struct cell_less {
   }
 };
 
-struct same_cell {
+struct same_key {
   const std::int64_t* cell;
   int d;
   FDGD_HD bool operator()(std::int64_t a, std::int64_t b) const {
@@ -75,7 +75,7 @@ struct add_count_keep_best {
   }
 };
 
-/// cell_hash::of the cell of cell c's best point in grid k.
+/// The hash of the cell of cell c's best point in grid k.
 struct hash_in_grid {
   const double* x;
   const std::int64_t* best;  // each cell's best member
@@ -98,12 +98,8 @@ struct same_cell_before {
   int k;
   FDGD_HD std::int64_t operator()(std::int64_t i) const {
     const double* a = x + best[order[i]] * d;
-    for (std::int64_t e = i - 1; e >= 0 && sorted[e] == sorted[i]; --e) {
-      const double* b = x + best[order[e]] * d;
-      bool same = true;
-      for (int j = 0; j < d && same; ++j) same = cell_coordinate(a[j], tol, k, d) == cell_coordinate(b[j], tol, k, d);
-      if (same) return order[e];
-    }
+    for (std::int64_t e = i - 1; e >= 0 && sorted[e] == sorted[i]; --e)
+      if (same_cell(a, x + best[order[e]] * d, d, tol, k)) return order[e];
     return -1;
   }
 };
@@ -136,7 +132,7 @@ inline cell_members cells(const result& r, double tol) {
       members.begin(), members.end(),
       thrust::make_zip_iterator(thrust::make_tuple(thrust::constant_iterator<std::int64_t>(1), members.begin())),
       thrust::make_discard_iterator(), thrust::make_zip_iterator(thrust::make_tuple(count.begin(), best.begin())),
-      same_cell{raw(cell), int(d)}, add_count_keep_best{raw(f)});
+      same_key{raw(cell), int(d)}, add_count_keep_best{raw(f)});
   const std::size_t m = std::size_t(thrust::get<0>(out.second.get_iterator_tuple()) - count.begin());
 
   cell_members c;

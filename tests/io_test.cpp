@@ -132,7 +132,7 @@ TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
   expect_error([&] { read_csv(path("header.csv")); }, "no starts");
   // Another separator makes each row one cell that is no number: a header, and a file without starts.
   write_text("tabs.csv", "1\t2\n");
-  expect_error([&] { read_csv(path("tabs.csv")); }, "no starts: its only row, '1\\x092', has no number between commas");
+  expect_error([&] { read_csv(path("tabs.csv")); }, "no starts: its only row, '1\\x092', has no comma and is no number");
   write_text("hole.csv", "1,2\n3,\n");
   expect_error([&] { read_csv(path("hole.csv")); }, "hole.csv:2:3: empty cell");
   expect_error([&] { read_csv(path("missing.csv")); }, "cannot read");
@@ -213,6 +213,8 @@ TEST_F(Io, BadNpyIsNamed) {
   expect_error([&] { read_npy(path("magic.npy")); }, "magic.npy: truncated header");
   write_text("cut.npy", std::string("\x93NU", 3));
   expect_error([&] { read_npy(path("cut.npy")); }, "shorter than its magic string");
+  write_text("seven.npy", "hello!!");
+  expect_error([&] { read_npy(path("seven.npy")); }, "not a .npy file (bad magic)");
   // The shape is read strictly and checked against the file's size before anything is allocated.
   const std::pair<std::string, std::string> shapes[] = {
       {"(-1, 2)", "bad shape '-1, 2'"},

@@ -85,8 +85,9 @@ TEST(Summary, AMinimumAtACornerOfTheCellsIsOneGroup) {
   }
 }
 
-// Any cluster spread less than tol / (d + 1) along every axis is one group, wherever it lies; clusters
-// farther apart than tol stay apart.
+// Any cluster spread less than tol / (d + 1) along every axis, each cell it touches holding its best
+// point among the cluster's (here: no other points), is one group, wherever it lies; clusters farther
+// apart than tol stay apart.
 TEST(Summary, ClustersSpreadLessThanTheGuaranteeAreOneGroupAnywhere) {
   const double tol = 1e-3;
   for (const int d : {1, 2, 4, 7}) {

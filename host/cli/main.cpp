@@ -203,14 +203,15 @@ const char* count_source(const minimize_args& a) { return a.init_file.empty() ? 
 
 /// Refuses a run that needs more host memory than is available before anything large is allocated:
 /// under memory overcommit its allocations could succeed and the process be killed when it touches them.
-/// With `grouped`, a warning where grouping the final points could not fit after the run if they
-/// stayed scattered (every point a cell of its own: grouping_bytes_needed). Not a refusal: final
-/// points that converge form few cells (10^7 starts of himmelblau: 4), and need little.
-void check_host_memory(std::int64_t count, int dim, const options& o, const char* count_flag, bool grouped) {
+/// With `top` (a run's --top; 0 where the final points are not grouped), a warning where grouping them
+/// could not fit after the run if they stayed scattered (every point a cell of its own:
+/// grouping_bytes_needed). Not a refusal: final points that converge form few cells (10^7 starts of
+/// himmelblau: 4), and need little.
+void check_host_memory(std::int64_t count, int dim, const options& o, const char* count_flag, int top) {
   const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
   const double need = host_bytes_needed(count, dim, o) + box, available = available_host_bytes();
   if (need > available) throw not_enough_memory(count, dim, need, count_flag);
-  const double grouping = grouped ? grouping_bytes_needed(count, dim, o.threads) : 0.0;
+  const double grouping = top > 0 ? grouping_bytes_needed(count, dim, o.threads, top) : 0.0;
   if (need + grouping > available)
     fmt::print(stderr,
                "fdgd: warning: if the final points stay scattered, grouping them into distinct minima needs up to "
@@ -272,14 +273,14 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
     if (a.dim && a.dim != t.cols) throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
     dim = t.cols;
     b.check_dim(dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"));
-    check_host_memory(t.rows, dim, options_from(a), count_source(a), a.groups_minima);
+    check_host_memory(t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
     return named_starts("--init-file: " + a.init_file, options_from(a).prec,
                         [&] { return starts::given(std::move(t.values), t.cols); });
   }
   dim = b.dim(a.dim);
   b.check_dim(dim, fmt::format("--dim {}", dim));
   const std::int64_t count = cli::parse_count(a.count_flag, a.starts);
-  check_host_memory(count, dim, options_from(a), count_source(a), a.groups_minima);
+  check_host_memory(count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
   std::vector<double> lo, hi;
   if (a.box.empty()) {
     const search_box box = b.default_box(dim, a.groups_minima ? "--init-file" : "--start");  // trace has --start
@@ -490,10 +491,11 @@ int run_command(int argc, char** argv) {
   add_value(m, "--init-file", a.init_file, "the starts themselves: .csv (one per row) or .npy (N x d)");
   add_value(m, "--gtol", a.gtol, "stop a start once |grad| <= gtol (default 0: off)")->transform(a_number);
   add_value(m, "--out", a.out, "write every trajectory: .csv or .npy");
-  add_value(m, "--cluster-tol", a.cluster_tol,
-            "side of the cells final points are grouped in (points spread less than tol/(d+1) along every axis always "
-            "share a group), and how near a minimizer along every axis a start must end to count as reaching it "
-            "(default 1e-3)")
+  add_value(
+      m, "--cluster-tol", a.cluster_tol,
+      "side of the cells final points are grouped in (the points that converged to one minimum, spread less than "
+      "tol/(d+1) along every axis, share a group), and how near a minimizer along every axis a start must end to count as reaching it "
+      "(default 1e-3)")
       ->transform(positive_finite);
   add_value(m, "--top", a.top, "distinct minima to list (default 10)")->transform(whole_number(1, int_max));
   m->add_flag("--json", a.json, "print the summary as one JSON object");

@@ -186,10 +186,10 @@ table read_csv(const std::string& path) {
   if (in.bad())
     throw error("fdgd: " + path + ": could not read line " + std::to_string(line_no + 1) +
                 " (longer than memory allows, or a read error); the rows before it are not used");
-  if (t.rows == 0 && header_names != 0)  // "1\t2" or "1;2": a row, but of other separators
+  if (t.rows == 0 && header_names == 1)  // "1\t2" or "1;2": a row, but of other separators
     throw error("fdgd: " + path + ": no starts: its only row, " +
                 quoted(header_line.data(), header_line.data() + header_line.size()) +
-                ", has no number between commas, so it was read as a header (cells are separated by commas)");
+                ", has no comma and is no number, so it was read as a header (cells are separated by commas)");
   if (t.rows == 0) throw error("fdgd: " + path + ": no starts (the file has no rows of numbers)");
   return t;
 }

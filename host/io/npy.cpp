@@ -141,8 +141,11 @@ table read_npy(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in || size_error) fail(path, "cannot read: no such file or not readable");
   char pre[8];
-  if (!in.read(pre, 8)) fail(path, in.gcount() < 6 ? "not a .npy file (shorter than its magic string)" : "truncated header");
-  if (std::memcmp(pre, magic, 6) != 0) fail(path, "not a .npy file (bad magic)");
+  in.read(pre, 8);
+  const auto got = std::size_t(in.gcount());
+  if (std::memcmp(pre, magic, std::min<std::size_t>(got, 6)) != 0) fail(path, "not a .npy file (bad magic)");
+  if (got < 6) fail(path, "not a .npy file (shorter than its magic string)");
+  if (got < 8) fail(path, "truncated header");
   const int major = static_cast<unsigned char>(pre[6]);
   std::uint32_t header_len = 0;
   unsigned char len[4] = {0, 0, 0, 0};

@@ -38,7 +38,7 @@ struct options {
   double h = 1e-4;           ///< central-difference half step; > 0 with 2h finite
   std::int64_t steps = 100;  ///< steps per trajectory; >= 0
   /// Stop a trajectory once |grad| <= gtol ("converged"); 0 (default) disables. 0, or at least
-  /// 1.5e-154 (1.1e-19 in f32), below which the gradient's sum of squares underflows and a gradient
+  /// 2^-511 = 1.49e-154 (2^-63 = 1.08e-19 in f32), below which the gradient's sum of squares underflows and a gradient
   /// above gtol could pass for 0. In f32 the test uses the largest float <= gtol.
   double gtol = 0;
   /// Steps each launch advances every live trajectory by: 1 is one launch per step, 0 (default) fuses
@@ -69,10 +69,11 @@ struct options {
         std::sqrt(prec == precision::f32 ? double(std::numeric_limits<float>::min()) : std::numeric_limits<double>::min());
     if (gtol > 0 && gtol < least_gtol)
       fail("gtol", number_text(gtol),
-           prec == precision::f32 ? "is below 1.1e-19, where the gradient's sum of squares underflows in single precision "
-                                    "(f32) and a gradient above gtol could pass for 0; use f64, 0 (off) or a larger gtol"
-                                  : "is below 1.5e-154, where the gradient's sum of squares underflows and a gradient above "
-                                    "gtol could pass for 0; use 0 (off) or a larger gtol");
+           prec == precision::f32
+               ? "is below 2^-63 = 1.08e-19, where the gradient's sum of squares underflows in single precision "
+                 "(f32) and a gradient above gtol could pass for 0; use f64, 0 (off) or a larger gtol"
+               : "is below 2^-511 = 1.49e-154, where the gradient's sum of squares underflows and a gradient above "
+                 "gtol could pass for 0; use 0 (off) or a larger gtol");
     if (steps_per_launch < 0) fail("steps_per_launch", std::to_string(steps_per_launch), "must be >= 0; 0 fuses all steps");
     if (chunk_size < 0) fail("chunk_size", std::to_string(chunk_size), "must be >= 0; 0 sizes chunks automatically");
     if (threads < 0 || threads > max_cpu_threads) fail("threads", std::to_string(threads), "must be in 0..4096; 0 uses all cores");

@@ -32,8 +32,11 @@ struct minima_totals {
 /// [k tol, (k + 1) tol) along each axis) form a group; then groups join where the best points of two of
 /// their cells share a cell of one of d more grids of side tol, grid k shifted by k tol / (d + 1) along
 /// every axis (k = 1 .. d). So:
-/// - points spread less than tol / (d + 1) along every axis (max-norm) are always one group, wherever
-///   they lie: a minimum's points at a corner of the cells (the origin, a point of integers) too;
+/// - points spread less than tol / (d + 1) along every axis (max-norm; less about |x| 2.2e-16) are one
+///   group wherever they lie, a minimum's points at a corner of the cells (the origin, a point of
+///   integers) too, provided each cell they touch has its best point (least f) among them: cells join
+///   through their best points. Points that converged to one minimum are so, unless a point of lower f
+///   lies within tol of them;
 /// - each join spans at most tol along every axis, so minima farther apart than that stay apart unless
 ///   points in between link them.
 /// Never all pairs: the cells are found by hash tables on the host (O(N d) for the cells, O(m d^2)
@@ -52,14 +55,15 @@ std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, i
 /// ran on CUDA (on r.cuda_device; device 0 for a CPU result); cpu otherwise.
 backend_kind grouped_on(const result& r, backend_kind where);
 
-/// At most about how many bytes of host memory distinct_minima takes on `threads` OpenMP threads (0: all
-/// cores) for a result of `count` trajectories of dimension `dim`, where every point is a cell of its
-/// own: 56 bytes a point for the cells, the partitions of their hashes and the joins; up to 4 MB for
-/// the pairs of cells a CUDA pass joins; and each busy thread's table of one partition of the cells (a
-/// few thousand, up to count / 4096). None of it grows with dim (the cells' keys are not kept). For
-/// checking a run's size before it starts, beside host_bytes_needed.
+/// At most about how many bytes of host memory distinct_minima(r, tol, top, .., threads) takes for a
+/// result of `count` trajectories of dimension `dim`, where every point is a cell of its own: 64 bytes a
+/// point for the cells, the partitions of their hashes and the joins (56 where the host finds the
+/// cells); up to 4 MB for the pairs of cells a CUDA pass joins; each busy thread's table of one
+/// partition of the cells (a few thousand, up to count / 4096); and the `top` groups returned (all when
+/// top <= 0), 64 + 8 dim bytes each. The cells' keys are not kept, so only the groups returned grow
+/// with dim. For checking a run's size before it starts, beside host_bytes_needed.
 /// Throws std::invalid_argument for count < 0, dim < 1 or threads outside 0..max_cpu_threads.
-double grouping_bytes_needed(std::int64_t count, int dim, int threads = 0);
+double grouping_bytes_needed(std::int64_t count, int dim, int threads = 0, int top = 10);
 
 /// Share of all trajectories (nonfinite ones count as not reaching) whose final point is within `tol`
 /// (max-norm) of one of the known minimizers. On `threads` OpenMP threads (0: all cores; at most

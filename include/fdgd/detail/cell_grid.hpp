@@ -15,18 +15,29 @@ inline constexpr double grid_reach = 4.6e18;
 
 /// Index of the cell holding coordinate v in grid `k` of the d + 1 grids of side `tol` that grouping
 /// uses: grid k is shifted by k tol / (d + 1) along every axis, grid 0 (at the origin) makes the cells.
-/// The boundaries of all d + 1 grids along one axis lie tol / (d + 1) apart, so points spread less than
-/// that along every axis cross a boundary of at most one grid per axis: at least one of the d + 1 grids
-/// holds them in one cell, wherever they lie (a minimum's points at a corner of grid 0 too). Clamped to
-/// +-grid_reach (NaN to the low end), so the conversion is defined for any value.
-FDGD_HD inline std::int64_t cell_coordinate(double v, double tol, int k = 0, int d = 1) {
+/// The boundaries of all d + 1 grids along one axis lie tol / (d + 1) apart (less the rounding of
+/// v / tol, about |v| 2.2e-16), so points spread less than that along every axis cross a boundary of at
+/// most one grid per axis: at least one of the d + 1 grids holds them in one cell, wherever they lie (at
+/// a corner of grid 0 too). Clamped to +-grid_reach (NaN to the low end), so the conversion is defined
+/// for any value.
+FDGD_HD inline std::int64_t cell_coordinate(double v, double tol, int k, int d) {
   double q = floor(v / tol - double(k) / double(d + 1));
   if (!(q >= -grid_reach)) q = -grid_reach;
   if (!(q <= grid_reach)) q = grid_reach;
   return std::int64_t(q);
 }
 
-/// Hash of a cell's integer coordinates: a sum of one term a coordinate. The host finds cells by it in
+/// The same in grid 0: floor(v / tol), clamped.
+FDGD_HD inline std::int64_t cell_coordinate(double v, double tol) { return cell_coordinate(v, tol, 0, 1); }
+
+/// Whether points a and b (d coordinates each) lie in the same cell of grid k.
+FDGD_HD inline bool same_cell(const double* a, const double* b, int d, double tol, int k) {
+  for (int j = 0; j < d; ++j)
+    if (cell_coordinate(a[j], tol, k, d) != cell_coordinate(b[j], tol, k, d)) return false;
+  return true;
+}
+
+/// Hash of a cell's integer coordinates, a sum of one term a coordinate. The host finds cells by it in
 /// hash tables (host/cell_table.hpp), the device sorts by it.
 struct cell_hash {
   FDGD_HD static std::uint64_t term(std::size_t j, std::int64_t k) {
@@ -35,12 +46,7 @@ struct cell_hash {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
   }
-  FDGD_HD static std::uint64_t of(const std::int64_t* key, int d) {
-    std::uint64_t h = 0;
-    for (int j = 0; j < d; ++j) h += term(std::size_t(j), key[j]);
-    return h;
-  }
-  /// of() the key of the cell holding point x (d coordinates) in grid k.
+  /// The hash of the cell holding point x (d coordinates) in grid k.
   FDGD_HD static std::uint64_t of_point(const double* x, int d, double tol, int k) {
     std::uint64_t h = 0;
     for (int j = 0; j < d; ++j) h += term(std::size_t(j), cell_coordinate(x[j], tol, k, d));
