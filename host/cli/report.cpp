@@ -108,7 +108,7 @@ std::string summary_text(const nlohmann::json& s) {
   const long long total = s["minima_total"].get<long long>(),
                   left_out = s["starts"].get<long long>() - s["grouped"].get<long long>();
   if (s["minima"].empty()) {
-    out += fmt::format("distinct minima: none\n");
+    out += "distinct minima: none\n";
   } else {
     const std::string listed = std::size_t(total) > s["minima"].size() ? fmt::format(", the best {}", s["minima"].size()) : "";
     out += fmt::format("distinct minima: {} (final points grouped in cells of side {}){}, best first:\n", total, tol, listed);
