@@ -432,7 +432,7 @@ TEST_F(Cli, TheMemoryEstimateHonoursAnAddressSpaceLimit) {
 
 TEST_F(Cli, GroupingScatteredPointsBeyondMemoryIsWarnedOfAndNamedWithTheResultsKept) {
   // 1.2e7 starts of d = 2 under about 0.95 GiB: the run's arrays fit (0.5 GiB), but grouping 1.2e7
-  // scattered final points does not (up to 56 bytes each): a warning before the run, the results
+  // scattered final points does not (up to 64 bytes each): a warning before the run, the results
   // written, and one error naming the grouping (it was a bare "out of memory"). 1.2e6 of d = 32 do
   // not get there since the keys of cells are no longer kept (they did: 0.31 GiB of keys).
   const auto r =
