@@ -69,6 +69,10 @@ def main(path):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 2 and sys.argv[1] in ("-h", "--help"):
+        sys.exit(print(__doc__))
     if len(sys.argv) != 2:
         sys.exit(__doc__)
-    main(sys.argv[1])
+    from script_io import run
+
+    run(main, sys.argv[1])

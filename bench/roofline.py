@@ -66,6 +66,10 @@ def main(sweep_path, probe_path):
 
 
 if __name__ == "__main__":
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        sys.exit(print(__doc__))
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    from script_io import run
+
+    run(main, sys.argv[1], sys.argv[2])

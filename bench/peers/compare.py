@@ -45,7 +45,13 @@ def main():
     p.add_argument("--seed-sample", type=int, default=200)
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args()
+    if args.seed_sample < 1:
+        p.error(f"--seed-sample {args.seed_sample}: must be >= 1")
+    if args.repeat < 1:
+        p.error(f"--repeat {args.repeat}: must be >= 1")
     exe = os.path.join(args.build, "bench", "fdgd_bench_run")
+    if not os.access(exe, os.X_OK):
+        p.error(f"{exe}: no such program (build the default preset, and give --build its folder)")
     rows, failed = [], False
     with tempfile.TemporaryDirectory() as tmp:
         for name, d, n, lr, target in CASES:

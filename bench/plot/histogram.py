@@ -8,6 +8,8 @@ RESULT is a .npy (N x (d+1): x then f) or a .csv (header x0,...,f,grad_norm,step
 Needs numpy and matplotlib.
 """
 import argparse
+import os
+import sys
 
 import matplotlib
 
@@ -15,9 +17,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from script_io import run, save_figure  # noqa: E402
+
 
 def final_f(path):
-    if path.endswith(".npy"):
+    if path.lower().endswith(".npy"):
         return np.load(path)[:, -1]
     data = np.genfromtxt(path, delimiter=",", names=True, dtype=None, encoding="utf-8")
     return np.asarray(data["f"], dtype=float)
@@ -32,15 +37,18 @@ def main():
     p.add_argument("--out", required=True)
     args = p.parse_args()
     f = final_f(args.result)
+    left_out = int(np.count_nonzero(~np.isfinite(f)))
     f = f[np.isfinite(f)]
+    if len(f) == 0:
+        raise ValueError(f"{args.result}: no finite f to plot ({left_out} not finite)")
     fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
     ax.hist(f, bins=args.bins, color="tab:blue", log=args.log)
     ax.set_xlabel("final f")
     ax.set_ylabel("starts")
-    ax.set_title(args.title or f"final f of {len(f)} starts")
+    ax.set_title(args.title or f"final f of {len(f)} starts" + (f" ({left_out} not finite, left out)" if left_out else ""))
     fig.tight_layout()
-    fig.savefig(args.out)
+    save_figure(fig, args.out)
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

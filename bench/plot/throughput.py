@@ -10,6 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from cpu_vs_gpu import load  # noqa: E402
+from script_io import run, save_figure  # noqa: E402
 
 import matplotlib  # noqa: E402
 
@@ -46,8 +47,8 @@ def main():
         right.legend(fontsize=7)
     fig.suptitle(f"{context.get('fdgd_cuda_device', '?')} vs {context.get('num_cpus', '?')} CPU threads", fontsize=9)
     fig.tight_layout()
-    fig.savefig(a.out, dpi=120)
+    save_figure(fig, a.out, dpi=120)
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -17,7 +17,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from functions2d import FUNCTIONS  # noqa: E402
+from script_io import run, save_figure  # noqa: E402
 
 
 def main():
@@ -58,8 +60,8 @@ def main():
     ax.set_aspect("equal")
     ax.set_title(args.title or f"{args.function}: {len(np.unique(data['start']))} path(s)")
     fig.tight_layout()
-    fig.savefig(args.out)
+    save_figure(fig, args.out)
 
 
 if __name__ == "__main__":
-    main()
+    run(main)
