@@ -233,6 +233,22 @@ TEST_F(Cli, NpyOutputReadsBack) {
   EXPECT_NE(line.find(std::to_string(t.values[3]).substr(0, 6)), std::string::npos) << line;
 }
 
+TEST_F(Cli, ATracedPathEndsAtTheStepItStopped) {
+  // lr 1e300 overflows f at the first step: the path stops there (nonfinite), and its point was
+  // repeated at steps 2..10 as if it rested at a minimum.
+  const auto r = run("trace --function sphere --lr 1e300 --sample 3 --steps 10 --out " + path("t.csv"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::ifstream in(path("t.csv"));
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(in, line);) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 7u) << "the header, then steps 0 and 1 of each path";
+  for (std::size_t k = 4; k < 7; ++k) EXPECT_EQ(rows[k].rfind(std::to_string(k - 4) + ",1,", 0), 0u) << rows[k];
+  // The starts' own checks name the flag they came from.
+  const auto f32 = run("trace --function sphere --start 1e39,0 --precision f32 --out " + path("a.csv"));
+  EXPECT_EQ(f32.status, 2);
+  EXPECT_EQ(f32.out.rfind("fdgd: error: --start: start 0 coordinate 0 is 1e+39", 0), 0u) << f32.out;
+}
+
 TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   const auto r = run("trace --function sphere --start -3,4 --lr 0.1 --out " + path("trace.csv"));
   ASSERT_EQ(r.status, 0) << r.out;

@@ -382,6 +382,8 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
 
   options o = options_from(a);
   o.validate();
+  if (!start_texts.empty())  // named, as --sample's are by make_starts
+    (void)named_starts("--start", o.prec, [&] { return starts::given(points, dim); });
   warn_if_h_vanishes(o.h, o.prec, largest_coordinate(starts::given(points, dim)));
   std::vector<std::string> header = {"start", "step"};
   for (int j = 0; j < dim; ++j) header.push_back("x" + std::to_string(j));
@@ -389,23 +391,30 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   // Rows go to the file as they are made: a long trace of many starts would not fit in memory.
   csv_writer out(a.out, header);
   std::vector<double> row(std::size_t(dim) + 3);
-  auto record = [&](const result& r, std::int64_t step) {
-    for (std::int64_t i = 0; i < r.count; ++i) {
-      row[0] = double(i);
-      row[1] = double(step);
-      for (int j = 0; j < dim; ++j) row[std::size_t(j) + 2] = r.x[std::size_t(i * dim + j)];
-      row[std::size_t(dim) + 2] = r.f[std::size_t(i)];
-      out.row(row.data(), dim + 3);
-    }
+  auto record = [&](const result& r, std::int64_t i, std::int64_t step) {
+    row[0] = double(i);
+    row[1] = double(step);
+    for (int j = 0; j < dim; ++j) row[std::size_t(j) + 2] = r.x[std::size_t(i * dim + j)];
+    row[std::size_t(dim) + 2] = r.f[std::size_t(i)];
+    out.row(row.data(), dim + 3);
   };
   o.steps = 0;
-  const std::int64_t paths = std::int64_t(points.size()) / dim;
-  record(b.run(starts::given(points, dim), o), 0);
+  const result first = b.run(starts::given(points, dim), o);
+  const std::int64_t paths = first.count;
+  for (std::int64_t i = 0; i < paths; ++i) record(first, i, 0);
+  // A path that stops (converged, stalled or nonfinite) ends with the row of the step it stopped at:
+  // later stretches would only repeat its point.
+  std::vector<char> stopped(std::size_t(paths), 0);
   for (std::int64_t done = 0; done < a.steps;) {
     o.steps = std::min(every, a.steps - done);
-    done += o.steps;
     const result r = b.run(starts::given(points, dim), o);
-    record(r, done);
+    for (std::int64_t i = 0; i < paths; ++i) {
+      if (stopped[std::size_t(i)]) continue;
+      const std::int64_t steps = r.steps[std::size_t(i)];
+      stopped[std::size_t(i)] = r.status[std::size_t(i)] != trajectory_status::finished;
+      if (!stopped[std::size_t(i)] || steps > 0) record(r, i, done + steps);  // stopped at once: where its last row is
+    }
+    done += o.steps;
     points.assign(r.x.begin(), r.x.end());
   }
   out.commit();
