@@ -48,6 +48,8 @@ def main(path):
               if context.get("fdgd_cuda_sm_clock_khz", "?").isdigit() and context.get("fdgd_cuda_memory_clock_khz", "?").isdigit() else "")
     print(f"Device: {context.get('fdgd_cuda_device', '?')}{clocks}; host: {context.get('num_cpus', '?')} CPUs; "
           f"compiler: {context.get('fdgd_compiler', '?')}\n")
+    if not rows:
+        raise ValueError(f"{path}: no bench_sweep rows (names cpu|cuda/CASE/MODE/PRECISION/N/...) in this run")
     for (case, mode, precision), by_backend in sorted(rows.items()):
         cpu, gpu = by_backend.get("cpu", {}), by_backend.get("cuda", {})
         print(f"### {case}, {mode}, {precision}\n")

@@ -29,6 +29,8 @@ def per_trajectory_step(c, d, probe, flop, work):
 
 def main(sweep_path, probe_path):
     rows, _, counters = load(sweep_path, with_counters=True)
+    if not any("cuda" in by_backend for by_backend in rows.values()):
+        raise ValueError(f"{sweep_path}: no CUDA rows, and the roofline is the GPU's (run bench_sweep on a GPU)")
     with open(probe_path) as f:
         probe = json.load(f)
     print(f"Ceilings on {probe['device']}: copy {probe['copy_bytes_per_s'] / 1e12:.2f} TB/s, FP64 "

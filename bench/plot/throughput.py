@@ -30,15 +30,17 @@ def main():
     if not cases:
         sys.exit(f"no {a.mode} {a.precision} rows in {a.sweep}")
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for case in cases:
+    for k, case in enumerate(cases):
         by = rows[(case, a.mode, a.precision)]
+        colour = f"C{k % 10}"  # one colour a case, in both panels (CPU dashed, GPU solid)
         for backend, style in (("cpu", "--"), ("cuda", "-")):
             if backend in by:
                 ns = sorted(by[backend])
-                left.loglog(ns, [n * 10 / by[backend][n] for n in ns], style, marker="o", ms=3, label=f"{case} {backend}")
+                left.loglog(ns, [n * 10 / by[backend][n] for n in ns], style, color=colour, marker="o", ms=3,
+                            label=f"{case} {backend}")
         if "cpu" in by and "cuda" in by:
             ns = sorted(set(by["cpu"]) & set(by["cuda"]))
-            right.semilogx(ns, [by["cpu"][n] / by["cuda"][n] for n in ns], marker="o", ms=3, label=case)
+            right.semilogx(ns, [by["cpu"][n] / by["cuda"][n] for n in ns], color=colour, marker="o", ms=3, label=case)
     left.set(xlabel="starts N", ylabel="trajectory-steps / s", title=f"throughput, {a.mode}, {a.precision}")
     right.axhline(1, color="gray", lw=0.8)
     right.set(xlabel="starts N", ylabel="CPU time / GPU time", title="GPU speedup over all CPU cores")

@@ -26,19 +26,29 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("trace")
     p.add_argument("--function", required=True, choices=sorted(FUNCTIONS))
-    p.add_argument("--box", default=None, help="LO:HI for both axes (default: the paths' extent, padded)")
+    p.add_argument("--box", default=None,
+                   help="LO:HI for both axes, or LO0:HI0,LO1:HI1 (default: the paths' extent, padded)")
     p.add_argument("--levels", type=int, default=25)
     p.add_argument("--title", default=None)
     p.add_argument("--out", required=True)
     args = p.parse_args()
 
-    data = np.genfromtxt(args.trace, delimiter=",", names=True)
-    if "x1" not in data.dtype.names or "x2" in data.dtype.names:
-        sys.exit(f"{args.trace}: a 2-D trace is needed (columns start,step,x0,x1,f)")
+    try:
+        data = np.genfromtxt(args.trace, delimiter=",", names=True)
+    except UnicodeDecodeError:
+        raise ValueError(f"{args.trace}: not a CSV file (`fdgd trace` writes the columns start,step,x0,x1,f)")
+    names = data.dtype.names or ()
+    if not {"start", "step", "x0", "x1"} <= set(names) or "x2" in names:
+        raise ValueError(f"{args.trace}: not a 2-D trace (`fdgd trace` writes the columns start,step,x0,x1,f)")
     if args.box:
-        lo, hi = (float(v) for v in args.box.split(":"))
-        xlo = ylo = lo
-        xhi = yhi = hi
+        axes = args.box.split(",")
+        try:
+            bounds = [tuple(float(v) for v in axis.split(":")) for axis in axes]
+        except ValueError:
+            bounds = []
+        if len(axes) not in (1, 2) or any(len(b) != 2 or not b[0] < b[1] for b in bounds) or not bounds:
+            raise ValueError(f"--box {args.box}: give LO:HI or LO0:HI0,LO1:HI1 with LO < HI")
+        (xlo, xhi), (ylo, yhi) = bounds[0], bounds[-1]
     else:
         pad = 0.1 * max(np.ptp(data["x0"]), np.ptp(data["x1"]), 1.0)
         xlo, xhi = data["x0"].min() - pad, data["x0"].max() + pad
