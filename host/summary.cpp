@@ -28,12 +28,14 @@ bool within(const double* a, const double* b, int d, double tol) {
 /// found in a table of its own, on `team` OpenMP threads; found(q, item, c, first, fresh) is called for
 /// every item on the thread of its partition q, in the items' order there, with c its cell's number in
 /// that partition (of 2^partition_bits(n)) and `first` the cell's first item. `point(item)` is the
-/// item's point; items for which `kept(item)` is false are left out; ahead(item) is called a few items
-/// before found(.., item, ..), to prefetch what found reads.
-template <class PointOf, class Kept, class Ahead, class Found>
-void find_cells(std::size_t n, int d, double tol, int k, int team, PointOf&& point, Kept&& kept, Ahead&& ahead, Found&& found) {
+/// item's point; hash_of(item) the cell_hash of its cell in grid k, or cell_hash::none for an item left
+/// out; ahead(item) is called a few items before found(.., item, ..), to prefetch what found reads.
+template <class PointOf, class HashOf, class Ahead, class Found>
+void find_cells(std::size_t n, int d, double tol, int k, int team, PointOf&& point, HashOf&& hash_of, Ahead&& ahead,
+                Found&& found) {
   const detail::cell_partitions p = detail::partition_cells(n, team, [&](std::size_t i) {
-    return kept(i) ? detail::cell_hash::mixed(detail::cell_hash::of_point(point(i), d, tol, k)) : detail::cell_hash::none;
+    const std::uint64_t h = hash_of(i);
+    return h == detail::cell_hash::none ? h : detail::cell_hash::mixed(h);
   });
   const std::size_t parts = p.begin.size() - 1;
   detail::loop_failure failure;
@@ -75,7 +77,10 @@ cell_members cells_on_host(const result& r, double tol, int threads) {
   std::vector<cell_members> found(std::size_t(1) << partition_bits(std::size_t(r.count)));
   find_cells(
       std::size_t(r.count), d, tol, 0, team, [&](std::uint64_t i) { return r.x.data() + i * std::size_t(d); },
-      [&](std::uint64_t i) { return counted(r, std::int64_t(i)) && on_grid(r.x.data() + i * std::size_t(d), d, tol); },
+      [&](std::uint64_t i) {
+        const double* x = r.x.data() + i * std::size_t(d);
+        return counted(r, std::int64_t(i)) && on_grid(x, d, tol) ? cell_hash::of_point(x, d, tol, 0) : cell_hash::none;
+      },
       [&](std::uint64_t i) { __builtin_prefetch(&r.f[i]); },
       [&](std::size_t q, std::uint64_t i, std::size_t c, std::uint64_t, bool fresh) {
         cell_members& out = found[q];
@@ -115,18 +120,71 @@ cell_members cells_on_host(const result& r, double tol, int threads) {
 
 namespace {
 
-/// The merge's joins on the host: cells whose best points share a cell of grid k, for k = 1 .. d.
+/// cell_hash::of_point(x, d, tol, k) for the grids k = k0 .. k0 + g - 1, in out[0 .. g - 1], in O(d log d + g)
+/// rather than O(d g): along each axis a point's index in grid k is its index in grid 0, less one from
+/// the first grid whose shift takes the point out of its cell (cell_coordinate is monotone in k).
+void hashes_in_grids(const double* x, int d, double tol, int k0, int g, std::uint64_t* out) {
+  using detail::cell_coordinate;
+  using detail::cell_hash;
+  std::fill(out, out + g, std::uint64_t(0));  // first the changes at each grid
+  std::uint64_t base = 0;
+  for (int j = 0; j < d; ++j) {
+    const std::int64_t c = cell_coordinate(x[j], tol);
+    base += cell_hash::term(std::size_t(j), c);
+    auto drops = [&](int k) { return k > d || cell_coordinate(x[j], tol, k, d) < c; };  // k = d + 1: never
+    const double q = x[j] / tol;
+    int k = int(std::min(double(d + 1), std::max(1.0, std::floor((q - std::floor(q)) * (d + 1)) + 1)));  // a guess
+    if (!drops(k) || (k > 1 && drops(k - 1))) {  // else the first grid from 1 .. d + 1 that drops
+      int lo = 1, hi = d + 1;
+      while (lo < hi) {
+        const int mid = lo + (hi - lo) / 2;
+        if (drops(mid))
+          hi = mid;
+        else
+          lo = mid + 1;
+      }
+      k = lo;
+    }
+    if (k > d || k >= k0 + g) continue;
+    const std::uint64_t change = cell_hash::term(std::size_t(j), c - 1) - cell_hash::term(std::size_t(j), c);
+    if (k < k0)
+      base += change;
+    else
+      out[k - k0] += change;
+  }
+  for (int i = 0; i < g; ++i) out[i] = base += out[i];
+}
+
+/// The merge's joins on the host: cells whose best points share a cell of grid k, for k = 1 .. d. The
+/// grids' hashes are worked out for a block of grids at a time, up to 2^21 hashes (16 MB), where a
+/// block holds 4 grids or more (a block costs about 3 grids' hashes); else in each grid's own pass.
 void join_shifted_on_host(const result& r, const cell_members& cells, double tol, int team, union_find& groups) {
   const int d = r.dim;
   const std::size_t m = cells.best.size();
-  std::vector<std::uint64_t> first(m);  // each cell's first cell in its cell of grid k
-  for (int k = 1; k <= d; ++k) {
-    find_cells(
-        m, d, tol, k, team, [&](std::uint64_t c) { return r.x.data() + std::size_t(cells.best[c]) * std::size_t(d); },
-        [](std::uint64_t) { return true; }, [&](std::uint64_t c) { __builtin_prefetch(&first[c], 1); },
-        [&](std::size_t, std::uint64_t c, std::size_t, std::uint64_t head, bool) { first[c] = head; });
-    for (std::size_t c = 0; c < m; ++c)
-      if (first[c] != c) groups.unite(c, std::size_t(first[c]));
+  auto point = [&](std::uint64_t c) { return r.x.data() + std::size_t(cells.best[c]) * std::size_t(d); };
+  const int fit = int(std::clamp<std::size_t>((std::size_t(1) << 21) / std::max<std::size_t>(m, 1), 1, std::size_t(d)));
+  const int g = fit >= 4 ? fit : 1;                                   // grids a block
+  std::vector<std::uint64_t> hashes(g > 1 ? m * std::size_t(g) : 0);  // a block's, by cell
+  std::vector<std::uint64_t> first(m);                                // each cell's first cell in its cell of grid k
+  for (int k0 = 1; k0 <= d; k0 += g) {
+    const int here = std::min(g, d + 1 - k0);
+    if (!hashes.empty()) {
+#pragma omp parallel for schedule(static) num_threads(team)
+      for (std::ptrdiff_t c = 0; c < std::ptrdiff_t(m); ++c)
+        hashes_in_grids(point(std::uint64_t(c)), d, tol, k0, here, hashes.data() + std::size_t(c) * std::size_t(g));
+    }
+    for (int k = k0; k < k0 + here; ++k) {
+      find_cells(
+          m, d, tol, k, team, point,
+          [&](std::uint64_t c) {
+            return hashes.empty() ? detail::cell_hash::of_point(point(c), d, tol, k)
+                                  : hashes[c * std::size_t(g) + std::size_t(k - k0)];
+          },
+          [&](std::uint64_t c) { __builtin_prefetch(&first[c], 1); },
+          [&](std::size_t, std::uint64_t c, std::size_t, std::uint64_t head, bool) { first[c] = head; });
+      for (std::size_t c = 0; c < m; ++c)
+        if (first[c] != c) groups.unite(c, std::size_t(first[c]));
+    }
   }
 }
 
@@ -235,9 +293,11 @@ double grouping_bytes_needed(std::int64_t count, int dim, int threads, int top) 
   // to 6 slots a cell while the slots move, three times the first items and mixed hashes. The largest
   // partitions hold a little more than count / parts.
   const double busy = std::min(team, parts), largest = std::min(n, 1.25 * n / parts + 256);
+  // The hashes of a block of shifted grids, up to 2^21.
+  const double block = std::min(n * double(dim), double(1 << 21)) * 8;
   // The groups returned, each with its best point.
   const double groups = (top > 0 ? std::min(n, double(top)) : n) * (double(sizeof(minimum_group)) + 16 + 8 * double(dim));
-  return merging + pairs + busy * largest * (6 * 8 + 3 * 2 * 8) + groups;
+  return merging + pairs + block + busy * largest * (6 * 8 + 3 * 2 * 8) + groups;
 }
 
 double share_reaching(const result& r, const known_minimum& m, double tol, int threads) {

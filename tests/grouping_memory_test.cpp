@@ -112,8 +112,10 @@ TEST(GroupingMemory, TheEstimateGrowsWithCountDimensionAndThreadsAndRefusesNonse
   EXPECT_EQ(grouping_bytes_needed(0, 3), 0.0);
   EXPECT_GE(grouping_bytes_needed(1000000, 8, 1), 1000000.0 * 64);
   EXPECT_GT(grouping_bytes_needed(2000, 8, 1), grouping_bytes_needed(1000, 8, 1));
-  EXPECT_EQ(grouping_bytes_needed(1000, 200, 1, 10) - grouping_bytes_needed(1000, 8, 1, 10), 10 * 8 * 192.0)
-      << "no keys of cells kept: only the groups returned grow with dim";
+  EXPECT_EQ(grouping_bytes_needed(1000, 200, 1, 10) - grouping_bytes_needed(1000, 8, 1, 10), 10 * 8 * 192.0 + 1000 * 8 * 192.0)
+      << "no keys of cells kept: only the groups returned and the shifted grids' hashes grow with dim";
+  EXPECT_EQ(grouping_bytes_needed(1000000, 200, 1, 10) - grouping_bytes_needed(1000000, 100, 1, 10), 10 * 8 * 100.0)
+      << "the hashes take 16 MB at most";
   EXPECT_GT(grouping_bytes_needed(100000, 8, 4), grouping_bytes_needed(100000, 8, 1));
 }
 

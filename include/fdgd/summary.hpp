@@ -39,8 +39,9 @@ struct minima_totals {
 ///   lies within tol of them;
 /// - each join spans at most tol along every axis, so minima farther apart than that stay apart unless
 ///   points in between link them.
-/// Never all pairs: the cells are found by hash tables on the host (O(N d) for the cells, O(m d^2)
-/// for the joins of m cells) or by sorts on the CUDA device (`where`, see grouped_on). Both give the
+/// Never all pairs: the cells are found by hash tables on the host (O(N d) for the cells, O(m d log d)
+/// for the hashes of m cells in the d shifted grids, and d passes of the tables) or by sorts on the CUDA
+/// device (`where`, see grouped_on). Both give the
 /// same groups. The host's work runs on `threads` OpenMP threads (0: all cores; at most
 /// max_cpu_threads), with the same groups on any. Returns the `top` groups with least f, best first (all
 /// when top <= 0); equal f: more members first.
@@ -58,10 +59,10 @@ backend_kind grouped_on(const result& r, backend_kind where);
 /// At most about how many bytes of host memory distinct_minima(r, tol, top, .., threads) takes for a
 /// result of `count` trajectories of dimension `dim`, where every point is a cell of its own: 64 bytes a
 /// point for the cells, the partitions of their hashes and the joins (56 where the host finds the
-/// cells); up to 4 MB for the pairs of cells a CUDA pass joins; each busy thread's table of one
-/// partition of the cells (a few thousand, up to count / 4096); and the `top` groups returned (all when
-/// top <= 0), 64 + 8 dim bytes each. The cells' keys are not kept, so only the groups returned grow
-/// with dim. For checking a run's size before it starts, beside host_bytes_needed.
+/// cells); up to 4 MB for the pairs of cells a CUDA pass joins; up to 16 MB for the hashes of a block
+/// of the shifted grids (8 dim bytes a point below that); each busy thread's table of one partition of
+/// the cells (a few thousand, up to count / 4096); and the `top` groups returned (all when top <= 0),
+/// 64 + 8 dim bytes each. The cells' keys are not kept. For checking a run's size before it starts, beside host_bytes_needed.
 /// Throws std::invalid_argument for count < 0, dim < 1 or threads outside 0..max_cpu_threads.
 double grouping_bytes_needed(std::int64_t count, int dim, int threads = 0, int top = 10);
 
