@@ -46,6 +46,17 @@ std::int64_t joined(const detail::cell_members& c) {
   return n;
 }
 
+/// The host's cells and the sorted pass's merge into the same groups, fewer than the cells (some joined).
+void expect_same_groups(const result& r, const detail::cell_members& host, const detail::cell_members& sorted_pass) {
+  const auto a = detail::merge_cells(r, host, 1e-3, 0), b = detail::merge_cells(r, sorted_pass, 1e-3, 0);
+  EXPECT_LT(a.size(), host.best.size()) << "cells were joined";
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    EXPECT_EQ(a[k].x, b[k].x);
+    EXPECT_EQ(a[k].count, b[k].count);
+  }
+}
+
 TEST(CellsThrust, SameCellsAsTheHostPass) {
   for (const int d : {1, 2, 5}) {
     const result r = scattered(20000, d, 11u + unsigned(d));
@@ -58,13 +69,7 @@ TEST(CellsThrust, SameCellsAsTheHostPass) {
     ASSERT_EQ(sorted_pass.group.size(), sorted_pass.best.size());
     EXPECT_TRUE(host.group.empty());
     EXPECT_GT(joined(sorted_pass), 6) << "jitter of 1e-3 about each site puts its points across cell boundaries";
-    const auto a = detail::merge_cells(r, host, 1e-3, 0), b = detail::merge_cells(r, sorted_pass, 1e-3, 0);
-    EXPECT_LT(a.size(), host.best.size()) << "cells were joined";
-    ASSERT_EQ(a.size(), b.size());
-    for (std::size_t k = 0; k < a.size(); ++k) {
-      EXPECT_EQ(a[k].x, b[k].x);
-      EXPECT_EQ(a[k].count, b[k].count);
-    }
+    expect_same_groups(r, host, sorted_pass);
   }
 }
 
@@ -78,13 +83,7 @@ TEST(CellsThrust, JoinsOfCellsThatDifferOnlyInTheirLastCoordinate) {
   const auto host = detail::cells_on_host(r, 1e-3), sorted_pass = detail::thrust_cells::cells(r, 1e-3);
   EXPECT_EQ(sorted(sorted_pass), sorted(host));
   EXPECT_GT(joined(sorted_pass), 6);
-  const auto a = detail::merge_cells(r, host, 1e-3, 0), b = detail::merge_cells(r, sorted_pass, 1e-3, 0);
-  ASSERT_EQ(a.size(), b.size());
-  EXPECT_LT(a.size(), host.best.size()) << "cells were joined";
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    EXPECT_EQ(a[k].x, b[k].x);
-    EXPECT_EQ(a[k].count, b[k].count);
-  }
+  expect_same_groups(r, host, sorted_pass);
 }
 
 // A minimum at a corner of the cells (here the origin, d = 8): its points fall into many cells, diagonal

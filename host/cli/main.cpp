@@ -382,9 +382,11 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
 
   options o = options_from(a);
   o.validate();
-  if (!start_texts.empty())  // named, as --sample's are by make_starts
-    (void)named_starts("--start", o.prec, [&] { return starts::given(points, dim); });
-  warn_if_h_vanishes(o.h, o.prec, largest_coordinate(starts::given(points, dim)));
+  // The stretches start from the points as given: one set of starts, named by its flag, for the checks
+  // and the first evaluation.
+  const starts given =
+      named_starts(start_texts.empty() ? "--sample" : "--start", o.prec, [&] { return starts::given(points, dim); });
+  warn_if_h_vanishes(o.h, o.prec, largest_coordinate(given));
   std::vector<std::string> header = {"start", "step"};
   for (int j = 0; j < dim; ++j) header.push_back("x" + std::to_string(j));
   header.push_back("f");
@@ -399,7 +401,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     out.row(row.data(), dim + 3);
   };
   o.steps = 0;
-  const result first = b.run(starts::given(points, dim), o);
+  const result first = b.run(given, o);
   const std::int64_t paths = first.count;
   for (std::int64_t i = 0; i < paths; ++i) record(first, i, 0);
   // A path that stops (converged, stalled or nonfinite) ends with the row of the step it stopped at:

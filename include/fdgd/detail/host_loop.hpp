@@ -81,7 +81,8 @@ T gtol_in(double gtol) {
 
 template <class T>
 step_params<T> make_step_params(const options& o) {
-  return {T(o.lr), T(o.h), gtol_in<T>(o.gtol), o.steps, gtol_squared_limit(gtol_in<T>(o.gtol))};
+  const T gtol = gtol_in<T>(o.gtol);
+  return {T(o.lr), T(o.h), gtol, o.steps, gtol_squared_limit(gtol)};
 }
 
 /// Status a freshly loaded trajectory starts with: zero steps asked means it is already finished.
