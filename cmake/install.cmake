@@ -1,0 +1,21 @@
+# `cmake --install`: the library, its public headers, the `fdgd` command and a CMake package, so that
+# another project can `find_package(fdgd)` and link `fdgd::fdgd` (tests/install checks it).
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set_target_properties(fdgd_exact_arithmetic PROPERTIES EXPORT_NAME exact_arithmetic)
+set_target_properties(fdgd_cli PROPERTIES EXPORT_NAME fdgd_cli)
+install(TARGETS fdgd fdgd_exact_arithmetic EXPORT fdgdTargets
+        ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+        INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+install(TARGETS fdgd_cli EXPORT fdgdTargets RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+install(DIRECTORY include/fdgd DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+
+set(fdgd_cmake_dir "${CMAKE_INSTALL_LIBDIR}/cmake/fdgd")
+install(EXPORT fdgdTargets NAMESPACE fdgd:: DESTINATION "${fdgd_cmake_dir}")
+configure_package_config_file(cmake/fdgdConfig.cmake.in "${CMAKE_CURRENT_BINARY_DIR}/fdgdConfig.cmake"
+                              INSTALL_DESTINATION "${fdgd_cmake_dir}")
+# 0.x: a minor version may change the API.
+write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/fdgdConfigVersion.cmake" COMPATIBILITY SameMinorVersion)
+install(FILES "${CMAKE_CURRENT_BINARY_DIR}/fdgdConfig.cmake" "${CMAKE_CURRENT_BINARY_DIR}/fdgdConfigVersion.cmake"
+        DESTINATION "${fdgd_cmake_dir}")
