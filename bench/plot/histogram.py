@@ -25,6 +25,13 @@ def final_f(path):
     if path.lower().endswith(".npy"):
         return np.load(path)[:, -1]
     data = np.genfromtxt(path, delimiter=",", names=True, dtype=None, encoding="utf-8")
+    columns = data.dtype.names or ()
+    if "start" in columns and "step" in columns:
+        # fdgd trace's rows (start,step,x...,f): every step of every path, not one final f a start.
+        raise ValueError(f"{path}: a `fdgd trace` file (start,step,...); plot it with trace_contour.py, "
+                         "or give the file `fdgd minimize --out` wrote")
+    if "f" not in columns:
+        raise ValueError(f"{path}: no column f (expected the header x0,...,f,grad_norm,steps,status)")
     return np.asarray(data["f"], dtype=float)
 
 
