@@ -74,6 +74,7 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"x0 x1", 0, "unexpected 'x' after a complete expression", 4},
       {"x0 +", 0, "expected a number, name or '(' but the expression ends", 5},
       {"x0 $ 1", 0, "unexpected '$' after a complete expression", 4},
+      {"x0 \xc3\x97 2", 0, "unexpected '\\xc3' after a complete expression", 4},
       {"1e999", 0, "number 1e999 is out of range", 1},
       {"x[0", 0, "expected ']' to close the '[' of x at column 1 but the expression ends", 4},
       {"sum(i=0..d-1 x[i])", 0, "expected ',' before the body of sum but found 'x'", 14},
@@ -120,6 +121,8 @@ TEST(Expression, LengthAndNestingAreBounded) {
 
 TEST(Expression, CaretPointsAtTheColumn) {
   EXPECT_EQ(expr::caret_lines("x0 + y", 6), "  x0 + y\n       ^");
+  // Bytes that are not printable ASCII show as '?' each (here UTF-8's two for 'é'), tabs as blanks.
+  EXPECT_EQ(expr::caret_lines("x0 +\t\xc3\xa9", 6), "  x0 + ??\n       ^");
   // A long expression shows the 100 characters around the column.
   std::string text;
   for (int k = 0; k < 300; ++k) text += char('a' + k % 26);

@@ -22,7 +22,7 @@ class parser {
     skip_space();
     if (!at_end()) {
       if (peek() == ')') throw expression_error("unbalanced ')'", column());
-      throw expression_error(std::string("unexpected '") + peek() + "' after a complete expression", column());
+      throw expression_error("unexpected '" + printable(peek()) + "' after a complete expression", column());
     }
     return n;
   }
@@ -270,7 +270,12 @@ std::string caret_lines(const std::string& text, int column, const std::string& 
   const std::size_t last = std::min(text.size(), first + window);
   std::string shown = first > 0 ? "..." : "";
   const std::size_t caret = shown.size() + at - first;
-  for (std::size_t k = first; k < last; ++k) shown += std::isprint(static_cast<unsigned char>(text[k])) ? text[k] : ' ';
+  // A byte the terminal may not show as one character (UTF-8's, a control) shows as '?', one a byte,
+  // so the caret stays under the byte the column names.
+  for (std::size_t k = first; k < last; ++k) {
+    const auto c = static_cast<unsigned char>(text[k]);
+    shown += std::isprint(c) ? char(c) : std::isspace(c) ? ' ' : '?';
+  }
   if (last < text.size()) shown += "...";
   return indent + shown + "\n" + indent + std::string(caret, ' ') + "^";
 }
