@@ -19,6 +19,7 @@ const char* to_string(trajectory_status s) {
     case trajectory_status::finished: return "finished";
     case trajectory_status::converged: return "converged";
     case trajectory_status::stalled: return "stalled";
+    case trajectory_status::unresolved: return "unresolved";
     case trajectory_status::nonfinite: return "nonfinite";
   }
   return "unknown";
@@ -98,25 +99,26 @@ void result::summarize(int threads) {
   const int team = detail::checked_team(threads, "result::summarize");
   check_shape();
   best = -1;
-  finished = converged = nonfinite = stalled = 0;
+  finished = converged = nonfinite = stalled = unresolved = 0;
   // Each thread a contiguous range in order; the merge takes the least f and, among equal ones, the
   // lowest index: the serial loop's first least f.
 #pragma omp parallel num_threads(team)
   {
-    std::int64_t fin = 0, conv = 0, stal = 0, nonf = 0, b = -1;
+    std::int64_t fin = 0, conv = 0, stal = 0, unres = 0, nonf = 0, b = -1;
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < count; ++i) {
       const auto s = status[std::size_t(i)];
       fin += s == trajectory_status::finished;
       conv += s == trajectory_status::converged;
       stal += s == trajectory_status::stalled;
+      unres += s == trajectory_status::unresolved;
       nonf += s == trajectory_status::nonfinite;
       const double fi = f[std::size_t(i)];
       if (s != trajectory_status::nonfinite && is_finite(fi) && (b < 0 || fi < f[std::size_t(b)])) b = i;
     }
 #pragma omp critical
     {
-      finished += fin, converged += conv, stalled += stal, nonfinite += nonf;
+      finished += fin, converged += conv, stalled += stal, unresolved += unres, nonfinite += nonf;
       if (b >= 0 &&
           (best < 0 || f[std::size_t(b)] < f[std::size_t(best)] || (f[std::size_t(b)] == f[std::size_t(best)] && b < best)))
         best = b;
@@ -131,8 +133,8 @@ std::string result::brief_report() const {
   std::ostringstream out;
   out << "backend: " << backend << " (" << device << ")\n"
       << "trajectories: " << count << " of dimension " << dim << ", " << seconds << " s\n"
-      << "status: " << finished << " finished, " << converged << " converged, " << stalled << " stalled, " << nonfinite
-      << " nonfinite\n";
+      << "status: " << finished << " finished, " << converged << " converged, " << stalled << " stalled, " << unresolved
+      << " unresolved, " << nonfinite << " nonfinite\n";
   if (best < 0) {
     out << "best: none (no finite f)\n";
     return out.str();

@@ -213,10 +213,19 @@ TEST_P(Batch, NonfiniteTrajectoriesAreFlaggedKeepTheirLastFinitePointAndDoNotCha
 TEST_P(Batch, LargeFiniteTrajectoriesAreKeptAsComputed) {
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
   options o = on(GetParam());
-  o.lr = 10;  // diverges to ~1e13 within 100 steps, all finite: no clipping, no flag
+  o.lr = 10;  // diverges to ~1e13 within 100 steps, all finite: no clipping
   const result r = minimize("sphere", starts::given({-3, 4}, 2), o);
-  EXPECT_EQ(r.status[0], trajectory_status::finished);
+  EXPECT_EQ(r.steps[0], 100);
   EXPECT_GT(std::fabs(r.x[0]), 1e12);
+  // There x0 +- h are one number: the status says the differences no longer see f.
+  EXPECT_EQ(r.status[0], trajectory_status::unresolved);
+  EXPECT_EQ(r.unresolved, 1);
+  // Further in, a point where they still differ ends finished.
+  o.lr = 1.5;
+  o.steps = 10;
+  const result near = minimize("sphere", starts::given({-3, 4}, 2), o);
+  EXPECT_EQ(near.status[0], trajectory_status::finished);
+  EXPECT_GT(std::fabs(near.x[0]), 1e3);
 }
 
 TEST_P(Batch, GradientToleranceStopsTrajectoriesEarly) {
@@ -246,7 +255,7 @@ TEST_P(Batch, NoConvergenceWhereTheDifferenceCannotSeeF) {
   o.lr = 1.5;
   const result diverged = minimize("sphere", starts::uniform(3, -1, 1, 128, 4), o);
   EXPECT_EQ(diverged.converged, 0);
-  EXPECT_EQ(diverged.stalled, 128);
+  EXPECT_EQ(diverged.unresolved, 128) << "stalled where x +- h coincide";
   EXPECT_LT(diverged.steps[0], 200);
   EXPECT_GT(std::fabs(diverged.x[0]), 1e12);
   EXPECT_EQ(diverged.grad_norm[0], 0) << "the situation this test is about";
@@ -255,13 +264,13 @@ TEST_P(Batch, NoConvergenceWhereTheDifferenceCannotSeeF) {
   bounded.steps = 300;
   bounded.gtol = 0;
   const result all_steps = minimize("sphere", starts::uniform(3, -1, 1, 128, 4), bounded);
-  EXPECT_EQ(all_steps.finished, 128);
+  EXPECT_EQ(all_steps.unresolved, 128);
   EXPECT_EQ(all_steps.x, diverged.x);
   // An h that no coordinate near 1 can resolve: nothing moves, nothing converges.
   o.lr = 0.01;
   o.h = 1e-200;
   const result frozen = minimize("sphere", starts::given({1, 2, 0.5, -3}, 2), o);
-  EXPECT_EQ(frozen.stalled, 2);
+  EXPECT_EQ(frozen.unresolved, 2);
   EXPECT_EQ(frozen.steps[0], 0);
   EXPECT_EQ(frozen.x, (std::vector<double>{1, 2, 0.5, -3}));
   // An lr far below x's spacing: every step would leave x as it is.
@@ -333,7 +342,7 @@ TEST_P(Batch, StalledAndMovingTrajectoriesInOneBlockGiveWhatTheyGiveAlone) {
   o.lr = 0.1;
   o.gtol = 1e-8;
   o.steps = 1000;
-  // Every fifth start at 1e13, where x +- h coincide: it stalls at once; the others converge. 64
+  // Every fifth start at 1e13, where x +- h coincide: it stalls at once (and ends unresolved); the others converge. 64
   // starts fill whole lockstep blocks on the CPU, whose lanes hand the first such step to descend.
   std::vector<double> points;
   for (int i = 0; i < 64; ++i) {
@@ -342,7 +351,7 @@ TEST_P(Batch, StalledAndMovingTrajectoriesInOneBlockGiveWhatTheyGiveAlone) {
   }
   const starts s = starts::given(points, 2);
   const result all = minimize("sphere", s, o);
-  EXPECT_EQ(all.stalled, 13);
+  EXPECT_EQ(all.unresolved, 13);
   EXPECT_EQ(all.converged, 51);
   expect_each_alone_matches_run([](const starts& one, const options& p) { return minimize("sphere", one, p); }, s, o, all);
 }

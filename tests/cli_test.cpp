@@ -124,11 +124,20 @@ TEST_F(Cli, StartsThatRanOffAreNeitherConvergedNorGrouped) {
   // lr 1.5 doubles |x| each step on sphere until x +- h coincide and the difference reads 0.
   const auto r = run("minimize --function sphere --lr 1.5 --steps 2000 --gtol 1e-8 --starts 100 --backend cpu");
   ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(r.out.find("status: 0 finished, 0 converged, 100 stalled, 0 nonfinite"), std::string::npos) << r.out;
-  const auto far = run("minimize --expr \"0*x0 + 0*x1\" --box 1e16:1e17 --starts 10 --steps 1 --backend cpu");
+  EXPECT_NE(r.out.find("status: 0 finished, 0 converged, 0 stalled, 100 unresolved, 0 nonfinite\n  100 ended where some "
+                       "x_i + h and x_i - h are the same number"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("distinct minima: none\n  100 starts in no group: nonfinite or unresolved"), std::string::npos) << r.out;
+  const auto json = run("minimize --function sphere --lr 1.5 --steps 2000 --gtol 1e-8 --starts 100 --backend cpu --json");
+  ASSERT_EQ(json.status, 0) << json.out;
+  EXPECT_EQ(nlohmann::json::parse(json.out)["status"]["unresolved"].get<long long>(), 100) << json.out;
+  // Beyond the grid's reach, with an h that still resolves x there (1e17's spacing is 16).
+  const auto far = run("minimize --expr \"0*x0 + 0*x1\" --box 1e16:1e17 --h 100 --starts 10 --steps 1 --backend cpu");
   ASSERT_EQ(far.status, 0) << far.out;
-  EXPECT_NE(far.out.find("distinct minima: none\n  10 starts in no group: nonfinite, with f not finite, or beyond 4.6e+18 x 0.001 "
-                         "from the origin\n"),
+  EXPECT_NE(far.out.find("status: 10 finished"), std::string::npos) << far.out;
+  EXPECT_NE(far.out.find("distinct minima: none\n  10 starts in no group: nonfinite or unresolved, with f not finite, or beyond "
+                         "4.6e+18 x 0.001 from the origin\n"),
             std::string::npos)
       << far.out;
 }
@@ -243,6 +252,10 @@ TEST_F(Cli, ATracedPathEndsAtTheStepItStopped) {
   for (std::string line; std::getline(in, line);) rows.push_back(line);
   ASSERT_EQ(rows.size(), 7u) << "the header, then steps 0 and 1 of each path";
   for (std::size_t k = 4; k < 7; ++k) EXPECT_EQ(rows[k].rfind(std::to_string(k - 4) + ",1,", 0), 0u) << rows[k];
+  // lr 10 runs off until x0 +- h coincide (within 10 steps), but never stops: every stretch is recorded.
+  const auto off = run("trace --function sphere --lr 10 --start -3,4 --every 10 --out " + path("off.csv"));
+  ASSERT_EQ(off.status, 0) << off.out;
+  EXPECT_EQ(read_csv(path("off.csv")).rows, 11) << "steps 0, 10, ..., 100";
   // The starts' own checks name the flag they came from.
   const auto f32 = run("trace --function sphere --start 1e39,0 --precision f32 --out " + path("a.csv"));
   EXPECT_EQ(f32.status, 2);

@@ -404,8 +404,8 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   const result first = b.run(given, o);
   const std::int64_t paths = first.count;
   for (std::int64_t i = 0; i < paths; ++i) record(first, i, 0);
-  // A path that stops (converged, stalled or nonfinite) ends with the row of the step it stopped at:
-  // later stretches would only repeat its point.
+  // A path that stops (converged, stalled or nonfinite: fewer steps than the stretch asked) ends with the
+  // row of the step it stopped at: later stretches would only repeat its point.
   std::vector<char> stopped(std::size_t(paths), 0);
   for (std::int64_t done = 0; done < a.steps;) {
     o.steps = std::min(every, a.steps - done);
@@ -413,7 +413,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     for (std::int64_t i = 0; i < paths; ++i) {
       if (stopped[std::size_t(i)]) continue;
       const std::int64_t steps = r.steps[std::size_t(i)];
-      stopped[std::size_t(i)] = r.status[std::size_t(i)] != trajectory_status::finished;
+      stopped[std::size_t(i)] = steps < o.steps;
       if (!stopped[std::size_t(i)] || steps > 0) record(r, i, done + steps);  // stopped at once: where its last row is
     }
     done += o.steps;

@@ -32,7 +32,11 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
   s["trajectory_steps_per_second"] = r.seconds > 0 ? traj_steps / r.seconds : 0.0;
   // The reference's 2d evaluations a step, as a comparable rate; the gradient may compute less (same bits).
   s["f_evaluations_per_second"] = r.seconds > 0 ? traj_steps * 2 * r.dim / r.seconds : 0.0;
-  s["status"] = {{"finished", r.finished}, {"converged", r.converged}, {"stalled", r.stalled}, {"nonfinite", r.nonfinite}};
+  s["status"] = {{"finished", r.finished},
+                 {"converged", r.converged},
+                 {"stalled", r.stalled},
+                 {"unresolved", r.unresolved},
+                 {"nonfinite", r.nonfinite}};
   if (r.best >= 0) {
     const auto b = std::size_t(r.best);
     s["best"] = {{"index", r.best},
@@ -95,9 +99,15 @@ std::string summary_text(const nlohmann::json& s) {
   if (s["grouping_seconds"].get<double>() >= 0.1)
     out += fmt::format("      (after it: {:.2f} s grouping the final points into distinct minima)\n",
                        s["grouping_seconds"].get<double>());
-  out += fmt::format("status: {} finished, {} converged, {} stalled, {} nonfinite\n", s["status"]["finished"].get<long long>(),
-                     s["status"]["converged"].get<long long>(), s["status"]["stalled"].get<long long>(),
-                     s["status"]["nonfinite"].get<long long>());
+  const auto& status = s["status"];
+  out += fmt::format("status: {} finished, {} converged, {} stalled, {} unresolved, {} nonfinite\n",
+                     status["finished"].get<long long>(), status["converged"].get<long long>(), status["stalled"].get<long long>(),
+                     status["unresolved"].get<long long>(), status["nonfinite"].get<long long>());
+  if (status["unresolved"].get<long long>() > 0)
+    out += fmt::format(
+        "  {} ended where some x_i + h and x_i - h are the same number (|x_i| beyond about h / {}):\n"
+        "  the gradient there is 0 whatever f does; they diverged (a smaller --lr) or --h is too small\n",
+        status["unresolved"].get<long long>(), s["precision"] == "f32" ? "1.2e-7" : "2.2e-16");
   if (s["best"].is_null()) {
     out += "best: none (no finite f)\n";
   } else {
@@ -119,8 +129,8 @@ std::string summary_text(const nlohmann::json& s) {
     out += fmt::format("  {:>3}  {:>22.15g}  {:>10}  {:>8}  {}\n", ++k, g["f"].get<double>(), g["count"].get<long long>(),
                        percent(g["share"].get<double>()), point(g["x"]));
   if (left_out > 0)
-    out += fmt::format("  {} starts in no group: nonfinite, with f not finite, or beyond {:g} x {} from the origin\n", left_out,
-                       detail::grid_reach, tol);
+    out += fmt::format("  {} starts in no group: nonfinite or unresolved, with f not finite, or beyond {:g} x {} from the origin\n",
+                       left_out, detail::grid_reach, tol);
   if (s.contains("known_minimum"))
     out +=
         fmt::format("global minimum {:.10g} reached by {} of starts ({}; final point within {} of a minimizer along every axis)\n",

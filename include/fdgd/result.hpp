@@ -70,11 +70,11 @@ struct result {
   /// working precision, so inf above about 1.3e154 (1.8e19 in f32)
   per_trajectory<double> grad_norm;
   per_trajectory<std::int64_t> steps;        ///< steps taken
-  per_trajectory<trajectory_status> status;  ///< finished, converged, nonfinite or stalled
+  per_trajectory<trajectory_status> status;  ///< finished, converged, stalled, unresolved or nonfinite
 
   // Summary, filled by summarize().
   std::int64_t best = -1;  ///< index of the least finite f over trajectories that are not nonfinite; -1 if none
-  std::int64_t finished = 0, converged = 0, nonfinite = 0, stalled = 0;  ///< counts by status
+  std::int64_t finished = 0, converged = 0, nonfinite = 0, stalled = 0, unresolved = 0;  ///< counts by status
 
   std::string backend;   ///< "cpu" or "cuda"
   std::string device;    ///< CPU thread count or CUDA device name
@@ -103,7 +103,7 @@ struct result {
   std::string brief_report() const;
 };
 
-/// "finished", "converged", "nonfinite", "stalled" or "running".
+/// "finished", "converged", "stalled", "unresolved", "nonfinite" or "running".
 const char* to_string(trajectory_status s);
 
 }  // namespace fdgd

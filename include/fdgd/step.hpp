@@ -16,9 +16,13 @@ enum class trajectory_status : std::uint8_t {
   converged = 2,  ///< gradient norm fell to options::gtol or below, where x +- h differ; stopped early
   nonfinite = 3,  ///< a step would have produced NaN or Inf; the last finite point is kept
   /// with options::gtol on, a step that would leave every bit of x as it is (an lr far below x's
-  /// spacing, or a gradient of 0 where x_i + h and x_i - h coincide): x never moves again and never
-  /// converges; stopped early, where every later step would have left it
+  /// spacing): x never moves again and never converges; stopped early, where every later step would
+  /// have left it
   stalled = 4,
+  /// ended (finished, or stalled) at a point where some x_i + h and x_i - h are the same number: the
+  /// central difference there is 0 whatever f does, so x_i was frozen and f and the gradient norm there
+  /// say nothing of a minimum. The trajectory diverged past about h / epsilon, or h is too small for x.
+  unresolved = 5,
 };
 
 /// Step parameters in the working precision T (already validated by fdgd::options).
@@ -67,6 +71,14 @@ FDGD_HD bool difference_resolves(const Point& x, T h) {
   for (int i = 0; i < x.size(); ++i)
     if (x[i] + h == x[i] - h) return false;
   return true;
+}
+
+/// The status a trajectory ends with at its final point x: unresolved where it ended finished or
+/// stalled but the central difference cannot see f at x.
+template <class Point, class T>
+FDGD_HD trajectory_status final_status(trajectory_status s, const Point& x, T h) {
+  const bool ended = s == trajectory_status::finished || s == trajectory_status::stalled;
+  return ended && !difference_resolves(x, h) ? trajectory_status::unresolved : s;
 }
 
 /// Whether every coordinate of y has x's bits.

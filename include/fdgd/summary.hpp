@@ -22,11 +22,12 @@ struct minimum_group {
 
 /// What distinct_minima found besides the groups it lists.
 struct minima_totals {
-  std::int64_t groups = 0;   ///< groups in all (the list holds the `top` of them)
-  std::int64_t grouped = 0;  ///< trajectories in some group; the rest ended nonfinite, with f not finite, or beyond the grid
+  std::int64_t groups = 0;  ///< groups in all (the list holds the `top` of them)
+  /// trajectories in some group; the rest ended nonfinite or unresolved, with f not finite, or beyond the grid
+  std::int64_t grouped = 0;
 };
 
-/// Groups the final points of every trajectory that is not nonfinite, has a finite f and lies within
+/// Groups the final points of every trajectory that is not nonfinite or unresolved, has a finite f and lies within
 /// 4.6e18 * tol of the origin in every coordinate (the grid's reach; beyond it, only trajectories that
 /// ran off, which then count in no group's share). Points in one cell of a grid of side `tol` (cells
 /// [k tol, (k + 1) tol) along each axis) form a group; then groups join where the best points of two of
@@ -66,7 +67,7 @@ backend_kind grouped_on(const result& r, backend_kind where);
 /// Throws std::invalid_argument for count < 0, dim < 1 or threads outside 0..max_cpu_threads.
 double grouping_bytes_needed(std::int64_t count, int dim, int threads = 0, int top = 10);
 
-/// Share of all trajectories (nonfinite ones count as not reaching) whose final point is within `tol`
+/// Share of all trajectories (nonfinite and unresolved ones count as not reaching) whose final point is within `tol`
 /// (max-norm) of one of the known minimizers. On `threads` OpenMP threads (0: all cores; at most
 /// max_cpu_threads). Throws std::invalid_argument unless tol is finite and > 0, every minimizer has
 /// r.dim coordinates, r's arrays match its count and dim and threads is in 0..max_cpu_threads.

@@ -75,7 +75,10 @@ __device__ void advance_all(const Objective& f, device_batch_view<T> v, step_par
 template <class T, int D, class Objective>
 __device__ void evaluate_all(const Objective& f, device_batch_view<T> v, T h) {
   FDGD_GRID_STRIDE(i, v.n) {
-    with_device_point<T, D>(v, i, [&](auto& x, auto& g) { evaluate(f, x, g, h, v.f[i], v.grad_norm[i]); });
+    with_device_point<T, D>(v, i, [&](auto& x, auto& g) {
+      evaluate(f, x, g, h, v.f[i], v.grad_norm[i]);
+      v.status[i] = final_status(v.status[i], x, h);
+    });
   }
 }
 

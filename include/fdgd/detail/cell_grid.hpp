@@ -62,8 +62,11 @@ struct cell_hash {
   }
 };
 
-/// Whether a trajectory's final point is grouped at all: it did not end nonfinite and its f is finite.
-FDGD_HD inline bool counted(trajectory_status status, double f) { return status != trajectory_status::nonfinite && is_finite(f); }
+/// Whether a trajectory's final point is grouped at all: it did not end nonfinite or unresolved (where
+/// the differences could not see f) and its f is finite.
+FDGD_HD inline bool counted(trajectory_status status, double f) {
+  return status != trajectory_status::nonfinite && status != trajectory_status::unresolved && is_finite(f);
+}
 
 /// Whether the d coordinates at x all have cells of their own. A point beyond the grid is not grouped:
 /// clamped, it would share an edge cell with points far from it. Only trajectories that ran off (or a
