@@ -103,8 +103,8 @@ struct module_kernels {
     void* args[] = {&v, &p, &k};
     launch(advance_fn, "fdgd_advance", s, args);
   }
-  void evaluate(fdgd::detail::launch_shape s, fdgd::detail::device_batch_view<T> v, T h) const {
-    void* args[] = {&v, &h};
+  void evaluate(fdgd::detail::launch_shape s, fdgd::detail::device_batch_view<T> v, step_params<T> p) const {
+    void* args[] = {&v, &p};
     launch(evaluate_fn, "fdgd_evaluate", s, args);
   }
   unsigned advance_threads() const { return threads_for(advance_fn); }

@@ -88,11 +88,20 @@ TEST_P(Gtol, ConvergesAtTheStepWhoseNormEqualsGtolAndNotOneUlpBelow) {
         // which is the norm itself (it called converged a |g| above gtol).
         o.gtol = std::nextafter(norm_at_7, 0.0);
         const result just_below = run(s, o);
+        // With 7 steps in all, the last one reaches gtol: converged too, not finished (one ulp below: finished).
+        o.steps = 7;
+        o.gtol = norm_at_7;
+        const result at_the_end = run(s, o);
+        o.gtol = prec == precision::f32 ? double(std::nextafter(float(norm_at_7), 0.f)) : std::nextafter(norm_at_7, 0.0);
+        const result short_of_it = run(s, o);
         for (std::int64_t i = 0; i < copies; ++i) {
           EXPECT_EQ(at.status[i], trajectory_status::converged);
           EXPECT_EQ(at.steps[i], 7);
           EXPECT_GT(below.steps[i], 7);
           EXPECT_GT(just_below.steps[i], 7);
+          EXPECT_EQ(at_the_end.status[i], trajectory_status::converged);
+          EXPECT_EQ(at_the_end.steps[i], 7);
+          EXPECT_EQ(short_of_it.status[i], trajectory_status::finished);
         }
       }
 }

@@ -315,7 +315,9 @@ std::string cuda_source(const program& p, precision prec, int fixed_dim) {
          "extern \"C\" __global__ void fdgd_advance(view v, fdgd::step_params<T> p, std::int64_t k) {\n"
          "  fdgd::detail::advance_all<T, D>(fdgd_expression{}, v, p, k);\n"
          "}\n"
-         "extern \"C\" __global__ void fdgd_evaluate(view v, T h) { fdgd::detail::evaluate_all<T, D>(fdgd_expression{}, v, h); }\n";
+         "extern \"C\" __global__ void fdgd_evaluate(view v, fdgd::step_params<T> p) {\n"
+         "  fdgd::detail::evaluate_all<T, D>(fdgd_expression{}, v, p);\n"
+         "}\n";
 }
 
 }  // namespace fdgd::expr

@@ -101,8 +101,8 @@ struct compiled_kernels {
     advance_kernel<T, D><<<s.blocks, s.threads>>>(f, v, p, k);
     FDGD_CUDA_CHECK_LAUNCH("advance_kernel");
   }
-  void evaluate(launch_shape s, device_batch_view<T> v, T h) const {
-    evaluate_kernel<T, D><<<s.blocks, s.threads>>>(f, v, h);
+  void evaluate(launch_shape s, device_batch_view<T> v, step_params<T> p) const {
+    evaluate_kernel<T, D><<<s.blocks, s.threads>>>(f, v, p);
     FDGD_CUDA_CHECK_LAUNCH("evaluate_kernel");
   }
   unsigned advance_threads() const { return block_threads_of(advance_kernel<T, D, Objective>); }
@@ -168,7 +168,7 @@ class cuda_batch {
   /// after the copies queued before it (one stream).
   void store(std::int64_t first, std::int64_t n, result& r) {
     const auto v = view();
-    kernels_.evaluate(shape_for(n, evaluate_threads_), v, params_.h);
+    kernels_.evaluate(shape_for(n, evaluate_threads_), v, params_);
     const auto out = std::size_t(first), un = std::size_t(n), ud = std::size_t(dim_);
     landing_.begin(un * (sizeof(std::int64_t) + sizeof(trajectory_status) + (ud + 2) * sizeof(double)));
     landing_.copy(r.steps.data() + out, v.steps, un * sizeof(std::int64_t));

@@ -11,9 +11,11 @@ namespace fdgd {
 
 /// Where a trajectory stands. Stored as one byte per trajectory.
 enum class trajectory_status : std::uint8_t {
-  running = 0,    ///< still descending (only seen between launches)
-  finished = 1,   ///< did every requested step
-  converged = 2,  ///< gradient norm fell to options::gtol or below, where x +- h differ; stopped early
+  running = 0,   ///< still descending (only seen between launches)
+  finished = 1,  ///< did every requested step
+  /// gradient norm at the final point (before a step, or after the last) at most options::gtol, where
+  /// x +- h differ
+  converged = 2,
   nonfinite = 3,  ///< a step would have produced NaN or Inf; the last finite point is kept
   /// with options::gtol on, a step that would leave every bit of x as it is (an lr far below x's
   /// spacing): x never moves again and never converges; stopped early, where every later step would
@@ -73,12 +75,14 @@ FDGD_HD bool difference_resolves(const Point& x, T h) {
   return true;
 }
 
-/// The status a trajectory ends with at its final point x: unresolved where it ended finished or
-/// stalled but the central difference cannot see f at x.
+/// The status a trajectory ends with, from its final point x and the gradient norm there: unresolved
+/// where it ended finished or stalled but the central difference cannot see f at x; converged where
+/// it did every step and the last one reached gtol (which descend tests only before a step).
 template <class Point, class T>
-FDGD_HD trajectory_status final_status(trajectory_status s, const Point& x, T h) {
-  const bool ended = s == trajectory_status::finished || s == trajectory_status::stalled;
-  return ended && !difference_resolves(x, h) ? trajectory_status::unresolved : s;
+FDGD_HD trajectory_status final_status(trajectory_status s, const Point& x, T grad_norm, const step_params<T>& p) {
+  if (s != trajectory_status::finished && s != trajectory_status::stalled) return s;
+  if (!difference_resolves(x, p.h)) return trajectory_status::unresolved;
+  return s == trajectory_status::finished && p.gtol > T(0) && grad_norm <= p.gtol ? trajectory_status::converged : s;
 }
 
 /// Whether every coordinate of y has x's bits.

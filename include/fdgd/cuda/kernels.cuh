@@ -73,11 +73,11 @@ __device__ void advance_all(const Objective& f, device_batch_view<T> v, step_par
 }
 
 template <class T, int D, class Objective>
-__device__ void evaluate_all(const Objective& f, device_batch_view<T> v, T h) {
+__device__ void evaluate_all(const Objective& f, device_batch_view<T> v, step_params<T> p) {
   FDGD_GRID_STRIDE(i, v.n) {
     with_device_point<T, D>(v, i, [&](auto& x, auto& g) {
-      evaluate(f, x, g, h, v.f[i], v.grad_norm[i]);
-      v.status[i] = final_status(v.status[i], x, h);
+      evaluate(f, x, g, p.h, v.f[i], v.grad_norm[i]);
+      v.status[i] = final_status(v.status[i], x, v.grad_norm[i], p);
     });
   }
 }
@@ -103,8 +103,8 @@ __global__ void advance_kernel(Objective f, device_batch_view<T> v, step_params<
 }
 
 template <class T, int D, class Objective>
-__global__ void evaluate_kernel(Objective f, device_batch_view<T> v, T h) {
-  evaluate_all<T, D>(f, v, h);
+__global__ void evaluate_kernel(Objective f, device_batch_view<T> v, step_params<T> p) {
+  evaluate_all<T, D>(f, v, p);
 }
 
 }  // namespace fdgd::detail
