@@ -179,6 +179,44 @@ void check_levy_as_written() {
   }
 }
 
+/// Products of three neighbours: no terms below d = 3.
+struct triples {
+  static constexpr int term_reach = 2;
+  FDGD_HD static constexpr int term_count(int d) { return d - 2; }
+  template <class P>
+  FDGD_HD typename P::value_type term(const P& x, int j) const {
+    return x[j] * x[j + 1] * x[j + 2];
+  }
+  template <class A>
+  FDGD_HD A finish(const A& s, int) const {
+    return s;
+  }
+  template <class P>
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    return sum_of_terms(*this, x);
+  }
+};
+
+TEST(SumStructure, DimensionsAnObjectiveLacksAreRefusedBeforeItReadsBeyondX) {
+  const auto refused = [](auto run, const std::string& why) {
+    try {
+      run();
+      ADD_FAILURE() << "expected std::invalid_argument: " << why;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+  };
+  const options o;
+  refused([&] { solve_cpu<double, dynamic_dim>(functions::rosenbrock{}, starts::uniform(1, -2, 2, 3, 1), o); },
+          "dim = 1 but the objective needs dim >= 2 (its min_dim)");
+  refused([&] { solve_cpu<double, dynamic_dim>(functions::himmelblau{}, starts::uniform(3, -2, 2, 3, 1), o); },
+          "dim = 3 but the objective is 2-D (its fixed_dim)");
+  refused([&] { solve_cpu<float, dynamic_dim>(triples{}, starts::uniform(2, -2, 2, 3, 1), o); },
+          "dim = 2 but the objective has no terms there (its term_count(d) is below 1)");
+  const result three = solve_cpu<double, dynamic_dim>(triples{}, starts::uniform(3, -2, 2, 3, 1), o);
+  EXPECT_EQ(three.count, 3);
+}
+
 TEST(SumStructure, LevyByItsTermsIsTheFormulaBitForBit) {
   check_levy_as_written<double, 1>();
   check_levy_as_written<double, 2>();

@@ -7,7 +7,7 @@
 // where term t_j reads only x_j .. x_{j + term_reach}. It declares
 //
 //   static constexpr int term_reach;                            // 0: t_j reads x_j alone
-//   FDGD_HD static constexpr int term_count(int d);
+//   FDGD_HD static constexpr int term_count(int d);             // at least 1 (solve refuses a d where it is not)
 //   template <class P> FDGD_HD auto term(const P& x, int j) const;   // T, sums<T, K>, sum_and_product<T>, or a struct with +=
 //   template <class A> FDGD_HD T finish(const A& s, int d) const;
 //
