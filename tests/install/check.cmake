@@ -1,6 +1,8 @@
 # ctest's install.find_package: installs the build tree into a fresh prefix, builds
 # examples/custom_objective.cpp there as another project would (find_package(fdgd), fdgd::fdgd),
-# runs it, and runs the installed command. Takes BUILD_DIR, SOURCE_DIR, WORK, GENERATOR, CXX.
+# runs it, and compares what same_bits.cpp computes through solve with the installed command's
+# results (the user's instantiations and the library's agree bit for bit).
+# Takes BUILD_DIR, SOURCE_DIR, WORK, GENERATOR, CXX.
 function(run what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
@@ -19,8 +21,15 @@ run("the consumer" "${WORK}/build/custom_objective")
 if(NOT out MATCHES "100000 converged")
   message(FATAL_ERROR "the consumer's output lacks '100000 converged':\n${out}")
 endif()
-run("the installed command" "${WORK}/prefix/bin/fdgd" minimize --function sphere --starts 1000 --quiet --json)
-if(NOT out MATCHES "\"starts\": *1000")
-  message(FATAL_ERROR "the installed command's JSON lacks \"starts\": 1000:\n${out}")
-endif()
+run("same_bits" "${WORK}/build/same_bits" "${WORK}/fixed.npy" "${WORK}/dynamic.npy")
+run("the installed command" "${WORK}/prefix/bin/fdgd" minimize --function rastrigin --dim 8 --starts 1000 --seed 7 --lr 1e-3
+    --quiet --out "${WORK}/command.npy")
+file(SHA256 "${WORK}/command.npy" expected)
+foreach(made IN ITEMS fixed dynamic)
+  file(SHA256 "${WORK}/${made}.npy" got)
+  if(NOT got STREQUAL expected)
+    message(FATAL_ERROR "rastrigin d = 8 through solve (${made} d) in a user's file is not the library's: "
+                        "${WORK}/${made}.npy differs from ${WORK}/command.npy")
+  endif()
+endforeach()
 message(STATUS "installed, found and used from ${WORK}")
