@@ -163,6 +163,16 @@ TEST_F(Cli, TheMinimaAreCountedAndSmallSharesKeepTheirDigits) {
   const auto corner = run("minimize --expr \"0*x0 + 0*x1\" --init-file " + path("corner.csv") + " --steps 1 --json --backend cpu");
   ASSERT_EQ(corner.status, 0) << corner.out;
   EXPECT_EQ(nlohmann::json::parse(corner.out)["minima_total"].get<long long>(), 1) << corner.out;
+  // 299999 starts at one point and 1 far off: 99.99967% is not all of them (it read 100.000%).
+  std::ofstream many(path("many.csv"));
+  for (int k = 0; k < 299999; ++k) many << "0,0\n";
+  many << "1e6,1e6\n";
+  many.close();
+  const auto most = run("minimize --function sphere --init-file " + path("many.csv") + " --steps 0 --backend cpu");
+  ASSERT_EQ(most.status, 0) << most.out;
+  EXPECT_NE(most.out.find("  99.9997%  (0, 0)"), std::string::npos) << most.out;
+  EXPECT_NE(most.out.find("reached by 99.9997% of starts (299999;"), std::string::npos) << most.out;
+  EXPECT_EQ(most.out.find("100.000%"), std::string::npos) << most.out;
 }
 
 TEST_F(Cli, CudaRunsGroupOnTheDevice) {
@@ -330,6 +340,21 @@ TEST_F(Cli, NumbersAreDecimalAndExact) {
           "--starts 3 --steps 1 --json --quiet");
   ASSERT_EQ(lr.status, 0) << lr.out;
   EXPECT_EQ(nlohmann::json::parse(lr.out)["lr"].get<double>(), std::nextafter(1.0, 2.0));
+  // Counts too: through a double, 123456789012345678 steps became 123456789012345680.
+  const auto steps =
+      run("minimize --function sphere --lr 0.1 --gtol 1e-6 --steps 123456789012345678 --starts 2.5e1 --json --quiet");
+  ASSERT_EQ(steps.status, 0) << steps.out;
+  const auto s = nlohmann::json::parse(steps.out);
+  EXPECT_EQ(s["steps"].get<long long>(), 123456789012345678LL);
+  EXPECT_EQ(s["starts"].get<long long>(), 25);
+  EXPECT_EQ(s["status"]["converged"].get<long long>(), 25);
+  // 0 steps: f and |grad| at the starts themselves.
+  std::ofstream(path("start.csv")) << "1,2\n";
+  const auto none = run("minimize --function sphere --init-file " + path("start.csv") + " --steps 0 --json --quiet");
+  ASSERT_EQ(none.status, 0) << none.out;
+  const auto z = nlohmann::json::parse(none.out);
+  EXPECT_EQ(z["best"]["f"].get<double>(), 5);
+  EXPECT_EQ(z["status"]["finished"].get<long long>(), 1);
 }
 
 TEST_F(Cli, ALeadingPlusReadsAsInAFile) {
@@ -588,7 +613,11 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --h 1e-50 --precision f32", 2, "--h = 1e-50 (is 0 in single precision"},
       {"minimize --function sphere --starts 0", 2, "--starts: 0 must be >= 1"},
       {"minimize --function sphere --starts 12x", 2, "--starts: '12x'"},
-      {"minimize --function sphere --steps 0", 2, "--steps: 0 must be >= 1"},
+      {"minimize --function sphere --steps -1", 2, "--steps: -1 must be >= 0"},
+      {"minimize --function sphere --steps -0.5", 2, "--steps: '-0.5' is not a whole number"},
+      {"minimize --function sphere --steps 1.2345e3", 2, "--steps: '1.2345e3' is not a whole number"},
+      {"minimize --function sphere --starts 9000000000000000001", 2, "--starts: 9000000000000000001 is too large"},
+      {"minimize --function sphere --starts 2^63", 2, "--starts: 2^63 is too large"},
       {"minimize --function sphere --steps 1.5", 2, "--steps: '1.5' is not a whole number"},
       {"minimize --function sphere --starts 1e20", 2, "--starts: 1e20 is too large"},
       {"minimize --function sphere --dim 0", 2, "--dim: 0 must be >= 1"},

@@ -35,7 +35,8 @@ TEST(Options, InvalidValuesAreNamed) {
   expect_invalid([] { run_with([](options& o) { o.steps = -1; }); }, {"steps", "-1"});
   expect_invalid([] { run_with([](options& o) { o.gtol = -1e-3; }); }, {"gtol", "-0.001"});
   // A gradient of 1e-170 has a sum of squares of 0, which would pass any gtol.
-  expect_invalid([] { run_with([](options& o) { o.gtol = 1e-180; }); }, {"gtol", "1e-180", "below 2^-511 = 1.49e-154"});
+  expect_invalid([] { run_with([](options& o) { o.gtol = 1e-180; }); },
+                 {"gtol", "1e-180", "below 2^-511 = 1.4916681462400413e-154"});
   EXPECT_NO_THROW(run_with([](options& o) { o.gtol = std::ldexp(1.0, -511); }));
   expect_invalid([] { run_with([](options& o) { o.gtol = std::nextafter(std::ldexp(1.0, -511), 0.0); }); }, {"gtol", "below"});
   expect_invalid([] { run_with([](options& o) { o.steps_per_launch = -2; }); }, {"steps_per_launch", "-2"});
@@ -63,7 +64,7 @@ TEST(Options, SinglePrecisionRefusesStepsItCannotHold) {
   refused(0.01, 1e-50, 0, {"option h", "1e-50", "is 0 in single precision"});
   refused(0.01, 2e38, 0, {"option h", "2e+38", "2h beyond"});
   refused(0.01, 1e-4, 1e39, {"option gtol", "1e+39"});
-  refused(0.01, 1e-4, 1e-50, {"option gtol", "1e-50", "below 2^-63 = 1.08e-19"});
+  refused(0.01, 1e-4, 1e-50, {"option gtol", "1e-50", "below 2^-63 = 1.0842021724855044e-19"});
   refused(0.01, 1e-4, 1e-20, {"option gtol", "1e-20", "underflows in single precision"});
   options edge;
   single(edge, 1e-44, 1e38, 3e38);  // subnormal lr and 2h, gtol within range: accepted

@@ -453,7 +453,7 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->check(seed_check);
   add_value(c, "--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
   add_value(c, "--lr", a.lr, "learning rate (default 0.01)")->transform(a_number);
-  add_value(c, "--steps", a.steps_text, "steps per start: 100, 1e4, 2^10 (default 100)");
+  add_value(c, "--steps", a.steps_text, "steps per start: 100, 1e4, 2^10 (default 100; 0: f and |grad| at the starts)");
   add_value(c, "--h", a.h, "central-difference step (default 1e-4)")->transform(a_number);
   add_value(c, "--precision", a.precision_name, "f64 or f32 (default f64)")->check(CLI::IsMember({"f64", "f32"}));
   add_value(c, "--backend", a.backend_name, "auto, cpu or cuda (default auto: the GPU when one is present)")
@@ -544,13 +544,13 @@ int run_command(int argc, char** argv) {
       for (const char* flag : {"--dim", "--box", "--seed"})
         if (!trace_starts.empty() && t->count(flag))
           throw usage_error(std::string(flag) + " shapes the starts --sample draws; it has no use with --start");
-      ta.steps = cli::parse_count("--steps", ta.steps_text);
+      ta.steps = cli::parse_count("--steps", ta.steps_text, 0);
       return run_trace(ta, trace_starts, trace_sample.empty() ? 0 : cli::parse_count("--sample", trace_sample),
                        cli::parse_count("--every", trace_every));
     }
     a.starts_given = m->count("--starts") > 0;
     a.seed_given = m->count("--seed") > 0;
-    a.steps = cli::parse_count("--steps", a.steps_text);
+    a.steps = cli::parse_count("--steps", a.steps_text, 0);
     return run_minimize(a);
   } catch (const usage_error& e) {
     std::fprintf(stderr, "fdgd: error: %s\n", e.what());

@@ -1,5 +1,7 @@
 #include "parse.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -18,21 +20,88 @@ bool to_double(const std::string& s, double& v) {
 
 }  // namespace
 
-std::int64_t parse_count(const std::string& flag, const std::string& text) {
-  double v = 0;
-  const auto caret = text.find('^');
-  bool ok;
-  if (caret != std::string::npos) {
-    double base = 0, exponent = 0;
-    ok = to_double(text.substr(0, caret), base) && to_double(text.substr(caret + 1), exponent);
-    v = std::pow(base, exponent);
-  } else {
-    ok = to_double(text, v);
+namespace {
+
+constexpr std::uint64_t most_count = 9'000'000'000'000'000'000ull;  // 9e18, below int64's end
+
+/// a * b into a, false past most_count.
+bool times(std::uint64_t& a, std::uint64_t b) {
+  if (b != 0 && a > most_count / b) return false;
+  a *= b;
+  return true;
+}
+
+enum class count_text { whole, not_whole, too_large };
+
+/// Digits with an optional fraction and exponent (1000, 1e6, 2.5e3, +7), read exactly: through a
+/// double, 123456789012345678 became ...680.
+count_text decimal_count(const std::string& s, std::uint64_t& v) {
+  std::size_t k = s.size() > 0 && s[0] == '+' ? 1 : 0;
+  std::string digits;
+  long scale = 0;  // value = digits * 10^scale
+  bool any = false, point = false;
+  for (; k < s.size() && (std::isdigit(static_cast<unsigned char>(s[k])) || (s[k] == '.' && !point)); ++k) {
+    if (s[k] == '.') {
+      point = true;
+      continue;
+    }
+    any = true;
+    if (!(digits.empty() && s[k] == '0')) digits += s[k];
+    scale -= point;
   }
-  if (!ok || !std::isfinite(v) || v != std::floor(v))
+  if (!any) return count_text::not_whole;
+  if (k < s.size() && (s[k] == 'e' || s[k] == 'E')) {
+    ++k;
+    const bool minus = k < s.size() && s[k] == '-';
+    k += k < s.size() && (s[k] == '-' || s[k] == '+');
+    long e = 0;
+    const std::size_t first = k;
+    for (; k < s.size() && std::isdigit(static_cast<unsigned char>(s[k])); ++k) e = std::min(e * 10 + (s[k] - '0'), 100000L);
+    if (k == first) return count_text::not_whole;
+    scale += minus ? -e : e;
+  }
+  if (k != s.size()) return count_text::not_whole;
+  while (!digits.empty() && digits.back() == '0') digits.pop_back(), ++scale;
+  v = 0;
+  if (digits.empty()) return count_text::whole;
+  if (scale < 0) return count_text::not_whole;
+  if (digits.size() > 19 || scale > 19) return count_text::too_large;
+  for (const char c : digits)
+    if (!times(v, 10) || (v += std::uint64_t(c - '0')) > most_count) return count_text::too_large;
+  for (long j = 0; j < scale; ++j)
+    if (!times(v, 10)) return count_text::too_large;
+  return count_text::whole;
+}
+
+/// A count as decimal_count reads it, or B^E of two such (2^20).
+count_text exact_count(const std::string& s, std::uint64_t& v) {
+  const auto caret = s.find('^');
+  if (caret == std::string::npos) return decimal_count(s, v);
+  std::uint64_t base = 0, exponent = 0;
+  const count_text b = decimal_count(s.substr(0, caret), base), e = decimal_count(s.substr(caret + 1), exponent);
+  if (b == count_text::not_whole || e == count_text::not_whole) return count_text::not_whole;
+  if (b == count_text::too_large || (e == count_text::too_large && base > 1)) return count_text::too_large;
+  if (base < 2) {
+    v = base == 0 && exponent > 0 ? 0 : 1;
+    return count_text::whole;
+  }
+  v = 1;
+  for (std::uint64_t j = 0; j < exponent; ++j)
+    if (!times(v, base)) return count_text::too_large;
+  return count_text::whole;
+}
+
+}  // namespace
+
+std::int64_t parse_count(const std::string& flag, const std::string& text, std::int64_t least) {
+  const bool negative = !text.empty() && text[0] == '-';
+  std::uint64_t v = 0;
+  const count_text read = exact_count(negative ? text.substr(1) : text, v);
+  if (read == count_text::not_whole || (negative && (text[1] == '+' || text[1] == '-')))
     throw usage_error(flag + ": '" + text + "' is not a whole number (forms: 1000, 1e6, 2^20)");
-  if (v > 9.0e18) throw usage_error(flag + ": " + text + " is too large (at most 9e18)");
-  if (v < 1) throw usage_error(flag + ": " + text + " must be >= 1");
+  if ((negative && (v != 0 || read == count_text::too_large)) || (read == count_text::whole && std::int64_t(v) < least))
+    throw usage_error(flag + ": " + text + " must be >= " + std::to_string(least));
+  if (read == count_text::too_large) throw usage_error(flag + ": " + text + " is too large (at most 9e18)");
   return std::int64_t(v);
 }
 

@@ -17,8 +17,9 @@ class usage_error : public std::runtime_error {
 /// A library message without its leading "fdgd: ", which the command's own "fdgd: error: " replaces.
 std::string without_prefix(const std::string& what);
 
-/// "1000", "1e6", "2^20" -> a positive count (--starts, --steps). `flag` names the option in messages.
-std::int64_t parse_count(const std::string& flag, const std::string& text);
+/// "1000", "1e6", "2.5e3", "2^20" -> a count of at least `least` and at most 9e18, read exactly
+/// (--starts, --steps). `flag` names the option in messages.
+std::int64_t parse_count(const std::string& flag, const std::string& text, std::int64_t least = 1);
 
 /// "LO:HI" (every coordinate) or "LO0:HI0,LO1:HI1,..." (one per coordinate) -> lo, hi.
 void parse_box(const std::string& text, std::vector<double>& lo, std::vector<double>& hi);

@@ -70,7 +70,13 @@ namespace {
 /// read 0.000%, as none did).
 std::string percent(double share) {
   const double p = 100 * share;
-  return p == 0 ? "0%" : p >= 0.001 ? fmt::format("{:.3f}%", p) : fmt::format("{:.2g}%", p);
+  if (p == 0) return "0%";
+  if (p < 0.001) return fmt::format("{:.2g}%", p);
+  // Nor does a share short of all read 100.000% (299999 starts of 300000): more decimals then.
+  std::string text = fmt::format("{:.3f}", p);
+  for (int decimals = 4; p < 100 && text.rfind("100.", 0) == 0 && decimals <= 17; ++decimals)
+    text = fmt::format("{:.{}f}", p, decimals);
+  return text + "%";
 }
 
 /// A point for the text: of more than 32 coordinates, the first 16 (--json and --out have them all).

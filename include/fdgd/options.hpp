@@ -70,9 +70,9 @@ struct options {
     if (gtol > 0 && gtol < least_gtol)
       fail("gtol", number_text(gtol),
            prec == precision::f32
-               ? "is below 2^-63 = 1.08e-19, where the gradient's sum of squares underflows in single precision "
+               ? "is below 2^-63 = 1.0842021724855044e-19, where the gradient's sum of squares underflows in single precision "
                  "(f32) and a gradient above gtol could pass for 0; use f64, 0 (off) or a larger gtol"
-               : "is below 2^-511 = 1.49e-154, where the gradient's sum of squares underflows and a gradient above "
+               : "is below 2^-511 = 1.4916681462400413e-154, where the gradient's sum of squares underflows and a gradient above "
                  "gtol could pass for 0; use 0 (off) or a larger gtol");
     if (steps_per_launch < 0) fail("steps_per_launch", std::to_string(steps_per_launch), "must be >= 0; 0 fuses all steps");
     if (chunk_size < 0) fail("chunk_size", std::to_string(chunk_size), "must be >= 0; 0 sizes chunks automatically");
