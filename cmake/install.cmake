@@ -4,11 +4,12 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set_target_properties(fdgd_exact_arithmetic PROPERTIES EXPORT_NAME exact_arithmetic)
-set_target_properties(fdgd_cli PROPERTIES EXPORT_NAME fdgd_cli)
 install(TARGETS fdgd fdgd_exact_arithmetic EXPORT fdgdTargets
         ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
         INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
-install(TARGETS fdgd_cli EXPORT fdgdTargets RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+if(TARGET fdgd_cli)
+  install(TARGETS fdgd_cli EXPORT fdgdTargets RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+endif()
 install(DIRECTORY include/fdgd DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
 set(fdgd_cmake_dir "${CMAKE_INSTALL_LIBDIR}/cmake/fdgd")
