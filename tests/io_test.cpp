@@ -87,6 +87,22 @@ TEST_F(Io, CsvHoldsEveryTrajectoryExactly) {
   }
   EXPECT_FALSE(std::getline(in, line));
   EXPECT_EQ(files(), 1u);  // no temporary left beside it
+  // Read as starts, it gives the final points: a run goes on from where this one ended.
+  const table back = read_csv(path("out.csv"));
+  EXPECT_EQ(back.cols, 3);
+  EXPECT_EQ(back.rows, r.count);
+  EXPECT_EQ(back.values, std::vector<double>(r.x.begin(), r.x.end()));
+  // A header of other names stays a table of every column, and the status words are refused there.
+  write_text("renamed.csv", "x0,x1,x2,f,grad_norm,steps,state\n1,2,3,4,5,6,finished\n");
+  expect_error([&] { read_csv(path("renamed.csv")); }, "renamed.csv:2:13: 'finished' is not a number");
+}
+
+TEST_F(Io, CsvHeaderColumnsWithoutANameAreRefused) {
+  // pandas' to_csv writes its index as a first column of no name: it was read as a coordinate.
+  write_text("pandas.csv", ",x0,x1\n0,1.0,2.0\n1,-3.0,4.0\n");
+  expect_error([&] { read_csv(path("pandas.csv")); }, "pandas.csv:1:1: header column 1 has no name (an index column");
+  write_text("gap.csv", "x0,,x2\n1,2,3\n");
+  expect_error([&] { read_csv(path("gap.csv")); }, "gap.csv:1:4: header column 2 has no name");
 }
 
 TEST_F(Io, NpyReadsBackExactly) {

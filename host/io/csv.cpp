@@ -37,12 +37,26 @@ struct cell {
   bool numeric = false;
   bool empty = false;
   std::string problem;
-  std::size_t column = 0;
+  std::size_t column = 0, length = 0;  // where it stands in its line (from 1) and how long it is
 };
+
+/// d where `names` are the header write_csv gives a result of dimension d (x0,...,x{d-1},f,grad_norm,
+/// steps,status), else 0.
+std::size_t result_columns(const std::vector<std::string>& names) {
+  const char* tail[] = {"f", "grad_norm", "steps", "status"};
+  if (names.size() < 5) return 0;
+  const std::size_t d = names.size() - 4;
+  for (std::size_t j = 0; j < 4; ++j)
+    if (names[d + j] != tail[j]) return 0;
+  for (std::size_t j = 0; j < d; ++j)
+    if (names[j] != "x" + std::to_string(j)) return 0;
+  return d;
+}
 
 cell read_cell(const char* a, const char* b, std::size_t column) {
   cell c;
   c.column = column;
+  c.length = std::size_t(b - a);
   const auto res = detail::read_decimal(a, b, c.value);
   c.numeric = a != b && res.ptr == b && res.ec != std::errc::invalid_argument;
   c.empty = a == b;
@@ -147,6 +161,7 @@ table read_csv(const std::string& path) {
   bool first_row = true;
   std::size_t header_names = 0;  // 0: no header
   std::string header_line;       // the header as written, for a file with nothing else
+  std::size_t kept = 0;          // of a result file of fdgd's, its x columns; else 0: every column
   while (std::getline(in, line)) {
     ++line_no;
     if (line_no == 1 && line.rfind(utf8_bom, 0) == 0) line.erase(0, 3);  // columns still count from the first cell
@@ -169,11 +184,21 @@ table read_csv(const std::string& path) {
       header_names = cells.size();
       while (header_names > 1 && cells[header_names - 1].empty) --header_names;
       header_line = line;
+      std::vector<std::string> names;
+      for (std::size_t j = 0; j < header_names; ++j) {
+        if (cells[j].empty)
+          fail_at(path, line_no, cells[j].column,
+                  "header column " + std::to_string(j + 1) +
+                      " has no name (an index column, as pandas' to_csv writes? write it with index=False)");
+        names.push_back(line.substr(cells[j].column - 1, cells[j].length));
+      }
+      kept = result_columns(names);
       continue;
     }
+    if (kept != 0 && cells.size() == header_names) cells.resize(kept);  // a result's final points: x alone
     for (const cell& c : cells)
       if (!c.problem.empty()) fail_at(path, line_no, c.column, c.problem);
-    if (t.rows == 0 && header_names != 0 && cells.size() != header_names)
+    if (t.rows == 0 && header_names != 0 && kept == 0 && cells.size() != header_names)
       fail_at(path, line_no, 1,
               "row has " + std::to_string(cells.size()) + " values, the header has " + std::to_string(header_names) + " names");
     if (t.rows == 0) t.cols = int(cells.size());

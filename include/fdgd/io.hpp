@@ -26,7 +26,8 @@ struct table {
 
 /// Every trajectory in start order, with the header `x0,...,x{d-1},f,grad_norm,steps,status`.
 /// Doubles are written in the shortest form that reads back to the same bits. Like every writer here,
-/// it renames a finished temporary file onto `path`: a symbolic link there is replaced by the file.
+/// it renames a finished temporary file onto `path`; through a symbolic link, onto the file the link
+/// leads to (the link stays), keeping that file's permissions. NaN and Inf are written as nan and inf.
 /// Both result writers first check the result (result::check_shape: std::invalid_argument, no file).
 void write_csv(const std::string& path, const result& r);
 
@@ -71,7 +72,10 @@ void write_npy(const std::string& path, const result& r);
 
 /// Starts from a CSV: one start a row, comma-separated, an optional header row (a first row none of
 /// whose cells is a number; a UTF-8 byte-order mark is skipped). Rejects an empty file, ragged rows,
-/// non-numeric, NaN, Inf or out-of-range cells (an underflow reads as the nearest double).
+/// non-numeric, NaN, Inf or out-of-range cells (an underflow reads as the nearest double), and a
+/// header with a column of no name (as pandas' index column). Of a result file write_csv wrote (the
+/// header x0,...,x{d-1},f,grad_norm,steps,status) it reads the final points, x alone: a run can go on
+/// from where another ended.
 table read_csv(const std::string& path);
 
 /// Starts from a .npy: a 2-D, C-order array of little-endian float64 or float32, holding exactly the
