@@ -6,7 +6,13 @@
 // copied to the device by value, so it holds no host pointers. The built-ins in fdgd/functions/
 // also carry a name, their usual search box and their known minima (host-only metadata).
 // Optionally, an objective that is a sum of terms says so (fdgd/sum_structure.hpp), and the gradient
-// then redoes only what each coordinate moves, to the same bits.
+// then redoes only what each coordinate moves, to the same bits. And one whose operator() has no
+// branch on x (arithmetic, and fdgd::math's exp/cos/sin/sqrt..., which take SIMD lanes too) may declare
+//
+//   static constexpr bool lane_safe = true;
+//
+// so that the CPU runs it on one trajectory per SIMD lane (fdgd/lanes.hpp), with the same bits: a
+// rastrigin-like objective ran 4.1x faster. It must then compile for Point::value_type = fdgd::lanes.
 #pragma once
 #include <type_traits>
 #include <utility>

@@ -27,7 +27,9 @@ namespace fdgd {
 inline namespace FDGD_COMPILED_BY {
 
 /// Minimizes `f` from every start; D fixes the dimension at compile time (coordinates in registers),
-/// dynamic_dim (the default) takes it from the starts at run time.
+/// dynamic_dim (the default) takes it from the starts at run time. A sum-structured objective keeps
+/// its terms only up to D = 32 (term_reuse_max_dim) or on the run-time path: above 32, take
+/// dynamic_dim (a rosenbrock of d = 128 ran 4.4x faster there, with the same bits).
 /// Throws std::invalid_argument for invalid options or starts, fdgd::error for an unusable backend,
 /// fdgd::cuda_error for a failing CUDA call (a kernel that faults included), std::bad_alloc when the
 /// results do not fit in memory. On the CPU, an exception `f` throws stops the run and reaches the
