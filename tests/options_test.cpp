@@ -114,6 +114,16 @@ TEST(Starts, InvalidStartsAreNamed) {
   expect_invalid([] { starts::given({1}, 0); }, {"dim", "0"});
 }
 
+TEST(Starts, ACoordinateOutsideTheStartsIsRefused) {
+  const starts given = starts::given({1, 2, 3, 4}, 2), drawn = starts::uniform(2, -1, 1, 2, 5);
+  EXPECT_EQ(given.coordinate(1, 1), 4);
+  for (const starts* s : {&given, &drawn}) {
+    EXPECT_THROW(s->coordinate(2, 0), std::out_of_range);
+    EXPECT_THROW(s->coordinate(-1, 0), std::out_of_range);
+    EXPECT_THROW(s->coordinate(0, 2), std::out_of_range);
+  }
+}
+
 TEST(Minimize, UnknownFunctionAndWrongDimensionAreNamed) {
   const options o;
   expect_invalid([&] { minimize("spere", starts::given({1, 2}, 2), o); }, {"unknown function 'spere'", "sphere"});

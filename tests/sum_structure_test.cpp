@@ -11,6 +11,7 @@
 #include "fdgd/cpu_backend.hpp"
 #include "fdgd/functions.hpp"
 #include "fdgd/functions/work.hpp"
+#include "fdgd/sum_structure_check.hpp"
 #include "test_support.hpp"
 
 namespace fdgd::test {
@@ -215,6 +216,35 @@ TEST(SumStructure, DimensionsAnObjectiveLacksAreRefusedBeforeItReadsBeyondX) {
           "dim = 2 but the objective has no terms there (its term_count(d) is below 1)");
   const result three = solve_cpu<double, dynamic_dim>(triples{}, starts::uniform(3, -2, 2, 3, 1), o);
   EXPECT_EQ(three.count, 3);
+}
+
+/// Terms declared as reading x_j alone, each of which reads x_0 too.
+struct reads_x0_too {
+  static constexpr int term_reach = 0;
+  FDGD_HD static constexpr int term_count(int d) { return d; }
+  template <class P>
+  FDGD_HD typename P::value_type term(const P& x, int j) const {
+    return x[j] * x[j] + x[0] * x[j];
+  }
+  template <class A>
+  FDGD_HD A finish(const A& s, int) const {
+    return s;
+  }
+  template <class P>
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    return sum_of_terms(*this, x);
+  }
+};
+
+TEST(SumStructure, AWrongDeclarationIsFoundAtTheFirstStartItMisleads) {
+  const starts s = starts::uniform(6, -2, 2, 50, 3);
+  EXPECT_EQ(first_start_where_terms_disagree(triples{}, s), -1);
+  EXPECT_EQ(first_start_where_terms_disagree(functions::rosenbrock{}, s), -1);
+  EXPECT_EQ(first_start_where_terms_disagree(functions::ackley{}, s, 1e-3), -1);
+  EXPECT_EQ(first_start_where_terms_disagree(reads_x0_too{}, s), 0);
+  // Where the terms it misdeclares do not move with x_0 (x_1.. all 0), the two agree: only the next start tells.
+  EXPECT_EQ(first_start_where_terms_disagree(reads_x0_too{}, starts::given({1, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0}, 6)), 1);
+  EXPECT_THROW(first_start_where_terms_disagree(triples{}, s, 0.0), std::invalid_argument);
 }
 
 TEST(SumStructure, LevyByItsTermsIsTheFormulaBitForBit) {

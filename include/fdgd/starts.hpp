@@ -68,7 +68,8 @@ class starts {
   /// Given starts, row-major (count * dim); empty for generated ones (write_start draws those).
   const std::vector<double>& points() const { return points_; }
 
-  /// Writes the dim coordinates of start i to out[0], out[stride], ..., converted to T.
+  /// Writes the dim coordinates of start i (0 <= i < count, unchecked: the backends' loop) to out[0],
+  /// out[stride], ..., converted to T.
   template <class T>
   void write_start(std::int64_t i, T* out, std::int64_t stride = 1) const {
     if (!is_generated()) {
@@ -78,8 +79,11 @@ class starts {
     uniform_start(seed_, i, dim_, lo_.data(), hi_.data(), out, stride);
   }
 
-  /// Coordinate j of start i, generated or given.
+  /// Coordinate j of start i, generated or given; std::out_of_range outside count x dim.
   double coordinate(std::int64_t i, int j) const {
+    if (i < 0 || i >= count_ || j < 0 || j >= dim_)
+      throw std::out_of_range("fdgd: starts::coordinate(" + std::to_string(i) + ", " + std::to_string(j) + ") of " +
+                              std::to_string(count_) + " starts of dimension " + std::to_string(dim_));
     return is_generated() ? uniform_coordinate(seed_, i, j, lo_[std::size_t(j)], hi_[std::size_t(j)])
                           : points_[std::size_t(i) * std::size_t(dim_) + std::size_t(j)];
   }

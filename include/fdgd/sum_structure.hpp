@@ -11,7 +11,8 @@
 //   template <class P> FDGD_HD auto term(const P& x, int j) const;   // T, sums<T, K>, sum_and_product<T>, or a struct with +=
 //   template <class A> FDGD_HD T finish(const A& s, int d) const;
 //
-// and defines operator() as fdgd::sum_of_terms(*this, x), so the formula is written once. Where a
+// and defines operator() as fdgd::sum_of_terms(*this, x), so the formula is written once
+// (fdgd/sum_structure_check.hpp checks such a declaration against f's values at chosen points). Where a
 // term has a part far cheaper to compute again than to hold through the gradient (ackley's x_j^2
 // beside its cosine), it may also declare what the gradient keeps of a term and how the term is had
 // again from that, to the same bits (used on the device under FDGD_CUDA_SLIM_TERMS, an experiment):
