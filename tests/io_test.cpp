@@ -92,6 +92,8 @@ TEST_F(Io, CsvHoldsEveryTrajectoryExactly) {
   EXPECT_EQ(back.cols, 3);
   EXPECT_EQ(back.rows, r.count);
   EXPECT_EQ(back.values, std::vector<double>(r.x.begin(), r.x.end()));
+  write_text("cut.csv", "x0,x1,f,grad_norm,steps,status\n1,2,5,1,3,finished\n1,2,5\n");
+  expect_error([&] { read_csv(path("cut.csv")); }, "cut.csv:3:1: row has 3 values, the header has 6 names");
   // A header of other names stays a table of every column, and the status words are refused there.
   write_text("renamed.csv", "x0,x1,x2,f,grad_norm,steps,state\n1,2,3,4,5,6,finished\n");
   expect_error([&] { read_csv(path("renamed.csv")); }, "renamed.csv:2:13: 'finished' is not a number");

@@ -180,21 +180,26 @@ void check_levy_as_written() {
   }
 }
 
-/// Products of three neighbours: no terms below d = 3.
-struct triples {
-  static constexpr int term_reach = 2;
-  FDGD_HD static constexpr int term_count(int d) { return d - 2; }
-  template <class P>
-  FDGD_HD typename P::value_type term(const P& x, int j) const {
-    return x[j] * x[j + 1] * x[j + 2];
-  }
+/// f = the plain sum of Self's terms.
+template <class Self>
+struct plain_sum {
   template <class A>
   FDGD_HD A finish(const A& s, int) const {
     return s;
   }
   template <class P>
   FDGD_HD typename P::value_type operator()(const P& x) const {
-    return sum_of_terms(*this, x);
+    return sum_of_terms(static_cast<const Self&>(*this), x);
+  }
+};
+
+/// Products of three neighbours: no terms below d = 3.
+struct triples : plain_sum<triples> {
+  static constexpr int term_reach = 2;
+  FDGD_HD static constexpr int term_count(int d) { return d - 2; }
+  template <class P>
+  FDGD_HD typename P::value_type term(const P& x, int j) const {
+    return x[j] * x[j + 1] * x[j + 2];
   }
 };
 
@@ -219,20 +224,12 @@ TEST(SumStructure, DimensionsAnObjectiveLacksAreRefusedBeforeItReadsBeyondX) {
 }
 
 /// Terms declared as reading x_j alone, each of which reads x_0 too.
-struct reads_x0_too {
+struct reads_x0_too : plain_sum<reads_x0_too> {
   static constexpr int term_reach = 0;
   FDGD_HD static constexpr int term_count(int d) { return d; }
   template <class P>
   FDGD_HD typename P::value_type term(const P& x, int j) const {
     return x[j] * x[j] + x[0] * x[j];
-  }
-  template <class A>
-  FDGD_HD A finish(const A& s, int) const {
-    return s;
-  }
-  template <class P>
-  FDGD_HD typename P::value_type operator()(const P& x) const {
-    return sum_of_terms(*this, x);
   }
 };
 

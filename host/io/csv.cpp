@@ -195,7 +195,12 @@ table read_csv(const std::string& path) {
       kept = result_columns(names);
       continue;
     }
-    if (kept != 0 && cells.size() == header_names) cells.resize(kept);  // a result's final points: x alone
+    if (kept != 0) {  // a result's final points: x alone
+      if (cells.size() != header_names)
+        fail_at(path, line_no, 1,
+                "row has " + std::to_string(cells.size()) + " values, the header has " + std::to_string(header_names) + " names");
+      cells.resize(kept);
+    }
     for (const cell& c : cells)
       if (!c.problem.empty()) fail_at(path, line_no, c.column, c.problem);
     if (t.rows == 0 && header_names != 0 && kept == 0 && cells.size() != header_names)
