@@ -1,7 +1,10 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include "fdgd/expression.hpp"
 #include "host/expression/names.hpp"
@@ -22,7 +25,7 @@ class parser {
     skip_space();
     if (!at_end()) {
       if (peek() == ')') throw expression_error("unbalanced ')'", column());
-      throw expression_error("unexpected '" + printable(peek()) + "' after a complete expression", column());
+      throw expression_error("unexpected " + what_is_here() + " after a complete expression", column());
     }
     return n;
   }
@@ -97,7 +100,7 @@ class parser {
     }
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') return named(col);
     if (c == ')') throw expression_error("unbalanced ')'", col);
-    throw expression_error(std::string("unexpected '") + printable(c) + "'", col);
+    throw expression_error("unexpected " + what_is_here(), col);
   }
 
   node number() {
@@ -221,6 +224,29 @@ class parser {
     throw expression_error(
         "expected " + what + (at_end() ? " but the expression ends" : std::string(" but found '") + printable(peek()) + "'"),
         column());
+  }
+
+  /// The character at pos_ for a message: quoted, a byte as \xNN; one of UTF-8 as its code point,
+  /// with the ASCII to write for the few a formula pasted from a document has ("x0 − x1", "x0²").
+  std::string what_is_here() const {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(peek(k)); };
+    const unsigned lead = b(0);
+    const int more = lead >= 0xF0 && lead < 0xF8 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC2 && lead < 0xE0 ? 1 : 0;
+    std::uint32_t code = more == 3 ? lead & 0x07u : more == 2 ? lead & 0x0Fu : lead & 0x1Fu;
+    for (int k = 1; k <= more; ++k) {
+      if ((b(std::size_t(k)) & 0xC0u) != 0x80u) return "'" + printable(peek()) + "'";
+      code = (code << 6) | (b(std::size_t(k)) & 0x3Fu);
+    }
+    if (more == 0) return "'" + printable(peek()) + "'";
+    static const std::pair<std::uint32_t, const char*> ascii[] = {
+        {0x2212, "-"}, {0x2013, "-"},  {0x2014, "-"},  {0x00D7, "*"},  {0x00B7, "*"},       {0x22C5, "*"},      {0x2217, "*"},
+        {0x00F7, "/"}, {0x00B2, "^2"}, {0x00B3, "^3"}, {0x03C0, "pi"}, {0x00A0, "a space"}, {0x2009, "a space"}};
+    char name[16];
+    std::snprintf(name, sizeof name, "U+%04X", unsigned(code));
+    for (const auto& [point, text] : ascii)
+      if (point == code)
+        return std::string(name) + " (write " + (std::string(text) == "a space" ? text : "'" + std::string(text) + "'") + ")";
+    return std::string(name) + " (only ASCII is read)";
   }
 
   static std::string printable(char c) {
