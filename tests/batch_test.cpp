@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 #include "fdgd/solve.hpp"
 
@@ -395,6 +398,28 @@ struct throws_beyond_half {
     return x[0] * x[0] + x[1] * x[1];
   }
 };
+
+TEST(CpuBackend, ARunInsideAnOpenMPRegionSaysHowManyThreadsItHad) {
+#if defined(_OPENMP)
+  options o;
+  o.backend = backend_kind::cpu;
+  o.threads = 2;
+  std::string device;
+  int nested = 0;  // what a region inside this one gets: 1 unless nesting is on
+#pragma omp parallel num_threads(2)
+#pragma omp single
+  {
+#pragma omp parallel num_threads(2)
+#pragma omp single
+    nested = omp_get_num_threads();
+    device = minimize("sphere", starts::uniform(2, -1, 1, 100, 1), o).device;
+  }
+  EXPECT_EQ(device, std::to_string(nested) + (nested == 1 ? " thread" : " threads")) << "it said 2 threads, and ran on 1";
+  EXPECT_EQ(minimize("sphere", starts::uniform(2, -1, 1, 100, 1), o).device, "2 threads");
+#else
+  GTEST_SKIP() << "built without OpenMP";
+#endif
+}
 
 TEST(CpuBackend, AnExceptionFromTheObjectiveReachesTheCaller) {
   // Thrown inside the OpenMP loop, it ended the process (std::terminate).

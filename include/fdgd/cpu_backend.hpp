@@ -305,7 +305,8 @@ result solve_cpu(const Objective& f, const starts& s, const options& o) {
   r.resize(s.count(), s.dim(), o.threads);
   detail::cpu_batch<T, D, Objective> batch(f, s, o, chunk, r);
   detail::run_chunks(batch, o, s.count(), chunk, r);
-  detail::finish(r, "cpu", std::to_string(detail::cpu_threads(o)) + " threads", t0, o.threads);
+  const int threads = detail::cpu_threads(o);
+  detail::finish(r, "cpu", std::to_string(threads) + (threads == 1 ? " thread" : " threads"), t0, o.threads);
   return r;
 }
 

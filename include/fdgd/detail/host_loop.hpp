@@ -35,7 +35,21 @@ inline int openmp_team(int threads) {
 #endif
 }
 
-inline int cpu_threads(const options& o) { return openmp_team(o.threads); }
+/// The threads a CPU run has: openmp_team(o.threads), but inside a caller's OpenMP region what a
+/// nested region gets there (one thread unless nesting is on).
+inline int cpu_threads(const options& o) {
+  const int team = openmp_team(o.threads);
+#if defined(_OPENMP)
+  if (omp_in_parallel()) {
+    int got = 1;
+#pragma omp parallel num_threads(team)
+#pragma omp single
+    got = omp_get_num_threads();
+    return got;
+  }
+#endif
+  return team;
+}
 
 /// The calling thread's number in its OpenMP team; 0 without OpenMP.
 inline int cpu_thread_index() {
