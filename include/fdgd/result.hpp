@@ -55,9 +55,9 @@ bool operator!=(const std::vector<T>& a, const std::vector<T, uninitialized_allo
 
 /// One value per trajectory (or per coordinate): a std::vector whose allocator lets result::resize
 /// fill fresh memory in parallel. At 10^7 starts, a 4 KiB page fault at a time on one thread was most
-/// of a GPU run. Unlike std::vector, its own resize(n) leaves new values unset: use result::resize,
-/// or resize(n, value). It compares equal to a std::vector of the same values; assign one with
-/// `r.x.assign(v.begin(), v.end())`.
+/// of a GPU run. Unlike std::vector, its own resize(n) and its count constructor leave new values
+/// unset: use result::resize, or resize(n, value) and (n, value). It compares equal to a std::vector of the same values; assign one
+/// with `r.x.assign(v.begin(), v.end())`.
 template <class T>
 using per_trajectory = std::vector<T, detail::uninitialized_allocator<T>>;
 
