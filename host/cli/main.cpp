@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 
+#include "../expression/names.hpp"
 #include "../io/atomic_file.hpp"
 #include "fdgd/detail/host_loop.hpp"
 #include "fdgd/detail/number_text.hpp"
@@ -462,11 +463,31 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
 }
 
 /// CLI11's message for a repeated option, "--lr: At Most 1 required but received 2", in plain words.
-std::string plain_parse_error(std::string what) {
+/// CLI11's message, plainer; `command` the subcommand it was parsing (nullptr: none), whose options
+/// name the likely typo of an unknown one.
+std::string plain_parse_error(std::string what, const CLI::App* command) {
   const std::string repeated = "At Most 1 required but received ";
   if (const auto at = what.find(repeated); at != std::string::npos)
     what = what.substr(0, at) + "given " + what.substr(at + repeated.size()) + " times; give it once";
-  return what;
+  // "The following arguments were not expected: sphere --functoin" lists them last first.
+  std::string extras = "The following arguments were not expected: ";
+  if (what.rfind(extras, 0) != 0) extras = "The following argument was not expected: ";
+  if (what.rfind(extras, 0) != 0 || command == nullptr) return what;
+  std::vector<std::string> given, flags;
+  for (std::size_t a = extras.size(), b; a < what.size(); a = b + 1) {
+    b = std::min(what.find(' ', a), what.size());
+    given.insert(given.begin(), what.substr(a, b - a));
+  }
+  for (const CLI::Option* o : command->get_options())
+    if (o->get_lnames().size() == 1) flags.push_back("--" + o->get_lnames()[0]);
+  std::string out = command->get_name() + ": not expected:";
+  for (const auto& g : given) out += " " + g;
+  for (const auto& g : given)
+    if (g.rfind("--", 0) == 0) {
+      const std::string near = expr::nearest_name(g, flags);
+      out += "; " + g + " is no option of " + command->get_name() + (near.empty() ? "" : " (did you mean " + near + "?)");
+    }
+  return out;
 }
 
 /// Output that could not be written (stdout on a full disk) is a failed run, not a silent exit 0; a
@@ -484,7 +505,11 @@ int run_command(int argc, char** argv) {
   CLI::App app{"fdgd: batch gradient descent with central-difference gradients, from many starts at once"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "fdgd " FDGD_VERSION);
-  // CLI11 says only "A subcommand is required" when the command is mistyped or an option comes first.
+  // CLI11 says only "A subcommand is required" when the command is mistyped or missing, or an option comes first.
+  if (argc == 1) {
+    std::fprintf(stderr, "fdgd: error: give a command: minimize, trace or functions (fdgd --help describes them)\n");
+    return 2;
+  }
   if (argc > 1) {
     const std::string first = argv[1];
     const bool option = first[0] == '-';
@@ -534,7 +559,8 @@ int run_command(int argc, char** argv) {
     std::printf("%s\n", e.what());
     return 0;
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "fdgd: error: %s\n", plain_parse_error(e.what()).c_str());
+    const auto parsed = app.get_subcommands();
+    std::fprintf(stderr, "fdgd: error: %s\n", plain_parse_error(e.what(), parsed.empty() ? nullptr : parsed[0]).c_str());
     return 2;
   }
   try {
