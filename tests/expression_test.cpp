@@ -69,6 +69,8 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"sin()", 0, "sin takes 1 argument, not 0", 1},
       {"max( )", 0, "max takes 2 or more arguments, not 0", 1},
       {"min(x0)", 0, "min takes 2 or more arguments, not 1", 1},
+      {"max(x0, )", 0, "expected an argument of max after ','", 9},
+      {"atan2(x0,", 0, "expected an argument of atan2 after ','", 10},
       {"(x0 + 1", 0, "expected ')' to close the '(' at column 1 but the expression ends", 8},
       {"x0 + 1)", 0, "unbalanced ')'", 7},
       {"x0 x1", 0, "unexpected 'x' after a complete expression", 4},

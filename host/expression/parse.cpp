@@ -166,6 +166,9 @@ class parser {
         skip_space();
         if (peek() != ',') break;
         ++pos_;
+        skip_space();
+        if (peek() == ')' || at_end())  // "max(x0,)": not an unbalanced ')'
+          throw expression_error("expected an argument of " + f.name + " after ','", column());
         n.kids.push_back(expression());
       }
     }
