@@ -110,6 +110,9 @@ class cpu_batch {
     }
   }
 
+  /// The OpenMP threads the run has (detail::cpu_threads).
+  int threads() const { return threads_; }
+
   std::int64_t advance(std::int64_t k) {
     constexpr int block =
         lockstep_width<T, Objective> * lockstep_group_count<Objective>;  // trajectories one lockstep call advances
@@ -305,7 +308,7 @@ result solve_cpu(const Objective& f, const starts& s, const options& o) {
   r.resize(s.count(), s.dim(), o.threads);
   detail::cpu_batch<T, D, Objective> batch(f, s, o, chunk, r);
   detail::run_chunks(batch, o, s.count(), chunk, r);
-  const int threads = detail::cpu_threads(o);
+  const int threads = batch.threads();
   detail::finish(r, "cpu", std::to_string(threads) + (threads == 1 ? " thread" : " threads"), t0, o.threads);
   return r;
 }
