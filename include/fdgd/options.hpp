@@ -38,8 +38,8 @@ struct options {
   double h = 1e-4;           ///< central-difference half step; > 0 with 2h finite
   std::int64_t steps = 100;  ///< steps per trajectory; >= 0
   /// Stop a trajectory once |grad| <= gtol ("converged"); 0 (default) disables. 0, or at least
-  /// 2^-511 = 1.49e-154 (2^-63 = 1.08e-19 in f32), below which the gradient's sum of squares underflows and a gradient
-  /// above gtol could pass for 0. In f32 the test uses the largest float <= gtol.
+  /// 2^-511 = 1.4916681462400413e-154 (2^-63 = 1.0842021724855044e-19 in f32), below which the gradient's sum of squares underflows
+  /// and a gradient above gtol could pass for 0. In f32 the test uses the largest float <= gtol.
   double gtol = 0;
   /// Steps each launch advances every live trajectory by: 1 is one launch per step, 0 (default) fuses
   /// all steps into one launch. Results are bitwise identical for every value.
