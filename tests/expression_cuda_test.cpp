@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 #include <tuple>
+#include <utility>
 
 #include <unistd.h>
 
@@ -44,6 +46,13 @@ class KernelCache : public testing::Test {
   void TearDown() override {
     unsetenv("FDGD_CACHE_DIR");
     std::filesystem::remove_all(dir_);
+  }
+  // Each file in the cache folder with its size and time of writing.
+  std::map<std::string, std::pair<std::uintmax_t, std::filesystem::file_time_type>> cache_entries() const {
+    std::map<std::string, std::pair<std::uintmax_t, std::filesystem::file_time_type>> entries;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir_))
+      if (e.is_regular_file()) entries[e.path().string()] = {e.file_size(), e.last_write_time()};
+    return entries;
   }
   std::filesystem::path dir_;
 };
@@ -169,16 +178,21 @@ TEST_F(KernelCache, EveryBuiltinsFormulaOnTheGpuGivesTheBuiltinsTrajectories) {
       o.backend = backend_kind::cpu;
       const result cpu = minimize(b.name, s, o);
       o.backend = backend_kind::cuda;
-      const result gpu = minimize_expression(b.formula, s, o);
+      const compiled_expression compiled(b.formula, dim);
+      const result gpu = compiled.minimize(s, o);
       EXPECT_EQ(gpu.backend, "cuda");
       EXPECT_GT(gpu.compile_seconds, 0.0) << "compiled: the cache folder is new";
       const double scale = largest_bound(box.lo, box.hi);  // as CudaAgainstCpu: libdevice is not glibc
       for (std::size_t k = 0; k < cpu.x.size(); ++k)
         ASSERT_TRUE(near_on_scale(gpu.x[k], cpu.x[k], cuda_cpu_tolerance(b.name), scale)) << "coordinate " << k;
       for (std::size_t i = 0; i < cpu.f.size(); ++i) ASSERT_EQ(gpu.status[i], cpu.status[i]) << i;
-      const result again = minimize_expression(b.formula, s, o);
-      EXPECT_EQ(again.compile_seconds, 0.0) << "the second run takes the cached kernels";
+      const result again = compiled.minimize(s, o);
+      EXPECT_EQ(again.compile_seconds, 0.0) << "the same compiled_expression compiles nothing again";
       expect_identical(again, gpu);
+      const auto cached = cache_entries();
+      const result fresh = minimize_expression(b.formula, s, o);
+      EXPECT_EQ(cache_entries(), cached) << "a new compile of the same expression takes its kernels from the cache";
+      expect_identical(fresh, gpu);
     }
   }
 }

@@ -1,6 +1,8 @@
 // Expressions: the grammar, its errors (message and column), printing that parses back to the same
 // tree, the interpreter on one value and on lanes, and every built-in's formula against the built-in.
+#include <algorithm>
 #include <random>
+#include <thread>
 
 #include "fdgd/expression_program.hpp"
 #include "fdgd/point.hpp"
@@ -341,6 +343,42 @@ TEST(Expression, GtolAndNonfiniteWorkAsForBuiltins) {
   o.steps = 10;
   const result bad = minimize_expression("log(x0 - 10)", starts::given({1.0}, 1), o);
   EXPECT_EQ(bad.nonfinite, 1);
+}
+
+TEST(Expression, CompiledOnceGivesMinimizeExpressionsBitsRunAfterRunAndFromSeveralThreads) {
+  const std::string rosenbrock = find_builtin("rosenbrock").formula;
+  const starts s = starts::uniform(std::vector<double>(40, -2.0), std::vector<double>(40, 2.0), 300, 9);
+  options o = on(backend_kind::cpu);
+  o.lr = 1e-4;
+  o.steps = 20;
+  const result once = minimize_expression(rosenbrock, s, o);
+  const compiled_expression compiled(rosenbrock, 40);
+  EXPECT_EQ(compiled.dim(), 40);
+  const result first = compiled.minimize(s, o);
+  EXPECT_GT(first.compile_seconds, 0.0) << "the first CPU run makes the code";
+  expect_identical(first, once);
+  const result again = compiled.minimize(s, o);
+  EXPECT_EQ(again.compile_seconds, 0.0) << "and the next ones take it";
+  expect_identical(again, once);
+  const compiled_expression fresh(rosenbrock, 40);
+  result side[2];
+  std::thread other([&] { side[0] = fresh.minimize(s, o); });
+  side[1] = fresh.minimize(s, o);
+  other.join();
+  expect_identical(side[0], once);
+  expect_identical(side[1], once);
+  EXPECT_EQ(std::min(side[0].compile_seconds, side[1].compile_seconds), 0.0) << "one of the two made the code";
+}
+
+TEST(Expression, CompiledForOneDimensionRefusesStartsOfAnother) {
+  const compiled_expression compiled("x0^2 + x1^2", 2);
+  expect_invalid(
+      [&] {
+        compiled.minimize(starts::given({1.0, 2.0, 3.0}, 3), on(backend_kind::cpu));
+      },
+      {"dim = 3", "compiled for dim = 2"});
+  expect_invalid([] { compiled_expression("x0^2", 0); }, {"dimension must be >= 1, not 0"});
+  EXPECT_THROW(compiled_expression("x0^2 + x5", 2), expr::expression_error);
 }
 
 }  // namespace

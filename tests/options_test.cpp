@@ -7,16 +7,6 @@
 namespace fdgd::test {
 namespace {
 
-template <class Fn>
-void expect_invalid(Fn&& fn, const std::vector<std::string>& fragments) {
-  try {
-    fn();
-    ADD_FAILURE() << "no exception; expected one mentioning " << fragments.front();
-  } catch (const std::invalid_argument& e) {
-    for (const auto& frag : fragments) EXPECT_NE(std::string(e.what()).find(frag), std::string::npos) << e.what();
-  }
-}
-
 result run_with(void (*change)(options&)) {
   options o;
   o.backend = backend_kind::cpu;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,17 @@ inline double largest_bound(const std::vector<double>& lo, const std::vector<dou
 template <class T>
 bool same_bits_or_nan(T a, T b) {
   return same_bits(a, b) || (std::isnan(a) && std::isnan(b));
+}
+
+/// fn() throws std::invalid_argument with every fragment in its message.
+template <class Fn>
+void expect_invalid(Fn&& fn, const std::vector<std::string>& fragments) {
+  try {
+    fn();
+    ADD_FAILURE() << "no exception; expected one mentioning " << fragments.front();
+  } catch (const std::invalid_argument& e) {
+    for (const auto& frag : fragments) EXPECT_NE(std::string(e.what()).find(frag), std::string::npos) << e.what();
+  }
 }
 
 /// Every per-trajectory field equal bit for bit.

@@ -67,7 +67,9 @@ search_box objective_choice::default_box(int d, const std::string& other_starts)
 }
 
 result objective_choice::run(const starts& s, const options& o) const {
-  return builtin_ ? minimize(label_, s, o) : minimize_expression(label_, s, o);
+  if (builtin_) return minimize(label_, s, o);
+  if (!compiled_ || compiled_->dim() != s.dim()) compiled_.emplace(label_, s.dim());
+  return compiled_->minimize(s, o);
 }
 
 }  // namespace fdgd::cli

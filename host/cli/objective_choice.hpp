@@ -26,12 +26,14 @@ class objective_choice {
   /// The built-in's box; usage_error for an expression, which has none (naming --box and `other_starts`, the
   /// command's other way to give starts).
   search_box default_box(int d, const std::string& other_starts) const;
+  /// Minimizes from `s`; an expression is compiled on its first run at a dimension and kept for the next.
   result run(const starts& s, const options& o) const;
 
  private:
   const builtin_info* builtin_ = nullptr;
   std::string label_;
   std::optional<expr::node> tree_;
+  mutable std::optional<compiled_expression> compiled_;  // the last dimension run, for trace's stretches
 };
 
 }  // namespace fdgd::cli

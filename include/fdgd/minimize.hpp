@@ -1,6 +1,7 @@
 // The built-in objectives by name, dispatched at run time to the kernels compiled for them
 // (register-resident for d in {2, 3, 4, 8, 16, 32}, the dynamic-dimension path for any other d).
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,26 @@ result minimize(const std::string& function, const starts& s, const options& o);
 /// On the CPU it is interpreted over blocks of starts. Throws expr::expression_error (a
 /// std::invalid_argument) for a mistake in the expression, naming its column; otherwise as minimize.
 result minimize_expression(const std::string& expression, const starts& s, const options& o);
+
+/// An expression parsed and compiled once for one dimension, to minimize from several sets of starts
+/// without compiling it again each time (`fdgd trace` runs its stretches so; at d = 2000 the compile
+/// costs several times a short run). minimize_expression(e, s, o) is compiled_expression(e, s.dim())
+/// .minimize(s, o). Copies share the compiled code; minimize() may be called from several threads.
+class compiled_expression {
+ public:
+  /// Throws expr::expression_error for a mistake in the expression or an index outside 0..dim-1,
+  /// std::invalid_argument for dim < 1.
+  compiled_expression(const std::string& expression, int dim);
+  int dim() const;
+  /// As minimize_expression(). The code for a backend is made on its first run (CUDA's kernels from
+  /// NVRTC's on-disk cache when it has them); result::compile_seconds is the time this run spent
+  /// making it, 0 when it was made before. Throws std::invalid_argument when s's dimension is not dim().
+  result minimize(const starts& s, const options& o) const;
+
+ private:
+  struct compiled;
+  std::shared_ptr<compiled> compiled_;
+};
 
 /// About how many bytes of host memory minimize() or minimize_expression() takes for `count` starts
 /// of dimension `dim` with options `o`: the result's arrays and the CPU backend's working buffers

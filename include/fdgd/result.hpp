@@ -84,7 +84,9 @@ struct result {
   /// copied there) to its last step, summed over chunks; no result arrays, no final evaluation, no
   /// copy back. What the device computes, for comparing it with other GPU codes.
   double descent_seconds = 0;
-  double compile_seconds = 0;  ///< run-time compilation before it (--expr on CUDA; 0 when cached or none)
+  /// Run-time compilation before it: an expression's code (for CUDA, NVRTC's kernels; 0 when they
+  /// were compiled before, on disk or by the same compiled_expression), 0 for a built-in.
+  double compile_seconds = 0;
 
   /// Resizes every per-trajectory array for `n` trajectories of dimension `d`, zero-filled (status
   /// running) by `threads` OpenMP threads (0: OpenMP's default, all cores); std::bad_alloc when they
