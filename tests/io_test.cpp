@@ -183,6 +183,27 @@ TEST_F(Io, CsvFirstRowIsAHeaderOnlyWhenNoCellOfItIsANumber) {
   EXPECT_EQ(read_csv(path("bom_header.csv")).values, (std::vector<double>{3, 4}));
 }
 
+TEST_F(Io, CsvQuotedCellsReadAsTheirText) {
+  // pandas' to_csv(quoting=QUOTE_ALL): every cell quoted, numbers too; the first row is still the header.
+  write_text("all.csv", "\"x0\",\"x1\"\n\"-3\", \"4\"\n\"1.5\",2e-3\n");
+  const table t = read_csv(path("all.csv"));
+  ASSERT_EQ(t.rows, 2);
+  EXPECT_EQ(t.values, (std::vector<double>{-3, 4, 1.5, 2e-3}));
+  // A comma and a doubled quote inside a name; an fdgd result's header quoted still gives its x alone.
+  write_text("names.csv", "\"a, b\",\"say \"\"c\"\"\"\n1,2\n");
+  EXPECT_EQ(read_csv(path("names.csv")).values, (std::vector<double>{1, 2}));
+  write_text("result.csv", "\"x0\",\"f\",\"grad_norm\",\"steps\",\"status\"\n0.5,0.25,1,100,\"finished\"\n");
+  EXPECT_EQ(read_csv(path("result.csv")).values, (std::vector<double>{0.5}));
+  write_text("word.csv", "1,2\n3,\"a,b\"\n");
+  expect_error([&] { read_csv(path("word.csv")); }, "word.csv:2:3: 'a,b' is not a number");
+  write_text("open.csv", "1,2\n3,\"4\n\"\n");
+  expect_error([&] { read_csv(path("open.csv")); }, "open.csv:2:3: quoted cell with no closing quote");
+  write_text("after.csv", "1,2\n3,\"4\"5\n");
+  expect_error([&] { read_csv(path("after.csv")); }, "after.csv:2:6: text after a quoted cell's closing quote");
+  write_text("empty.csv", "1,2\n3,\"\"\n");
+  expect_error([&] { read_csv(path("empty.csv")); }, "empty.csv:2:3: empty cell");
+}
+
 TEST_F(Io, CsvMessagesShowAShortPrintableCell) {
   write_text("long.csv", "1,2\n3," + std::string(100000, 'a') + "\n");
   try {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "atomic_file.hpp"
 #include "fdgd/detail/number_text.hpp"
@@ -37,8 +38,50 @@ struct cell {
   bool numeric = false;
   bool empty = false;
   std::string problem;
-  std::size_t column = 0, length = 0;  // where it stands in its line (from 1) and how long it is
+  std::string text;        // a non-numeric cell's text (a header's name), without quotes
+  std::size_t column = 0;  // where it starts in its line, from 1
 };
+
+/// Calls take(text, column) for each of the line's cells, split at its commas: the text without the
+/// blanks around it, the column where it starts (from 1). A cell in double quotes (RFC 4180, as
+/// spreadsheets and pandas' QUOTE_ALL write) may hold commas and "" for a quote, and is its text
+/// without them: "1.5" reads as 1.5.
+template <class Take>
+void for_each_cell(const std::string& path, std::int64_t line_no, const std::string& line, Take&& take) {
+  const auto blank = [&](std::size_t k) { return k < line.size() && (line[k] == ' ' || line[k] == '\t'); };
+  std::string unquoted;
+  for (std::size_t k = 0;;) {
+    while (blank(k)) ++k;
+    const std::size_t column = k + 1;
+    if (k < line.size() && line[k] == '"') {
+      unquoted.clear();
+      for (++k;; ++k) {
+        if (k == line.size()) fail_at(path, line_no, column, "quoted cell with no closing quote (a cell cannot run across lines)");
+        if (line[k] != '"') {
+          unquoted += line[k];
+        } else if (k + 1 < line.size() && line[k + 1] == '"') {
+          unquoted += '"';
+          ++k;
+        } else {
+          break;
+        }
+      }
+      ++k;
+      while (blank(k)) ++k;
+      if (k < line.size() && line[k] != ',')
+        fail_at(path, line_no, k + 1, "text after a quoted cell's closing quote (write a quote inside it as \"\")");
+      take(std::string_view(unquoted), column);
+    } else {
+      const std::size_t end = std::min(line.find(',', k), line.size());
+      std::size_t b = end;
+      while (b > k && (line[b - 1] == ' ' || line[b - 1] == '\t')) --b;
+      take(std::string_view(line).substr(k, b - k), column);
+      k = end;
+    }
+    if (k >= line.size()) return;
+    ++k;  // past the comma
+  }
+}
 
 /// d where `names` are the header write_csv gives a result of dimension d (x0,...,x{d-1},f,grad_norm,
 /// steps,status), else 0.
@@ -53,16 +96,17 @@ std::size_t result_columns(const std::vector<std::string>& names) {
   return d;
 }
 
-cell read_cell(const char* a, const char* b, std::size_t column) {
+cell read_cell(std::string_view text, std::size_t column) {
+  const char *a = text.data(), *b = a + text.size();
   cell c;
   c.column = column;
-  c.length = std::size_t(b - a);
   const auto res = detail::read_decimal(a, b, c.value);
   c.numeric = a != b && res.ptr == b && res.ec != std::errc::invalid_argument;
   c.empty = a == b;
   if (c.empty) {
     c.problem = "empty cell";
   } else if (!c.numeric) {
+    c.text = text;
     c.problem = quoted(a, b) + " is not a number";
   } else if (res.ec == std::errc::result_out_of_range) {
     // from_chars leaves the value unset both ways; strtod tells an overflow from an underflow, which
@@ -108,7 +152,7 @@ csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& 
     // As the reader sees it: blanks around a cell are not part of it.
     const auto first = name.find_first_not_of(" \t"), last = name.find_last_not_of(" \t");
     const std::string cell_text = first == std::string::npos ? "" : name.substr(first, last - first + 1);
-    const cell c = read_cell(cell_text.data(), cell_text.data() + cell_text.size(), 0);
+    const cell c = read_cell(cell_text, 0);
     if (cell_text.empty() || c.numeric || name.find_first_of(",\"\r\n") != std::string::npos)
       throw std::invalid_argument("fdgd: CSV header name " + quoted(name.data(), name.data() + name.size()) +
                                   " would not read back as a name (empty, a number, or a comma, quote or line break in it)");
@@ -168,15 +212,8 @@ table read_csv(const std::string& path) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines carry nothing
     std::vector<cell> cells;
-    for (std::size_t start = 0;;) {
-      const std::size_t end = std::min(line.find(',', start), line.size());
-      std::size_t a = start, b = end;
-      while (a < b && (line[a] == ' ' || line[a] == '\t')) ++a;
-      while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) --b;
-      cells.push_back(read_cell(line.data() + a, line.data() + b, a + 1));
-      if (end == line.size()) break;
-      start = end + 1;
-    }
+    for_each_cell(path, line_no, line,
+                  [&](std::string_view text, std::size_t column) { cells.push_back(read_cell(text, column)); });
     // A first row is the header only when no cell of it is a number: "5x,2" is a mistyped start, not a header.
     const bool header = first_row && std::none_of(cells.begin(), cells.end(), [](const cell& c) { return c.numeric; });
     first_row = false;
@@ -190,7 +227,7 @@ table read_csv(const std::string& path) {
           fail_at(path, line_no, cells[j].column,
                   "header column " + std::to_string(j + 1) +
                       " has no name (an index column, as pandas' to_csv writes? write it with index=False)");
-        names.push_back(line.substr(cells[j].column - 1, cells[j].length));
+        names.push_back(cells[j].text);
       }
       kept = result_columns(names);
       continue;
