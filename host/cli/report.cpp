@@ -100,8 +100,7 @@ std::string summary_text(const nlohmann::json& s) {
                      s["seconds"].get<double>(), s["descent_seconds"].get<double>(), s["trajectory_steps_per_second"].get<double>(),
                      s["f_evaluations_per_second"].get<double>());
   if (s["compile_seconds"].get<double>() >= 0.005)  // what rounds to 0.00 s is left out
-    out += fmt::format("      (before it: {:.2f} s compiling the expression{})\n", s["compile_seconds"].get<double>(),
-                       s["backend"].get<std::string>() == "cuda" ? "'s kernels, cached for the next run" : "");
+    out += fmt::format("      (before it: {:.2f} s compiling the expression)\n", s["compile_seconds"].get<double>());
   if (s["grouping_seconds"].get<double>() >= 0.1)
     out += fmt::format("      (after it: {:.2f} s grouping the final points into distinct minima)\n",
                        s["grouping_seconds"].get<double>());

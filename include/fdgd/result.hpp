@@ -84,8 +84,9 @@ struct result {
   /// copied there) to its last step, summed over chunks; no result arrays, no final evaluation, no
   /// copy back. What the device computes, for comparing it with other GPU codes.
   double descent_seconds = 0;
-  /// Run-time compilation before it: an expression's code (for CUDA, NVRTC's kernels; 0 when they
-  /// were compiled before, on disk or by the same compiled_expression), 0 for a built-in.
+  /// Run-time compilation before it: making an expression's code (for CUDA with NVRTC's kernels, which
+  /// come from the on-disk cache when made before); 0 where the same compiled_expression had made it,
+  /// and for a built-in.
   double compile_seconds = 0;
 
   /// Resizes every per-trajectory array for `n` trajectories of dimension `d`, zero-filled (status
