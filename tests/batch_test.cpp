@@ -1,7 +1,9 @@
 // The batch and the host loop: independence of trajectories, launch granularity, chunking, starts,
 // statuses, edge sizes, and CUDA against the CPU.
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <set>
 #include <stdexcept>
 #if defined(_OPENMP)
 #include <omp.h>
@@ -357,6 +359,40 @@ TEST_P(Batch, StalledAndMovingTrajectoriesInOneBlockGiveWhatTheyGiveAlone) {
   EXPECT_EQ(all.unresolved, 13);
   EXPECT_EQ(all.converged, 51);
   expect_each_alone_matches_run([](const starts& one, const options& p) { return minimize("sphere", one, p); }, s, o, all);
+}
+
+TEST_P(Batch, TrajectoriesStoppingAtDifferentStepsInOneBlockGiveWhatTheyGiveAlone) {
+  // On the CPU a lockstep block hands the step on which some lane stops to descend and goes on with
+  // the lanes still running; stopped lanes compute a running one's copy. Starts at distances from
+  // 1e-3 to 1e3 converge at different steps; among them some overflow (nonfinite at once) and some
+  // sit where x +- h coincide (stalled, then unresolved). d = 2 holds the lanes in registers,
+  // d = 5 in buffers; --expr's blocks are 64 lanes wide.
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.lr = 0.1;
+  o.gtol = 1e-6;
+  o.steps = 1000;
+  for (const int dim : {2, 5}) {
+    SCOPED_TRACE("d = " + std::to_string(dim));
+    std::vector<double> points;
+    for (int i = 0; i < 160; ++i)
+      for (int j = 0; j < dim; ++j)
+        points.push_back(i % 11 == 3 ? 1e200 : i % 13 == 5 ? 1e13 : std::pow(10.0, i % 7 - 3) * (j + 1) * (i % 2 ? 1 : -1));
+    const starts s = starts::given(points, dim);
+    const result all = minimize("sphere", s, o);
+    EXPECT_EQ(all.nonfinite, 15);
+    EXPECT_EQ(all.unresolved, 11);
+    EXPECT_EQ(all.converged, 134);
+    std::set<std::int64_t> steps_to_converge;
+    for (std::int64_t i = 0; i < all.count; ++i)
+      if (all.status[std::size_t(i)] == trajectory_status::converged) steps_to_converge.insert(all.steps[std::size_t(i)]);
+    EXPECT_GE(steps_to_converge.size(), 7u) << "the lanes of a block stop at different steps";
+    expect_each_alone_matches("sphere", s, o, all);
+    if (GetParam() == backend_kind::cpu) {
+      const auto run = [](const starts& one, const options& oo) { return minimize_expression("sum(i=0..d-1, x[i]^2)", one, oo); };
+      expect_each_alone_matches_run(run, s, o, run(s, o));
+    }
+  }
 }
 
 TEST_P(Batch, ProgressCountsStopAtTheLargestIntegerInsteadOfOverflowing) {

@@ -116,21 +116,24 @@ class cpu_batch {
   std::int64_t advance(std::int64_t k) {
     constexpr int block =
         lockstep_width<T, Objective> * lockstep_group_count<Objective>;  // trajectories one lockstep call advances
-    const std::int64_t blocks = (n_ + block - 1) / block;
+    const std::int64_t blocks = (n_ + block - 1) / block, grab = blocks_a_grab(blocks);
     std::int64_t live = 0;
     loop_failure failure;
-#pragma omp parallel for num_threads(threads_) schedule(dynamic, 16) reduction(+ : live)
+#pragma omp parallel for num_threads(threads_) schedule(dynamic, grab) reduction(+ : live)
     for (std::int64_t b = 0; b < blocks; ++b) {
       failure.run([&] {
         const std::int64_t first = b * block, last = std::min(first + block, n_);
-        std::int64_t done = 0;
+        bool advanced = false;
         if constexpr (lockstep_compiled && is_lane_safe<Objective>::value) {
-          if (last - first == block) done = advance_lockstep(first, k);
+          if (last - first == block) {
+            advance_lockstep(first, k);
+            advanced = true;
+          }
         }
         for (std::int64_t i = first; i < last; ++i) {
           auto& st = status_[i];
-          if (st == trajectory_status::running && done < k)
-            with_point(i, [&](auto& x, auto& g) { st = descend(f_, x, g, params_, k - done, steps_[i]); });
+          if (st == trajectory_status::running && !advanced)
+            with_point(i, [&](auto& x, auto& g) { st = descend(f_, x, g, params_, k, steps_[i]); });
           else if (st == trajectory_status::running && steps_[i] >= params_.total_steps)
             st = trajectory_status::finished;
           live += st == trajectory_status::running;
@@ -143,9 +146,9 @@ class cpu_batch {
 
   void store(std::int64_t first, std::int64_t n, result& r) {
     constexpr int W = lockstep_width<T, Objective>;
-    const std::int64_t blocks = (n + W - 1) / W;
+    const std::int64_t blocks = (n + W - 1) / W, grab = blocks_a_grab(blocks);
     loop_failure failure;
-#pragma omp parallel for num_threads(threads_) schedule(dynamic, 16)
+#pragma omp parallel for num_threads(threads_) schedule(dynamic, grab)
     for (std::int64_t b = 0; b < blocks; ++b)
       failure.run([&] {
         const std::int64_t begin = b * W, end = std::min(begin + W, n);
@@ -183,39 +186,71 @@ class cpu_batch {
   }
 
  private:
-  /// Advances the lockstep_groups * W trajectories from `first` together, one per SIMD lane, while
-  /// every lane takes a plain step; returns the steps taken. The first step on which some lane would
-  /// converge, go non-finite or stall is left to the scalar fdgd::descend, which recomputes it with
-  /// the same bits and decides per trajectory. So the lanes only speed up what descend itself computes.
-  /// Several independent groups per loop give the out-of-order core more than one dependency chain.
-  /// A compile-time D holds the points in registers; a run-time d in a buffer of d lanes each.
-  std::int64_t advance_lockstep(std::int64_t first, std::int64_t k) {
+  /// Blocks a thread takes at a time: up to 16, fewer where that would leave threads idle (a run of a
+  /// few hundred starts at a large d is all in a few blocks).
+  std::int64_t blocks_a_grab(std::int64_t blocks) const {
+    return std::clamp<std::int64_t>(blocks / (4 * std::int64_t(threads_)), 1, 16);
+  }
+
+  /// Advances the block of lockstep_groups * W trajectories from `first` by k steps (or until each
+  /// stops), one per SIMD lane, while every running lane takes a plain step. A step on which some
+  /// lane would converge, go non-finite or stall is taken again lane by lane (store_lanes): the lanes
+  /// that stop there are left to the scalar fdgd::descend, which recomputes that step with the same
+  /// bits and decides, the others take it; then the lanes go on. A lane whose trajectory has stopped
+  /// computes a copy of a running one's and is not written back, so the others keep their lanes (and
+  /// their bits: lanes never mix). The lanes only speed up what descend
+  /// itself computes. Several independent groups per loop give the out-of-order core more than one
+  /// dependency chain. A compile-time D holds the points in registers; a run-time d in a buffer of d
+  /// lanes each.
+  void advance_lockstep(std::int64_t first, std::int64_t k) {
     constexpr int W = lockstep_width<T, Objective>, G = lockstep_group_count<Objective>;
     using L = lanes<T, W>;
-    for (int w = 0; w < G * W; ++w)
-      if (status_[first + w] != trajectory_status::running) return 0;
-    if constexpr (D != dynamic_dim) {
-      fixed_point<L, D> x[G], g[G];
-      return lockstep_steps(first, k, x, g);
-    } else {
-      L* buffer = lanes_of_thread();
-      strided_point<L> x[G], g[G];
-      for (int q = 0; q < G; ++q) {
-        x[q] = {buffer + std::size_t(2 * q) * std::size_t(dim_), 1, dim_};
-        g[q] = {buffer + std::size_t(2 * q + 1) * std::size_t(dim_), 1, dim_};
+    for (std::int64_t done = 0; done < k;) {
+      std::int64_t source[G * W];  // the row each lane computes: its own, or a running one's
+      int running = -1;
+      for (int w = 0; w < G * W; ++w)
+        if (status_[first + w] == trajectory_status::running) running = w;
+      if (running < 0) return;
+      for (int w = 0; w < G * W; ++w) source[w] = first + (status_[first + w] == trajectory_status::running ? w : running);
+      bool stops[G * W];
+      L squares[G];
+      const auto run = [&](auto& x, auto& g) {
+        const std::int64_t steps = lockstep_steps(source, k - done, x, g, squares);
+        store_lanes(first, source, steps, done + steps < k, x, g, squares, stops);
+        done += steps;
+      };
+      if constexpr (D != dynamic_dim) {
+        fixed_point<L, D> x[G], g[G];
+        run(x, g);
+      } else {
+        L* buffer = lanes_of_thread();
+        strided_point<L> x[G], g[G];
+        for (int q = 0; q < G; ++q) {
+          x[q] = {buffer + std::size_t(2 * q) * std::size_t(dim_), 1, dim_};
+          g[q] = {buffer + std::size_t(2 * q + 1) * std::size_t(dim_), 1, dim_};
+        }
+        run(x, g);
       }
-      return lockstep_steps(first, k, x, g);
+      if (done == k) break;
+      for (int w = 0; w < G * W; ++w)  // the step on which they stop
+        if (stops[w])
+          with_point(first + w, [&](auto& x, auto& g) { status_[first + w] = descend(f_, x, g, params_, 1, steps_[first + w]); });
+      ++done;
     }
   }
 
-  // (Not inlined: inlined into advance_lockstep, GCC kept ackley d = 32's running sums in memory,
-  // 1.6x slower in bench_sweep.)
+  // Rows source[0 .. G W - 1] into the lanes, then up to k steps while no lane would stop; returns the
+  // steps taken. Where some lane would stop, x holds the point before that step, g its candidate
+  // point (x - lr * gradient) and `squares` its gradient's squared norm (where gtol is on). (Not
+  // inlined: inlined into advance_lockstep, GCC kept ackley d = 32's running sums in memory, 1.6x
+  // slower in bench_sweep.)
   template <class Point, int G>
-  __attribute__((noinline)) std::int64_t lockstep_steps(std::int64_t first, std::int64_t k, Point (&x)[G], Point (&g)[G]) {
+  __attribute__((noinline)) std::int64_t lockstep_steps(const std::int64_t* source, std::int64_t k, Point (&x)[G], Point (&g)[G],
+                                                        typename Point::value_type (&squares)[G]) {
     using L = typename Point::value_type;
     constexpr int W = sizeof(typename L::vec) / sizeof(T);
     for (int q = 0; q < G; ++q)
-      for (int j = 0; j < x[q].size(); ++j) x[q][j] = gather<L>(first + q * W, j);
+      for (int j = 0; j < x[q].size(); ++j) x[q][j] = gather<L>(source + q * W, j);
     const step_params<T> p = params_;  // a local: the stores to x and g cannot change it
     const L h(p.h), lr(p.lr);
     std::int64_t done = 0;
@@ -223,7 +258,10 @@ class cpu_batch {
       bool stop = false;
       for (int q = 0; q < G; ++q) {
         gradient(central_difference{}, f_, x[q], g[q], h);
-        stop |= reaches_gtol(g[q], x[q].size(), p);
+        if (p.gtol > T(0)) {  // reaches_gtol, its sum kept
+          squares[q] = squared_norm(g[q], x[q].size());
+          stop |= any_at_most(squares[q], p.gtol_squared);
+        }
         stop |= !candidate_step(x[q], g[q], lr);
         if (p.gtol > T(0)) stop |= some_lane_unmoved(x[q], g[q]);  // descend stalls it
       }
@@ -231,20 +269,55 @@ class cpu_batch {
       for (int q = 0; q < G; ++q)
         for (int j = 0; j < x[q].size(); ++j) x[q][j] = g[q][j];
     }
-    for (int q = 0; q < G; ++q)
-      for (int w = 0; w < W; ++w) {
-        for (int j = 0; j < x[q].size(); ++j) row(first + q * W + w)[j] = x[q][j][w];
-        steps_[first + q * W + w] += done;
-      }
     return done;
+  }
+
+  // After lockstep_steps took `done` steps: the lanes that are their own go back to their rows. Where it
+  // stopped short (`stopped`), each lane that would not stop at that step (lockstep_steps' tests, lane
+  // by lane) takes it; the others keep x and are marked in `stops` for descend.
+  template <class Point, int G>
+  void store_lanes(std::int64_t first, const std::int64_t* source, std::int64_t done, bool stopped, Point (&x)[G], Point (&g)[G],
+                   const typename Point::value_type (&squares)[G], bool* stops) {
+    using L = typename Point::value_type;
+    constexpr int W = sizeof(typename L::vec) / sizeof(T);
+    const step_params<T> p = params_;
+    const int n = x[0].size();
+    for (int q = 0; q < G; ++q) {
+      for (int w = 0; w < W; ++w) {
+        const std::int64_t i = first + q * W + w;
+        stops[q * W + w] = false;
+        if (source[q * W + w] != i) continue;
+        bool stop = false;
+        if (stopped) {
+          bool finite = true, moved = false;
+          for (int j = 0; j < n; ++j) {
+            finite &= is_finite(g[q][j][w]);
+            moved |= !same_bits(x[q][j][w], g[q][j][w]);
+          }
+          stop = (p.gtol > T(0) && squares[q][w] <= p.gtol_squared) || !finite || (p.gtol > T(0) && !moved);
+        }
+        stops[q * W + w] = stop;
+        const bool steps = stopped && !stop;
+        for (int j = 0; j < n; ++j) row(i)[j] = steps ? g[q][j][w] : x[q][j][w];
+        steps_[i] += done + steps;
+      }
+    }
   }
 
   /// Coordinate j of trajectories first .. first + W - 1, one per lane.
   template <class L>
   L gather(std::int64_t first, int j) {
+    std::int64_t rows[sizeof(typename L::vec) / sizeof(T)];
+    for (std::size_t w = 0; w < std::size(rows); ++w) rows[w] = first + std::int64_t(w);
+    return gather<L>(rows, j);
+  }
+
+  /// Coordinate j of trajectories rows[0 .. W - 1], one per lane.
+  template <class L>
+  L gather(const std::int64_t* rows, int j) {
     constexpr int W = sizeof(typename L::vec) / sizeof(T);
     T values[W];
-    for (int w = 0; w < W; ++w) values[w] = row(first + w)[j];
+    for (int w = 0; w < W; ++w) values[w] = row(rows[w])[j];
     L out;
     std::memcpy(&out.v, values, sizeof values);
     return out;
