@@ -132,7 +132,7 @@ void hashes_in_grids(const double* x, int d, double tol, int k0, int g, std::uin
     const std::int64_t c = cell_coordinate(x[j], tol);
     base += cell_hash::term(std::size_t(j), c);
     auto drops = [&](int k) { return k > d || cell_coordinate(x[j], tol, k, d) < c; };  // k = d + 1: never
-    const double q = x[j] / tol;
+    const double q = x[j] / tol - detail::grid_offset;
     int k = int(std::min(double(d + 1), std::max(1.0, std::floor((q - std::floor(q)) * (d + 1)) + 1)));  // a guess
     if (!drops(k) || (k > 1 && drops(k - 1))) {  // else the first grid from 1 .. d + 1 that drops
       int lo = 1, hi = d + 1;
@@ -170,14 +170,15 @@ void join_shifted_on_host(const result& r, const cell_members& cells, double tol
   const int g = fit >= 4 ? fit : 1;                                   // grids a block
   std::vector<std::uint64_t> hashes(g > 1 ? m * std::size_t(g) : 0);  // a block's, by cell
   std::vector<std::uint64_t> first(m);                                // each cell's first cell in its cell of grid k
-  for (int k0 = 1; k0 <= d; k0 += g) {
+  std::size_t groups_left = m;                                        // all in one: the grids left can join nothing
+  for (int k0 = 1; k0 <= d && groups_left > 1; k0 += g) {
     const int here = std::min(g, d + 1 - k0);
     if (!hashes.empty()) {
 #pragma omp parallel for schedule(static) num_threads(team)
       for (std::ptrdiff_t c = 0; c < std::ptrdiff_t(m); ++c)
         hashes_in_grids(point(std::uint64_t(c)), d, tol, k0, here, hashes.data() + std::size_t(c) * std::size_t(g));
     }
-    for (int k = k0; k < k0 + here; ++k) {
+    for (int k = k0; k < k0 + here && groups_left > 1; ++k) {
       find_cells(
           m, d, tol, k, team, point,
           [&](std::uint64_t c) {
@@ -187,7 +188,7 @@ void join_shifted_on_host(const result& r, const cell_members& cells, double tol
           [&](std::uint64_t c) { __builtin_prefetch(&first[c], 1); },
           [&](std::size_t, std::uint64_t c, std::size_t, std::uint64_t head, bool) { first[c] = head; });
       for (std::size_t c = 0; c < m; ++c)
-        if (first[c] != c) groups.unite(c, std::size_t(first[c]));
+        if (first[c] != c) groups_left -= groups.unite(c, std::size_t(first[c]));
     }
   }
 }

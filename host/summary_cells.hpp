@@ -29,7 +29,12 @@ struct union_find {
     while (parent[a] != a) a = parent[a] = parent[parent[a]];
     return a;
   }
-  void unite(std::size_t a, std::size_t b) { parent[find(a)] = find(b); }
+  /// Whether a and b were in two groups, now one.
+  bool unite(std::size_t a, std::size_t b) {
+    const std::size_t ra = find(a), rb = find(b);
+    parent[ra] = rb;
+    return ra != rb;
+  }
 };
 
 /// Whether trajectory i takes part in grouping: not nonfinite, and f finite.

@@ -86,13 +86,14 @@ TEST(CellsThrust, JoinsOfCellsThatDifferOnlyInTheirLastCoordinate) {
   expect_same_groups(r, host, sorted_pass);
 }
 
-// A minimum at a corner of the cells (here the origin, d = 8): its points fall into many cells, diagonal
-// to each other, which the shifted grids join.
+// A minimum at a corner of the cells (d = 8): its points fall into many cells, diagonal to each other,
+// which the shifted grids join.
 TEST(CellsThrust, AMinimumAtACornerOfTheCellsIsOneGroup) {
   const int d = 8;
   result r = scattered(2000, d, 3u);
+  const double corner = detail::grid_offset * 1e-3;
   for (std::int64_t i = 0; i < r.count; ++i)
-    for (int j = 0; j < d; ++j) r.x[std::size_t(i * d + j)] = ((i >> j) % 3 == 0 ? -1e-9 : 1e-9) * double(1 + i % 5);
+    for (int j = 0; j < d; ++j) r.x[std::size_t(i * d + j)] = corner + ((i >> j) % 3 == 0 ? -1e-9 : 1e-9) * double(1 + i % 5);
   for (auto& s : r.status) s = trajectory_status::converged;
   const auto sorted_pass = detail::thrust_cells::cells(r, 1e-3);
   EXPECT_GT(sorted_pass.best.size(), 100u);

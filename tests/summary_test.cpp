@@ -5,8 +5,10 @@
 #include <map>
 #include <random>
 
+#include "fdgd/detail/cell_grid.hpp"
 #include "fdgd/io.hpp"
 #include "fdgd/summary.hpp"
+#include "host/summary_cells.hpp"
 #include "test_support.hpp"
 
 namespace fdgd::test {
@@ -49,13 +51,30 @@ result by_hand(const std::vector<double>& x, const std::vector<double>& f) {
   return r;
 }
 
+/// Grid 0's cell boundary (k + grid_offset) tol.
+double boundary(std::int64_t k, double tol) { return (double(k) + detail::grid_offset) * tol; }
+
+TEST(Summary, TheCellsStartAtTwoMinusTheGoldenRatioSoRoundNumbersLieInside) {
+  EXPECT_DOUBLE_EQ(detail::grid_offset, 2.0 - (1.0 + std::sqrt(5.0)) / 2.0);
+  result r;
+  r.resize(4 * 256, 8);
+  const double sites[] = {0.0, 1.0, -2.5, 0.042};  // the origin, integers, multiples of tol: each from 256 sides
+  for (int site = 0; site < 4; ++site)
+    for (std::int64_t i = 0; i < 256; ++i)
+      for (int j = 0; j < 8; ++j) r.x[std::size_t((site * 256 + i) * 8 + j)] = sites[site] + ((i >> j) & 1 ? 1e-9 : -1e-9);
+  for (auto& s : r.status) s = trajectory_status::converged;
+  EXPECT_EQ(detail::cells_on_host(r, 1e-3).best.size(), 4u) << "a cell each, where each had 256";
+}
+
 TEST(Summary, PointsAcrossACellBoundaryFormOneGroup) {
-  // 0.0009999 and 0.0010001 fall in different cells of side 1e-3 but are 2e-7 apart.
-  const result r = by_hand({0.0009999, 5.0, 0.0010001, 5.0, 0.7, 5.0}, {1.0, 0.5, 2.0});
+  // Either side of a boundary of the cells of side 1e-3, 2e-7 apart.
+  const double below = boundary(1, 1e-3) - 1e-7, above = boundary(1, 1e-3) + 1e-7;
+  const result r = by_hand({below, 5.0, above, 5.0, 0.7, 5.0}, {1.0, 0.5, 2.0});
+  ASSERT_EQ(detail::cells_on_host(r, 1e-3).best.size(), 3u);
   const auto groups = distinct_minima(r, 1e-3, 0);
   ASSERT_EQ(groups.size(), 2u);
   EXPECT_EQ(groups[0].count, 2);
-  EXPECT_EQ(groups[0].x[0], 0.0010001);  // the group's best point
+  EXPECT_EQ(groups[0].x[0], above);  // the group's best point
   EXPECT_EQ(groups[0].f, 0.5);
   EXPECT_NEAR(groups[0].share, 2.0 / 3.0, 1e-15);
   EXPECT_EQ(groups[1].count, 1);
@@ -64,9 +83,11 @@ TEST(Summary, PointsAcrossACellBoundaryFormOneGroup) {
 // The minima of sphere, rastrigin or rosenbrock lie at corners of the cells (0, 1): converged points
 // around one fell into up to 2^d cells, diagonal to each other, and were listed as as many minima.
 TEST(Summary, AMinimumAtACornerOfTheCellsIsOneGroup) {
-  const result corner = by_hand({1e-12, 1e-12, -1e-12, -1e-12}, {2e-24, 2e-24});
+  const double c = boundary(0, 1e-3), e = 1e-12;
+  const result corner = by_hand({c + e, c + e, c - e, c - e}, {2e-24, 2e-24});
   EXPECT_EQ(distinct_minima(corner).size(), 1u);
-  const result diagonal = by_hand({0.0009, 0.0009, 0.0011, 0.0011}, {0.0, 0.0});
+  const double b = boundary(1, 1e-3);
+  const result diagonal = by_hand({b - 1e-4, b - 1e-4, b + 1e-4, b + 1e-4}, {0.0, 0.0});
   EXPECT_EQ(distinct_minima(diagonal).size(), 1u);
   for (const int d : {3, 8, 32}) {
     result r;
@@ -75,10 +96,14 @@ TEST(Summary, AMinimumAtACornerOfTheCellsIsOneGroup) {
     std::mt19937_64 gen{unsigned(d)};
     std::uniform_int_distribution<int> side(0, 1);
     for (std::int64_t i = 0; i < n; ++i) {
-      for (int j = 0; j < d; ++j) r.x[std::size_t(i * d + j)] = 1.0 + (side(gen) ? 1e-9 : -1e-9);
+      for (int j = 0; j < d; ++j) r.x[std::size_t(i * d + j)] = boundary(1000, 1e-3) + (side(gen) ? 1e-9 : -1e-9);
       r.f[std::size_t(i)] = double(i % 7);
       r.status[std::size_t(i)] = trajectory_status::converged;
     }
+    EXPECT_GT(detail::cells_on_host(r, 1e-3).best.size(), d == 3   ? 7u
+                                                          : d == 8 ? 250u
+                                                                   : 3900u)
+        << "d = " << d << ": a corner, where up to 2^d cells meet";
     const auto groups = distinct_minima(r, 1e-3, 0);
     ASSERT_EQ(groups.size(), 1u) << "d = " << d;
     EXPECT_EQ(groups[0].count, n);
@@ -153,7 +178,8 @@ std::vector<minimum_group> grouped_plainly(const result& r, double tol) {
   };
   auto key_of = [&](std::int64_t i) {
     key k;
-    for (int j = 0; j < r.dim; ++j) k.push_back(std::int64_t(std::floor(r.x[std::size_t(i * r.dim + j)] / tol)));
+    for (int j = 0; j < r.dim; ++j)
+      k.push_back(std::int64_t(std::floor(r.x[std::size_t(i * r.dim + j)] / tol - detail::grid_offset)));
     return k;
   };
   for (std::int64_t i = 0; i < r.count; ++i) {
@@ -169,7 +195,8 @@ std::vector<minimum_group> grouped_plainly(const result& r, double tol) {
     for (const auto& [k, cell] : cells) {
       key s;
       for (int j = 0; j < r.dim; ++j)
-        s.push_back(std::int64_t(std::floor(r.x[std::size_t(cell.first * r.dim + j)] / tol - double(shift) / (r.dim + 1))));
+        s.push_back(std::int64_t(
+            std::floor(r.x[std::size_t(cell.first * r.dim + j)] / tol - (detail::grid_offset + double(shift) / (r.dim + 1)))));
       const auto [at, fresh] = first.try_emplace(s, k);
       if (!fresh && root(k) != root(at->second)) parent[root(k)] = root(at->second);
     }

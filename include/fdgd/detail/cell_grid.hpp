@@ -13,21 +13,27 @@ namespace fdgd::detail {
 /// The largest |v / tol| the grid's 64-bit cell indices hold.
 inline constexpr double grid_reach = 4.6e18;
 
+/// Where grid 0's cells start, in cells: the cells along each axis are [(n + grid_offset) tol,
+/// (n + 1 + grid_offset) tol). 2 minus the golden ratio, so that no round number is a corner: a
+/// minimum at the origin, at integers or at any multiple of tol lies inside a cell. At a corner, where
+/// 2^d cells meet, one minimum's points fill up to one cell each, and joining them costs O(m d^2).
+inline constexpr double grid_offset = 0.3819660112501051;
+
 /// Index of the cell holding coordinate v in grid `k` of the d + 1 grids of side `tol` that grouping
-/// uses: grid k is shifted by k tol / (d + 1) along every axis, grid 0 (at the origin) makes the cells.
+/// uses: grid k is shifted by k tol / (d + 1) along every axis from grid 0, which makes the cells.
 /// The boundaries of all d + 1 grids along one axis lie tol / (d + 1) apart (less the rounding of
 /// v / tol, about |v| 2.2e-16), so points spread less than that along every axis cross a boundary of at
 /// most one grid per axis: at least one of the d + 1 grids holds them in one cell, wherever they lie (at
 /// a corner of grid 0 too). Clamped to +-grid_reach (NaN to the low end), so the conversion is defined
 /// for any value.
 FDGD_HD inline std::int64_t cell_coordinate(double v, double tol, int k, int d) {
-  double q = floor(v / tol - double(k) / double(d + 1));
+  double q = floor(v / tol - (grid_offset + double(k) / double(d + 1)));
   if (!(q >= -grid_reach)) q = -grid_reach;
   if (!(q <= grid_reach)) q = grid_reach;
   return std::int64_t(q);
 }
 
-/// The same in grid 0: floor(v / tol), clamped.
+/// The same in grid 0: floor(v / tol - grid_offset), clamped.
 FDGD_HD inline std::int64_t cell_coordinate(double v, double tol) { return cell_coordinate(v, tol, 0, 1); }
 
 /// Whether points a and b (d coordinates each) lie in the same cell of grid k.
