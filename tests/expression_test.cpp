@@ -285,8 +285,14 @@ TEST(Expression, PatchesRedoOnlyWhatTheCoordinateReaches) {
     ASSERT_EQ(r.patch_begin.size(), std::size_t(big + 1)) << "d = " << big;
     EXPECT_LT(r.patches.size(), std::size_t(12 * big)) << "d = " << big;
   }
-  const int too_big = 8000;  // d times the program's length is over max_patch_work
-  const expr::program w = expr::compile(expr::bind(expr::parse(find_builtin("rastrigin").formula), too_big), too_big);
+  // d = 6200 took whole evaluations until the patches' cost of making was capped: 8 starts, 2 steps took 38 s, not 0.8.
+  const expr::program long_sum = expr::compile(expr::bind(expr::parse(find_builtin("rastrigin").formula), 6200), 6200);
+  EXPECT_EQ(long_sum.patch_begin.size(), 6201u);
+  // Every term reads every coordinate: each patch is the whole program, d = 200 of 2e5 instructions.
+  const int all_read = 200;
+  const expr::program w =
+      expr::compile(expr::bind(expr::parse("sum(i=0..d-1, cos(x[i] + sum(j=0..d-1, x[j])))"), all_read), all_read);
+  ASSERT_GT(std::size_t(all_read) * w.code.size(), expr::patch_instruction_cap(all_read));
   EXPECT_TRUE(w.patch_begin.empty() && w.patches.empty() && w.kept_slots == 0) << "too large to patch: whole evaluations";
   // A coordinate that f does not read: its patch is the kept f, and its partial derivative 0.
   const expr::program q = expr::compile(expr::bind(expr::parse("x0^2"), 2), 2);

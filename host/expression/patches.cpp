@@ -87,7 +87,7 @@ void merge_kept_runs(std::vector<instruction>& patches, std::size_t begin) {
 
 void make_patches(program& p) {
   const int d = p.dim, n = int(p.code.size());
-  if (d < 1 || n == 0 || std::int64_t(d) * n > max_patch_work) return;
+  if (d < 1 || n == 0) return;
   const std::vector<value_info> v = dataflow(p.code);
   std::vector<int> popped_operand(std::size_t(n), -1);  // of a binary op from the stack
   for (int k = 0; k < n; ++k)
@@ -120,7 +120,7 @@ void make_patches(program& p) {
     }
     merge_kept_runs(patches, std::size_t(begin.back()));
     begin.push_back(int(patches.size()));
-    if (patches.size() > max_patch_instructions) {
+    if (patches.size() > patch_instruction_cap(d)) {
       p.kept_slots = 0;
       return;
     }

@@ -3,6 +3,7 @@
 // instructions evaluates a whole block of trajectories (cpu_block_bytes), which spreads the cost of
 // interpreting over the block; the CPU backend's lockstep path and fdgd::descend run it unchanged.
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -67,18 +68,17 @@ struct program {
   /// Re-evaluation with one coordinate moved, for the central difference: patch i is `code` with every
   /// subtree that does not read x_i replaced by its value at x, which the evaluation of `code` keeps
   /// (instruction::keep). It computes f(x with x_i moved) to the same bits as `code`, doing only the
-  /// work x_i reaches. Empty where the patches would be too large (max_patch_instructions) or too
-  /// slow to make (max_patch_work).
+  /// work x_i reaches. Empty where the patches would be too large (patch_instruction_cap).
   std::vector<instruction> patches;
   std::vector<int> patch_begin;  ///< patch i is patches[patch_begin[i] .. patch_begin[i + 1])
   int kept_slots = 0;
 };
 
-/// Patches are made up to this many instructions in all, and where d times the program's length (the
-/// work of making them: 0.5 s on a 2-core machine) is at most max_patch_work: rastrigin up to d of
-/// about 6000. (Where a sum's terms are bare coordinates, its patches still take d^2 / 2.)
-inline constexpr std::size_t max_patch_instructions = std::size_t(1) << 20;
-inline constexpr std::int64_t max_patch_work = std::int64_t(1) << 28;
+/// Patches are made up to this many instructions in all, at dimension d: 2^20, or 32 a coordinate
+/// (rastrigin's take about 10: d = 10^5 fits, in 128 MB). Making them reads the program once a
+/// coordinate, d times its length, half the work of one gradient by whole evaluations, which the
+/// patches then spare at every step; past the cap they are dropped as soon as it is reached.
+inline std::size_t patch_instruction_cap(int d) { return std::max<std::size_t>(std::size_t(1) << 20, 32 * std::size_t(d)); }
 
 /// Fills program::patches (compile does).
 void make_patches(program& p);

@@ -24,7 +24,7 @@ void check_patches(const fdgd::expr::program& p) {
   const auto patched = expr::program_objective::of(p);
   const expr::program_objective whole{p.code.data(), int(p.code.size())};
   if (!patched.patches) {  // made unless too large: D patches of at most the program's length each
-    if (std::size_t(D) * p.code.size() <= expr::max_patch_instructions) std::abort();
+    if (std::size_t(D) * p.code.size() <= expr::patch_instruction_cap(D)) std::abort();
     return;
   }
   fixed_point<L, D> x, g;
