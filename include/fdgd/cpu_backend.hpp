@@ -193,15 +193,14 @@ class cpu_batch {
   }
 
   /// Advances the block of lockstep_groups * W trajectories from `first` by k steps (or until each
-  /// stops), one per SIMD lane, while every running lane takes a plain step. A step on which some
-  /// lane would converge, go non-finite or stall is taken again lane by lane (store_lanes): the lanes
-  /// that stop there are left to the scalar fdgd::descend, which recomputes that step with the same
-  /// bits and decides, the others take it; then the lanes go on. A lane whose trajectory has stopped
-  /// computes a copy of a running one's and is not written back, so the others keep their lanes (and
-  /// their bits: lanes never mix). The lanes only speed up what descend
-  /// itself computes. Several independent groups per loop give the out-of-order core more than one
-  /// dependency chain. A compile-time D holds the points in registers; a run-time d in a buffer of d
-  /// lanes each.
+  /// stops), one per SIMD lane. At a step on which some lane would converge, go non-finite or stall,
+  /// the lanes are settled one by one (store_lanes): those that stop there are left to the scalar
+  /// fdgd::descend, which recomputes that step with the same bits and decides; the others take it;
+  /// then the lanes go on. A lane whose trajectory has stopped computes a copy of a running one's and
+  /// is not written back; lanes never mix, so the others keep their bits. The lanes only speed up what
+  /// descend itself computes. Several independent groups per loop give the out-of-order core more than
+  /// one dependency chain. A compile-time D holds the points in registers; a run-time d in a buffer of
+  /// d lanes each.
   void advance_lockstep(std::int64_t first, std::int64_t k) {
     constexpr int W = lockstep_width<T, Objective>, G = lockstep_group_count<Objective>;
     using L = lanes<T, W>;
