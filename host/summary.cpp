@@ -156,8 +156,8 @@ void hashes_in_grids(const double* x, int d, double tol, int k0, int g, std::uin
 }
 
 /// The merge's joins on the host: cells whose best points share a cell of grid k, for k = 1 .. d. The
-/// grids' hashes are worked out for a block of grids at a time, up to 2^21 hashes (16 MB), where a
-/// block holds 4 grids or more (a block costs about 3 grids' hashes); else in each grid's own pass.
+/// grids' hashes are worked out for a block of grids at a time (shifted_hashes_a_block), where a block
+/// holds 4 grids or more (a block costs about 3 grids' hashes); else in each grid's own pass.
 void join_shifted_on_host(const result& r, const cell_members& cells, double tol, int team, union_find& groups) {
   const int d = r.dim;
   const std::size_t m = cells.best.size();
@@ -166,7 +166,8 @@ void join_shifted_on_host(const result& r, const cell_members& cells, double tol
   // the whole cost (1 point at d = 60000: 0.09 s alone, 14 s on 2 busy cores; 0.07 s on one thread).
   if (m < (std::size_t(1) << 14)) team = 1;
   auto point = [&](std::uint64_t c) { return r.x.data() + std::size_t(cells.best[c]) * std::size_t(d); };
-  const int fit = int(std::clamp<std::size_t>((std::size_t(1) << 21) / std::max<std::size_t>(m, 1), 1, std::size_t(d)));
+  const int fit =
+      int(std::clamp<std::size_t>(detail::shifted_hashes_a_block(m, d) / std::max<std::size_t>(m, 1), 1, std::size_t(d)));
   const int g = fit >= 4 ? fit : 1;                                   // grids a block
   std::vector<std::uint64_t> hashes(g > 1 ? m * std::size_t(g) : 0);  // a block's, by cell
   std::vector<std::uint64_t> first(m);                                // each cell's first cell in its cell of grid k
@@ -298,8 +299,8 @@ double grouping_bytes_needed(std::int64_t count, int dim, int threads, int top) 
   // to 6 slots a cell while the slots move, three times the first items and mixed hashes. The largest
   // partitions hold a little more than count / parts.
   const double busy = std::min(team, parts), largest = std::min(n, 1.25 * n / parts + 256);
-  // The hashes of a block of shifted grids, up to 2^21.
-  const double block = std::min(n * double(dim), double(1 << 21)) * 8;
+  // The hashes of a block of shifted grids.
+  const double block = double(detail::shifted_hashes_a_block(std::size_t(count), dim)) * 8;
   // The groups returned, each with its best point.
   const double groups = (top > 0 ? std::min(n, double(top)) : n) * (double(sizeof(minimum_group)) + 16 + 8 * double(dim));
   return merging + pairs + block + busy * largest * (6 * 8 + 3 * 2 * 8) + groups;

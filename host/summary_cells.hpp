@@ -2,6 +2,7 @@
 // count and best member, on the host or on the CUDA device; (2) on the host, joining the cells whose
 // best points share a cell of a shifted grid into groups.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <numeric>
 #include <vector>
@@ -36,6 +37,15 @@ struct union_find {
     return ra != rb;
   }
 };
+
+/// How many hashes of the shifted grids the host's merge holds at a time for m cells of dimension d:
+/// 2^21 (16 MB), or an eighth of the cells' coordinates where that is more, so that it takes at most 8
+/// blocks (each block works out every cell's d coordinates again: with 2^21 alone, 2 * 10^4 scattered
+/// cells at d = 4000 took 39 blocks); never more than m d.
+inline std::size_t shifted_hashes_a_block(std::size_t m, int d) {
+  const std::size_t all = m * std::size_t(d);
+  return std::min(all, std::max<std::size_t>(std::size_t(1) << 21, all / 8));
+}
 
 /// Whether trajectory i takes part in grouping: not nonfinite, and f finite.
 bool counted(const result& r, std::int64_t i);
