@@ -60,11 +60,11 @@ backend_kind grouped_on(const result& r, backend_kind where);
 /// At most about how many bytes of host memory distinct_minima(r, tol, top, .., threads) takes for a
 /// result of `count` trajectories of dimension `dim`, where every point is a cell of its own: 64 bytes a
 /// point for the cells, the partitions of their hashes and the joins (56 where the host finds the
-/// cells); up to 4 MB for the pairs of cells a CUDA pass joins; up to 16 MB for the hashes of a block
-/// of the shifted grids (8 dim bytes a point below that); each busy thread's table of one partition of
-/// the cells (a few thousand, up to count / 4096); and the `top` groups returned (all when top <= 0),
-/// 64 + 8 dim bytes each. The cells' keys are not kept. For checking a run's size before it starts, beside host_bytes_needed.
-/// Throws std::invalid_argument for count < 0, dim < 1 or threads outside 0..max_cpu_threads.
+/// cells); up to 4 MB for the pairs of cells a CUDA pass joins; for the hashes of a block of the shifted
+/// grids, 16 MB or dim bytes a point where that is more (8 dim bytes a point below 16 MB); each busy thread's table of one
+/// partition of the cells (a few thousand, up to count / 4096); and the `top` groups returned (all when top <= 0), 64 + 8 dim bytes
+/// each. The cells' keys are not kept. For checking a run's size before it starts, beside host_bytes_needed. Throws
+/// std::invalid_argument for count < 0, dim < 1 or threads outside 0..max_cpu_threads.
 double grouping_bytes_needed(std::int64_t count, int dim, int threads = 0, int top = 10);
 
 /// Share of all trajectories (nonfinite and unresolved ones count as not reaching) whose final point is within `tol`
