@@ -92,8 +92,8 @@ TEST(Batch, ExpressionBatchesGiveWhatEachStartGivesAlone) {
 }
 
 TEST_P(Batch, TrajectoriesStoppingMidBlockGiveWhatTheyGiveAlone) {
-  // Convergence at different steps, and overflow, inside SIMD groups: the group falls back to the
-  // scalar step for the rest, and every trajectory still gets its own bits.
+  // Convergence at different steps, and overflow, inside SIMD groups: the lanes that stop go to the
+  // scalar step, the others go on in lanes, and every trajectory still gets its own bits.
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
   options o = on(GetParam());
   o.lr = 0.1;
