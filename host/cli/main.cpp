@@ -462,9 +462,9 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--threads", a.threads, "CPU threads (default: all cores)")->transform(whole_number(0, max_cpu_threads));
 }
 
-/// CLI11's message for a repeated option, "--lr: At Most 1 required but received 2", in plain words.
-/// CLI11's message, plainer; `command` the subcommand it was parsing (nullptr: none), whose options
-/// name the likely typo of an unknown one.
+/// CLI11's message in plain words ("--lr: At Most 1 required but received 2": given 2 times); for
+/// unexpected arguments, in the order given, with `command`'s option (the subcommand it was parsing;
+/// nullptr: none) nearest to each unknown one.
 std::string plain_parse_error(std::string what, const CLI::App* command) {
   const std::string repeated = "At Most 1 required but received ";
   if (const auto at = what.find(repeated); at != std::string::npos)
@@ -510,15 +510,13 @@ int run_command(int argc, char** argv) {
     std::fprintf(stderr, "fdgd: error: give a command: minimize, trace or functions (fdgd --help describes them)\n");
     return 2;
   }
-  if (argc > 1) {
-    const std::string first = argv[1];
-    const bool option = first[0] == '-';
-    if (option ? first != "-h" && first != "--help" && first != "--version"
-               : first != "minimize" && first != "trace" && first != "functions") {
-      std::fprintf(stderr, "fdgd: error: %s '%s' (the command comes first: minimize, trace or functions)\n",
-                   option ? "unknown option" : "unknown command", std::string(first, 0, 40).c_str());
-      return 2;
-    }
+  const std::string first = argv[1];
+  const bool option = first[0] == '-';
+  if (option ? first != "-h" && first != "--help" && first != "--version"
+             : first != "minimize" && first != "trace" && first != "functions") {
+    std::fprintf(stderr, "fdgd: error: %s '%s' (the command comes first: minimize, trace or functions)\n",
+                 option ? "unknown option" : "unknown command", std::string(first, 0, 40).c_str());
+    return 2;
   }
   minimize_args a;
   auto* m = app.add_subcommand("minimize", "minimize a built-in function or an expression from a batch of starts");

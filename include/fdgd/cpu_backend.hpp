@@ -257,9 +257,9 @@ class cpu_batch {
       bool stop = false;
       for (int q = 0; q < G; ++q) {
         gradient(central_difference{}, f_, x[q], g[q], h);
-        if (p.gtol > T(0)) {  // reaches_gtol, its sum kept
+        if (p.gtol > T(0)) {  // reaches_gtol, its sum kept for store_lanes
           squares[q] = squared_norm(g[q], x[q].size());
-          stop |= any_at_most(squares[q], p.gtol_squared);
+          stop |= squares_reach_gtol(squares[q], p);
         }
         stop |= !candidate_step(x[q], g[q], lr);
         if (p.gtol > T(0)) stop |= some_lane_unmoved(x[q], g[q]);  // descend stalls it
@@ -293,12 +293,12 @@ class cpu_batch {
             finite &= is_finite(g[q][j][w]);
             moved |= !same_bits(x[q][j][w], g[q][j][w]);
           }
-          stop = (p.gtol > T(0) && squares[q][w] <= p.gtol_squared) || !finite || (p.gtol > T(0) && !moved);
+          stop = squares_reach_gtol(squares[q][w], p) || !finite || (p.gtol > T(0) && !moved);
         }
         stops[q * W + w] = stop;
-        const bool steps = stopped && !stop;
-        for (int j = 0; j < n; ++j) row(i)[j] = steps ? g[q][j][w] : x[q][j][w];
-        steps_[i] += done + steps;
+        const bool takes_step = stopped && !stop;
+        for (int j = 0; j < n; ++j) row(i)[j] = takes_step ? g[q][j][w] : x[q][j][w];
+        steps_[i] += done + takes_step;
       }
     }
   }

@@ -59,11 +59,17 @@ FDGD_HD auto norm(const Gradient& g, int n) -> typename Gradient::value_type {
 FDGD_HD inline bool any_at_most(double v, double limit) { return v <= limit; }
 FDGD_HD inline bool any_at_most(float v, float limit) { return v <= limit; }
 
-/// The convergence test: on (gtol > 0) and |g| <= gtol (for fdgd::lanes: in any lane), decided bit
-/// for bit as norm(g, n) <= gtol would, without its square root.
+/// The convergence test on a gradient's squared norm (squared_norm): on (gtol > 0) and |g| <= gtol
+/// (for fdgd::lanes: in any lane), decided bit for bit as sqrt(squares) <= gtol would.
+template <class Squares, class T>
+FDGD_HD bool squares_reach_gtol(const Squares& squares, const step_params<T>& p) {
+  return p.gtol > T(0) && any_at_most(squares, p.gtol_squared);
+}
+
+/// The convergence test on g itself, squared_norm computed only where gtol is on.
 template <class Gradient, class T>
 FDGD_HD bool reaches_gtol(const Gradient& g, int n, const step_params<T>& p) {
-  return p.gtol > T(0) && any_at_most(squared_norm(g, n), p.gtol_squared);
+  return p.gtol > T(0) && squares_reach_gtol(squared_norm(g, n), p);
 }
 
 /// False when x[i] + h and x[i] - h are the same number for some i (|x[i]| beyond about h / epsilon):
