@@ -37,6 +37,19 @@ struct runaway {
   }
 };
 
+/// c times the sum of the coordinates: from 0, every central difference is c to rounding, however
+/// large or small c is.
+struct slope {
+  double c;
+  template <class P>
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    using T = typename P::value_type;
+    T s = 0;
+    for (int i = 0; i < x.size(); ++i) s += x[i];
+    return T(c) * s;
+  }
+};
+
 /// The common slip: x taken by non-const reference, which the gradient's temporary points cannot bind to.
 /// Refused by check_objective's readable message, where it had passed and failed inside the gradient.
 struct takes_a_mutable_point {
@@ -87,6 +100,26 @@ TEST_P(CustomObjective, RegisterAndRunTimeDimensionPathsAgreeBitForBit) {
   const starts s16 = starts::uniform(16, -2, 2, 300, 2);
   expect_identical(solve<16>(functions::rosenbrock{}, s16, o), solve(functions::rosenbrock{}, s16, o));
   expect_identical(solve<16>(functions::ackley{}, s16, o), solve(functions::ackley{}, s16, o));
+}
+
+TEST_P(CustomObjective, GradNormNeitherOverflowsNorUnderflows) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.steps = 0;
+  // 37 starts: whole CPU lockstep blocks and a scalar tail. The squares of the first two overflow
+  // (1e200^2, and 1e25^2 in f32), of the others underflow: to 0 (1e-200, 1e-25 in f32) or to
+  // subnormals that have lost most of their bits (1e-160, 1e-21 in f32).
+  const starts at0 = starts::given(std::vector<double>(37 * 3, 0.0), 3);
+  for (const precision p : {precision::f64, precision::f32}) {
+    o.prec = p;
+    const bool f32 = p == precision::f32;
+    for (const double c : f32 ? std::vector<double>{1e25, -1e-25, 1e-21, 3.0} : std::vector<double>{1e200, -1e-200, 1e-160, 3.0}) {
+      const double want = std::sqrt(3.0) * std::fabs(f32 ? double(float(c)) : c);
+      for (const result& r : {solve<3>(slope{c}, at0, o), solve(slope{c}, at0, o)})
+        for (std::int64_t i = 0; i < r.count; ++i)
+          ASSERT_TRUE(rel_near(r.grad_norm[std::size_t(i)], want, f32 ? 1e-6 : 1e-14)) << "c = " << c << ", start " << i;
+    }
+  }
 }
 
 TEST_P(CustomObjective, WrongCompileTimeDimensionIsNamed) {

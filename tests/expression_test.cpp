@@ -351,6 +351,19 @@ TEST(Expression, GtolAndNonfiniteWorkAsForBuiltins) {
   EXPECT_EQ(bad.nonfinite, 1);
 }
 
+TEST(Expression, GradNormNeitherOverflowsNorUnderflows) {
+  options o = on(backend_kind::cpu);
+  o.steps = 0;
+  // From 0, each central difference of c (x0 + x1 + x2) is c: squares that overflow, underflow to 0,
+  // or underflow to subnormals that keep a few bits; 37 starts fill lockstep blocks and leave a tail.
+  const starts at0 = starts::given(std::vector<double>(37 * 3, 0.0), 3);
+  for (const char* c : {"1e200", "-1e-200", "1e-160"}) {
+    const result r = minimize_expression(std::string(c) + " * (x0 + x1 + x2)", at0, o);
+    for (std::int64_t i = 0; i < r.count; ++i)
+      ASSERT_TRUE(rel_near(r.grad_norm[std::size_t(i)], std::sqrt(3.0) * std::fabs(std::stod(c)), 1e-14)) << c << ", start " << i;
+  }
+}
+
 TEST(Expression, CompiledOnceGivesMinimizeExpressionsBitsRunAfterRunAndFromSeveralThreads) {
   const std::string rosenbrock = find_builtin("rosenbrock").formula;
   const starts s = starts::uniform(std::vector<double>(40, -2.0), std::vector<double>(40, 2.0), 300, 9);

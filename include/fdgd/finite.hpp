@@ -56,6 +56,10 @@ FDGD_HD inline double canonical_nan(double v) {
 FDGD_HD inline bool is_finite(double v) { return (bits_of(v) & 0x7ff0000000000000ull) != 0x7ff0000000000000ull; }
 FDGD_HD inline bool is_finite(float v) { return (bits_of(v) & 0x7f800000u) != 0x7f800000u; }
 
+/// Whether v is a NaN, told by its bits.
+FDGD_HD inline bool is_nan(double v) { return (bits_of(v) & 0x7fffffffffffffffull) > 0x7ff0000000000000ull; }
+FDGD_HD inline bool is_nan(float v) { return (bits_of(v) & 0x7fffffffu) > 0x7f800000u; }
+
 /// Whether a and b are the same bits (+0 and -0 differ; so does every NaN from a number).
 FDGD_HD inline bool same_bits(double a, double b) { return bits_of(a) == bits_of(b); }
 FDGD_HD inline bool same_bits(float a, float b) { return bits_of(a) == bits_of(b); }

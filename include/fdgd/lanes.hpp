@@ -156,6 +156,14 @@ bool any_at_most(lanes<T, W> v, T limit) {
 #endif
 }
 
+/// norm_from_squares (step.hpp) lane by lane: each lane's norm from its own squares and coordinates.
+template <class T, int W, class Coordinate>
+lanes<T, W> norm_from_squares(lanes<T, W> squares, int n, const Coordinate& coordinate) {
+  lanes<T, W> r;
+  for (int w = 0; w < W; ++w) r.v[w] = norm_from_squares(squares[w], n, [&](int i) { return coordinate(i)[w]; });
+  return r;
+}
+
 namespace math {
 
 #define FDGD_LANES_UNARY(name)                         \

@@ -67,7 +67,8 @@ struct result {
   per_trajectory<double> x;  ///< final points, row-major: trajectory i is x[i*dim .. i*dim+dim-1]
   per_trajectory<double> f;  ///< f at the final point
   /// |central-difference gradient| at the final point: the square root of the sum of squares in the
-  /// working precision, so inf above about 1.3e154 (1.8e19 in f32)
+  /// working precision, or where that sum overflows or underflows (a gradient beyond about 1.3e154 or
+  /// below 1.5e-154; 1.8e19 and 1.1e-19 in f32) the norm rescaled by the largest |component|
   per_trajectory<double> grad_norm;
   per_trajectory<std::int64_t> steps;        ///< steps taken
   per_trajectory<trajectory_status> status;  ///< finished, converged, stalled, unresolved or nonfinite

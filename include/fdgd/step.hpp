@@ -49,10 +49,33 @@ FDGD_HD auto squared_norm(const Gradient& g, int n) -> typename Gradient::value_
   return sum;
 }
 
-/// Euclidean norm of the first n entries of g.
+/// The least positive normal value of T: a sum of squares below it has lost the bits of its smaller
+/// squares (or all of them, at 0 for a gradient below about 1e-162).
+FDGD_HD inline double least_normal(double) { return 0x1p-1022; }
+FDGD_HD inline float least_normal(float) { return 0x1p-126f; }
+
+/// The Euclidean norm of coordinate(0), ..., coordinate(n - 1), one trajectory's T values, given their
+/// squares' sum in index order: its square root where that sum is finite and normal (the same bits as
+/// ever), NaN where one is NaN; otherwise (an overflow to inf above about 1.3e154, 1.8e19 in f32, or
+/// an underflow) the largest |value| times the norm of the values divided by it, which neither
+/// overflows nor underflows short of a norm beyond T's range.
+template <class T, class Coordinate>
+FDGD_HD T norm_from_squares(T squares, int n, const Coordinate& coordinate) {
+  if (is_finite(squares) && squares >= least_normal(squares)) return math::sqrt(squares);
+  if (is_nan(squares)) return squares;
+  T largest = 0;
+  for (int i = 0; i < n; ++i) largest = math::fabs(coordinate(i)) > largest ? math::fabs(coordinate(i)) : largest;
+  if (largest == T(0) || !is_finite(largest)) return largest;
+  T scaled = 0;
+  for (int i = 0; i < n; ++i) scaled += (coordinate(i) / largest) * (coordinate(i) / largest);
+  return largest * math::sqrt(scaled);
+}
+
+/// Euclidean norm of the first n entries of g, exact to rounding wherever the sum of their squares
+/// neither overflows nor underflows, and a few ulp off where it does (norm_from_squares).
 template <class Gradient>
 FDGD_HD auto norm(const Gradient& g, int n) -> typename Gradient::value_type {
-  return math::sqrt(squared_norm(g, n));
+  return norm_from_squares(squared_norm(g, n), n, [&](int i) { return g[i]; });
 }
 
 /// v <= limit; fdgd::lanes overloads it as "in any lane".
