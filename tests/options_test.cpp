@@ -2,6 +2,7 @@
 // fdgd::error naming the cause.
 #include <cmath>
 
+#include "fdgd/detail/host_loop.hpp"
 #include "test_support.hpp"
 
 namespace fdgd::test {
@@ -77,6 +78,20 @@ TEST(Starts, SinglePrecisionRefusesStartsBeyondItsRange) {
   EXPECT_EQ(minimize("sphere", starts::uniform(2, -3e38, 3e38, 10), o).count, 10);  // within range: runs
   o.prec = precision::f64;
   EXPECT_EQ(minimize("sphere", starts::uniform(2, -1e39, 1e39, 10), o).count, 10);
+}
+
+TEST(Options, ThreadsZeroIsOpenMPsDefaultHeldToTheCap) {
+#if defined(_OPENMP)
+  // OMP_NUM_THREADS=100000 set OpenMP's default to 100000, and a run's team crashed starting them.
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(100000);
+  const int team = detail::openmp_team(0), given = detail::openmp_team(3);
+  omp_set_num_threads(before);
+  EXPECT_EQ(team, max_cpu_threads);
+  EXPECT_EQ(given, 3);
+#else
+  GTEST_SKIP() << "skipped: this build has no OpenMP";
+#endif
 }
 
 TEST(Options, DefaultsAreTheSeeds) {

@@ -25,10 +25,11 @@
 namespace fdgd::detail {
 
 /// The OpenMP threads that `threads`, counted as options::threads counts them, stands for (0: OpenMP's
-/// default, all cores); 1 without OpenMP.
+/// default, all cores, or OMP_NUM_THREADS where set, at most max_cpu_threads: OMP_NUM_THREADS=100000
+/// crashed); 1 without OpenMP.
 inline int openmp_team(int threads) {
 #if defined(_OPENMP)
-  return threads > 0 ? threads : omp_get_max_threads();
+  return threads > 0 ? threads : std::min(omp_get_max_threads(), max_cpu_threads);
 #else
   (void)threads;
   return 1;
