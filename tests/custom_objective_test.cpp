@@ -50,6 +50,14 @@ struct slope {
   }
 };
 
+/// -sin(x0) / x0: NaN at 0 itself, finite at 0 +- h, where the central difference is 0.
+struct sinc_well {
+  template <class P>
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    return -math::sin(x[0]) / x[0];
+  }
+};
+
 /// The common slip: x taken by non-const reference, which the gradient's temporary points cannot bind to.
 /// Refused by check_objective's readable message, where it had passed and failed inside the gradient.
 struct takes_a_mutable_point {
@@ -122,6 +130,37 @@ TEST_P(CustomObjective, GradNormNeitherOverflowsNorUnderflows) {
   }
 }
 
+TEST_P(CustomObjective, NoMinimumIsClaimedWhereFIsNotFinite) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.lr = 0.1;
+  o.steps = 1000;
+  o.gtol = 1e-8;
+  // 0 converges at once, 0.5 near 0 (f about -1); 9 starts fill a CPU lockstep block and leave a tail.
+  const starts s = starts::given({0.0, 0.5, 0.0, 0.5, 0.0, 0.5, 0.0, 0.5, 0.0}, 1);
+  const result r = solve<1>(sinc_well{}, s, o);
+  o.gtol = 0;
+  o.steps = 3;
+  const result plain = solve<1>(sinc_well{}, s, o);
+  for (std::int64_t i = 0; i < r.count; ++i) {
+    const auto u = std::size_t(i);
+    if (i % 2 == 0) {
+      EXPECT_EQ(r.status[u], trajectory_status::nonfinite) << "start " << i;
+      EXPECT_EQ(r.steps[u], 0) << "start " << i;
+      EXPECT_TRUE(std::isnan(r.f[u])) << "start " << i;
+      EXPECT_EQ(plain.status[u], trajectory_status::nonfinite) << "start " << i << ", 3 steps without gtol";
+      EXPECT_EQ(plain.steps[u], 3) << "start " << i;
+    } else {
+      EXPECT_EQ(r.status[u], trajectory_status::converged) << "start " << i;
+      EXPECT_TRUE(rel_near(r.f[u], -1.0, 1e-12)) << "start " << i;
+      EXPECT_EQ(plain.status[u], trajectory_status::finished) << "start " << i;
+    }
+  }
+  EXPECT_EQ(r.nonfinite, 5);
+  EXPECT_EQ(r.converged, 4);
+  EXPECT_EQ(r.best, 1);
+}
+
 TEST_P(CustomObjective, WrongCompileTimeDimensionIsNamed) {
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
   try {
@@ -147,11 +186,20 @@ TEST_P(CustomObjective, OverflowAfterSomeStepsKeepsTheLastFinitePoint) {
   }
   EXPECT_EQ(grown.nonfinite, 2);
   EXPECT_EQ(grown.best, -1);  // only nonfinite trajectories: no best
-  // Exactly the steps it took: the same point, now finished.
+  // Exactly the steps it took: the same point, where f = -exp(x) has overflowed (x beyond 709.78),
+  // so it still ends nonfinite, with every step done.
   o.steps = grown.steps[0];
   const result upto = solve<1>(runaway{}, starts::given({0.0}, 1), o);
   EXPECT_EQ(upto.x[0], grown.x[0]);
-  EXPECT_EQ(upto.status[0], trajectory_status::finished);
+  EXPECT_EQ(upto.steps[0], grown.steps[0]);
+  EXPECT_GT(upto.x[0], 709.79);
+  EXPECT_EQ(upto.f[0], -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(upto.status[0], trajectory_status::nonfinite);
+  // One step fewer: f finite, finished.
+  o.steps = grown.steps[0] - 1;
+  const result before = solve<1>(runaway{}, starts::given({0.0}, 1), o);
+  EXPECT_TRUE(std::isfinite(before.f[0])) << before.x[0];
+  EXPECT_EQ(before.status[0], trajectory_status::finished);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CustomObjective, testing::Values(backend_kind::cpu, backend_kind::cuda), backend_name);

@@ -65,6 +65,8 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"sn(x0)", 0, "unknown function 'sn' (did you mean 'sin'?)", 1},
       {"x0 + coss(x1)", 0, "unknown function 'coss' (did you mean 'cos'?)", 6},
       {"x0 + y", 0, "unknown name 'y'", 6},
+      {"x0 + x01", 0, "coordinate x01 has a leading zero (write x1)", 6},
+      {"x00", 0, "coordinate x00 has a leading zero (write x0)", 1},
       {"x0 * dd", 0, "unknown name 'dd' (did you mean 'd'?)", 6},
       {"atan2(x0)", 0, "atan2 takes 2 arguments, not 1", 1},
       {"sin(x0, x1)", 0, "sin takes 1 argument, not 2", 1},
@@ -349,6 +351,12 @@ TEST(Expression, GtolAndNonfiniteWorkAsForBuiltins) {
   o.steps = 10;
   const result bad = minimize_expression("log(x0 - 10)", starts::given({1.0}, 1), o);
   EXPECT_EQ(bad.nonfinite, 1);
+  // f itself NaN at the final point (0 / 0) while f(0 +- h) are finite: no minimum claimed there. 65
+  // starts: a lockstep block of 64 and a tail.
+  o.gtol = 1e-8;
+  const result hole = minimize_expression("-sin(x0) / x0", starts::given(std::vector<double>(65, 0.0), 1), o);
+  EXPECT_EQ(hole.nonfinite, 65);
+  EXPECT_EQ(hole.converged, 0);
 }
 
 TEST(Expression, GradNormNeitherOverflowsNorUnderflows) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -142,6 +143,10 @@ class parser {
     }
     if (name.size() > 1 && name[0] == 'x' && all_digits(name, 1)) {
       if (name.size() - 1 > max_coordinate_digits) throw expression_error("coordinate " + name + " is out of range", col);
+      if (name.size() > 2 && name[1] == '0') {  // x01 would silently be x1, beside an x0 nothing names
+        const std::size_t digit = std::min(name.find_first_not_of('0', 1), name.size() - 1);
+        throw expression_error("coordinate " + name + " has a leading zero (write x" + name.substr(digit) + ")", col);
+      }
       node n{node_kind::coordinate, col, 0, {}, {}};
       n.kids.push_back(node{node_kind::number, col + 1, std::strtod(name.c_str() + 1, nullptr), {}, {}});
       return n;

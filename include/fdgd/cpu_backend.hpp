@@ -175,7 +175,7 @@ class cpu_batch {
         for (std::int64_t i = begin; i < end; ++i) {
           if (!done) with_point(i, [&](auto& x, auto& g) { evaluate(f_, x, g, params_.h, fx[i - begin], gn[i - begin]); });
           const auto out = std::size_t(first + i);
-          status_[i] = final_status(status_[i], strided_point<T>{row(i), 1, dim_}, gn[i - begin], params_);
+          status_[i] = final_status(status_[i], strided_point<T>{row(i), 1, dim_}, fx[i - begin], gn[i - begin], params_);
           if constexpr (!in_place)
             for (int j = 0; j < dim_; ++j) r.x[out * std::size_t(dim_) + std::size_t(j)] = double(row(i)[j]);
           r.f[out] = canonical_nan(double(fx[i - begin]));

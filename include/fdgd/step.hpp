@@ -16,7 +16,9 @@ enum class trajectory_status : std::uint8_t {
   /// gradient norm at the final point (before a step, or after the last) at most options::gtol, where
   /// x +- h differ
   converged = 2,
-  nonfinite = 3,  ///< a step would have produced NaN or Inf; the last finite point is kept
+  /// a step would have produced NaN or Inf (the last finite point is kept), or f is NaN or infinite
+  /// at the final point
+  nonfinite = 3,
   /// with options::gtol on, a step that would leave every bit of x as it is (an lr far below x's
   /// spacing): x never moves again and never converges; stopped early, where every later step would
   /// have left it
@@ -104,13 +106,17 @@ FDGD_HD bool difference_resolves(const Point& x, T h) {
   return true;
 }
 
-/// The status a trajectory ends with, from its final point x and the gradient norm there: unresolved
-/// where it ended finished or stalled but the central difference cannot see f at x; converged where
-/// it did every step and the last one reached gtol (which descend tests only before a step).
+/// The status a trajectory ends with, from its final point x and f and the gradient norm there:
+/// unresolved where it ended finished or stalled but the central difference cannot see f at x;
+/// else nonfinite where f(x) is NaN or infinite, so that no minimum is claimed there (-sin(x0) / x0
+/// at 0 converges: f(0 +- h) are finite and their difference 0); converged where it did every step
+/// and the last one reached gtol (which descend tests only before a step).
 template <class Point, class T>
-FDGD_HD trajectory_status final_status(trajectory_status s, const Point& x, T grad_norm, const step_params<T>& p) {
+FDGD_HD trajectory_status final_status(trajectory_status s, const Point& x, T fx, T grad_norm, const step_params<T>& p) {
+  if (s == trajectory_status::converged && !is_finite(fx)) return trajectory_status::nonfinite;
   if (s != trajectory_status::finished && s != trajectory_status::stalled) return s;
   if (!difference_resolves(x, p.h)) return trajectory_status::unresolved;
+  if (!is_finite(fx)) return trajectory_status::nonfinite;
   return s == trajectory_status::finished && p.gtol > T(0) && grad_norm <= p.gtol ? trajectory_status::converged : s;
 }
 

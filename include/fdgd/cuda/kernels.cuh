@@ -77,7 +77,7 @@ __device__ void evaluate_all(const Objective& f, device_batch_view<T> v, step_pa
   FDGD_GRID_STRIDE(i, v.n) {
     with_device_point<T, D>(v, i, [&](auto& x, auto& g) {
       evaluate(f, x, g, p.h, v.f[i], v.grad_norm[i]);
-      v.status[i] = final_status(v.status[i], x, v.grad_norm[i], p);
+      v.status[i] = final_status(v.status[i], x, v.f[i], v.grad_norm[i], p);
     });
   }
 }
