@@ -236,6 +236,11 @@ TEST_F(Cli, NpyOutputReadsBack) {
   const table t = read_npy(path("out.npy"));
   EXPECT_EQ(t.rows, 64);
   EXPECT_EQ(t.cols, 4);
+  // Under another name, a .npy is told by its first bytes, not read as a CSV of its header's text.
+  fs::copy_file(path("out.npy"), path("saved.dat"));
+  const auto renamed = run("minimize --function rastrigin --init-file " + path("saved.dat") + " --steps 0 --backend cpu --json");
+  ASSERT_EQ(renamed.status, 0) << renamed.out;
+  EXPECT_EQ(nlohmann::json::parse(renamed.out)["dim"].get<int>(), 4);
   if (std::system("python3 -c 'import numpy' >/dev/null 2>&1") != 0) {
     std::printf("note: python3 with numpy is absent; numpy.load not checked\n");
     return;
@@ -294,6 +299,18 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   EXPECT_EQ(from_formula.values[2 * 5 + 2], last[2]);
   EXPECT_EQ(from_formula.values[2 * 5 + 3], last[3]);
 
+  // A coordinate below the least subnormal reads as the nearest double, as in a CSV file: 0.
+  const auto tiny = run("trace --function sphere --start 1e-400,-3 --lr 0.1 --steps 1 --out " + path("tiny.csv"));
+  ASSERT_EQ(tiny.status, 0) << tiny.out;
+  EXPECT_EQ(read_csv(path("tiny.csv")).values[2], 0.0);
+  const auto boxed = run("minimize --expr \"x0^2\" --box -1e-400:1 --starts 3 --steps 1 --json");
+  ASSERT_EQ(boxed.status, 0) << boxed.out;
+
+  // A trace is no set of starts: its rows are steps of paths, with two columns before x.
+  const auto again = run("minimize --function sphere --init-file " + path("trace.csv"));
+  EXPECT_EQ(again.status, 2) << again.out;
+  EXPECT_NE(again.out.find("trace.csv is a trace (start,step,x0,...,f)"), std::string::npos) << again.out;
+
   const auto sampled = run("trace --function himmelblau --sample 3e0 --every 1e1 --steps 95 --out " + path("h.csv"));
   ASSERT_EQ(sampled.status, 0) << sampled.out;
   const table h = read_csv(path("h.csv"));
@@ -310,6 +327,8 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
       {"trace --function sphere --start 1,2 --seed 3", "--seed shapes the starts --sample draws"},
       {"trace --function sphere --start ''", "--start: empty value"},
       {"trace --function sphere --start 1,a", "--start"},
+      {"trace --function sphere --start 1e400,1", "--start: '1e400,1' is not a point x0,x1,... of finite numbers within the range"},
+      {"minimize --expr x0 --box -1e400:1", "--box coordinate 0: '-1e400:1' is not finite (or beyond the range of a double)"},
       {"trace --function sphere --start 1,2 --every 0", "--every: 0 must be >= 1"},
       {"trace --expr \"x0^2\" --sample 2", "--expr: give the search box with --box LO:HI (or the starts with --start)"},
       {"trace --function sphere --sample 0", "--sample: 0 must be >= 1"},
@@ -542,6 +561,12 @@ TEST_F(Cli, AnHTooSmallForTheStartsIsWarnedAbout) {
   EXPECT_EQ(tiny.out,
             "fdgd: warning: --h 1e-17 is below the spacing of doubles near |x| = 5.12 (x + h and x - h round "
             "to the same number there), so the central differences are 0 there; the default is 1e-4\n");
+  // The default h itself vanishes next to starts far out: then no other h is suggested.
+  const auto far_out = run("minimize --expr \"x0^2\" --box 1e13:2e13 --starts 3 --steps 1", "2>&1 >/dev/null");
+  EXPECT_EQ(far_out.status, 0) << far_out.out;
+  EXPECT_EQ(far_out.out.rfind("fdgd: warning: --h 0.0001 is below the spacing of doubles near |x| = 20000000000000 (", 0), 0u)
+      << far_out.out;
+  EXPECT_EQ(far_out.out.substr(far_out.out.size() - std::min<std::size_t>(far_out.out.size(), 12)), "are 0 there\n") << far_out.out;
   // In single precision the spacing is wider: 1e-7 vanishes next to 5.12 in float, not in double.
   const auto f32 = run("minimize --function rastrigin --starts 10 --h 1e-7 --precision f32", "2>&1 >/dev/null");
   EXPECT_NE(f32.out.find("fdgd: warning: --h 1e-07 is below the spacing of floats near |x| = 5.12"), std::string::npos) << f32.out;
@@ -671,6 +696,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --out " + path(".csv"), 2,
        "must be a file name ending in .csv or .npy (a name that is only '.csv' is a hidden file's"},
       {"minimize --function sphere --out /dev/null/out.csv", 2, "--out: '/dev/null' is not a folder"},
+      // /proc takes no new file, which root's access() does not tell: the temporary file is tried first.
+      {"minimize --function sphere --out /proc/fdgd-out.csv", 2, "--out: cannot write"},
       // Found before the run, where the write would find it after (and replace /dev/null as root).
       {"minimize --function sphere --out " + path("to_null.csv"), 2,
        "--out: cannot write '" + path("to_null.csv") + "': it leads to /dev/null, not a regular file"},

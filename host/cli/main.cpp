@@ -167,6 +167,14 @@ void check_out_folder(const std::string& out) {
   const long name_max = ::pathconf(folder.c_str(), _PC_NAME_MAX);
   if (name_max > 0 && target.filename().string().size() > std::size_t(name_max))
     throw usage_error(fmt::format("--out: the file name is longer than the {} characters the folder allows", name_max));
+  // The write's own first step, its temporary file made and removed again: what access() cannot tell
+  // (root is allowed everything, and /proc still takes no new file).
+  try {
+    detail::atomic_file probe(out);
+  } catch (const error& e) {
+    const std::string what = e.what();
+    throw usage_error("--out: " + what.substr(what.rfind("fdgd: ", 0) == 0 ? 6 : 0));
+  }
 }
 
 /// A /proc file's "Key: value kB" line, in bytes, or -1 where there is none.
@@ -231,8 +239,8 @@ void warn_if_h_vanishes(double h, precision prec, double largest) {
   if (!vanishes) return;
   fmt::print(stderr,
              "fdgd: warning: --h {} is below the spacing of {} near |x| = {} (x + h and x - h round to the "
-             "same number there), so the central differences are 0 there; the default is 1e-4\n",
-             h, prec == precision::f32 ? "floats" : "doubles", largest);
+             "same number there), so the central differences are 0 there{}\n",
+             h, prec == precision::f32 ? "floats" : "doubles", largest, h < 1e-4 ? "; the default is 1e-4" : "");
 }
 
 /// The largest |coordinate| a start can have: from the box, or from the given points.
@@ -258,14 +266,38 @@ starts named_starts(const std::string& source, precision prec, Make&& make) {
   }
 }
 
+/// Whether `path` is a regular file that begins as a .npy file does (a pipe is not read ahead).
+bool npy_inside(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  std::ifstream in(path, std::ios::binary);
+  char magic[6] = {};
+  return in.read(magic, sizeof magic) && std::string(magic, sizeof magic) == "\x93NUMPY";
+}
+
+/// Whether `path` is a regular file whose first line is a trace's header (start,step,x0,...): its rows
+/// are the steps of paths, which read as starts of two coordinates too many.
+bool trace_inside(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line.rfind("start,step,x0,", 0) == 0 || line.rfind("\xef\xbb\xbfstart,step,x0,", 0) == 0;
+}
+
 starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& dim) {
   if (!a.init_file.empty()) {
     if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
     if (a.starts_given) throw usage_error("--starts and --init-file exclude each other");
     if (a.seed_given) throw usage_error("--seed draws starts in the box; it has no use with --init-file");
+    if (trace_inside(a.init_file))
+      throw usage_error("--init-file: " + a.init_file +
+                        " is a trace (start,step,x0,...,f): its rows are the steps of paths, not starts (the last row of "
+                        "each path holds where it ended)");
     table t;
     try {
-      t = extension(a.init_file) == ".npy" ? read_npy(a.init_file) : read_csv(a.init_file);
+      t = extension(a.init_file) == ".npy" || npy_inside(a.init_file) ? read_npy(a.init_file) : read_csv(a.init_file);
     } catch (const error& e) {
       throw usage_error("--init-file: " + without_prefix(e.what()));
     } catch (const std::bad_alloc&) {  // a file (or a pipe's one endless line) larger than memory
@@ -316,11 +348,9 @@ int run_minimize(const minimize_args& a) {
   const starts s = make_starts(a, b, dim);
   o.validate();  // std::invalid_argument, reported as a usage error by main
   warn_if_h_vanishes(o.h, o.prec, largest_coordinate(s));
-  cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps);
+  cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps, o.gtol > 0);
   if (bar.enabled()) {
-    // News about twenty times per run (finer launches cost the CPU backend); results do not depend
-    // on steps_per_launch.
-    o.steps_per_launch = std::max<std::int64_t>(1, o.steps / 20);
+    o.steps_per_launch = cli::steps_a_launch_shown(o.steps);
     o.on_progress = [&bar](const progress& p) { bar.update(p); };
   }
   result r;
@@ -421,7 +451,8 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     points.assign(r.x.begin(), r.x.end());
   }
   out.commit();
-  fmt::print("{}: {} path(s) of {} steps, every {} step(s), written to {}\n", b.label(), paths, a.steps, every, a.out);
+  fmt::print("{}: {} path{} of {} step{}, every {} step{}, written to {}\n", b.label(), paths, paths == 1 ? "" : "s", a.steps,
+             a.steps == 1 ? "" : "s", every, every == 1 ? "" : "s", a.out);
   return 0;
 }
 

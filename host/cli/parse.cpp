@@ -13,9 +13,11 @@ std::string without_prefix(const std::string& what) { return what.rfind("fdgd: "
 
 namespace {
 
+/// A coordinate's text read whole (read_coordinate): true for a number, with v infinite beyond the
+/// range of a double.
 bool to_double(const std::string& s, double& v) {
-  const auto res = detail::read_decimal(s.data(), s.data() + s.size(), v);
-  return !s.empty() && res.ec == std::errc() && res.ptr == s.data() + s.size();
+  const auto res = detail::read_coordinate(s.data(), s.data() + s.size(), v);
+  return !s.empty() && res.ec != std::errc::invalid_argument && res.ptr == s.data() + s.size();
 }
 
 }  // namespace
@@ -117,7 +119,7 @@ void parse_box(const std::string& text, std::vector<double>& lo, std::vector<dou
     if (colon == std::string::npos || !to_double(part.substr(0, colon), a) || !to_double(part.substr(colon + 1), b))
       throw usage_error("--box: '" + part + "' is not LO:HI");
     const std::string where = "--box coordinate " + std::to_string(lo.size()) + ": '" + part + "' ";
-    if (!std::isfinite(a) || !std::isfinite(b)) throw usage_error(where + "is not finite");
+    if (!std::isfinite(a) || !std::isfinite(b)) throw usage_error(where + "is not finite (or beyond the range of a double)");
     if (!(a < b)) throw usage_error(where + "is empty or inverted (need LO < HI)");
     lo.push_back(a);
     hi.push_back(b);
@@ -133,7 +135,7 @@ std::vector<double> parse_point(const std::string& flag, const std::string& text
     const std::size_t end = std::min(text.find(',', begin), text.size());
     double v = 0;
     if (!to_double(text.substr(begin, end - begin), v) || !std::isfinite(v))
-      throw usage_error(flag + ": '" + text + "' is not a point x0,x1,... of finite numbers");
+      throw usage_error(flag + ": '" + text + "' is not a point x0,x1,... of finite numbers within the range of a double");
     point.push_back(v);
     if (end == text.size()) return point;
     begin = end + 1;

@@ -6,8 +6,21 @@
 
 namespace fdgd::cli {
 
-progress_bar::progress_bar(bool enabled, std::int64_t trajectories, std::int64_t steps)
-    : enabled_(enabled), trajectories_(trajectories), steps_(steps) {}
+std::string progress_text(const progress& p, double elapsed, std::int64_t trajectories, std::int64_t steps, bool until_gtol) {
+  const double fraction = p.steps_total ? double(p.steps_done) / double(p.steps_total) : 1.0;
+  const int width = 30, filled = int(fraction * width);
+  const std::string bar = std::string(std::size_t(filled), '#') + std::string(std::size_t(width - filled), '.');
+  if (until_gtol)
+    return fmt::format("[{}] {:.1f}% steps, {} of {} live, {:.0f} s", bar, 100 * fraction, p.live + p.waiting, trajectories,
+                       elapsed);
+  const double rate = elapsed > 0 ? fraction * double(trajectories) * double(steps) / elapsed : 0;
+  const double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
+  return fmt::format("[{}] {:.1f}% steps, {} live, {:.3g} traj-steps/s, {:.0f} s left", bar, 100 * fraction, p.live + p.waiting,
+                     rate, left);
+}
+
+progress_bar::progress_bar(bool enabled, std::int64_t trajectories, std::int64_t steps, bool until_gtol)
+    : enabled_(enabled), until_gtol_(until_gtol), trajectories_(trajectories), steps_(steps) {}
 
 progress_bar::~progress_bar() { finish(); }
 
@@ -23,13 +36,7 @@ void progress_bar::update(const progress& p) {
   if (!enabled_ || elapsed < 1.0 || (shown_ && now - last_ < std::chrono::milliseconds(100))) return;
   last_ = now;
   shown_ = true;
-  const double fraction = p.steps_total ? double(p.steps_done) / double(p.steps_total) : 1.0;
-  const int width = 30, filled = int(fraction * width);
-  const double rate = fraction * double(trajectories_) * double(steps_) / elapsed;
-  const double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
-  const std::string bar = std::string(std::size_t(filled), '#') + std::string(std::size_t(width - filled), '.');
-  fmt::print(stderr, "\r[{}] {:.1f}% steps, {} live, {:.3g} traj-steps/s, {:.0f} s left\033[K", bar, 100 * fraction,
-             p.live + p.waiting, rate, left);
+  fmt::print(stderr, "\r{}\033[K", progress_text(p, elapsed, trajectories_, steps_, until_gtol_));
   std::fflush(stderr);
 }
 

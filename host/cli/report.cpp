@@ -92,8 +92,9 @@ std::string point(const nlohmann::json& x) {
 std::string summary_text(const nlohmann::json& s) {
   std::string out;
   const std::string seed = s.contains("seed") ? fmt::format(" (seed {})", s["seed"].get<std::uint64_t>()) : "";
-  out += fmt::format("{}: {} starts{}, d = {}, on {} ({})\n", s["function"].get<std::string>(), s["starts"].get<long long>(), seed,
-                     s["dim"].get<int>(), s["backend"].get<std::string>(), s["device"].get<std::string>());
+  const long long starts = s["starts"].get<long long>();
+  out += fmt::format("{}: {} start{}{}, d = {}, on {} ({})\n", s["function"].get<std::string>(), starts, starts == 1 ? "" : "s",
+                     seed, s["dim"].get<int>(), s["backend"].get<std::string>(), s["device"].get<std::string>());
   out += fmt::format("descent: lr {}, h {}, {} steps, gtol {}, {}\n", s["lr"].get<double>(), s["h"].get<double>(),
                      s["steps"].get<long long>(), s["gtol"].get<double>(), s["precision"].get<std::string>());
   out += fmt::format("time: {:.3f} s (the descent {:.3f} s), {:.3g} trajectory-steps/s, {:.3g} f-evaluations/s\n",
@@ -134,8 +135,9 @@ std::string summary_text(const nlohmann::json& s) {
     out += fmt::format("  {:>3}  {:>22.15g}  {:>10}  {:>8}  {}\n", ++k, g["f"].get<double>(), g["count"].get<long long>(),
                        percent(g["share"].get<double>()), point(g["x"]));
   if (left_out > 0)
-    out += fmt::format("  {} starts in no group: nonfinite or unresolved, with f not finite, or beyond {:g} x {} from the origin\n",
-                       left_out, detail::grid_reach, tol);
+    out +=
+        fmt::format("  {} start{} in no group: nonfinite or unresolved, with f not finite, or beyond {:g} x {} from the origin\n",
+                    left_out, left_out == 1 ? "" : "s", detail::grid_reach, tol);
   if (s.contains("known_minimum"))
     out +=
         fmt::format("global minimum {:.10g} reached by {} of starts ({}; final point within {} of a minimizer along every axis)\n",

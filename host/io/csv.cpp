@@ -100,7 +100,7 @@ cell read_cell(std::string_view text, std::size_t column) {
   const char *a = text.data(), *b = a + text.size();
   cell c;
   c.column = column;
-  const auto res = detail::read_decimal(a, b, c.value);
+  const auto res = detail::read_coordinate(a, b, c.value);
   c.numeric = a != b && res.ptr == b && res.ec != std::errc::invalid_argument;
   c.empty = a == b;
   if (c.empty) {
@@ -109,11 +109,7 @@ cell read_cell(std::string_view text, std::size_t column) {
     c.text = text;
     c.problem = quoted(a, b) + " is not a number";
   } else if (res.ec == std::errc::result_out_of_range) {
-    // from_chars leaves the value unset both ways; strtod tells an overflow from an underflow, which
-    // reads as the nearest double (0 or subnormal), as any other parser would read it.
-    const double v = std::strtod(std::string(a, b).c_str(), nullptr);
-    if (std::isinf(v)) c.problem = quoted(a, b) + " is out of double's range (magnitude above 1.8e308)";
-    c.value = v;
+    c.problem = quoted(a, b) + " is out of double's range (magnitude above 1.8e308)";
   } else if (!std::isfinite(c.value)) {
     c.problem = quoted(a, b) + " is not a finite number";
   }

@@ -2,6 +2,7 @@
 // reader of decimal numbers that the command's flags and CSV files share.
 #pragma once
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -23,6 +24,18 @@ template <class Number>
 std::from_chars_result read_decimal(const char* first, const char* last, Number& value) {
   if (last - first > 1 && *first == '+' && first[1] != '+' && first[1] != '-') ++first;
   return std::from_chars(first, last, value);
+}
+
+/// read_decimal for a coordinate: a magnitude below the least subnormal reads as the nearest double (0,
+/// or the least subnormal), as strtod and NumPy read it, where from_chars says out of range; beyond the
+/// largest double it stays out of range, with `value` the infinity of its sign.
+inline std::from_chars_result read_coordinate(const char* first, const char* last, double& value) {
+  auto res = read_decimal(first, last, value);
+  if (res.ec == std::errc::result_out_of_range) {
+    value = std::strtod(std::string(first, res.ptr).c_str(), nullptr);  // strtod tells the two apart
+    if (value > -HUGE_VAL && value < HUGE_VAL) res.ec = std::errc();
+  }
+  return res;
 }
 
 }  // namespace fdgd::detail
