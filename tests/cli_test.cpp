@@ -327,6 +327,7 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
       {"trace --function sphere --start 1,2 --seed 3", "--seed shapes the starts --sample draws"},
       {"trace --function sphere --start ''", "--start: empty value"},
       {"trace --function sphere --start 1,a", "--start"},
+      {"trace --function sphere --every", "--every: no value given (--out follows it)"},
       {"trace --function sphere --start 1e400,1", "--start: '1e400,1' is not a point x0,x1,... of finite numbers within the range"},
       {"minimize --expr x0 --box -1e400:1", "--box coordinate 0: '-1e400:1' is not finite (or beyond the range of a double)"},
       {"trace --function sphere --start 1,2 --every 0", "--every: 0 must be >= 1"},
@@ -703,6 +704,9 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
        "--out: cannot write '" + path("to_null.csv") + "': it leads to /dev/null, not a regular file"},
       {"minimize --function sphere --out " + path(std::string(300, 'a') + ".csv"), 2, "--out: the file name is longer"},
       {"minimize --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
+      // CLI11 alone said "not expected: x0^2": the value of the option that follows.
+      {"minimize --function --expr x0^2 --box -1:1", 2, "fdgd: error: --function: no value given (--expr follows it)"},
+      {"minimize --function sphere --lr", 2, "fdgd: error: --lr: no value given (--out follows it)"},
       {"minimize --function sphere --expr x0 --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
       {"minimize --expr \"x0 + x1\"", 2, "--expr: give the search box with --box"},
       {"minimize --expr \"sum(i=0..d-1, x[i])\" --box -1:1", 2, "the expression uses d or a sum: give its dimension with --dim"},

@@ -493,6 +493,22 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--threads", a.threads, "CPU threads (default: all cores)")->transform(whole_number(0, max_cpu_threads));
 }
 
+/// Where an option that takes a value is followed at once by another of `command`'s options (or ends
+/// the line), what was meant: CLI11 would take the value of the next one as an unexpected argument
+/// ("--function --expr x0^2": "not expected: x0^2"). Empty where no option lacks its value.
+std::string option_without_value(const CLI::App& command, int argc, char** argv) {
+  auto option = [&](const std::string& arg) {
+    return arg.rfind("--", 0) == 0 && arg.find('=') == std::string::npos ? command.get_option_no_throw(arg) : nullptr;
+  };
+  for (int i = 2; i < argc; ++i) {
+    const CLI::Option* o = option(argv[i]);
+    if (!o || o->get_expected_min() < 1) continue;
+    if (i + 1 == argc) return std::string(argv[i]) + ": no value given (it ends the line)";
+    if (option(argv[i + 1])) return std::string(argv[i]) + ": no value given (" + argv[i + 1] + " follows it)";
+  }
+  return "";
+}
+
 /// CLI11's message in plain words ("--lr: At Most 1 required but received 2": given 2 times); for
 /// unexpected arguments, in the order given, with `command`'s option (the subcommand it was parsing;
 /// nullptr: none) nearest to each unknown one.
@@ -589,7 +605,9 @@ int run_command(int argc, char** argv) {
     return 0;
   } catch (const CLI::ParseError& e) {
     const auto parsed = app.get_subcommands();
-    std::fprintf(stderr, "fdgd: error: %s\n", plain_parse_error(e.what(), parsed.empty() ? nullptr : parsed[0]).c_str());
+    const CLI::App* command = parsed.empty() ? nullptr : parsed[0];
+    const std::string valueless = command ? option_without_value(*command, argc, argv) : "";
+    std::fprintf(stderr, "fdgd: error: %s\n", (valueless.empty() ? plain_parse_error(e.what(), command) : valueless).c_str());
     return 2;
   }
   try {
