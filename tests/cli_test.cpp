@@ -305,6 +305,11 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   EXPECT_EQ(read_csv(path("tiny.csv")).values[2], 0.0);
   const auto boxed = run("minimize --expr \"x0^2\" --box -1e-400:1 --starts 3 --steps 1 --json");
   ASSERT_EQ(boxed.status, 0) << boxed.out;
+  // Spaces after the commas, as a CSV cell may have them.
+  const auto spaced = run("trace --function sphere --start \"-3, 4\" --lr 0.1 --steps 100 --out " + path("spaced.csv"));
+  ASSERT_EQ(spaced.status, 0) << spaced.out;
+  EXPECT_EQ(read_csv(path("spaced.csv")).values.back(), last[4]) << "f at step 100, as from -3,4";
+  EXPECT_EQ(run("minimize --expr \"x0^2 + x1^2\" --box \"-1:1, -2:2\" --starts 3 --steps 1").status, 0);
 
   // A trace is no set of starts: its rows are steps of paths, with two columns before x.
   const auto again = run("minimize --function sphere --init-file " + path("trace.csv"));

@@ -13,11 +13,14 @@ std::string without_prefix(const std::string& what) { return what.rfind("fdgd: "
 
 namespace {
 
-/// A coordinate's text read whole (read_coordinate): true for a number, with v infinite beyond the
-/// range of a double.
-bool to_double(const std::string& s, double& v) {
-  const auto res = detail::read_coordinate(s.data(), s.data() + s.size(), v);
-  return !s.empty() && res.ec != std::errc::invalid_argument && res.ptr == s.data() + s.size();
+/// A coordinate's text read whole (read_coordinate), spaces around it aside: true for a number, with v
+/// infinite beyond the range of a double.
+bool to_double(const std::string& text, double& v) {
+  const std::size_t first = text.find_first_not_of(" \t"), last = text.find_last_not_of(" \t");  // "-1:1, -2:2"
+  if (first == std::string::npos) return false;
+  const char *a = text.data() + first, *b = text.data() + last + 1;
+  const auto res = detail::read_coordinate(a, b, v);
+  return res.ec != std::errc::invalid_argument && res.ptr == b;
 }
 
 }  // namespace
