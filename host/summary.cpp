@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include "fdgd/cuda_device.hpp"
@@ -29,10 +30,10 @@ bool within(const double* a, const double* b, int d, double tol) {
 /// every item on the thread of its partition q, in the items' order there, with c its cell's number in
 /// that partition (of 2^partition_bits(n)) and `first` the cell's first item. `point(item)` is the
 /// item's point; hash_of(item) the cell_hash of its cell in grid k, or cell_hash::none for an item left
-/// out; ahead(item) is called a few items before found(.., item, ..), to prefetch what found reads.
-template <class PointOf, class HashOf, class Ahead, class Found>
-void find_cells(std::size_t n, int d, double tol, int k, int team, PointOf&& point, HashOf&& hash_of, Ahead&& ahead,
-                Found&& found) {
+/// out; same(item, first) whether the item lies in the cell of item `first` (whose hash agrees in 24
+/// bits); ahead(item) is called a few items before found(.., item, ..), to prefetch what found reads.
+template <class PointOf, class HashOf, class Same, class Ahead, class Found>
+void find_cells(std::size_t n, int team, PointOf&& point, HashOf&& hash_of, Same&& same, Ahead&& ahead, Found&& found) {
   const detail::cell_partitions p = detail::partition_cells(n, team, [&](std::size_t i) {
     const std::uint64_t h = hash_of(i);
     return h == detail::cell_hash::none ? h : detail::cell_hash::mixed(h);
@@ -52,13 +53,11 @@ void find_cells(std::size_t n, int d, double tol, int k, int team, PointOf&& poi
             __builtin_prefetch(point(p.item[e + 8]));
             ahead(p.item[e + 8]);
           }
-          const double* x = point(p.item[e]);
           bool fresh = false;
           // Keys are compared only where 24 bits of the hash agree too, so rarely but for the same cell:
           // computed from the points then rather than kept.
           const std::size_t c = cells.insert(
-              p.mixed[e], p.item[e], [&](std::size_t other) { return detail::same_cell(x, point(cells.first(other)), d, tol, k); },
-              fresh);
+              p.mixed[e], p.item[e], [&](std::size_t other) { return same(p.item[e], cells.first(other)); }, fresh);
           found(std::size_t(q), p.item[e], c, cells.first(c), fresh);
         }
       });
@@ -75,12 +74,14 @@ bool counted(const result& r, std::int64_t i) { return counted(r.status[std::siz
 cell_members cells_on_host(const result& r, double tol, int threads) {
   const int d = r.dim, team = openmp_team(threads);
   std::vector<cell_members> found(std::size_t(1) << partition_bits(std::size_t(r.count)));
+  auto point = [&](std::uint64_t i) { return r.x.data() + i * std::size_t(d); };
   find_cells(
-      std::size_t(r.count), d, tol, 0, team, [&](std::uint64_t i) { return r.x.data() + i * std::size_t(d); },
+      std::size_t(r.count), team, point,
       [&](std::uint64_t i) {
-        const double* x = r.x.data() + i * std::size_t(d);
-        return counted(r, std::int64_t(i)) && on_grid(x, d, tol) ? cell_hash::of_point(x, d, tol, 0) : cell_hash::none;
+        return counted(r, std::int64_t(i)) && on_grid(point(i), d, tol) ? cell_hash::of_point(point(i), d, tol, 0)
+                                                                        : cell_hash::none;
       },
+      [&](std::uint64_t i, std::uint64_t first) { return same_cell(point(i), point(first), d, tol, 0); },
       [&](std::uint64_t i) { __builtin_prefetch(&r.f[i]); },
       [&](std::size_t q, std::uint64_t i, std::size_t c, std::uint64_t, bool fresh) {
         cell_members& out = found[q];
@@ -118,7 +119,96 @@ cell_members cells_on_host(const result& r, double tol, int threads) {
   return all;
 }
 
+int first_drop(double v, double tol, int d, std::int64_t c) {
+  auto drops = [&](int k) { return k > d || detail::cell_coordinate(v, tol, k, d) < c; };  // k = d + 1: never
+  const double q = v / tol - detail::grid_offset;
+  const int guess = int(std::min(double(d + 1), std::max(1.0, std::floor((q - std::floor(q)) * (d + 1)) + 1)));
+  if (drops(guess) && (guess == 1 || !drops(guess - 1))) return guess;
+  int lo = 1, hi = d + 1;
+  while (lo < hi) {
+    const int mid = lo + (hi - lo) / 2;
+    if (drops(mid))
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
+bool shared_grids(const double* a, const double* b, int d, double tol, std::uint64_t* bits, std::vector<int>& change) {
+  using detail::cell_coordinate;
+  change.assign(std::size_t(d) + 2, 0);  // +1 at the first grid of a range of disagreement, -1 past its end
+  auto disagree = [&](int lo, int hi) {  // grids lo .. hi - 1
+    lo = std::max(lo, 1), hi = std::min(hi, d + 1);
+    if (lo < hi) ++change[std::size_t(lo)], --change[std::size_t(hi)];
+  };
+  // One drop at most in grids 1 .. d, to c - 1 at grid k, or none (k = d + 1).
+  auto one_drop = [&](double v, std::int64_t c, int k) {
+    return k > d ? cell_coordinate(v, tol, d, d) == c
+                 : cell_coordinate(v, tol, k, d) == c - 1 && cell_coordinate(v, tol, d, d) == c - 1;
+  };
+  for (int j = 0; j < d; ++j) {
+    const std::int64_t ca = cell_coordinate(a[j], tol), cb = cell_coordinate(b[j], tol);
+    if (ca > cb + 1 || cb > ca + 1) {
+      disagree(1, d + 1);
+      continue;
+    }
+    const int ka = first_drop(a[j], tol, d, ca), kb = first_drop(b[j], tol, d, cb);
+    if (!one_drop(a[j], ca, ka) || !one_drop(b[j], cb, kb)) return false;
+    // In grid k the indices are ca - [k >= ka] and cb - [k >= kb].
+    if (ca == cb) {
+      disagree(std::min(ka, kb), std::max(ka, kb));
+    } else {  // equal where the higher has dropped and the lower not
+      const int high = ca > cb ? ka : kb, low = ca > cb ? kb : ka;
+      disagree(1, high);
+      disagree(std::max(high, low), d + 1);
+    }
+  }
+  const int words = (d + 64) / 64;
+  std::fill(bits, bits + words, std::uint64_t(0));
+  for (int k = 1, apart = 0; k <= d; ++k)
+    if ((apart += change[std::size_t(k)]) == 0) bits[k / 64] |= std::uint64_t(1) << (k % 64);
+  return true;
+}
+
 namespace {
+
+/// Whether the merge's key checks go through shared_grid_memo: from d = 64, where its d bits a cell are
+/// at most 1/64 of the cells' points, and each check it spares costs d cell indices twice.
+constexpr int memo_from_dim = 64;
+
+/// For the merge: the grids each cell's best point shares a cell in with the first point of the cell
+/// it is checked against, kept from grid to grid while that cell stays the same. A cluster split by a
+/// boundary of grid 0 has its cells checked against one another in every grid: O(d) a pair, not O(d) a
+/// pair and grid. The grids are worked out (about 5 same_cell checks' work) at a pair's second check in
+/// a row, so that a cell checked against another cell each time costs what it did. Each cell's entry is
+/// written only by the thread its item is on.
+class shared_grid_memo {
+ public:
+  shared_grid_memo(std::size_t m, int d)
+      : d_(d), words_(std::size_t(d + 64) / 64), with_(m, none), state_(m, seen_once), bits_(m * words_) {}
+  /// Whether cell c's best point a lies in the cell of grid k that holds cell `other`'s best point b.
+  bool same(std::size_t c, std::uint64_t other, const double* a, const double* b, double tol, int k, std::vector<int>& change) {
+    std::uint64_t* bits = bits_.data() + c * words_;
+    if (with_[c] != other) {
+      with_[c] = other;
+      state_[c] = seen_once;
+    } else if (state_[c] == seen_once) {
+      state_[c] = shared_grids(a, b, d_, tol, bits, change) ? known : unknowable;
+    }
+    if (state_[c] == known) return (bits[std::size_t(k) / 64] >> (k % 64)) & 1;
+    return detail::same_cell(a, b, d_, tol, k);
+  }
+
+ private:
+  static constexpr std::uint64_t none = ~std::uint64_t(0);
+  enum : std::uint8_t { seen_once, known, unknowable };  // unknowable: shared_grids could not say
+  int d_;
+  std::size_t words_;
+  std::vector<std::uint64_t> with_;
+  std::vector<std::uint8_t> state_;
+  std::vector<std::uint64_t> bits_;
+};
 
 /// cell_hash::of_point(x, d, tol, k) for the grids k = k0 .. k0 + g - 1, in out[0 .. g - 1], in O(d log d + g)
 /// rather than O(d g): along each axis a point's index in grid k is its index in grid 0, less one from
@@ -131,20 +221,7 @@ void hashes_in_grids(const double* x, int d, double tol, int k0, int g, std::uin
   for (int j = 0; j < d; ++j) {
     const std::int64_t c = cell_coordinate(x[j], tol);
     base += cell_hash::term(std::size_t(j), c);
-    auto drops = [&](int k) { return k > d || cell_coordinate(x[j], tol, k, d) < c; };  // k = d + 1: never
-    const double q = x[j] / tol - detail::grid_offset;
-    int k = int(std::min(double(d + 1), std::max(1.0, std::floor((q - std::floor(q)) * (d + 1)) + 1)));  // a guess
-    if (!drops(k) || (k > 1 && drops(k - 1))) {  // else the first grid from 1 .. d + 1 that drops
-      int lo = 1, hi = d + 1;
-      while (lo < hi) {
-        const int mid = lo + (hi - lo) / 2;
-        if (drops(mid))
-          hi = mid;
-        else
-          lo = mid + 1;
-      }
-      k = lo;
-    }
+    const int k = first_drop(x[j], tol, d, c);
     if (k > d || k >= k0 + g) continue;
     const std::uint64_t change = cell_hash::term(std::size_t(j), c - 1) - cell_hash::term(std::size_t(j), c);
     if (k < k0)
@@ -171,7 +248,9 @@ void join_shifted_on_host(const result& r, const cell_members& cells, double tol
   const int g = fit >= 4 ? fit : 1;                                   // grids a block
   std::vector<std::uint64_t> hashes(g > 1 ? m * std::size_t(g) : 0);  // a block's, by cell
   std::vector<std::uint64_t> first(m);                                // each cell's first cell in its cell of grid k
-  std::size_t groups_left = m;                                        // all in one: the grids left can join nothing
+  std::optional<shared_grid_memo> memo;
+  if (d >= memo_from_dim) memo.emplace(m, d);
+  std::size_t groups_left = m;  // all in one: the grids left can join nothing
   for (int k0 = 1; k0 <= d && groups_left > 1; k0 += g) {
     const int here = std::min(g, d + 1 - k0);
     if (!hashes.empty()) {
@@ -181,10 +260,15 @@ void join_shifted_on_host(const result& r, const cell_members& cells, double tol
     }
     for (int k = k0; k < k0 + here && groups_left > 1; ++k) {
       find_cells(
-          m, d, tol, k, team, point,
+          m, team, point,
           [&](std::uint64_t c) {
             return hashes.empty() ? detail::cell_hash::of_point(point(c), d, tol, k)
                                   : hashes[c * std::size_t(g) + std::size_t(k - k0)];
+          },
+          [&](std::uint64_t c, std::uint64_t other) {
+            if (!memo) return detail::same_cell(point(c), point(other), d, tol, k);
+            thread_local std::vector<int> change;
+            return memo->same(std::size_t(c), other, point(c), point(other), tol, k, change);
           },
           [&](std::uint64_t c) { __builtin_prefetch(&first[c], 1); },
           [&](std::size_t, std::uint64_t c, std::size_t, std::uint64_t head, bool) { first[c] = head; });
@@ -301,9 +385,11 @@ double grouping_bytes_needed(std::int64_t count, int dim, int threads, int top) 
   const double busy = std::min(team, parts), largest = std::min(n, 1.25 * n / parts + 256);
   // The hashes of a block of shifted grids.
   const double block = double(detail::shifted_hashes_a_block(std::size_t(count), dim)) * 8;
+  // From d = 64, the merge's shared grids of each cell's last check (shared_grid_memo): d bits a cell.
+  const double memo = dim >= detail::memo_from_dim ? n * (8 + 1 + 8 * double((dim + 64) / 64)) : 0;
   // The groups returned, each with its best point.
   const double groups = (top > 0 ? std::min(n, double(top)) : n) * (double(sizeof(minimum_group)) + 16 + 8 * double(dim));
-  return merging + pairs + block + busy * largest * (6 * 8 + 3 * 2 * 8) + groups;
+  return merging + pairs + block + memo + busy * largest * (6 * 8 + 3 * 2 * 8) + groups;
 }
 
 double share_reaching(const result& r, const known_minimum& m, double tol, int threads) {

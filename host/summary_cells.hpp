@@ -47,6 +47,17 @@ inline std::size_t shifted_hashes_a_block(std::size_t m, int d) {
   return std::min(all, std::max<std::size_t>(std::size_t(1) << 21, all / 8));
 }
 
+/// The first of the grids 1 .. d in which v's cell index is below c, its index in grid 0 (d + 1: none).
+/// cell_coordinate is monotone in k; the fraction of v's cell below it guesses the grid.
+int first_drop(double v, double tol, int d, std::int64_t c);
+
+/// The grids 1 .. d in which points a and b (d coordinates each) share a cell, as bit k of `bits`
+/// ((d + 64) / 64 words; bit 0 unused), from where each coordinate's cell index drops (first_drop):
+/// O(d) for all d grids, where same_cell takes O(d) for each. False (bits unset) where an index drops
+/// more than once or by more than one (beyond |x / tol| of about 2^52, where the shifts round).
+/// `change` is scratch.
+bool shared_grids(const double* a, const double* b, int d, double tol, std::uint64_t* bits, std::vector<int>& change);
+
 /// Whether trajectory i takes part in grouping: not nonfinite, and f finite.
 bool counted(const result& r, std::int64_t i);
 

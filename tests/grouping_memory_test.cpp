@@ -112,11 +112,16 @@ TEST(GroupingMemory, TheEstimateGrowsWithCountDimensionAndThreadsAndRefusesNonse
   EXPECT_EQ(grouping_bytes_needed(0, 3), 0.0);
   EXPECT_GE(grouping_bytes_needed(1000000, 8, 1), 1000000.0 * 64);
   EXPECT_GT(grouping_bytes_needed(2000, 8, 1), grouping_bytes_needed(1000, 8, 1));
-  EXPECT_EQ(grouping_bytes_needed(1000, 200, 1, 10) - grouping_bytes_needed(1000, 8, 1, 10), 10 * 8 * 192.0 + 1000 * 8 * 192.0)
-      << "no keys of cells kept: only the groups returned and the shifted grids' hashes grow with dim";
+  EXPECT_EQ(grouping_bytes_needed(1000, 200, 1, 10) - grouping_bytes_needed(1000, 8, 1, 10),
+            10 * 8 * 192.0 + 1000 * 8 * 192.0 + 1000 * (9 + 8 * 4.0))
+      << "no keys of cells kept: only the groups returned, the shifted grids' hashes and (from d = 64) the grids each "
+         "cell shares with another grow with dim";
   EXPECT_EQ(grouping_bytes_needed(1000000, 200, 1, 10) - grouping_bytes_needed(1000000, 100, 1, 10),
-            10 * 8 * 100.0 + 1000000 * 100 / 8 * 8.0)
+            10 * 8 * 100.0 + 1000000 * 100 / 8 * 8.0 + 1000000 * 8 * (4 - 2.0))
       << "past 16 MB, the hashes take an eighth of the cells' coordinates";
+  EXPECT_EQ(grouping_bytes_needed(1000, 64, 1, 10) - grouping_bytes_needed(1000, 63, 1, 10),
+            10 * 8 + 1000 * 8 + 1000 * (9 + 8 * 2.0))
+      << "the grids each cell shares with another, from d = 64";
   EXPECT_EQ(grouping_bytes_needed(1000000, 12, 1, 10) - grouping_bytes_needed(1000000, 10, 1, 10), 10 * 8 * 2.0)
       << "the hashes take 16 MB up to 2^24 coordinates";
   EXPECT_GT(grouping_bytes_needed(100000, 8, 4), grouping_bytes_needed(100000, 8, 1));

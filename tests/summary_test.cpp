@@ -251,6 +251,88 @@ TEST(Summary, GroupsAreTheDefinitionsOnAnyThreads) {
   }
 }
 
+// shared_grids, which the merge keeps from grid to grid from d = 64, is same_cell in every grid 1 .. d:
+// for pairs of points on and off cell boundaries, apart by nothing to more than a cell along each axis,
+// near 0 and where |x / tol| is 3e15 (doubles 0.5 apart there in cells) or 3e16 (2 apart: it may say
+// it cannot tell).
+TEST(Summary, SharedGridsAreSameCellInEveryGrid) {
+  const double tol = 1e-3;
+  std::mt19937_64 gen(7);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<int> change;
+  int told = 0, pairs = 0, shared = 0;
+  for (const int d : {1, 2, 7, 64, 200}) {
+    std::vector<std::uint64_t> bits(std::size_t(d + 64) / 64);
+    for (int t = 0; t < 400; ++t, ++pairs) {
+      const double base = t % 10 == 9 ? 3e13 : t % 10 == 8 ? 3e12 : 0.0;
+      const double apart = tol / (d + 1) * (t % 4 == 0 ? 1e-9 : t % 4 == 1 ? 0.5 : t % 4 == 2 ? 2.0 : 1.5 * (d + 1));
+      std::vector<double> a(static_cast<std::size_t>(d)), b(static_cast<std::size_t>(d));
+      for (int j = 0; j < d; ++j) {
+        const auto u = std::size_t(j);
+        a[u] = base + (unit(gen) < 0.3 ? boundary(std::int64_t(unit(gen) * 100), tol) : unit(gen) * 0.1);
+        b[u] = unit(gen) < 0.2               ? a[u]
+               : base > 0 && unit(gen) < 0.5 ? std::nextafter(a[u], 1e300)
+                                             : a[u] + apart * (unit(gen) - 0.5);
+      }
+      if (!detail::shared_grids(a.data(), b.data(), d, tol, bits.data(), change)) {
+        EXPECT_GT(base, 1e13) << "d = " << d << ", pair " << t << ": only where the shifts round";
+        continue;
+      }
+      ++told;
+      for (int k = 1; k <= d; ++k) {
+        const bool bit = (bits[std::size_t(k) / 64] >> (k % 64)) & 1;
+        shared += bit;
+        ASSERT_EQ(bit, detail::same_cell(a.data(), b.data(), d, tol, k)) << "d = " << d << ", pair " << t << ", grid " << k;
+      }
+    }
+  }
+  EXPECT_GT(told, pairs * 9 / 10);
+  EXPECT_GT(shared, 1000) << "pairs that share some grids' cells";
+}
+
+// From d = 64 the merge keeps, for each cell, the shifted grids in which it shares a cell with the cell
+// it was last checked against. The same groups as the definition: clusters straddling boundaries of
+// grid 0 on many axes, spread from far below to three times tol / (d + 1) (some split for good), and a
+// few at |x / tol| = 3e15, where doubles are 0.5 apart there and the shifted grids' indices round.
+TEST(Summary, GroupsOfSplitClustersAtALargeDimensionAreTheDefinitions) {
+  const double tol = 1e-3;
+  for (const int d : {64, 96}) {
+    std::mt19937_64 gen(41u + unsigned(d));
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    const int clusters = 120, per = 8;
+    result r;
+    r.resize(std::int64_t(clusters) * per, d);
+    for (int c = 0; c < clusters; ++c) {
+      const bool far = c % 40 == 0;
+      const double spread = (c % 3 == 0 ? 1e-9 : c % 3 == 1 ? 0.9 : 3.0) * tol / (d + 1);
+      std::vector<double> centre(static_cast<std::size_t>(d));
+      for (int j = 0; j < d; ++j)  // on a boundary of grid 0 along a third of the axes
+        centre[std::size_t(j)] = far                ? 3e12 + c + 1e-3 * j
+                                 : unit(gen) < 0.33 ? boundary(std::int64_t(unit(gen) * 40) + 50 * c, tol)
+                                                    : (50 * c + unit(gen) * 40) * tol;
+      for (int p = 0; p < per; ++p) {
+        const std::size_t i = std::size_t(c * per + p);
+        for (int j = 0; j < d; ++j)
+          r.x[i * std::size_t(d) + std::size_t(j)] = far ? std::nextafter(centre[std::size_t(j)], p % 2 ? 1e300 : 0.0)
+                                                         : centre[std::size_t(j)] + spread * (unit(gen) - 0.5);
+        r.f[i] = unit(gen);
+        r.status[i] = trajectory_status::finished;
+      }
+    }
+    const auto plain = grouped_plainly(r, tol);
+    EXPECT_GT(plain.size(), std::size_t(clusters)) << "some clusters stay split";
+    for (const int threads : {1, 2}) {
+      auto found = distinct_minima(r, tol, 0, backend_kind::cpu, threads);
+      ASSERT_EQ(found.size(), plain.size()) << "d = " << d << ", " << threads << " threads";
+      std::stable_sort(found.begin(), found.end(), listed_before);
+      for (std::size_t k = 0; k < plain.size(); ++k) {
+        EXPECT_EQ(found[k].x, plain[k].x) << "d = " << d << ", group " << k;
+        EXPECT_EQ(found[k].count, plain[k].count) << "d = " << d << ", group " << k;
+      }
+    }
+  }
+}
+
 // summarize() runs on OpenMP threads (all by default); its best is still the first least finite f,
 // and a nonfinite trajectory's f never counts, wherever the threads' ranges fall.
 TEST(Summary, BestIsTheFirstLeastFOnAnyThreads) {

@@ -61,7 +61,8 @@ backend_kind grouped_on(const result& r, backend_kind where);
 /// result of `count` trajectories of dimension `dim`, where every point is a cell of its own: 64 bytes a
 /// point for the cells, the partitions of their hashes and the joins (56 where the host finds the
 /// cells); up to 4 MB for the pairs of cells a CUDA pass joins; for the hashes of a block of the shifted
-/// grids, 16 MB or dim bytes a point where that is more (8 dim bytes a point below 16 MB); each busy thread's table of one
+/// grids, 16 MB or dim bytes a point where that is more (8 dim bytes a point below 16 MB); from dim = 64,
+/// 8 ((dim + 64) / 64) + 9 bytes a point for the shifted grids each cell shares; each busy thread's table of one
 /// partition of the cells (a few thousand, up to count / 4096); and the `top` groups returned (all when top <= 0), 64 + 8 dim bytes
 /// each. The cells' keys are not kept. For checking a run's size before it starts, beside host_bytes_needed. Throws
 /// std::invalid_argument for count < 0, dim < 1 or threads outside 0..max_cpu_threads.
