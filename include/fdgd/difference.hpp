@@ -18,17 +18,6 @@ namespace fdgd {
 /// Tag for the central difference (f(x+h) - f(x-h)) / (2h): error O(h^2), 2 evaluations per coordinate.
 struct central_difference {};
 
-/// `base` with coordinate i replaced by `value`: what f is evaluated at during differencing.
-template <class Point>
-struct perturbed_point {
-  using value_type = typename Point::value_type;
-  const Point& base;
-  int i;
-  value_type value;
-  FDGD_HD constexpr int size() const { return base.size(); }
-  FDGD_HD value_type operator[](int j) const { return j == i ? value : base[j]; }
-};
-
 /// Where v lives is the compiler's choice again after this, at no cost (fdgd::lanes has one that does
 /// something: fdgd/lanes.hpp). The gradient's long runs of additions call it first.
 template <class V>

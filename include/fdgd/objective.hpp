@@ -2,8 +2,10 @@
 //
 //   template <class Point> FDGD_HD typename Point::value_type operator()(const Point& x) const;
 //
-// where a Point offers value_type, size() and x[i] (fdgd::fixed_point, fdgd::strided_point). It is
-// copied to the device by value, so it holds no host pointers. The built-ins in fdgd/functions/
+// where a Point offers value_type, size() and x[i] (fdgd::fixed_point, fdgd::strided_point, and the
+// gradient's fdgd::perturbed_point of either: a template, or overloads for all of them). fdgd::solve
+// compiles it for T = double and T = float, whichever options::prec a run asks for. It is copied to
+// the device by value, so it holds no host pointers. The built-ins in fdgd/functions/
 // also carry a name, their usual search box and their known minima (host-only metadata).
 // Optionally, an objective that is a sum of terms says so (fdgd/sum_structure.hpp), and the gradient
 // then redoes only what each coordinate moves, to the same bits. And one whose operator() has no
@@ -42,6 +44,9 @@ constexpr void check_objective() {
   static_assert(is_objective_for<Objective, Point>::value,
                 "fdgd: an objective must be callable as `f(x) const` on a point x (x.size(), x[i]) and "
                 "return the point's value_type; see include/fdgd/objective.hpp");
+  static_assert(!is_objective_for<Objective, Point>::value || is_objective_for<Objective, perturbed_point<Point>>::value,
+                "fdgd: an objective must also take the gradient's fdgd::perturbed_point (x with one coordinate moved): "
+                "write operator() as a template over the point type; see include/fdgd/objective.hpp");
 }
 
 }  // namespace fdgd

@@ -1,5 +1,6 @@
-// The two shapes a trajectory's coordinates take while it descends. Objectives see either one
-// through the same interface: value_type, size() and operator[].
+// The two shapes a trajectory's coordinates take while it descends, and the view of one with a
+// coordinate moved that the gradient evaluates f at. Objectives see each through the same interface:
+// value_type, size() and operator[].
 #pragma once
 #include "fdgd/config.hpp"
 
@@ -28,6 +29,17 @@ struct strided_point {
   int n;
   FDGD_HD int size() const { return n; }
   FDGD_HD T& operator[](int i) const { return data[i * stride]; }
+};
+
+/// `base` with coordinate i replaced by `value`: what f is evaluated at during differencing.
+template <class Point>
+struct perturbed_point {
+  using value_type = typename Point::value_type;
+  const Point& base;
+  int i;
+  value_type value;
+  FDGD_HD constexpr int size() const { return base.size(); }
+  FDGD_HD value_type operator[](int j) const { return j == i ? value : base[j]; }
 };
 
 }  // namespace fdgd
