@@ -397,6 +397,20 @@ TEST(Expression, CompiledOnceGivesMinimizeExpressionsBitsRunAfterRunAndFromSever
   EXPECT_EQ(std::min(side[0].compile_seconds, side[1].compile_seconds), 0.0) << "one of the two made the code";
 }
 
+TEST(Expression, CompiledOnceMovedFromStaysUsable) {
+  compiled_expression a("x0^2 + x1^2", 2);
+  compiled_expression b = std::move(a);
+  compiled_expression c("x0", 1);
+  c = std::move(b);
+  const starts s = starts::given({-3.0, 4.0}, 2);
+  const options o = on(backend_kind::cpu);
+  // What this test is about: a and b moved from (they faulted on a null pointer).
+  EXPECT_EQ(a.dim(), 2);  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(b.dim(), 2);  // NOLINT(bugprone-use-after-move)
+  expect_identical(a.minimize(s, o), c.minimize(s, o));
+  expect_identical(b.minimize(s, o), c.minimize(s, o));
+}
+
 TEST(Expression, CompiledForOneDimensionRefusesStartsOfAnother) {
   const compiled_expression compiled("x0^2 + x1^2", 2);
   expect_invalid(

@@ -62,12 +62,21 @@ result minimize_expression(const std::string& expression, const starts& s, const
 /// An expression parsed and compiled once for one dimension, to minimize from several sets of starts
 /// without compiling it again each time (`fdgd trace` runs its stretches so; at d = 2000 the compile
 /// costs several times a short run). minimize_expression(e, s, o) is compiled_expression(e, s.dim())
-/// .minimize(s, o). Copies share the compiled code; minimize() may be called from several threads.
+/// .minimize(s, o). Copies share the compiled code, and so does an object moved from, which stays as
+/// usable as a copy; minimize() may be called from several threads.
 class compiled_expression {
  public:
   /// Throws expr::expression_error for a mistake in the expression or an index outside 0..dim-1,
   /// std::invalid_argument for dim < 1.
   compiled_expression(const std::string& expression, int dim);
+  compiled_expression(const compiled_expression&) = default;
+  compiled_expression& operator=(const compiled_expression&) = default;
+  // A move copies the shared pointer, so that no object is ever left without the code.
+  compiled_expression(compiled_expression&& other) noexcept : compiled_(other.compiled_) {}
+  compiled_expression& operator=(compiled_expression&& other) noexcept {
+    compiled_ = other.compiled_;
+    return *this;
+  }
   int dim() const;
   /// As minimize_expression(). The code for a backend is made on its first run (CUDA's kernels from
   /// NVRTC's on-disk cache when it has them); result::compile_seconds is the time this run spent
