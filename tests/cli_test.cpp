@@ -560,6 +560,14 @@ TEST_F(Cli, AnInitFileLargerThanMemoryIsNamed) {
             "error); the rows before it are not used\n");
 }
 
+TEST_F(Cli, TheThreadsSaidAreTheThreadsThatRan) {
+  // OMP_THREAD_LIMIT holds every team to one thread: the device line said "3 threads" all the same.
+  const auto r = run_shell("OMP_THREAD_LIMIT=1 " + std::string(FDGD_CLI) +
+                           " minimize --function sphere --starts 10 --threads 3 --backend cpu --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["device"], "1 thread") << r.out;
+}
+
 TEST_F(Cli, AnHTooSmallForTheStartsIsWarnedAbout) {
   // Next to |x| = 5.12, x + 1e-17 and x - 1e-17 are the same double: every difference would be 0.
   const auto tiny = run("minimize --function rastrigin --starts 10 --h 1e-17", "2>&1 >/dev/null");

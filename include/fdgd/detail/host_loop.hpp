@@ -36,8 +36,8 @@ inline int openmp_team(int threads) {
 #endif
 }
 
-/// The threads a CPU run has: openmp_team(o.threads), but inside a caller's OpenMP region what a
-/// nested region gets there (one thread unless nesting is on).
+/// The threads a CPU run has: openmp_team(o.threads) within OMP_THREAD_LIMIT, but inside a caller's
+/// OpenMP region what a nested region gets there (one thread unless nesting is on).
 inline int cpu_threads(const options& o) {
   const int team = openmp_team(o.threads);
 #if defined(_OPENMP)
@@ -48,8 +48,10 @@ inline int cpu_threads(const options& o) {
     got = omp_get_num_threads();
     return got;
   }
-#endif
+  return std::min(team, omp_get_thread_limit());
+#else
   return team;
+#endif
 }
 
 /// The calling thread's number in its OpenMP team; 0 without OpenMP.
