@@ -27,9 +27,9 @@ const char* to_string(trajectory_status s) {
 
 void result::resize(std::int64_t n, int d, int threads) {
   detail::checked_team(threads, "result::resize");
-  if (n < 0 || d < 0)
+  if (n < 0 || d < 0 || (n > 0 && d < 1))
     throw std::invalid_argument("fdgd: result::resize: n = " + std::to_string(n) + ", d = " + std::to_string(d) +
-                                " (both must be >= 0)");
+                                " (n must be >= 0, d >= 1 where n > 0)");
   detail::size_result(*this, n, d);
   detail::fill_result(*this, threads);
 }
@@ -128,7 +128,7 @@ void result::summarize(int threads) {
 
 std::string result::brief_report() const {
   check_shape();
-  if (best >= count)
+  if (best >= count || best < -1)
     throw std::invalid_argument("fdgd: inconsistent result: best " + std::to_string(best) + " of " + std::to_string(count));
   std::ostringstream out;
   out << "backend: " << backend << " (" << device << ")\n"

@@ -312,6 +312,11 @@ TEST_F(Io, CsvWriterRefusesWhatWouldNotReadBack) {
   for (const std::string name : {"", " ", "0", " 1", "-1.5", "a,b", "say \"hi\"", "two\nlines"})
     EXPECT_THROW(csv_writer(path("h.csv"), {"x", name}), std::invalid_argument) << name;
   EXPECT_THROW(write_csv(path("t.csv"), {"a", "b"}, table{2, 2, {1, 2}}), std::invalid_argument);
+  expect_invalid(
+      [&] {
+        write_csv(path("t.csv"), {"a", "b", "c"}, table{0, 2, {}});
+      },
+      {"a header of 3 names for a table of 2 columns"});
   EXPECT_EQ(files(), 1u) << "only w.csv";
 }
 

@@ -394,6 +394,10 @@ TEST(Summary, AResultThatDisagreesWithItselfIsRefused) {
   EXPECT_THROW(write_npy(testing::TempDir() + "inconsistent.npy", r), std::invalid_argument);
   EXPECT_THROW(r.resize(-1, 2), std::invalid_argument);
   EXPECT_THROW(r.resize(2, -1), std::invalid_argument);
+  expect_invalid([&] { r.resize(5, 0); }, {"n = 5, d = 0", "d >= 1 where n > 0"});  // no reader would take it
+  r.resize(0, 0);                                                                   // the empty result
+  r.best = -5;
+  expect_invalid([&] { r.brief_report(); }, {"best -5 of 0"});
 }
 
 TEST(Summary, AnEmptyResultHasNoMinimaAndTheTotalsCountThemAll) {

@@ -186,6 +186,9 @@ void write_csv(const std::string& path, const std::vector<std::string>& header, 
   if (t.rows < 0 || t.cols < 0 || t.values.size() != std::size_t(t.rows) * std::size_t(t.cols))
     throw std::invalid_argument("fdgd: table of " + std::to_string(t.rows) + " x " + std::to_string(t.cols) + " holds " +
                                 std::to_string(t.values.size()) + " values");
+  if (header.size() != std::size_t(t.cols))  // checked for every row below, but an empty table has none
+    throw std::invalid_argument("fdgd: a header of " + std::to_string(header.size()) + " names for a table of " +
+                                std::to_string(t.cols) + " columns");
   csv_writer out(path, header);
   for (std::int64_t i = 0; i < t.rows; ++i) out.row(t.values.data() + std::size_t(i) * std::size_t(t.cols), t.cols);
   out.commit();

@@ -31,8 +31,10 @@ struct table {
 /// Both result writers first check the result (result::check_shape: std::invalid_argument, no file).
 void write_csv(const std::string& path, const result& r);
 
-/// Any table, under a header row of column names, doubles written to read back exactly. Throws
-/// std::invalid_argument as csv_writer does, or when t.values does not hold t.rows x t.cols values.
+/// Any table, under a header row of column names, doubles written to read back exactly (by read_csv,
+/// unless the header is a result's, x0,...,f,grad_norm,steps,status, of which it reads x alone). Throws
+/// std::invalid_argument as csv_writer does, when t.values does not hold t.rows x t.cols values, or
+/// when the header does not name t.cols columns.
 void write_csv(const std::string& path, const std::vector<std::string>& header, const table& t);
 
 /// A CSV written row by row as the rows are made (the file never holds them all in memory), under a

@@ -93,7 +93,8 @@ struct result {
   /// Resizes every per-trajectory array for `n` trajectories of dimension `d`, zero-filled (status
   /// running) by `threads` OpenMP threads (0: OpenMP's default, all cores); std::bad_alloc when they
   /// cannot be held (more than the address space counts, as well as more than memory gives),
-  /// std::invalid_argument for n < 0, d < 0 or threads outside 0..max_cpu_threads.
+  /// std::invalid_argument for n < 0, d < 0, d = 0 with n > 0 (check_shape's rule) or threads outside
+  /// 0..max_cpu_threads.
   void resize(std::int64_t n, int d, int threads = 0);
   /// Throws std::invalid_argument naming the sizes unless every per-trajectory array matches count and
   /// dim (count >= 0, dim >= 1 where count > 0): a result filled by hand can disagree with itself.
