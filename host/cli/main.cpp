@@ -266,24 +266,14 @@ starts named_starts(const std::string& source, precision prec, Make&& make) {
   }
 }
 
-/// Whether `path` is a regular file that begins as a .npy file does (a pipe is not read ahead).
-bool npy_inside(const std::string& path) {
+/// The first bytes of `path` (at most 32) where it is a regular file, else none: a pipe is not read ahead.
+std::string start_of_file(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  if (!std::filesystem::is_regular_file(path, ec)) return "";
   std::ifstream in(path, std::ios::binary);
-  char magic[6] = {};
-  return in.read(magic, sizeof magic) && std::string(magic, sizeof magic) == "\x93NUMPY";
-}
-
-/// Whether `path` is a regular file whose first line is a trace's header (start,step,x0,...): its rows
-/// are the steps of paths, which read as starts of two coordinates too many.
-bool trace_inside(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return false;
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line.rfind("start,step,x0,", 0) == 0 || line.rfind("\xef\xbb\xbfstart,step,x0,", 0) == 0;
+  char bytes[32];
+  in.read(bytes, sizeof bytes);
+  return std::string(bytes, std::size_t(in.gcount()));
 }
 
 starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& dim) {
@@ -291,13 +281,16 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
     if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
     if (a.starts_given) throw usage_error("--starts and --init-file exclude each other");
     if (a.seed_given) throw usage_error("--seed draws starts in the box; it has no use with --init-file");
-    if (trace_inside(a.init_file))
+    // A trace's rows are steps of paths, which would read as starts of two coordinates too many.
+    const std::string start = start_of_file(a.init_file);
+    if (start.rfind("start,step,x0,", 0) == 0 || start.rfind("\xef\xbb\xbfstart,step,x0,", 0) == 0)
       throw usage_error("--init-file: " + a.init_file +
                         " is a trace (start,step,x0,...,f): its rows are the steps of paths, not starts (the last row of "
                         "each path holds where it ended)");
     table t;
     try {
-      t = extension(a.init_file) == ".npy" || npy_inside(a.init_file) ? read_npy(a.init_file) : read_csv(a.init_file);
+      const bool npy = extension(a.init_file) == ".npy" || start.rfind("\x93NUMPY", 0) == 0;  // a .npy of another name too
+      t = npy ? read_npy(a.init_file) : read_csv(a.init_file);
     } catch (const error& e) {
       throw usage_error("--init-file: " + without_prefix(e.what()));
     } catch (const std::bad_alloc&) {  // a file (or a pipe's one endless line) larger than memory
