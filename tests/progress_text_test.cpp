@@ -17,7 +17,7 @@ TEST(ProgressText, NeitherWhereTrajectoriesStopEarly) {
   // done then say nothing of the work, which a rate of 1.5e6 x 10^12 / 3 would have claimed.
   const progress p{1000000000000, 2000000000000, 451424, 0};
   const std::string text = progress_text(p, 3.0, 1500000, 1000000000000, true);
-  EXPECT_EQ(text, "[###############...............] 50.0% steps, 451424 of 1500000 live, 3 s");
+  EXPECT_EQ(text, "[####################..........] 69.9% stopped, 451424 of 1500000 live, 3 s");
 }
 
 TEST(ProgressText, LaunchesOfAtMostAThousandSteps) {

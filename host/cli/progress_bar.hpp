@@ -15,7 +15,8 @@ inline std::int64_t steps_a_launch_shown(std::int64_t steps) { return steps / 20
 
 /// The line for news p, `elapsed` seconds into a run of `trajectories` starts of `steps` steps. With
 /// gtol on (`until_gtol`) trajectories stop early, and a chunk whose all have stopped counts all its
-/// steps as done: the share of steps done is then no measure of the work, so no rate or time left.
+/// steps as done: the share of steps done is then no measure of the work, so the line shows the share
+/// of the starts that have stopped, and no rate or time left.
 std::string progress_text(const progress& p, double elapsed, std::int64_t trajectories, std::int64_t steps, bool until_gtol);
 
 class progress_bar {
