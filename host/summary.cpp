@@ -398,6 +398,7 @@ double share_reaching(const result& r, const known_minimum& m, double tol, int t
   if (!std::isfinite(tol) || !(tol > 0))
     throw std::invalid_argument("fdgd: share_reaching: invalid tolerance " + detail::number_text(tol) +
                                 " (must be finite and > 0)");
+  if (m.points.empty()) throw std::invalid_argument("fdgd: share_reaching: a known minimum with no minimizer");
   for (const auto& p : m.points)
     if (int(p.size()) != r.dim)
       throw std::invalid_argument("fdgd: share_reaching: a minimizer of " + std::to_string(p.size()) +

@@ -384,6 +384,7 @@ TEST(Summary, AResultThatDisagreesWithItselfIsRefused) {
   EXPECT_THROW(share_reaching(r, find_builtin("sphere").minimum(2), std::nan("")), std::invalid_argument);
   EXPECT_THROW(share_reaching(r, find_builtin("sphere").minimum(2), -1.0), std::invalid_argument);
   EXPECT_THROW(share_reaching(r, find_builtin("sphere").minimum(3)), std::invalid_argument);
+  expect_invalid([&] { share_reaching(r, known_minimum{{}, 0.0}); }, {"a known minimum with no minimizer"});
   EXPECT_EQ(share_reaching(r, find_builtin("sphere").minimum(2)), 0.5);
   // Whatever reads the arrays checks them first (these read past them).
   r.dim = 2;
