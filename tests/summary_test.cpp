@@ -333,6 +333,35 @@ TEST(Summary, GroupsOfSplitClustersAtALargeDimensionAreTheDefinitions) {
   }
 }
 
+// The same on several threads, which the merge takes from 2^14 cells: clusters far tighter than
+// tol / (d + 1), each on boundaries of grid 0 along three axes, so in up to 8 cells, one group each.
+TEST(Summary, SplitClustersAtALargeDimensionAreOneGroupEachOnAnyThreads) {
+  const double tol = 1e-3;
+  const int d = 64, clusters = 6000, per = 6;
+  std::mt19937_64 gen(3);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::uniform_int_distribution<int> axis(0, d - 1);
+  result r;
+  r.resize(std::int64_t(clusters) * per, d);
+  for (int c = 0; c < clusters; ++c) {
+    std::vector<double> centre(static_cast<std::size_t>(d));
+    for (int j = 0; j < d; ++j) centre[std::size_t(j)] = (10 * c + 2 + unit(gen) * 6) * tol;
+    for (int k = 0; k < 3; ++k) centre[std::size_t(axis(gen))] = boundary(10 * c + 5, tol);
+    for (int p = 0; p < per; ++p) {
+      const std::size_t i = std::size_t(c * per + p);
+      for (int j = 0; j < d; ++j) r.x[i * std::size_t(d) + std::size_t(j)] = centre[std::size_t(j)] + 1e-12 * (unit(gen) - 0.5);
+      r.f[i] = unit(gen);
+      r.status[i] = trajectory_status::finished;
+    }
+  }
+  EXPECT_GT(detail::cells_on_host(r, tol).best.size(), std::size_t(1) << 14);
+  for (const int threads : {1, 2}) {
+    const auto groups = distinct_minima(r, tol, 0, backend_kind::cpu, threads);
+    ASSERT_EQ(groups.size(), std::size_t(clusters)) << threads << " threads";
+    for (const auto& g : groups) ASSERT_EQ(g.count, per) << threads << " threads";
+  }
+}
+
 // summarize() runs on OpenMP threads (all by default); its best is still the first least finite f,
 // and a nonfinite trajectory's f never counts, wherever the threads' ranges fall.
 TEST(Summary, BestIsTheFirstLeastFOnAnyThreads) {

@@ -19,7 +19,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "fdgd/difference.hpp"
 #include "fdgd/point.hpp"
+#include "fdgd/sum_structure.hpp"
 
 namespace fdgd {
 
@@ -37,6 +39,17 @@ template <class Objective, class Point>
 struct is_objective_for<Objective, Point, std::void_t<decltype(std::declval<const Objective&>()(std::declval<Point>()))>>
     : std::is_convertible<decltype(std::declval<const Objective&>()(std::declval<Point>())), typename Point::value_type> {};
 
+/// Whether the gradient can evaluate Objective at Point with a coordinate moved: on a perturbed_point,
+/// except where its gradient never asks (sum-structured objectives, and those with their own central
+/// difference).
+template <class Objective, class Point>
+constexpr bool takes_perturbed_points() {
+  if constexpr (has_sum_structure<Objective>::value || detail::has_own_central_difference<Objective>::value)
+    return true;
+  else
+    return is_objective_for<Objective, perturbed_point<Point>>::value;
+}
+
 /// Fails to compile, with a readable message, when Objective cannot be evaluated at Point.
 template <class Objective, class Point>
 constexpr void check_objective() {
@@ -44,7 +57,7 @@ constexpr void check_objective() {
   static_assert(is_objective_for<Objective, Point>::value,
                 "fdgd: an objective must be callable as `f(x) const` on a point x (x.size(), x[i]) and "
                 "return the point's value_type; see include/fdgd/objective.hpp");
-  static_assert(!is_objective_for<Objective, Point>::value || is_objective_for<Objective, perturbed_point<Point>>::value,
+  static_assert(!is_objective_for<Objective, Point>::value || takes_perturbed_points<Objective, Point>(),
                 "fdgd: an objective must also take the gradient's fdgd::perturbed_point (x with one coordinate moved): "
                 "write operator() as a template over the point type; see include/fdgd/objective.hpp");
 }

@@ -39,7 +39,9 @@ struct options {
   std::int64_t steps = 100;  ///< steps per trajectory; >= 0
   /// Stop a trajectory once |grad| <= gtol ("converged"); 0 (default) disables. 0, or at least
   /// 2^-511 = 1.4916681462400413e-154 (2^-63 = 1.0842021724855044e-19 in f32), below which the gradient's sum of squares underflows
-  /// and a gradient above gtol could pass for 0. In f32 the test uses the largest float <= gtol.
+  /// and a gradient above gtol could pass for 0. In f32 the test uses the largest float <= gtol. (At
+  /// that floor itself, a trajectory converged on a sum of squares that has lost bits to underflow
+  /// may report a grad_norm, rescaled, a few hundred ulp above gtol.)
   double gtol = 0;
   /// Steps each launch advances every live trajectory by: 1 is one launch per step, 0 (default) fuses
   /// all steps into one launch. Results are bitwise identical for every value.
