@@ -51,8 +51,9 @@ struct options {
   std::int64_t chunk_size = 0;
   backend_kind backend = backend_kind::automatic;  ///< where it runs; automatic (default): CUDA when a device is usable
   precision prec = precision::f64;                 ///< working precision of the descent (default f64)
-  int threads =
-      0;  ///< CPU threads, 0..max_cpu_threads; 0 uses OpenMP's default (all cores, or OMP_NUM_THREADS), at most max_cpu_threads
+  /// CPU threads, 0..max_cpu_threads; 0 uses OpenMP's default (all cores, or OMP_NUM_THREADS where set),
+  /// at most max_cpu_threads
+  int threads = 0;
   int cuda_device = 0;  ///< CUDA device ordinal
   /// Called on the calling thread after every launch; empty (default) for none. With the default
   /// steps_per_launch (all steps fused) that is once per chunk: set steps_per_launch for finer news.
