@@ -397,6 +397,32 @@ TEST(Expression, CompiledOnceGivesMinimizeExpressionsBitsRunAfterRunAndFromSever
   EXPECT_EQ(std::min(side[0].compile_seconds, side[1].compile_seconds), 0.0) << "one of the two made the code";
 }
 
+TEST(Expression, HostBytesNeededCountsTheInterpreterOnTheCpu) {
+  const std::string rosenbrock = find_builtin("rosenbrock").formula;
+  const int d = 2000;
+  options o = on(backend_kind::cpu);
+  o.threads = 2;
+  o.steps = 1;
+  const compiled_expression compiled(rosenbrock, d);
+  const double need = compiled.host_bytes_needed(640, o);
+  // What the run holds besides the built-ins' need: the program with its patches, and each thread's
+  // kept values (a lockstep block's and a scalar's each).
+  const expr::program p = expr::compile(expr::bind(expr::parse(rosenbrock), d), d);
+  ASSERT_GT(p.kept_slots, d) << "rosenbrock's terms kept for the patches";
+  const double program =
+      double(p.code.size() + p.patches.size()) * sizeof(expr::instruction) + double(p.patch_begin.size()) * sizeof(int);
+  EXPECT_EQ(need, host_bytes_needed(640, d, o) + program + 2 * double(p.kept_slots) * (512 + sizeof(double)));
+  // The code made there is reported by the run after, once.
+  const starts s = starts::uniform(std::vector<double>(std::size_t(d), -2.0), std::vector<double>(std::size_t(d), 2.0), 64, 1);
+  EXPECT_GT(compiled.minimize(s, o).compile_seconds, 0.0);
+  EXPECT_EQ(compiled.minimize(s, o).compile_seconds, 0.0);
+  o.backend = backend_kind::cuda;
+  std::string why;
+  if (!cuda_device_available(0, &why)) {
+    EXPECT_THROW(compiled.host_bytes_needed(640, o), error) << "as the run would: " << why;
+  }
+}
+
 TEST(Expression, CompiledOnceMovedFromStaysUsable) {
   compiled_expression a("x0^2 + x1^2", 2);
   compiled_expression b = std::move(a);

@@ -216,9 +216,10 @@ const char* count_source(const minimize_args& a) { return a.init_file.empty() ? 
 /// could not fit after the run if they stayed scattered (every point a cell of its own:
 /// grouping_bytes_needed). Not a refusal: final points that converge form few cells (10^7 starts of
 /// himmelblau: 4), and need little.
-void check_host_memory(std::int64_t count, int dim, const options& o, const char* count_flag, int top) {
+void check_host_memory(const cli::objective_choice& b, std::int64_t count, int dim, const options& o, const char* count_flag,
+                       int top) {
   const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
-  const double need = host_bytes_needed(count, dim, o) + box, available = available_host_bytes();
+  const double need = b.host_bytes_needed(count, dim, o) + box, available = available_host_bytes();
   if (need > available) throw not_enough_memory(count, dim, need, count_flag);
   const double grouping = top > 0 ? grouping_bytes_needed(count, dim, o.threads, top) : 0.0;
   if (need + grouping > available)
@@ -299,14 +300,14 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
     if (a.dim && a.dim != t.cols) throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
     dim = t.cols;
     b.check_dim(dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"));
-    check_host_memory(t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
+    check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
     return named_starts("--init-file: " + a.init_file, options_from(a).prec,
                         [&] { return starts::given(std::move(t.values), t.cols); });
   }
   dim = b.dim(a.dim);
   b.check_dim(dim, fmt::format("--dim {}", dim));
   const std::int64_t count = cli::parse_count(a.count_flag, a.starts);
-  check_host_memory(count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
+  check_host_memory(b, count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
   std::vector<double> lo, hi;
   if (a.box.empty()) {
     const search_box box = b.default_box(dim, a.groups_minima ? "--init-file" : "--start");  // trace has --start
@@ -350,7 +351,7 @@ int run_minimize(const minimize_args& a) {
   try {
     r = b.run(s, o);
   } catch (const std::bad_alloc&) {
-    throw not_enough_memory(s.count(), dim, host_bytes_needed(s.count(), dim, o), count_source(a));
+    throw not_enough_memory(s.count(), dim, b.host_bytes_needed(s.count(), dim, o), count_source(a));
   }
   bar.finish();
   if (!a.out.empty()) {

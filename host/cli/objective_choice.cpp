@@ -66,10 +66,17 @@ search_box objective_choice::default_box(int d, const std::string& other_starts)
   return builtin_->box(d);
 }
 
+const compiled_expression& objective_choice::compiled_at(int d) const {
+  if (!compiled_ || compiled_->dim() != d) compiled_.emplace(label_, d);
+  return *compiled_;
+}
+
 result objective_choice::run(const starts& s, const options& o) const {
-  if (builtin_) return minimize(label_, s, o);
-  if (!compiled_ || compiled_->dim() != s.dim()) compiled_.emplace(label_, s.dim());
-  return compiled_->minimize(s, o);
+  return builtin_ ? minimize(label_, s, o) : compiled_at(s.dim()).minimize(s, o);
+}
+
+double objective_choice::host_bytes_needed(std::int64_t count, int d, const options& o) const {
+  return builtin_ ? fdgd::host_bytes_needed(count, d, o) : compiled_at(d).host_bytes_needed(count, o);
 }
 
 }  // namespace fdgd::cli

@@ -28,12 +28,16 @@ class objective_choice {
   search_box default_box(int d, const std::string& other_starts) const;
   /// Minimizes from `s`; an expression is compiled on its first run at a dimension and kept for the next.
   result run(const starts& s, const options& o) const;
+  /// fdgd::host_bytes_needed for `count` starts of dimension d, and an expression's interpreter with it
+  /// (compiled_expression::host_bytes_needed: compiled here at d, and kept for the run).
+  double host_bytes_needed(std::int64_t count, int d, const options& o) const;
 
  private:
   const builtin_info* builtin_ = nullptr;
   std::string label_;
   std::optional<expr::node> tree_;
   mutable std::optional<compiled_expression> compiled_;  // the last dimension run, for trace's stretches
+  const compiled_expression& compiled_at(int d) const;   // compiled_, made for d where it is not
 };
 
 }  // namespace fdgd::cli

@@ -1,6 +1,7 @@
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 #include "fdgd/cpu_backend.hpp"
 #include "fdgd/detail/backend_choice.hpp"
@@ -13,13 +14,6 @@
 #endif
 
 namespace fdgd {
-
-struct compiled_expression::compiled {
-  expr::node tree;  // bound to dim
-  int dim;
-  std::once_flag cpu_once, cuda_once;
-  std::optional<expr::program> cpu, cuda;
-};
 
 namespace {
 
@@ -36,6 +30,20 @@ double seconds_making(std::once_flag& once, Make&& make) {
 }
 
 }  // namespace
+
+struct compiled_expression::compiled {
+  expr::node tree;  // bound to dim
+  int dim;
+  std::once_flag cpu_once, cuda_once;
+  std::optional<expr::program> cpu, cuda;
+  std::mutex unreported_mutex;
+  double cpu_unreported = 0;  // seconds host_bytes_needed spent making the CPU's code, for the next run to report
+
+  /// Makes the CPU's program once; the seconds this call spent.
+  double make_cpu() {
+    return seconds_making(cpu_once, [&] { cpu = expr::compile(tree, dim); });
+  }
+};
 
 compiled_expression::compiled_expression(const std::string& expression, int dim) {
   if (dim < 1) throw std::invalid_argument("fdgd: an expression's dimension must be >= 1, not " + std::to_string(dim));
@@ -63,7 +71,11 @@ result compiled_expression::minimize(const starts& s, const options& o) const {
     return r;
 #endif
   }
-  const double making = seconds_making(c.cpu_once, [&] { c.cpu = expr::compile(c.tree, c.dim); });
+  double making = c.make_cpu();
+  {
+    const std::lock_guard<std::mutex> lock(c.unreported_mutex);
+    making += std::exchange(c.cpu_unreported, 0.0);
+  }
   const auto f = expr::program_objective::of(*c.cpu);
   result r = detail::with_precision(o.prec, [&](auto t) {
     return detail::with_dim(s.dim(), detail::builtin_dims{},
@@ -76,6 +88,22 @@ result compiled_expression::minimize(const starts& s, const options& o) const {
 result minimize_expression(const std::string& expression, const starts& s, const options& o) {
   o.validate();
   return compiled_expression(expression, s.dim()).minimize(s, o);
+}
+
+double compiled_expression::host_bytes_needed(std::int64_t count, const options& o) const {
+  const double base = fdgd::host_bytes_needed(count, compiled_->dim, o);
+  if (detail::use_cuda(o, /*compiled_for_cuda=*/true)) return base;
+  compiled& c = *compiled_;
+  const double making = c.make_cpu();
+  {
+    const std::lock_guard<std::mutex> lock(c.unreported_mutex);
+    c.cpu_unreported += making;
+  }
+  const expr::program& p = *c.cpu;
+  const double program =
+      double(p.code.size() + p.patches.size()) * sizeof(expr::instruction) + double(p.patch_begin.size()) * sizeof(int);
+  const double kept = double(p.kept_slots) * double(expr::program_objective::cpu_block_bytes + sizeof(double));
+  return base + program + double(detail::cpu_threads(o)) * kept;
 }
 
 }  // namespace fdgd

@@ -79,9 +79,16 @@ class compiled_expression {
   }
   int dim() const;
   /// As minimize_expression(). The code for a backend is made on its first run (CUDA's kernels from
-  /// NVRTC's on-disk cache when it has them); result::compile_seconds is the time this run spent
-  /// making it, 0 when it was made before. Throws std::invalid_argument when s's dimension is not dim().
+  /// NVRTC's on-disk cache when it has them), or for the CPU by host_bytes_needed before it;
+  /// result::compile_seconds is the time spent making it, reported by the first run after (0 in the
+  /// runs that follow). Throws std::invalid_argument when s's dimension is not dim().
   result minimize(const starts& s, const options& o) const;
+  /// fdgd::host_bytes_needed(count, dim(), o), and for a run on the CPU what the interpreter holds
+  /// besides: the program with its patches, and each thread's kept values (520 bytes each in f64: a
+  /// lockstep block's and a scalar's), a value each for up to several per coordinate. Makes the CPU's
+  /// code for it where that is not made yet. Throws as fdgd::host_bytes_needed does, and fdgd::error
+  /// where o asks for CUDA and it cannot be had.
+  double host_bytes_needed(std::int64_t count, const options& o) const;
 
  private:
   struct compiled;
