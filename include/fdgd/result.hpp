@@ -86,8 +86,9 @@ struct result {
   /// copy back. What the device computes, for comparing it with other GPU codes.
   double descent_seconds = 0;
   /// Run-time compilation before it: making an expression's code (for CUDA with NVRTC's kernels, which
-  /// come from the on-disk cache when made before); 0 where the same compiled_expression had made it,
-  /// and for a built-in.
+  /// come from the on-disk cache when made before), reported once: 0 where an earlier run of the same
+  /// compiled_expression reported it, and for a built-in. (Code its host_bytes_needed made counts in
+  /// the next run.)
   double compile_seconds = 0;
 
   /// Resizes every per-trajectory array for `n` trajectories of dimension `d`, zero-filled (status
