@@ -212,7 +212,7 @@ class cpu_batch {
       if (running < 0) return;
       for (int w = 0; w < G * W; ++w) source[w] = first + (status_[first + w] == trajectory_status::running ? w : running);
       bool stops[G * W];
-      L squares[G];
+      L squares[G] = {};  // read by store_lanes only where gtol is on, but passed along in every lane
       const auto run = [&](auto& x, auto& g) {
         const std::int64_t steps = lockstep_steps(source, k - done, x, g, squares);
         store_lanes(first, source, steps, done + steps < k, x, g, squares, stops);
