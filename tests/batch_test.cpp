@@ -358,7 +358,7 @@ TEST_P(Batch, StalledAndMovingTrajectoriesInOneBlockGiveWhatTheyGiveAlone) {
   const result all = minimize("sphere", s, o);
   EXPECT_EQ(all.unresolved, 13);
   EXPECT_EQ(all.converged, 51);
-  expect_each_alone_matches_run([](const starts& one, const options& p) { return minimize("sphere", one, p); }, s, o, all);
+  expect_each_alone_matches("sphere", s, o, all);
 }
 
 TEST_P(Batch, TrajectoriesStoppingAtDifferentStepsInOneBlockGiveWhatTheyGiveAlone) {

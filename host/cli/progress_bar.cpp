@@ -8,17 +8,19 @@ namespace fdgd::cli {
 
 std::string progress_text(const progress& p, double elapsed, std::int64_t trajectories, std::int64_t steps, bool until_gtol) {
   const std::int64_t live = p.live + p.waiting;
-  // With gtol the share of the starts that have stopped, else of the steps done.
-  const double fraction = until_gtol      ? (trajectories ? 1 - double(live) / double(trajectories) : 1.0)
-                          : p.steps_total ? double(p.steps_done) / double(p.steps_total)
-                                          : 1.0;
-  const int width = 30, filled = int(fraction * width);
-  const std::string bar = std::string(std::size_t(filled), '#') + std::string(std::size_t(width - filled), '.');
-  if (until_gtol)
-    return fmt::format("[{}] {:.1f}% stopped, {} of {} live, {:.0f} s", bar, 100 * fraction, live, trajectories, elapsed);
+  const auto bar = [](double fraction) {
+    const int width = 30, filled = int(fraction * width);
+    return std::string(std::size_t(filled), '#') + std::string(std::size_t(width - filled), '.');
+  };
+  if (until_gtol) {  // the share of the starts that have stopped
+    const double stopped = trajectories ? 1 - double(live) / double(trajectories) : 1.0;
+    return fmt::format("[{}] {:.1f}% stopped, {} of {} live, {:.0f} s", bar(stopped), 100 * stopped, live, trajectories, elapsed);
+  }
+  const double fraction = p.steps_total ? double(p.steps_done) / double(p.steps_total) : 1.0;
   const double rate = elapsed > 0 ? fraction * double(trajectories) * double(steps) / elapsed : 0;
   const double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
-  return fmt::format("[{}] {:.1f}% steps, {} live, {:.3g} traj-steps/s, {:.0f} s left", bar, 100 * fraction, live, rate, left);
+  return fmt::format("[{}] {:.1f}% steps, {} live, {:.3g} traj-steps/s, {:.0f} s left", bar(fraction), 100 * fraction, live, rate,
+                     left);
 }
 
 progress_bar::progress_bar(bool enabled, std::int64_t trajectories, std::int64_t steps, bool until_gtol)

@@ -1,6 +1,7 @@
 // The progress line on stderr while a run lasts: steps done, live trajectories, rate, time left.
 // Shown only on a terminal, only after the first second, at most ten times a second; cleared at the end.
 #pragma once
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -11,7 +12,7 @@ namespace fdgd::cli {
 
 /// The steps a launch advances by while the line is shown: about twenty launches a run, but at most
 /// 1000 steps, so that a run "until gtol" with a huge --steps still has news (results do not depend on it).
-inline std::int64_t steps_a_launch_shown(std::int64_t steps) { return steps / 20 < 1 ? 1 : steps / 20 > 1000 ? 1000 : steps / 20; }
+inline std::int64_t steps_a_launch_shown(std::int64_t steps) { return std::clamp<std::int64_t>(steps / 20, 1, 1000); }
 
 /// The line for news p, `elapsed` seconds into a run of `trajectories` starts of `steps` steps. With
 /// gtol on (`until_gtol`) trajectories stop early, and a chunk whose all have stopped counts all its

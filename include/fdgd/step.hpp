@@ -66,7 +66,10 @@ FDGD_HD T norm_from_squares(T squares, int n, const Coordinate& coordinate) {
   if (is_finite(squares) && squares >= least_normal(squares)) return math::sqrt(squares);
   if (is_nan(squares)) return squares;
   T largest = 0;
-  for (int i = 0; i < n; ++i) largest = math::fabs(coordinate(i)) > largest ? math::fabs(coordinate(i)) : largest;
+  for (int i = 0; i < n; ++i) {
+    const T a = math::fabs(coordinate(i));
+    if (a > largest) largest = a;
+  }
   if (largest == T(0) || !is_finite(largest)) return largest;
   T scaled = 0;
   for (int i = 0; i < n; ++i) scaled += (coordinate(i) / largest) * (coordinate(i) / largest);
