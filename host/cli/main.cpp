@@ -362,16 +362,18 @@ int run_minimize(const minimize_args& a) {
     }
   }
   const std::optional<std::uint64_t> seed = s.is_generated() ? std::optional(s.seed()) : std::nullopt;
-  nlohmann::json summary;
+  cli::run_summary summary;
   try {
-    summary = cli::summary_json(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top, seed});
+    summary = cli::summarize_run(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top, seed});
   } catch (const std::bad_alloc&) {  // not foreseen by check_host_memory: memory taken by others since
     throw error(fmt::format("out of memory grouping the {} final points into distinct minima{}", r.count,
                             a.out.empty() ? "" : "; the run's results are in " + a.out));
   }
-  const std::string text = a.json ? summary.dump(2) + "\n" : cli::summary_text(summary);
-  if (std::fputs(text.c_str(), stdout) == EOF)  // named here, while errno still says why (a closed pipe)
-    throw error(std::string("could not write to standard output: ") + std::strerror(errno));
+  if (a.json) {
+    cli::write_json(stdout, summary);
+  } else {
+    cli::write_text(stdout, summary);
+  }
   return 0;
 }
 

@@ -1,14 +1,16 @@
 #include "report.hpp"
 
 #include <fmt/format.h>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 #include "fdgd/detail/cell_grid.hpp"
 
 namespace fdgd::cli {
 
-nlohmann::json summary_json(const result& r, const run_context& c) {
+run_summary summarize_run(const result& r, const run_context& c) {
   const double traj_steps = [&] {
     double total = 0;
     for (const auto s : r.steps) total += double(s);
@@ -47,13 +49,10 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
     s["best"] = nullptr;
   }
   s["cluster_tol"] = c.cluster_tol;
-  nlohmann::json minima = nlohmann::json::array();
   s["grouped_on"] = grouped_on(r, backend_kind::automatic) == backend_kind::cuda ? "cuda" : "cpu";
   const auto t0 = std::chrono::steady_clock::now();
   minima_totals totals;
-  for (const auto& g : distinct_minima(r, c.cluster_tol, c.top, backend_kind::automatic, c.opt.threads, &totals))
-    minima.push_back({{"f", g.f}, {"count", g.count}, {"share", g.share}, {"x", g.x}});
-  s["minima"] = minima;
+  std::vector<minimum_group> minima = distinct_minima(r, c.cluster_tol, c.top, backend_kind::automatic, c.opt.threads, &totals);
   s["minima_total"] = totals.groups;
   s["grouped"] = totals.grouped;
   s["grouping_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -62,7 +61,59 @@ nlohmann::json summary_json(const result& r, const run_context& c) {
     const double share = share_reaching(r, m, c.cluster_tol, c.opt.threads);
     s["known_minimum"] = {{"f", m.value}, {"share_reached", share}, {"reached", std::llround(share * double(r.count))}};
   }
-  return s;
+  return {std::move(s), std::move(minima)};
+}
+
+namespace {
+void put(std::FILE* out, const std::string& text) {
+  if (std::fputs(text.c_str(), out) == EOF)  // named here, while errno still says why (a closed pipe)
+    throw error(std::string("could not write to standard output: ") + std::strerror(errno));
+}
+
+/// A value's dump(2) as it reads nested `depth` levels deep in one.
+std::string nested(const nlohmann::json& value, int depth) {
+  std::string text = value.dump(2), out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    out += ch;
+    if (ch == '\n') out.append(std::size_t(2 * depth), ' ');
+  }
+  return out;
+}
+
+void write_minima(std::FILE* out, const std::vector<minimum_group>& minima) {
+  if (minima.empty()) return put(out, "[]");
+  put(out, "[");
+  for (std::size_t k = 0; k < minima.size(); ++k) {
+    const auto& g = minima[k];
+    const nlohmann::json one = {{"f", g.f}, {"count", g.count}, {"share", g.share}, {"x", g.x}};
+    put(out, (k ? ",\n    " : "\n    ") + nested(one, 2));
+  }
+  put(out, "\n  ]");
+}
+}  // namespace
+
+void write_json(std::FILE* out, const run_summary& s) {
+  // The fields in nlohmann's order (by key), "minima" among them.
+  bool first = true, minima_written = false;
+  const auto key = [&](const std::string& name) {
+    put(out, (first ? "{\n  " : ",\n  ") + nlohmann::json(name).dump() + ": ");
+    first = false;
+  };
+  for (const auto& [name, value] : s.fields.items()) {
+    if (!minima_written && name > "minima") {
+      key("minima");
+      write_minima(out, s.minima);
+      minima_written = true;
+    }
+    key(name);
+    put(out, nested(value, 1));
+  }
+  if (!minima_written) {
+    key("minima");
+    write_minima(out, s.minima);
+  }
+  put(out, "\n}\n");
 }
 
 namespace {
@@ -80,16 +131,17 @@ std::string percent(double share) {
 }
 
 /// A point for the text: of more than 32 coordinates, the first 16 (--json and --out have them all).
-std::string point(const nlohmann::json& x) {
+std::string point(const std::vector<double>& x) {
   const std::size_t shown = x.size() > 32 ? 16 : x.size();
   std::string out = "(";
-  for (std::size_t j = 0; j < shown; ++j) out += fmt::format("{}{:.10g}", j ? ", " : "", x[j].get<double>());
+  for (std::size_t j = 0; j < shown; ++j) out += fmt::format("{}{:.10g}", j ? ", " : "", x[j]);
   if (shown < x.size()) out += fmt::format(", ... and {} more", x.size() - shown);
   return out + ")";
 }
 }  // namespace
 
-std::string summary_text(const nlohmann::json& s) {
+void write_text(std::FILE* file, const run_summary& summary) {
+  const nlohmann::json& s = summary.fields;
   std::string out;
   const std::string seed = s.contains("seed") ? fmt::format(" (seed {})", s["seed"].get<std::uint64_t>()) : "";
   const long long starts = s["starts"].get<long long>();
@@ -118,22 +170,24 @@ std::string summary_text(const nlohmann::json& s) {
     out += "best: none (no finite f)\n";
   } else {
     out += fmt::format("best: f = {:.17g} at start {}, x = {}\n", s["best"]["f"].get<double>(), s["best"]["index"].get<long long>(),
-                       point(s["best"]["x"]));
+                       point(s["best"]["x"].get<std::vector<double>>()));
   }
   const double tol = s["cluster_tol"].get<double>();
   const long long total = s["minima_total"].get<long long>(),
                   left_out = s["starts"].get<long long>() - s["grouped"].get<long long>();
-  if (s["minima"].empty()) {
+  const auto& minima = summary.minima;
+  if (minima.empty()) {
     out += "distinct minima: none\n";
   } else {
-    const std::string listed = std::size_t(total) > s["minima"].size() ? fmt::format(", the best {}", s["minima"].size()) : "";
+    const std::string listed = std::size_t(total) > minima.size() ? fmt::format(", the best {}", minima.size()) : "";
     out += fmt::format("distinct minima: {} (final points grouped in cells of side {}){}, best first:\n", total, tol, listed);
     out += fmt::format("  {:>3}  {:>22}  {:>10}  {:>8}  x\n", "#", "f", "count", "share");
   }
+  put(file, out);
+  out.clear();
   int k = 0;
-  for (const auto& g : s["minima"])
-    out += fmt::format("  {:>3}  {:>22.15g}  {:>10}  {:>8}  {}\n", ++k, g["f"].get<double>(), g["count"].get<long long>(),
-                       percent(g["share"].get<double>()), point(g["x"]));
+  for (const auto& g : minima)
+    put(file, fmt::format("  {:>3}  {:>22.15g}  {:>10}  {:>8}  {}\n", ++k, g.f, g.count, percent(g.share), point(g.x)));
   if (left_out > 0)
     out +=
         fmt::format("  {} start{} in no group: nonfinite or unresolved, with f not finite, or beyond {:g} x {} from the origin\n",
@@ -143,7 +197,7 @@ std::string summary_text(const nlohmann::json& s) {
         fmt::format("global minimum {:.10g} reached by {} of starts ({}; final point within {} of a minimizer along every axis)\n",
                     s["known_minimum"]["f"].get<double>(), percent(s["known_minimum"]["share_reached"].get<double>()),
                     s["known_minimum"]["reached"].get<long long>(), tol);
-  return out;
+  put(file, out);
 }
 
 }  // namespace fdgd::cli

@@ -1,9 +1,13 @@
-// The summary of a `fdgd minimize` run, built once as JSON and rendered as text from it.
+// The summary of a `fdgd minimize` run: its fields built once as JSON, its distinct minima kept as
+// found, and both written as JSON or as text one minimum at a time (a --top of millions would
+// otherwise hold each minimum several times over as JSON values and as the text made of them).
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "fdgd/minimize.hpp"
 #include "fdgd/summary.hpp"
@@ -19,7 +23,16 @@ struct run_context {
   std::optional<std::uint64_t> seed;  // of generated starts, to reproduce the run; none for given ones
 };
 
-nlohmann::json summary_json(const result& r, const run_context& c);
-std::string summary_text(const nlohmann::json& s);
+struct run_summary {
+  nlohmann::json fields;              // every field of the JSON but "minima"
+  std::vector<minimum_group> minima;  // the listed ones, best first
+};
+
+run_summary summarize_run(const result& r, const run_context& c);
+
+/// The summary as one JSON object (nlohmann's dump(2) of it, with "minima" in its place), or as text.
+/// Both throw fdgd::error naming standard output where a write fails.
+void write_json(std::FILE* out, const run_summary& s);
+void write_text(std::FILE* out, const run_summary& s);
 
 }  // namespace fdgd::cli
