@@ -241,6 +241,21 @@ TEST_F(Cli, NpyOutputReadsBack) {
   const auto renamed = run("minimize --function rastrigin --init-file " + path("saved.dat") + " --steps 0 --backend cpu --json");
   ASSERT_EQ(renamed.status, 0) << renamed.out;
   EXPECT_EQ(nlohmann::json::parse(renamed.out)["dim"].get<int>(), 4);
+  // Its f column read as a coordinate of an expression of x0..x2 would run it in 4 dimensions, a frozen x3
+  // splitting its minima: refused, unless --dim says so.
+  const std::string formula = " --expr \"10*3 + x0^2 - 10*cos(2*pi*x0) + x1^2 - 10*cos(2*pi*x1) + x2^2 - 10*cos(2*pi*x2)\"";
+  const auto as_expr = run("minimize" + formula + " --init-file " + path("out.npy") + " --steps 0");
+  EXPECT_EQ(as_expr.status, 2) << as_expr.out;
+  EXPECT_NE(as_expr.out.find("fdgd: error: --init-file: " + path("out.npy") +
+                             " has 4 columns, but the expression's coordinates end at x2, dimension 3 (give --dim 4 to run it in 4 "
+                             "dimensions; an --out .npy has f last: drop it, a[:, :-1] in numpy)"),
+            std::string::npos)
+      << as_expr.out;
+  EXPECT_EQ(run("minimize" + formula + " --init-file " + path("out.npy") + " --steps 0 --dim 4").status, 0);
+  const auto traced = run("trace --expr \"x0^2 + x1^2\" --start 1,2,3 --out " + path("t.csv"));
+  EXPECT_EQ(traced.status, 2) << traced.out;
+  EXPECT_NE(traced.out.find("--start: 3 coordinates, but the expression's coordinates end at x1, dimension 2"), std::string::npos)
+      << traced.out;
   if (std::system("python3 -c 'import numpy' >/dev/null 2>&1") != 0) {
     std::printf("note: python3 with numpy is absent; numpy.load not checked\n");
     return;
@@ -315,6 +330,15 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   const auto again = run("minimize --function sphere --init-file " + path("trace.csv"));
   EXPECT_EQ(again.status, 2) << again.out;
   EXPECT_NE(again.out.find("trace.csv is a trace (start,step,x0,...,f)"), std::string::npos) << again.out;
+  // Told by its header's names, not its first bytes: through a pipe too, or with quoted names.
+  const auto piped = run_shell("cat " + path("trace.csv") + " | " + std::string(FDGD_CLI) +
+                               " minimize --function sphere --init-file /dev/stdin 2>&1");
+  EXPECT_EQ(piped.status, 2) << piped.out;
+  EXPECT_NE(piped.out.find("/dev/stdin is a trace (start,step,x0,...,f)"), std::string::npos) << piped.out;
+  const auto quoted = run_shell("sed '1s/[a-z0-9]*/\"&\"/g' " + path("trace.csv") + " > " + path("quoted.csv") + " && " +
+                                std::string(FDGD_CLI) + " minimize --function sphere --init-file " + path("quoted.csv") + " 2>&1");
+  EXPECT_EQ(quoted.status, 2) << quoted.out;
+  EXPECT_NE(quoted.out.find("quoted.csv is a trace"), std::string::npos) << quoted.out;
 
   const auto sampled = run("trace --function himmelblau --sample 3e0 --every 1e1 --steps 95 --out " + path("h.csv"));
   ASSERT_EQ(sampled.status, 0) << sampled.out;

@@ -127,8 +127,13 @@ TEST_F(Io, CsvStartsWithOrWithoutHeader) {
   ASSERT_EQ(a.rows, 2);
   ASSERT_EQ(a.cols, 2);
   EXPECT_EQ(a.values, (std::vector<double>{-3, 4, 1.5, 2e-3}));
+  EXPECT_EQ(a.names, (std::vector<std::string>{"x0", "x1"}));
   write_text("b.csv", "-3,4\n");
   EXPECT_EQ(read_csv(path("b.csv")).values, (std::vector<double>{-3, 4}));
+  EXPECT_TRUE(read_csv(path("b.csv")).names.empty());
+  // Of a result file, the names of the x columns it reads.
+  write_text("result.csv", "x0,x1,f,grad_norm,steps,status\n1,2,5,0,100,finished\n");
+  EXPECT_EQ(read_csv(path("result.csv")).names, (std::vector<std::string>{"x0", "x1"}));
 }
 
 TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
@@ -151,6 +156,17 @@ TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
   // Another separator makes each row one cell that is no number: a header, and a file without starts.
   write_text("tabs.csv", "1\t2\n");
   expect_error([&] { read_csv(path("tabs.csv")); }, "no starts: its only row, '1\\x092', has no comma and is no number");
+  // With more rows, the later row's error says how the first was read.
+  write_text("semicolons.csv", "1;2\n3;4\n");
+  expect_error(
+      [&] { read_csv(path("semicolons.csv")); },
+      "semicolons.csv:2:1: '3;4' is not a number (cells are separated by commas; the first row, '1;2', was read as a header)");
+  write_text("comment.csv", "# from a run\n1,2\n");
+  expect_error([&] { read_csv(path("comment.csv")); },
+               "comment.csv:2:1: row has 2 values, the header has 1 name (no line is a comment; the first row, '# from a run', was "
+               "read as a header)");
+  write_text("npy.csv", std::string("\x93NUMPY\x01\x00v\x00{'descr': '<f8'}\n", 29));
+  expect_error([&] { read_csv(path("npy.csv")); }, "npy.csv: a NumPy .npy file (its first bytes say so), not a CSV");
   write_text("hole.csv", "1,2\n3,\n");
   expect_error([&] { read_csv(path("hole.csv")); }, "hole.csv:2:3: empty cell");
   expect_error([&] { read_csv(path("missing.csv")); }, "cannot read");
@@ -262,7 +278,7 @@ TEST_F(Io, BadNpyIsNamed) {
       {"(99999999999999999999, 2)", "bad shape"},
       {"(4611686018427387904, 2147483647)", "truncated data"},  // rows x cols overflows 64 bits
       {"(1000000000000, 2)", "truncated data: the header promises 1000000000000 x 2 values and the file holds 6"},
-      {"(5,)", "1 dimensions"},
+      {"(5,)", "1 dimension;"},
   };
   for (const auto& [shape, message] : shapes) {
     npy("shape.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }", 48);

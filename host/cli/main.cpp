@@ -282,24 +282,36 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
     if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
     if (a.starts_given) throw usage_error("--starts and --init-file exclude each other");
     if (a.seed_given) throw usage_error("--seed draws starts in the box; it has no use with --init-file");
-    // A trace's rows are steps of paths, which would read as starts of two coordinates too many.
     const std::string start = start_of_file(a.init_file);
-    if (start.rfind("start,step,x0,", 0) == 0 || start.rfind("\xef\xbb\xbfstart,step,x0,", 0) == 0)
-      throw usage_error("--init-file: " + a.init_file +
-                        " is a trace (start,step,x0,...,f): its rows are the steps of paths, not starts (the last row of "
-                        "each path holds where it ended)");
+    const bool npy = extension(a.init_file) == ".npy" || start.rfind("\x93NUMPY", 0) == 0;  // a .npy of another name too
     table t;
     try {
-      const bool npy = extension(a.init_file) == ".npy" || start.rfind("\x93NUMPY", 0) == 0;  // a .npy of another name too
       t = npy ? read_npy(a.init_file) : read_csv(a.init_file);
     } catch (const error& e) {
-      throw usage_error("--init-file: " + without_prefix(e.what()));
+      throw usage_error(
+          "--init-file: " + without_prefix(e.what()) +
+          (start.empty() && std::strstr(e.what(), "NumPy")
+               ? " (only a regular file is told by its first bytes; a pipe is read as a .npy where its name ends in .npy)"
+               : ""));
     } catch (const std::bad_alloc&) {  // a file (or a pipe's one endless line) larger than memory
       throw error("--init-file: " + a.init_file + " does not fit in memory (or under ulimit -v) as it is read");
     }
+    // A trace's rows are steps of paths, which would read as starts of two coordinates too many.
+    const auto& names = t.names;
+    if (names.size() >= 4 && names[0] == "start" && names[1] == "step" && names[2] == "x0" && names.back() == "f")
+      throw usage_error("--init-file: " + a.init_file +
+                        " is a trace (start,step,x0,...,f): its rows are the steps of paths, not starts (the last row of "
+                        "each path holds where it ended)");
     if (a.dim && a.dim != t.cols) throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
     dim = t.cols;
-    b.check_dim(dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"));
+    const std::string source = fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s");
+    if (a.dim) {
+      b.check_dim(dim, source);
+    } else {
+      b.check_dim_of_starts(dim, source,
+                            fmt::format(" (give --dim {} to run it in {} dimensions{})", dim, dim,
+                                        npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : ""));
+    }
     check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
     return named_starts("--init-file: " + a.init_file, options_from(a).prec,
                         [&] { return starts::given(std::move(t.values), t.cols); });
@@ -404,7 +416,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     for (std::int64_t i = 0; i < s.count(); ++i)
       for (int j = 0; j < dim; ++j) points.push_back(s.coordinate(i, j));
   }
-  if (!start_texts.empty()) b.check_dim(dim, fmt::format("--start: {} coordinate{}", dim, dim == 1 ? "" : "s"));
+  if (!start_texts.empty()) b.check_dim_of_starts(dim, fmt::format("--start: {} coordinate{}", dim, dim == 1 ? "" : "s"), "");
   check_out_folder(a.out);
 
   options o = options_from(a);

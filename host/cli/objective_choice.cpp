@@ -1,5 +1,6 @@
 #include "objective_choice.hpp"
 
+#include <fmt/format.h>
 #include <limits>
 
 #include "parse.hpp"
@@ -59,6 +60,14 @@ void objective_choice::check_dim(int d, const std::string& source) const {
   } catch (const expr::expression_error& e) {
     expression_usage_error(label_, e);
   }
+}
+
+void objective_choice::check_dim_of_starts(int d, const std::string& source, const std::string& remedy) const {
+  if (tree_)
+    if (const int implied = expr::implied_dim(*tree_); implied > 0 && implied != d)
+      throw usage_error(
+          fmt::format("{}, but the expression's coordinates end at x{}, dimension {}{}", source, implied - 1, implied, remedy));
+  check_dim(d, source);
 }
 
 search_box objective_choice::default_box(int d, const std::string& other_starts) const {

@@ -23,6 +23,10 @@ class objective_choice {
   /// usage_error unless the objective has dimension d (for an expression: every index in range);
   /// `source` says where d came from in the message ("--dim 3", "--start: 3 coordinates").
   void check_dim(int d, const std::string& source) const;
+  /// check_dim for a d the starts themselves gave (a file's columns, --start's coordinates), not --dim:
+  /// besides, an expression whose coordinates imply a dimension (its highest x + 1) must have that one, or
+  /// usage_error, ended by `remedy`: one column more is likely a saved f read as a coordinate.
+  void check_dim_of_starts(int d, const std::string& source, const std::string& remedy) const;
   /// The built-in's box; usage_error for an expression, which has none (naming --box and `other_starts`, the
   /// command's other way to give starts).
   search_box default_box(int d, const std::string& other_starts) const;

@@ -83,6 +83,9 @@ void for_each_cell(const std::string& path, std::int64_t line_no, const std::str
   }
 }
 
+/// "1 value", "2 values".
+std::string count_of(std::size_t n, const char* noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+
 /// d where `names` are the header write_csv gives a result of dimension d (x0,...,x{d-1},f,grad_norm,
 /// steps,status), else 0.
 std::size_t result_columns(const std::vector<std::string>& names) {
@@ -205,8 +208,20 @@ table read_csv(const std::string& path) {
   std::size_t header_names = 0;  // 0: no header
   std::string header_line;       // the header as written, for a file with nothing else
   std::size_t kept = 0;          // of a result file of fdgd's, its x columns; else 0: every column
+  std::vector<std::string> names;
+  // A header of one name may be a row of other separators, or a comment: a later row's error says so.
+  const auto other_separators = [&]() -> std::string {
+    if (header_names != 1) return "";
+    const std::string first = quoted(header_line.data(), header_line.data() + header_line.size());
+    if (names[0].find_first_of(";\t") != std::string::npos)
+      return " (cells are separated by commas; the first row, " + first + ", was read as a header)";
+    if (names[0][0] == '#') return " (no line is a comment; the first row, " + first + ", was read as a header)";
+    return "";
+  };
   while (std::getline(in, line)) {
     ++line_no;
+    if (line_no == 1 && line.rfind("\x93NUMPY", 0) == 0)
+      throw error("fdgd: " + path + ": a NumPy .npy file (its first bytes say so), not a CSV");
     if (line_no == 1 && line.rfind(utf8_bom, 0) == 0) line.erase(0, 3);  // columns still count from the first cell
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines carry nothing
@@ -220,7 +235,6 @@ table read_csv(const std::string& path) {
       header_names = cells.size();
       while (header_names > 1 && cells[header_names - 1].empty) --header_names;
       header_line = line;
-      std::vector<std::string> names;
       for (std::size_t j = 0; j < header_names; ++j) {
         if (cells[j].empty)
           fail_at(path, line_no, cells[j].column,
@@ -234,17 +248,19 @@ table read_csv(const std::string& path) {
     if (kept != 0) {  // a result's final points: x alone
       if (cells.size() != header_names)
         fail_at(path, line_no, 1,
-                "row has " + std::to_string(cells.size()) + " values, the header has " + std::to_string(header_names) + " names");
+                "row has " + count_of(cells.size(), "value") + ", the header has " + count_of(header_names, "name") +
+                    other_separators());
       cells.resize(kept);
     }
     for (const cell& c : cells)
-      if (!c.problem.empty()) fail_at(path, line_no, c.column, c.problem);
+      if (!c.problem.empty()) fail_at(path, line_no, c.column, c.problem + other_separators());
     if (t.rows == 0 && header_names != 0 && kept == 0 && cells.size() != header_names)
-      fail_at(path, line_no, 1,
-              "row has " + std::to_string(cells.size()) + " values, the header has " + std::to_string(header_names) + " names");
+      fail_at(
+          path, line_no, 1,
+          "row has " + count_of(cells.size(), "value") + ", the header has " + count_of(header_names, "name") + other_separators());
     if (t.rows == 0) t.cols = int(cells.size());
     if (int(cells.size()) != t.cols)
-      fail_at(path, line_no, 1, "row has " + std::to_string(cells.size()) + " values, the first row had " + std::to_string(t.cols));
+      fail_at(path, line_no, 1, "row has " + count_of(cells.size(), "value") + ", the first row had " + std::to_string(t.cols));
     for (const cell& c : cells) t.values.push_back(c.value);
     ++t.rows;
   }
@@ -257,6 +273,10 @@ table read_csv(const std::string& path) {
                 quoted(header_line.data(), header_line.data() + header_line.size()) +
                 ", has no comma and is no number, so it was read as a header (cells are separated by commas)");
   if (t.rows == 0) throw error("fdgd: " + path + ": no starts (the file has no rows of numbers)");
+  if (header_names != 0) {
+    names.resize(std::size_t(t.cols));
+    t.names = std::move(names);
+  }
   return t;
 }
 

@@ -177,7 +177,9 @@ table read_npy(const std::string& path) {
   const std::string& shape_text = entries.at("shape");
   if (shape_text.front() != '(') fail(path, "'shape' is " + shape_text + ", not a tuple");
   const std::vector<std::int64_t> shape = parse_shape(path, shape_text.substr(1, shape_text.size() - 2));
-  if (shape.size() != 2) fail(path, "array has " + std::to_string(shape.size()) + " dimensions; starts need 2 (N, d)");
+  if (shape.size() != 2)
+    fail(path, "array has " + std::to_string(shape.size()) + (shape.size() == 1 ? " dimension" : " dimensions") +
+                   "; starts need 2 (N, d)");
   if (shape[0] < 1 || shape[1] < 1)
     fail(path, "array is empty: shape (" + std::to_string(shape[0]) + ", " + std::to_string(shape[1]) + ")");
   if (shape[1] > std::numeric_limits<int>::max()) fail(path, "shape has " + std::to_string(shape[1]) + " columns, too many");

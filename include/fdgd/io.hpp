@@ -22,6 +22,9 @@ struct table {
   std::int64_t rows = 0;
   int cols = 0;
   std::vector<double> values;
+  /// read_csv: the header's names of the columns read (of a result file, x0,...,x{d-1}); none without a
+  /// header, and none from read_npy
+  std::vector<std::string> names = {};
 };
 
 /// Every trajectory in start order, with the header `x0,...,x{d-1},f,grad_norm,steps,status`.
@@ -76,9 +79,9 @@ void write_npy(const std::string& path, const result& r);
 /// whose cells is a number; a UTF-8 byte-order mark is skipped). A cell in double quotes (RFC 4180:
 /// "" for a quote, commas inside) reads as its text, so "1.5" is a number. Rejects an empty file, ragged rows,
 /// non-numeric, NaN, Inf or out-of-range cells (an underflow reads as the nearest double), and a
-/// header with a column of no name (as pandas' index column). Of a result file write_csv wrote (the
-/// header x0,...,x{d-1},f,grad_norm,steps,status) it reads the final points, x alone: a run can go on
-/// from where another ended.
+/// header with a column of no name (as pandas' index column), and a .npy file (by its first bytes). Of a result file write_csv
+/// wrote (the header x0,...,x{d-1},f,grad_norm,steps,status) it reads the final points, x alone: a run can go on from where another
+/// ended. The header's names of the columns read are the table's `names`.
 table read_csv(const std::string& path);
 
 /// Starts from a .npy: a 2-D, C-order array of little-endian float64 or float32, holding exactly the
