@@ -58,6 +58,14 @@ struct sinc_well {
   }
 };
 
+/// sqrt(x0): finite at 0, NaN at 0 - h, so the gradient there is NaN.
+struct root_edge {
+  template <class P>
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    return math::sqrt(x[0]);
+  }
+};
+
 /// The common slip: x taken by non-const reference, which the gradient's temporary points cannot bind to.
 /// Refused by check_objective's readable message, where it had passed and failed inside the gradient.
 struct takes_a_mutable_point {
@@ -167,6 +175,29 @@ TEST_P(CustomObjective, NoMinimumIsClaimedWhereFIsNotFinite) {
   EXPECT_EQ(r.nonfinite, 5);
   EXPECT_EQ(r.converged, 4);
   EXPECT_EQ(r.best, 1);
+}
+
+TEST_P(CustomObjective, NoMinimumIsClaimedWhereTheGradientIsNotFinite) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  options o = on(GetParam());
+  o.steps = 0;  // f and |grad| at the starts
+  const starts s = starts::given({0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0}, 1);
+  const result r = solve<1>(root_edge{}, s, o);
+  for (std::int64_t i = 0; i < r.count; ++i) {
+    const auto u = std::size_t(i);
+    EXPECT_TRUE(std::isfinite(r.f[u])) << "start " << i;
+    if (i % 2 == 0) {
+      EXPECT_TRUE(std::isnan(r.grad_norm[u])) << "start " << i;
+      EXPECT_EQ(r.status[u], trajectory_status::nonfinite) << "start " << i;
+    } else {
+      EXPECT_EQ(r.status[u], trajectory_status::finished) << "start " << i;
+    }
+  }
+  // A step from 0 leaves x's finite values: the same status, at the same point.
+  o.steps = 1;
+  const result stepped = solve<1>(root_edge{}, s, o);
+  EXPECT_EQ(stepped.status[0], trajectory_status::nonfinite);
+  EXPECT_EQ(stepped.x[0], 0.0);
 }
 
 TEST_P(CustomObjective, WrongCompileTimeDimensionIsNamed) {

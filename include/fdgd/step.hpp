@@ -112,14 +112,16 @@ FDGD_HD bool difference_resolves(const Point& x, T h) {
 /// The status a trajectory ends with, from its final point x and f and the gradient norm there:
 /// unresolved where it ended finished or stalled but the central difference cannot see f at x;
 /// else nonfinite where f(x) is NaN or infinite, so that no minimum is claimed there (-sin(x0) / x0
-/// at 0 converges: f(0 +- h) are finite and their difference 0); converged where it did every step
-/// and the last one reached gtol (which descend tests only before a step).
+/// at 0 converges: f(0 +- h) are finite and their difference 0), or where the gradient norm is (a
+/// step from there would leave x's finite values: sqrt(x0) at 0 after its last step, or with no
+/// steps); converged where it did every step and the last one reached gtol (which descend tests only
+/// before a step).
 template <class Point, class T>
 FDGD_HD trajectory_status final_status(trajectory_status s, const Point& x, T fx, T grad_norm, const step_params<T>& p) {
   if (s == trajectory_status::converged && !is_finite(fx)) return trajectory_status::nonfinite;
   if (s != trajectory_status::finished && s != trajectory_status::stalled) return s;
   if (!difference_resolves(x, p.h)) return trajectory_status::unresolved;
-  if (!is_finite(fx)) return trajectory_status::nonfinite;
+  if (!is_finite(fx) || !is_finite(grad_norm)) return trajectory_status::nonfinite;
   return s == trajectory_status::finished && p.gtol > T(0) && grad_norm <= p.gtol ? trajectory_status::converged : s;
 }
 
