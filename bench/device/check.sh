@@ -13,13 +13,13 @@
 #           floor, CPU vs GPU, the throughput plot; JAX and PyTorch on the same starts (peers).
 #   PART=3  an experiment: FDGD_CUDA_RECIPROCAL_DIVISION=ON beside the plain build, the same bits on
 #           the GPU, the fused sweeps of both timed (run on 2026-11-29: 0.87-1.07x, left off).
-#   PART=4  the next check's first call: the build, every test (as in part 1); experiments on the
-#           d = 32 kernels' registers (kernel_variants: the same bits, each variant timed beside
-#           the plain build, about a minute); the peers on ackley (end to end and on the device
-#           alone) with all the time left.
-#   PART=5  its second call, at once on the warm machine: memcheck on the store's copies to the
-#           host and racecheck; GPU against every CPU core at N = 10^7 for sphere, rosenbrock and
-#           rastrigin; 10^7 scattered final points grouped; the ceilings and the roofline's target
+#   PART=4  the next check's first call: the build, every test (as in part 1, within 150 s); the
+#           peers on ackley, JAX and torch.compile (end to end and on the device alone, up to 260 s);
+#           experiments on the d = 32 kernels' registers (kernel_variants: the same bits, each
+#           variant timed beside the plain build, about a minute) with the time left.
+#   PART=5  its second call, at once on the warm machine: GPU against every CPU core at N = 10^7
+#           for sphere, rosenbrock and rastrigin; 10^7 scattered final points grouped; memcheck on
+#           the store's copies to the host and racecheck; the ceilings and the roofline's target
 #           cases (as in part 2) with the time left.
 #   PART=all  1 then 2 in one call: everything the device check is for. Measured on an H200 the two
 #           took 176 s (2026-11-29, eighth session) and 289 s (tenth): under 8 minutes together.
@@ -32,9 +32,10 @@
 # A plan for the 15 minutes. Measured on an H200 machine (16 cores) on 2026-11-29: part 1 took 176 s
 # (the build 87 s, the tests ~45 s), part 2 289 s, part 3 133 s on a warm machine (its second build
 # 53 s). The next check is two calls: PART=4 with timeout_s 600 and BUDGET_S=585 (build ~1.5 min,
-# tests ~1, the kernel variants ~1, the peers the rest, up to 380 s), then at once PART=5 with the device time
-# left less 30 s as timeout_s (sanitizers ~1.5 min, the runs at 10^7 ~0.5, ceilings and targets
-# ~1); a step that would not fit is skipped.
+# tests ~1, the peers up to 260 s, the kernel variants ~1), then at once (the machine stays warm for
+# 30 s: make the call ready beforehand) PART=5 with the device time left less 30 s as timeout_s and
+# BUDGET_S that less 15 (the runs at 10^7 ~0.5 min, sanitizers up to 2, ceilings and targets ~1.5);
+# a step that would not fit is skipped.
 # Parts 1 and 2: timeout_s 420 / BUDGET_S=405, then the budget left less about 30 s.
 # Everything is written to $WORK (default bench/device/work); the device tool returns at most 8 files
 # from $OUT, so $OUT gets part-<PART>.tgz (all of $WORK but raw point dumps and the kernel cache,
@@ -74,7 +75,7 @@ within() {
 pack() {
   [ -n "${OUT:-}" ] && [ "$OUT" != "$W" ] || return 0
   tar czf "$OUT/part-$PART.tgz.tmp" -C "$W" --exclude='*.starts' --exclude='*.x' --exclude='*.npy' \
-    --exclude='kernel-cache' --exclude='*.tgz' . 2>/dev/null && mv -f "$OUT/part-$PART.tgz.tmp" "$OUT/part-$PART.tgz"
+    --exclude='kernel-cache' --exclude='*.tgz' --exclude='*.bin' . 2>/dev/null && mv -f "$OUT/part-$PART.tgz.tmp" "$OUT/part-$PART.tgz"
   cp -f "$SUMMARY" "$OUT/summary-$PART.log"
 }
 # The Python expression $2 over the JSON summary s in file $1; one line saying so where there is none.
@@ -89,6 +90,8 @@ log "part $PART, budget ${BUDGET_S} s; GPU: $(sed -n 2p "$W/gpu.csv") (sm_$cap),
 
 deps="$PWD/.deps"
 mkdir -p "$deps"
+compgen -G 'bench/device/debs/*.deb' >/dev/null ||
+  { log "no .deb files in bench/device/debs: run bench/device/prepare.sh here, and carry bench/device/debs"; exit 1; }
 for deb in bench/device/debs/*.deb; do
   if command -v dpkg >/dev/null; then dpkg -x "$deb" "$deps"; else (cd "$deps" && ar p "$OLDPWD/$deb" data.tar.xz | tar xJ); fi
 done
@@ -120,8 +123,10 @@ build() {
 
 # Every test (the fuzzer aside: it needs no GPU and CI runs it), none of the CUDA cases skipped;
 # 4 at a time with 4 OpenMP threads each, so that the CPU's threads do not crowd the cores.
+# Capped at $1 s (default 300) for the whole suite: gtest_discover_tests gives each case a TIMEOUT of
+# its own, which ctest's --timeout does not override.
 run_tests() {
-  (cd build-device && OMP_NUM_THREADS=4 FDGD_REQUIRE_CUDA=1 within 300 30 ctest -j 4 -E '^fuzz\.' --timeout 240 \
+  (cd build-device && OMP_NUM_THREADS=4 FDGD_REQUIRE_CUDA=1 within "${1:-300}" 30 ctest -j 4 -E '^fuzz\.' \
     --output-on-failure --output-junit "$W/tests.xml") >"$W/tests.log" 2>&1
   local rc=$?
   log "tests: $(status_of $rc); $(grep -E 'tests passed|tests failed' "$W/tests.log" | tail -1)"
@@ -252,27 +257,10 @@ PY
     --benchmark_format=json --benchmark_out="$W/sweep-targets.json" >>"$W/sweep.log" 2>&1
 }
 
-# The target rows of roofline.py's table for the sweep JSON $1 (measured over floor), into the summary.
-roofline_table() {
-  local md
-  md="$W/roofline-$(basename "$1" .json).md"
-  python3 bench/roofline.py "$1" "$W/probe.json" >"$md" 2>&1
-  grep -E "^\| (case \||sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^2[46])" "$md" | say
-}
-
-part2() {
-  rm -f "$W"/probe.* "$W"/sweep* "$W"/roofline*.md "$W"/cpu_vs_gpu.md "$W"/throughput.png "$W"/plot.log "$W"/peers.log
-  build build-device plain -- bench_sweep roofline_probe fdgd_bench_run || exit 1
-  probe_and_targets
-  local targets_rc=$?
-  within 120 15 build-device/bench/bench_sweep --benchmark_min_time=0.05 \
-    --benchmark_filter="-^(cpu/|${target_cases#^})" \
-    --benchmark_format=json --benchmark_out="$W/sweep-cuda.json" >>"$W/sweep.log" 2>&1
-  local cuda_rc=$?
-  within 45 10 build-device/bench/bench_sweep --benchmark_min_time=0.05 --benchmark_filter='^cpu/.*/(256|1024|4096|16384|65536|262144)/' \
-    --benchmark_format=json --benchmark_out="$W/sweep-cpu.json" >>"$W/sweep.log" 2>&1
-  local cpu_rc=$?
-  python3 - "$W/sweep.json" "$W/sweep-targets.json" "$W/sweep-cuda.json" "$W/sweep-cpu.json" <<'PY' 2>&1 | say
+# merge_sweeps OUT IN...: the benchmarks of Google Benchmark JSON files IN into OUT, keeping those of a
+# file cut mid-run (every benchmark object that was closed), and a line saying how many.
+merge_sweeps() {
+  python3 - "$@" <<'PY' 2>&1 | say
 import json, sys
 def load(path):
     try:
@@ -292,6 +280,30 @@ failed = [b for b in merged["benchmarks"] if b.get("error_occurred")]
 print(f"sweep: {len(merged['benchmarks'])} benchmark results kept, {len(failed)} of them failed" +
       (f" (first: {failed[0]['name']}: {failed[0].get('error_message', '?')})" if failed else ""))
 PY
+}
+
+# The target rows of roofline.py's table for the sweep JSON $1 (measured over floor), into the summary.
+roofline_table() {
+  local md
+  md="$W/roofline-$(basename "$1" .json).md"
+  python3 bench/roofline.py "$1" "$W/probe.json" >"$md" 2>&1
+  grep -E "^\| (case \||sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^2[46])" "$md" | say ||
+    echo "no roofline rows: $(tail -1 "$md")" | say
+}
+
+part2() {
+  rm -f "$W"/probe.* "$W"/sweep* "$W"/roofline*.md "$W"/cpu_vs_gpu.md "$W"/throughput.png "$W"/plot.log "$W"/peers.log
+  build build-device plain -- bench_sweep roofline_probe fdgd_bench_run || exit 1
+  probe_and_targets
+  local targets_rc=$?
+  within 120 15 build-device/bench/bench_sweep --benchmark_min_time=0.05 \
+    --benchmark_filter="-^(cpu/|${target_cases#^})" \
+    --benchmark_format=json --benchmark_out="$W/sweep-cuda.json" >>"$W/sweep.log" 2>&1
+  local cuda_rc=$?
+  within 45 10 build-device/bench/bench_sweep --benchmark_min_time=0.05 --benchmark_filter='^cpu/.*/(256|1024|4096|16384|65536|262144)/' \
+    --benchmark_format=json --benchmark_out="$W/sweep-cpu.json" >>"$W/sweep.log" 2>&1
+  local cpu_rc=$?
+  merge_sweeps "$W/sweep.json" "$W/sweep-targets.json" "$W/sweep-cuda.json" "$W/sweep-cpu.json"
   log "sweep: target cases $(status_of $targets_rc), other GPU cases $(status_of $cuda_rc), CPU cases $(status_of $cpu_rc)"
   roofline_table "$W/sweep.json"
   python3 bench/cpu_vs_gpu.py "$W/sweep.json" >"$W/cpu_vs_gpu.md" 2>&1
@@ -373,12 +385,12 @@ kernel_variants() {
   for v in "${order[@]}"; do
     # shellcheck disable=SC2086  # the flags are words
     { within 180 30 "$nvcc_path" -O3 -arch="sm_$cap" -fmad=false -std=c++17 -Iinclude ${flags[$v]} \
-        bench/device/kernel_variants.cu -o "$W/kv-$v" >"$W/kv-$v.build.log" 2>&1; echo $? >"$W/kv-$v.rc"; } &
+        bench/device/kernel_variants.cu -o "$W/kv-$v.bin" >"$W/kv-$v.build.log" 2>&1; echo $? >"$W/kv-$v.rc"; } &
   done
   wait
   for v in "${order[@]}"; do
     [ "$(cat "$W/kv-$v.rc")" = 0 ] || { log "kernel variant $v: build $(status_of "$(cat "$W/kv-$v.rc")") ($(tail -1 "$W/kv-$v.build.log"))"; continue; }
-    within 120 15 "$W/kv-$v" "$n" >"$W/kv-$v.jsonl" 2>>"$W/kv-$v.build.log"
+    within 120 15 "$W/kv-$v.bin" "$n" >"$W/kv-$v.jsonl" 2>>"$W/kv-$v.build.log"
     log "kernel variant $v: $(status_of $?)"
   done
   python3 - "$W" "${order[@]}" <<'PY' 2>&1 | say
@@ -430,7 +442,21 @@ part4() {
   # A warm machine keeps earlier parts' files: none may travel in part-4.tgz as if this part made it.
   find "$W" -maxdepth 1 -type f ! -name 'summary-4.log' ! -name gpu.csv -delete
   build build-device plain || exit 1
-  run_tests
+  run_tests 150
+  # The peers on ackley: cut for time in both earlier checks, the last figure issue 5 lacks. JAX and
+  # torch.compile (eager, certainly not the best peer, would take a minute a run), each half of up
+  # to 260 s, leaving at least 60 s for the kernel variants after them.
+  local left=$(( END - $(date +%s) - 20 )) peers_rc=200
+  local share=$(( left - 75 < 260 ? left - 75 : 260 ))
+  log "peers (JAX, torch.compile) at N = 1e7 on ackley, $share s of the $left s left:"
+  if [ "$share" -ge 60 ]; then
+    within $(( share + 15 )) 60 python3 -u bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 2 \
+      --cases ackley --peers jax,torch.compile --seconds "$share" 2>&1 | tee "$W/peers.log"
+    peers_rc=${PIPESTATUS[0]}
+  fi
+  log "peers: $(status_of $peers_rc)"
+  grep -E '^\|' "$W/peers.log" >>"$SUMMARY" 2>/dev/null
+  pack
   # Ackley d = 32 ran at 3.2x the floor of its work (fused), with 236 registers: 8 warps an SM, as
   # for every d = 32 kernel above 168 registers (sphere, rosenbrock and styblinski_tang at 255, with
   # spills). The experiments, one small build each: the gradient's coordinates kept in order
@@ -438,32 +464,14 @@ part4() {
   # spilling), both, the reciprocal division with and without the order (rosenbrock: 166), and
   # ackley's squares had again instead of kept (FDGD_CUDA_SLIM_TERMS: 182), alone and capped.
   kernel_variants 1048576
-  # The peers on ackley: cut for time in both earlier checks, the last figure issue 5 lacks. All the
-  # time left but 15 s for their table, at most 380 s, inside the 400 s limit of the step.
-  local left=$(( END - $(date +%s) - 20 )) peers_rc=200
-  local share=$(( left - 15 < 380 ? left - 15 : 380 ))
-  log "peers (JAX, PyTorch) at N = 1e7 on ackley, $share s of the $left s left:"
-  if [ "$share" -ge 60 ]; then
-    within 400 60 python3 -u bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 2 \
-      --cases ackley --seconds "$share" 2>&1 | tee "$W/peers.log"
-    peers_rc=${PIPESTATUS[0]}
-  fi
-  log "peers: $(status_of $peers_rc)"
-  grep -E '^\|' "$W/peers.log" >>"$SUMMARY" 2>/dev/null
-  pack
 }
 
 part5() {
   # The rest of the next check, for a second call at once on the machine PART=4 left warm (on a
-  # fresh one the build comes first): the sanitizers, the runs at 10^7, the roofline's targets.
+  # fresh one the build comes first): the runs at 10^7, the sanitizers, the roofline's targets, the
+  # likely shortest first (about 200 s of device time are left after PART=4).
   find "$W" -maxdepth 1 -type f ! -name 'summary-5.log' ! -name gpu.csv ! -name 'part-4.tgz' -delete
   build build-device plain || exit 1
-  sanitize memcheck 120 "CudaAgainstCpu.RowsBeyondOnePieceLandInPlace:Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda"
-  local mem_rc=$?
-  sanitize racecheck 90 "Backends/SeedExample.*cuda*:Backends/Batch.EdgeSizes/cuda"
-  local race_rc=$?
-  log "compute-sanitizer memcheck (store, chunks): $(status_of $mem_rc); racecheck: $(status_of $race_rc)"
-  pack
   # End to end with the result's pages touched while the device descends (detail::background_fill;
   # 2026-11-29, tenth session, before it: 0.0501, 0.2286 and 0.1667 s on the GPU, descents 0.0031,
   # 0.0629 and 0.0735 s).
@@ -476,11 +484,18 @@ part5() {
   log "rastrigin d=8 1e7 on the GPU, grouped: $(status_of $?), $(summary_of "$W/grouping-scattered.json" \
     "f'{s[\"grouped_on\"]}, {s[\"minima_total\"]} minima, run {s[\"seconds\"]:.3f} s (descent {s[\"descent_seconds\"]:.4f} s), grouping {s[\"grouping_seconds\"]:.3f} s'")"
   pack
+  sanitize memcheck 75 "CudaAgainstCpu.RowsBeyondOnePieceLandInPlace:Backends/SeedExample.*cuda*:Backends/Batch.ChunkedEqualsOneChunk/cuda:Backends/CustomObjective.*cuda*"
+  local mem_rc=$?
+  sanitize racecheck 45 "Backends/SeedExample.*cuda*:Backends/Batch.EdgeSizes/cuda"
+  local race_rc=$?
+  log "compute-sanitizer memcheck (store, chunks, custom objectives): $(status_of $mem_rc); racecheck: $(status_of $race_rc)"
+  pack
   # The roofline's target cases again, as time allows (2026-11-29, tenth session: sphere fused
   # 1.49x F, rosenbrock fused 0.50x; per launch 88% and 72% of copy bandwidth).
   probe_and_targets
   log "sweep, target cases: $(status_of $?)"
-  roofline_table "$W/sweep-targets.json"
+  merge_sweeps "$W/sweep.json" "$W/sweep-targets.json"
+  roofline_table "$W/sweep.json"
 }
 
 case "$PART" in

@@ -2,6 +2,7 @@
 """fdgd against JAX and PyTorch on the same device, the same starts and the same work, in one run.
 
     python3 bench/peers/frameworks.py [--build build] [--backend cuda|cpu] [--n 1e7] [--repeat 3] [--seconds S]
+                                      [--cases sphere,...] [--peers jax,torch.compile,eager]
 
 fdgd (fdgd_bench_run) first runs every case and dumps its starts and final points. Then each peer, in
 a process of its own, one after the other, runs every case from the same starts: JAX (float64, jit
@@ -14,12 +15,14 @@ table times the work on the device alone: fdgd's descent (its starts generated t
 steps; no final evaluation, nothing copied back: result::descent_seconds) against each peer's run
 until its final points are ready on the device (the same runs, timed there too).
 Times are best of --repeat after a
-warm-up (the whole batch for JAX and torch.compile, which compile for its shape; a slice for eager);
-a run of 5 s or more is not repeated. A peer's time counts only when its final points agree with
-fdgd's within 1e-9 relative. Each measurement is printed as it is made. With --seconds, each peer
-gets its share of the time left (a third, then half, then the rest) and is stopped at its end; at
-the end of --seconds, or on a SIGTERM, the peer at work is stopped and the table of what was
-measured printed. The exit status is 1 when nothing could be compared.
+warm-up: JAX compiles for the batch's shape ahead of time, torch.compile takes one step of the whole
+batch (it compiles the step), eager runs a slice. A run of 5 s or more is not repeated. A peer's time
+counts only when its first run's final points agree with fdgd's within 1e-9 relative. The warm-up's
+time and each run's best so far are printed as they are made, so that a peer cut short still says
+how far it got. With --seconds, each peer gets an equal share of the time left (of 3 peers: a third,
+then half of the rest, then the rest) and is stopped at its end; at the end of --seconds, or on a
+SIGTERM, the peer at work is stopped and the table of what was measured printed. The exit status is
+1 when nothing could be compared.
 """
 import argparse
 import json
@@ -40,9 +43,16 @@ CASES = [("sphere", 2, 0.01, 20.0), ("rosenbrock", 16, 1e-4, 10.0), ("rastrigin"
 STEPS, SEED, H = 100, 1, 1e-4
 
 
-def agree(a, b, rel=1e-9):
-    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), 1.0)
-    worst = float(np.max(np.abs(a - b) / scale))
+def agree(a, b, rel=1e-9, rows=1 << 18):
+    """Whether a and b agree within rel (relative to max(|a|, |b|, 1)), and the worst difference; NaN
+    anywhere disagrees. In slices of rows, so that 10^7 x 32 values take no copies of their size."""
+    worst = 0.0
+    for i in range(0, len(a), rows):
+        p, q = a[i:i + rows], b[i:i + rows]
+        d = float(np.max(np.abs(p - q) / np.maximum(np.maximum(np.abs(p), np.abs(q)), 1.0)))
+        if np.isnan(d):
+            return False, d
+        worst = max(worst, d)
     return worst <= rel, worst
 
 
@@ -62,14 +72,15 @@ def jax_peer(backend):
             def body(_, x):
                 return jnp.stack(gradient_step(jnp, f, [x[i] for i in range(x.shape[0])], lr, H))
             return lax.fori_loop(0, STEPS, body, x)
-        run = jax.jit(jax.vmap(one))
+        compiled = []
 
-        def put(starts):
+        def warm(starts):  # compiles for the batch's shape, ahead of time: no whole run to warm up
             x = jax.device_put(starts, device).block_until_ready()
             if x.dtype != jnp.float64:
                 raise TypeError(f"JAX computes in {x.dtype}, not float64")
+            compiled.append(jax.jit(jax.vmap(one)).lower(x).compile())
             return x
-        return put, lambda x: run(x).block_until_ready(), np.asarray
+        return warm, lambda x: compiled[0](x).block_until_ready(), np.asarray
     return make
 
 
@@ -90,22 +101,26 @@ def torch_peer(backend, compiled):
                 torch.cuda.synchronize()
             return x
 
-        def on_device(x):
+        def steps(x, count):
             with torch.no_grad():
-                for _ in range(STEPS):
+                for _ in range(count):
                     x = step_fn(x)
             if device.type == "cuda":
                 torch.cuda.synchronize()
             return x
 
-        return put, on_device, lambda x: x.cpu().numpy().T
+        def warm(starts):  # torch.compile: one step of the batch compiles the step for its shape
+            steps(put(starts) if compiled else put(starts[:1024]), 1 if compiled else STEPS)
+            return put(starts)
+
+        return warm, lambda x: steps(x, STEPS), lambda x: x.cpu().numpy().T
     return make
 
 
-# (label, worker key, factory, warm up on the whole batch), the likely fastest first.
-PEERS = [("JAX (jit, vmap, fori_loop)", "jax", jax_peer, True),
-         ("PyTorch torch.compile", "torch.compile", lambda b: torch_peer(b, True), True),
-         ("PyTorch eager", "eager", lambda b: torch_peer(b, False), False)]
+# (label, worker key, factory), the likely fastest first.
+PEERS = [("JAX (jit, vmap, fori_loop)", "jax", jax_peer),
+         ("PyTorch torch.compile", "torch.compile", lambda b: torch_peer(b, True)),
+         ("PyTorch eager", "eager", lambda b: torch_peer(b, False))]
 
 
 class TimeUp(BaseException):  # not an Exception: no `except Exception` on the way may swallow it
@@ -125,16 +140,16 @@ def fdgd_run(exe, name, d, n, lr, backend, prefix):
     return float(out[1]), float(out[3])
 
 
-def measure(make, whole_warm_up, name, lr, starts, repeat):
-    """A peer's best time end to end, its final points, and its best time on the device alone: each of
-    `repeat` runs (one when a run takes 5 s or more) is timed when its final points are ready on the
-    device and again when they are on the host."""
-    put, on_device, to_host = make(name, lr)
-    x0 = put(starts if whole_warm_up else starts[:1024])
-    to_host(on_device(x0))  # warm-up: compiles, loads kernels
-    del x0
-    x0 = put(starts)
+def measure(make, name, lr, starts, expected, repeat):
+    """After the warm-up (its seconds yielded first), each of `repeat` runs (one when a run takes 5 s or
+    more), timed when its final points are ready on the device and again when they are on the host:
+    yields the best of each so far, and whether the first run's final points agree with `expected`."""
+    warm, on_device, to_host = make(name, lr)
+    t0 = time.perf_counter()
+    x0 = warm(starts)
+    yield time.perf_counter() - t0
     t = t_device = float("inf")
+    ok = None
     for _ in range(repeat):
         t0 = time.perf_counter()
         on = on_device(x0)
@@ -142,14 +157,17 @@ def measure(make, whole_warm_up, name, lr, starts, repeat):
         x = to_host(on)
         t, t_device = min(t, time.perf_counter() - t0), min(t_device, t1 - t0)
         del on
+        if ok is None:
+            ok, err = agree(x, expected)
+        del x
+        yield t, t_device, ok, err
         if t >= 5.0:
             break
-    return t, x, t_device
 
 
 def worker(args):
     """One peer over the cases whose dumps are in args.dir: a JSON line on stdout for each."""
-    _, _, factory, whole_warm_up = next(p for p in PEERS if p[1] == args.worker)
+    label, _, factory = next(p for p in PEERS if p[1] == args.worker)
     try:
         make = factory(args.backend)
     except Exception as e:  # not installed, or no such device
@@ -161,15 +179,16 @@ def worker(args):
             continue
         prefix = os.path.join(args.dir, name)
         try:
-            t, x, t_device = measure(make, whole_warm_up, name, lr, np.fromfile(prefix + ".starts").reshape(n, d),
-                                     args.repeat)
-            ok, err = agree(x, np.fromfile(prefix + ".x").reshape(n, d))
-            line = {"case": name, "seconds": t, "device_seconds": t_device, "ok": ok,
-                    "cell": f"{t:.3f} s (rel diff {err:.1e}{'' if ok else ', DISAGREES: not counted'})",
-                    "device_cell": f"{t_device:.4f} s" + ("" if ok else " (DISAGREES)")}
+            runs = measure(make, name, lr, np.fromfile(prefix + ".starts").reshape(n, d),
+                           np.fromfile(prefix + ".x").reshape(n, d), args.repeat)
+            print(f"{name}: {label} warmed up in {next(runs):.1f} s" + ("" if args.worker == "eager" else " (compiling)"),
+                  flush=True)
+            for t, t_device, ok, err in runs:  # a line a run: the best so far
+                print(json.dumps({"case": name, "seconds": t, "device_seconds": t_device, "ok": ok,
+                                  "cell": f"{t:.3f} s (rel diff {err:.1e}{'' if ok else ', DISAGREES: not counted'})",
+                                  "device_cell": f"{t_device:.4f} s" + ("" if ok else " (DISAGREES)")}), flush=True)
         except Exception as e:
-            line = {"case": name, "cell": f"failed: {type(e).__name__}: {str(e)[:80]}"}
-        print(json.dumps(line), flush=True)
+            print(json.dumps({"case": name, "cell": f"failed: {type(e).__name__}: {str(e)[:80]}"}), flush=True)
 
 
 def main():
@@ -179,12 +198,18 @@ def main():
     p.add_argument("--n", type=float, default=1e7)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--cases", default=",".join(c[0] for c in CASES))
+    p.add_argument("--peers", default=",".join(p[1] for p in PEERS), help="the peers to run, of " +
+                   ", ".join(p[1] for p in PEERS))
     p.add_argument("--seconds", type=float, default=float("inf"), help="time for the whole run")
     p.add_argument("--worker", choices=[p[1] for p in PEERS], help=argparse.SUPPRESS)
     p.add_argument("--dir", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
         return worker(args)
+    unknown = set(args.peers.split(",")) - {p[1] for p in PEERS}
+    if unknown:
+        p.error(f"--peers: no peer named {', '.join(sorted(unknown))}")
+    peers = [p for p in PEERS if p[1] in args.peers.split(",")]
     n = int(args.n)
     cases = [c for c in CASES if c[0] in args.cases.split(",")]
     exe = os.path.join(args.build, "bench", "fdgd_bench_run")
@@ -209,7 +234,7 @@ def main():
                 t_fdgd[name], t_descent[name] = t, descent
                 print(f"{name} d={d}: fdgd {t:.3f} s (descent {descent:.4f} s)", flush=True)
             ran = ",".join(name for name, *_ in cases if name in t_fdgd)  # the peers run what fdgd ran
-            for k, (label, key, _, _) in enumerate(PEERS):
+            for k, (label, key, _) in enumerate(peers):
                 if not ran:
                     break
                 proc = subprocess.Popen([sys.executable, "-u", os.path.abspath(__file__), "--worker", key, "--dir", tmp,
@@ -217,7 +242,7 @@ def main():
                                          "--cases", ran], stdout=subprocess.PIPE, text=True)
                 # Under --seconds each peer gets its share of the time left, so that one slow to
                 # compile (torch.compile of ackley's graph) cannot leave the next none.
-                share = (deadline - time.monotonic()) / (len(PEERS) - k)
+                share = (deadline - time.monotonic()) / (len(peers) - k)
                 timer = threading.Timer(share, proc.kill) if share < float("inf") else None
                 if timer:
                     timer.start()
@@ -256,14 +281,14 @@ def main():
     for title, fdgd_t, table, best_t, fmt in [("end to end", t_fdgd, cells, best, ".3f"),
                                               ("on the device alone", t_descent, device_cells, best_device, ".4f")]:
         print(f"\n| case (N={n:.0e}, {STEPS} steps, {args.backend}), {title} | fdgd | " +
-              " | ".join(p[0] for p in PEERS) + " | fdgd vs best peer | target |")
-        print("|---" * (len(PEERS) + 4) + "|")
+              " | ".join(p[0] for p in peers) + " | fdgd vs best peer | target |")
+        print("|---" * (len(peers) + 4) + "|")
         for name, d, lr, target in cases:
             if name not in fdgd_t:
                 continue
             ratio = f"{best_t[name] / fdgd_t[name]:.1f}x" if name in best_t else "-"
             print(f"| {name} d={d}, lr={lr:g} | {fdgd_t[name]:{fmt}} s | " +
-                  " | ".join(table[name].get(p[0], "-") for p in PEERS) + f" | {ratio} | >= {target:.0f}x |", flush=True)
+                  " | ".join(table[name].get(p[0], "-") for p in peers) + f" | {ratio} | >= {target:.0f}x |", flush=True)
     return 0 if best else 1
 
 
