@@ -94,24 +94,17 @@ void write_minima(std::FILE* out, const std::vector<minimum_group>& minima) {
 }  // namespace
 
 void write_json(std::FILE* out, const run_summary& s) {
-  // The fields in nlohmann's order (by key), "minima" among them.
-  bool first = true, minima_written = false;
-  const auto key = [&](const std::string& name) {
-    put(out, (first ? "{\n  " : ",\n  ") + nlohmann::json(name).dump() + ": ");
-    first = false;
-  };
-  for (const auto& [name, value] : s.fields.items()) {
-    if (!minima_written && name > "minima") {
-      key("minima");
+  nlohmann::json fields = s.fields;
+  fields["minima"] = nullptr;  // its place among the keys, in nlohmann's order
+  std::string separator = "{\n  ";
+  for (const auto& [name, value] : fields.items()) {
+    put(out, separator + nlohmann::json(name).dump() + ": ");
+    separator = ",\n  ";
+    if (name == "minima") {
       write_minima(out, s.minima);
-      minima_written = true;
+    } else {
+      put(out, nested(value, 1));
     }
-    key(name);
-    put(out, nested(value, 1));
-  }
-  if (!minima_written) {
-    key("minima");
-    write_minima(out, s.minima);
   }
   put(out, "\n}\n");
 }
