@@ -150,7 +150,8 @@ inline cell_members cells(const result& r, double tol) {
   thrust::device_vector<std::int64_t> before(std::min(std::size_t(slice), m)), from, to;
   std::vector<std::int64_t> a, b;
   union_find groups(m);
-  for (int k = 1; k <= int(d); ++k) {
+  std::size_t groups_left = m;  // all in one: the grids left can join nothing
+  for (int k = 1; k <= int(d) && groups_left > 1; ++k) {
     thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(std::int64_t(m)),
                       sorted.begin(), hash_in_grid{raw(x), raw(best), int(d), tol, k});
     thrust::sequence(order.begin(), order.end());
@@ -169,7 +170,7 @@ inline cell_members cells(const result& r, double tol) {
       b.resize(found);
       thrust::copy(from.begin(), from.end(), a.begin());
       thrust::copy(to.begin(), to.end(), b.begin());
-      for (std::size_t e = 0; e < found; ++e) groups.unite(std::size_t(a[e]), std::size_t(b[e]));
+      for (std::size_t e = 0; e < found; ++e) groups_left -= groups.unite(std::size_t(a[e]), std::size_t(b[e]));
     }
   }
   c.group.resize(m);
