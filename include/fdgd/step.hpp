@@ -16,8 +16,8 @@ enum class trajectory_status : std::uint8_t {
   /// gradient norm at the final point (before a step, or after the last) at most options::gtol, where
   /// x +- h differ
   converged = 2,
-  /// a step would have produced NaN or Inf (the last finite point is kept), or f is NaN or infinite
-  /// at the final point
+  /// a step would have produced NaN or Inf (the last finite point is kept), or f (or, after every
+  /// step or at a stall, the gradient norm) is NaN or infinite at the final point
   nonfinite = 3,
   /// with options::gtol on, a step that would leave every bit of x as it is (an lr far below x's
   /// spacing): x never moves again and never converges; stopped early, where every later step would
