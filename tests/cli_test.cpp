@@ -631,6 +631,20 @@ TEST_F(Cli, AnHTooSmallForTheStartsIsWarnedAbout) {
   EXPECT_EQ(run("minimize --function rastrigin --starts 10", "2>&1 >/dev/null").out, "") << "no warning by default";
 }
 
+TEST_F(Cli, AnExpressionOfNoCoordinateAtItsDimensionIsWarnedAbout) {
+  // Rosenbrock's formula at d = 1 is an empty sum: f is 0 everywhere, and no start would move.
+  const std::string formula = " --expr \"sum(i=0..d-2, 100*(x[i+1] - x[i]^2)^2 + (1 - x[i])^2)\" --box -2:2 --starts 3";
+  const auto one = run("minimize" + formula + " --dim 1", "2>&1 >/dev/null");
+  EXPECT_EQ(one.status, 0) << one.out;
+  EXPECT_EQ(one.out,
+            "fdgd: warning: --expr names no coordinate at d = 1 (--dim 1): f is constant there, every gradient 0, and no start "
+            "moves\n");
+  EXPECT_EQ(run("minimize" + formula + " --dim 2", "2>&1 >/dev/null").out, "");
+  const auto traced = run("trace --expr \"sum(i=1..0, x[i])\" --start 1 --out " + path("t.csv"), "2>&1 >/dev/null");
+  EXPECT_NE(traced.out.find("fdgd: warning: --expr names no coordinate at d = 1 (--start: 1 coordinate)"), std::string::npos)
+      << traced.out;
+}
+
 TEST_F(Cli, VersionIsTheProjects) {
   const auto r = run("--version");
   EXPECT_EQ(r.status, 0) << r.out;

@@ -1,6 +1,8 @@
 #include "objective_choice.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <limits>
 
 #include "parse.hpp"
@@ -55,11 +57,22 @@ void objective_choice::check_dim(int d, const std::string& source) const {
     if (const std::string problem = builtin_->dim_problem(d); !problem.empty()) throw usage_error(source + " but " + problem);
     return;
   }
+  expr::node bound;
   try {
-    expr::bind(*tree_, d);
+    bound = expr::bind(*tree_, d);
   } catch (const expr::expression_error& e) {
     expression_usage_error(label_, e);
   }
+  // An empty sum leaves f constant at this d (rosenbrock's formula at d = 1): a run would do nothing.
+  const auto names_x = [](const expr::node& n, const auto& self) -> bool {
+    return n.kind == expr::node_kind::coordinate ||
+           std::any_of(n.kids.begin(), n.kids.end(), [&](const expr::node& k) { return self(k, self); });
+  };
+  if (!names_x(bound, names_x))
+    fmt::print(stderr,
+               "fdgd: warning: --expr names no coordinate at d = {} ({}): f is constant there, every gradient 0, and no start "
+               "moves\n",
+               d, source);
 }
 
 void objective_choice::check_dim_of_starts(int d, const std::string& source, const std::string& remedy) const {
