@@ -172,8 +172,7 @@ void check_out_folder(const std::string& out) {
   try {
     detail::atomic_file probe(out);
   } catch (const error& e) {
-    const std::string what = e.what();
-    throw usage_error("--out: " + what.substr(what.rfind("fdgd: ", 0) == 0 ? 6 : 0));
+    throw usage_error("--out: " + without_prefix(e.what()));
   }
 }
 

@@ -218,6 +218,9 @@ table read_csv(const std::string& path) {
     if (names[0][0] == '#') return " (no line is a comment; the first row, " + first + ", was read as a header)";
     return "";
   };
+  const auto against_header = [&](std::size_t values) {
+    return "row has " + count_of(values, "value") + ", the header has " + count_of(header_names, "name") + other_separators();
+  };
   while (std::getline(in, line)) {
     ++line_no;
     if (line_no == 1 && line.rfind("\x93NUMPY", 0) == 0)
@@ -246,18 +249,13 @@ table read_csv(const std::string& path) {
       continue;
     }
     if (kept != 0) {  // a result's final points: x alone
-      if (cells.size() != header_names)
-        fail_at(path, line_no, 1,
-                "row has " + count_of(cells.size(), "value") + ", the header has " + count_of(header_names, "name") +
-                    other_separators());
+      if (cells.size() != header_names) fail_at(path, line_no, 1, against_header(cells.size()));
       cells.resize(kept);
     }
     for (const cell& c : cells)
       if (!c.problem.empty()) fail_at(path, line_no, c.column, c.problem + other_separators());
     if (t.rows == 0 && header_names != 0 && kept == 0 && cells.size() != header_names)
-      fail_at(
-          path, line_no, 1,
-          "row has " + count_of(cells.size(), "value") + ", the header has " + count_of(header_names, "name") + other_separators());
+      fail_at(path, line_no, 1, against_header(cells.size()));
     if (t.rows == 0) t.cols = int(cells.size());
     if (int(cells.size()) != t.cols)
       fail_at(path, line_no, 1, "row has " + count_of(cells.size(), "value") + ", the first row had " + std::to_string(t.cols));

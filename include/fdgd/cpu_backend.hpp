@@ -194,13 +194,15 @@ class cpu_batch {
     return std::clamp<std::int64_t>(blocks / (4 * std::int64_t(threads_)), 1, 16);
   }
 
-  /// Advances the block of lockstep_groups * W trajectories from `first` (the first `count` of them, the
-  /// other lanes computing a copy of one of those) by k steps (or until each stops), one per SIMD lane. At a step on which some
-  /// lane would converge, go non-finite or stall, the lanes are settled one by one (store_lanes): those that stop there are left to
-  /// the scalar fdgd::descend, which recomputes that step with the same bits and decides; the others take it; then the lanes go on.
-  /// A lane whose trajectory has stopped computes a copy of a running one's and is not written back; lanes never mix, so the others
-  /// keep their bits. The lanes only speed up what descend itself computes. Several independent groups per loop give the
-  /// out-of-order core more than one dependency chain. A compile-time D holds the points in registers; a run-time d in a buffer of
+  /// Advances the block of lockstep_groups * W trajectories from `first` (the first `count` of them;
+  /// the other lanes compute a copy of one of those) by k steps (or until each stops), one per SIMD
+  /// lane. At a step on which some lane would converge, go non-finite or stall, the lanes are settled
+  /// one by one (store_lanes): those that stop there are left to the scalar fdgd::descend, which
+  /// recomputes that step with the same bits and decides; the others take it; then the lanes go on. A
+  /// lane whose trajectory has stopped computes a copy of a running one's and is not written back;
+  /// lanes never mix, so the others keep their bits. The lanes only speed up what descend itself
+  /// computes. Several independent groups per loop give the out-of-order core more than one
+  /// dependency chain. A compile-time D holds the points in registers; a run-time d in a buffer of
   /// d lanes each.
   void advance_lockstep(std::int64_t first, std::int64_t count, std::int64_t k) {
     constexpr int W = lockstep_width<T, Objective>, G = lockstep_group_count<Objective>;
