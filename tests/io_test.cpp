@@ -218,6 +218,11 @@ TEST_F(Io, CsvQuotedCellsReadAsTheirText) {
   expect_error([&] { read_csv(path("after.csv")); }, "after.csv:2:6: text after a quoted cell's closing quote");
   write_text("empty.csv", "1,2\n3,\"\"\n");
   expect_error([&] { read_csv(path("empty.csv")); }, "empty.csv:2:3: empty cell");
+  // Blanks inside the quotes go as they do around an unquoted cell; a cell of blanks alone is empty.
+  write_text("blanks.csv", "\" x0\",\"x1\t\"\n\" 1.5 \",\"\t-2\"\n");
+  EXPECT_EQ(read_csv(path("blanks.csv")).values, (std::vector<double>{1.5, -2}));
+  write_text("blank.csv", "1,2\n3,\"  \"\n");
+  expect_error([&] { read_csv(path("blank.csv")); }, "blank.csv:2:3: empty cell");
 }
 
 TEST_F(Io, CsvMessagesShowAShortPrintableCell) {

@@ -42,10 +42,17 @@ struct cell {
   std::size_t column = 0;  // where it starts in its line, from 1
 };
 
+/// `text` without the blanks (spaces, tabs) at either end.
+std::string_view without_blanks(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t") + 1 - first);
+}
+
 /// Calls take(text, column) for each of the line's cells, split at its commas: the text without the
 /// blanks around it, the column where it starts (from 1). A cell in double quotes (RFC 4180, as
 /// spreadsheets and pandas' QUOTE_ALL write) may hold commas and "" for a quote, and is its text
-/// without them: "1.5" reads as 1.5.
+/// without them, nor blanks at its ends inside them: "1.5" and " 1.5 " read as 1.5.
 template <class Take>
 void for_each_cell(const std::string& path, std::int64_t line_no, const std::string& line, Take&& take) {
   const auto blank = [&](std::size_t k) { return k < line.size() && (line[k] == ' ' || line[k] == '\t'); };
@@ -70,12 +77,10 @@ void for_each_cell(const std::string& path, std::int64_t line_no, const std::str
       while (blank(k)) ++k;
       if (k < line.size() && line[k] != ',')
         fail_at(path, line_no, k + 1, "text after a quoted cell's closing quote (write a quote inside it as \"\")");
-      take(std::string_view(unquoted), column);
+      take(without_blanks(unquoted), column);
     } else {
       const std::size_t end = std::min(line.find(',', k), line.size());
-      std::size_t b = end;
-      while (b > k && (line[b - 1] == ' ' || line[b - 1] == '\t')) --b;
-      take(std::string_view(line).substr(k, b - k), column);
+      take(without_blanks(std::string_view(line).substr(k, end - k)), column);
       k = end;
     }
     if (k >= line.size()) return;
