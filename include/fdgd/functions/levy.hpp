@@ -64,10 +64,12 @@ struct levy {
   }
 #ifdef FDGD_HOST_METADATA
   static search_box box(int d) { return {std::vector<double>(d, -10.0), std::vector<double>(d, 10.0)}; }
-  // Term j: w and a middle term (11 flops and a sine), or the last part (10 flops and a sine);
-  // term 0 adds the first part (2 flops and a sine). One += is two additions; the finish adds the parts.
+  // Term j: w and a middle term (11 flops and a sine), or the last part (9 flops and a sine: 2 pi is a
+  // constant); term 0 adds the first part (a sine, and s * s beside the pi w its middle term shares;
+  // pi w too at d = 1). w - 1 counts once. One += is two additions; the finish adds the parts.
   static constexpr evaluation_work term_work_at(int j, int d) {
-    return evaluation_work{j < d - 1 ? 11.0 : 10.0, 1, 0, 0} + (j == 0 ? evaluation_work{2, 1, 0, 0} : evaluation_work{0, 0, 0, 0});
+    return evaluation_work{j < d - 1 ? 11.0 : 9.0, 1, 0, 0} +
+           (j == 0 ? evaluation_work{d > 1 ? 1.0 : 2.0, 1, 0, 0} : evaluation_work{0, 0, 0, 0});
   }
   static constexpr evaluation_work finish_work{2, 0, 0, 0};
   static constexpr int combine_flops = 2;
