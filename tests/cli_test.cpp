@@ -499,6 +499,24 @@ TEST_F(Cli, AFailedWriteToStandardOutputFails) {
   }
 }
 
+TEST_F(Cli, TheFileStandardOutputGoesToIsNotAnOut) {
+  // The rename would have put the results in place of the summary and of what the file held.
+  std::ofstream(path("log.csv")) << "precious\n";
+  const auto same = run_shell(std::string(FDGD_CLI) + " minimize --function sphere --starts 2 --out " + path("log.csv") + " >>" +
+                              path("log.csv") + " 2>" + path("err"));
+  EXPECT_EQ(same.status, 2);
+  std::ifstream log(path("log.csv")), err(path("err"));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(log), {}), "precious\n");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(err), {}),
+            "fdgd: error: --out: '" + path("log.csv") +
+                "' is the file standard output is written to: give another file for the results\n");
+  // Through a link to /dev/stdout, into a pipe: said to be no regular file, not "No such file".
+  fs::create_symlink("/dev/stdout", path("so.csv"));
+  const auto piped =
+      run_shell(std::string(FDGD_CLI) + " minimize --function sphere --starts 2 --out " + path("so.csv") + " 2>&1 | cat");
+  EXPECT_NE(piped.out.find("not a regular file"), std::string::npos) << piped.out;
+}
+
 TEST_F(Cli, TheTextShowsALongPointCutShortAndTheJsonWhole) {
   const auto text = run("minimize --function sphere --dim 40 --starts 10 --steps 1 --backend cpu");
   ASSERT_EQ(text.status, 0) << text.out;

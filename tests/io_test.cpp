@@ -443,6 +443,17 @@ TEST_F(Io, AReplacedFileKeepsItsPermissionsAndAReadOnlyOneIsWrittenOnlyWhereShel
   EXPECT_EQ(files(), 2u);
 }
 
+TEST_F(Io, ANewFileHasTheModeTheUmaskGivesAndNoOtherFileStays) {
+  // The temporary file is made with O_EXCL under a random name, as 0666 less the umask, as fopen would.
+  const mode_t old = ::umask(027);
+  write_csv(path("new.csv"), sample());
+  write_npy(path("new.npy"), sample());
+  ::umask(old);
+  EXPECT_EQ(fs::status(path("new.csv")).permissions(), fs::perms(0640));
+  EXPECT_EQ(fs::status(path("new.npy")).permissions(), fs::perms(0640));
+  EXPECT_EQ(files(), 2u);
+}
+
 TEST_F(Io, ALinkToAnythingButARegularFileOrALoopOfLinksIsRefused) {
   const result r = sample();
   ASSERT_EQ(::mkfifo(path("fifo").c_str(), 0644), 0);

@@ -150,6 +150,13 @@ void check_out_folder(const std::string& out) {
   std::string why;
   const fs::path target(detail::output_target(out, why)), folder = target.parent_path().empty() ? "." : target.parent_path();
   if (!why.empty()) throw usage_error("--out: cannot write '" + out + "': " + why);
+  // The file standard output goes to (`--out r.csv > r.csv`, a link to /dev/stdout): the rename would
+  // put the results in place of the summary, or of what the file held before (`>>`).
+  struct stat out_stat {
+  }, stdout_stat{};
+  if (::stat(out.c_str(), &out_stat) == 0 && ::fstat(STDOUT_FILENO, &stdout_stat) == 0 && out_stat.st_dev == stdout_stat.st_dev &&
+      out_stat.st_ino == stdout_stat.st_ino)
+    throw usage_error("--out: '" + out + "' is the file standard output is written to: give another file for the results");
   std::error_code ec;
   if (!fs::exists(folder, ec)) throw usage_error("--out: folder '" + folder.string() + "' does not exist");
   if (!fs::is_directory(folder, ec)) throw usage_error("--out: '" + folder.string() + "' is not a folder");

@@ -1,13 +1,16 @@
 #include "atomic_file.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <random>
 
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
@@ -63,15 +66,16 @@ std::string output_target(const std::string& path, std::string& why) {
     if (ec) break;
     target = next.is_absolute() ? next : target.parent_path() / next;
   }
+  // What is there, as the kernel follows the links: /proc's too (/dev/stdout to a pipe names no file).
   struct stat existing {};
   if (hops > 40) {
     why = std::strerror(ELOOP);
-  } else if (::stat(target.c_str(), &existing) == 0) {
+  } else if (::stat(path.c_str(), &existing) == 0) {
     if (S_ISDIR(existing.st_mode))
       why = "it is a folder";
     else if (!S_ISREG(existing.st_mode))  // a link to /dev/null or a FIFO: renaming over it would replace it
       why = path == target.string() ? "not a regular file" : "it leads to " + target.string() + ", not a regular file";
-    else if (::access(target.c_str(), W_OK) != 0)
+    else if (::access(path.c_str(), W_OK) != 0)
       why = std::strerror(errno);
   }
   return target.string();
@@ -79,12 +83,27 @@ std::string output_target(const std::string& path, std::string& why) {
 
 namespace {
 
-/// A hidden name beside the target, short so that any name the folder accepts for the target works.
-std::string temporary_name(const std::string& path) {
-  static std::atomic<unsigned> serial{0};
-  const auto folder = std::filesystem::path(path).parent_path();
-  const std::string name = ".fdgd-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".tmp";
-  return (folder / name).string();
+/// A new file of a hidden name beside the target, short so that any name the folder accepts for the
+/// target works, and random, so that no other process can foresee it: made with O_EXCL, it is never a
+/// file or link already there (another run's, one sharing the folder over NFS or from another PID
+/// namespace, or a link planted to redirect the write). Sets `temp`; -1 with errno on failure.
+int create_temporary(const std::string& target, std::string& temp) {
+  static std::atomic<std::uint64_t> serial{0};
+  static const std::uint64_t seed = (std::uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
+  const auto folder = std::filesystem::path(target).parent_path();
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::uint64_t z = seed + 0x9e3779b97f4a7c15ull * ++serial;  // splitmix64: distinct names from one seed
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    char name[32];
+    std::snprintf(name, sizeof name, ".fdgd-%016llx.tmp", static_cast<unsigned long long>(z));
+    temp = (folder / name).string();
+    const int fd =
+        ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);  // 0666 less the umask, as fopen
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  return -1;  // errno: EEXIST
 }
 }  // namespace
 
@@ -92,11 +111,17 @@ atomic_file::atomic_file(const std::string& path) : path_(path) {
   std::string why;
   target_ = output_target(path, why);
   if (!why.empty()) fail(path_, why.c_str());
-  temp_ = temporary_name(target_);
   struct stat existing {};
   const bool replaces = ::stat(target_.c_str(), &existing) == 0;
-  file_ = std::fopen(temp_.c_str(), "wb");
-  if (!file_) fail(path_, std::strerror(errno));
+  const int fd = create_temporary(target_, temp_);
+  if (fd < 0) fail(path_, std::strerror(errno));
+  file_ = ::fdopen(fd, "wb");
+  if (!file_) {
+    const int e = errno;
+    ::close(fd);
+    std::remove(temp_.c_str());
+    fail(path_, std::strerror(e));
+  }
   slot_ = register_unfinished(temp_);
   if (replaces && ::fchmod(::fileno(file_), existing.st_mode & 0777) != 0) {
     const int e = errno;
