@@ -136,7 +136,7 @@ std::string result::brief_report() const {
       << "status: " << finished << " finished, " << converged << " converged, " << stalled << " stalled, " << unresolved
       << " unresolved, " << nonfinite << " nonfinite\n";
   if (best < 0) {
-    out << "best: none (no finite f)\n";
+    out << "best: none (every trajectory is nonfinite or ended with f not finite)\n";
     return out.str();
   }
   out << "best: f = " << detail::number_text(f[std::size_t(best)]) << " at start " << best << ", x = (";

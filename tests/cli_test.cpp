@@ -142,6 +142,23 @@ TEST_F(Cli, StartsThatRanOffAreNeitherConvergedNorGrouped) {
       << far.out;
 }
 
+TEST_F(Cli, NoBestIsNamedAmongNonfiniteTrajectoriesThoughTheirFIsFinite) {
+  // The step from (1, 1) overflows x: the trajectory keeps its last finite point, where f = 2.
+  std::ofstream(path("start.csv")) << "1,1\n";
+  const std::string args = "minimize --function sphere --init-file " + path("start.csv") + " --lr 1e308 --backend cpu";
+  const auto text = run(args + " --out " + path("out.csv"));
+  ASSERT_EQ(text.status, 0) << text.out;
+  EXPECT_NE(text.out.find("best: none (every trajectory is nonfinite or ended with f not finite)\n"), std::string::npos)
+      << text.out;
+  std::ifstream out(path("out.csv"));
+  const std::string rows(std::istreambuf_iterator<char>(out), {});
+  EXPECT_NE(rows.find("\n1,1,2,"), std::string::npos) << rows;
+  EXPECT_NE(rows.find(",nonfinite\n"), std::string::npos) << rows;
+  const auto json = run(args + " --json");
+  ASSERT_EQ(json.status, 0) << json.out;
+  EXPECT_TRUE(nlohmann::json::parse(json.out)["best"].is_null()) << json.out;
+}
+
 TEST_F(Cli, TheMinimaAreCountedAndSmallSharesKeepTheirDigits) {
   // 2e5 scattered final points: 1 start is 0.0005%, which read 0.000%; the list says how many it leaves out.
   const auto r = run("minimize --function sphere --starts 2e5 --steps 1 --top 3 --backend cpu");
@@ -794,6 +811,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --expr 3 --box -1:1", 2, "--expr: no dimension follows from the expression's coordinates"},
       {"minimize --expr x[2000000000] --box -1:1", 2, "--expr: no dimension follows from the expression's coordinates"},
       {"minimize --function sphere --dim ''", 2, "--dim: empty value"},
+      {"minimize --function sphere --seed=", 2, "fdgd: error: --seed: empty value"},
+      {"minimize --function sphere --seed= --quiet", 2, "fdgd: error: --seed: empty value"},
       {"minimize --function sphere --top 99999999999999999999", 2, "--top: 99999999999999999999 must be <= 2147483647"},
       {"minimize --function sphere --threads -99999999999999999999", 2, "--threads: -99999999999999999999 must be >= 0"},
   };

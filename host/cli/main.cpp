@@ -509,13 +509,18 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
 
 /// Where an option that takes a value is followed at once by another of `command`'s options (or ends
 /// the line), what was meant: CLI11 would take the value of the next one as an unexpected argument
-/// ("--function --expr x0^2": "not expected: x0^2"). Empty where no option lacks its value.
+/// ("--function --expr x0^2": "not expected: x0^2"), or is given as "--name=". Empty where no option
+/// lacks its value.
 std::string option_without_value(const CLI::App& command, int argc, char** argv) {
   auto option = [&](const std::string& arg) {
     return arg.rfind("--", 0) == 0 && arg.find('=') == std::string::npos ? command.get_option_no_throw(arg) : nullptr;
   };
   for (int i = 2; i < argc; ++i) {
-    const CLI::Option* o = option(argv[i]);
+    const std::string arg = argv[i];
+    // "--seed=": CLI11 says "1 required UINT missing", or takes the next argument as the value.
+    if (const std::string name = arg.substr(0, arg.size() - 1); !arg.empty() && arg.back() == '=')
+      if (const CLI::Option* o = option(name); o && o->get_expected_min() >= 1) return name + ": empty value";
+    const CLI::Option* o = option(arg);
     if (!o || o->get_expected_min() < 1) continue;
     if (i + 1 == argc) return std::string(argv[i]) + ": no value given (it ends the line)";
     if (option(argv[i + 1])) return std::string(argv[i]) + ": no value given (" + argv[i + 1] + " follows it)";
