@@ -322,6 +322,20 @@ TEST_F(Io, BadNpyIsNamed) {
   expect_error([&] { read_npy(path("text.npy")); }, "not a .npy file");
 }
 
+TEST_F(Io, WholeNumbersAreWrittenInTheirDigitsAndEveryValueReadsBack) {
+  // A trace's start and step columns read 100000, not 1e+05; the rest stays the shortest text.
+  const std::vector<double> v{100000, -1e6, 0x1p53 - 1, 0x1p53, 1e300, 0.5, -0.0, 0, 5e-324};
+  csv_writer w(path("w.csv"), {"a", "b", "c", "d", "e", "f", "g", "h", "i"});
+  w.row(v.data(), int(v.size()));
+  w.commit();
+  std::ifstream in(path("w.csv"));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}),
+            "a,b,c,d,e,f,g,h,i\n100000,-1000000,9007199254740991,9007199254740992,1e+300,0.5,-0,0,5e-324\n");
+  const table t = read_csv(path("w.csv"));
+  ASSERT_EQ(t.values.size(), v.size());
+  for (std::size_t j = 0; j < v.size(); ++j) EXPECT_EQ(bits_of(t.values[j]), bits_of(v[j])) << j;
+}
+
 TEST_F(Io, CsvWriterRefusesWhatWouldNotReadBack) {
   csv_writer w(path("w.csv"), {"a", "b"});
   w.row(std::vector<double>{1, 2}.data(), 2);

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -19,10 +20,12 @@ namespace {
 using detail::check_readable_file;
 using detail::quoted;
 
-/// Shortest text that reads back to the same double.
+/// Shortest text that reads back to the same double; a whole number below 2^53 in its digits, where
+/// the shortest would be 1e+05 (a trace's start and step, a coordinate 100000).
 void put_double(std::string& line, double v) {
   char buf[32];
-  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  const bool whole = v != 0 && std::fabs(v) < 0x1p53 && std::trunc(v) == v;  // 0 and -0 keep their sign as they are
+  const auto res = whole ? std::to_chars(buf, buf + sizeof buf, std::int64_t(v)) : std::to_chars(buf, buf + sizeof buf, v);
   line.append(buf, res.ptr);
 }
 
