@@ -218,6 +218,12 @@ TEST_F(Cli, ExpressionsRunLikeTheirBuiltins) {
   EXPECT_FALSE(a.contains("known_minimum")) << "an expression has no known minimum";
 }
 
+TEST_F(Cli, AnExpressionOverSeveralLinesIsShownOnOne) {
+  const auto r = run("minimize --expr \"$(printf 'x0^2 +\\r\\n\\tx1^2')\" --box -1:1 --starts 3 --steps 1 --backend cpu");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("x0^2 +   x1^2: 3 starts (seed 0), d = 2, on cpu", 0), 0u) << r.out;
+}
+
 TEST_F(Cli, ExpressionMistakesShowACaret) {
   const struct {
     std::string expression, extra, message, caret;

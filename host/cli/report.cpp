@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -135,11 +136,14 @@ std::string point(const std::vector<double>& x) {
 
 void write_text(std::FILE* file, const run_summary& summary) {
   const nlohmann::json& s = summary.fields;
+  std::string function = s["function"].get<std::string>();  // an expression may span lines: shown on one
+  std::replace_if(
+      function.begin(), function.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
   std::string out;
   const std::string seed = s.contains("seed") ? fmt::format(" (seed {})", s["seed"].get<std::uint64_t>()) : "";
   const long long starts = s["starts"].get<long long>();
-  out += fmt::format("{}: {} start{}{}, d = {}, on {} ({})\n", s["function"].get<std::string>(), starts, starts == 1 ? "" : "s",
-                     seed, s["dim"].get<int>(), s["backend"].get<std::string>(), s["device"].get<std::string>());
+  out += fmt::format("{}: {} start{}{}, d = {}, on {} ({})\n", function, starts, starts == 1 ? "" : "s", seed, s["dim"].get<int>(),
+                     s["backend"].get<std::string>(), s["device"].get<std::string>());
   out += fmt::format("descent: lr {}, h {}, {} steps, gtol {}, {}\n", s["lr"].get<double>(), s["h"].get<double>(),
                      s["steps"].get<long long>(), s["gtol"].get<double>(), s["precision"].get<std::string>());
   out += fmt::format("time: {:.3f} s (the descent {:.3f} s), {:.3g} trajectory-steps/s, {:.3g} f-evaluations/s\n",
