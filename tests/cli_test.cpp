@@ -277,8 +277,14 @@ TEST_F(Cli, NpyOutputReadsBack) {
   EXPECT_EQ(run("minimize" + formula + " --init-file " + path("out.npy") + " --steps 0 --dim 4").status, 0);
   const auto traced = run("trace --expr \"x0^2 + x1^2\" --start 1,2,3 --out " + path("t.csv"));
   EXPECT_EQ(traced.status, 2) << traced.out;
-  EXPECT_NE(traced.out.find("--start: 3 coordinates, but the expression's coordinates end at x1, dimension 2"), std::string::npos)
+  EXPECT_NE(traced.out.find("--start: 3 coordinates, but the expression's coordinates end at x1, dimension 2 (give --dim 3 to run "
+                            "it in 3 dimensions)"),
+            std::string::npos)
       << traced.out;
+  EXPECT_EQ(run("trace --expr \"x0^2 + x1^2\" --start 1,2,3 --dim 3 --steps 1 --out " + path("t.csv")).status, 0);
+  const auto other = run("trace --expr \"x0^2 + x1^2\" --start 1,2,3 --dim 4 --out " + path("t.csv"));
+  EXPECT_EQ(other.status, 2) << other.out;
+  EXPECT_NE(other.out.find("fdgd: error: --dim 4 but --start has 3 coordinates"), std::string::npos) << other.out;
   if (std::system("python3 -c 'import numpy' >/dev/null 2>&1") != 0) {
     std::printf("note: python3 with numpy is absent; numpy.load not checked\n");
     return;
@@ -374,7 +380,7 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
       {"trace --function sphere --start 1,2 --sample 3", "--start and --sample exclude each other"},
       {"trace --function sphere --start 1,2 --start 1,2,3", "--start: '1,2,3' has 3 coordinates, the first had 2"},
       {"trace --function himmelblau --start 1,2,3", "--start: 3 coordinates but himmelblau is 2-D"},
-      {"trace --function sphere --start 1,2 --dim 2", "--dim shapes the starts --sample draws; it has no use with --start"},
+      {"trace --function sphere --start 1,2 --dim 3", "--dim 3 but --start has 2 coordinates"},
       {"trace --function sphere --start 1,2 --box 0:1", "--box shapes the starts --sample draws"},
       {"trace --function sphere --start 1,2 --seed 3", "--seed shapes the starts --sample draws"},
       {"trace --function sphere --start ''", "--start: empty value"},
@@ -813,7 +819,9 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --lr", 2, "fdgd: error: --lr: no value given (--out follows it)"},
       {"minimize --function sphere --expr x0 --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
       {"minimize --expr \"x0 + x1\"", 2, "--expr: give the search box with --box"},
-      {"minimize --expr \"sum(i=0..d-1, x[i])\" --box -1:1", 2, "the expression uses d or a sum: give its dimension with --dim"},
+      {"minimize --expr \"sum(i=0..d-1, x[i])\" --box -1:1", 2,
+       "the expression uses d, a sum or a product: give its dimension with --dim"},
+      {"minimize --expr \"prod(i=1..0, x0) + x0\" --box -1:1", 2, "the expression uses d, a sum or a product"},
       {"minimize --expr 3 --box -1:1", 2, "--expr: no dimension follows from the expression's coordinates"},
       {"minimize --expr x[2000000000] --box -1:1", 2, "--expr: no dimension follows from the expression's coordinates"},
       {"minimize --function sphere --dim ''", 2, "--dim: empty value"},

@@ -283,6 +283,17 @@ std::string start_of_file(const std::string& path) {
   return std::string(bytes, std::size_t(in.gcount()));
 }
 
+/// Starts of `dim` coordinates given from `source` (an --init-file, --start), checked against the
+/// objective: where --dim was given (`dim_given`, equal to dim), as any dimension; else an expression
+/// whose coordinates imply another dimension is refused, with the --dim that would run it anyway and
+/// the `hint` that follows it.
+void check_given_dim(const cli::objective_choice& b, int dim_given, int dim, const std::string& source, const std::string& hint) {
+  if (dim_given)
+    b.check_dim(dim, source);
+  else
+    b.check_dim_of_starts(dim, source, fmt::format(" (give --dim {} to run it in {} dimensions{})", dim, dim, hint));
+}
+
 starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& dim) {
   if (!a.init_file.empty()) {
     if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
@@ -310,14 +321,8 @@ starts make_starts(const minimize_args& a, const cli::objective_choice& b, int& 
                         "each path holds where it ended)");
     if (a.dim && a.dim != t.cols) throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
     dim = t.cols;
-    const std::string source = fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s");
-    if (a.dim) {
-      b.check_dim(dim, source);
-    } else {
-      b.check_dim_of_starts(dim, source,
-                            fmt::format(" (give --dim {} to run it in {} dimensions{})", dim, dim,
-                                        npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : ""));
-    }
+    check_given_dim(b, a.dim, dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"),
+                    npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : "");
     check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
     return named_starts("--init-file: " + a.init_file, options_from(a).prec,
                         [&] { return starts::given(std::move(t.values), t.cols); });
@@ -422,7 +427,11 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     for (std::int64_t i = 0; i < s.count(); ++i)
       for (int j = 0; j < dim; ++j) points.push_back(s.coordinate(i, j));
   }
-  if (!start_texts.empty()) b.check_dim_of_starts(dim, fmt::format("--start: {} coordinate{}", dim, dim == 1 ? "" : "s"), "");
+  if (!start_texts.empty()) {
+    const std::string coordinates = fmt::format("{} coordinate{}", dim, dim == 1 ? "" : "s");
+    if (a.dim && a.dim != dim) throw usage_error(fmt::format("--dim {} but --start has {}", a.dim, coordinates));
+    check_given_dim(b, a.dim, dim, "--start: " + coordinates, "");
+  }
   check_out_folder(a.out);
 
   options o = options_from(a);
@@ -499,7 +508,9 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->check(seed_check);
   add_value(c, "--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
   add_value(c, "--lr", a.lr, "learning rate (default 0.01)")->transform(a_number);
-  add_value(c, "--steps", a.steps_text, "steps per start: 100, 1e4, 2^10 (default 100; 0: f and |grad| at the starts)");
+  add_value(c, "--steps", a.steps_text,
+            std::string("steps per start: 100, 1e4, 2^10 (default 100; 0: f") + (c->get_name() == "trace" ? "" : " and |grad|") +
+                " at the starts)");
   add_value(c, "--h", a.h, "central-difference step (default 1e-4)")->transform(a_number);
   add_value(c, "--precision", a.precision_name, "f64 or f32 (default f64)")->check(CLI::IsMember({"f64", "f32"}));
   add_value(c, "--backend", a.backend_name, "auto, cpu or cuda (default auto: the GPU when one is present)")
@@ -633,7 +644,7 @@ int run_command(int argc, char** argv) {
     if (f->parsed()) return run_functions();
     if (t->parsed()) {
       // With --start these only shape starts that are not drawn: refused rather than silently ignored.
-      for (const char* flag : {"--dim", "--box", "--seed"})
+      for (const char* flag : {"--box", "--seed"})
         if (!trace_starts.empty() && t->count(flag))
           throw usage_error(std::string(flag) + " shapes the starts --sample draws; it has no use with --start");
       ta.steps = cli::parse_count("--steps", ta.steps_text, 0);

@@ -40,7 +40,8 @@ int objective_choice::dim(int asked) const {
   if (asked) return asked;
   if (builtin_) return builtin_->fixed_dim ? builtin_->fixed_dim : 2;
   if (const int implied = expr::implied_dim(*tree_)) return implied;
-  if (expr::needs_outside_dim(*tree_)) throw usage_error("--expr: the expression uses d or a sum: give its dimension with --dim");
+  if (expr::needs_outside_dim(*tree_))
+    throw usage_error("--expr: the expression uses d, a sum or a product: give its dimension with --dim");
   // Its indices are constants: one that no dimension takes (negative, fractional, 2^31 - 1 or more) is named here.
   try {
     expr::bind(*tree_, std::numeric_limits<int>::max());

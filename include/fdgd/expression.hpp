@@ -9,7 +9,7 @@
 //            | function '(' expr (',' expr)* ')'
 //            | ('sum' | 'prod') '(' name '=' expr '..' expr ',' expr ')'
 //            | '(' expr ')'
-//   number  := digits ['.' digits] [('e' | 'E') ['+' | '-'] digits]  |  '.' digits [exponent]
+//   number  := digits ['.' [digits]] [('e' | 'E') ['+' | '-'] digits]  |  '.' digits [exponent]
 // Functions: sin cos tan asin acos atan sinh cosh tanh exp log log2 log10 sqrt cbrt abs floor ceil
 // (one argument), atan2 pow (two), min max (two or more).
 // `sum(i=lo..hi, body)` adds body for i = lo, lo+1, ..., hi (none when hi < lo: 0; `prod`: 1); the
