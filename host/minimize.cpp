@@ -63,6 +63,7 @@ const builtin_info& find_builtin(const std::string& name) {
 }
 
 result minimize(const std::string& function, const starts& s, const options& o) {
+  detail::check_not_empty(s);
   find_builtin(function).check_dim(s.dim());
   o.validate();
   // Built-ins have CUDA kernels in every CUDA build; without one, asking for CUDA throws "built without CUDA".

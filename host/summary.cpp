@@ -338,6 +338,8 @@ std::vector<minimum_group> merge_cells(const result& r, const cell_members& cell
 }  // namespace detail
 
 backend_kind grouped_on(const result& r, backend_kind where) {
+  if (where != backend_kind::automatic && where != backend_kind::cpu && where != backend_kind::cuda)
+    throw std::invalid_argument("fdgd: grouped_on: invalid backend_kind " + std::to_string(int(where)));
   if (where == backend_kind::automatic) return r.cuda_device >= 0 ? backend_kind::cuda : backend_kind::cpu;
   return where;
 }

@@ -136,6 +136,7 @@ static_assert(max_register_dim <= max_generated_patch_dim,
 
 result solve_on_cuda(const program& p, const starts& s, const options& o) {
   o.validate();
+  fdgd::detail::check_not_empty(s);
   if (o.prec == precision::f32) fdgd::detail::check_fits_single_precision(s);
   if (s.dim() != p.dim)
     throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(s.dim()) +

@@ -202,12 +202,62 @@ TEST_P(CustomObjective, NoMinimumIsClaimedWhereTheGradientIsNotFinite) {
 
 TEST_P(CustomObjective, WrongCompileTimeDimensionIsNamed) {
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
-  try {
-    solve<4>(shifted_sphere{{0, 0, 0}}, starts::uniform(3, -1, 1, 10), on(GetParam()));
-    FAIL() << "expected std::invalid_argument";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("compiled for dim = 4"), std::string::npos) << e.what();
+  using run_t = void (*)(const starts&, const options&);
+  const std::pair<run_t, std::string> runs[] = {{[](const starts& s, const options& o) {
+                                                   solve<4>(shifted_sphere{{0, 0, 0}}, s, o);
+                                                 },
+                                                 "compiled for dim = 4"},
+                                                {[](const starts& s, const options& o) {
+                                                   solve<4096>(shifted_sphere{{0, 0, 0}}, s, o);
+                                                 },
+                                                 "compiled for dim = 4096"}};
+  for (const auto& [run, message] : runs) try {
+      run(starts::uniform(3, -1, 1, 10), on(GetParam()));
+      ADD_FAILURE() << "expected std::invalid_argument: " << message;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()), "fdgd: invalid starts: dim = 3 but the objective was " + message);
+    }
+}
+
+/// x_0^2 + ... + x_{d-1}^2, declared lane-safe: on the CPU, a point for each SIMD lane.
+struct lane_safe_bowl {
+  static constexpr bool lane_safe = true;
+  template <class P>
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    typename P::value_type s = x[0] * x[0];
+    for (int i = 1; i < x.size(); ++i) s += x[i] * x[i];
+    return s;
   }
+};
+
+TEST_P(CustomObjective, ACompileTimeDimensionAboveTheLargestRunsAtRunTimeWithTheSameBits) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  // At D = 8192 the lanes' points overflowed a thread's stack (SIGSEGV).
+  static_assert(8192 > max_compiled_dim);
+  options o = on(GetParam());
+  o.steps = 3;
+  const starts s = starts::uniform(8192, -1, 1, 20, 5);
+  expect_identical(solve<8192>(lane_safe_bowl{}, s, o), solve(lane_safe_bowl{}, s, o));
+}
+
+TEST_P(CustomObjective, AMovedFromBatchIsRefusedByName) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  starts s = starts::given({1, 2, 3, 4}, 2);
+  const starts taken = std::move(s);
+  EXPECT_EQ(taken.count(), 2);
+  EXPECT_EQ(s.count(), 0);  // NOLINT(bugprone-use-after-move): what is left of it is the point
+  EXPECT_EQ(s.dim(), 0);
+  EXPECT_THROW(s.coordinate(0, 0), std::out_of_range);
+  const options o = on(GetParam());
+  for (auto run : {+[](const starts&b, const options&p) { solve(lane_safe_bowl{}, b, p); },
+                   +[](const starts&b, const options&p) { solve<2>(lane_safe_bowl{}, b, p); },
+                   +[](const starts&b, const options&p) { minimize("sphere", b, p); }})
+    try {
+      run(s, o);
+      ADD_FAILURE() << "expected std::invalid_argument";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("invalid starts: none (an empty batch: one moved from)"), std::string::npos) << e.what();
+    }
 }
 
 TEST_P(CustomObjective, OverflowAfterSomeStepsKeepsTheLastFinitePoint) {

@@ -121,6 +121,41 @@ TEST(Expression, LengthAndNestingAreBounded) {
   EXPECT_THROW(expr::parse(std::string(200, '(') + "1" + std::string(200, ')')), expr::expression_error);
   EXPECT_THROW(expr::parse(std::string(200, '-') + "1"), expr::expression_error);
   EXPECT_NO_THROW(expr::parse(std::string(20, '(') + "1" + std::string(20, ')')));
+  // The limits exactly, as the message and README state them.
+  const auto nested = [](const std::string& open, int n, const std::string& inner, const std::string& close) {
+    std::string t = inner;
+    for (int k = 0; k < n; ++k) t = open + t + close;
+    return t;
+  };
+  const std::string too_deep =
+      "expression nests too deep: at most 31 parentheses or calls inside one another, or 62 signs or ^ in a row";
+  for (const auto& [open, close] : {std::pair<std::string, std::string>{"(", ")"}, {"sin(", ")"}, {"-", ""}}) {
+    const int most = open == "-" ? 62 : 31;
+    EXPECT_NO_THROW(expr::parse(nested(open, most, "x0", close))) << open;
+    try {
+      expr::parse(nested(open, most + 1, "x0", close));
+      ADD_FAILURE() << open << " x " << most + 1;
+    } catch (const expr::expression_error& e) {
+      EXPECT_NE(std::string(e.what()).find(too_deep), std::string::npos) << e.what();
+    }
+  }
+  // A tree built by hand is checked before bind() walks it: no crash on missing kids, unknown names or depth.
+  const auto refused = [](const expr::node& tree, const std::string& why) {
+    try {
+      expr::bind(tree, 2);
+      ADD_FAILURE() << why;
+    } catch (const expr::expression_error& e) {
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+  };
+  refused(expr::node{expr::node_kind::coordinate, 1, 0, {}, {}},
+          "not a parsed expression tree: a coordinate node with 0 kids, not 1");
+  refused(expr::node{expr::node_kind::constant, 1, 0, "tau", {}}, "unknown constant 'tau'");
+  refused(expr::node{expr::node_kind::call, 1, 0, "system", {expr::node{}}}, "unknown function 'system'");
+  refused(expr::node{expr::node_kind::bound, 1, 0, "i", {}}, "'i' is not the name of a sum or product around it");
+  expr::node deep;
+  for (int k = 0; k < 300; ++k) deep = expr::node{expr::node_kind::negate, 1, 0, {}, {std::move(deep)}};
+  refused(deep, "nested deeper than 256 nodes");
   // A sum that would expand past the limit is refused, not expanded.
   const expr::node big = expr::parse("sum(i=0..d-1, sum(j=0..d-1, x[i]*x[j]))");
   EXPECT_THROW(expr::bind(big, 5000), expr::expression_error);

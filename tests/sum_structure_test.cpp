@@ -203,6 +203,16 @@ struct triples : plain_sum<triples> {
   }
 };
 
+/// Neighbour pairs counted one too many: the last term reads x_d.
+struct pairs_one_too_many : plain_sum<pairs_one_too_many> {
+  static constexpr int term_reach = 1;
+  FDGD_HD static constexpr int term_count(int d) { return d; }
+  template <class P>
+  FDGD_HD typename P::value_type term(const P& x, int j) const {
+    return x[j] * x[j + 1];
+  }
+};
+
 TEST(SumStructure, DimensionsAnObjectiveLacksAreRefusedBeforeItReadsBeyondX) {
   const auto refused = [](auto run, const std::string& why) {
     try {
@@ -221,6 +231,13 @@ TEST(SumStructure, DimensionsAnObjectiveLacksAreRefusedBeforeItReadsBeyondX) {
           "dim = 2 but the objective has no terms there (its term_count(d) is below 1)");
   const result three = solve_cpu<double, dynamic_dim>(triples{}, starts::uniform(3, -2, 2, 3, 1), o);
   EXPECT_EQ(three.count, 3);
+  // A term_count too large for term_reach: neither run nor "checked" as agreeing, each gradient
+  // reading the same memory beyond x.
+  const std::string beyond = "dim = 4 but the objective has terms that would read beyond x there";
+  refused([&] { solve_cpu<double, dynamic_dim>(pairs_one_too_many{}, starts::uniform(4, -2, 2, 3, 1), o); }, beyond);
+  refused([&] { solve_cpu<double, 4>(pairs_one_too_many{}, starts::uniform(4, -2, 2, 3, 1), o); }, beyond);
+  refused([&] { first_start_where_terms_disagree(pairs_one_too_many{}, starts::uniform(4, -2, 2, 3, 1)); },
+          "first_start_where_terms_disagree: " + beyond);
 }
 
 /// Terms declared as reading x_j alone, each of which reads x_0 too.

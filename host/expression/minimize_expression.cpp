@@ -56,6 +56,7 @@ int compiled_expression::dim() const { return compiled_->dim; }
 
 result compiled_expression::minimize(const starts& s, const options& o) const {
   o.validate();
+  detail::check_not_empty(s);
   compiled& c = *compiled_;
   if (s.dim() != c.dim)
     throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(s.dim()) +
@@ -87,6 +88,7 @@ result compiled_expression::minimize(const starts& s, const options& o) const {
 
 result minimize_expression(const std::string& expression, const starts& s, const options& o) {
   o.validate();
+  detail::check_not_empty(s);
   return compiled_expression(expression, s.dim()).minimize(s, o);
 }
 

@@ -35,7 +35,11 @@ class parser {
   struct depth_guard {
     parser& p;
     explicit depth_guard(parser& q, int col) : p(q) {
-      if (++p.depth_ > max_depth) throw expression_error("expression nests deeper than " + std::to_string(max_depth), col);
+      if (++p.depth_ > max_depth)  // each parenthesis or call takes two levels, a sign or ^ one
+        throw expression_error("expression nests too deep: at most " + std::to_string(max_depth / 2 - 1) +
+                                   " parentheses or calls inside one another, or " + std::to_string(max_depth - 2) +
+                                   " signs or ^ in a row",
+                               col);
     }
     ~depth_guard() { --p.depth_; }
   };

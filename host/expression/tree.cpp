@@ -3,6 +3,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "fdgd/expression.hpp"
 #include "host/expression/names.hpp"
@@ -126,6 +129,58 @@ void print_to(const node& n, std::string& out, int needed = sum_level) {
   if (parens) out += ")";
 }
 
+/// Throws expression_error where `tree` is not one parse() could have made (a hand-built one): a
+/// kind with the wrong number of kids, an unknown function or constant, a sum without a name, or
+/// nesting so deep that walking it recursively could overflow the stack. Walks with a stack of its own.
+void check_parsed_shape(const node& tree) {
+  constexpr std::size_t deepest = 4 * max_depth;  // parse() makes at most about max_depth levels
+  std::vector<std::pair<const node*, std::size_t>> todo{{&tree, 1}};
+  while (!todo.empty()) {
+    const node* n = todo.back().first;
+    const std::size_t depth = todo.back().second;
+    todo.pop_back();
+    const auto bad = [&](const std::string& what) { throw expression_error("not a parsed expression tree: " + what, n->column); };
+    if (depth > deepest) bad("nested deeper than " + std::to_string(deepest) + " nodes");
+    const std::size_t kids = n->kids.size();
+    const auto want = [&](std::size_t k, const char* kind) {
+      if (kids != k) bad(std::string(kind) + " node with " + std::to_string(kids) + " kids, not " + std::to_string(k));
+    };
+    switch (n->kind) {
+      case node_kind::number: want(0, "a number"); break;
+      case node_kind::dimension: want(0, "a d"); break;
+      case node_kind::coordinate: want(1, "a coordinate"); break;
+      case node_kind::negate: want(1, "a negation"); break;
+      case node_kind::constant:
+        want(0, "a constant");
+        if (n->name != "pi" && n->name != "e") bad("unknown constant '" + n->name + "'");
+        break;
+      case node_kind::bound:
+        want(0, "a bound name");
+        if (n->name.empty()) bad("a bound name node without a name");
+        break;
+      case node_kind::add:
+      case node_kind::subtract:
+      case node_kind::multiply:
+      case node_kind::divide:
+      case node_kind::power: want(2, "an operator"); break;
+      case node_kind::call: {
+        const function_info* f = find_function(n->name);
+        if (!f) bad("unknown function '" + n->name + "'");
+        if (kids < std::size_t(f->min_args) || (f->max_args && kids > std::size_t(f->max_args)))
+          bad(n->name + " with " + std::to_string(kids) + " arguments");
+        break;
+      }
+      case node_kind::sum:
+      case node_kind::product:
+        want(3, "a sum or product");
+        if (n->name.empty() || is_reserved(n->name)) bad("a sum or product bound to '" + n->name + "'");
+        break;
+      default: bad("a node of unknown kind " + std::to_string(int(n->kind)));
+    }
+    for (const node& k : n->kids) todo.emplace_back(&k, depth + 1);
+  }
+}
+
 /// Binds one tree to d: the state of the expansion.
 class binder {
  public:
@@ -183,7 +238,9 @@ class binder {
     if (n.kind == node_kind::dimension) return double(d_);
     if (n.kind == node_kind::constant)
       return n.name == "pi" ? 3.141592653589793238462643383279502884 : 2.718281828459045235360287471352662498;
-    return values_.at(n.name);
+    const auto bound = values_.find(n.name);
+    if (bound == values_.end()) throw expression_error("'" + n.name + "' is not the name of a sum or product around it", n.column);
+    return bound->second;
   }
 
   /// An index or bound: an integer computed from numbers, d and bound names.
@@ -272,6 +329,7 @@ int implied_dim(const node& tree) {
 
 node bind(const node& tree, int d) {
   if (d < 1) throw std::invalid_argument("fdgd: invalid dimension " + std::to_string(d) + " for an expression (must be >= 1)");
+  check_parsed_shape(tree);
   return binder(d).bind(tree);
 }
 

@@ -173,6 +173,7 @@ csv_writer::~csv_writer() = default;
 
 void csv_writer::row(const double* values, int n) {
   file_->check_open();
+  if (!values) throw std::invalid_argument("fdgd: CSV row of no values (a null pointer)");
   if (n != columns_)
     throw std::invalid_argument("fdgd: CSV row of " + std::to_string(n) + " values under a header of " + std::to_string(columns_));
   for (int j = 0; j < n; ++j) {

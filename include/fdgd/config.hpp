@@ -61,4 +61,8 @@ inline constexpr bool is_same_v = is_same<A, B>::value;
 namespace fdgd {
 /// Template argument for "dimension known only at run time".
 inline constexpr int dynamic_dim = 0;
+/// The largest compile-time dimension solve runs as one: above it, the run-time-dimension path runs
+/// the starts (the same bits), since a point of D coordinates for each SIMD lane would not fit a
+/// thread's stack (a lane-safe objective at D = 8192 overflowed it) and buys nothing at such a d.
+inline constexpr int max_compiled_dim = 512;
 }  // namespace fdgd

@@ -241,12 +241,18 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
 }  // namespace detail
 
 /// Runs the descent for every start on CUDA device options::cuda_device in working precision T;
-/// D = dynamic_dim for a run-time d. Throws std::invalid_argument for invalid options or starts,
-/// fdgd::error when no device is usable, fdgd::cuda_error when a CUDA call fails.
+/// D = dynamic_dim for a run-time d (and above max_compiled_dim, as solve_cpu). Throws
+/// std::invalid_argument for invalid options or starts, fdgd::error when no device is usable,
+/// fdgd::cuda_error when a CUDA call fails.
 template <class T, int D, class Objective>
 result solve_cuda(const Objective& f, const starts& s, const options& o) {
-  detail::check_inputs<T, D, Objective>(s, o);
-  return detail::run_cuda<T, D>(detail::compiled_kernels<T, D, Objective>{f}, s, o);
+  if constexpr (D > max_compiled_dim) {
+    detail::check_dim<D>(s);
+    return solve_cuda<T, dynamic_dim>(f, s, o);
+  } else {
+    detail::check_inputs<T, D, Objective>(s, o);
+    return detail::run_cuda<T, D>(detail::compiled_kernels<T, D, Objective>{f}, s, o);
+  }
 }
 
 }  // namespace fdgd

@@ -27,7 +27,7 @@ namespace fdgd::expr {
 
 /// Limits that keep parsing and code generation bounded.
 inline constexpr std::size_t max_length = 10000;   ///< characters of text
-inline constexpr int max_depth = 64;               ///< nesting of parentheses, calls, operators
+inline constexpr int max_depth = 64;               ///< the parser's levels: 31 nested parentheses or calls, 62 signs or ^ in a row
 inline constexpr std::size_t max_terms = 1 << 20;  ///< nodes once sums are expanded for a given d
 
 /// A mistake in an expression: what is wrong, and the 1-based column where it is.
@@ -94,7 +94,10 @@ int implied_dim(const node& tree);
 /// The tree for dimension d: sums and products expanded into one add (multiply) node with a kid a term,
 /// combined left to right; d, bound names and
 /// constants replaced by numbers, every index checked to be an integer in 0..d-1.
-/// Throws expression_error (e.g. "x5 is out of range for d = 3") or when the expansion exceeds max_terms.
+/// Throws expression_error (e.g. "x5 is out of range for d = 3") or when the expansion exceeds max_terms,
+/// and for a tree parse() could not have made (one built by hand: a node with the wrong kids, an
+/// unknown name, nesting deeper than 4 max_depth). print(), needs_outside_dim() and implied_dim() take
+/// the trees parse() and bind() make.
 node bind(const node& tree, int d);
 
 }  // namespace fdgd::expr

@@ -35,7 +35,8 @@ struct table {
 void write_csv(const std::string& path, const result& r);
 
 /// Any table, under a header row of column names, doubles written to read back exactly (by read_csv,
-/// unless the header is a result's, x0,...,f,grad_norm,steps,status, of which it reads x alone). Throws
+/// unless the header is a result's, x0,...,f,grad_norm,steps,status, of which it reads x alone; NaN
+/// and Inf are written as nan and inf, which read_csv refuses as starts). Throws
 /// std::invalid_argument as csv_writer does, when t.values does not hold t.rows x t.cols values, or
 /// when the header does not name t.cols columns.
 void write_csv(const std::string& path, const std::vector<std::string>& header, const table& t);
@@ -52,7 +53,8 @@ class csv_writer {
   csv_writer(const csv_writer&) = delete;
   csv_writer& operator=(const csv_writer&) = delete;
 
-  /// One row of n doubles, written to read back exactly.
+  /// One row of n doubles, written to read back exactly (NaN and Inf as nan and inf).
+  /// std::invalid_argument where values is null.
   void row(const double* values, int n);
   /// Writes what is buffered and moves the finished file to its path. Throws fdgd::error (naming the
   /// path and the cause) when it cannot, and then leaves no file; a row or commit after it throws.

@@ -27,7 +27,8 @@ namespace fdgd {
 inline namespace FDGD_COMPILED_BY {
 
 /// Minimizes `f` from every start; D fixes the dimension at compile time (coordinates in registers),
-/// dynamic_dim (the default) takes it from the starts at run time. A sum-structured objective keeps
+/// dynamic_dim (the default) takes it from the starts at run time, as does a D above
+/// max_compiled_dim (512) once the starts are found to have it. A sum-structured objective keeps
 /// its terms only up to D = 32 (term_reuse_max_dim) or on the run-time path: above 32, take
 /// dynamic_dim (a rosenbrock of d = 128 ran 4.4x faster there, with the same bits).
 /// Throws std::invalid_argument for invalid options or starts, fdgd::error for an unusable backend,

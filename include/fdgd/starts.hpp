@@ -57,6 +57,19 @@ class starts {
     return s;
   }
 
+  starts(const starts&) = default;
+  starts& operator=(const starts&) = default;
+  /// A starts moved from is an empty batch (dim 0, count 0), which the entry points refuse by name.
+  starts(starts&& o) noexcept { *this = std::move(o); }
+  starts& operator=(starts&& o) noexcept {
+    dim_ = std::exchange(o.dim_, 0);
+    count_ = std::exchange(o.count_, 0);
+    seed_ = std::exchange(o.seed_, 0);
+    lo_ = std::move(o.lo_), hi_ = std::move(o.hi_), points_ = std::move(o.points_);
+    o.lo_.clear(), o.hi_.clear(), o.points_.clear();
+    return *this;
+  }
+
   int dim() const { return dim_; }                       ///< coordinates a start
   std::int64_t count() const { return count_; }          ///< number of starts
   bool is_generated() const { return points_.empty(); }  ///< drawn in a box (uniform), not given (given)
@@ -107,5 +120,13 @@ class starts {
   std::uint64_t seed_ = 0;
   std::vector<double> lo_, hi_, points_;
 };
+
+namespace detail {
+/// Throws std::invalid_argument for a batch of no starts (a starts moved from), which every entry
+/// point refuses first.
+inline void check_not_empty(const starts& s) {
+  if (s.count() < 1) throw std::invalid_argument("fdgd: invalid starts: none (an empty batch: one moved from)");
+}
+}  // namespace detail
 
 }  // namespace fdgd

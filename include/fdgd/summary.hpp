@@ -29,7 +29,9 @@ struct minima_totals {
 
 /// Groups the final points of every trajectory that is not nonfinite or unresolved, has a finite f and lies within
 /// 4.6e18 * tol of the origin in every coordinate (the grid's reach; beyond it, only trajectories that
-/// ran off, which then count in no group's share). Points in one cell of a grid of side `tol` (cells
+/// ran off, which then count in no group's share, unless tol is below |x| / 4.6e18 for the points
+/// themselves: tol = 1e-300 groups no point of order 1, and totals->grouped says 0). Points in one cell of a grid of side `tol`
+/// (cells
 /// [(k + s) tol, (k + 1 + s) tol) along each axis, s = 0.381966..., 2 minus the golden ratio, so that
 /// a minimum at the origin, at integers or at a multiple of tol lies inside a cell) form a group; then groups join where the best
 /// points of two of their cells share a cell of one of d more grids of side tol, grid k shifted by k tol / (d + 1) along every axis
@@ -54,7 +56,8 @@ std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, i
                                            minima_totals* totals = nullptr);
 
 /// Where distinct_minima(r, ..., where) finds the cells: cuda when asked for, or when automatic and r
-/// ran on CUDA (on r.cuda_device; device 0 for a CPU result); cpu otherwise.
+/// ran on CUDA (on r.cuda_device; device 0 for a CPU result); cpu otherwise. Throws
+/// std::invalid_argument where `where` is no backend_kind.
 backend_kind grouped_on(const result& r, backend_kind where);
 
 /// At most about how many bytes of host memory distinct_minima(r, tol, top, .., threads) takes for a

@@ -170,7 +170,7 @@ void check_objective_dim(int d) {
   if (fixed != 0 && d != fixed) refuse("is " + std::to_string(fixed) + "-D (its fixed_dim)");
   if (d < least) refuse("needs dim >= " + std::to_string(least) + " (its min_dim)");
   if constexpr (has_sum_structure<Objective>::value)
-    if (Objective::term_count(d) < 1) refuse("has no terms there (its term_count(d) is below 1)");
+    if (const char* why = terms_misfit<Objective>(d)) refuse(why);
 }
 
 /// Throws std::invalid_argument when a start could lie beyond single precision's range (3.4e38),
@@ -198,6 +198,7 @@ template <class T, int D, class Objective>
 void check_inputs(const starts& s, const options& o) {
   check_objective<Objective, point_for<T, D>>();
   o.validate();
+  check_not_empty(s);
   check_dim<D>(s);
   check_objective_dim<Objective>(s.dim());
   if constexpr (std::is_same_v<T, float>) check_fits_single_precision(s);
