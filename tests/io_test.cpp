@@ -165,7 +165,8 @@ TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
   expect_error([&] { read_csv(path("comment.csv")); },
                "comment.csv:2:1: row has 2 values, the header has 1 name (no line is a comment; the first row, '# from a run', was "
                "read as a header)");
-  write_text("npy.csv", std::string("\x93NUMPY\x01\x00v\x00{'descr': '<f8'}\n", 29));
+  const char npy_start[] = "\x93NUMPY\x01\x00v\x00{'descr': '<f8'}\n";  // its zero bytes too, not its closing one
+  write_text("npy.csv", std::string(npy_start, sizeof npy_start - 1));
   expect_error([&] { read_csv(path("npy.csv")); }, "npy.csv: a NumPy .npy file (its first bytes say so), not a CSV");
   write_text("hole.csv", "1,2\n3,\n");
   expect_error([&] { read_csv(path("hole.csv")); }, "hole.csv:2:3: empty cell");
