@@ -383,8 +383,9 @@ TEST(IoSignals, ASignalRemovesEveryUnfinishedFileAndNoFinishedOne) {
   const fs::path dir = fs::temp_directory_path() / "fdgd_io_signal_test";
   const auto in_dir = [&](const char* name) { return (dir / name).string(); };
   const double one = 1;
-  // Those a user sends (SIGQUIT: Ctrl-\), and those of `ulimit -t` and `ulimit -f`.
-  for (const int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGXCPU, SIGXFSZ}) {
+  // Those a user sends (SIGQUIT: Ctrl-\), those of `ulimit -t` and `ulimit -f`, and the others whose
+  // default ends a process (`timeout -s ALRM`, a reader gone).
+  for (const int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGXCPU, SIGXFSZ, SIGPIPE, SIGALRM, SIGVTALRM, SIGUSR1, SIGUSR2}) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     EXPECT_EXIT(

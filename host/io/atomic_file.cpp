@@ -173,7 +173,7 @@ void atomic_file::commit() {
 namespace fdgd {
 
 void remove_unfinished_files_on_signals() {
-  for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGXCPU, SIGXFSZ}) {
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGXCPU, SIGXFSZ, SIGPIPE, SIGALRM, SIGVTALRM, SIGUSR1, SIGUSR2}) {
     struct sigaction old {};
     if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;  // keep nohup's SIG_IGN
     struct sigaction act {};

@@ -67,8 +67,9 @@ class csv_writer {
   int columns_;
 };
 
-/// Makes SIGINT, SIGTERM, SIGHUP and SIGQUIT, and SIGXCPU and SIGXFSZ (`ulimit -t` and `-f`), remove
-/// the temporary file of a write in progress before they end the process as they otherwise would (a
+/// Makes SIGINT, SIGTERM, SIGHUP and SIGQUIT, SIGXCPU and SIGXFSZ (`ulimit -t` and `-f`), and SIGPIPE,
+/// SIGALRM, SIGVTALRM, SIGUSR1 and SIGUSR2 (each ends a process by default), remove the temporary
+/// file of a write in progress before they end the process as they otherwise would (a
 /// signal the process ignores stays ignored: with SIGXFSZ ignored, a write past the limit fails with
 /// EFBIG instead, and the writer removes its file). For programs: a library leaves signal handling to
 /// its caller.
