@@ -539,6 +539,13 @@ TEST_F(Cli, TheFileStandardOutputGoesToIsNotAnOut) {
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(err), {}),
             "fdgd: error: --out: '" + path("log.csv") +
                 "' is the file standard output is written to: give another file for the results\n");
+  const auto errors = run_shell(std::string(FDGD_CLI) + " minimize --function sphere --starts 2 --out " + path("log.csv") + " 2>>" +
+                                path("log.csv"));
+  EXPECT_EQ(errors.status, 2);
+  std::ifstream log_after(path("log.csv"));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(log_after), {}),
+            "precious\nfdgd: error: --out: '" + path("log.csv") +
+                "' is the file standard error is written to: give another file for the results\n");
   // Through a link to /dev/stdout, into a pipe: said to be no regular file, not "No such file".
   fs::create_symlink("/dev/stdout", path("so.csv"));
   const auto piped =

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 
 #include "fdgd/detail/number_text.hpp"
 
@@ -143,6 +144,12 @@ std::vector<double> parse_point(const std::string& flag, const std::string& text
     if (end == text.size()) return point;
     begin = end + 1;
   }
+}
+
+std::string extension(const std::string& path) {
+  std::string e = std::filesystem::path(path).extension().string();
+  for (char& c : e) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return e;
 }
 
 }  // namespace fdgd::cli

@@ -27,4 +27,7 @@ void parse_box(const std::string& text, std::vector<double>& lo, std::vector<dou
 /// "x0,x1,..." -> the coordinates, each a finite number.
 std::vector<double> parse_point(const std::string& flag, const std::string& text);
 
+/// The file name's extension in lower case (".npy" for X.NPY), which says the format.
+std::string extension(const std::string& path);
+
 }  // namespace fdgd::cli

@@ -1,0 +1,139 @@
+#include "flags.hpp"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <system_error>
+#include <vector>
+
+#include "../expression/names.hpp"
+#include "fdgd/detail/number_text.hpp"
+#include "fdgd/options.hpp"
+
+namespace fdgd::cli {
+
+namespace {
+
+/// A number for which ok(value) holds, else "<text> must be <rule>" (CLI11's own range checks print
+/// their bound as a 300-digit double). Decimal only, as --starts and --box read numbers: CLI11 alone
+/// would also take hexadecimal and surrounding spaces, and read 1e-400 as 0. The text is rewritten
+/// as the exact hexadecimal of the double read: CLI11 converts through long double, which rounds
+/// some decimals twice (1.0000000000000001110223024625156540423631668090820312500001 became 1).
+/// A transform (CLI11 runs those first), so it also says what non_empty says.
+CLI::Validator number_check(const std::string& rule, std::function<bool(double)> ok) {
+  return CLI::Validator(
+      [rule, ok](std::string& text) -> std::string {
+        if (text.empty()) return "empty value";
+        double v = 0;
+        const auto res = fdgd::detail::read_decimal(text.data(), text.data() + text.size(), v);
+        if (res.ec == std::errc::result_out_of_range && res.ptr == text.data() + text.size())
+          return text + " is beyond the range of a double";
+        if (res.ec != std::errc() || res.ptr != text.data() + text.size()) return "'" + text + "' is not a number";
+        if (!ok(v)) return text + " must be " + rule;
+        text = fmt::format("{:a}", v);
+        return "";
+      },
+      rule);
+}
+
+/// CLI11 reads 99999999999999999999 as 2^64-1 and 1.5 as 1; a seed must be exactly the number typed.
+const CLI::Validator seed_check(
+    [](std::string& text) -> std::string {
+      std::uint64_t v = 0;
+      const auto res = fdgd::detail::read_decimal(text.data(), text.data() + text.size(), v);
+      if (res.ec == std::errc() && res.ptr == text.data() + text.size()) return "";
+      return "'" + text + "' is not a whole number in 0..2^64-1";
+    },
+    "0..2^64-1");
+
+}  // namespace
+
+CLI::Validator whole_number(long long least, long long most) {
+  const std::string rule =
+      most == std::numeric_limits<long long>::max() ? fmt::format(">= {}", least) : fmt::format("{}..{}", least, most);
+  return CLI::Validator(
+      [least, most](std::string& text) -> std::string {
+        if (text.empty()) return "empty value";
+        long long v = 0;
+        const auto res = fdgd::detail::read_decimal(text.data(), text.data() + text.size(), v);
+        const bool beyond = res.ec == std::errc::result_out_of_range;  // of long long: all digits, too many
+        if (res.ptr != text.data() + text.size() || (res.ec != std::errc() && !beyond))
+          return "'" + text + "' is not a whole number";
+        if (beyond ? text[0] == '-' : v < least) return fmt::format("{} must be >= {}", text, least);
+        if (beyond || v > most) return fmt::format("{} must be <= {}", text, most);
+        text = std::to_string(v);
+        return "";
+      },
+      rule);
+}
+
+const CLI::Validator positive_finite = number_check("finite and > 0", [](double v) { return v > 0 && std::isfinite(v); });
+
+const CLI::Validator a_number = number_check("a number", [](double) { return true; });
+
+const CLI::Validator non_empty([](std::string& text) { return text.empty() ? "empty value" : ""; }, "");
+
+void add_common_flags(CLI::App* c, minimize_args& a) {
+  add_value(c, "--function", a.function, "built-in function (see `fdgd functions`)");
+  // --expr "" is parsed, to say "empty expression" with a caret like any other mistake in it.
+  c->add_option("--expr", a.expression, "or the function as an expression, e.g. \"sum(i=0..d-1, x[i]^2)\" (see README)");
+  add_value(c, "--dim", a.dim, "dimension (default: the function's own, 2, or the expression's highest x + 1)")
+      ->transform(whole_number(1, int_max));
+  add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->check(seed_check);
+  add_value(c, "--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
+  add_value(c, "--lr", a.lr, "learning rate (default 0.01)")->transform(a_number);
+  add_value(c, "--steps", a.steps_text,
+            std::string("steps per start: 100, 1e4, 2^10 (default 100; 0: f") + (c->get_name() == "trace" ? "" : " and |grad|") +
+                " at the starts)");
+  add_value(c, "--h", a.h, "central-difference step (default 1e-4)")->transform(a_number);
+  add_value(c, "--precision", a.precision_name, "f64 or f32 (default f64)")->check(CLI::IsMember({"f64", "f32"}));
+  add_value(c, "--backend", a.backend_name, "auto, cpu or cuda (default auto: the GPU when one is present)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  add_value(c, "--threads", a.threads, "CPU threads (default: all cores)")->transform(whole_number(0, max_cpu_threads));
+}
+
+std::string option_without_value(const CLI::App& command, int argc, char** argv) {
+  auto option = [&](const std::string& arg) {
+    return arg.rfind("--", 0) == 0 && arg.find('=') == std::string::npos ? command.get_option_no_throw(arg) : nullptr;
+  };
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    // "--seed=": CLI11 says "1 required UINT missing", or takes the next argument as the value.
+    if (const std::string name = arg.substr(0, arg.size() - 1); !arg.empty() && arg.back() == '=')
+      if (const CLI::Option* o = option(name); o && o->get_expected_min() >= 1) return name + ": empty value";
+    const CLI::Option* o = option(arg);
+    if (!o || o->get_expected_min() < 1) continue;
+    if (i + 1 == argc) return std::string(argv[i]) + ": no value given (it ends the line)";
+    if (option(argv[i + 1])) return std::string(argv[i]) + ": no value given (" + argv[i + 1] + " follows it)";
+  }
+  return "";
+}
+
+std::string plain_parse_error(std::string what, const CLI::App* command) {
+  const std::string repeated = "At Most 1 required but received ";
+  if (const auto at = what.find(repeated); at != std::string::npos)
+    what = what.substr(0, at) + "given " + what.substr(at + repeated.size()) + " times; give it once";
+  // "The following arguments were not expected: sphere --functoin" lists them last first.
+  std::string extras = "The following arguments were not expected: ";
+  if (what.rfind(extras, 0) != 0) extras = "The following argument was not expected: ";
+  if (what.rfind(extras, 0) != 0 || command == nullptr) return what;
+  std::vector<std::string> given, flags;
+  for (std::size_t a = extras.size(), b; a < what.size(); a = b + 1) {
+    b = std::min(what.find(' ', a), what.size());
+    given.insert(given.begin(), what.substr(a, b - a));
+  }
+  for (const CLI::Option* o : command->get_options())
+    if (o->get_lnames().size() == 1) flags.push_back("--" + o->get_lnames()[0]);
+  std::string out = command->get_name() + ": not expected:";
+  for (const auto& g : given) out += " " + g;
+  for (const auto& g : given)
+    if (g.rfind("--", 0) == 0) {
+      const std::string near = expr::nearest_name(g, flags);
+      out += "; " + g + " is no option of " + command->get_name() + (near.empty() ? "" : " (did you mean " + near + "?)");
+    }
+  return out;
+}
+
+}  // namespace fdgd::cli

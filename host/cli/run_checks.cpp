@@ -1,0 +1,133 @@
+#include "run_checks.hpp"
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "../io/atomic_file.hpp"
+#include "fdgd/error.hpp"
+#include "fdgd/summary.hpp"
+#include "parse.hpp"
+
+namespace fdgd::cli {
+
+namespace {
+
+/// A /proc file's "Key: value kB" line, in bytes, or -1 where there is none.
+double proc_kib_value(const char* file, const std::string& wanted) {
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);)  // line by line: /proc/self/status has lines of text too
+    if (line.rfind(wanted, 0) == 0) return std::strtod(line.c_str() + wanted.size(), nullptr) * 1024;
+  return -1;
+}
+
+/// Host memory the process can still get: what the system can give (Linux: MemAvailable, else all of it),
+/// and under an address-space limit (`ulimit -v`) no more than the limit less what is already mapped.
+double available_host_bytes() {
+  double available = proc_kib_value("/proc/meminfo", "MemAvailable:");
+  if (available < 0) available = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGESIZE));
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    const double mapped = std::max(0.0, proc_kib_value("/proc/self/status", "VmSize:"));
+    available = std::min(available, std::max(0.0, double(limit.rlim_cur) - mapped));
+  }
+  return available;
+}
+
+}  // namespace
+
+void check_out_folder(const std::string& out) {
+  namespace fs = std::filesystem;
+  std::string why;
+  const fs::path target(detail::output_target(out, why)), folder = target.parent_path().empty() ? "." : target.parent_path();
+  if (!why.empty()) throw usage_error("--out: cannot write '" + out + "': " + why);
+  // The file standard output or error goes to (`--out r.csv > r.csv`, a link to /dev/stdout): the
+  // rename would put the results in place of the summary or the warnings, or of what it held (`>>`).
+  struct stat out_stat {};
+  if (::stat(out.c_str(), &out_stat) == 0)
+    for (const auto& [fd, stream] : {std::pair<int, const char*>{STDOUT_FILENO, "output"}, {STDERR_FILENO, "error"}}) {
+      struct stat stream_stat {};
+      if (::fstat(fd, &stream_stat) == 0 && out_stat.st_dev == stream_stat.st_dev && out_stat.st_ino == stream_stat.st_ino)
+        throw usage_error("--out: '" + out + "' is the file standard " + stream +
+                          " is written to: give another file for the results");
+    }
+  std::error_code ec;
+  if (!fs::exists(folder, ec)) throw usage_error("--out: folder '" + folder.string() + "' does not exist");
+  if (!fs::is_directory(folder, ec)) throw usage_error("--out: '" + folder.string() + "' is not a folder");
+  if (::access(folder.c_str(), W_OK | X_OK) != 0)
+    throw usage_error("--out: cannot write in folder '" + folder.string() + "': " + std::strerror(errno));
+  // In a sticky folder (/tmp) only the owner of a file, of the folder, or root may replace it: the
+  // rename at the end would fail after the whole run.
+  struct stat dir_stat {
+  }, file_stat{};
+  const uid_t me = ::geteuid();
+  if (::stat(folder.c_str(), &dir_stat) == 0 && (dir_stat.st_mode & S_ISVTX) && ::lstat(target.c_str(), &file_stat) == 0 &&
+      me != 0 && me != dir_stat.st_uid && me != file_stat.st_uid)
+    throw usage_error("--out: cannot replace '" + target.string() + "': another user's file in a sticky folder ('" +
+                      folder.string() + "')");
+  const long name_max = ::pathconf(folder.c_str(), _PC_NAME_MAX);
+  if (name_max > 0 && target.filename().string().size() > std::size_t(name_max))
+    throw usage_error(fmt::format("--out: the file name is longer than the {} characters the folder allows", name_max));
+  // The write's own first step, its temporary file made and removed again: what access() cannot tell
+  // (root is allowed everything, and /proc still takes no new file).
+  try {
+    detail::atomic_file probe(out);
+  } catch (const error& e) {
+    throw usage_error("--out: " + without_prefix(e.what()));
+  }
+}
+
+std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, const char* count_flag) {
+  const double gib = double(1 << 30);
+  return std::runtime_error(
+      fmt::format("not enough memory for {} start{} of dimension {}: the run needs about {:.1f} GiB "
+                  "and {:.1f} GiB are available; use fewer {} or a smaller --dim",
+                  count, count == 1 ? "" : "s", dim, need / gib, available_host_bytes() / gib, count_flag));
+}
+
+void check_host_memory(const objective_choice& b, std::int64_t count, int dim, const options& o, const char* count_flag, int top) {
+  const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
+  const double need = b.host_bytes_needed(count, dim, o) + box, available = available_host_bytes();
+  if (need > available) throw not_enough_memory(count, dim, need, count_flag);
+  const double grouping = top > 0 ? grouping_bytes_needed(count, dim, o.threads, top) : 0.0;
+  if (need + grouping > available)
+    fmt::print(stderr,
+               "fdgd: warning: if the final points stay scattered, grouping them into distinct minima needs up to "
+               "{:.1f} GiB more than the {:.1f} GiB available after the run (--out keeps the run's results even then)\n",
+               (need + grouping - available) / double(1 << 30), (available - need) / double(1 << 30));
+}
+
+void warn_if_h_vanishes(double h, precision prec, double largest) {
+  // Beyond float's range the run refuses the starts (and converting such a double to float is undefined).
+  if (prec == precision::f32 && largest > double(std::numeric_limits<float>::max())) return;
+  const bool vanishes =
+      prec == precision::f32 ? float(largest) + float(h) == float(largest) - float(h) : largest + h == largest - h;
+  if (!vanishes) return;
+  fmt::print(stderr,
+             "fdgd: warning: --h {} is below the spacing of {} near |x| = {} (x + h and x - h round to the "
+             "same number there), so the central differences are 0 there{}\n",
+             h, prec == precision::f32 ? "floats" : "doubles", largest, h < 1e-4 ? "; the default is 1e-4" : "");
+}
+
+double largest_coordinate(const starts& s) {
+  double largest = 0;
+  for (const auto* values : {&s.lo(), &s.hi(), &s.points()})
+    for (const double v : *values) largest = std::max(largest, std::abs(v));
+  return largest;
+}
+
+}  // namespace fdgd::cli

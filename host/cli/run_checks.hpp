@@ -1,0 +1,38 @@
+// What is checked before a run, so that none is wasted or killed halfway: that --out can be written,
+// that the run fits in host memory, and that --h does not vanish next to the starts' coordinates.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "fdgd/options.hpp"
+#include "fdgd/starts.hpp"
+#include "objective_choice.hpp"
+
+namespace fdgd::cli {
+
+/// --out must name a file that can be written, checked before the run so that none is wasted on it:
+/// the file it replaces (through symbolic links, as the write will), and the folder that holds it.
+void check_out_folder(const std::string& out);
+
+/// The error for a run of `count` starts that needs `need` bytes, more than the host has available.
+/// `count_flag`: where the number of starts comes from (count_source).
+std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, const char* count_flag);
+
+/// Refuses a run that needs more host memory than is available before anything large is allocated:
+/// under memory overcommit its allocations could succeed and the process be killed when it touches them.
+/// With `top` (a run's --top; 0 where the final points are not grouped), a warning where grouping them
+/// could not fit after the run if they stayed scattered (every point a cell of its own:
+/// grouping_bytes_needed). Not a refusal: final points that converge form few cells (10^7 starts of
+/// himmelblau: 4), and need little.
+void check_host_memory(const objective_choice& b, std::int64_t count, int dim, const options& o, const char* count_flag, int top);
+
+/// Where x + h and x - h round to the same number, every central difference is 0 and a start does not
+/// move: with an h that small next to the largest |coordinate|, the run would silently do nothing
+/// there. A warning, not an error: smaller coordinates may still move.
+void warn_if_h_vanishes(double h, precision prec, double largest);
+
+/// The largest |coordinate| a start can have: from the box, or from the given points.
+double largest_coordinate(const starts& s);
+
+}  // namespace fdgd::cli

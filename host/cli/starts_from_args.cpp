@@ -1,0 +1,92 @@
+#include "starts_from_args.hpp"
+
+#include <fmt/format.h>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <new>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "fdgd/error.hpp"
+#include "fdgd/io.hpp"
+#include "run_checks.hpp"
+
+namespace fdgd::cli {
+
+namespace {
+
+/// The first bytes of `path` (at most 32) where it is a regular file, else none: a pipe is not read ahead.
+std::string start_of_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return "";
+  std::ifstream in(path, std::ios::binary);
+  char bytes[32];
+  in.read(bytes, sizeof bytes);
+  return std::string(bytes, std::size_t(in.gcount()));
+}
+
+}  // namespace
+
+const char* count_source(const minimize_args& a) { return a.init_file.empty() ? a.count_flag : "starts in the file"; }
+
+void check_given_dim(const objective_choice& b, int dim_given, int dim, const std::string& source, const std::string& hint) {
+  if (dim_given)
+    b.check_dim(dim, source);
+  else
+    b.check_dim_of_starts(dim, source, fmt::format(" (give --dim {} to run it in {} dimensions{})", dim, dim, hint));
+}
+
+starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) {
+  if (!a.init_file.empty()) {
+    if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
+    if (a.starts_given) throw usage_error("--starts and --init-file exclude each other");
+    if (a.seed_given) throw usage_error("--seed draws starts in the box; it has no use with --init-file");
+    const std::string start = start_of_file(a.init_file);
+    const bool npy = extension(a.init_file) == ".npy" || start.rfind("\x93NUMPY", 0) == 0;  // a .npy of another name too
+    table t;
+    try {
+      t = npy ? read_npy(a.init_file) : read_csv(a.init_file);
+    } catch (const error& e) {
+      throw usage_error(
+          "--init-file: " + without_prefix(e.what()) +
+          (start.empty() && std::strstr(e.what(), "NumPy")
+               ? " (only a regular file is told by its first bytes; a pipe is read as a .npy where its name ends in .npy)"
+               : ""));
+    } catch (const std::bad_alloc&) {  // a file (or a pipe's one endless line) larger than memory
+      throw error("--init-file: " + a.init_file + " does not fit in memory (or under ulimit -v) as it is read");
+    }
+    // A trace's rows are steps of paths, which would read as starts of two coordinates too many.
+    const auto& names = t.names;
+    if (names.size() >= 4 && names[0] == "start" && names[1] == "step" && names[2] == "x0" && names.back() == "f")
+      throw usage_error("--init-file: " + a.init_file +
+                        " is a trace (start,step,x0,...,f): its rows are the steps of paths, not starts (the last row of "
+                        "each path holds where it ended)");
+    if (a.dim && a.dim != t.cols) throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
+    dim = t.cols;
+    check_given_dim(b, a.dim, dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"),
+                    npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : "");
+    check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
+    return named_starts("--init-file: " + a.init_file, options_from(a).prec,
+                        [&] { return starts::given(std::move(t.values), t.cols); });
+  }
+  dim = b.dim(a.dim);
+  b.check_dim(dim, fmt::format("--dim {}", dim));
+  const std::int64_t count = parse_count(a.count_flag, a.starts);
+  check_host_memory(b, count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
+  std::vector<double> lo, hi;
+  if (a.box.empty()) {
+    const search_box box = b.default_box(dim, a.groups_minima ? "--init-file" : "--start");  // trace has --start
+    lo = box.lo, hi = box.hi;
+  } else {
+    parse_box(a.box, lo, hi);
+    if (lo.size() == 1) lo.assign(std::size_t(dim), lo[0]), hi.assign(std::size_t(dim), hi[0]);
+    if (int(lo.size()) != dim) throw usage_error(fmt::format("--box has {} coordinates but the dimension is {}", lo.size(), dim));
+  }
+  return named_starts(a.box.empty() ? "the function's box" : "--box", options_from(a).prec,
+                      [&] { return starts::uniform(lo, hi, count, a.seed); });
+}
+
+}  // namespace fdgd::cli
