@@ -251,6 +251,7 @@ TEST_P(CustomObjective, AMovedFromBatchIsRefusedByName) {
   const options o = on(GetParam());
   for (auto run : {+[](const starts&b, const options&p) { solve(lane_safe_bowl{}, b, p); },
                    +[](const starts&b, const options&p) { solve<2>(lane_safe_bowl{}, b, p); },
+                   +[](const starts&b, const options&p) { solve<8192>(lane_safe_bowl{}, b, p); },
                    +[](const starts&b, const options&p) { minimize("sphere", b, p); }})
     try {
       run(s, o);

@@ -379,6 +379,7 @@ inline namespace FDGD_COMPILED_BY {
 template <class T, int D, class Objective>
 result solve_cpu(const Objective& f, const starts& s, const options& o) {
   if constexpr (D > max_compiled_dim) {
+    detail::check_not_empty(s);
     detail::check_dim<D>(s);
     return solve_cpu<T, dynamic_dim>(f, s, o);
   } else {

@@ -247,6 +247,7 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
 template <class T, int D, class Objective>
 result solve_cuda(const Objective& f, const starts& s, const options& o) {
   if constexpr (D > max_compiled_dim) {
+    detail::check_not_empty(s);
     detail::check_dim<D>(s);
     return solve_cuda<T, dynamic_dim>(f, s, o);
   } else {

@@ -29,13 +29,12 @@ struct minima_totals {
 
 /// Groups the final points of every trajectory that is not nonfinite or unresolved, has a finite f and lies within
 /// 4.6e18 * tol of the origin in every coordinate (the grid's reach; beyond it, only trajectories that
-/// ran off, which then count in no group's share, unless tol is below |x| / 4.6e18 for the points
-/// themselves: tol = 1e-300 groups no point of order 1, and totals->grouped says 0). Points in one cell of a grid of side `tol`
-/// (cells
-/// [(k + s) tol, (k + 1 + s) tol) along each axis, s = 0.381966..., 2 minus the golden ratio, so that
-/// a minimum at the origin, at integers or at a multiple of tol lies inside a cell) form a group; then groups join where the best
-/// points of two of their cells share a cell of one of d more grids of side tol, grid k shifted by k tol / (d + 1) along every axis
-/// (k = 1 .. d). So:
+/// ran off, which then count in no group's share; but a tol below |x| / 4.6e18 puts the points
+/// themselves beyond it: tol = 1e-300 groups no point of order 1, and totals->grouped says 0).
+/// Points in one cell of a grid of side `tol` (cells [(k + s) tol, (k + 1 + s) tol) along each axis, s = 0.381966..., 2 minus the
+/// golden ratio, so that a minimum at the origin, at integers or at a multiple of tol lies inside a cell) form a group; then groups
+/// join where the best points of two of their cells share a cell of one of d more grids of side tol, grid k shifted by k tol / (d +
+/// 1) along every axis (k = 1 .. d). So:
 /// - points spread less than tol / (d + 1) along every axis (max-norm; less about |x| 2.2e-16) are one
 ///   group wherever they lie, a minimum's points at a corner of the cells too, provided each cell they touch has its best point
 ///   (least f) among them: cells join through their best points. Points that converged to one minimum are so, unless a point of
