@@ -1,5 +1,6 @@
 #include "host/expression/cuda_source.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -8,22 +9,27 @@
 namespace fdgd::expr {
 namespace {
 
+/// v as an exact hexadecimal literal, printf's %a in the C locale (whose own %a would write a
+/// decimal comma under a locale that has one).
+std::string hex_literal(double v) {
+  char buf[40];
+  const auto end = std::to_chars(buf, buf + sizeof buf, std::fabs(v), std::chars_format::hex).ptr;
+  return (std::signbit(v) ? "-0x" : "0x") + std::string(buf, end);
+}
+
 std::string literal(const instruction& in, bool f32) {
   char buf[64];
   if (f32) {
-    if (!std::isfinite(in.value32)) {
-      std::uint32_t bits;
-      std::memcpy(&bits, &in.value32, sizeof bits);
-      std::snprintf(buf, sizeof buf, "__int_as_float(0x%08x)", bits);
-    } else {
-      std::snprintf(buf, sizeof buf, "(%af)", double(in.value32));
-    }
+    if (std::isfinite(in.value32)) return "(" + hex_literal(double(in.value32)) + "f)";
+    std::uint32_t bits;
+    std::memcpy(&bits, &in.value32, sizeof bits);
+    std::snprintf(buf, sizeof buf, "__int_as_float(0x%08x)", bits);
   } else if (!std::isfinite(in.value)) {
     unsigned long long bits;
     std::memcpy(&bits, &in.value, sizeof bits);
     std::snprintf(buf, sizeof buf, "__longlong_as_double(0x%016llxll)", bits);
   } else {
-    std::snprintf(buf, sizeof buf, "(%a)", in.value);
+    return "(" + hex_literal(in.value) + ")";
   }
   return buf;
 }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "fdgd/detail/number_text.hpp"
 #include "fdgd/expression.hpp"
 #include "host/expression/names.hpp"
 
@@ -127,7 +128,7 @@ class parser {
     }
     const std::string text = s_.substr(start, pos_ - start);
     errno = 0;
-    const double v = std::strtod(text.c_str(), nullptr);
+    const double v = fdgd::detail::c_strtod(text.c_str());
     if (!std::isfinite(v)) throw expression_error("number " + text + " is out of range", col);
     return node{node_kind::number, col, v, {}, {}};
   }

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "fdgd/detail/number_text.hpp"
 #include "fdgd/expression.hpp"
 #include "host/expression/names.hpp"
 
@@ -18,11 +20,13 @@ namespace {
 std::string number_text(double v) {
   std::string best;
   for (int digits = 1; digits <= 17; ++digits) {
-    for (const char* format : {"%.*g", "%.*e"}) {
+    for (const auto format : {std::chars_format::general, std::chars_format::scientific}) {  // printf's %g and %e
       char buf[40];
-      std::snprintf(buf, sizeof buf, format, digits - (format[3] == 'e' ? 1 : 0), v);
-      if (std::strtod(buf, nullptr) != v) continue;
-      std::string t = buf;
+      const auto end =
+          std::to_chars(buf, buf + sizeof buf - 1, v, format, digits - (format == std::chars_format::scientific ? 1 : 0)).ptr;
+      *end = '\0';
+      if (fdgd::detail::c_strtod(buf) != v) continue;
+      std::string t(buf, end);
       if (const auto e = t.find('e'); e != std::string::npos) {
         std::string mantissa = t.substr(0, e), exponent = t.substr(e + 1);
         if (mantissa.find('.') != std::string::npos) {
@@ -45,8 +49,7 @@ std::string number_text(double v) {
 std::string plain_text(double v) {
   if (std::isnan(v)) return "not a number";  // (printf would say -nan for 0/0 on x86)
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  return std::string(buf, std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 17).ptr);
 }
 
 /// Binding strength of the grammar's levels: what a node needs around it not to be re-grouped.
