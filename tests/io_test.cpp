@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -399,12 +400,16 @@ TEST(IoSignals, ASignalRemovesEveryUnfinishedFileAndNoFinishedOne) {
           b.row(&one, 1);
           b.commit();  // finished while a is still being written: a must stay known to the handler
           csv_writer c(in_dir("c.csv"), {"x"});
+          std::vector<std::unique_ptr<csv_writer>> more;  // beyond the 8 slots there were: no count is too many
+          for (int k = 0; k < 20; ++k)
+            more.push_back(
+                std::make_unique<csv_writer>(in_dir(("more" + std::to_string(k) + ".csv").c_str()), std::vector<std::string>{"x"}));
           std::raise(sig);
         },
         testing::KilledBySignal(sig), "");
     EXPECT_TRUE(fs::exists(in_dir("b.csv"))) << strsignal(sig);
     EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1)
-        << strsignal(sig) << ": a.csv's and c.csv's temporary files are gone";
+        << strsignal(sig) << ": a.csv's, c.csv's and the 20 others' temporary files are gone";
   }
   fs::remove_all(dir);
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <new>
 #include <random>
 
 #include "fdgd/error.hpp"
@@ -17,39 +18,50 @@
 
 namespace fdgd::detail {
 
+// The temporary files being written, for the signal handler, which may only make async-signal-safe
+// calls: a list of slots that only grows (by a slot where every one is taken: as many as writes were
+// ever open at once), each a path buffer with a lock-free state that says when its path is complete.
+enum slot_state : int { free_slot, filling, unfinished };
+struct unfinished_slot {
+  std::atomic<int> state{filling};
+  char path[4096];
+  unfinished_slot* next = nullptr;
+};
+
 namespace {
 [[noreturn]] void fail(const std::string& path, const char* what) { throw error("fdgd: cannot write " + path + ": " + what); }
 
-// The temporary files being written (a trace's CSV and a kernel-cache entry can be open at once),
-// for the signal handler, which may only make async-signal-safe calls: fixed buffers, each with a
-// lock-free state that says when its path is complete.
-constexpr int slot_count = 8;
-enum slot_state : int { free_slot, filling, unfinished };
-char slot_paths[slot_count][4096];
-std::atomic<int> slot_states[slot_count];
-static_assert(std::atomic<int>::is_always_lock_free, "the signal handler reads the states");
+std::atomic<unfinished_slot*> slots{nullptr};
+static_assert(std::atomic<int>::is_always_lock_free && std::atomic<unfinished_slot*>::is_always_lock_free,
+              "the signal handler reads the list");
 
-/// Registers a temporary file for removal by a signal; returns its slot, or -1 when none is free or
-/// the path is longer than any open() accepts (the file is then only removed as usual).
-int register_unfinished(const std::string& temp) {
-  if (temp.size() >= sizeof slot_paths[0]) return -1;
-  for (int k = 0; k < slot_count; ++k) {
-    int expected = free_slot;
-    if (!slot_states[k].compare_exchange_strong(expected, filling, std::memory_order_acquire)) continue;
-    std::memcpy(slot_paths[k], temp.c_str(), temp.size() + 1);
-    slot_states[k].store(unfinished, std::memory_order_release);
-    return k;
+/// Registers a temporary file for removal by a signal; returns its slot, or nullptr where the path is
+/// longer than any open() accepts or no memory is left for a slot (the file is then only removed as usual).
+unfinished_slot* register_unfinished(const std::string& temp) {
+  if (temp.size() >= sizeof unfinished_slot::path) return nullptr;
+  unfinished_slot* s = slots.load(std::memory_order_acquire);
+  for (int expected = free_slot; s && !s->state.compare_exchange_strong(expected, filling, std::memory_order_acquire);
+       expected = free_slot)
+    s = s->next;
+  const bool fresh = !s;
+  if (fresh && !(s = new (std::nothrow) unfinished_slot)) return nullptr;  // a new one is filling
+  std::memcpy(s->path, temp.c_str(), temp.size() + 1);
+  s->state.store(unfinished, std::memory_order_release);
+  if (fresh) {
+    s->next = slots.load(std::memory_order_relaxed);
+    while (!slots.compare_exchange_weak(s->next, s, std::memory_order_release, std::memory_order_relaxed)) {
+    }
   }
-  return -1;
+  return s;
 }
 
-void unregister(int slot) {
-  if (slot >= 0) slot_states[slot].store(free_slot, std::memory_order_release);
+void unregister(unfinished_slot* slot) {
+  if (slot) slot->state.store(free_slot, std::memory_order_release);
 }
 
 void remove_unfinished_and_die(int sig) {
-  for (int k = 0; k < slot_count; ++k)
-    if (slot_states[k].load(std::memory_order_acquire) == unfinished) ::unlink(slot_paths[k]);
+  for (unfinished_slot* s = slots.load(std::memory_order_acquire); s; s = s->next)
+    if (s->state.load(std::memory_order_acquire) == unfinished) ::unlink(s->path);
   // SA_RESETHAND has restored the default action: raised again, the signal ends the process as it would have.
   std::raise(sig);
 }

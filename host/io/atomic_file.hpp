@@ -12,6 +12,8 @@ namespace fdgd::detail {
 /// one that may not be written), and is left alone when it can.
 std::string output_target(const std::string& path, std::string& why);
 
+struct unfinished_slot;  // where a signal handler finds a temporary file to remove
+
 class atomic_file {
  public:
   explicit atomic_file(const std::string& path);
@@ -29,7 +31,7 @@ class atomic_file {
  private:
   std::string path_, target_, temp_;  // as given, where it leads, the temporary file beside the latter
   std::FILE* file_ = nullptr;
-  int slot_ = -1;  // where a signal handler finds temp_ to remove it (-1: nowhere)
+  unfinished_slot* slot_ = nullptr;  // where a signal handler finds temp_ to remove it (nullptr: nowhere)
 };
 
 }  // namespace fdgd::detail
