@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "../c_numbers.hpp"
 #include "fdgd/detail/number_text.hpp"
 
 namespace fdgd::cli {

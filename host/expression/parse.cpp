@@ -9,6 +9,7 @@
 
 #include "fdgd/detail/number_text.hpp"
 #include "fdgd/expression.hpp"
+#include "host/c_numbers.hpp"
 #include "host/expression/names.hpp"
 
 namespace fdgd::expr {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "../c_numbers.hpp"
 #include "atomic_file.hpp"
 #include "fdgd/detail/number_text.hpp"
 #include "fdgd/error.hpp"
