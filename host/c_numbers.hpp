@@ -7,16 +7,17 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 
 #include "fdgd/detail/number_text.hpp"
 
 namespace fdgd::detail {
 
-/// strtod in the C locale.
+/// strtod in the C locale (in the program's where the C locale cannot be had).
 inline double c_strtod(const char* text, char** end = nullptr) {
   static const locale_t c_locale = ::newlocale(LC_ALL_MASK, "C", locale_t(0));
-  return ::strtod_l(text, end, c_locale);
+  return c_locale ? ::strtod_l(text, end, c_locale) : std::strtod(text, end);
 }
 
 /// read_decimal for a coordinate: a magnitude below the least subnormal reads as the nearest double (0,

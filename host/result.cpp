@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <locale>
 #include <new>
 #include <sstream>
 #include <stdexcept>
@@ -131,6 +132,7 @@ std::string result::brief_report() const {
   if (best >= count || best < -1)
     throw std::invalid_argument("fdgd: inconsistent result: best " + std::to_string(best) + " of " + std::to_string(count));
   std::ostringstream out;
+  out.imbue(std::locale::classic());  // "0.5 s" whatever std::locale::global a program has set
   out << "backend: " << backend << " (" << device << ")\n"
       << "trajectories: " << count << " of dimension " << dim << ", " << seconds << " s\n"
       << "status: " << finished << " finished, " << converged << " converged, " << stalled << " stalled, " << unresolved

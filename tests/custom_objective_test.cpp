@@ -230,9 +230,10 @@ struct lane_safe_bowl {
   }
 };
 
-TEST_P(CustomObjective, ACompileTimeDimensionAboveTheLargestRunsAtRunTimeWithTheSameBits) {
+TEST_P(CustomObjective, ACompileTimeDimensionAboveTheLargestRunsOnTheRunTimePath) {
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
-  // At D = 8192 the lanes' points overflowed a thread's stack (SIGSEGV).
+  // At D = 8192 the lanes' points overflowed a thread's stack (SIGSEGV). (That the run-time path has
+  // the compiled paths' bits, RegisterAndRunTimeDimensionPathsAgreeBitForBit checks.)
   static_assert(8192 > max_compiled_dim);
   options o = on(GetParam());
   o.steps = 3;

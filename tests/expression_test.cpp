@@ -154,8 +154,12 @@ TEST(Expression, LengthAndNestingAreBounded) {
   refused(expr::node{expr::node_kind::call, 1, 0, "system", {expr::node{}}}, "unknown function 'system'");
   refused(expr::node{expr::node_kind::bound, 1, 0, "i", {}}, "'i' is not the name of a sum or product around it");
   expr::node deep;
-  for (int k = 0; k < 300; ++k) deep = expr::node{expr::node_kind::negate, 1, 0, {}, {std::move(deep)}};
-  refused(deep, "nested deeper than 256 nodes");
+  for (std::size_t k = 0; k < expr::max_length; ++k) deep = expr::node{expr::node_kind::negate, 1, 0, {}, {std::move(deep)}};
+  refused(deep, "nested deeper than 10000 nodes");
+  // What parse() makes passes, a long chain of terms too (each + a level deeper in the tree).
+  std::string chain = "x0^2";
+  for (int k = 1; k < 1000; ++k) chain += "+x" + std::to_string(k) + "^2";  // 6900 characters
+  EXPECT_EQ(expr::bind(expr::parse(chain), 1000).kids.size(), 2u);
   // A sum that would expand past the limit is refused, not expanded.
   const expr::node big = expr::parse("sum(i=0..d-1, sum(j=0..d-1, x[i]*x[j]))");
   EXPECT_THROW(expr::bind(big, 5000), expr::expression_error);

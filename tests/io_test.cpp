@@ -378,6 +378,28 @@ TEST_F(Io, NpyStartsFromAPipeAreRead) {
   EXPECT_EQ(t.values, read_npy(path("a.npy")).values);
 }
 
+void programs_own_handler(int) {}
+
+TEST(IoSignals, AProgramsOwnHandlerAndAnIgnoredSignalStayAsTheyWere) {
+  struct sigaction own {
+  }, ignored{}, before_usr1{}, before_pipe{}, after{};
+  ::sigaction(SIGUSR1, nullptr, &before_usr1);
+  ::sigaction(SIGPIPE, nullptr, &before_pipe);
+  own.sa_handler = programs_own_handler;
+  sigemptyset(&own.sa_mask);
+  ignored.sa_handler = SIG_IGN;
+  sigemptyset(&ignored.sa_mask);
+  ::sigaction(SIGUSR1, &own, nullptr);
+  ::sigaction(SIGPIPE, &ignored, nullptr);
+  remove_unfinished_files_on_signals();
+  ::sigaction(SIGUSR1, nullptr, &after);
+  EXPECT_EQ(after.sa_handler, &programs_own_handler) << "a log-rotation handler must not become 'remove files and die'";
+  ::sigaction(SIGPIPE, nullptr, &after);
+  EXPECT_EQ(after.sa_handler, SIG_IGN);
+  ::sigaction(SIGUSR1, &before_usr1, nullptr);
+  ::sigaction(SIGPIPE, &before_pipe, nullptr);
+}
+
 TEST(IoSignals, ASignalRemovesEveryUnfinishedFileAndNoFinishedOne) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");  // the child runs this binary afresh
   // A folder both processes name alike (the fixture's holds gtest's seed, which differs in the child).

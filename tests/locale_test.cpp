@@ -30,13 +30,22 @@ bool set_decimal_comma_locale(const fs::path& dir) {
   return std::setlocale(LC_ALL, "de_DE.UTF-8") != nullptr;
 }
 
+/// Puts back the C locale, LOCPATH and the test's folder however the test ends.
+struct locale_restorer {
+  fs::path dir;
+  ~locale_restorer() {
+    std::setlocale(LC_ALL, "C");
+    unsetenv("LOCPATH");
+    fs::remove_all(dir);
+  }
+};
+
 TEST(Locale, NumbersReadAndWriteAsInTheCLocaleWhateverTheProgramSets) {
   const fs::path dir = fs::temp_directory_path() / "fdgd_locale_test";
   fs::remove_all(dir);
-  if (!set_decimal_comma_locale(dir / "locales")) {
-    fs::remove_all(dir);
+  const locale_restorer restore{dir};
+  if (!set_decimal_comma_locale(dir / "locales"))
     GTEST_SKIP() << "no locale with a decimal comma is installed, and localedef could not make de_DE.UTF-8";
-  }
   char probe[16];
   std::snprintf(probe, sizeof probe, "%.1f", 1.5);
   ASSERT_STREQ(probe, "1,5") << "the locale set has no decimal comma: the test would prove nothing";
@@ -54,9 +63,6 @@ TEST(Locale, NumbersReadAndWriteAsInTheCLocaleWhateverTheProgramSets) {
   const std::string csv = (dir / "starts.csv").string();
   std::ofstream(csv) << "1.5,2.5e-330,-1e-400\n";
   EXPECT_EQ(read_csv(csv).values, (std::vector<double>{1.5, 0.0, -0.0}));
-
-  std::setlocale(LC_ALL, "C");
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -137,7 +137,7 @@ void print_to(const node& n, std::string& out, int needed = sum_level) {
 /// kind with the wrong number of kids, an unknown function or constant, a sum without a name, or
 /// nesting so deep that walking it recursively could overflow the stack. Walks with a stack of its own.
 void check_parsed_shape(const node& tree) {
-  constexpr std::size_t deepest = 4 * max_depth;  // parse() makes at most about max_depth levels
+  constexpr std::size_t deepest = max_length;  // each node parse() makes takes a character at least
   std::vector<std::pair<const node*, std::size_t>> todo{{&tree, 1}};
   while (!todo.empty()) {
     const node* n = todo.back().first;

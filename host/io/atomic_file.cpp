@@ -187,7 +187,8 @@ namespace fdgd {
 void remove_unfinished_files_on_signals() {
   for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGXCPU, SIGXFSZ, SIGPIPE, SIGALRM, SIGVTALRM, SIGUSR1, SIGUSR2}) {
     struct sigaction old {};
-    if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;  // keep nohup's SIG_IGN
+    // Only where the signal would end the process: nohup's SIG_IGN and a program's own handler stay.
+    if (::sigaction(sig, nullptr, &old) != 0 || (old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL) continue;
     struct sigaction act {};
     act.sa_handler = detail::remove_unfinished_and_die;
     sigemptyset(&act.sa_mask);

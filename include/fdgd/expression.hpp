@@ -96,7 +96,7 @@ int implied_dim(const node& tree);
 /// constants replaced by numbers, every index checked to be an integer in 0..d-1.
 /// Throws expression_error (e.g. "x5 is out of range for d = 3") or when the expansion exceeds max_terms,
 /// and for a tree parse() could not have made (one built by hand: a node with the wrong kids, an
-/// unknown name, nesting deeper than 4 max_depth). print(), needs_outside_dim() and implied_dim() take
+/// unknown name, nesting deeper than max_length). print(), needs_outside_dim() and implied_dim() take
 /// the trees parse() and bind() make.
 node bind(const node& tree, int d);
 

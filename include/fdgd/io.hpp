@@ -28,7 +28,8 @@ struct table {
 };
 
 /// Every trajectory in start order, with the header `x0,...,x{d-1},f,grad_norm,steps,status`.
-/// Doubles are written in the shortest form that reads back to the same bits. Like every writer here,
+/// Doubles are written in the shortest form that reads back to the same bits (a whole number below
+/// 2^53 in its digits: 100000, not 1e+05). Like every writer here,
 /// it renames a finished temporary file onto `path`; through a symbolic link, onto the file the link
 /// leads to (the link stays), keeping that file's permissions. NaN and Inf are written as nan and inf.
 /// Both result writers first check the result (result::check_shape: std::invalid_argument, no file).
@@ -69,10 +70,10 @@ class csv_writer {
 
 /// Makes SIGINT, SIGTERM, SIGHUP and SIGQUIT, SIGXCPU and SIGXFSZ (`ulimit -t` and `-f`), and SIGPIPE,
 /// SIGALRM, SIGVTALRM, SIGUSR1 and SIGUSR2 (each ends a process by default), remove the temporary
-/// file of a write in progress before they end the process as they otherwise would (a
-/// signal the process ignores stays ignored: with SIGXFSZ ignored, a write past the limit fails with
-/// EFBIG instead, and the writer removes its file). For programs: a library leaves signal handling to
-/// its caller.
+/// file of a write in progress before they end the process as they otherwise would (a signal the
+/// process ignores or handles itself stays so: with SIGXFSZ ignored, a write past the limit fails
+/// with EFBIG instead, and the writer removes its file). For programs: a library leaves signal
+/// handling to its caller.
 void remove_unfinished_files_on_signals();
 
 /// A float64 array of shape (N, d + 1), the final x then f, in NumPy's .npy format (version 1.0).

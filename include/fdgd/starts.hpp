@@ -62,6 +62,7 @@ class starts {
   /// A starts moved from is an empty batch (dim 0, count 0), which the entry points refuse by name.
   starts(starts&& o) noexcept { *this = std::move(o); }
   starts& operator=(starts&& o) noexcept {
+    if (this == &o) return *this;
     dim_ = std::exchange(o.dim_, 0);
     count_ = std::exchange(o.count_, 0);
     seed_ = std::exchange(o.seed_, 0);

@@ -28,6 +28,7 @@ std::int64_t first_start_where_terms_disagree(const Objective& f, const starts& 
   static_assert(has_sum_structure<Objective>::value, "fdgd: the objective declares no sum structure (term_reach)");
   if (!(h > 0) || !(2 * h < std::numeric_limits<double>::infinity()))
     throw std::invalid_argument("fdgd: first_start_where_terms_disagree: h must be finite and > 0");
+  detail::check_not_empty(s);
   const int d = s.dim();
   if (const char* why = detail::terms_misfit<Objective>(d))
     throw std::invalid_argument("fdgd: first_start_where_terms_disagree: dim = " + std::to_string(d) + " but the objective " + why);
