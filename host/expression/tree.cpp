@@ -8,9 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "fdgd/detail/number_text.hpp"
 #include "fdgd/expression.hpp"
-#include "host/c_numbers.hpp"
 #include "host/expression/names.hpp"
 
 namespace fdgd::expr {
@@ -24,9 +22,9 @@ std::string number_text(double v) {
     for (const auto format : {std::chars_format::general, std::chars_format::scientific}) {  // printf's %g and %e
       char buf[40];
       const auto end =
-          std::to_chars(buf, buf + sizeof buf - 1, v, format, digits - (format == std::chars_format::scientific ? 1 : 0)).ptr;
-      *end = '\0';
-      if (fdgd::detail::c_strtod(buf) != v) continue;
+          std::to_chars(buf, buf + sizeof buf, v, format, digits - (format == std::chars_format::scientific ? 1 : 0)).ptr;
+      double back = 0;
+      if (std::from_chars(buf, end, back).ec != std::errc() || back != v) continue;
       std::string t(buf, end);
       if (const auto e = t.find('e'); e != std::string::npos) {
         std::string mantissa = t.substr(0, e), exponent = t.substr(e + 1);

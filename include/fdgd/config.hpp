@@ -65,4 +65,7 @@ inline constexpr int dynamic_dim = 0;
 /// the starts (the same bits), since a point of D coordinates for each SIMD lane would not fit a
 /// thread's stack (a lane-safe objective at D = 8192 overflowed it) and buys nothing at such a d.
 inline constexpr int max_compiled_dim = 512;
+/// The dimension solve<D> runs its points at: D, or dynamic_dim above max_compiled_dim.
+template <int D>
+inline constexpr int run_dim = D > max_compiled_dim ? dynamic_dim : D;
 }  // namespace fdgd

@@ -378,22 +378,16 @@ inline namespace FDGD_COMPILED_BY {
 /// Throws std::invalid_argument for invalid options or starts of the wrong dimension.
 template <class T, int D, class Objective>
 result solve_cpu(const Objective& f, const starts& s, const options& o) {
-  if constexpr (D > max_compiled_dim) {
-    detail::check_not_empty(s);
-    detail::check_dim<D>(s);
-    return solve_cpu<T, dynamic_dim>(f, s, o);
-  } else {
-    detail::check_inputs<T, D, Objective>(s, o);
-    const auto t0 = std::chrono::steady_clock::now();
-    const std::int64_t chunk = detail::cpu_chunk(o, s.count());
-    result r;
-    r.resize(s.count(), s.dim(), o.threads);
-    detail::cpu_batch<T, D, Objective> batch(f, s, o, chunk, r);
-    detail::run_chunks(batch, o, s.count(), chunk, r);
-    const int threads = batch.threads();
-    detail::finish(r, "cpu", std::to_string(threads) + (threads == 1 ? " thread" : " threads"), t0, o.threads);
-    return r;
-  }
+  detail::check_inputs<T, D, Objective>(s, o);
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::int64_t chunk = detail::cpu_chunk(o, s.count());
+  result r;
+  r.resize(s.count(), s.dim(), o.threads);
+  detail::cpu_batch<T, run_dim<D>, Objective> batch(f, s, o, chunk, r);
+  detail::run_chunks(batch, o, s.count(), chunk, r);
+  const int threads = batch.threads();
+  detail::finish(r, "cpu", std::to_string(threads) + (threads == 1 ? " thread" : " threads"), t0, o.threads);
+  return r;
 }
 
 }  // namespace FDGD_COMPILED_BY

@@ -246,14 +246,8 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
 /// fdgd::cuda_error when a CUDA call fails.
 template <class T, int D, class Objective>
 result solve_cuda(const Objective& f, const starts& s, const options& o) {
-  if constexpr (D > max_compiled_dim) {
-    detail::check_not_empty(s);
-    detail::check_dim<D>(s);
-    return solve_cuda<T, dynamic_dim>(f, s, o);
-  } else {
-    detail::check_inputs<T, D, Objective>(s, o);
-    return detail::run_cuda<T, D>(detail::compiled_kernels<T, D, Objective>{f}, s, o);
-  }
+  detail::check_inputs<T, D, Objective>(s, o);
+  return detail::run_cuda<T, run_dim<D>>(detail::compiled_kernels<T, run_dim<D>, Objective>{f}, s, o);
 }
 
 }  // namespace fdgd

@@ -196,7 +196,7 @@ inline void check_fits_single_precision(const starts& s) {
 /// that the starts fit the working precision.
 template <class T, int D, class Objective>
 void check_inputs(const starts& s, const options& o) {
-  check_objective<Objective, point_for<T, D>>();
+  check_objective<Objective, point_for<T, run_dim<D>>>();  // the point it will run on
   o.validate();
   check_not_empty(s);
   check_dim<D>(s);
