@@ -21,7 +21,9 @@ namespace fdgd::detail {
 // The temporary files being written, for the signal handler, which may only make async-signal-safe
 // calls: a list of slots that only grows (by a slot where every one is taken: as many as writes were
 // ever open at once), each a path buffer with a lock-free state that says when its path is complete.
-enum slot_state : int { free_slot, filling, unfinished };
+// The handler claims a slot (unfinished -> removing) before it reads the path, and a slot it claimed is
+// never freed, so a thread that ends its write at that moment cannot refill the path under it.
+enum slot_state : int { free_slot, filling, unfinished, removing };
 struct unfinished_slot {
   std::atomic<int> state{filling};
   char path[4096];
@@ -56,12 +58,14 @@ unfinished_slot* register_unfinished(const std::string& temp) {
 }
 
 void unregister(unfinished_slot* slot) {
-  if (slot) slot->state.store(free_slot, std::memory_order_release);
+  int expected = unfinished;  // not where the handler has claimed it: the process is ending
+  if (slot) slot->state.compare_exchange_strong(expected, free_slot, std::memory_order_release, std::memory_order_relaxed);
 }
 
 void remove_unfinished_and_die(int sig) {
   for (unfinished_slot* s = slots.load(std::memory_order_acquire); s; s = s->next)
-    if (s->state.load(std::memory_order_acquire) == unfinished) ::unlink(s->path);
+    if (int expected = unfinished; s->state.compare_exchange_strong(expected, removing, std::memory_order_acquire))
+      ::unlink(s->path);
   // SA_RESETHAND has restored the default action: raised again, the signal ends the process as it would have.
   std::raise(sig);
 }
@@ -98,8 +102,9 @@ namespace {
 /// A new file of a hidden name beside the target, short so that any name the folder accepts for the
 /// target works, and random, so that no other process can foresee it: made with O_EXCL, it is never a
 /// file or link already there (another run's, one sharing the folder over NFS or from another PID
-/// namespace, or a link planted to redirect the write). Sets `temp`; -1 with errno on failure.
-int create_temporary(const std::string& target, std::string& temp) {
+/// namespace, or a link planted to redirect the write). Sets `temp` and `slot`, registered before the
+/// file is made, so that no signal finds it made and not registered; -1 with errno on failure.
+int create_temporary(const std::string& target, std::string& temp, unfinished_slot*& slot) {
   static std::atomic<std::uint64_t> serial{0};
   static const std::uint64_t seed = (std::uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
   const auto folder = std::filesystem::path(target).parent_path();
@@ -111,9 +116,15 @@ int create_temporary(const std::string& target, std::string& temp) {
     char name[32];
     std::snprintf(name, sizeof name, ".fdgd-%016llx.tmp", static_cast<unsigned long long>(z));
     temp = (folder / name).string();
+    slot = register_unfinished(temp);
     const int fd =
         ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);  // 0666 less the umask, as fopen
-    if (fd >= 0 || errno != EEXIST) return fd;
+    if (fd >= 0) return fd;
+    const int e = errno;
+    unregister(slot);
+    slot = nullptr;
+    errno = e;
+    if (e != EEXIST) return -1;
   }
   return -1;  // errno: EEXIST
 }
@@ -125,16 +136,16 @@ atomic_file::atomic_file(const std::string& path) : path_(path) {
   if (!why.empty()) fail(path_, why.c_str());
   struct stat existing {};
   const bool replaces = ::stat(target_.c_str(), &existing) == 0;
-  const int fd = create_temporary(target_, temp_);
+  const int fd = create_temporary(target_, temp_, slot_);
   if (fd < 0) fail(path_, std::strerror(errno));
   file_ = ::fdopen(fd, "wb");
   if (!file_) {
     const int e = errno;
     ::close(fd);
     std::remove(temp_.c_str());
+    unregister(slot_);
     fail(path_, std::strerror(e));
   }
-  slot_ = register_unfinished(temp_);
   if (replaces && ::fchmod(::fileno(file_), existing.st_mode & 0777) != 0) {
     const int e = errno;
     std::fclose(file_);
