@@ -3,7 +3,37 @@
 #include "fdgd/cuda_check.cuh"
 #include "fdgd/cuda_device.hpp"
 
+#ifndef FDGD_CUDA_ARCHITECTURES
+#define FDGD_CUDA_ARCHITECTURES "(unknown)"
+#endif
+
 namespace fdgd {
+
+namespace {
+__global__ void probe_kernel() {}
+
+/// Whether this build's kernels have code the device can run (SASS for it, or PTX it can compile): a
+/// GPU older than CMAKE_CUDA_ARCHITECTURES has none, and every launch would fail.
+bool runs_this_build(int ordinal, std::string* why) {
+  int current = 0;
+  if (cudaGetDevice(&current) != cudaSuccess) current = ordinal;
+  cudaFuncAttributes attributes{};
+  cudaError_t e = cudaSetDevice(ordinal);
+  if (e == cudaSuccess) e = cudaFuncGetAttributes(&attributes, probe_kernel);
+  cudaSetDevice(current);
+  if (e == cudaSuccess) return true;
+  cudaGetLastError();  // clear it, so that later calls start clean
+  if (why) {
+    cudaDeviceProp prop{};
+    const bool named = cudaGetDeviceProperties(&prop, ordinal) == cudaSuccess;
+    const std::string sm = named ? std::to_string(prop.major * 10 + prop.minor) : "?";
+    *why = "CUDA device " + std::to_string(ordinal) + (named ? std::string(", ") + prop.name + " (sm_" + sm + ")," : "") +
+           " cannot run this build's kernels (" + cudaGetErrorName(e) + ": " + cudaGetErrorString(e) +
+           "): fdgd was built for CUDA architectures " FDGD_CUDA_ARCHITECTURES "; rebuild with -DCMAKE_CUDA_ARCHITECTURES=" + sm;
+  }
+  return false;
+}
+}  // namespace
 
 bool cuda_device_available(int ordinal, std::string* why) {
   int count = 0;
@@ -19,7 +49,7 @@ bool cuda_device_available(int ordinal, std::string* why) {
     if (why) *why = "CUDA device " + std::to_string(ordinal) + " does not exist (" + std::to_string(count) + " device(s) present)";
     return false;
   }
-  return true;
+  return runs_this_build(ordinal, why);
 }
 
 std::string cuda_device_name(int ordinal) {

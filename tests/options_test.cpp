@@ -2,7 +2,9 @@
 // fdgd::error naming the cause.
 #include <cmath>
 
+#include "fdgd/cpu_backend.hpp"
 #include "fdgd/detail/host_loop.hpp"
+#include "fdgd/functions/sphere.hpp"
 #include "test_support.hpp"
 
 namespace fdgd::test {
@@ -62,10 +64,24 @@ TEST(Options, SinglePrecisionRefusesStepsItCannotHold) {
   EXPECT_NO_THROW(edge.validate());
   single(edge, 1e-44, 1e38, std::ldexp(1.0, -63));
   EXPECT_NO_THROW(edge.validate());
-  EXPECT_NO_THROW(edge.validate());
   single(edge, 1e-50, 1e-50, 1e39);  // values that f32 refuses are fine in f64
   edge.prec = precision::f64;
   EXPECT_NO_THROW(edge.validate());
+}
+
+// solve_cpu<float> runs in single precision whatever options::prec says: it checks the options so,
+// rather than freeze every trajectory at float(1e-50) = 0 or turn gtol 1e-30 into 0 (no convergence).
+TEST(Options, AFloatEntryChecksTheOptionsInSinglePrecision) {
+  const auto starts = starts::given({1, 2}, 2);
+  options o;  // prec f64
+  o.lr = 1e-50;
+  expect_invalid([&] { solve_cpu<float, 2>(functions::sphere{}, starts, o); }, {"option lr", "1e-50", "is 0 in single precision"});
+  o.lr = 0.01, o.gtol = 1e-30;
+  expect_invalid([&] { solve_cpu<float, 2>(functions::sphere{}, starts, o); }, {"option gtol", "1e-30", "below 2^-63"});
+  EXPECT_NO_THROW((solve_cpu<double, 2>(functions::sphere{}, starts, o)));
+  o.gtol = 0, o.prec = precision::f32;  // and solve_cpu<double> runs in double whatever prec says
+  o.lr = 1e-50;
+  EXPECT_EQ((solve_cpu<double, 2>(functions::sphere{}, starts, o).count), 1);
 }
 
 TEST(Starts, SinglePrecisionRefusesStartsBeyondItsRange) {

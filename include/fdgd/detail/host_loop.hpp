@@ -197,7 +197,9 @@ inline void check_fits_single_precision(const starts& s) {
 template <class T, int D, class Objective>
 void check_inputs(const starts& s, const options& o) {
   check_objective<Objective, point_for<T, run_dim<D>>>();  // the point it will run on
-  o.validate();
+  options in_t = o;  // checked in the precision it runs in, T, whatever o.prec says (solve_cpu<float> with prec f64)
+  in_t.prec = std::is_same_v<T, float> ? precision::f32 : precision::f64;
+  in_t.validate();
   check_not_empty(s);
   check_dim<D>(s);
   check_objective_dim<Objective>(s.dim());
