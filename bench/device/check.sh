@@ -46,6 +46,8 @@ cd "$(dirname "$0")/../.." || exit 1
 started=$(date +%s)
 PART="${PART:-all}"
 BUDGET_S="${BUDGET_S:-86400}"
+BUDGET_S=${BUDGET_S%%.*}  # whole seconds: what the device tool reports may have a fraction
+[[ $BUDGET_S =~ ^[0-9]+$ ]] || { echo "BUDGET_S must be a number of seconds, not '$BUDGET_S'"; exit 2; }
 END=$(( started + BUDGET_S ))
 W="${WORK:-bench/device/work}"
 mkdir -p "$W"
@@ -85,7 +87,9 @@ summary_of() { python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); p
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,clocks.max.mem,memory.total --format=csv >"$W/gpu.csv" 2>&1 ||
   { echo "no GPU here (nvidia-smi failed)"; exit 1; }
 nvcc_path=$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null) || { echo "no nvcc here"; exit 1; }
-cap=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d .)
+cap=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d ' .')
+[[ $cap =~ ^[0-9]+$ ]] || { echo "nvidia-smi gave no compute capability ('$cap'): building for sm_90"; cap=90; }
+sanitizer=$(command -v compute-sanitizer || echo "$(dirname "$nvcc_path")/compute-sanitizer")
 log "part $PART, budget ${BUDGET_S} s; GPU: $(sed -n 2p "$W/gpu.csv") (sm_$cap), $(nproc) CPU cores, $("$nvcc_path" --version | tail -1)"
 
 deps="$PWD/.deps"
@@ -131,14 +135,14 @@ run_tests() {
   local rc=$?
   log "tests: $(status_of $rc); $(grep -E 'tests passed|tests failed' "$W/tests.log" | tail -1)"
   log "skipped: $(grep -c '\*\*\*Skipped' "$W/tests.log") (expected: only the 2 that need no device to be present)"
-  grep -E '\*\*\*(Failed|Skipped|Timeout)|Exception|Not Run' "$W/tests.log" | head -20 | say
+  grep -E '\*\*\*(Failed|Skipped|Timeout|Exception)|Not Run' "$W/tests.log" | head -20 | say
   pack
 }
 
 # sanitize TOOL CAP FILTER: compute-sanitizer's TOOL over the tests FILTER picks, none skipped, under a
 # limit of CAP s; its log in $W/TOOL.log, its rc (9 for an error found) returned.
 sanitize() {
-  FDGD_REQUIRE_CUDA=1 within "$2" 20 compute-sanitizer --tool "$1" --error-exitcode 9 build-device/tests/fdgd_tests \
+  FDGD_REQUIRE_CUDA=1 within "$2" 20 "$sanitizer" --tool "$1" --error-exitcode 9 build-device/tests/fdgd_tests \
     --gtest_filter="$3" >"$W/$1.log" 2>&1
 }
 
@@ -170,7 +174,7 @@ part1() {
     log "--expr rosenbrock d=16 1e6 starts on the GPU ($attempt): $(status_of $?), $(summary_of "$W/expr-$attempt.json" \
       "f'compile {s[\"compile_seconds\"]:.2f} s, run {s[\"seconds\"]:.3f} s'")"
   done
-  within 90 10 compute-sanitizer --tool memcheck --error-exitcode 9 build-device/fdgd minimize --expr "$expr_rosenbrock" \
+  within 90 10 "$sanitizer" --tool memcheck --error-exitcode 9 build-device/fdgd minimize --expr "$expr_rosenbrock" \
     --dim 16 --box -2:2 --starts 1e4 --lr 1e-4 --backend cuda >"$W/expr-memcheck.log" 2>&1
   log "compute-sanitizer memcheck on --expr: $(status_of $?)"
   # Above d = 64 the generated sums are loops: their compile, and their run beside the built-in's.
@@ -397,11 +401,20 @@ kernel_variants() {
 import json, os, sys
 w, order = sys.argv[1], sys.argv[2:]
 runs = {}
-for v in order:
+for v in order:  # a run that failed wrote nothing; one cut short keeps the lines it finished
     try:
-        runs[v] = {r["function"]: r for r in map(json.loads, open(os.path.join(w, f"kv-{v}.jsonl")))}
-    except (OSError, ValueError):
-        pass
+        lines = open(os.path.join(w, f"kv-{v}.jsonl")).read().splitlines()
+    except OSError:
+        continue
+    rows = {}
+    for line in lines:
+        try:
+            r = json.loads(line)
+            rows[r["function"]] = r
+        except (ValueError, KeyError, TypeError):
+            pass
+    if rows:
+        runs[v] = rows
 if "plain" not in runs:
     sys.exit("no kernel variant results (the plain build did not run)")
 print("\nEach cell: registers / local bytes (spills) / warps an SM, median of 3 fused launches of 100 steps,")
@@ -471,7 +484,14 @@ part5() {
   # fresh one the build comes first): the runs at 10^7, the sanitizers, the roofline's targets, the
   # likely shortest first (about 200 s of device time are left after PART=4).
   find "$W" -maxdepth 1 -type f ! -name 'summary-5.log' ! -name gpu.csv ! -name 'part-4.tgz' -delete
-  build build-device plain || exit 1
+  # PART=4's build, of this same tree, is kept as it is: the tool's fresh copy of the sources may carry
+  # new times, and ninja would spend a minute and a half of this call rebuilding it all.
+  if [ -x build-device/fdgd ] && [ -x build-device/tests/fdgd_tests ] && [ -x build-device/bench/fdgd_bench_run ] &&
+    [ -x build-device/bench/bench_sweep ] && [ -x build-device/bench/roofline_probe ]; then
+    log "build: PART=4's, kept"
+  else
+    build build-device plain || exit 1
+  fi
   # End to end with the result's pages touched while the device descends (detail::background_fill;
   # 2026-11-29, tenth session, before it: 0.0501, 0.2286 and 0.1667 s on the GPU, descents 0.0031,
   # 0.0629 and 0.0735 s).

@@ -6,5 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p debs
 cd debs
+rm -f ./*.deb        # one version of each: check.sh unpacks every .deb here over the others
+apt-get update -qq   # a fresh machine has no package lists
 apt-get download libgtest-dev libbenchmark-dev libbenchmark1debian libcli11-dev nlohmann-json3-dev libfmt-dev libfmt9 >/dev/null
 ls -1 *.deb
