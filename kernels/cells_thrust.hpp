@@ -7,11 +7,14 @@
 // for the hashes and the keys compared, and d radix sorts of m hashes; never all pairs.
 #pragma once
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 #include <vector>
 
 #include <thrust/copy.h>
 #include <thrust/count.h>
-#include <thrust/device_vector.h>
+#include <thrust/device_ptr.h>
+#include <thrust/execution_policy.h>
 #include <thrust/iterator/constant_iterator.h>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/iterator/discard_iterator.h>
@@ -24,8 +27,68 @@
 
 #include "fdgd/detail/cell_grid.hpp"
 #include "host/summary_cells.hpp"
+#if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_CUDA
+#include "fdgd/cuda/device_array.cuh"  // device_bad_alloc
+#include "fdgd/cuda_check.cuh"
+#endif
 
 namespace fdgd::detail::thrust_cells {
+
+/// The bytes of the buffers below and of the algorithms' temporary storage (thrust::device(alloc)),
+/// freed without throwing: once a kernel faults every CUDA call fails, and Thrust's own cudaFree
+/// would throw from a destructor while the fault's error unwinds, ending the process (as
+/// device_array.cuh says). Out of memory is device_bad_alloc, other failures fdgd::cuda_error.
+struct quiet_bytes {
+  using value_type = char;
+  char* allocate(std::ptrdiff_t n) {
+    if (n <= 0) return nullptr;
+#if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_CUDA
+    void* p = nullptr;
+    const cudaError_t e = cudaMalloc(&p, std::size_t(n));
+    if (e == cudaErrorMemoryAllocation) {
+      cudaGetLastError();  // not sticky: clear it
+      throw device_bad_alloc();
+    }
+    FDGD_CUDA_TRY(e);
+    return static_cast<char*>(p);
+#else
+    if (void* p = std::malloc(std::size_t(n))) return static_cast<char*>(p);
+    throw std::bad_alloc();
+#endif
+  }
+  void deallocate(char* p, std::size_t) noexcept {
+#if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_CUDA
+    cudaFree(p);  // its status is ignored on purpose, see above
+#else
+    std::free(p);
+#endif
+  }
+};
+
+/// n values in the device system's memory, uninitialised, from quiet_bytes; or a copy of a host range.
+template <class T>
+class buffer {
+ public:
+  explicit buffer(std::size_t n) : data_(reinterpret_cast<T*>(quiet_bytes{}.allocate(std::ptrdiff_t(n * sizeof(T))))), size_(n) {}
+  template <class Iterator>
+  buffer(Iterator first, Iterator last) : buffer(std::size_t(last - first)) {
+    thrust::copy(first, last, begin());
+  }
+  ~buffer() { quiet_bytes{}.deallocate(reinterpret_cast<char*>(data_), size_ * sizeof(T)); }
+  buffer(const buffer&) = delete;
+  buffer& operator=(const buffer&) = delete;
+
+  thrust::device_ptr<T> begin() const { return thrust::device_pointer_cast(data_); }
+  thrust::device_ptr<T> end() const { return begin() + std::ptrdiff_t(size_); }
+  const T* raw() const { return data_; }
+  std::size_t size() const { return size_; }
+  /// Keeps only the first n values (n at most the size).
+  void shrink(std::size_t n) { size_ = std::min(n, size_); }
+
+ private:
+  T* data_;
+  std::size_t size_;
+};
 
 struct cell_of_coordinate {
   const double* x;
@@ -109,27 +172,29 @@ struct is_found {
 };
 
 template <class T>
-const T* raw(const thrust::device_vector<T>& v) {
-  return thrust::raw_pointer_cast(v.data());
+const T* raw(const buffer<T>& v) {
+  return v.raw();
 }
 
 inline cell_members cells(const result& r, double tol) {
   const std::int64_t n = r.count, d = r.dim;
-  const thrust::device_vector<double> x(r.x.begin(), r.x.end()), f(r.f.begin(), r.f.end());
-  const thrust::device_vector<trajectory_status> status(r.status.begin(), r.status.end());
+  quiet_bytes alloc;
+  const auto on = thrust::device(alloc);  // the algorithms' temporary storage from quiet_bytes too
+  const buffer<double> x(r.x.begin(), r.x.end()), f(r.f.begin(), r.f.end());
+  const buffer<trajectory_status> status(r.status.begin(), r.status.end());
 
-  thrust::device_vector<std::int64_t> cell(static_cast<std::size_t>(n * d));
-  thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n * d), cell.begin(),
+  buffer<std::int64_t> cell(static_cast<std::size_t>(n * d));
+  thrust::transform(on, thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n * d), cell.begin(),
                     cell_of_coordinate{raw(x), tol});
-  thrust::device_vector<std::int64_t> members(static_cast<std::size_t>(n));
-  const auto end = thrust::copy_if(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n),
+  buffer<std::int64_t> members(static_cast<std::size_t>(n));
+  const auto end = thrust::copy_if(on, thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n),
                                    members.begin(), is_counted{raw(x), raw(f), raw(status), int(d), tol});
-  members.resize(std::size_t(end - members.begin()));
-  thrust::sort(members.begin(), members.end(), cell_less{raw(cell), int(d)});
+  members.shrink(std::size_t(end - members.begin()));
+  thrust::sort(on, members.begin(), members.end(), cell_less{raw(cell), int(d)});
 
-  thrust::device_vector<std::int64_t> count(members.size()), best(members.size());
+  buffer<std::int64_t> count(members.size()), best(members.size());
   const auto out = thrust::reduce_by_key(
-      members.begin(), members.end(),
+      on, members.begin(), members.end(),
       thrust::make_zip_iterator(thrust::make_tuple(thrust::constant_iterator<std::int64_t>(1), members.begin())),
       thrust::make_discard_iterator(), thrust::make_zip_iterator(thrust::make_tuple(count.begin(), best.begin())),
       same_key{raw(cell), int(d)}, add_count_keep_best{raw(f)});
@@ -138,38 +203,36 @@ inline cell_members cells(const result& r, double tol) {
   cell_members c;
   c.best.resize(m);
   c.count.resize(m);
-  thrust::copy(best.begin(), best.begin() + std::ptrdiff_t(m), c.best.begin());
+  thrust::copy(best.begin(), best.begin() + std::ptrdiff_t(m), c.best.begin());  // to the host
   thrust::copy(count.begin(), count.begin() + std::ptrdiff_t(m), c.count.begin());
 
   // The merge's joins too, grid by grid: here the sorts are cheap where the host would miss its cache
   // on every cell. A slice of the cells at a time, its pairs joined on the host as they come, so that
   // the answers take a bounded buffer; the merge gets each cell's group.
-  thrust::device_vector<std::uint64_t> sorted(m);
-  thrust::device_vector<std::int64_t> order(m);
+  buffer<std::uint64_t> sorted(m);
+  buffer<std::int64_t> order(m);
   const std::int64_t slice = std::int64_t(1) << 18;
-  thrust::device_vector<std::int64_t> before(std::min(std::size_t(slice), m)), from, to;
+  buffer<std::int64_t> before(std::min(std::size_t(slice), m)), from(before.size()), to(before.size());
   std::vector<std::int64_t> a, b;
   union_find groups(m);
   std::size_t groups_left = m;  // all in one: the grids left can join nothing
   for (int k = 1; k <= int(d) && groups_left > 1; ++k) {
-    thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(std::int64_t(m)),
+    thrust::transform(on, thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(std::int64_t(m)),
                       sorted.begin(), hash_in_grid{raw(x), raw(best), int(d), tol, k});
-    thrust::sequence(order.begin(), order.end());
-    thrust::sort_by_key(sorted.begin(), sorted.end(), order.begin());
+    thrust::sequence(on, order.begin(), order.end());
+    thrust::sort_by_key(on, sorted.begin(), sorted.end(), order.begin());
     const same_cell_before search{raw(x), raw(best), raw(sorted), raw(order), int(d), tol, k};
     for (std::int64_t first = 0; first < std::int64_t(m); first += slice) {
       const std::int64_t last = std::min(std::int64_t(m), first + slice), n_here = last - first;
-      thrust::transform(thrust::counting_iterator<std::int64_t>(first), thrust::counting_iterator<std::int64_t>(last),
+      thrust::transform(on, thrust::counting_iterator<std::int64_t>(first), thrust::counting_iterator<std::int64_t>(last),
                         before.begin(), search);
-      const auto found = std::size_t(thrust::count_if(before.begin(), before.begin() + n_here, is_found{}));
-      from.resize(found);
-      to.resize(found);
-      thrust::copy_if(order.begin() + first, order.begin() + last, before.begin(), from.begin(), is_found{});
-      thrust::copy_if(before.begin(), before.begin() + n_here, to.begin(), is_found{});
+      const auto found = std::size_t(thrust::count_if(on, before.begin(), before.begin() + n_here, is_found{}));
+      thrust::copy_if(on, order.begin() + first, order.begin() + last, before.begin(), from.begin(), is_found{});
+      thrust::copy_if(on, before.begin(), before.begin() + n_here, to.begin(), is_found{});
       a.resize(found);
       b.resize(found);
-      thrust::copy(from.begin(), from.end(), a.begin());
-      thrust::copy(to.begin(), to.end(), b.begin());
+      thrust::copy(from.begin(), from.begin() + std::ptrdiff_t(found), a.begin());  // to the host
+      thrust::copy(to.begin(), to.begin() + std::ptrdiff_t(found), b.begin());
       for (std::size_t e = 0; e < found; ++e) groups_left -= groups.unite(std::size_t(a[e]), std::size_t(b[e]));
     }
   }

@@ -227,7 +227,7 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
     cuda_batch<T, D, Kernels> batch(kernels, s, o, chunk);
     storing_after_fill<cuda_batch<T, D, Kernels>> waiting{batch, fill};
     run_chunks(waiting, o, s.count(), chunk, r);
-  } catch (const std::bad_alloc&) {
+  } catch (const device_bad_alloc&) {  // the host's (staging given starts) reach the caller as they are
     throw cuda_error("fdgd: out of device memory for a chunk of " + std::to_string(chunk) +
                      " trajectories; set options::chunk_size lower");
   }

@@ -13,18 +13,23 @@
 
 namespace fdgd::detail {
 
+/// The device has no memory for an allocation: a std::bad_alloc, told apart from the host's.
+struct device_bad_alloc : std::bad_alloc {
+  const char* what() const noexcept override { return "fdgd: out of device memory"; }
+};
+
 template <class T>
 class device_array {
  public:
   device_array() = default;
-  /// n values, uninitialised. Throws std::bad_alloc when the device is out of memory, else
+  /// n values, uninitialised. Throws device_bad_alloc when the device is out of memory, else
   /// fdgd::cuda_error for a failing cudaMalloc.
   explicit device_array(std::size_t n) : size_(n) {
     if (n == 0) return;
     const cudaError_t e = cudaMalloc(reinterpret_cast<void**>(&data_), n * sizeof(T));
     if (e == cudaErrorMemoryAllocation) {
       cudaGetLastError();  // not sticky: clear it, so that the caller may retry smaller
-      throw std::bad_alloc();
+      throw device_bad_alloc();
     }
     FDGD_CUDA_TRY(e);
   }
