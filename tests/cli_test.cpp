@@ -45,8 +45,7 @@ run_result run(const std::string& args, const std::string& redirect = "2>&1") {
 class Cli : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ =
-        fs::temp_directory_path() / (std::string("fdgd_cli_test_") + testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = test_temp_dir("fdgd_cli_test");
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }

@@ -27,8 +27,7 @@ namespace fs = std::filesystem;
 class Io : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("fdgd_io_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-                                        testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = test_temp_dir("fdgd_io_test");
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -402,8 +401,9 @@ TEST(IoSignals, AProgramsOwnHandlerAndAnIgnoredSignalStayAsTheyWere) {
 
 TEST(IoSignals, ASignalRemovesEveryUnfinishedFileAndNoFinishedOne) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");  // the child runs this binary afresh
-  // A folder both processes name alike (the fixture's holds gtest's seed, which differs in the child).
-  const fs::path dir = fs::temp_directory_path() / "fdgd_io_signal_test";
+  // A folder both processes name alike: the child inherits the parent's environment, not its id.
+  if (!std::getenv("FDGD_IO_SIGNAL_TEST_DIR")) ::setenv("FDGD_IO_SIGNAL_TEST_DIR", test_temp_dir("fdgd_io_signal_test").c_str(), 1);
+  const fs::path dir = std::getenv("FDGD_IO_SIGNAL_TEST_DIR");
   const auto in_dir = [&](const char* name) { return (dir / name).string(); };
   const double one = 1;
   // Those a user sends (SIGQUIT: Ctrl-\), those of `ulimit -t` and `ulimit -f`, and the others whose

@@ -41,7 +41,7 @@ struct locale_restorer {
 };
 
 TEST(Locale, NumbersReadAndWriteAsInTheCLocaleWhateverTheProgramSets) {
-  const fs::path dir = fs::temp_directory_path() / "fdgd_locale_test";
+  const fs::path dir = test_temp_dir("fdgd_locale_test");
   fs::remove_all(dir);
   const locale_restorer restore{dir};
   if (!set_decimal_comma_locale(dir / "locales"))

@@ -7,9 +7,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "fdgd/cuda_device.hpp"
 #include "fdgd/error.hpp"
@@ -17,6 +20,13 @@
 #include "fdgd/minimize.hpp"
 
 namespace fdgd::test {
+
+/// A folder under the system's temporary one for the running test: its name holds the process's id
+/// too, so that two test runs at once (two builds' ctest) never share it.
+inline std::filesystem::path test_temp_dir(const std::string& stem) {
+  return std::filesystem::temp_directory_path() /
+         (stem + "_" + std::to_string(::getpid()) + "_" + testing::UnitTest::GetInstance()->current_test_info()->name());
+}
 
 inline std::string backend_name(const testing::TestParamInfo<backend_kind>& info) {
   return info.param == backend_kind::cuda ? "cuda" : "cpu";
