@@ -247,9 +247,44 @@ TEST_F(Cli, AnUpperCaseExtensionNamesTheFormatToo) {
   const auto r = run("minimize --function sphere --dim 3 --starts 10 --steps 1 --backend cpu --out " + path("OUT.NPY"));
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(read_npy(path("OUT.NPY")).cols, 4);
-  const auto again = run("minimize --function sphere --init-file " + path("OUT.NPY") + " --steps 1 --backend cpu --json");
+  const auto again = run("minimize --function sphere --init-file " + path("OUT.NPY") + " --dim 4 --steps 1 --backend cpu --json");
   ASSERT_EQ(again.status, 0) << again.out;
   EXPECT_EQ(nlohmann::json::parse(again.out)["dim"].get<int>(), 4);
+}
+
+// A function of any d would take a saved f for one more coordinate, and run: a "resumed" run in d + 1
+// dimensions, f frozen in as a coordinate. Refused, whatever the file's form, unless --dim says so.
+TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
+  const auto refused = [&](const std::string& args, const std::string& words) {
+    const auto r = run("minimize " + args + " --steps 0 --backend cpu");
+    EXPECT_EQ(r.status, 2) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find(words), std::string::npos) << args << "\n" << r.out;
+  };
+  const std::string f32_out = " --dim 5 --starts 100 --precision f32 --backend cpu --quiet --out ";
+  ASSERT_EQ(run("minimize --function styblinski_tang" + f32_out + path("st.npy")).status, 0);
+  refused("--function styblinski_tang --init-file " + path("st.npy"),  // from an f32 run, read in f64
+          "st.npy's last column is f at the other columns (as an --out .npy keeps it): a saved f, not a coordinate; drop it, "
+          "a[:, :-1] in numpy (or give --dim 6 to run it in 6 dimensions)");
+  refused("--expr \"sum(i=0..d-1, x[i]^4 - 16*x[i]^2 + 5*x[i]) / 2\" --init-file " + path("st.npy"), "a saved f");
+  EXPECT_EQ(run("minimize --function styblinski_tang --init-file " + path("st.npy") + " --dim 6 --steps 0").status, 0);
+  // The same rows as CSV without the header; and a header that names f.
+  const table t = read_npy(path("st.npy"));
+  {
+    std::ofstream csv(path("rows.csv"));
+    csv.precision(17);
+    for (std::int64_t i = 0; i < t.rows; ++i)
+      for (int j = 0; j < t.cols; ++j) csv << t.values[std::size_t(i * t.cols + j)] << (j + 1 < t.cols ? "," : "\n");
+  }
+  refused("--function styblinski_tang --init-file " + path("rows.csv"), "(as an --out file keeps it)");
+  std::ofstream(path("named.csv")) << "x0,x1,f\n1,2,3\n";
+  refused("--function sphere --init-file " + path("named.csv"),
+          "named.csv's last column is named f: a saved f, not a coordinate; drop it (or give --dim 3 to run it in 3 dimensions)");
+  // Starts that only look alike are taken: f at the others differs from the last column on some row,
+  // or agrees on one row alone.
+  std::ofstream(path("starts.csv")) << "0.5,0.25,0.3125\n1,2,5\n3,4,0\n";  // the first two rows: x2 = x0^2 + x1^2
+  EXPECT_EQ(run("minimize --function sphere --init-file " + path("starts.csv") + " --steps 0").status, 0);
+  std::ofstream(path("one.csv")) << "1,1\n";
+  EXPECT_EQ(run("minimize --function sphere --init-file " + path("one.csv") + " --steps 0").status, 0);
 }
 
 TEST_F(Cli, NpyOutputReadsBack) {
@@ -260,9 +295,14 @@ TEST_F(Cli, NpyOutputReadsBack) {
   EXPECT_EQ(t.cols, 4);
   // Under another name, a .npy is told by its first bytes, not read as a CSV of its header's text.
   fs::copy_file(path("out.npy"), path("saved.dat"));
-  const auto renamed = run("minimize --function rastrigin --init-file " + path("saved.dat") + " --steps 0 --backend cpu --json");
+  const auto renamed =
+      run("minimize --function rastrigin --init-file " + path("saved.dat") + " --dim 4 --steps 0 --backend cpu --json");
   ASSERT_EQ(renamed.status, 0) << renamed.out;
   EXPECT_EQ(nlohmann::json::parse(renamed.out)["dim"].get<int>(), 4);
+  const auto f_last = run("minimize --function rastrigin --init-file " + path("saved.dat") + " --steps 0");
+  EXPECT_EQ(f_last.status, 2) << f_last.out;
+  EXPECT_NE(f_last.out.find("saved.dat's last column is f at the other columns (as an --out .npy keeps it)"), std::string::npos)
+      << f_last.out;
   // Its f column read as a coordinate of an expression of x0..x2 would run it in 4 dimensions, a frozen x3
   // splitting its minima: refused, unless --dim says so.
   const std::string formula = " --expr \"10*3 + x0^2 - 10*cos(2*pi*x0) + x1^2 - 10*cos(2*pi*x1) + x2^2 - 10*cos(2*pi*x2)\"";

@@ -1,6 +1,8 @@
 #include "starts_from_args.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -26,6 +28,40 @@ std::string start_of_file(const std::string& path) {
   char bytes[32];
   in.read(bytes, sizeof bytes);
   return std::string(bytes, std::size_t(in.gcount()));
+}
+
+/// Whether t's last column is f at the other columns, as an --out .npy or a copy of an --out CSV
+/// without its header keeps it: on up to 16 rows, f (at --steps 0, on the CPU, in either precision)
+/// is within 1e-6 of it relatively (the file may come from the GPU, whose exp and cos differ), and is
+/// not 0 on two of them at least (one row, "1,1" for sphere, may agree by chance).
+bool last_column_is_f(const objective_choice& b, const table& t, const options& run) {
+  if (t.cols < 2 || t.rows == 0) return false;
+  const int d = t.cols - 1;
+  const std::int64_t rows = std::min<std::int64_t>(t.rows, 16);
+  std::vector<double> x;
+  for (std::int64_t i = 0; i < rows; ++i)
+    for (int j = 0; j < d; ++j) x.push_back(t.values[std::size_t(i * t.cols + j)]);
+  options o;
+  o.lr = run.lr, o.h = run.h, o.steps = 0, o.threads = 1, o.backend = backend_kind::cpu;
+  for (const precision prec : {run.prec, run.prec == precision::f64 ? precision::f32 : precision::f64}) {
+    o.prec = prec;
+    result r;
+    try {
+      r = b.run(starts::given(x, d), o);  // refused where the objective has no dimension d, or f32 cannot hold x
+    } catch (const std::exception&) {
+      continue;
+    }
+    bool all = true;
+    int not_zero = 0;
+    for (std::int64_t i = 0; i < rows && all; ++i) {
+      const double f = r.f[std::size_t(i)], saved = t.values[std::size_t(i * t.cols + d)];
+      if (!std::isfinite(f) && !std::isfinite(saved)) continue;
+      all = std::fabs(saved - f) <= 1e-6 * std::fabs(f);
+      not_zero += f != 0;
+    }
+    if (all && not_zero >= 2) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -68,6 +104,17 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
     dim = t.cols;
     check_given_dim(b, a.dim, dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"),
                     npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : "");
+    // An objective of any d would take a saved f as one more coordinate, and run: --dim says it is meant.
+    if (!a.dim && !names.empty() && names.back() == "f")
+      throw usage_error(
+          fmt::format("--init-file: {}'s last column is named f: a saved f, not a coordinate; drop it (or "
+                      "give --dim {} to run it in {} dimensions)",
+                      a.init_file, dim, dim));
+    if (!a.dim && last_column_is_f(b, t, options_from(a)))
+      throw usage_error(fmt::format(
+          "--init-file: {}'s last column is f at the other {} (as an --out {} keeps it): a saved f, "
+          "not a coordinate; drop it{} (or give --dim {} to run it in {} dimensions)",
+          a.init_file, dim == 2 ? "column" : "columns", npy ? ".npy" : "file", npy ? ", a[:, :-1] in numpy" : "", dim, dim));
     check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
     return named_starts("--init-file: " + a.init_file, options_from(a).prec,
                         [&] { return starts::given(std::move(t.values), t.cols); });
