@@ -113,9 +113,20 @@ TEST_F(Cli, HimmelblauSummaryFindsTheFourMinimaWithTheirShares) {
   EXPECT_LE(descent_s, total_s);
   const auto seeded = run("minimize --function sphere --starts 3 --seed 18446744073709551615 --json");
   EXPECT_EQ(nlohmann::json::parse(seeded.out)["seed"].get<std::uint64_t>(), 18446744073709551615u) << seeded.out;
+  // With the seed, the box and the count reproduce generated starts; --top is recorded with --cluster-tol.
+  EXPECT_EQ(s["box"]["lo"], nlohmann::json({-5.0, -5.0}));
+  EXPECT_EQ(s["box"]["hi"], nlohmann::json({5.0, 5.0}));
+  EXPECT_EQ(s["top"].get<int>(), 10);
+  const auto boxed = nlohmann::json::parse(run("minimize --function sphere --starts 3 --box=-1:2,-3:4.5 --top 2 --json").out);
+  EXPECT_EQ(boxed["box"]["lo"], nlohmann::json({-1.0, -3.0}));
+  EXPECT_EQ(boxed["box"]["hi"], nlohmann::json({2.0, 4.5}));
+  EXPECT_EQ(boxed["top"].get<int>(), 2);
   std::ofstream(path("one.csv")) << "1,2\n";
   const auto given = run("minimize --function sphere --init-file " + path("one.csv") + " --json");
   EXPECT_FALSE(nlohmann::json::parse(given.out).contains("seed")) << "given starts have no seed";
+  EXPECT_FALSE(nlohmann::json::parse(given.out).contains("box")) << "nor a box";
+  EXPECT_NE(run("minimize --function sphere --init-file " + path("one.csv") + " --steps 1").out.find(", 1 step, gtol"),
+            std::string::npos);
   EXPECT_EQ(text.out.find('\r'), std::string::npos) << "no progress line when stderr is not a terminal";
 }
 

@@ -77,7 +77,7 @@ int run_minimize(const minimize_args& a) {
   const std::optional<std::uint64_t> seed = s.is_generated() ? std::optional(s.seed()) : std::nullopt;
   cli::run_summary summary;
   try {
-    summary = cli::summarize_run(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top, seed});
+    summary = cli::summarize_run(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top, seed, &s});
   } catch (const std::bad_alloc&) {  // not foreseen by check_host_memory: memory taken by others since
     throw error(fmt::format("out of memory grouping the {} final points into distinct minima{}", r.count,
                             a.out.empty() ? "" : "; the run's results are in " + a.out));

@@ -23,6 +23,7 @@ run_summary summarize_run(const result& r, const run_context& c) {
   s["device"] = r.device;
   s["starts"] = r.count;
   if (c.seed) s["seed"] = *c.seed;
+  if (c.batch && c.batch->is_generated()) s["box"] = {{"lo", c.batch->lo()}, {"hi", c.batch->hi()}};
   s["dim"] = r.dim;
   s["lr"] = c.opt.lr;
   s["h"] = c.opt.h;
@@ -50,6 +51,7 @@ run_summary summarize_run(const result& r, const run_context& c) {
     s["best"] = nullptr;
   }
   s["cluster_tol"] = c.cluster_tol;
+  s["top"] = c.top;
   s["grouped_on"] = grouped_on(r, backend_kind::automatic) == backend_kind::cuda ? "cuda" : "cpu";
   const auto t0 = std::chrono::steady_clock::now();
   minima_totals totals;
@@ -144,8 +146,9 @@ void write_text(std::FILE* file, const run_summary& summary) {
   const long long starts = s["starts"].get<long long>();
   out += fmt::format("{}: {} start{}{}, d = {}, on {} ({})\n", function, starts, starts == 1 ? "" : "s", seed, s["dim"].get<int>(),
                      s["backend"].get<std::string>(), s["device"].get<std::string>());
-  out += fmt::format("descent: lr {}, h {}, {} steps, gtol {}, {}\n", s["lr"].get<double>(), s["h"].get<double>(),
-                     s["steps"].get<long long>(), s["gtol"].get<double>(), s["precision"].get<std::string>());
+  const long long steps = s["steps"].get<long long>();
+  out += fmt::format("descent: lr {}, h {}, {} step{}, gtol {}, {}\n", s["lr"].get<double>(), s["h"].get<double>(), steps,
+                     steps == 1 ? "" : "s", s["gtol"].get<double>(), s["precision"].get<std::string>());
   out += fmt::format("time: {:.3f} s (the descent {:.3f} s), {:.3g} trajectory-steps/s, {:.3g} f-evaluations/s\n",
                      s["seconds"].get<double>(), s["descent_seconds"].get<double>(), s["trajectory_steps_per_second"].get<double>(),
                      s["f_evaluations_per_second"].get<double>());

@@ -21,6 +21,7 @@ struct run_context {
   double cluster_tol;
   int top;
   std::optional<std::uint64_t> seed;  // of generated starts, to reproduce the run; none for given ones
+  const starts* batch = nullptr;      // generated ones' box goes into the JSON beside their seed
 };
 
 struct run_summary {
