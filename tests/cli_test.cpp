@@ -298,6 +298,22 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
   EXPECT_EQ(run("minimize --function sphere --init-file " + path("one.csv") + " --steps 0").status, 0);
 }
 
+// In f32 at the default h, rounding f near -313 moves each point by up to 1.5e-3 a step, farther than
+// the 1e-3 / 9 within which one minimum's points surely form one group: said, as is the remedy.
+TEST_F(Cli, NoiseBeyondTheClusterToleranceIsWarnedOf) {
+  const std::string args = "minimize --function styblinski_tang --dim 8 --starts 1000 --steps 300 --backend cpu";
+  const auto f32 = run(args + " --precision f32");
+  ASSERT_EQ(f32.status, 0) << f32.out;
+  EXPECT_NE(f32.out.find("fdgd: warning: rounding f (in f32 near the best f, -313.3293: an ulp of 3.1e-05) makes each step move x "
+                         "by up to lr ulp(f) / 2h = 0.0015, more than --cluster-tol / (d + 1) = 0.00011"),
+            std::string::npos)
+      << f32.out;
+  for (const std::string quiet : {"", " --precision f32 --h 1e-2", " --precision f32 --cluster-tol 0.02"}) {
+    const auto r = run(args + quiet);
+    EXPECT_EQ(r.out.find("warning"), std::string::npos) << quiet << "\n" << r.out;
+  }
+}
+
 TEST_F(Cli, NpyOutputReadsBack) {
   const auto r = run("minimize --function rastrigin --dim 3 --starts 2^6 --seed 5 --out " + path("out.npy"));
   ASSERT_EQ(r.status, 0) << r.out;
