@@ -304,8 +304,9 @@ TEST_F(Cli, NoiseBeyondTheClusterToleranceIsWarnedOf) {
   const std::string args = "minimize --function styblinski_tang --dim 8 --starts 1000 --steps 300 --backend cpu";
   const auto f32 = run(args + " --precision f32");
   ASSERT_EQ(f32.status, 0) << f32.out;
-  EXPECT_NE(f32.out.find("fdgd: warning: rounding f (in f32 near the best f, -313.3293: an ulp of 3.1e-05) makes each step move x "
-                         "by up to lr ulp(f) / 2h = 0.0015, more than --cluster-tol / (d + 1) = 0.00011"),
+  EXPECT_NE(f32.out.find(
+                "fdgd: warning: rounding f (in f32 near the best minimum, f = -313.3293: an ulp of 3.1e-05) makes each step move x "
+                "by up to lr ulp(f) / 2h = 0.0015, more than --cluster-tol / (d + 1) = 0.00011"),
             std::string::npos)
       << f32.out;
   for (const std::string quiet : {"", " --precision f32 --h 1e-2", " --precision f32 --cluster-tol 0.02"}) {

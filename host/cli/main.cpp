@@ -82,7 +82,7 @@ int run_minimize(const minimize_args& a) {
     throw error(fmt::format("out of memory grouping the {} final points into distinct minima{}", r.count,
                             a.out.empty() ? "" : "; the run's results are in " + a.out));
   }
-  if (a.groups_minima) cli::warn_if_noise_splits_minima(r, o, a.cluster_tol);
+  if (a.groups_minima) cli::warn_if_noise_splits_minima(summary.minima, r.dim, o, a.cluster_tol);
   if (a.json) {
     cli::write_json(stdout, summary);
   } else {

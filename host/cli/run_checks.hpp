@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "fdgd/options.hpp"
 #include "fdgd/starts.hpp"
+#include "fdgd/summary.hpp"
 #include "objective_choice.hpp"
 
 namespace fdgd::cli {
@@ -31,10 +33,12 @@ void check_host_memory(const objective_choice& b, std::int64_t count, int dim, c
 /// move: with an h that small next to the largest |coordinate|, the run would silently do nothing
 /// there. A warning, not an error: smaller coordinates may still move.
 void warn_if_h_vanishes(double h, precision prec, double largest);
-/// Warns on stderr where the central difference's rounding noise, lr ulp(f) / 2h at the best f, moves
-/// final points further than cluster_tol / (d + 1), the spread within which one minimum's points are
-/// sure to form one group: its points may then be counted as many minima (f32 at the default h).
-void warn_if_noise_splits_minima(const result& r, const options& o, double cluster_tol);
+/// Warns on stderr where the central difference's rounding noise, lr ulp(f) / 2h at the best minimum
+/// listed, moves final points further than cluster_tol / (d + 1), the spread within which one
+/// minimum's points are sure to form one group: its points may then be counted as many minima (f32 at
+/// the default h). Not beyond 1000 cluster_tol: there the run diverged, or h is far off, and no
+/// grouping would tell minima apart.
+void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, int dim, const options& o, double cluster_tol);
 
 /// The largest |coordinate| a start can have: from the box, or from the given points.
 double largest_coordinate(const starts& s);
