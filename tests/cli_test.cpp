@@ -725,6 +725,16 @@ TEST_F(Cli, TheThreadsSaidAreTheThreadsThatRan) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["device"], "1 thread") << r.out;
 }
 
+TEST_F(Cli, AnHSoLargeThatXIsLostIsWarnedAbout) {
+  // 5.12 + 1e17 is 1e17: f(h) - f(-h) is 0 for sphere, whatever x, and every start "converged".
+  const auto huge = run("minimize --function sphere --starts 10 --h 1e17", "2>&1 >/dev/null");
+  EXPECT_EQ(huge.status, 0) << huge.out;
+  EXPECT_EQ(huge.out,
+            "fdgd: warning: --h 1e+17 is so large that x + h and x - h round to h and -h at every start (|x| <= 5.12), so the "
+            "central differences do not see x; the default is 1e-4\n");
+  EXPECT_EQ(run("minimize --function sphere --starts 10 --h 1e9", "2>&1 >/dev/null").out, "") << "large, but x still counts";
+}
+
 TEST_F(Cli, AnHTooSmallForTheStartsIsWarnedAbout) {
   // Next to |x| = 5.12, x + 1e-17 and x - 1e-17 are the same double: every difference would be 0.
   const auto tiny = run("minimize --function rastrigin --starts 10 --h 1e-17", "2>&1 >/dev/null");

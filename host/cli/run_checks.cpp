@@ -114,6 +114,15 @@ void check_host_memory(const objective_choice& b, std::int64_t count, int dim, c
 void warn_if_h_vanishes(double h, precision prec, double largest) {
   // Beyond float's range the run refuses the starts (and converting such a double to float is undefined).
   if (prec == precision::f32 && largest > double(std::numeric_limits<float>::max())) return;
+  // The other way: an h so large that x + h rounds to h for every start; f(h) - f(-h) then says nothing of x.
+  const bool swamps = prec == precision::f32 ? float(largest) + float(h) == float(h) : largest + h == h;
+  if (swamps && largest > 0) {
+    fmt::print(stderr,
+               "fdgd: warning: --h {} is so large that x + h and x - h round to h and -h at every start (|x| <= {}), so "
+               "the central differences do not see x; the default is 1e-4\n",
+               h, largest);
+    return;
+  }
   const bool vanishes =
       prec == precision::f32 ? float(largest) + float(h) == float(largest) - float(h) : largest + h == largest - h;
   if (!vanishes) return;

@@ -31,7 +31,8 @@ void check_host_memory(const objective_choice& b, std::int64_t count, int dim, c
 
 /// Where x + h and x - h round to the same number, every central difference is 0 and a start does not
 /// move: with an h that small next to the largest |coordinate|, the run would silently do nothing
-/// there. A warning, not an error: smaller coordinates may still move.
+/// there. A warning, not an error: smaller coordinates may still move. Also where h is so large that
+/// x + h rounds to h at every start: the differences then see h alone.
 void warn_if_h_vanishes(double h, precision prec, double largest);
 /// Warns on stderr where the central difference's rounding noise, lr ulp(f) / 2h at the best minimum
 /// listed, moves final points further than cluster_tol / (d + 1), the spread within which one
