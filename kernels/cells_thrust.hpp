@@ -28,8 +28,7 @@
 #include "fdgd/detail/cell_grid.hpp"
 #include "host/summary_cells.hpp"
 #if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_CUDA
-#include "fdgd/cuda/device_array.cuh"  // device_bad_alloc
-#include "fdgd/cuda_check.cuh"
+#include "fdgd/cuda/device_array.cuh"  // device_allocate
 #endif
 
 namespace fdgd::detail::thrust_cells {
@@ -43,14 +42,7 @@ struct quiet_bytes {
   char* allocate(std::ptrdiff_t n) {
     if (n <= 0) return nullptr;
 #if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_CUDA
-    void* p = nullptr;
-    const cudaError_t e = cudaMalloc(&p, std::size_t(n));
-    if (e == cudaErrorMemoryAllocation) {
-      cudaGetLastError();  // not sticky: clear it
-      throw device_bad_alloc();
-    }
-    FDGD_CUDA_TRY(e);
-    return static_cast<char*>(p);
+    return static_cast<char*>(device_allocate(std::size_t(n)));
 #else
     if (void* p = std::malloc(std::size_t(n))) return static_cast<char*>(p);
     throw std::bad_alloc();
@@ -171,11 +163,6 @@ struct is_found {
   FDGD_HD bool operator()(std::int64_t v) const { return v >= 0; }
 };
 
-template <class T>
-const T* raw(const buffer<T>& v) {
-  return v.raw();
-}
-
 inline cell_members cells(const result& r, double tol) {
   const std::int64_t n = r.count, d = r.dim;
   quiet_bytes alloc;
@@ -185,19 +172,19 @@ inline cell_members cells(const result& r, double tol) {
 
   buffer<std::int64_t> cell(static_cast<std::size_t>(n * d));
   thrust::transform(on, thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n * d), cell.begin(),
-                    cell_of_coordinate{raw(x), tol});
+                    cell_of_coordinate{x.raw(), tol});
   buffer<std::int64_t> members(static_cast<std::size_t>(n));
   const auto end = thrust::copy_if(on, thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n),
-                                   members.begin(), is_counted{raw(x), raw(f), raw(status), int(d), tol});
+                                   members.begin(), is_counted{x.raw(), f.raw(), status.raw(), int(d), tol});
   members.shrink(std::size_t(end - members.begin()));
-  thrust::sort(on, members.begin(), members.end(), cell_less{raw(cell), int(d)});
+  thrust::sort(on, members.begin(), members.end(), cell_less{cell.raw(), int(d)});
 
   buffer<std::int64_t> count(members.size()), best(members.size());
   const auto out = thrust::reduce_by_key(
       on, members.begin(), members.end(),
       thrust::make_zip_iterator(thrust::make_tuple(thrust::constant_iterator<std::int64_t>(1), members.begin())),
       thrust::make_discard_iterator(), thrust::make_zip_iterator(thrust::make_tuple(count.begin(), best.begin())),
-      same_key{raw(cell), int(d)}, add_count_keep_best{raw(f)});
+      same_key{cell.raw(), int(d)}, add_count_keep_best{f.raw()});
   const std::size_t m = std::size_t(thrust::get<0>(out.second.get_iterator_tuple()) - count.begin());
 
   cell_members c;
@@ -218,10 +205,10 @@ inline cell_members cells(const result& r, double tol) {
   std::size_t groups_left = m;  // all in one: the grids left can join nothing
   for (int k = 1; k <= int(d) && groups_left > 1; ++k) {
     thrust::transform(on, thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(std::int64_t(m)),
-                      sorted.begin(), hash_in_grid{raw(x), raw(best), int(d), tol, k});
+                      sorted.begin(), hash_in_grid{x.raw(), best.raw(), int(d), tol, k});
     thrust::sequence(on, order.begin(), order.end());
     thrust::sort_by_key(on, sorted.begin(), sorted.end(), order.begin());
-    const same_cell_before search{raw(x), raw(best), raw(sorted), raw(order), int(d), tol, k};
+    const same_cell_before search{x.raw(), best.raw(), sorted.raw(), order.raw(), int(d), tol, k};
     for (std::int64_t first = 0; first < std::int64_t(m); first += slice) {
       const std::int64_t last = std::min(std::int64_t(m), first + slice), n_here = last - first;
       thrust::transform(on, thrust::counting_iterator<std::int64_t>(first), thrust::counting_iterator<std::int64_t>(last),

@@ -12,24 +12,30 @@ namespace fdgd {
 namespace {
 __global__ void probe_kernel() {}
 
-/// Whether this build's kernels have code the device can run (SASS for it, or PTX it can compile): a
-/// GPU older than CMAKE_CUDA_ARCHITECTURES has none, and every launch would fail.
+/// Whether the device can run this build's kernels: a GPU without code for it among
+/// CMAKE_CUDA_ARCHITECTURES (SASS for it, or PTX it can compile) fails every launch, as does one whose
+/// driver is older than the PTX, or one that cannot be used at all (busy in exclusive mode, faulty).
 bool runs_this_build(int ordinal, std::string* why) {
-  int current = 0;
-  if (cudaGetDevice(&current) != cudaSuccess) current = ordinal;
+  int current = ordinal;
+  cudaGetDevice(&current);
   cudaFuncAttributes attributes{};
   cudaError_t e = cudaSetDevice(ordinal);
   if (e == cudaSuccess) e = cudaFuncGetAttributes(&attributes, probe_kernel);
-  cudaSetDevice(current);
+  if (current != ordinal) cudaSetDevice(current);  // the caller's device as it was, no context made on another
   if (e == cudaSuccess) return true;
   cudaGetLastError();  // clear it, so that later calls start clean
   if (why) {
     cudaDeviceProp prop{};
     const bool named = cudaGetDeviceProperties(&prop, ordinal) == cudaSuccess;
-    const std::string sm = named ? std::to_string(prop.major * 10 + prop.minor) : "?";
+    const std::string sm = named ? std::to_string(prop.major * 10 + prop.minor) : "";
+    std::string advice;
+    if (e == cudaErrorNoKernelImageForDevice || e == cudaErrorInvalidDeviceFunction)
+      advice = "; fdgd was built for CUDA architectures " FDGD_CUDA_ARCHITECTURES ", with no code for this GPU" +
+               (sm.empty() ? std::string() : ": rebuild with -DCMAKE_CUDA_ARCHITECTURES=" + sm);
+    else if (e == cudaErrorUnsupportedPtxVersion)
+      advice = "; its driver is older than the CUDA toolkit fdgd was built with: update the driver";
     *why = "CUDA device " + std::to_string(ordinal) + (named ? std::string(", ") + prop.name + " (sm_" + sm + ")," : "") +
-           " cannot run this build's kernels (" + cudaGetErrorName(e) + ": " + cudaGetErrorString(e) +
-           "): fdgd was built for CUDA architectures " FDGD_CUDA_ARCHITECTURES "; rebuild with -DCMAKE_CUDA_ARCHITECTURES=" + sm;
+           " cannot run this build's kernels (" + cudaGetErrorName(e) + ": " + cudaGetErrorString(e) + ")" + advice;
   }
   return false;
 }

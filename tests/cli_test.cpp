@@ -286,12 +286,22 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
     for (std::int64_t i = 0; i < t.rows; ++i)
       for (int j = 0; j < t.cols; ++j) csv << t.values[std::size_t(i * t.cols + j)] << (j + 1 < t.cols ? "," : "\n");
   }
-  refused("--function styblinski_tang --init-file " + path("rows.csv"), "(as an --out file keeps it)");
+  refused("--function styblinski_tang --init-file " + path("rows.csv"), "rows.csv's last column is f at the other columns");
+  // A run that converged to f = 0 exactly (rastrigin's minimum) is told by its x.
+  ASSERT_EQ(run("minimize --function rastrigin --dim 3 --starts 32 --box -0.4:0.4 --lr 0.001 --steps 3000 --backend cpu --out " +
+                path("zero.npy"))
+                .status,
+            0);
+  refused("--function rastrigin --init-file " + path("zero.npy"), "zero.npy's last column is f at the other columns");
   std::ofstream(path("named.csv")) << "x0,x1,f\n1,2,3\n";
   refused("--function sphere --init-file " + path("named.csv"),
           "named.csv's last column is named f: a saved f, not a coordinate; drop it (or give --dim 3 to run it in 3 dimensions)");
   // Starts that only look alike are taken: f at the others differs from the last column on some row,
-  // or agrees on one row alone.
+  // or agrees on one row alone, or where the others are all 0; and columns named by letters, the sixth f.
+  std::ofstream(path("letters.csv")) << "a,b,c,d,e,f\n1,2,3,4,5,6\n";
+  EXPECT_EQ(run("minimize --function sphere --init-file " + path("letters.csv") + " --steps 0").status, 0);
+  std::ofstream(path("zeros.csv")) << "0,0,0\n0,0,0\n0,0,0\n";
+  EXPECT_EQ(run("minimize --function sphere --init-file " + path("zeros.csv") + " --steps 0").status, 0);
   std::ofstream(path("starts.csv")) << "0.5,0.25,0.3125\n1,2,5\n3,4,0\n";  // the first two rows: x2 = x0^2 + x1^2
   EXPECT_EQ(run("minimize --function sphere --init-file " + path("starts.csv") + " --steps 0").status, 0);
   std::ofstream(path("one.csv")) << "1,1\n";
@@ -305,7 +315,7 @@ TEST_F(Cli, NoiseBeyondTheClusterToleranceIsWarnedOf) {
   const auto f32 = run(args + " --precision f32");
   ASSERT_EQ(f32.status, 0) << f32.out;
   EXPECT_NE(f32.out.find(
-                "fdgd: warning: rounding f (in f32 near the best minimum, f = -313.3293: an ulp of 3.1e-05) makes each step move x "
+                "fdgd: warning: rounding f (in f32 near a minimum listed, f = -313.3293: an ulp of 3.1e-05) makes each step move x "
                 "by up to lr ulp(f) / 2h = 0.0015, more than --cluster-tol / (d + 1) = 0.00011"),
             std::string::npos)
       << f32.out;

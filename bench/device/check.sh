@@ -101,6 +101,13 @@ for deb in bench/device/debs/*.deb; do
 done
 export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
 
+# A digest of the sources a build reads, which build() leaves in DIR/.tree: PART=5 keeps PART=4's
+# build only where the tree is still the one it was built from.
+tree_digest() {
+  find CMakeLists.txt CMakePresets.json cmake examples include kernels host tests bench -type f \
+    ! -path 'bench/device/work/*' ! -path 'bench/device/debs/*' 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16
+}
+
 # build DIR LOG [cmake options] [-- targets]: configures and builds; a failure prints its log's end.
 build() {
   local dir=$1 name=$2 t0 rc targets=()
@@ -119,6 +126,7 @@ build() {
     within 420 30 cmake --build "$dir" -j "$(nproc)" "${targets[@]}" >"$W/build-$name.log" 2>&1
     rc=$?
   fi
+  if [ $rc -eq 0 ] && [ ${#targets[@]} -eq 0 ]; then tree_digest >"$dir/.tree"; else rm -f "$dir/.tree"; fi
   log "build $name: $(status_of $rc) in $(( $(date +%s) - t0 )) s"
   [ $rc -eq 0 ] || tail -n 30 "$W/configure-$name.log" "$W/build-$name.log" 2>/dev/null
   pack
@@ -484,11 +492,10 @@ part5() {
   # fresh one the build comes first): the runs at 10^7, the sanitizers, the roofline's targets, the
   # likely shortest first (about 200 s of device time are left after PART=4).
   find "$W" -maxdepth 1 -type f ! -name 'summary-5.log' ! -name gpu.csv ! -name 'part-4.tgz' -delete
-  # PART=4's build, of this same tree, is kept as it is: the tool's fresh copy of the sources may carry
-  # new times, and ninja would spend a minute and a half of this call rebuilding it all.
-  if [ -x build-device/fdgd ] && [ -x build-device/tests/fdgd_tests ] && [ -x build-device/bench/fdgd_bench_run ] &&
-    [ -x build-device/bench/bench_sweep ] && [ -x build-device/bench/roofline_probe ]; then
-    log "build: PART=4's, kept"
+  # PART=4's whole build, of this same tree, is kept as it is: the tool's fresh copy of the sources may
+  # carry new times, and ninja would spend a minute and a half of this call rebuilding it all.
+  if [ -f build-device/.tree ] && [ "$(cat build-device/.tree)" = "$(tree_digest)" ]; then
+    log "build: PART=4's, of this same tree, kept"
   else
     build build-device plain || exit 1
   fi

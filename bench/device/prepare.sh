@@ -4,9 +4,13 @@
 # The folder is git-ignored; carry it with the device tool: carry ["bench/device/debs"].
 set -euo pipefail
 cd "$(dirname "$0")"
+apt-get update -qq || echo "prepare.sh: apt-get update failed; downloading from the package lists there are"
+fresh=$(mktemp -d)
+chmod 755 "$fresh"  # apt downloads as _apt where it can
+trap 'rm -rf "$fresh"' EXIT
+(cd "$fresh" && apt-get download libgtest-dev libbenchmark-dev libbenchmark1debian libcli11-dev nlohmann-json3-dev libfmt-dev libfmt9 >/dev/null)
+# Only once all are here: one version of each, as check.sh unpacks every .deb in debs/ over the others.
 mkdir -p debs
-cd debs
-rm -f ./*.deb        # one version of each: check.sh unpacks every .deb here over the others
-apt-get update -qq   # a fresh machine has no package lists
-apt-get download libgtest-dev libbenchmark-dev libbenchmark1debian libcli11-dev nlohmann-json3-dev libfmt-dev libfmt9 >/dev/null
-ls -1 *.deb
+rm -f debs/*.deb
+mv "$fresh"/*.deb debs/
+ls -1 debs/*.deb

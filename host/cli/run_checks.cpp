@@ -134,16 +134,20 @@ void warn_if_h_vanishes(double h, precision prec, double largest) {
 
 void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, int dim, const options& o, double cluster_tol) {
   if (minima.empty()) return;
-  const double f = std::abs(minima.front().f);
+  // The largest |f| listed: each minimum's rounding is that of its own f.
+  const double listed = std::max_element(minima.begin(), minima.end(), [](const minimum_group& a, const minimum_group& b) {
+                          return std::abs(a.f) < std::abs(b.f);
+                        })->f;
+  const double f = std::abs(listed);
   const double ulp =
       o.prec == precision::f32 ? double(std::nextafter(float(f), HUGE_VALF) - float(f)) : std::nextafter(f, HUGE_VAL) - f;
   const double jitter = o.lr * ulp / (2 * o.h), joined = cluster_tol / (dim + 1);
   if (!(jitter > joined && jitter <= 1000 * cluster_tol)) return;
   fmt::print(stderr,
-             "fdgd: warning: rounding f ({} near the best minimum, f = {:.7g}: an ulp of {:.2g}) makes each step move x by up to "
+             "fdgd: warning: rounding f ({} near a minimum listed, f = {:.7g}: an ulp of {:.2g}) makes each step move x by up to "
              "lr ulp(f) / 2h = {:.2g}, more than --cluster-tol / (d + 1) = {:.2g}, within which one minimum's final points "
              "are sure to form one group: one minimum may be counted as several; a larger --h or --cluster-tol{} helps\n",
-             o.prec == precision::f32 ? "in f32" : "in f64", minima.front().f, ulp, jitter, joined,
+             o.prec == precision::f32 ? "in f32" : "in f64", listed, ulp, jitter, joined,
              o.prec == precision::f32 ? ", or f64," : "");
 }
 

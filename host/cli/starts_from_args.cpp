@@ -30,10 +30,11 @@ std::string start_of_file(const std::string& path) {
   return std::string(bytes, std::size_t(in.gcount()));
 }
 
-/// Whether t's last column is f at the other columns, as an --out .npy or a copy of an --out CSV
-/// without its header keeps it: on up to 16 rows, f (at --steps 0, on the CPU, in either precision)
-/// is within 1e-6 of it relatively (the file may come from the GPU, whose exp and cos differ), and is
-/// not 0 on two of them at least (one row, "1,1" for sphere, may agree by chance).
+/// Whether t's last column is f at the other columns, as an --out .npy keeps it: on up to 16 rows, f
+/// (at --steps 0, in either precision; a built-in on the run's backend, an expression on the CPU) is
+/// within 1e-6 of it relatively or 1e-12 absolutely (the file may come from the other backend, whose
+/// exp and cos differ, and f near 0 is a cancellation), on two rows at least where the other columns
+/// are not all 0 (one row, "1,1" for sphere, may agree by chance).
 bool last_column_is_f(const objective_choice& b, const table& t, const options& run) {
   if (t.cols < 2 || t.rows == 0) return false;
   const int d = t.cols - 1;
@@ -42,7 +43,7 @@ bool last_column_is_f(const objective_choice& b, const table& t, const options& 
   for (std::int64_t i = 0; i < rows; ++i)
     for (int j = 0; j < d; ++j) x.push_back(t.values[std::size_t(i * t.cols + j)]);
   options o;
-  o.lr = run.lr, o.h = run.h, o.steps = 0, o.threads = 1, o.backend = backend_kind::cpu;
+  o.lr = run.lr, o.h = run.h, o.steps = 0, o.threads = 1, o.backend = b.builtin() ? run.backend : backend_kind::cpu;
   for (const precision prec : {run.prec, run.prec == precision::f64 ? precision::f32 : precision::f64}) {
     o.prec = prec;
     result r;
@@ -52,14 +53,15 @@ bool last_column_is_f(const objective_choice& b, const table& t, const options& 
       continue;
     }
     bool all = true;
-    int not_zero = 0;
+    int telling = 0;
     for (std::int64_t i = 0; i < rows && all; ++i) {
       const double f = r.f[std::size_t(i)], saved = t.values[std::size_t(i * t.cols + d)];
       if (!std::isfinite(f) && !std::isfinite(saved)) continue;
-      all = std::fabs(saved - f) <= 1e-6 * std::fabs(f);
-      not_zero += f != 0;
+      all = std::fabs(saved - f) <= 1e-6 * std::max(std::fabs(f), std::fabs(saved)) + 1e-12;
+      const auto row = x.begin() + std::ptrdiff_t(i * d);
+      telling += std::any_of(row, row + d, [](double v) { return v != 0; });
     }
-    if (all && not_zero >= 2) return true;
+    if (all && telling >= 2) return true;
   }
   return false;
 }
@@ -105,16 +107,21 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
     check_given_dim(b, a.dim, dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"),
                     npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : "");
     // An objective of any d would take a saved f as one more coordinate, and run: --dim says it is meant.
-    if (!a.dim && !names.empty() && names.back() == "f")
+    const auto fdgd_names = [&] {  // x0,...,x{d-2},f: an --out CSV's columns, cut after f
+      for (std::size_t j = 0; j + 1 < names.size(); ++j)
+        if (names[j] != "x" + std::to_string(j)) return false;
+      return names.size() >= 2 && names.back() == "f";
+    };
+    if (!a.dim && fdgd_names())
       throw usage_error(
           fmt::format("--init-file: {}'s last column is named f: a saved f, not a coordinate; drop it (or "
                       "give --dim {} to run it in {} dimensions)",
                       a.init_file, dim, dim));
     if (!a.dim && last_column_is_f(b, t, options_from(a)))
-      throw usage_error(fmt::format(
-          "--init-file: {}'s last column is f at the other {} (as an --out {} keeps it): a saved f, "
-          "not a coordinate; drop it{} (or give --dim {} to run it in {} dimensions)",
-          a.init_file, dim == 2 ? "column" : "columns", npy ? ".npy" : "file", npy ? ", a[:, :-1] in numpy" : "", dim, dim));
+      throw usage_error(
+          fmt::format("--init-file: {}'s last column is f at the other {} (as an --out .npy keeps it): a saved f, "
+                      "not a coordinate; drop it{} (or give --dim {} to run it in {} dimensions)",
+                      a.init_file, dim == 2 ? "column" : "columns", npy ? ", a[:, :-1] in numpy" : "", dim, dim));
     check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
     return named_starts("--init-file: " + a.init_file, options_from(a).prec,
                         [&] { return starts::given(std::move(t.values), t.cols); });

@@ -22,7 +22,8 @@ namespace fdgd::detail {
 // calls: a list of slots that only grows (by a slot where every one is taken: as many as writes were
 // ever open at once), each a path buffer with a lock-free state that says when its path is complete.
 // The handler claims a slot (unfinished -> removing) before it reads the path, and a slot it claimed is
-// never freed, so a thread that ends its write at that moment cannot refill the path under it.
+// never freed, so a thread that ends its write at that moment cannot refill the path under it; a second
+// signal, arriving in the first one's handler, removes the slots claimed already too.
 enum slot_state : int { free_slot, filling, unfinished, removing };
 struct unfinished_slot {
   std::atomic<int> state{filling};
@@ -64,7 +65,8 @@ void unregister(unfinished_slot* slot) {
 
 void remove_unfinished_and_die(int sig) {
   for (unfinished_slot* s = slots.load(std::memory_order_acquire); s; s = s->next)
-    if (int expected = unfinished; s->state.compare_exchange_strong(expected, removing, std::memory_order_acquire))
+    if (int expected = unfinished;
+        s->state.compare_exchange_strong(expected, removing, std::memory_order_acquire) || expected == removing)
       ::unlink(s->path);
   // SA_RESETHAND has restored the default action: raised again, the signal ends the process as it would have.
   std::raise(sig);

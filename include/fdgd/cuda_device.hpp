@@ -5,8 +5,9 @@
 namespace fdgd {
 
 /// True when CUDA device `ordinal` exists and can be used. Otherwise false, and `why` (if given) says
-/// why: no device, no driver, a bad ordinal, a device this build has no code for (older than its
-/// CMAKE_CUDA_ARCHITECTURES: the message names the one to rebuild with), or a build without CUDA.
+/// why: no device, no driver, a bad ordinal, a device this build's kernels cannot run on (none of its
+/// CMAKE_CUDA_ARCHITECTURES has code for it: the message names the one to rebuild with; or a driver
+/// older than the toolkit), or a build without CUDA.
 bool cuda_device_available(int ordinal = 0, std::string* why = nullptr);
 
 /// The device's name and compute capability, e.g. "NVIDIA H200 (sm_90)". Throws

@@ -18,21 +18,27 @@ struct device_bad_alloc : std::bad_alloc {
   const char* what() const noexcept override { return "fdgd: out of device memory"; }
 };
 
+/// `bytes` of device memory (nullptr for 0). Throws device_bad_alloc when the device is out of memory,
+/// else fdgd::cuda_error for a failing cudaMalloc; free it with cudaFree, its status ignored (see above).
+inline void* device_allocate(std::size_t bytes) {
+  void* p = nullptr;
+  if (bytes == 0) return p;
+  const cudaError_t e = cudaMalloc(&p, bytes);
+  if (e == cudaErrorMemoryAllocation) {
+    cudaGetLastError();  // not sticky: clear it, so that the caller may retry smaller
+    throw device_bad_alloc();
+  }
+  FDGD_CUDA_TRY(e);
+  return p;
+}
+
 template <class T>
 class device_array {
  public:
   device_array() = default;
   /// n values, uninitialised. Throws device_bad_alloc when the device is out of memory, else
   /// fdgd::cuda_error for a failing cudaMalloc.
-  explicit device_array(std::size_t n) : size_(n) {
-    if (n == 0) return;
-    const cudaError_t e = cudaMalloc(reinterpret_cast<void**>(&data_), n * sizeof(T));
-    if (e == cudaErrorMemoryAllocation) {
-      cudaGetLastError();  // not sticky: clear it, so that the caller may retry smaller
-      throw device_bad_alloc();
-    }
-    FDGD_CUDA_TRY(e);
-  }
+  explicit device_array(std::size_t n) : data_(static_cast<T*>(device_allocate(n * sizeof(T)))), size_(n) {}
   /// A device copy of `host`.
   explicit device_array(const std::vector<T>& host) : device_array(host.size()) {
     if (size_ != 0) FDGD_CUDA_TRY(cudaMemcpy(data_, host.data(), size_ * sizeof(T), cudaMemcpyHostToDevice));
