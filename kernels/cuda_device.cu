@@ -17,11 +17,12 @@ __global__ void probe_kernel() {}
 /// driver is older than the PTX, or one that cannot be used at all (busy in exclusive mode, faulty).
 bool runs_this_build(int ordinal, std::string* why) {
   int current = ordinal;
-  cudaGetDevice(&current);
+  if (cudaGetDevice(&current) != cudaSuccess) current = ordinal;
   cudaFuncAttributes attributes{};
   cudaError_t e = cudaSetDevice(ordinal);
   if (e == cudaSuccess) e = cudaFuncGetAttributes(&attributes, probe_kernel);
-  if (current != ordinal) cudaSetDevice(current);  // the caller's device as it was, no context made on another
+  // The caller's device as it was; a failed restore is not a later launch's error.
+  if (current != ordinal && cudaSetDevice(current) != cudaSuccess) cudaGetLastError();
   if (e == cudaSuccess) return true;
   cudaGetLastError();  // clear it, so that later calls start clean
   if (why) {

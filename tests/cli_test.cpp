@@ -295,7 +295,11 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
   refused("--function rastrigin --init-file " + path("zero.npy"), "zero.npy's last column is f at the other columns");
   std::ofstream(path("named.csv")) << "x0,x1,f\n1,2,3\n";
   refused("--function sphere --init-file " + path("named.csv"),
-          "named.csv's last column is named f: a saved f, not a coordinate; drop it (or give --dim 3 to run it in 3 dimensions)");
+          "named.csv's columns are named as an --out file's, x0..x1 then f: a saved f, not coordinates; keep x0..x1 (or give "
+          "--dim 3 to run it in 3 dimensions)");
+  std::ofstream(path("cut.csv")) << "x0,x1,f,grad_norm\n1,2,3,4\n";  // cut -d, -f1-4 of an --out CSV
+  refused("--function sphere --init-file " + path("cut.csv"),
+          "cut.csv's columns are named as an --out file's, x0..x1 then f and more");
   // Starts that only look alike are taken: f at the others differs from the last column on some row,
   // or agrees on one row alone, or where the others are all 0; and columns named by letters, the sixth f.
   std::ofstream(path("letters.csv")) << "a,b,c,d,e,f\n1,2,3,4,5,6\n";
@@ -306,6 +310,8 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
   EXPECT_EQ(run("minimize --function sphere --init-file " + path("starts.csv") + " --steps 0").status, 0);
   std::ofstream(path("one.csv")) << "1,1\n";
   EXPECT_EQ(run("minimize --function sphere --init-file " + path("one.csv") + " --steps 0").status, 0);
+  std::ofstream(path("near.csv")) << "1e-7,0,0\n0,1e-7,0\n-1e-7,2e-7,0\n";  // near the minimum, f within 1e-12 of 0
+  EXPECT_EQ(run("minimize --function sphere --init-file " + path("near.csv") + " --steps 0").status, 0);
 }
 
 // In f32 at the default h, rounding f near -313 moves each point by up to 1.5e-3 a step, farther than

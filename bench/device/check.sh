@@ -105,7 +105,7 @@ export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
 # build only where the tree is still the one it was built from.
 tree_digest() {
   find CMakeLists.txt CMakePresets.json cmake examples include kernels host tests bench -type f \
-    ! -path 'bench/device/work/*' ! -path 'bench/device/debs/*' 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16
+    ! -path 'bench/device/work/*' ! -path 'bench/device/debs/*' ! -path '*/__pycache__/*' 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16
 }
 
 # build DIR LOG [cmake options] [-- targets]: configures and builds; a failure prints its log's end.

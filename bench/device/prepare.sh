@@ -5,8 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 apt-get update -qq || echo "prepare.sh: apt-get update failed; downloading from the package lists there are"
-fresh=$(mktemp -d)
-chmod 755 "$fresh"  # apt downloads as _apt where it can
+fresh=$(mktemp -d "$PWD/.debs.XXXXXX")  # beside debs/, on its file system: the moves below cannot fail half-way
 trap 'rm -rf "$fresh"' EXIT
 (cd "$fresh" && apt-get download libgtest-dev libbenchmark-dev libbenchmark1debian libcli11-dev nlohmann-json3-dev libfmt-dev libfmt9 >/dev/null)
 # Only once all are here: one version of each, as check.sh unpacks every .deb in debs/ over the others.

@@ -31,10 +31,14 @@ std::string start_of_file(const std::string& path) {
 }
 
 /// Whether t's last column is f at the other columns, as an --out .npy keeps it: on up to 16 rows, f
-/// (at --steps 0, in either precision; a built-in on the run's backend, an expression on the CPU) is
-/// within 1e-6 of it relatively or 1e-12 absolutely (the file may come from the other backend, whose
-/// exp and cos differ, and f near 0 is a cancellation), on two rows at least where the other columns
-/// are not all 0 (one row, "1,1" for sphere, may agree by chance).
+/// (at --steps 0, in either precision; a built-in on the run's backend, an expression on the CPU)
+/// agrees with it, and on two of those rows at least it tells: it is the same number, or beyond the
+/// absolute allowance, and the other columns are not all 0 (one row, "1,1" for sphere, may agree by
+/// chance; starts near a minimum at 0, f there within the allowance of a last coordinate of 0, do not
+/// tell). Agreeing is within 1e-6 relatively or 1e-12 absolutely, the file being perhaps the other
+/// backend's, whose exp and cos differ, and f near 0 a cancellation; in f32, where every value read is
+/// a float (as an f32 run writes them), 1e-5 and 1e-4: the cancellation is of an ulp of, say,
+/// rastrigin's 10d.
 bool last_column_is_f(const objective_choice& b, const table& t, const options& run) {
   if (t.cols < 2 || t.rows == 0) return false;
   const int d = t.cols - 1;
@@ -52,14 +56,17 @@ bool last_column_is_f(const objective_choice& b, const table& t, const options& 
     } catch (const std::exception&) {
       continue;
     }
+    const bool floats = prec == precision::f32 && std::all_of(t.values.begin(), t.values.begin() + std::ptrdiff_t(rows * t.cols),
+                                                              [](double v) { return !std::isfinite(v) || double(float(v)) == v; });
+    const double relative = floats ? 1e-5 : 1e-6, absolute = floats ? 1e-4 : 1e-12;
     bool all = true;
     int telling = 0;
     for (std::int64_t i = 0; i < rows && all; ++i) {
       const double f = r.f[std::size_t(i)], saved = t.values[std::size_t(i * t.cols + d)];
       if (!std::isfinite(f) && !std::isfinite(saved)) continue;
-      all = std::fabs(saved - f) <= 1e-6 * std::max(std::fabs(f), std::fabs(saved)) + 1e-12;
+      all = std::fabs(saved - f) <= relative * std::max(std::fabs(f), std::fabs(saved)) + absolute;
       const auto row = x.begin() + std::ptrdiff_t(i * d);
-      telling += std::any_of(row, row + d, [](double v) { return v != 0; });
+      telling += (saved == f || std::fabs(f) > absolute) && std::any_of(row, row + d, [](double v) { return v != 0; });
     }
     if (all && telling >= 2) return true;
   }
@@ -107,16 +114,22 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
     check_given_dim(b, a.dim, dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"),
                     npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : "");
     // An objective of any d would take a saved f as one more coordinate, and run: --dim says it is meant.
-    const auto fdgd_names = [&] {  // x0,...,x{d-2},f: an --out CSV's columns, cut after f
-      for (std::size_t j = 0; j + 1 < names.size(); ++j)
-        if (names[j] != "x" + std::to_string(j)) return false;
-      return names.size() >= 2 && names.back() == "f";
+    // x0,...,x{k-1},f and what followed it there (grad_norm, steps): an --out CSV's columns, cut after
+    // f or later (the whole header is a result's, whose x alone are read); k, or 0 where they are not.
+    const auto x_before_f = [&]() -> std::size_t {
+      std::size_t k = 0;
+      while (k < names.size() && names[k] == "x" + std::to_string(k)) ++k;
+      const char* after[] = {"f", "grad_norm", "steps", "status"};
+      for (std::size_t j = k; j < names.size(); ++j)
+        if (j - k >= 4 || names[j] != after[j - k]) return 0;
+      return k >= 1 && names.size() > k ? k : 0;
     };
-    if (!a.dim && fdgd_names())
+    if (const std::size_t k = x_before_f(); !a.dim && k)
       throw usage_error(
-          fmt::format("--init-file: {}'s last column is named f: a saved f, not a coordinate; drop it (or "
-                      "give --dim {} to run it in {} dimensions)",
-                      a.init_file, dim, dim));
+          fmt::format("--init-file: {}'s columns are named as an --out file's, x0..x{} then {}: a saved {}, not "
+                      "coordinates; keep x0..x{} (or give --dim {} to run it in {} dimensions)",
+                      a.init_file, k - 1, names.size() - k == 1 ? "f" : "f and more",
+                      names.size() - k == 1 ? "f" : "f and what followed it", k - 1, dim, dim));
     if (!a.dim && last_column_is_f(b, t, options_from(a)))
       throw usage_error(
           fmt::format("--init-file: {}'s last column is f at the other {} (as an --out .npy keeps it): a saved f, "

@@ -28,7 +28,7 @@ inline void* device_allocate(std::size_t bytes) {
     cudaGetLastError();  // not sticky: clear it, so that the caller may retry smaller
     throw device_bad_alloc();
   }
-  FDGD_CUDA_TRY(e);
+  if (e != cudaSuccess) throw_cuda_error(e, "cudaMalloc", __FILE__, __LINE__);
   return p;
 }
 
