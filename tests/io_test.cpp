@@ -179,6 +179,12 @@ TEST_F(Io, CsvFirstRowIsAHeaderOnlyWhenNoCellOfItIsANumber) {
   expect_error([&] { read_csv(path("typo.csv")); }, "typo.csv:1:1: '5x' is not a number");
   write_text("huge.csv", "1,1e400\n3,4\n");
   expect_error([&] { read_csv(path("huge.csv")); }, "huge.csv:1:3: '1e400' is out of double's range");
+  write_text("typos.csv", "5x,2y\n3,4\n");  // every cell mistyped: still a start, named at its first cell
+  expect_error([&] { read_csv(path("typos.csv")); }, "typos.csv:1:1: '5x' is not a number");
+  write_text("signs.csv", "-.5x,a\n3,4\n");
+  expect_error([&] { read_csv(path("signs.csv")); }, "signs.csv:1:1: '-.5x' is not a number");
+  write_text("names.csv", "-x,.y,+z,x1\n3,4,5,6\n");  // names that only begin with a sign or a dot
+  EXPECT_EQ(read_csv(path("names.csv")).names, (std::vector<std::string>{"-x", ".y", "+z", "x1"}));
   write_text("mixed.csv", "x0,2\n3,4\n");
   expect_error([&] { read_csv(path("mixed.csv")); }, "mixed.csv:1:1: 'x0' is not a number");
   // An underflow is the nearest double, as any parser reads it.

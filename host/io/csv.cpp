@@ -241,8 +241,17 @@ table read_csv(const std::string& path) {
     std::vector<cell> cells;
     for_each_cell(path, line_no, line,
                   [&](std::string_view text, std::size_t column) { cells.push_back(read_cell(text, column)); });
-    // A first row is the header only when no cell of it is a number: "5x,2" is a mistyped start, not a header.
-    const bool header = first_row && std::none_of(cells.begin(), cells.end(), [](const cell& c) { return c.numeric; });
+    // A first row is the header only when no cell of it is a number, nor begins as one: "5x,2" and
+    // "5x,2y" are mistyped starts, not a header that would drop them ("1;2" is still read as one, for
+    // the message on other separators that follows).
+    const auto number_like = [](const cell& c) {
+      const std::string_view name = c.text;
+      if (name.find_first_of(";\t") != std::string_view::npos) return c.numeric;
+      std::size_t k = name.size() > 1 && (name[0] == '+' || name[0] == '-') ? 1 : 0;
+      if (k + 1 < name.size() && name[k] == '.') ++k;
+      return c.numeric || (k < name.size() && name[k] >= '0' && name[k] <= '9');
+    };
+    const bool header = first_row && std::none_of(cells.begin(), cells.end(), number_like);
     first_row = false;
     if (header) {  // its names, a trailing comma's empty one aside ("x0,x1," over rows of 2)
       header_names = cells.size();
