@@ -56,7 +56,7 @@ def main(path):
         if not gpu:
             print("(no GPU rows in this run)\n")
             continue
-        print("| N | CPU s | GPU s | GPU speedup |\n|---|---|---|---|")
+        print("| N | CPU s / 10 steps | GPU s / 10 steps | GPU speedup |\n|---|---|---|---|")  # a sweep's timed iteration
         for n in sorted(set(cpu) | set(gpu)):
             c, g = cpu.get(n), gpu.get(n)
             cell = lambda v: f"{v:.3g}" if v is not None else "-"  # noqa: E731

@@ -326,8 +326,10 @@ part2() {
   # Peers on the same GPU: JAX, torch.compile, PyTorch eager on fdgd's own starts, N = 10^7. Every
   # measurement is printed as it is made; a cut prints the table of what was measured.
   log "peers (JAX, PyTorch) at N = 1e7, $(( END - $(date +%s) - 20 )) s left:"
+  # Its own --seconds within the step's limit, so that a cut still shares the time among the peers.
+  local peer_s=$(( END - $(date +%s) - 35 ))
   within 400 60 python3 -u bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 3 \
-    --seconds $(( END - $(date +%s) - 35 )) 2>&1 | tee "$W/peers.log"
+    --seconds $(( peer_s < 385 ? peer_s : 385 )) 2>&1 | tee "$W/peers.log"
   local peers_rc=${PIPESTATUS[0]}
   log "peers: $(status_of $peers_rc)"
   grep -E '^\|' "$W/peers.log" >>"$SUMMARY"
