@@ -10,8 +10,9 @@ of vmap over starts of a lax.fori_loop over steps), PyTorch with torch.compile o
 eager (batched column arithmetic): the likely fastest first, so that a run cut short has the best peer
 of every case. Each peer runs the reference algorithm, 2d whole evaluations of f a step; fdgd reaches
 the same points (within 1e-9) with less work where f is a sum (it redoes only the terms a coordinate
-moves: sum_structure.hpp), so a ratio measures the method and its implementation together. A peer's starts are on its device before the clock starts (fdgd makes its own there),
-as contiguous columns for PyTorch; its time includes copying the final points back, as fdgd's does
+moves: sum_structure.hpp), so a ratio measures the method and its implementation together. A peer's
+starts are on its device before the clock starts (fdgd makes its own there), as contiguous columns
+for PyTorch; its time includes copying the final points back, as fdgd's does
 (fdgd's also covers allocating and generating its starts; a small run warms it up first). A second
 table times the work on the device alone: fdgd's descent (its starts generated there, then the
 steps; no final evaluation, nothing copied back: result::descent_seconds) against each peer's run
@@ -263,6 +264,7 @@ def main():
                 if timer:
                     timer.start()
                 first_run = None  # (case, stage, when it began or the run's time) until a case's first run is checked
+                cut = False  # this peer stopped for time (its share, or --seconds), not ended by itself
                 try:
                     for raw in proc.stdout:  # as the peer measures; on a cut, TimeUp leaves the loop
                         try:
