@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "../io/result_header.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 #include "run_checks.hpp"
@@ -115,21 +116,13 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
                     npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : "");
     // An objective of any d would take a saved f as one more coordinate, and run: --dim says it is meant.
     // x0,...,x{k-1},f and what followed it there (grad_norm, steps): an --out CSV's columns, cut after
-    // f or later (the whole header is a result's, whose x alone are read); k, or 0 where they are not.
-    const auto x_before_f = [&]() -> std::size_t {
-      std::size_t k = 0;
-      while (k < names.size() && names[k] == "x" + std::to_string(k)) ++k;
-      const char* after[] = {"f", "grad_norm", "steps", "status"};
-      for (std::size_t j = k; j < names.size(); ++j)
-        if (j - k >= 4 || names[j] != after[j - k]) return 0;
-      return k >= 1 && names.size() > k ? k : 0;
-    };
-    if (const std::size_t k = x_before_f(); !a.dim && k)
+    // f or later (read_csv takes a whole result header's x columns alone).
+    if (const auto m = detail::match_result_header(names); !a.dim && m.x >= 1 && m.after >= 1)
       throw usage_error(
           fmt::format("--init-file: {}'s columns are named as an --out file's, x0..x{} then {}: a saved {}, not "
                       "coordinates; keep x0..x{} (or give --dim {} to run it in {} dimensions)",
-                      a.init_file, k - 1, names.size() - k == 1 ? "f" : "f and more",
-                      names.size() - k == 1 ? "f" : "f and what followed it", k - 1, dim, dim));
+                      a.init_file, m.x - 1, m.after == 1 ? "f" : "f and more", m.after == 1 ? "f" : "f and what followed it",
+                      m.x - 1, dim, dim));
     if (!a.dim && last_column_is_f(b, t, options_from(a)))
       throw usage_error(
           fmt::format("--init-file: {}'s last column is f at the other {} (as an --out .npy keeps it): a saved f, "

@@ -14,6 +14,7 @@
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 #include "file_checks.hpp"
+#include "result_header.hpp"
 
 namespace fdgd {
 namespace {
@@ -94,19 +95,6 @@ void for_each_cell(const std::string& path, std::int64_t line_no, const std::str
 
 /// "1 value", "2 values".
 std::string count_of(std::size_t n, const char* noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
-
-/// d where `names` are the header write_csv gives a result of dimension d (x0,...,x{d-1},f,grad_norm,
-/// steps,status), else 0.
-std::size_t result_columns(const std::vector<std::string>& names) {
-  const char* tail[] = {"f", "grad_norm", "steps", "status"};
-  if (names.size() < 5) return 0;
-  const std::size_t d = names.size() - 4;
-  for (std::size_t j = 0; j < 4; ++j)
-    if (names[d + j] != tail[j]) return 0;
-  for (std::size_t j = 0; j < d; ++j)
-    if (names[j] != "x" + std::to_string(j)) return 0;
-  return d;
-}
 
 cell read_cell(std::string_view text, std::size_t column) {
   const char *a = text.data(), *b = a + text.size();
@@ -264,7 +252,7 @@ table read_csv(const std::string& path) {
                       " has no name (an index column, as pandas' to_csv writes? write it with index=False)");
         names.push_back(cells[j].text);
       }
-      kept = result_columns(names);
+      if (const auto m = detail::match_result_header(names); m.after == 4) kept = m.x;  // a whole result header
       continue;
     }
     if (kept != 0) {  // a result's final points: x alone
