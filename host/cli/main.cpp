@@ -11,7 +11,6 @@
 #include <cstring>
 #include <filesystem>
 #include <new>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,10 +73,9 @@ int run_minimize(const minimize_args& a) {
       write_csv(a.out, r);
     }
   }
-  const std::optional<std::uint64_t> seed = s.is_generated() ? std::optional(s.seed()) : std::nullopt;
   cli::run_summary summary;
   try {
-    summary = cli::summarize_run(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top, seed, &s});
+    summary = cli::summarize_run(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top, &s});
   } catch (const std::bad_alloc&) {  // not foreseen by check_host_memory: memory taken by others since
     throw error(fmt::format("out of memory grouping the {} final points into distinct minima{}", r.count,
                             a.out.empty() ? "" : "; the run's results are in " + a.out));

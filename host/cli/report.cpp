@@ -22,8 +22,10 @@ run_summary summarize_run(const result& r, const run_context& c) {
   s["backend"] = r.backend;
   s["device"] = r.device;
   s["starts"] = r.count;
-  if (c.seed) s["seed"] = *c.seed;
-  if (c.batch && c.batch->is_generated()) s["box"] = {{"lo", c.batch->lo()}, {"hi", c.batch->hi()}};
+  if (c.batch && c.batch->is_generated()) {
+    s["seed"] = c.batch->seed();
+    s["box"] = {{"lo", c.batch->lo()}, {"hi", c.batch->hi()}};
+  }
   s["dim"] = r.dim;
   s["lr"] = c.opt.lr;
   s["h"] = c.opt.h;

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,8 +19,7 @@ struct run_context {
   options opt;
   double cluster_tol;
   int top;
-  std::optional<std::uint64_t> seed;  // of generated starts, to reproduce the run; none for given ones
-  const starts* batch = nullptr;      // generated ones' box goes into the JSON beside their seed
+  const starts* batch = nullptr;  // generated ones' seed and box reproduce the run: into the JSON
 };
 
 struct run_summary {
