@@ -177,7 +177,10 @@ void atomic_file::write(const void* data, std::size_t n) {
 
 void atomic_file::commit() {
   if (!file_) fail(path_, "it is already complete (committed twice)");
-  const bool written = !std::ferror(file_) && std::fflush(file_) == 0;
+  // fsync before the rename: a write error some file systems report only at write-back (NFS, a
+  // quota) fails here instead of leaving a short file in place, and a crash after the rename cannot
+  // leave the target empty. EINVAL: a file that cannot be synced, nothing to lose.
+  const bool written = !std::ferror(file_) && std::fflush(file_) == 0 && (::fsync(::fileno(file_)) == 0 || errno == EINVAL);
   const int saved = errno;
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;

@@ -25,7 +25,8 @@ class atomic_file {
   void check_open() const;
   /// Writes n bytes; throws fdgd::error naming the file at once if they cannot be written (a full disk).
   void write(const void* data, std::size_t n);
-  /// Flushes, closes and renames the temporary file to the target; throws fdgd::error on failure.
+  /// Flushes, syncs to disk, closes and renames the temporary file to the target; throws fdgd::error on
+  /// failure (the temporary file removed, the target as it was).
   void commit();
 
  private:
