@@ -330,6 +330,8 @@ def main():
                     if proc.poll() is None:
                         proc.kill()
                         proc.wait()
+        signal.setitimer(signal.ITIMER_REAL, 0)  # done before --seconds: no TimeUp while the tables print
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     except TimeUp:
         print("note: cut by its time limit; the table holds what was measured", flush=True)
     for title, fdgd_t, table, best_t, bounds, fmt in [
