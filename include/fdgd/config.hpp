@@ -51,8 +51,15 @@ inline constexpr bool is_same_v = is_same<A, B>::value;
 // Code that nvcc and the host compiler build differently (the CPU backend, solve) lives in an inline
 // namespace named for the compiler, so that a program linking both kinds of translation unit (a .cu
 // file that solves a built-in, and the library) keeps each, where the linker would otherwise keep
-// one of two different definitions of the same function.
-#if defined(__CUDACC__)
+// one of two different definitions of the same function. The library's own files (FDGD_LIBRARY_BUILD,
+// defined by its build alone) take names of their own too: a program's file built under other flags
+// (a Debug build, no OpenMP) that instantiates what the library does would otherwise replace the
+// library's copy for minimize() as well.
+#if defined(FDGD_LIBRARY_BUILD) && defined(__CUDACC__)
+#define FDGD_COMPILED_BY library_nvcc_build
+#elif defined(FDGD_LIBRARY_BUILD)
+#define FDGD_COMPILED_BY library_host_build
+#elif defined(__CUDACC__)
 #define FDGD_COMPILED_BY nvcc_build
 #else
 #define FDGD_COMPILED_BY host_build

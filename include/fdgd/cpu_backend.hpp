@@ -102,7 +102,9 @@ class cpu_batch {
     }
     steps_ = r_.steps.data() + first;
     status_ = r_.status.data() + first;
+#if defined(_OPENMP)  // guarded: a file built without OpenMP is not warned of pragmas it ignores
 #pragma omp parallel for num_threads(threads_) schedule(static)
+#endif
     for (std::int64_t i = 0; i < n; ++i) {
       starts_.write_start(first + i, row(i));
       steps_[i] = 0;
@@ -116,10 +118,13 @@ class cpu_batch {
   std::int64_t advance(std::int64_t k) {
     constexpr int block =
         lockstep_width<T, Objective> * lockstep_group_count<Objective>;  // trajectories one lockstep call advances
-    const std::int64_t blocks = (n_ + block - 1) / block, grab = blocks_a_grab(blocks);
+    const std::int64_t blocks = (n_ + block - 1) / block;
+    [[maybe_unused]] const std::int64_t grab = blocks_a_grab(blocks);  // unused without OpenMP
     std::int64_t live = 0;
     loop_failure failure;
+#if defined(_OPENMP)
 #pragma omp parallel for num_threads(threads_) schedule(dynamic, grab) reduction(+ : live)
+#endif
     for (std::int64_t b = 0; b < blocks; ++b) {
       failure.run([&] {
         const std::int64_t first = b * block, last = std::min(first + block, n_);
@@ -148,9 +153,12 @@ class cpu_batch {
 
   void store(std::int64_t first, std::int64_t n, result& r) {
     constexpr int W = lockstep_width<T, Objective>;
-    const std::int64_t blocks = (n + W - 1) / W, grab = blocks_a_grab(blocks);
+    const std::int64_t blocks = (n + W - 1) / W;
+    [[maybe_unused]] const std::int64_t grab = blocks_a_grab(blocks);
     loop_failure failure;
+#if defined(_OPENMP)
 #pragma omp parallel for num_threads(threads_) schedule(dynamic, grab)
+#endif
     for (std::int64_t b = 0; b < blocks; ++b)
       failure.run([&] {
         const std::int64_t begin = b * W, end = std::min(begin + W, n);

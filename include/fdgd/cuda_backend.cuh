@@ -29,6 +29,7 @@
 
 namespace fdgd {
 namespace detail {
+inline namespace FDGD_COMPILED_BY {
 
 /// Launch shape, in one place: one thread per trajectory (grid-stride beyond), `threads` a block
 /// (256 unless the kernel's occupancy says otherwise: block_threads_for).
@@ -146,7 +147,9 @@ class cuda_batch {
       kernels_.generate(shape, v, lo_.data(), hi_.data(), starts_.seed(), first, initial_);
     } else {
       stage_.resize(std::size_t(n) * std::size_t(dim_));
+#if defined(_OPENMP)
 #pragma omp parallel for schedule(static) num_threads(threads_)
+#endif
       for (std::int64_t i = 0; i < n; ++i) starts_.write_start(first + i, stage_.data() + i, n);
       FDGD_CUDA_TRY(cudaMemcpy(v.x, stage_.data(), stage_.size() * sizeof(T), cudaMemcpyHostToDevice));
       kernels_.reset(shape, v, initial_);
@@ -238,7 +241,9 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
   return r;
 }
 
+}  // namespace FDGD_COMPILED_BY
 }  // namespace detail
+inline namespace FDGD_COMPILED_BY {
 
 /// Runs the descent for every start on CUDA device options::cuda_device in working precision T;
 /// D = dynamic_dim for a run-time d (and above max_compiled_dim, as solve_cpu). Throws
@@ -250,4 +255,5 @@ result solve_cuda(const Objective& f, const starts& s, const options& o) {
   return detail::run_cuda<T, run_dim<D>>(detail::compiled_kernels<T, run_dim<D>, Objective>{f}, s, o);
 }
 
+}  // namespace FDGD_COMPILED_BY
 }  // namespace fdgd

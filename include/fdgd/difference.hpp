@@ -18,6 +18,9 @@ namespace fdgd {
 /// Tag for the central difference (f(x+h) - f(x-h)) / (2h): error O(h^2), 2 evaluations per coordinate.
 struct central_difference {};
 
+// The gradient's code, under the names of the compiler and build that compile it (config.hpp).
+inline namespace FDGD_COMPILED_BY {
+
 /// Where v lives is the compiler's choice again after this, at no cost (fdgd::lanes has one that does
 /// something: fdgd/lanes.hpp). The gradient's long runs of additions call it first.
 template <class V>
@@ -32,7 +35,9 @@ __device__ inline void register_barrier(double& v) { asm volatile("" : "+d"(v));
 __device__ inline void register_barrier(float& v) { asm volatile("" : "+f"(v)); }
 #endif
 
+}  // namespace FDGD_COMPILED_BY
 namespace detail {
+inline namespace FDGD_COMPILED_BY {
 
 /// Fixed points up to this dimension unroll the loop over coordinates completely (every index a
 /// constant, no selects) when f is evaluated whole (sum-structured objectives unroll up to
@@ -260,7 +265,9 @@ template <class Objective>
 struct has_own_central_difference<Objective, void_type<decltype(Objective::own_central_difference)>>
     : std::bool_constant<Objective::own_central_difference> {};
 
+}  // namespace FDGD_COMPILED_BY
 }  // namespace detail
+inline namespace FDGD_COMPILED_BY {
 
 /// Writes the central-difference gradient of `f` at `x` into `g` (of x's size).
 template <class Objective, class Point, class Gradient, class T>
@@ -275,4 +282,5 @@ FDGD_HD void gradient(central_difference, const Objective& f, const Point& x, Gr
   }
 }
 
+}  // namespace FDGD_COMPILED_BY
 }  // namespace fdgd

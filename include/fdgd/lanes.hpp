@@ -156,6 +156,7 @@ bool any_at_most(lanes<T, W> v, T limit) {
 #endif
 }
 
+inline namespace FDGD_COMPILED_BY {  // as step.hpp's
 /// norm_from_squares (step.hpp) lane by lane: each lane's norm from its own squares and coordinates.
 template <class T, int W, class Coordinate>
 lanes<T, W> norm_from_squares(lanes<T, W> squares, int n, const Coordinate& coordinate) {
@@ -163,6 +164,7 @@ lanes<T, W> norm_from_squares(lanes<T, W> squares, int n, const Coordinate& coor
   for (int w = 0; w < W; ++w) r.v[w] = norm_from_squares(squares[w], n, [&](int i) { return coordinate(i)[w]; });
   return r;
 }
+}  // namespace FDGD_COMPILED_BY
 
 namespace math {
 

@@ -42,6 +42,9 @@ struct step_params {
   T gtol_squared;
 };
 
+// The step's code, under the names of the compiler and build that compile it (config.hpp).
+inline namespace FDGD_COMPILED_BY {
+
 /// Sum of the squares of the first n entries of g, in index order.
 template <class Gradient>
 FDGD_HD auto squared_norm(const Gradient& g, int n) -> typename Gradient::value_type {
@@ -146,7 +149,9 @@ FDGD_HD bool candidate_step(const Point& x, Gradient& g, LearningRate lr) {
   return finite;
 }
 
+}  // namespace FDGD_COMPILED_BY
 namespace detail {
+inline namespace FDGD_COMPILED_BY {
 /// Whether descend runs a loop of its own when gtol is 0. With a few coordinates in registers the
 /// compiler computes the convergence test every step rather than branch around it (nvcc 13, sphere
 /// d = 2: 9 of the step's 45 FP64 instructions, gtol on or off); larger steps branch, and a second
@@ -182,7 +187,9 @@ FDGD_HD trajectory_status descend_steps(const Objective& f, Point& x, Gradient& 
   }
   return steps_done >= p.total_steps ? trajectory_status::finished : trajectory_status::running;
 }
+}  // namespace FDGD_COMPILED_BY
 }  // namespace detail
+inline namespace FDGD_COMPILED_BY {
 
 /// Advances one trajectory by up to k steps of x <- x - lr * grad f(x), as the seed does.
 /// `g` is scratch of x's size. A step whose new point would not be finite is not taken.
@@ -202,4 +209,5 @@ FDGD_HD void evaluate(const Objective& f, Point& x, Gradient& g, T h, T& fx, T& 
   grad_norm = norm(g, x.size());
 }
 
+}  // namespace FDGD_COMPILED_BY
 }  // namespace fdgd

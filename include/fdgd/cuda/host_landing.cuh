@@ -69,7 +69,9 @@ class host_landing {
     FDGD_CUDA_TRY(cudaEventSynchronize(copied_[b]));
     constexpr std::size_t block = std::size_t(1) << 20;
     const auto blocks = static_cast<long long>((p.bytes + block - 1) / block);
+#if defined(_OPENMP)
 #pragma omp parallel for num_threads(int(std::min <long long>(threads_, blocks))) if (blocks > 1) schedule(static)
+#endif
     for (long long k = 0; k < blocks; ++k) {
       const std::size_t at = std::size_t(k) * block;
       std::memcpy(p.dst + at, buffer_[b] + at, std::min(block, p.bytes - at));

@@ -8,6 +8,7 @@
 #include "fdgd/step.hpp"
 
 namespace fdgd::detail {
+inline namespace FDGD_COMPILED_BY {
 
 /// Non-owning, trivially copyable view of the resident chunk, handed to kernels by value.
 template <class T>
@@ -107,4 +108,5 @@ __global__ void evaluate_kernel(Objective f, device_batch_view<T> v, step_params
   evaluate_all<T, D>(f, v, p);
 }
 
+}  // namespace FDGD_COMPILED_BY
 }  // namespace fdgd::detail
