@@ -1,5 +1,5 @@
 // The CPU backend over batch sizes 10^2 .. 10^7 for sphere d = 2 and rastrigin d = 8.
-// Counters: trajectory-steps and f-evaluations per second (2d + 1 evaluations per trajectory-step).
+// Counters: trajectory-steps and f-evaluations per second (2d evaluations per trajectory-step).
 #include <benchmark/benchmark.h>
 
 #include "fdgd/minimize.hpp"

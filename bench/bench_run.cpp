@@ -4,6 +4,9 @@
 // final points as raw little-endian float64 (N x DIM, row-major) to DUMP_PREFIX.starts / .x, for
 // bench/peers/ (a DUMP_PREFIX of "-" writes nothing: a repeat that only times).
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -21,6 +24,17 @@ bool write_raw(const std::string& path, const double* data, std::size_t count) {
   return std::fclose(out) == 0 && ok;
 }
 
+// An argument read whole as a number (a whole one where `whole`), or a usage error naming it.
+double number(const char* text, const char* what, bool whole) {
+  char* end = nullptr;
+  const double v = std::strtod(text, &end);
+  if (end == text || *end != '\0' || !std::isfinite(v) || (whole && (v != std::floor(v) || std::fabs(v) >= 0x1p63))) {
+    std::fprintf(stderr, "fdgd_bench_run: %s: not %s: %s\n", what, whole ? "a whole number" : "a number", text);
+    std::exit(2);
+  }
+  return v;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -30,13 +44,21 @@ int main(int argc, char** argv) {
   }
   try {
     const std::string function = argv[1];
-    const int dim = std::atoi(argv[2]);
-    const auto n = std::int64_t(std::atof(argv[3]));
+    const double dim_read = number(argv[2], "DIM", true);
+    if (dim_read < 1 || dim_read > 1 << 20) return std::fprintf(stderr, "fdgd_bench_run: DIM: out of range: %s\n", argv[2]), 2;
+    const int dim = int(dim_read);
+    const auto n = std::int64_t(number(argv[3], "N", true));
     fdgd::options o;
-    o.steps = std::atoll(argv[4]);
-    o.lr = std::atof(argv[5]);
-    const auto seed = std::uint64_t(std::atoll(argv[6]));
+    o.steps = std::int64_t(number(argv[4], "STEPS", true));
+    o.lr = number(argv[5], "LR", false);
+    char* end = nullptr;
+    errno = 0;
+    const auto seed = std::uint64_t(std::strtoull(argv[6], &end, 10));
+    if (end == argv[6] || *end != '\0' || argv[6][0] == '-' || errno == ERANGE)
+      return std::fprintf(stderr, "fdgd_bench_run: SEED: not a whole number 0..2^64-1: %s\n", argv[6]), 2;
     const std::string backend = argv[7];
+    if (backend != "cpu" && backend != "cuda" && backend != "auto")
+      return std::fprintf(stderr, "fdgd_bench_run: BACKEND: not cpu, cuda or auto: %s\n", argv[7]), 2;
     o.backend = backend == "cpu"    ? fdgd::backend_kind::cpu
                 : backend == "cuda" ? fdgd::backend_kind::cuda
                                     : fdgd::backend_kind::automatic;

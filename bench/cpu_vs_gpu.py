@@ -49,19 +49,26 @@ def main(path):
     print(f"Device: {context.get('fdgd_cuda_device', '?')}{clocks}; host: {context.get('num_cpus', '?')} CPUs; "
           f"compiler: {context.get('fdgd_compiler', '?')}\n")
     if not rows:
+        with open(path) as f:
+            failed = [b for b in json.load(f)["benchmarks"] if NAME.match(b["name"]) and b.get("error_occurred")]
+        if failed:
+            raise ValueError(f"{path}: every bench_sweep row of this run failed ({len(failed)}), the first: "
+                             f"{failed[0]['name']}: {failed[0].get('error_message', '?')}")
         raise ValueError(f"{path}: no bench_sweep rows (names cpu|cuda/CASE/MODE/PRECISION/N/...) in this run")
     for (case, mode, precision), by_backend in sorted(rows.items()):
         cpu, gpu = by_backend.get("cpu", {}), by_backend.get("cuda", {})
         print(f"### {case}, {mode}, {precision}\n")
         if not gpu:
-            print("(no GPU rows in this run)\n")
-            continue
+            print("(no GPU rows in this run: the CPU's times alone)\n")
         print("| N | CPU s / 10 steps | GPU s / 10 steps | GPU speedup |\n|---|---|---|---|")  # a sweep's timed iteration
         for n in sorted(set(cpu) | set(gpu)):
             c, g = cpu.get(n), gpu.get(n)
             cell = lambda v: f"{v:.3g}" if v is not None else "-"  # noqa: E731
             speedup = f"{c / g:.1f}x" if c and g else "-"
             print(f"| 2^{n.bit_length() - 1} | {cell(c)} | {cell(g)} | {speedup} |")
+        if not gpu:
+            print()
+            continue
         if not set(cpu) & set(gpu):  # a CPU part cut by its time limit: no crossover to claim
             print("\nGPU faster from N = ? (no N with both a CPU and a GPU time in this run)\n")
             continue

@@ -62,8 +62,8 @@ def main(sweep_path, probe_path):
             reference, floor, unfused_floor = floor_of(reference_flops), floor_of(step_flops), floor_of(unfused_flops)
             measured = seconds / STEPS
             bound = "memory" if mode == "per_launch" and memory_floor >= compute_floor else "FP"
-            print(f"| {case} | {mode} | {precision} | 2^{n.bit_length() - 1} | {measured * 1e6:.1f} us | "
-                  f"{reference * 1e6:.1f} us | {measured / reference:.2f} | {floor * 1e6:.1f} us | {measured / floor:.2f} | "
+            print(f"| {case} | {mode} | {precision} | 2^{n.bit_length() - 1} | {measured * 1e6:.4g} us | "
+                  f"{reference * 1e6:.4g} us | {measured / reference:.2f} | {floor * 1e6:.4g} us | {measured / floor:.2f} | "
                   f"{bound} | {measured / unfused_floor:.2f} |")
 
 

@@ -45,6 +45,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 started=$(date +%s)
 PART="${PART:-all}"
+[[ $PART =~ ^([1-5]|all)$ ]] || { echo "PART is 1, 2, 3, 4, 5 or all, not '$PART'"; exit 2; }
 BUDGET_S="${BUDGET_S:-86400}"
 BUDGET_S=${BUDGET_S%%.*}  # whole seconds: what the device tool reports may have a fraction
 [[ $BUDGET_S =~ ^[0-9]+$ ]] || { echo "BUDGET_S must be a number of seconds, not '$BUDGET_S'"; exit 2; }
@@ -85,8 +86,8 @@ summary_of() { python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); p
   echo "no JSON summary in $1 (the run's error is in the log beside it)"; }
 
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,clocks.max.mem,memory.total --format=csv >"$W/gpu.csv" 2>&1 ||
-  { echo "no GPU here (nvidia-smi failed)"; exit 1; }
-nvcc_path=$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null) || { echo "no nvcc here"; exit 1; }
+  { log "no GPU here (nvidia-smi: $(head -c 200 "$W/gpu.csv"))"; pack; exit 1; }
+nvcc_path=$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null) || { log "no nvcc here"; pack; exit 1; }
 cap=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d ' .')
 [[ $cap =~ ^[0-9]+$ ]] || { echo "nvidia-smi gave no compute capability ('$cap'): building for sm_90"; cap=90; }
 sanitizer=$(command -v compute-sanitizer || echo "$(dirname "$nvcc_path")/compute-sanitizer")

@@ -59,8 +59,11 @@ def main():
             prefix = os.path.join(tmp, name)
             t_fdgd = float("inf")
             for _ in range(args.repeat):
-                out = subprocess.run([exe, name, str(d), str(n), str(STEPS), str(lr), str(SEED), "cpu", prefix],
-                                     check=True, capture_output=True, text=True).stdout.split()
+                run = subprocess.run([exe, name, str(d), str(n), str(STEPS), str(lr), str(SEED), "cpu", prefix],
+                                     capture_output=True, text=True)
+                if run.returncode != 0:
+                    sys.exit(f"{name} d={d}: fdgd failed (rc {run.returncode}): {run.stderr.strip()[:400]}")
+                out = run.stdout.split()
                 t_fdgd, device = min(t_fdgd, float(out[1])), " ".join(out[7:])
             starts = np.fromfile(prefix + ".starts").reshape(n, d)
             x_fdgd = np.fromfile(prefix + ".x").reshape(n, d)

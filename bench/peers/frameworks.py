@@ -50,6 +50,11 @@ CASES = [("sphere", 2, 0.01, 20.0), ("rosenbrock", 16, 1e-4, 10.0), ("rastrigin"
 STEPS, SEED, H = 100, 1, 1e-4
 
 
+def secs(t):
+    """A time to 4 significant digits, so that a ratio of two follows from the cells at any N."""
+    return f"{t:.4g} s"
+
+
 def agree(a, b, rel=1e-9, rows=1 << 18):
     """Whether a and b agree within rel (relative to max(|a|, |b|, 1)), and the worst difference; NaN
     anywhere disagrees. In slices of rows, so that 10^7 x 32 values take no copies of their size."""
@@ -196,11 +201,12 @@ def worker(args):
                              np.fromfile(prefix + ".x").reshape(n, d), args.repeat):
                 if "ok" in m:  # a line a run: the best so far
                     t, ok, err = m["seconds"], m["ok"], m["err"]
-                    m["cell"] = f"{t:.3f} s (rel diff {err:.1e}{'' if ok else ', DISAGREES: not counted'})"
-                    m["device_cell"] = f"{m['device_seconds']:.4f} s" + ("" if ok else " (DISAGREES)")
+                    m["cell"] = f"{secs(t)} (rel diff {err:.1e}{'' if ok else ', DISAGREES: not counted'})"
+                    m["device_cell"] = secs(m['device_seconds']) + ("" if ok else " (DISAGREES)")
                 print(json.dumps({"case": name, **m}), flush=True)
         except Exception as e:
             print(json.dumps({"case": name, "cell": f"failed: {type(e).__name__}: {str(e)[:80]}"}), flush=True)
+    print(json.dumps({"done": True}), flush=True)  # all measured: its exit (a library's teardown) is not waited for
 
 
 def main():
@@ -221,10 +227,21 @@ def main():
     unknown = set(args.peers.split(",")) - {p[1] for p in PEERS}
     if unknown:
         p.error(f"--peers: no peer named {', '.join(sorted(unknown))}")
+    unknown = set(args.cases.split(",")) - {c[0] for c in CASES}
+    if unknown:
+        p.error(f"--cases: no case named {', '.join(sorted(unknown))} (of {', '.join(c[0] for c in CASES)})")
+    if not (1 <= args.n < 2**63 and args.n == int(args.n)):
+        p.error(f"--n {args.n:g}: must be a whole number of starts, at least 1")
+    if args.repeat < 1:
+        p.error(f"--repeat {args.repeat}: must be >= 1")
+    if not args.seconds > 0:
+        p.error(f"--seconds {args.seconds:g}: must be above 0")
     peers = [p for p in PEERS if p[1] in args.peers.split(",")]
     n = int(args.n)
     cases = [c for c in CASES if c[0] in args.cases.split(",")]
     exe = os.path.join(args.build, "bench", "fdgd_bench_run")
+    if not os.access(exe, os.X_OK):
+        p.error(f"{exe}: no such program (build the default preset, and give --build its folder)")
     t_fdgd, cells, best = {}, {name: {} for name, *_ in cases}, {}
     t_descent, device_cells, best_device = {}, {name: {} for name, *_ in cases}, {}
     # A case's least times of the peers cut before their run was checked (the ratio is at least their
@@ -249,7 +266,7 @@ def main():
                     print(f"{name} d={d}: fdgd failed (rc {e.returncode}): {e.stderr.strip()[:200]}", flush=True)
                     continue
                 t_fdgd[name], t_descent[name] = t, descent
-                print(f"{name} d={d}: fdgd {t:.3f} s (descent {descent:.4f} s)", flush=True)
+                print(f"{name} d={d}: fdgd {secs(t)} (descent {secs(descent)})", flush=True)
             ran = ",".join(name for name, *_ in cases if name in t_fdgd)  # the peers run what fdgd ran
             for k, (label, key, _) in enumerate(peers):
                 if not ran:
@@ -264,14 +281,21 @@ def main():
                 if timer:
                     timer.start()
                 first_run = None  # (case, stage, when it began or the run's time) until a case's first run is checked
+                done = False  # it said it had measured everything
                 cut = False  # this peer stopped for time (its share, or --seconds), not ended by itself
                 try:
                     for raw in proc.stdout:  # as the peer measures; on a cut, TimeUp leaves the loop
                         try:
                             line = json.loads(raw)
                         except ValueError:
+                            line = None
+                        if not isinstance(line, dict):
                             print(raw, end="", flush=True)  # a library's own message
                             continue
+                        if "done" in line:
+                            done = True
+                            proc.kill()
+                            break
                         if "unavailable" in line:
                             print(f"note: {label} unavailable: {line['unavailable']}", flush=True)
                             for name in cells:
@@ -286,7 +310,7 @@ def main():
                                 what = f"warmed up in {line['warm']:.1f} s" + ("" if key == "eager" else " (compiling)")
                             else:
                                 first_run = (line["case"], "check", (line["timed"], line.get("timed_device")))
-                                what = f"first run {line['timed']:.3f} s, now checked against fdgd's points"
+                                what = f"first run {secs(line['timed'])}, now checked against fdgd's points"
                             print(f"{line['case']}: {label} {what}", flush=True)
                             continue
                         first_run = None
@@ -299,7 +323,7 @@ def main():
                                                             line["device_seconds"])
                         print(f"{line['case']}: {label} {line['cell']}; on the device {line.get('device_cell', '-')}",
                               flush=True)
-                    if proc.wait() != 0:
+                    if proc.wait() != 0 and not done:
                         cut = proc.returncode == -signal.SIGKILL and timer is not None and not timer.is_alive()
                         print(f"note: {label} " + (f"cut at its share of the time ({share:.0f} s)" if cut else
                                                    f"ended with status {proc.returncode}"), flush=True)
@@ -307,7 +331,8 @@ def main():
                     cut = True
                     raise
                 finally:  # a cut ends the peer before its files go
-                    was_cut = cut or (timer is not None and not timer.is_alive() and proc.poll() == -signal.SIGKILL)
+                    was_cut = cut or (timer is not None and not timer.is_alive() and proc.poll() == -signal.SIGKILL
+                                      and not done)
                     if first_run and not was_cut:  # it ended by itself (a crash, an abort): no least time
                         name, stage, _ = first_run
                         cells[name][label] = device_cells[name][label] = f"crashed (status {proc.poll()}) in its {stage}"
@@ -317,11 +342,12 @@ def main():
                             cell = device_cell = f"cut in its warm-up, after {time.monotonic() - value:.0f} s"
                         elif stage == "run":  # the run takes at least that long; on the device, unknown
                             at_least[name][label] = time.monotonic() - value
-                            cell = device_cell = f"> {at_least[name][label]:.1f} s (cut in its first run)"
+                            cell = f"> {secs(at_least[name][label])} (cut in its first run)"
+                            device_cell = "- (cut in its first run)"
                         else:
                             at_least[name][label], device = value
-                            cell = f"{value[0]:.3f} s (cut before its check against fdgd)"
-                            device_cell = "-" if device is None else f"{device:.4f} s (cut before its check)"
+                            cell = f"{secs(value[0])} (cut before its check against fdgd)"
+                            device_cell = "-" if device is None else f"{secs(device)} (cut before its check)"
                             if device is not None:
                                 at_least_device[name][label] = device
                         cells[name][label], device_cells[name][label] = cell, device_cell
@@ -334,11 +360,10 @@ def main():
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     except TimeUp:
         print("note: cut by its time limit; the table holds what was measured", flush=True)
-    for title, fdgd_t, table, best_t, bounds, fmt in [
-            ("end to end", t_fdgd, cells, best, at_least, ".3f"),
-            ("on the device alone", t_descent, device_cells, best_device, at_least_device, ".4f")]:
-        print(f"\n| case (N={n:.0e}, {STEPS} steps, {args.backend}), {title} | fdgd | " +
-              " | ".join(p[0] for p in peers) + " | fdgd vs best peer | target |")
+    for title, fdgd_t, table, best_t, bounds in [("end to end", t_fdgd, cells, best, at_least),
+                                                 ("on the device alone", t_descent, device_cells, best_device, at_least_device)]:
+        print(f"\n| case (N={n:,}, {STEPS} steps, {args.backend}), {title} | fdgd | " +
+              " | ".join(p[0] for p in peers) + " | fdgd vs best peer | target (on a GPU) |")
         print("|---" * (len(peers) + 4) + "|")
         for name, d, lr, target in cases:
             if name not in fdgd_t:
@@ -350,7 +375,7 @@ def main():
             # every peer measured: its time counts, or a least time of it does
             if ratio != "-" and any(p[0] not in counted[name] and p[0] not in bounds[name] for p in peers):
                 ratio += " (of the peers measured)"
-            print(f"| {name} d={d}, lr={lr:g} | {fdgd_t[name]:{fmt}} s | " +
+            print(f"| {name} d={d}, lr={lr:g} | {secs(fdgd_t[name])} | " +
                   " | ".join(table[name].get(p[0], "-") for p in peers) + f" | {ratio} | >= {target:.0f}x |", flush=True)
     return 0 if best else 1
 
