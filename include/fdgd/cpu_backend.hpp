@@ -387,15 +387,19 @@ inline namespace FDGD_COMPILED_BY {
 template <class T, int D, class Objective>
 result solve_cpu(const Objective& f, const starts& s, const options& o) {
   detail::check_inputs<T, D, Objective>(s, o);
-  const auto t0 = std::chrono::steady_clock::now();
-  const std::int64_t chunk = detail::cpu_chunk(o, s.count());
-  result r;
-  r.resize(s.count(), s.dim(), o.threads);
-  detail::cpu_batch<T, run_dim<D>, Objective> batch(f, s, o, chunk, r);
-  detail::run_chunks(batch, o, s.count(), chunk, r);
-  const int threads = batch.threads();
-  detail::finish(r, "cpu", std::to_string(threads) + (threads == 1 ? " thread" : " threads"), t0, o.threads);
-  return r;
+  if constexpr (!is_usable_objective<Objective, point_for<T, run_dim<D>>>()) {
+    return result{};  // never compiled: check_inputs's message says why, and no further errors follow it
+  } else {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::int64_t chunk = detail::cpu_chunk(o, s.count());
+    result r;
+    r.resize(s.count(), s.dim(), o.threads);
+    detail::cpu_batch<T, run_dim<D>, Objective> batch(f, s, o, chunk, r);
+    detail::run_chunks(batch, o, s.count(), chunk, r);
+    const int threads = batch.threads();
+    detail::finish(r, "cpu", std::to_string(threads) + (threads == 1 ? " thread" : " threads"), t0, o.threads);
+    return r;
+  }
 }
 
 }  // namespace FDGD_COMPILED_BY

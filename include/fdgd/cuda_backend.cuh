@@ -252,7 +252,10 @@ inline namespace FDGD_COMPILED_BY {
 template <class T, int D, class Objective>
 result solve_cuda(const Objective& f, const starts& s, const options& o) {
   detail::check_inputs<T, D, Objective>(s, o);
-  return detail::run_cuda<T, run_dim<D>>(detail::compiled_kernels<T, run_dim<D>, Objective>{f}, s, o);
+  if constexpr (!is_usable_objective<Objective, point_for<T, run_dim<D>>>())
+    return result{};  // never compiled: check_inputs's message says why, and no further errors follow it
+  else
+    return detail::run_cuda<T, run_dim<D>>(detail::compiled_kernels<T, run_dim<D>, Objective>{f}, s, o);
 }
 
 }  // namespace FDGD_COMPILED_BY

@@ -50,6 +50,23 @@ constexpr bool takes_perturbed_points() {
     return is_objective_for<Objective, perturbed_point<Point>>::value;
 }
 
+/// Whether Objective, called on Point, returns exactly the point's value_type (double for a float
+/// point would compute a single-precision run in double).
+template <class Objective, class Point, class = void>
+struct returns_value_type : std::false_type {};
+template <class Objective, class Point>
+struct returns_value_type<Objective, Point, std::void_t<decltype(std::declval<const Objective&>()(std::declval<Point>()))>>
+    : std::is_same<std::decay_t<decltype(std::declval<const Objective&>()(std::declval<Point>()))>, typename Point::value_type> {};
+
+/// Whether Objective passes check_objective at Point.
+template <class Objective, class Point>
+constexpr bool is_usable_objective() {
+  if constexpr (std::is_copy_constructible_v<Objective> && is_objective_for<Objective, Point>::value)
+    return returns_value_type<Objective, Point>::value && takes_perturbed_points<Objective, Point>();
+  else
+    return false;
+}
+
 /// Fails to compile, with a readable message, when Objective cannot be evaluated at Point.
 template <class Objective, class Point>
 constexpr void check_objective() {
@@ -57,6 +74,9 @@ constexpr void check_objective() {
   static_assert(is_objective_for<Objective, Point>::value,
                 "fdgd: an objective must be callable as `f(x) const` on a point x (x.size(), x[i]) and "
                 "return the point's value_type; see include/fdgd/objective.hpp");
+  static_assert(!is_objective_for<Objective, Point>::value || returns_value_type<Objective, Point>::value,
+                "fdgd: an objective must return the point's value_type, `typename Point::value_type` (float in a "
+                "single-precision run), not double or another type; see include/fdgd/objective.hpp");
   static_assert(!is_objective_for<Objective, Point>::value || takes_perturbed_points<Objective, Point>(),
                 "fdgd: an objective must also take the gradient's fdgd::perturbed_point (x with one coordinate moved): "
                 "write operator() as a template over the point type; see include/fdgd/objective.hpp");

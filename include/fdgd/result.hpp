@@ -61,6 +61,9 @@ bool operator!=(const std::vector<T>& a, const std::vector<T, uninitialized_allo
 template <class T>
 using per_trajectory = std::vector<T, detail::uninitialized_allocator<T>>;
 
+/// Per-trajectory results and their summary. Copyable and movable; a result moved from has empty
+/// arrays and its other fields as they were (its strings unspecified): assign a result to it before
+/// reading it again (check_shape, and all that reads the arrays, refuse it where count > 0).
 struct result {
   int dim = 0;               ///< coordinates a trajectory
   std::int64_t count = 0;    ///< number of trajectories (starts)
@@ -109,7 +112,8 @@ struct result {
   std::string brief_report() const;
 };
 
-/// "finished", "converged", "stalled", "unresolved", "nonfinite" or "running".
+/// "finished", "converged", "stalled", "unresolved", "nonfinite" or "running"; "unknown" for a value
+/// outside the enumeration.
 const char* to_string(trajectory_status s);
 
 }  // namespace fdgd
