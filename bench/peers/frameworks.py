@@ -25,7 +25,7 @@ time and each run's best so far are printed as they are made, so that a peer cut
 how far it got. With --seconds, each peer gets an equal share of the time left (of 3 peers: a third,
 then half of the rest, then the rest) and is stopped at its end; at the end of --seconds, or on a
 SIGTERM, the peer at work is stopped and the table of what was measured printed: a peer cut in its
-first run took at least as long as it had run ("> 80.0 s"), so that fdgd's ratio to the best peer is
+first run took at least as long as it had run ("> 80.03 s"), so that fdgd's ratio to the best peer is
 then at least that over fdgd's time (">= 44.4x"); one cut in its warm-up says nothing of its run (the
 ratio is then "of the peers measured", as where a peer is unavailable, failed, crashed or disagrees).
 On the device alone, only a peer cut after its first run gives a least time there. The exit status is
@@ -356,8 +356,9 @@ def main():
                     if proc.poll() is None:
                         proc.kill()
                         proc.wait()
-        signal.setitimer(signal.ITIMER_REAL, 0)  # done before --seconds: no TimeUp while the tables print
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            # Done before --seconds: no TimeUp while the dumps are removed and the tables print.
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
     except TimeUp:
         print("note: cut by its time limit; the table holds what was measured", flush=True)
     for title, fdgd_t, table, best_t, bounds in [("end to end", t_fdgd, cells, best, at_least),

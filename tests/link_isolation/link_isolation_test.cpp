@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fdgd/minimize.hpp"
+#include "library_debug_build.hpp"
 #include "user_build.hpp"
 
 namespace fdgd::test {
@@ -20,6 +21,20 @@ TEST(LinkIsolation, TheLibrarysMinimizeKeepsItsOwnBuildBesideAUsersOther) {
   EXPECT_EQ(library.device, "2 threads") << "minimize ran the user's copy of solve_cpu, built without OpenMP";
   EXPECT_EQ(user.device, "1 thread");
   EXPECT_EQ(library.x, user.x);  // the same arithmetic either way
+}
+
+// In a Debug build of the library nothing is inlined: every helper its loop calls (the OpenMP team's
+// size, a thread's number, ...) must be its own as well, not the user's copy built without OpenMP.
+TEST(LinkIsolation, ADebugBuildOfTheLibraryKeepsItsOwnHelpersBesideAUsersOther) {
+  const auto s = starts::uniform(8, -5.12, 5.12, 64, 3);
+  options o;
+  o.backend = backend_kind::cpu;
+  o.threads = 2;
+  o.lr = 1e-3;
+  o.steps = 20;
+  const result library = library_debug_build_solve(s, o);
+  EXPECT_EQ(library.device, "2 threads") << "the library's loop ran a helper of the user's, built without OpenMP";
+  EXPECT_EQ(library.x, user_build_solve(s, o).x);
 }
 
 }  // namespace

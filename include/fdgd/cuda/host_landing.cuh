@@ -15,6 +15,7 @@
 #include "fdgd/cuda_check.cuh"
 
 namespace fdgd::detail {
+inline namespace FDGD_COMPILED_BY {  // helpers whose code depends on the build (OpenMP): config.hpp
 
 class host_landing {
  public:
@@ -108,4 +109,5 @@ class host_landing {
   bool plain_ = true, tried_ = false;  // this round's copies plain; page-locked buffers asked for once
 };
 
+}  // namespace FDGD_COMPILED_BY
 }  // namespace fdgd::detail

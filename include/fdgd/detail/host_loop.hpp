@@ -23,6 +23,7 @@
 #include "fdgd/sum_structure.hpp"
 
 namespace fdgd::detail {
+inline namespace FDGD_COMPILED_BY {  // helpers whose code depends on the build (OpenMP): config.hpp
 
 /// The OpenMP threads that `threads`, counted as options::threads counts them, stands for (0: OpenMP's
 /// default, all cores, or OMP_NUM_THREADS where set, at most max_cpu_threads: OMP_NUM_THREADS=100000
@@ -215,4 +216,5 @@ inline void finish(result& r, const char* backend, std::string device, std::chro
   r.summarize(threads);
 }
 
+}  // namespace FDGD_COMPILED_BY
 }  // namespace fdgd::detail
