@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Checks the device check's report scripts (cpu_vs_gpu.py, roofline.py) on a real bench_sweep JSON
-run on the CPU, with GPU rows made from it (each CPU time / 8) and a made-up probe, against figures
+run on the CPU: as it is (cpu_vs_gpu.py's CPU-only tables), then with GPU rows made from it (each
+CPU time / 8) and a made-up probe, against figures
 worked out here by hand, so that a GPU session does not find a broken script.
 
     python3 bench/tests/check_scripts.py build/bench/bench_sweep
@@ -35,6 +36,14 @@ def main(bench_sweep):
         cpu_rows = [b for b in data["benchmarks"] if b["name"].startswith("cpu/")]
         if len(cpu_rows) != 4:
             sys.exit(f"expected 4 CPU rows, got {[b['name'] for b in cpu_rows]}")
+        # A run without GPU rows (a CPU-only machine): the CPU's times alone, with "-" for the GPU's.
+        cpu_only = run("cpu_vs_gpu.py", sweep)
+        for b in cpu_rows:
+            seconds = b["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
+            if f"| 2^8 | {seconds:.3g} | - | - |" not in cpu_only:
+                sys.exit(f"cpu_vs_gpu.py: no CPU-only row of {seconds:.3g} s for {b['name']}:\n{cpu_only}")
+        if cpu_only.count("no GPU rows in this run") != 4 or "GPU faster" in cpu_only:
+            sys.exit(f"cpu_vs_gpu.py: expected 4 CPU-only tables and no crossover:\n{cpu_only}")
         for b in cpu_rows:
             g = dict(b, name="cuda/" + b["name"][4:], real_time=b["real_time"] / 8)
             data["benchmarks"].append(g)
