@@ -48,7 +48,8 @@ inline constexpr bool is_same_v = is_same<A, B>::value;
 #define FDGD_NO_UNROLL
 #endif
 
-// Code that nvcc and the host compiler build differently (the CPU backend, solve) lives in an inline
+// Code that nvcc and the host compiler build differently (solve, the CPU and CUDA backends, the host
+// loop's helpers, the step and the gradient: what runs the descent, not the types) lives in an inline
 // namespace named for the compiler, so that a program linking both kinds of translation unit (a .cu
 // file that solves a built-in, and the library) keeps each, where the linker would otherwise keep
 // one of two different definitions of the same function. The library's own files (FDGD_LIBRARY_BUILD,
