@@ -670,6 +670,17 @@ TEST_F(Cli, TheMemoryEstimateHonoursAnAddressSpaceLimit) {
   EXPECT_LE(available, 0.95) << r.out;
 }
 
+TEST_F(Cli, ATraceBeyondMemoryIsRefusedWithItsEstimateBeforeItStarts) {
+  // 2e7 paths of d = 2 under about 0.95 GiB: a run of them fits (0.8 GiB), not with the trace's points
+  // held beside it; the trace once started and ended in a bare "out of memory".
+  const auto r = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) +
+                           " trace --function sphere --sample 2e7 --steps 1 --out " + path("trace.csv") + " 2>&1");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_EQ(r.out.rfind("fdgd: error: not enough memory for 20000000 starts of dimension 2: the run needs about ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("use fewer --sample"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(path("trace.csv")));
+}
+
 TEST_F(Cli, GroupingScatteredPointsBeyondMemoryIsWarnedOfAndNamedWithTheResultsKept) {
   // 1.2e7 starts of d = 2 under about 0.95 GiB: the run's arrays fit (0.5 GiB), but grouping 1.2e7
   // scattered final points does not (up to 64 bytes each): a warning before the run, the results

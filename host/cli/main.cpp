@@ -113,6 +113,9 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     batch.count_flag = "--sample";
     batch.groups_minima = false;
     const starts s = cli::make_starts(batch, b, dim);
+    // Beside a run's own needs, the trace holds the paths' points between stretches.
+    cli::check_host_memory(b, s.count(), dim, cli::options_from(a), "--sample", 0, double(s.count()) * dim * sizeof(double));
+    points.reserve(std::size_t(s.count()) * std::size_t(dim));
     for (std::int64_t i = 0; i < s.count(); ++i)
       for (int j = 0; j < dim; ++j) points.push_back(s.coordinate(i, j));
   }
@@ -125,11 +128,8 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
 
   options o = cli::options_from(a);
   o.validate();
-  // The stretches start from the points as given: one set of starts, named by its flag, for the checks
-  // and the first evaluation.
-  const starts given =
-      cli::named_starts(start_texts.empty() ? "--sample" : "--start", o.prec, [&] { return starts::given(points, dim); });
-  cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(given));
+  const char* flag = start_texts.empty() ? "--sample" : "--start";
+  const std::int64_t paths = std::int64_t(points.size()) / dim;
   std::vector<std::string> header = {"start", "step"};
   for (int j = 0; j < dim; ++j) header.push_back("x" + std::to_string(j));
   header.push_back("f");
@@ -143,24 +143,39 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     row[std::size_t(dim) + 2] = r.f[std::size_t(i)];
     out.row(row.data(), dim + 3);
   };
-  o.steps = 0;
-  const result first = b.run(given, o);
-  const std::int64_t paths = first.count;
-  for (std::int64_t i = 0; i < paths; ++i) record(first, i, 0);
-  // A path that stops (converged, stalled or nonfinite: fewer steps than the stretch asked) ends with the
-  // row of the step it stopped at: later stretches would only repeat its point.
-  std::vector<char> stopped(std::size_t(paths), 0);
-  for (std::int64_t done = 0; done < a.steps;) {
-    o.steps = std::min(every, a.steps - done);
-    const result r = b.run(starts::given(points, dim), o);
-    for (std::int64_t i = 0; i < paths; ++i) {
-      if (stopped[std::size_t(i)]) continue;
-      const std::int64_t steps = r.steps[std::size_t(i)];
-      stopped[std::size_t(i)] = steps < o.steps;
-      if (!stopped[std::size_t(i)] || steps > 0) record(r, i, done + steps);  // stopped at once: where its last row is
+  // Held at once: the points, or the starts made of them, and one stretch's result (a bad_alloc beyond
+  // what check_host_memory foresaw is named as minimize's is).
+  try {
+    {
+      // The first evaluation from the points as given, one set of starts named by its flag for the checks;
+      // the stretches then go on from its x, the same numbers (in f32 rounded as every run rounds them).
+      result first;
+      {
+        const starts given = cli::named_starts(flag, o.prec, [&] { return starts::given(std::move(points), dim); });
+        cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(given));
+        o.steps = 0;
+        first = b.run(given, o);
+      }
+      for (std::int64_t i = 0; i < paths; ++i) record(first, i, 0);
+      points.assign(first.x.begin(), first.x.end());
     }
-    done += o.steps;
-    points.assign(r.x.begin(), r.x.end());
+    // A path that stops (converged, stalled or nonfinite: fewer steps than the stretch asked) ends with the
+    // row of the step it stopped at: later stretches would only repeat its point.
+    std::vector<char> stopped(std::size_t(paths), 0);
+    for (std::int64_t done = 0; done < a.steps;) {
+      o.steps = std::min(every, a.steps - done);
+      const result r = b.run(starts::given(std::move(points), dim), o);
+      for (std::int64_t i = 0; i < paths; ++i) {
+        if (stopped[std::size_t(i)]) continue;
+        const std::int64_t steps = r.steps[std::size_t(i)];
+        stopped[std::size_t(i)] = steps < o.steps;
+        if (!stopped[std::size_t(i)] || steps > 0) record(r, i, done + steps);  // stopped at once: where its last row is
+      }
+      done += o.steps;
+      points.assign(r.x.begin(), r.x.end());
+    }
+  } catch (const std::bad_alloc&) {
+    throw cli::not_enough_memory(paths, dim, b.host_bytes_needed(paths, dim, o) + double(paths) * dim * sizeof(double), flag);
   }
   out.commit();
   fmt::print("{}: {} path{} of {} step{}, every {} step{}, written to {}\n", b.label(), paths, paths == 1 ? "" : "s", a.steps,

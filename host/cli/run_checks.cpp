@@ -92,16 +92,20 @@ void check_out_folder(const std::string& out) {
 }
 
 std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, const char* count_flag) {
-  const double gib = double(1 << 30);
+  const double gib = double(1 << 30), available = available_host_bytes();
+  // More places where one would print the same number twice ("needs about 0.5 GiB and 0.5 GiB are available").
+  int places = 1;
+  while (places < 4 && fmt::format("{:.{}f}", need / gib, places) == fmt::format("{:.{}f}", available / gib, places)) ++places;
   return std::runtime_error(
-      fmt::format("not enough memory for {} start{} of dimension {}: the run needs about {:.1f} GiB "
-                  "and {:.1f} GiB are available; use fewer {} or a smaller --dim",
-                  count, count == 1 ? "" : "s", dim, need / gib, available_host_bytes() / gib, count_flag));
+      fmt::format("not enough memory for {} start{} of dimension {}: the run needs about {:.{}f} GiB "
+                  "and {:.{}f} GiB are available; use fewer {} or a smaller --dim",
+                  count, count == 1 ? "" : "s", dim, need / gib, places, available / gib, places, count_flag));
 }
 
-void check_host_memory(const objective_choice& b, std::int64_t count, int dim, const options& o, const char* count_flag, int top) {
+void check_host_memory(const objective_choice& b, std::int64_t count, int dim, const options& o, const char* count_flag, int top,
+                       double beside) {
   const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
-  const double need = b.host_bytes_needed(count, dim, o) + box, available = available_host_bytes();
+  const double need = b.host_bytes_needed(count, dim, o) + box + beside, available = available_host_bytes();
   if (need > available) throw not_enough_memory(count, dim, need, count_flag);
   const double grouping = top > 0 ? grouping_bytes_needed(count, dim, o.threads, top) : 0.0;
   if (need + grouping > available)

@@ -26,8 +26,10 @@ std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, c
 /// With `top` (a run's --top; 0 where the final points are not grouped), a warning where grouping them
 /// could not fit after the run if they stayed scattered (every point a cell of its own:
 /// grouping_bytes_needed). Not a refusal: final points that converge form few cells (10^7 starts of
-/// himmelblau: 4), and need little.
-void check_host_memory(const objective_choice& b, std::int64_t count, int dim, const options& o, const char* count_flag, int top);
+/// himmelblau: 4), and need little. `beside`: bytes the command holds besides the run's (trace: the
+/// paths' points between stretches).
+void check_host_memory(const objective_choice& b, std::int64_t count, int dim, const options& o, const char* count_flag, int top,
+                       double beside = 0);
 
 /// Where x + h and x - h round to the same number, every central difference is 0 and a start does not
 /// move: with an h that small next to the largest |coordinate|, the run would silently do nothing
