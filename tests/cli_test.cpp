@@ -365,6 +365,13 @@ TEST_F(Cli, NpyOutputReadsBack) {
             std::string::npos)
       << traced.out;
   EXPECT_EQ(run("trace --expr \"x0^2 + x1^2\" --start 1,2,3 --dim 3 --steps 1 --out " + path("t.csv")).status, 0);
+  // Fewer coordinates than the expression names: --dim cannot help, and is not offered.
+  const auto short_start = run("trace --expr \"x0^2 + x1^2 + x2^2\" --start 1,2 --out " + path("t.csv"));
+  EXPECT_EQ(short_start.status, 2) << short_start.out;
+  EXPECT_NE(short_start.out.find("--start: 2 coordinates, but the expression's coordinates end at x2, dimension 3: the starts "
+                                 "need 3 coordinates\n"),
+            std::string::npos)
+      << short_start.out;
   const auto other = run("trace --expr \"x0^2 + x1^2\" --start 1,2,3 --dim 4 --out " + path("t.csv"));
   EXPECT_EQ(other.status, 2) << other.out;
   EXPECT_NE(other.out.find("fdgd: error: --dim 4 but --start has 3 coordinates"), std::string::npos) << other.out;

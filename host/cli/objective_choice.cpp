@@ -78,9 +78,9 @@ void objective_choice::check_dim(int d, const std::string& source) const {
 
 void objective_choice::check_dim_of_starts(int d, const std::string& source, const std::string& remedy) const {
   if (tree_)
-    if (const int implied = expr::implied_dim(*tree_); implied > 0 && implied != d)
-      throw usage_error(
-          fmt::format("{}, but the expression's coordinates end at x{}, dimension {}{}", source, implied - 1, implied, remedy));
+    if (const int implied = expr::implied_dim(*tree_); implied > 0 && implied != d)  // the remedy (--dim d) needs d > implied
+      throw usage_error(fmt::format("{}, but the expression's coordinates end at x{}, dimension {}{}", source, implied - 1, implied,
+                                    d > implied ? remedy : fmt::format(": the starts need {} coordinates", implied)));
   check_dim(d, source);
 }
 

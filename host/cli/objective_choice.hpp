@@ -25,7 +25,8 @@ class objective_choice {
   void check_dim(int d, const std::string& source) const;
   /// check_dim for a d the starts themselves gave (a file's columns, --start's coordinates), not --dim:
   /// besides, an expression whose coordinates imply a dimension (its highest x + 1) must have that one, or
-  /// usage_error, ended by `remedy`: one column more is likely a saved f read as a coordinate.
+  /// usage_error, ended by `remedy` where the starts have more coordinates (one column more is likely a
+  /// saved f read as a coordinate), by the number they need where fewer.
   void check_dim_of_starts(int d, const std::string& source, const std::string& remedy) const;
   /// The built-in's box; usage_error for an expression, which has none (naming --box and `other_starts`, the
   /// command's other way to give starts).
