@@ -19,6 +19,8 @@ def load(path, with_counters=False):
     with_counters, {(case, mode, precision): the benchmark's counters} too)."""
     with open(path) as f:
         data = json.load(f)
+    if not isinstance(data, dict) or not isinstance(data.get("benchmarks", []), list):
+        raise ValueError(f"{path}: not a Google Benchmark JSON file (an object with a list 'benchmarks')")
     rows = defaultdict(lambda: defaultdict(dict))
     counters = {}
     for b in data["benchmarks"]:
@@ -28,6 +30,8 @@ def load(path, with_counters=False):
             continue
         backend, case, mode, precision, n = m.groups()
         unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
+        if not b["real_time"] > 0:  # a time of 0 (or none) gives no rate and no speedup
+            raise ValueError(f"{path}: {b['name']} has a time of {b['real_time']}")
         rows[(case, mode, precision)][backend][int(n)] = b["real_time"] * unit
         counters[(case, mode, precision)] = b
     return (rows, data.get("context", {}), counters) if with_counters else (rows, data.get("context", {}))

@@ -8,8 +8,8 @@ import tempfile
 
 def describe(e):
     """One line for what went wrong with a file."""
-    if isinstance(e, FileNotFoundError):
-        return f"{e.filename}: no such file or folder"
+    if isinstance(e, FileNotFoundError):  # numpy's loaders give the path in the message alone
+        return f"{e.filename}: no such file or folder" if e.filename else str(e)
     if isinstance(e, OSError):
         return f"{e.filename}: {e.strerror}" if e.filename else str(e)
     if isinstance(e, json.JSONDecodeError):
@@ -28,8 +28,51 @@ def run(main, *args):
     except BrokenPipeError:  # `| head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
-    except (OSError, ValueError, KeyError, IndexError, TypeError, EOFError) as e:
+    except (OSError, ValueError, KeyError, IndexError, TypeError, EOFError, ZeroDivisionError) as e:
         sys.exit(f"{name}: error: {describe(e)}")
+
+
+def load_csv(path, what):
+    """A CSV with a header row as numpy's named columns (one row or many), or ValueError naming the file:
+    not text, or no rows under its header (`what` says what it should hold)."""
+    import warnings
+
+    import numpy as np
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # numpy's "Empty input file" warning: an error here
+            data = np.genfromtxt(path, delimiter=",", names=True, dtype=None, encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a CSV file ({what})")
+    except UserWarning:
+        raise ValueError(f"{path}: empty ({what})")
+    data = np.atleast_1d(data)
+    if len(data) == 0 or not data.dtype.names:
+        raise ValueError(f"{path}: no rows ({what})")
+    return data
+
+
+def numbers(data, path, columns, finite=True):
+    """The named columns of `data` as float arrays; ValueError naming the first row (counted from 1 under
+    the header) where one is not a number (with `finite`, not a finite one)."""
+    import numpy as np
+    out = []
+    for name in columns:
+        values = np.atleast_1d(data[name])
+        try:
+            column = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):  # a cell of text: find it
+            for k, v in enumerate(values):
+                try:
+                    float(v)
+                except (TypeError, ValueError):
+                    raise ValueError(f"{path} row {k + 1}: {name} is '{v}', not a number")
+            raise
+        bad = np.flatnonzero(~np.isfinite(column)) if finite else []
+        if len(bad):
+            raise ValueError(f"{path} row {bad[0] + 1}: {name} is {column[bad[0]]}, not a finite number")
+        out.append(column)
+    return out
 
 
 def save_figure(fig, path, **savefig_args):

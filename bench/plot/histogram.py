@@ -18,14 +18,20 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from script_io import run, save_figure  # noqa: E402
+from script_io import load_csv, run, save_figure  # noqa: E402
 
 
 def final_f(path):
-    if path.lower().endswith(".npy"):
-        return np.load(path)[:, -1]
-    data = np.genfromtxt(path, delimiter=",", names=True, dtype=None, encoding="utf-8")
-    columns = data.dtype.names or ()
+    with open(path, "rb") as file:
+        npy = file.read(6) == b"\x93NUMPY"  # told by its first bytes, as fdgd tells one, whatever its name
+    if npy:
+        a = np.load(path, allow_pickle=False)
+        if a.ndim != 2 or a.shape[1] < 2 or a.dtype.kind != "f":
+            raise ValueError(f"{path}: a .npy of shape {a.shape} and type {a.dtype}, where `fdgd minimize --out` writes "
+                             "N x (d+1) floats, x then f")
+        return a[:, -1].astype(float)
+    data = load_csv(path, "`fdgd minimize --out` writes the header x0,...,f,grad_norm,steps,status")
+    columns = data.dtype.names
     if "start" in columns and "step" in columns:
         # fdgd trace's rows (start,step,x...,f): every step of every path, not one final f a start.
         raise ValueError(f"{path}: a `fdgd trace` file (start,step,...); plot it with trace_contour.py, "

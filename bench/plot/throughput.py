@@ -47,7 +47,12 @@ def main():
     left.legend(fontsize=7)
     if right.lines[1:]:
         right.legend(fontsize=7)
-    fig.suptitle(f"{context.get('fdgd_cuda_device', '?')} vs {context.get('num_cpus', '?')} CPU threads", fontsize=9)
+    else:  # a CPU-only run
+        right.text(0.5, 0.5, "no N with both a CPU and a GPU time in this run", ha="center", va="center",
+                   transform=right.transAxes, fontsize=8)
+    gpu = any("cuda" in by for by in rows.values())
+    device = context.get("fdgd_cuda_device", "?") if gpu else "no GPU"  # else the reason, a long CUDA error
+    fig.suptitle(f"{device} vs {context.get('num_cpus', '?')} CPU threads", fontsize=9)
     fig.tight_layout()
     save_figure(fig, a.out, dpi=120)
 

@@ -19,7 +19,9 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from functions2d import FUNCTIONS  # noqa: E402
-from script_io import run, save_figure  # noqa: E402
+from script_io import load_csv, numbers, run, save_figure  # noqa: E402
+
+WHAT = "`fdgd trace` writes the columns start,step,x0,x1,f"
 
 
 def main():
@@ -31,15 +33,22 @@ def main():
     p.add_argument("--levels", type=int, default=25)
     p.add_argument("--title", default=None)
     p.add_argument("--out", required=True)
-    args = p.parse_args()
+    argv = sys.argv[1:]
+    if "--box" in argv[:-1]:  # --box -5:5 as fdgd takes it (argparse would read -5:5 as a flag)
+        k = argv.index("--box")
+        argv[k:k + 2] = [f"--box={argv[k + 1]}"]
+    args = p.parse_args(argv)
 
-    try:
-        data = np.genfromtxt(args.trace, delimiter=",", names=True)
-    except UnicodeDecodeError:
-        raise ValueError(f"{args.trace}: not a CSV file (`fdgd trace` writes the columns start,step,x0,x1,f)")
-    names = data.dtype.names or ()
-    if not {"start", "step", "x0", "x1"} <= set(names) or "x2" in names:
-        raise ValueError(f"{args.trace}: not a 2-D trace (`fdgd trace` writes the columns start,step,x0,x1,f)")
+    data = load_csv(args.trace, WHAT)
+    names = data.dtype.names
+    if not {"start", "step", "x0", "x1", "f"} <= set(names) or "x2" in names:
+        raise ValueError(f"{args.trace}: not a 2-D trace ({WHAT})")
+    start, step, x0, x1 = numbers(data, args.trace, ["start", "step", "x0", "x1"])
+    (f,) = numbers(data, args.trace, ["f"], finite=False)  # a path that went nonfinite ends at f = inf or nan
+    finite = np.isfinite(f)
+    expected = FUNCTIONS[args.function](x0[finite], x1[finite])
+    if not np.allclose(f[finite], expected, rtol=1e-6, atol=1e-9):
+        raise ValueError(f"{args.trace}: its f is not {args.function}'s at its points (traced with another --function?)")
     if args.box:
         axes = args.box.split(",")
         try:
@@ -50,25 +59,25 @@ def main():
             raise ValueError(f"--box {args.box}: give LO:HI or LO0:HI0,LO1:HI1 with LO < HI")
         (xlo, xhi), (ylo, yhi) = bounds[0], bounds[-1]
     else:
-        pad = 0.1 * max(np.ptp(data["x0"]), np.ptp(data["x1"]), 1.0)
-        xlo, xhi = data["x0"].min() - pad, data["x0"].max() + pad
-        ylo, yhi = data["x1"].min() - pad, data["x1"].max() + pad
+        pad = 0.1 * max(np.ptp(x0), np.ptp(x1), 1.0)
+        xlo, xhi = x0.min() - pad, x0.max() + pad
+        ylo, yhi = x1.min() - pad, x1.max() + pad
     gx, gy = np.meshgrid(np.linspace(xlo, xhi, 400), np.linspace(ylo, yhi, 400))
-    f = FUNCTIONS[args.function](gx, gy)
+    grid_f = FUNCTIONS[args.function](gx, gy)
     fig, ax = plt.subplots(figsize=(6, 5.4), dpi=100)
-    levels = np.quantile(f, np.linspace(0, 1, args.levels + 2)[1:-1] ** 2)
-    ax.contour(gx, gy, f, levels=np.unique(levels), cmap="viridis", linewidths=0.8)
-    for start in np.unique(data["start"]):
-        path = data[data["start"] == start]
-        path = path[np.argsort(path["step"])]
-        ax.plot(path["x0"], path["x1"], "o-", markersize=2.5, linewidth=0.8)
-        ax.plot(path["x0"][-1], path["x1"][-1], "k*", markersize=8)
+    levels = np.quantile(grid_f, np.linspace(0, 1, args.levels + 2)[1:-1] ** 2)
+    ax.contour(gx, gy, grid_f, levels=np.unique(levels), cmap="viridis", linewidths=0.8)
+    for s in np.unique(start):
+        order = np.flatnonzero(start == s)
+        order = order[np.argsort(step[order])]
+        ax.plot(x0[order], x1[order], "o-", markersize=2.5, linewidth=0.8)
+        ax.plot(x0[order][-1], x1[order][-1], "k*", markersize=8)
     ax.set_xlim(xlo, xhi)
     ax.set_ylim(ylo, yhi)
     ax.set_xlabel("x0")
     ax.set_ylabel("x1")
     ax.set_aspect("equal")
-    ax.set_title(args.title or f"{args.function}: {len(np.unique(data['start']))} path(s)")
+    ax.set_title(args.title or f"{args.function}: {len(np.unique(start))} path(s)")
     fig.tight_layout()
     save_figure(fig, args.out)
 
