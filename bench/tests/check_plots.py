@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Checks the picture scripts (bench/plot/trace_contour.py, histogram.py) on what fdgd writes, and on
+inputs they must refuse with one line naming the file (no traceback, no picture):
+
+    python3 bench/tests/check_plots.py build/fdgd
+
+Exits 77 (skipped) without numpy and matplotlib, which the scripts need.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+try:
+    import matplotlib  # noqa: F401
+    import numpy as np
+except ImportError as e:
+    print(f"skipped: the picture scripts need numpy and matplotlib ({e.name} missing: pip install {e.name})")
+    sys.exit(77)
+
+PLOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plot")
+
+
+def script(name, *args):
+    return subprocess.run([sys.executable, os.path.join(PLOT, name), *args], capture_output=True, text=True)
+
+
+def drawn(name, png, *args):
+    r = script(name, *args, "--out", png)
+    with open(png, "rb") as f:
+        ok = r.returncode == 0 and f.read(8) == b"\x89PNG\r\n\x1a\n"
+    if not ok:
+        sys.exit(f"{name} {' '.join(args)}: no picture (status {r.returncode}):\n{r.stderr}")
+    os.remove(png)
+
+
+REFUSED = []
+
+
+def refused(name, png, expected, *args):
+    REFUSED.append(expected)
+    r = script(name, *args, "--out", png)
+    lines = r.stderr.strip().splitlines()
+    if r.returncode != 1 or len(lines) != 1 or not lines[0].startswith(f"{name}: error: ") or expected not in lines[0] \
+            or os.path.exists(png):
+        sys.exit(f"{name} {' '.join(args)}: expected one line of error with '{expected}', status 1 and no picture; "
+                 f"got status {r.returncode}:\n{r.stderr}")
+
+
+def main(fdgd):
+    with tempfile.TemporaryDirectory() as tmp:
+        at = lambda name: os.path.join(tmp, name)  # noqa: E731
+        png = at("picture.png")
+        subprocess.run([fdgd, "trace", "--function", "himmelblau", "--sample", "4", "--steps", "30", "--out", at("him.csv")],
+                       check=True, capture_output=True)
+        drawn("trace_contour.py", png, at("him.csv"), "--function", "himmelblau", "--box", "-5:5")
+        refused("trace_contour.py", png, "its f is not sphere's", at("him.csv"), "--function", "sphere")
+        with open(at("him.csv")) as f:
+            header = f.readline()
+        for name, body, expected in [("header.csv", "", "no rows"), ("nan.csv", "0,1,nan,1,2\n", "row 1: x0 is nan"),
+                                     ("text.csv", "0,1,1,2,x\n", "row 1: f is 'x', not a number")]:
+            with open(at(name), "w") as f:
+                f.write(header + body)
+            refused("trace_contour.py", png, expected, at(name), "--function", "himmelblau")
+        open(at("empty.csv"), "w").close()
+        refused("trace_contour.py", png, "empty", at("empty.csv"), "--function", "himmelblau")
+        refused("trace_contour.py", png, "missing.csv", at("missing.csv"), "--function", "himmelblau")
+
+        subprocess.run([fdgd, "minimize", "--function", "himmelblau", "--starts", "1000", "--quiet", "--out", at("r.npy")],
+                       check=True, capture_output=True)
+        drawn("histogram.py", png, at("r.npy"))
+        os.rename(at("r.npy"), at("r.csv"))  # a .npy under another name: told by its first bytes
+        drawn("histogram.py", png, at("r.csv"))
+        np.save(at("cube.npy"), np.zeros((4, 3, 2)))
+        refused("histogram.py", png, "a .npy of shape (4, 3, 2)", at("cube.npy"))
+        refused("histogram.py", png, "empty", at("empty.csv"))
+        refused("histogram.py", png, "a `fdgd trace` file", at("him.csv"))
+    print(f"trace_contour.py and histogram.py draw fdgd's files and refuse {len(REFUSED)} bad inputs in one line each")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])
