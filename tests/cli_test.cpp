@@ -688,6 +688,28 @@ TEST_F(Cli, ATraceBeyondMemoryIsRefusedWithItsEstimateBeforeItStarts) {
   EXPECT_FALSE(fs::exists(path("trace.csv")));
 }
 
+TEST_F(Cli, AnExpressionsProgramBeyondMemoryIsNamedAndAFormulaOfFewCoordinatesAtALargeDIsWarnedOf) {
+  // x0 at d = 3e7 under about 0.95 GiB: the program's change lists (one a coordinate) do not fit; it
+  // ended in a bare "out of memory". The warning comes first: 1 coordinate named of 3e7.
+  const auto r = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) +
+                           " minimize --expr x0 --dim 30000000 --box=-1:1 --starts 1 --steps 0 2>&1");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_EQ(r.out.rfind("fdgd: warning: --expr names 1 of the d = 30000000 coordinates (--dim 30000000): the other 29999999 "
+                        "do not enter f",
+                        0),
+            0u)
+      << r.out;
+  EXPECT_NE(r.out.find("\nfdgd: error: not enough memory to make --expr's program at d = 30000000 "), std::string::npos) << r.out;
+  // A mistyped index implies a large d, said so; a formula of every coordinate is not warned of.
+  const auto typo = run("minimize --expr \"x0^2 + x2000^2\" --box=-1:1 --starts 2 --steps 1 --quiet");
+  EXPECT_EQ(typo.status, 0) << typo.out;
+  EXPECT_NE(typo.out.find("fdgd: warning: --expr names 2 of the d = 2001 coordinates (d = 2001 from x2000)"), std::string::npos)
+      << typo.out;
+  const auto every = run("minimize --expr \"sum(i=0..d-1, x[i]^2)\" --dim 2000 --box=-1:1 --starts 2 --steps 1 --quiet");
+  EXPECT_EQ(every.status, 0) << every.out;
+  EXPECT_EQ(every.out.find("warning"), std::string::npos) << every.out;
+}
+
 TEST_F(Cli, GroupingScatteredPointsBeyondMemoryIsWarnedOfAndNamedWithTheResultsKept) {
   // 1.2e7 starts of d = 2 under about 0.95 GiB: the run's arrays fit (0.5 GiB), but grouping 1.2e7
   // scattered final points does not (up to 64 bytes each): a warning before the run, the results

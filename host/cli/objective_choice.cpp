@@ -69,11 +69,28 @@ void objective_choice::check_dim(int d, const std::string& source) const {
     return n.kind == expr::node_kind::coordinate ||
            std::any_of(n.kids.begin(), n.kids.end(), [&](const expr::node& k) { return self(k, self); });
   };
-  if (!names_x(bound, names_x))
+  if (!names_x(bound, names_x)) {
     fmt::print(stderr,
                "fdgd: warning: --expr names no coordinate at d = {} ({}): f is constant there, every gradient 0, and no start "
                "moves\n",
                d, source);
+    return;
+  }
+  // Far fewer coordinates named than d (x10000000 for x1000, or --dim 10^8 for a formula of x0): the rest
+  // do not enter f, yet every start holds them.
+  std::vector<double> named;
+  const auto collect = [&](const expr::node& n, const auto& self) -> void {
+    if (n.kind == expr::node_kind::coordinate) named.push_back(n.value);
+    for (const auto& k : n.kids) self(k, self);
+  };
+  collect(bound, collect);
+  std::sort(named.begin(), named.end());
+  const auto distinct = std::int64_t(std::unique(named.begin(), named.end()) - named.begin());
+  if (d - distinct >= 1000 && 2 * distinct <= d)
+    fmt::print(stderr,
+               "fdgd: warning: --expr names {} of the d = {} coordinates ({}): the other {} do not enter f, yet every start "
+               "holds them, in memory and in the output (a mistyped index?)\n",
+               distinct, d, source, d - distinct);
 }
 
 void objective_choice::check_dim_of_starts(int d, const std::string& source, const std::string& remedy) const {

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <new>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -105,7 +106,16 @@ std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, c
 void check_host_memory(const objective_choice& b, std::int64_t count, int dim, const options& o, const char* count_flag, int top,
                        double beside) {
   const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
-  const double need = b.host_bytes_needed(count, dim, o) + box + beside, available = available_host_bytes();
+  double need = 0;
+  try {
+    need = b.host_bytes_needed(count, dim, o) + box + beside;  // for --expr, making its program at d first
+  } catch (const std::bad_alloc&) {
+    throw std::runtime_error(
+        fmt::format("not enough memory to make --expr's program at d = {} (a change list for each "
+                    "coordinate, besides the run); use a smaller --dim",
+                    dim));
+  }
+  const double available = available_host_bytes();
   if (need > available) throw not_enough_memory(count, dim, need, count_flag);
   const double grouping = top > 0 ? grouping_bytes_needed(count, dim, o.threads, top) : 0.0;
   if (need + grouping > available)

@@ -133,7 +133,7 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
                         [&] { return starts::given(std::move(t.values), t.cols); });
   }
   dim = b.dim(a.dim);
-  b.check_dim(dim, fmt::format("--dim {}", dim));
+  b.check_dim(dim, a.dim || b.builtin() ? fmt::format("--dim {}", dim) : fmt::format("d = {} from x{}", dim, dim - 1));
   const std::int64_t count = parse_count(a.count_flag, a.starts);
   check_host_memory(b, count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
   std::vector<double> lo, hi;
