@@ -710,6 +710,18 @@ TEST_F(Cli, AnExpressionsProgramBeyondMemoryIsNamedAndAFormulaOfFewCoordinatesAt
   EXPECT_EQ(every.out.find("warning"), std::string::npos) << every.out;
 }
 
+TEST_F(Cli, APerCoordinateBoxGivesAnExpressionOfDItsDimension) {
+  const auto r = run("minimize --expr \"sum(i=0..d-1, x[i]^2)\" --box=-1:1,-2:2,-3:3 --starts 2 --steps 1 --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["dim"].get<int>(), 3);
+  EXPECT_EQ(j["box"]["hi"], nlohmann::json::parse("[1.0, 2.0, 3.0]"));
+  // An expression whose coordinates imply its dimension keeps it: a box of another one is refused.
+  const auto other = run("minimize --expr \"x0 + x1\" --box=-1:1,-2:2,-3:3 --starts 2");
+  EXPECT_EQ(other.status, 2) << other.out;
+  EXPECT_NE(other.out.find("--box has 3 coordinates but the dimension is 2"), std::string::npos) << other.out;
+}
+
 TEST_F(Cli, GroupingScatteredPointsBeyondMemoryIsWarnedOfAndNamedWithTheResultsKept) {
   // 1.2e7 starts of d = 2 under about 0.95 GiB: the run's arrays fit (0.5 GiB), but grouping 1.2e7
   // scattered final points does not (up to 64 bytes each): a warning before the run, the results
@@ -960,7 +972,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --expr x0 --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
       {"minimize --expr \"x0 + x1\"", 2, "--expr: give the search box with --box"},
       {"minimize --expr \"sum(i=0..d-1, x[i])\" --box -1:1", 2,
-       "the expression uses d, a sum or a product: give its dimension with --dim"},
+       "the expression uses d, a sum or a product: give its dimension with --dim (or a --box of LO:HI for each coordinate)"},
+      {"trace --function sphere --starts 5 --out " + path("t.csv"), 2, "(did you mean --sample K, or --start x0,x1,...?)"},
       {"minimize --expr \"prod(i=1..0, x0) + x0\" --box -1:1", 2, "the expression uses d, a sum or a product"},
       {"minimize --expr 3 --box -1:1", 2, "--expr: no dimension follows from the expression's coordinates"},
       {"minimize --expr x[2000000000] --box -1:1", 2, "--expr: no dimension follows from the expression's coordinates"},

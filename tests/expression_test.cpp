@@ -78,6 +78,8 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"(x0 + 1", 0, "expected ')' to close the '(' at column 1 but the expression ends", 8},
       {"x0 + 1)", 0, "unbalanced ')'", 7},
       {"x0 x1", 0, "unexpected 'x' after a complete expression", 4},
+      // Below the least subnormal a literal would read as 0, as one above the largest double would be inf.
+      {"x0 + 1e-400", 0, "number 1e-400 is out of range (below 4.9e-324 it reads as 0)", 6},
       {"x0 +", 0, "expected a number, name or '(' but the expression ends", 5},
       {"x0 $ 1", 0, "unexpected '$' after a complete expression", 4},
       // Characters beyond ASCII by their code point, with what to write for those a pasted formula has.
@@ -99,7 +101,7 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"sum(i=0..d, x[i])", 3, "x3 is out of range for d = 3 (x0..x2)", 13},
       {"x[0.5]", 2, "coordinate index is not an integer (it is 0.5)", 3},
       {"x[0/0]", 2, "coordinate index is not an integer (it is not a number)", 4},
-      {"x[1e15] + x0", 2, "coordinate index is out of range (it is 1000000000000000; at most 1e15 in size)", 3},
+      {"x[1e15] + x0", 2, "coordinate index is out of range (it is 1000000000000000; below 1e15 in size)", 3},
       {"x[x0]", 2, "an index or bound cannot depend on x or contain a sum", 3},
       {"sum(i=0..sin(d), x[i])", 2, "an index or bound may use + - * / ^ floor ceil abs min max, not sin", 10},
   };

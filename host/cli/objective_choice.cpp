@@ -36,12 +36,16 @@ objective_choice::objective_choice(const std::string& function, const std::optio
   }
 }
 
-int objective_choice::dim(int asked) const {
+int objective_choice::dim(int asked, int box_axes) const {
   if (asked) return asked;
   if (builtin_) return builtin_->fixed_dim ? builtin_->fixed_dim : 2;
   if (const int implied = expr::implied_dim(*tree_)) return implied;
-  if (expr::needs_outside_dim(*tree_))
-    throw usage_error("--expr: the expression uses d, a sum or a product: give its dimension with --dim");
+  if (expr::needs_outside_dim(*tree_)) {
+    if (box_axes > 1) return box_axes;
+    throw usage_error(
+        "--expr: the expression uses d, a sum or a product: give its dimension with --dim (or a --box of LO:HI for each "
+        "coordinate)");
+  }
   // Its indices are constants: one that no dimension takes (negative, fractional, 2^31 - 1 or more) is named here.
   try {
     expr::bind(*tree_, std::numeric_limits<int>::max());

@@ -18,8 +18,10 @@ class objective_choice {
   const std::string& label() const { return label_; }
   /// The built-in, or nullptr for an expression.
   const builtin_info* builtin() const { return builtin_; }
-  /// The dimension when --dim is not given (0: asked, the flag's value); usage_error when unknown.
-  int dim(int asked) const;
+  /// The dimension when --dim is not given (0: asked, the flag's value); for an expression of d, sums or
+  /// products, `box_axes` where a --box gave that many (2 or more: LO0:HI0,LO1:HI1,...); usage_error when
+  /// unknown.
+  int dim(int asked, int box_axes = 0) const;
   /// usage_error unless the objective has dimension d (for an expression: every index in range);
   /// `source` says where d came from in the message ("--dim 3", "--start: 3 coordinates").
   void check_dim(int d, const std::string& source) const;

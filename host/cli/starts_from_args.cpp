@@ -132,8 +132,11 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
     return named_starts("--init-file: " + a.init_file, options_from(a).prec,
                         [&] { return starts::given(std::move(t.values), t.cols); });
   }
-  dim = b.dim(a.dim);
-  b.check_dim(dim, a.dim || b.builtin() ? fmt::format("--dim {}", dim) : fmt::format("d = {} from x{}", dim, dim - 1));
+  const int box_axes = a.box.find(',') == std::string::npos ? 0 : int(std::count(a.box.begin(), a.box.end(), ',')) + 1;
+  dim = b.dim(a.dim, box_axes);
+  b.check_dim(dim, a.dim || b.builtin() ? fmt::format("--dim {}", dim)
+                   : box_axes == dim    ? fmt::format("d = {} from --box", dim)
+                                        : fmt::format("d = {} from x{}", dim, dim - 1));
   const std::int64_t count = parse_count(a.count_flag, a.starts);
   check_host_memory(b, count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
   std::vector<double> lo, hi;

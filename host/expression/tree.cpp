@@ -251,7 +251,7 @@ class binder {
     if (v != std::floor(v))  // NaN and infinities too
       throw expression_error(std::string(what) + " is not an integer (it is " + plain_text(v) + ")", n.column);
     if (!(std::fabs(v) < 1e15))
-      throw expression_error(std::string(what) + " is out of range (it is " + plain_text(v) + "; at most 1e15 in size)", n.column);
+      throw expression_error(std::string(what) + " is out of range (it is " + plain_text(v) + "; below 1e15 in size)", n.column);
     return (long long)v;
   }
 
