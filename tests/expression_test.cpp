@@ -68,6 +68,8 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"x0 + x01", 0, "coordinate x01 has a leading zero (write x1)", 6},
       {"x00", 0, "coordinate x00 has a leading zero (write x0)", 1},
       {"x0 * dd", 0, "unknown name 'dd' (did you mean 'd'?)", 6},
+      {"x + 1", 0, "unknown name 'x' (did you mean 'x0', or 'x[i]'?)", 1},
+      {"sum(I=0..1, x[i])", 0, "unknown name 'i' (did you mean 'I'?)", 15},  // the bound name, as near as 'd'
       {"atan2(x0)", 0, "atan2 takes 2 arguments, not 1", 1},
       {"sin(x0, x1)", 0, "sin takes 1 argument, not 2", 1},
       {"sin()", 0, "sin takes 1 argument, not 0", 1},

@@ -280,10 +280,12 @@ class parser {
   }
 
   std::string suggestion(const std::string& name, bool as_function) const {
-    std::vector<std::string> candidates =
-        as_function ? function_names() : std::vector<std::string>{"d", "pi", "e", "x0", "sum", "prod"};
-    if (!as_function)
-      for (const auto& b : bound_) candidates.push_back(b);
+    if (!as_function && name == "x") return " (did you mean 'x0', or 'x[i]'?)";
+    // The names bound where it stands first: of names as near, the first is taken ('I' is 'i', not 'd').
+    std::vector<std::string> candidates;
+    if (!as_function) candidates.assign(bound_.rbegin(), bound_.rend());
+    for (const auto& n : as_function ? function_names() : std::vector<std::string>{"d", "pi", "e", "x0", "sum", "prod"})
+      candidates.push_back(n);
     const std::string near = nearest_name(name, candidates);
     return near.empty() ? "" : " (did you mean '" + near + "'?)";
   }
