@@ -358,20 +358,18 @@ TEST_F(Cli, NpyOutputReadsBack) {
             std::string::npos)
       << as_expr.out;
   EXPECT_EQ(run("minimize" + formula + " --init-file " + path("out.npy") + " --steps 0 --dim 4").status, 0);
-  const auto traced = run("trace --expr \"x0^2 + x1^2\" --start 1,2,3 --out " + path("t.csv"));
-  EXPECT_EQ(traced.status, 2) << traced.out;
-  EXPECT_NE(traced.out.find("--start: 3 coordinates, but the expression's coordinates end at x1, dimension 2 (give --dim 3 to run "
-                            "it in 3 dimensions)"),
-            std::string::npos)
-      << traced.out;
+  const auto refused = [&](const std::string& args, const std::string& message) {
+    const auto r = run(args);
+    EXPECT_EQ(r.status, 2) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find(message), std::string::npos) << args << "\n" << r.out;
+  };
+  refused("trace --expr \"x0^2 + x1^2\" --start 1,2,3 --out " + path("t.csv"),
+          "--start: 3 coordinates, but the expression's coordinates end at x1, dimension 2 (give --dim 3 to run it in 3 "
+          "dimensions)");
   EXPECT_EQ(run("trace --expr \"x0^2 + x1^2\" --start 1,2,3 --dim 3 --steps 1 --out " + path("t.csv")).status, 0);
   // Fewer coordinates than the expression names: --dim cannot help, and is not offered.
-  const auto short_start = run("trace --expr \"x0^2 + x1^2 + x2^2\" --start 1,2 --out " + path("t.csv"));
-  EXPECT_EQ(short_start.status, 2) << short_start.out;
-  EXPECT_NE(short_start.out.find("--start: 2 coordinates, but the expression's coordinates end at x2, dimension 3: the starts "
-                                 "need 3 coordinates\n"),
-            std::string::npos)
-      << short_start.out;
+  refused("trace --expr \"x0^2 + x1^2 + x2^2\" --start 1,2 --out " + path("t.csv"),
+          "--start: 2 coordinates, but the expression's coordinates end at x2, dimension 3: the starts need 3 coordinates\n");
   const auto other = run("trace --expr \"x0^2 + x1^2\" --start 1,2,3 --dim 4 --out " + path("t.csv"));
   EXPECT_EQ(other.status, 2) << other.out;
   EXPECT_NE(other.out.find("fdgd: error: --dim 4 but --start has 3 coordinates"), std::string::npos) << other.out;
