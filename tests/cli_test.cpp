@@ -359,9 +359,9 @@ TEST_F(Cli, NpyOutputReadsBack) {
       << as_expr.out;
   EXPECT_EQ(run("minimize" + formula + " --init-file " + path("out.npy") + " --steps 0 --dim 4").status, 0);
   const auto refused = [&](const std::string& args, const std::string& message) {
-    const auto r = run(args);
-    EXPECT_EQ(r.status, 2) << args << "\n" << r.out;
-    EXPECT_NE(r.out.find(message), std::string::npos) << args << "\n" << r.out;
+    const auto got = run(args);
+    EXPECT_EQ(got.status, 2) << args << "\n" << got.out;
+    EXPECT_NE(got.out.find(message), std::string::npos) << args << "\n" << got.out;
   };
   refused("trace --expr \"x0^2 + x1^2\" --start 1,2,3 --out " + path("t.csv"),
           "--start: 3 coordinates, but the expression's coordinates end at x1, dimension 2 (give --dim 3 to run it in 3 "
