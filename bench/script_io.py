@@ -41,11 +41,15 @@ def load_csv(path, what):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # numpy's "Empty input file" warning: an error here
-            data = np.genfromtxt(path, delimiter=",", names=True, dtype=None, encoding="utf-8")
+            # usemask: an empty cell is masked (numpy would fill one of a column of integers with -1)
+            data = np.genfromtxt(path, delimiter=",", names=True, dtype=None, encoding="utf-8-sig", usemask=True)
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a CSV file ({what})")
     except UserWarning:
         raise ValueError(f"{path}: empty ({what})")
+    except ValueError as e:  # rows of another length: "Some errors were detected !\n    Line #2 (got 4 columns ...)"
+        lines = [line.strip() for line in str(e).splitlines() if line.strip().startswith("Line #")]
+        raise ValueError(f"{path}: {lines[0] if lines else str(e).strip()} ({what})")
     data = np.atleast_1d(data)
     if len(data) == 0 or not data.dtype.names:
         raise ValueError(f"{path}: no rows ({what})")
@@ -58,7 +62,11 @@ def numbers(data, path, columns, finite=True):
     import numpy as np
     out = []
     for name in columns:
-        values = np.atleast_1d(data[name])
+        values = np.ma.atleast_1d(data[name])
+        empty = np.flatnonzero(np.ma.getmaskarray(values))
+        if len(empty):
+            raise ValueError(f"{path} row {empty[0] + 1}: {name} is empty")
+        values = np.ma.getdata(values)
         try:
             column = np.asarray(values, dtype=float)
         except (TypeError, ValueError):  # a cell of text: find it

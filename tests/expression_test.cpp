@@ -81,7 +81,7 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"x0 + 1)", 0, "unbalanced ')'", 7},
       {"x0 x1", 0, "unexpected 'x' after a complete expression", 4},
       // Below the least subnormal a literal would read as 0, as one above the largest double would be inf.
-      {"x0 + 1e-400", 0, "number 1e-400 is out of range (below 4.9e-324 it reads as 0)", 6},
+      {"x0 + 1e-400", 0, "number 1e-400 is out of range (below about 2.5e-324 it reads as 0)", 6},
       {"x0 +", 0, "expected a number, name or '(' but the expression ends", 5},
       {"x0 $ 1", 0, "unexpected '$' after a complete expression", 4},
       // Characters beyond ASCII by their code point, with what to write for those a pasted formula has.

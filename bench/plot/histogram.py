@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from script_io import load_csv, run, save_figure  # noqa: E402
+from script_io import load_csv, numbers, run, save_figure  # noqa: E402
 
 
 def final_f(path):
@@ -38,7 +38,7 @@ def final_f(path):
                          "or give the file `fdgd minimize --out` wrote")
     if "f" not in columns:
         raise ValueError(f"{path}: no column f (expected the header x0,...,f,grad_norm,steps,status)")
-    return np.asarray(data["f"], dtype=float)
+    return numbers(data, path, ["f"], finite=False)[0]
 
 
 def main():

@@ -45,9 +45,13 @@ def main():
         raise ValueError(f"{args.trace}: not a 2-D trace ({WHAT})")
     start, step, x0, x1 = numbers(data, args.trace, ["start", "step", "x0", "x1"])
     (f,) = numbers(data, args.trace, ["f"], finite=False)  # a path that went nonfinite ends at f = inf or nan
+    # f is --function's at most rows, to its precision: a trace in f32 (every number a float) is a float's
+    # rounding off near a minimum, where f is small beside its terms; another function's, almost nowhere.
     finite = np.isfinite(f)
     expected = FUNCTIONS[args.function](x0[finite], x1[finite])
-    if not np.allclose(f[finite], expected, rtol=1e-6, atol=1e-9):
+    single = all(np.array_equal(v, v.astype(np.float32)) for v in (x0, x1, f[finite]))
+    close = np.isclose(f[finite], expected, rtol=1e-3 if single else 1e-6, atol=1e-9)
+    if finite.any() and close.mean() < 0.5:
         raise ValueError(f"{args.trace}: its f is not {args.function}'s at its points (traced with another --function?)")
     if args.box:
         axes = args.box.split(",")

@@ -54,11 +54,17 @@ def main(fdgd):
         subprocess.run([fdgd, "trace", "--function", "himmelblau", "--sample", "4", "--steps", "30", "--out", at("him.csv")],
                        check=True, capture_output=True)
         drawn("trace_contour.py", png, at("him.csv"), "--function", "himmelblau", "--box", "-5:5")
+        # In f32, f near a minimum is off by a float's rounding, not another function's f.
+        subprocess.run([fdgd, "trace", "--function", "booth", "--sample", "8", "--steps", "2000", "--every", "100",
+                        "--precision", "f32", "--out", at("booth32.csv")], check=True, capture_output=True)
+        drawn("trace_contour.py", png, at("booth32.csv"), "--function", "booth")
         refused("trace_contour.py", png, "its f is not sphere's", at("him.csv"), "--function", "sphere")
         with open(at("him.csv")) as f:
             header = f.readline()
         for name, body, expected in [("header.csv", "", "no rows"), ("nan.csv", "0,1,nan,1,2\n", "row 1: x0 is nan"),
-                                     ("text.csv", "0,1,1,2,x\n", "row 1: f is 'x', not a number")]:
+                                     ("text.csv", "0,1,1,2,x\n", "row 1: f is 'x', not a number"),
+                                     ("blank.csv", "0,0,1,2,5\n0,,3,4,25\n", "row 2: step is empty"),  # was -1
+                                     ("ragged.csv", "0,0,1,2,5\n0,1,3,4\n", "Line #3 (got 4 columns instead of 5)")]:
             with open(at(name), "w") as f:
                 f.write(header + body)
             refused("trace_contour.py", png, expected, at(name), "--function", "himmelblau")

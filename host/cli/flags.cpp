@@ -131,8 +131,9 @@ std::string plain_parse_error(std::string what, const CLI::App* command) {
   for (const auto& g : given)
     if (g.rfind("--", 0) == 0) {
       // trace's --starts is likely minimize's count of starts: its own is --sample (--start, nearer, gives one).
+      const bool starts = g == "--starts" || g.rfind("--starts=", 0) == 0;
       const std::string near =
-          command->get_name() == "trace" && g == "--starts" ? "--sample K, or --start x0,x1,..." : expr::nearest_name(g, flags);
+          command->get_name() == "trace" && starts ? "--sample K, or --start x0,x1,..." : expr::nearest_name(g, flags);
       out += "; " + g + " is no option of " + command->get_name() + (near.empty() ? "" : " (did you mean " + near + "?)");
     }
   return out;

@@ -36,6 +36,8 @@ objective_choice::objective_choice(const std::string& function, const std::optio
   }
 }
 
+bool objective_choice::dim_from_outside() const { return tree_ && expr::needs_outside_dim(*tree_); }
+
 int objective_choice::dim(int asked, int box_axes) const {
   if (asked) return asked;
   if (builtin_) return builtin_->fixed_dim ? builtin_->fixed_dim : 2;
@@ -90,7 +92,7 @@ void objective_choice::check_dim(int d, const std::string& source) const {
   collect(bound, collect);
   std::sort(named.begin(), named.end());
   const auto distinct = std::int64_t(std::unique(named.begin(), named.end()) - named.begin());
-  if (d - distinct >= 1000 && 2 * distinct <= d)
+  if (d - distinct >= 1000 && 2 * distinct < d)
     fmt::print(stderr,
                "fdgd: warning: --expr names {} of the d = {} coordinates ({}): the other {} do not enter f, yet every start "
                "holds them, in memory and in the output (a mistyped index?)\n",

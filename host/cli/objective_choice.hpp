@@ -22,6 +22,9 @@ class objective_choice {
   /// products, `box_axes` where a --box gave that many (2 or more: LO0:HI0,LO1:HI1,...); usage_error when
   /// unknown.
   int dim(int asked, int box_axes = 0) const;
+  /// Whether its dimension must come from outside (--dim, or a --box for each coordinate): an expression
+  /// of d, sums or products.
+  bool dim_from_outside() const;
   /// usage_error unless the objective has dimension d (for an expression: every index in range);
   /// `source` says where d came from in the message ("--dim 3", "--start: 3 coordinates").
   void check_dim(int d, const std::string& source) const;

@@ -128,15 +128,17 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
           fmt::format("--init-file: {}'s last column is f at the other {} (as an --out .npy keeps it): a saved f, "
                       "not a coordinate; drop it{} (or give --dim {} to run it in {} dimensions)",
                       a.init_file, dim == 2 ? "column" : "columns", npy ? ", a[:, :-1] in numpy" : "", dim, dim));
-    check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
+    // Beside the run's own needs, the file's values, held as the starts.
+    check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0,
+                      double(t.values.size()) * sizeof(double));
     return named_starts("--init-file: " + a.init_file, options_from(a).prec,
                         [&] { return starts::given(std::move(t.values), t.cols); });
   }
   const int box_axes = a.box.find(',') == std::string::npos ? 0 : int(std::count(a.box.begin(), a.box.end(), ',')) + 1;
   dim = b.dim(a.dim, box_axes);
-  b.check_dim(dim, a.dim || b.builtin() ? fmt::format("--dim {}", dim)
-                   : box_axes == dim    ? fmt::format("d = {} from --box", dim)
-                                        : fmt::format("d = {} from x{}", dim, dim - 1));
+  b.check_dim(dim, a.dim || b.builtin()   ? fmt::format("--dim {}", dim)
+                   : b.dim_from_outside() ? fmt::format("d = {} from --box", dim)
+                                          : fmt::format("d = {} from x{}", dim, dim - 1));
   const std::int64_t count = parse_count(a.count_flag, a.starts);
   check_host_memory(b, count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
   std::vector<double> lo, hi;

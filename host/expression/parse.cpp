@@ -131,9 +131,9 @@ class parser {
     errno = 0;
     const double v = fdgd::detail::c_strtod(text.c_str());
     if (!std::isfinite(v)) throw expression_error("number " + text + " is out of range", col);
-    // Below the least subnormal it would read as 0 (or as that subnormal), not the number written.
+    // Below about 2.5e-324, half the least subnormal, a nonzero number reads as 0.
     if (v == 0 && text.find_first_of("123456789") < text.find_first_of("eE"))
-      throw expression_error("number " + text + " is out of range (below 4.9e-324 it reads as 0)", col);
+      throw expression_error("number " + text + " is out of range (below about 2.5e-324 it reads as 0)", col);
     return node{node_kind::number, col, v, {}, {}};
   }
 
