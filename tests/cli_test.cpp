@@ -42,6 +42,13 @@ run_result run(const std::string& args, const std::string& redirect = "2>&1") {
   return run_shell(std::string(FDGD_CLI) + " " + args + " " + redirect);
 }
 
+/// What a run of `args` writes on stderr alone (its warnings); the run must succeed.
+std::string warnings_of(const std::string& args) {
+  const auto r = run(args, "2>&1 >/dev/null");
+  EXPECT_EQ(r.status, 0) << args << "\n" << r.out;
+  return r.out;
+}
+
 class Cli : public testing::Test {
  protected:
   void SetUp() override {
@@ -793,53 +800,44 @@ TEST_F(Cli, TheThreadsSaidAreTheThreadsThatRan) {
 
 TEST_F(Cli, AnHSoLargeThatXIsLostIsWarnedAbout) {
   // 5.12 + 1e17 is 1e17: f(h) - f(-h) is 0 for sphere, whatever x, and every start "converged".
-  const auto huge = run("minimize --function sphere --starts 10 --h 1e17", "2>&1 >/dev/null");
-  EXPECT_EQ(huge.status, 0) << huge.out;
-  EXPECT_EQ(huge.out,
+  EXPECT_EQ(warnings_of("minimize --function sphere --starts 10 --h 1e17"),
             "fdgd: warning: --h 1e+17 is so large that x + h and x - h round to h and -h at every start (|x| <= 5.12), so the "
             "central differences do not see x; the default is 1e-4\n");
-  EXPECT_EQ(run("minimize --function sphere --starts 10 --h 1e9", "2>&1 >/dev/null").out, "") << "large, but x still counts";
+  EXPECT_EQ(warnings_of("minimize --function sphere --starts 10 --h 1e9"), "") << "large, but x still counts";
 }
 
 TEST_F(Cli, AnHTooSmallForTheStartsIsWarnedAbout) {
   // Next to |x| = 5.12, x + 1e-17 and x - 1e-17 are the same double: every difference would be 0.
-  const auto tiny = run("minimize --function rastrigin --starts 10 --h 1e-17", "2>&1 >/dev/null");
-  EXPECT_EQ(tiny.status, 0) << tiny.out;
-  EXPECT_EQ(tiny.out,
+  EXPECT_EQ(warnings_of("minimize --function rastrigin --starts 10 --h 1e-17"),
             "fdgd: warning: --h 1e-17 is below the spacing of doubles near |x| = 5.12 (x + h and x - h round "
             "to the same number there), so the central differences are 0 there; the default is 1e-4\n");
   // The default h itself vanishes next to starts far out: then no other h is suggested.
-  const auto far_out = run("minimize --expr \"x0^2\" --box 1e13:2e13 --starts 3 --steps 1", "2>&1 >/dev/null");
-  EXPECT_EQ(far_out.status, 0) << far_out.out;
-  EXPECT_EQ(far_out.out.rfind("fdgd: warning: --h 0.0001 is below the spacing of doubles near |x| = 20000000000000 (", 0), 0u)
-      << far_out.out;
-  EXPECT_EQ(far_out.out.substr(far_out.out.size() - std::min<std::size_t>(far_out.out.size(), 12)), "are 0 there\n") << far_out.out;
+  const std::string far_out = warnings_of("minimize --expr \"x0^2\" --box 1e13:2e13 --starts 3 --steps 1");
+  EXPECT_EQ(far_out.rfind("fdgd: warning: --h 0.0001 is below the spacing of doubles near |x| = 20000000000000 (", 0), 0u)
+      << far_out;
+  EXPECT_EQ(far_out.substr(far_out.size() - std::min<std::size_t>(far_out.size(), 12)), "are 0 there\n") << far_out;
   // In single precision the spacing is wider: 1e-7 vanishes next to 5.12 in float, not in double.
-  const auto f32 = run("minimize --function rastrigin --starts 10 --h 1e-7 --precision f32", "2>&1 >/dev/null");
-  EXPECT_NE(f32.out.find("fdgd: warning: --h 1e-07 is below the spacing of floats near |x| = 5.12"), std::string::npos) << f32.out;
-  EXPECT_EQ(run("minimize --function rastrigin --starts 10 --h 1e-7", "2>&1 >/dev/null").out, "");
+  const std::string f32 = warnings_of("minimize --function rastrigin --starts 10 --h 1e-7 --precision f32");
+  EXPECT_NE(f32.find("fdgd: warning: --h 1e-07 is below the spacing of floats near |x| = 5.12"), std::string::npos) << f32;
+  EXPECT_EQ(warnings_of("minimize --function rastrigin --starts 10 --h 1e-7"), "");
   // Given starts: their largest coordinate; and trace warns the same way.
   std::ofstream(path("far.csv")) << "1,1e6\n";
-  const auto far = run("minimize --function sphere --init-file " + path("far.csv") + " --h 1e-11", "2>&1 >/dev/null");
-  EXPECT_NE(far.out.find("--h 1e-11 is below the spacing of doubles near |x| = 1000000"), std::string::npos) << far.out;
-  const auto trace = run("trace --function sphere --start 1,1e6 --h 1e-11 --steps 1 --out " + path("t.csv"), "2>&1 >/dev/null");
-  EXPECT_EQ(trace.status, 0) << trace.out;
-  EXPECT_NE(trace.out.find("fdgd: warning: --h 1e-11"), std::string::npos) << trace.out;
-  EXPECT_EQ(run("minimize --function rastrigin --starts 10", "2>&1 >/dev/null").out, "") << "no warning by default";
+  const std::string far = warnings_of("minimize --function sphere --init-file " + path("far.csv") + " --h 1e-11");
+  EXPECT_NE(far.find("--h 1e-11 is below the spacing of doubles near |x| = 1000000"), std::string::npos) << far;
+  const std::string trace = warnings_of("trace --function sphere --start 1,1e6 --h 1e-11 --steps 1 --out " + path("t.csv"));
+  EXPECT_NE(trace.find("fdgd: warning: --h 1e-11"), std::string::npos) << trace;
+  EXPECT_EQ(warnings_of("minimize --function rastrigin --starts 10"), "") << "no warning by default";
 }
 
 TEST_F(Cli, AnExpressionOfNoCoordinateAtItsDimensionIsWarnedAbout) {
   // Rosenbrock's formula at d = 1 is an empty sum: f is 0 everywhere, and no start would move.
   const std::string formula = " --expr \"sum(i=0..d-2, 100*(x[i+1] - x[i]^2)^2 + (1 - x[i])^2)\" --box -2:2 --starts 3";
-  const auto one = run("minimize" + formula + " --dim 1", "2>&1 >/dev/null");
-  EXPECT_EQ(one.status, 0) << one.out;
-  EXPECT_EQ(one.out,
+  EXPECT_EQ(warnings_of("minimize" + formula + " --dim 1"),
             "fdgd: warning: --expr names no coordinate at d = 1 (--dim 1): f is constant there, every gradient 0, and no start "
             "moves\n");
-  EXPECT_EQ(run("minimize" + formula + " --dim 2", "2>&1 >/dev/null").out, "");
-  const auto traced = run("trace --expr \"sum(i=1..0, x[i])\" --start 1 --out " + path("t.csv"), "2>&1 >/dev/null");
-  EXPECT_NE(traced.out.find("fdgd: warning: --expr names no coordinate at d = 1 (--start: 1 coordinate)"), std::string::npos)
-      << traced.out;
+  EXPECT_EQ(warnings_of("minimize" + formula + " --dim 2"), "");
+  const std::string traced = warnings_of("trace --expr \"sum(i=1..0, x[i])\" --start 1 --out " + path("t.csv"));
+  EXPECT_NE(traced.find("fdgd: warning: --expr names no coordinate at d = 1 (--start: 1 coordinate)"), std::string::npos) << traced;
 }
 
 TEST_F(Cli, VersionIsTheProjects) {
