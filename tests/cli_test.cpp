@@ -464,6 +464,13 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   EXPECT_EQ(quoted.status, 2) << quoted.out;
   EXPECT_NE(quoted.out.find("quoted.csv is a trace"), std::string::npos) << quoted.out;
 
+  // Two 1-D starts where they are meant: --dim 1 says so, and an expression of x0 alone has dimension 1.
+  for (const std::string one_d : {"--function sphere --dim 1", "--expr x0^2"}) {
+    const auto ran = run("trace " + one_d + " --start 1 2 --steps 0 --out " + path("one_d.csv"));
+    ASSERT_EQ(ran.status, 0) << ran.out;
+    EXPECT_EQ(read_csv(path("one_d.csv")).rows, 2);
+  }
+
   const auto sampled = run("trace --function himmelblau --sample 3e0 --every 1e1 --steps 95 --out " + path("h.csv"));
   ASSERT_EQ(sampled.status, 0) << sampled.out;
   const table h = read_csv(path("h.csv"));
@@ -476,6 +483,10 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
       {"trace --function sphere --start 1,2 --start 1,2,3", "--start: '1,2,3' has 3 coordinates, the first had 2"},
       {"trace --function himmelblau --start 1,2,3", "--start: 3 coordinates but himmelblau is 2-D"},
       {"trace --function sphere --start 1,2 --dim 3", "--dim 3 but --start has 2 coordinates"},
+      {"trace --function sphere --start 1 2",
+       "--start 1 2: 2 starts of 1 coordinate (coordinates are separated by commas: "
+       "one start is --start 1,2); give --dim 1 for 1-D starts"},
+      {"trace --expr \"sum(i=0..d-1, x[i]^2)\" --start 1 2", "one start is --start 1,2"},
       {"trace --function sphere --start 1,2 --box 0:1", "--box shapes the starts --sample draws"},
       {"trace --function sphere --start 1,2 --seed 3", "--seed shapes the starts --sample draws"},
       {"trace --function sphere --start ''", "--start: empty value"},

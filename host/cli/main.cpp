@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
@@ -122,6 +123,13 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   if (!start_texts.empty()) {
     const std::string coordinates = fmt::format("{} coordinate{}", dim, dim == 1 ? "" : "s");
     if (a.dim && a.dim != dim) throw usage_error(fmt::format("--dim {} but --start has {}", a.dim, coordinates));
+    // "--start 1 2" is two 1-D starts (values are separated by spaces, coordinates by commas): most
+    // likely one start meant, where the function's own dimension is not 1.
+    if (!a.dim && dim == 1 && start_texts.size() > 1 && (b.builtin() ? b.dim(0) != 1 : b.dim_from_outside()))
+      throw usage_error(
+          fmt::format("--start {}: {} starts of 1 coordinate (coordinates are separated by commas: one start is --start {}); give "
+                      "--dim 1 for 1-D starts",
+                      fmt::join(start_texts, " "), start_texts.size(), fmt::join(start_texts, ",")));
     cli::check_given_dim(b, a.dim, dim, "--start: " + coordinates, "");
   }
   cli::check_out_folder(a.out);
