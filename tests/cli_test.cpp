@@ -241,6 +241,20 @@ TEST_F(Cli, AnExpressionOverSeveralLinesIsShownOnOne) {
   EXPECT_EQ(r.out.rfind("x0^2 +   x1^2: 3 starts (seed 0), d = 2, on cpu", 0), 0u) << r.out;
 }
 
+TEST_F(Cli, AnIndexOutOfRangeSaysWhereDCameFrom) {
+  std::ofstream(path("two.csv")) << "1,2\n3,4\n";
+  const std::string shifted = "minimize --expr \"sum(i=0..d-1, x[i+1]^2)\" ";
+  const std::pair<std::string, std::string> sources[] = {
+      {"--init-file " + path("two.csv"), "d = 2 from --init-file: " + path("two.csv") + " has 2 columns\n"},
+      {"--box -1:1,-1:1", "d = 2 from --box\n"}};
+  for (const auto& [source, last_line] : sources) {
+    const auto r = run(shifted + source);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_EQ(r.out.rfind("fdgd: error: --expr: x2 is out of range for d = 2 (x0..x1) at column 15\n", 0), 0u) << r.out;
+    EXPECT_TRUE(r.out.size() > last_line.size() && r.out.substr(r.out.size() - last_line.size()) == last_line) << r.out;
+  }
+}
+
 TEST_F(Cli, ExpressionMistakesShowACaret) {
   const struct {
     std::string expression, extra, message, caret;

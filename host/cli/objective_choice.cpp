@@ -10,8 +10,10 @@
 namespace fdgd::cli {
 namespace {
 
-[[noreturn]] void expression_usage_error(const std::string& text, const expr::expression_error& e) {
-  throw usage_error("--expr: " + std::string(e.what()) + "\n" + expr::caret_lines(text, e.column()));
+/// `where_d`, where given, ends the message with where the dimension came from (a file's columns).
+[[noreturn]] void expression_usage_error(const std::string& text, const expr::expression_error& e,
+                                         const std::string& where_d = "") {
+  throw usage_error("--expr: " + std::string(e.what()) + "\n" + expr::caret_lines(text, e.column()) + where_d);
 }
 
 }  // namespace
@@ -68,7 +70,11 @@ void objective_choice::check_dim(int d, const std::string& source) const {
   try {
     bound = expr::bind(*tree_, d);
   } catch (const expr::expression_error& e) {
-    expression_usage_error(label_, e);
+    // Where d was not typed as --dim: where it came from.
+    expression_usage_error(label_, e,
+                           source.rfind("--dim ", 0) == 0 ? ""
+                           : source.rfind("d = ", 0) == 0 ? "\n" + source
+                                                          : fmt::format("\nd = {} from {}", d, source));
   }
   // An empty sum leaves f constant at this d (rosenbrock's formula at d = 1): a run would do nothing.
   const auto names_x = [](const expr::node& n, const auto& self) -> bool {
