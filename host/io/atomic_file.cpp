@@ -194,6 +194,13 @@ void atomic_file::commit() {
   if (!renamed) std::remove(temp_.c_str());
   unregister(slot_);  // only now: a signal before the rename still finds the temporary file to remove
   if (!renamed) fail(path_, std::strerror(e));
+  // The rename itself lasts through a crash once the folder is synced. Best effort: the file is complete
+  // either way, and a folder some file systems cannot sync is no error.
+  const std::filesystem::path folder = std::filesystem::path(target_).parent_path();
+  if (const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
 }
 
 }  // namespace fdgd::detail
