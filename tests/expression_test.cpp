@@ -217,6 +217,27 @@ TEST(Expression, PrintParsesBackToTheSameTree) {
   EXPECT_EQ(expr::print(expr::parse(chain)), chain) << "a long chain prints without nesting";
 }
 
+TEST(Expression, PrintOfABoundTreeKeepsEveryTerm) {
+  // bind() makes a sum one node with a kid a term; each is printed, in the order they are combined.
+  EXPECT_EQ(expr::print(expr::bind(expr::parse("sum(i=0..d-1, x[i]^2)"), 4)), "x0^2+x1^2+x2^2+x3^2");
+  EXPECT_EQ(expr::print(expr::bind(expr::parse("prod(i=0..d-1, x[i] - i)"), 3)), "(x0-0)*(x1-1)*(x2-2)");
+  EXPECT_EQ(expr::print(expr::bind(expr::parse("1 - sum(i=1..d, x[i-1]/i)"), 3)), "1-(x0/1+x1/2+x2/3)");
+}
+
+TEST(Expression, CompileRefusesATreeNotBoundToItsDimension) {
+  // parse() leaves a coordinate's index as a kid: read as it stands, every coordinate would be x0.
+  EXPECT_THROW(expr::compile(expr::parse("x1 - x0"), 2), expr::expression_error);
+  // Bound to 8 but compiled for 2: x7 would be read past the point.
+  try {
+    expr::compile(expr::bind(expr::parse("x0*x7 + sin(x7)"), 8), 2);
+    ADD_FAILURE() << "no throw";
+  } catch (const expr::expression_error& e) {
+    EXPECT_NE(std::string(e.what()).find("x[7] is out of range for the dimension compile was given, 2"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_NO_THROW(expr::compile(expr::bind(expr::parse("x0*x7 + sin(x7)"), 8), 8));
+}
+
 TEST(Expression, ImpliedDimension) {
   EXPECT_EQ(expr::implied_dim(expr::parse("(1 - x0)^2 + 100*(x1 - x0^2)^2")), 2);
   EXPECT_EQ(expr::implied_dim(expr::parse("x[4] + x2")), 5);

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "fdgd/detail/number_text.hpp"
 #include "fdgd/expression_program.hpp"
 #include "fdgd/point.hpp"
 
@@ -98,6 +99,13 @@ class emitter {
   instruction operand_of(opcode op, const node& leaf) const {
     instruction in{op};
     if (leaf.kind == node_kind::coordinate) {
+      // A tree parse() made holds its index as a kid; bind() checks it against d, which compile's caller
+      // may give apart from the tree (and a program reads x[index] unchecked).
+      if (!leaf.kids.empty()) throw expression_error("compile needs a tree bound to its dimension (expr::bind)", leaf.column);
+      if (!(leaf.value >= 0 && leaf.value < p_.dim && leaf.value == double(int(leaf.value))))
+        throw expression_error("x[" + fdgd::detail::number_text(leaf.value) +
+                                   "] is out of range for the dimension compile was given, " + std::to_string(p_.dim),
+                               leaf.column);
       in.from = operand_kind::coordinate;
       in.index = int(leaf.value);
       return in;

@@ -95,14 +95,18 @@ void print_to(const node& n, std::string& out, int needed = sum_level) {
     case node_kind::add:
     case node_kind::subtract:
       print_to(n.kids[0], out, sum_level);
-      out += n.kind == node_kind::add ? "+" : "-";
-      print_to(n.kids[1], out, product_level);
+      for (std::size_t k = 1; k < n.kids.size(); ++k) {  // a bound sum has a kid a term, combined left to right
+        out += n.kind == node_kind::add ? "+" : "-";
+        print_to(n.kids[k], out, product_level);
+      }
       break;
     case node_kind::multiply:
     case node_kind::divide:
       print_to(n.kids[0], out, product_level);
-      out += n.kind == node_kind::multiply ? "*" : "/";
-      print_to(n.kids[1], out, unary_level);
+      for (std::size_t k = 1; k < n.kids.size(); ++k) {
+        out += n.kind == node_kind::multiply ? "*" : "/";
+        print_to(n.kids[k], out, unary_level);
+      }
       break;
     case node_kind::power:
       print_to(n.kids[0], out, primary_level);

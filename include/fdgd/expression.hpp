@@ -81,7 +81,8 @@ bool same_tree(const node& a, const node& b);
 node parse(const std::string& text);
 
 /// The tree as text that parses back to the same tree (parenthesized where precedence needs it, numbers
-/// exact).
+/// exact). Of a tree bind() made, the text of every term, in the order the sums combine them, which
+/// parses back to the same arithmetic (a sum's terms as a chain of + rather than one node).
 std::string print(const node& tree);
 
 /// Whether the expression uses d or a sum/product, so that its dimension must come from outside.

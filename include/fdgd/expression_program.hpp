@@ -88,6 +88,8 @@ void make_patches(program& p);
 /// Subtrees without coordinates are computed once, in each precision by that precision's arithmetic,
 /// so folding changes no result.
 /// `patched`: make the patches (make_patches); a backend that does not use them skips the work.
+/// Throws expression_error for a tree not bound (a coordinate still holding its index expression) and
+/// for a coordinate outside 0..dim-1 (a tree bound to another dimension than `dim`).
 program compile(const node& bound_tree, int dim, bool patched = true);
 
 namespace detail {
