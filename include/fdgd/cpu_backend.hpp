@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fdgd/config.hpp"  // FDGD_COMPILED_BY
 #include "fdgd/detail/host_loop.hpp"
 #include "fdgd/detail/loop_failure.hpp"
 #include "fdgd/finite.hpp"

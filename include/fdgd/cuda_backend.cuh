@@ -12,6 +12,7 @@
 #include <new>
 #include <vector>
 
+#include "fdgd/config.hpp"  // FDGD_COMPILED_BY
 #include "fdgd/cuda/device_array.cuh"
 #include "fdgd/cuda/host_landing.cuh"
 #include "fdgd/cuda/kernels.cuh"

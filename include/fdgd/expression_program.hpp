@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "fdgd/config.hpp"  // FDGD_COMPILED_BY
 #include "fdgd/difference.hpp"
 #include "fdgd/expression.hpp"
 #include "fdgd/lanes.hpp"
@@ -92,6 +93,9 @@ void make_patches(program& p);
 /// for a coordinate outside 0..dim-1 (a tree bound to another dimension than `dim`).
 program compile(const node& bound_tree, int dim, bool patched = true);
 
+// The interpreter's code, in the build's own namespace (config.hpp): a user's file built another way
+// (-O0) cannot stand in for the library's copy of it.
+inline namespace FDGD_COMPILED_BY {
 namespace detail {
 
 template <class T>
@@ -405,4 +409,5 @@ struct program_objective {
   }
 };
 
+}  // namespace FDGD_COMPILED_BY
 }  // namespace fdgd::expr

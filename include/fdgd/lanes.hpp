@@ -9,6 +9,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "fdgd/config.hpp"  // FDGD_COMPILED_BY
 #include "fdgd/finite.hpp"
 #include "fdgd/math.hpp"
 

@@ -13,6 +13,7 @@
 // arithmetic: rosenbrock d = 4 written as an objective, from 1000 starts, ended with 3724 of its 4000
 // coordinates different from minimize("rosenbrock") when built with g++ -march=native.
 #pragma once
+#include "fdgd/config.hpp"  // FDGD_COMPILED_BY
 #include "fdgd/cpu_backend.hpp"
 #include "fdgd/detail/backend_choice.hpp"
 #include "fdgd/detail/dispatch.hpp"

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "fdgd/config.hpp"  // FDGD_COMPILED_BY
 #include "fdgd/cuda_check.cuh"
 
 namespace fdgd::detail {

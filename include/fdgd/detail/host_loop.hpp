@@ -14,6 +14,7 @@
 #include <omp.h>
 #endif
 
+#include "fdgd/config.hpp"  // FDGD_COMPILED_BY
 #include "fdgd/finite.hpp"
 #include "fdgd/objective.hpp"
 #include "fdgd/options.hpp"
