@@ -648,6 +648,29 @@ TEST_F(Cli, AFailedWriteToStandardOutputFails) {
   }
 }
 
+TEST_F(Cli, AClosedStandardStreamIsNeverTheOutFile) {
+  // Closed (>&-), stdout or stderr was the next file opened: the --out's temporary file, which the
+  // summary or a warning went into.
+  const auto closed_err = run("trace --function sphere --start 1e200,1 --steps 2 --out " + path("t.csv"), ">/dev/null 2>&-");
+  EXPECT_EQ(closed_err.status, 0) << closed_err.out;
+  std::ifstream trace(path("t.csv"));
+  std::string first;
+  std::getline(trace, first);
+  EXPECT_EQ(first, "start,step,x0,x1,f");
+  const auto closed_out = run("minimize --function sphere --starts 3 --out " + path("m.csv"), "2>&1 >&-");
+  EXPECT_EQ(closed_out.status, 1);
+  EXPECT_EQ(closed_out.out, "fdgd: error: could not write to standard output: Bad file descriptor\n");
+  EXPECT_EQ(read_csv(path("m.csv")).rows, 3);
+}
+
+TEST_F(Cli, AWarningThatCannotBeWrittenDoesNotEndTheRun) {
+  std::ofstream(path("far.csv")) << "1e308,1e308\n3,4\n";  // --h vanishes at 1e308: a warning
+  const auto full = run("minimize --function sphere --init-file " + path("far.csv") + " --steps 2 --out " + path("m.csv"),
+                        ">/dev/null 2>/dev/full");
+  EXPECT_EQ(full.status, 0);
+  EXPECT_EQ(read_csv(path("m.csv")).rows, 2);
+}
+
 TEST_F(Cli, TheFileStandardOutputGoesToIsNotAnOut) {
   // The rename would have put the results in place of the summary and of what the file held.
   std::ofstream(path("log.csv")) << "precious\n";

@@ -1,4 +1,5 @@
 // The `fdgd` command: `fdgd minimize`, `fdgd trace` and `fdgd functions`. See README.md.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -212,8 +213,25 @@ int run_functions() {
 
 /// Output that could not be written (stdout on a full disk) is a failed run, not a silent exit 0; a
 /// run that failed already has said so, once.
-int with_stdout_checked(int status) {
+/// A standard stream closed at the start (`>&-`) would be the next file opened, an --out's temporary
+/// file, which the summary or a warning would then be written into: each is held by /dev/null instead.
+/// Whether standard output was closed, which with_stdout_checked still reports.
+bool hold_closed_standard_streams() {
+  bool stdout_closed = false;
+  for (int fd = 0; fd <= 2; ++fd)
+    if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+      stdout_closed = stdout_closed || fd == 1;
+      ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);  // the lowest free descriptor: fd
+    }
+  return stdout_closed;
+}
+
+int with_stdout_checked(int status, bool stdout_closed) {
   if (status != 0) return status;
+  if (stdout_closed) {
+    std::fprintf(stderr, "fdgd: error: could not write to standard output: %s\n", std::strerror(EBADF));
+    return 1;
+  }
   const bool flushed = std::fflush(stdout) == 0;
   const int e = errno;
   if (flushed && !std::ferror(stdout)) return status;
@@ -319,5 +337,6 @@ int main(int argc, char** argv) {
   // A write past `ulimit -f` then fails with "File too large", named, instead of killing the process.
   std::signal(SIGXFSZ, SIG_IGN);
   remove_unfinished_files_on_signals();  // an interrupted --out leaves no temporary file behind
-  return with_stdout_checked(run_command(argc, argv));
+  const bool stdout_closed = hold_closed_standard_streams();
+  return with_stdout_checked(run_command(argc, argv), stdout_closed);
 }

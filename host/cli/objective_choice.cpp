@@ -82,10 +82,10 @@ void objective_choice::check_dim(int d, const std::string& source) const {
            std::any_of(n.kids.begin(), n.kids.end(), [&](const expr::node& k) { return self(k, self); });
   };
   if (!names_x(bound, names_x)) {
-    fmt::print(stderr,
-               "fdgd: warning: --expr names no coordinate at d = {} ({}): f is constant there, every gradient 0, and no start "
-               "moves\n",
-               d, source);
+    warn(
+        fmt::format("--expr names no coordinate at d = {} ({}): f is constant there, every gradient 0, and no start "
+                    "moves",
+                    d, source));
     return;
   }
   // Far fewer coordinates named than d (x10000000 for x1000, or --dim 10^8 for a formula of x0): the rest
@@ -99,10 +99,10 @@ void objective_choice::check_dim(int d, const std::string& source) const {
   std::sort(named.begin(), named.end());
   const auto distinct = std::int64_t(std::unique(named.begin(), named.end()) - named.begin());
   if (d - distinct >= 1000 && 2 * distinct < d)
-    fmt::print(stderr,
-               "fdgd: warning: --expr names {} of the d = {} coordinates ({}): the other {} do not enter f, yet every start "
-               "holds them, in memory and in the output (a mistyped index?)\n",
-               distinct, d, source, d - distinct);
+    warn(
+        fmt::format("--expr names {} of the d = {} coordinates ({}): the other {} do not enter f, yet every start "
+                    "holds them, in memory and in the output (a mistyped index?)",
+                    distinct, d, source, d - distinct));
 }
 
 void objective_choice::check_dim_of_starts(int d, const std::string& source, const std::string& remedy) const {

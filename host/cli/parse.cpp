@@ -11,6 +11,11 @@
 
 namespace fdgd::cli {
 
+void warn(const std::string& text) {
+  std::fputs(("fdgd: warning: " + text + "\n").c_str(), stderr);  // no exception where fmt::print would throw
+  std::clearerr(stderr);
+}
+
 std::string without_prefix(const std::string& what) { return what.rfind("fdgd: ", 0) == 0 ? what.substr(6) : what; }
 
 namespace {

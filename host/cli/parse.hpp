@@ -14,6 +14,10 @@ class usage_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Writes "fdgd: warning: TEXT" and a newline to stderr. A stderr that cannot be written (full, a
+/// broken pipe) loses the warning; the run goes on.
+void warn(const std::string& text);
+
 /// A library message without its leading "fdgd: ", which the command's own "fdgd: error: " replaces.
 std::string without_prefix(const std::string& what);
 

@@ -40,8 +40,10 @@ void progress_bar::update(const progress& p) {
   if (!enabled_ || elapsed < 1.0 || (shown_ && now - last_ < std::chrono::milliseconds(100))) return;
   last_ = now;
   shown_ = true;
-  fmt::print(stderr, "\r{}\033[K", progress_text(p, elapsed, trajectories_, steps_, until_gtol_));
+  // fputs, not fmt::print, which throws where the terminal is gone: the run goes on without its line.
+  std::fputs(("\r" + progress_text(p, elapsed, trajectories_, steps_, until_gtol_) + "\033[K").c_str(), stderr);
   std::fflush(stderr);
+  std::clearerr(stderr);
 }
 
 }  // namespace fdgd::cli

@@ -119,10 +119,10 @@ void check_host_memory(const objective_choice& b, std::int64_t count, int dim, c
   if (need > available) throw not_enough_memory(count, dim, need, count_flag);
   const double grouping = top > 0 ? grouping_bytes_needed(count, dim, o.threads, top) : 0.0;
   if (need + grouping > available)
-    fmt::print(stderr,
-               "fdgd: warning: if the final points stay scattered, grouping them into distinct minima needs up to "
-               "{:.1f} GiB more than the {:.1f} GiB available after the run (--out keeps the run's results even then)\n",
-               (need + grouping - available) / double(1 << 30), (available - need) / double(1 << 30));
+    warn(
+        fmt::format("if the final points stay scattered, grouping them into distinct minima needs up to "
+                    "{:.1f} GiB more than the {:.1f} GiB available after the run (--out keeps the run's results even then)",
+                    (need + grouping - available) / double(1 << 30), (available - need) / double(1 << 30)));
 }
 
 void warn_if_h_vanishes(double h, precision prec, double largest) {
@@ -131,19 +131,19 @@ void warn_if_h_vanishes(double h, precision prec, double largest) {
   // The other way: an h so large that x + h rounds to h for every start; f(h) - f(-h) then says nothing of x.
   const bool swamps = prec == precision::f32 ? float(largest) + float(h) == float(h) : largest + h == h;
   if (swamps && largest > 0) {
-    fmt::print(stderr,
-               "fdgd: warning: --h {} is so large that x + h and x - h round to h and -h at every start (|x| <= {}), so "
-               "the central differences do not see x; the default is 1e-4\n",
-               h, largest);
+    warn(
+        fmt::format("--h {} is so large that x + h and x - h round to h and -h at every start (|x| <= {}), so "
+                    "the central differences do not see x; the default is 1e-4",
+                    h, largest));
     return;
   }
   const bool vanishes =
       prec == precision::f32 ? float(largest) + float(h) == float(largest) - float(h) : largest + h == largest - h;
   if (!vanishes) return;
-  fmt::print(stderr,
-             "fdgd: warning: --h {} is below the spacing of {} near |x| = {} (x + h and x - h round to the "
-             "same number there), so the central differences are 0 there{}\n",
-             h, prec == precision::f32 ? "floats" : "doubles", largest, h < 1e-4 ? "; the default is 1e-4" : "");
+  warn(
+      fmt::format("--h {} is below the spacing of {} near |x| = {} (x + h and x - h round to the "
+                  "same number there), so the central differences are 0 there{}",
+                  h, prec == precision::f32 ? "floats" : "doubles", largest, h < 1e-4 ? "; the default is 1e-4" : ""));
 }
 
 void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, int dim, const options& o, double cluster_tol) {
@@ -157,12 +157,11 @@ void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, int d
       o.prec == precision::f32 ? double(std::nextafter(float(f), HUGE_VALF) - float(f)) : std::nextafter(f, HUGE_VAL) - f;
   const double jitter = o.lr * ulp / (2 * o.h), joined = cluster_tol / (dim + 1);
   if (!(jitter > joined && jitter <= 1000 * cluster_tol)) return;
-  fmt::print(stderr,
-             "fdgd: warning: rounding f ({} near a minimum listed, f = {:.7g}: an ulp of {:.2g}) makes each step move x by up to "
-             "lr ulp(f) / 2h = {:.2g}, more than --cluster-tol / (d + 1) = {:.2g}, within which one minimum's final points "
-             "are sure to form one group: one minimum may be counted as several; a larger --h or --cluster-tol{} helps\n",
-             o.prec == precision::f32 ? "in f32" : "in f64", listed, ulp, jitter, joined,
-             o.prec == precision::f32 ? ", or f64," : "");
+  warn(fmt::format(
+      "rounding f ({} near a minimum listed, f = {:.7g}: an ulp of {:.2g}) makes each step move x by up to "
+      "lr ulp(f) / 2h = {:.2g}, more than --cluster-tol / (d + 1) = {:.2g}, within which one minimum's final points "
+      "are sure to form one group: one minimum may be counted as several; a larger --h or --cluster-tol{} helps",
+      o.prec == precision::f32 ? "in f32" : "in f64", listed, ulp, jitter, joined, o.prec == precision::f32 ? ", or f64," : ""));
 }
 
 double largest_coordinate(const starts& s) {
