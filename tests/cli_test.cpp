@@ -333,6 +333,19 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
   EXPECT_EQ(run("minimize --function sphere --init-file " + path("one.csv") + " --steps 0").status, 0);
   std::ofstream(path("near.csv")) << "1e-7,0,0\n0,1e-7,0\n-1e-7,2e-7,0\n";  // near the minimum, f within 1e-12 of 0
   EXPECT_EQ(run("minimize --function sphere --init-file " + path("near.csv") + " --steps 0").status, 0);
+  // f overflowing agrees with no saved number (inf <= inf did): starts beyond 1e154 for sphere, and
+  // exp(100) in the f32 check of an f64 run.
+  std::ofstream(path("far.csv")) << "3e200,0.5\n-2e200,1.5\n";
+  EXPECT_EQ(run("minimize --function sphere --init-file " + path("far.csv") + " --steps 0").status, 0);
+  std::ofstream(path("exp.csv")) << "100,0.5\n95,1\n";
+  EXPECT_EQ(run("minimize --expr \"sum(i=0..d-1, exp(x[i]) - x[i])\" --init-file " + path("exp.csv") + " --steps 0").status, 0);
+  // A header naming every column x0.. says the last is a coordinate; one naming a saved value in
+  // another order than an --out's is refused too.
+  std::ofstream(path("x_named.csv")) << "x0,x1,x2\n1,2,5\n2,3,13\n";
+  EXPECT_EQ(run("minimize --function sphere --init-file " + path("x_named.csv") + " --steps 0").status, 0);
+  std::ofstream(path("no_f.csv")) << "x0,x1,grad_norm\n1,2,3\n";
+  refused("--function sphere --init-file " + path("no_f.csv"),
+          "no_f.csv's column 2 is named grad_norm, as an --out file's: a saved grad_norm, not a coordinate; keep x0..x1");
 }
 
 // In f32 at the default h, rounding f near -313 moves each point by up to 1.5e-3 a step, farther than

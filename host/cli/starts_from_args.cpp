@@ -65,7 +65,9 @@ bool last_column_is_f(const objective_choice& b, const table& t, const options& 
     for (std::int64_t i = 0; i < rows && all; ++i) {
       const double f = r.f[std::size_t(i)], saved = t.values[std::size_t(i * t.cols + d)];
       if (!std::isfinite(f) && !std::isfinite(saved)) continue;
-      all = std::fabs(saved - f) <= relative * std::max(std::fabs(f), std::fabs(saved)) + absolute;
+      // f overflowing (exp(100) in f32, x^2 past 1e154) agrees with no saved number: inf <= inf would.
+      all = std::isfinite(f) && std::isfinite(saved) &&
+            std::fabs(saved - f) <= relative * std::max(std::fabs(f), std::fabs(saved)) + absolute;
       const auto row = x.begin() + std::ptrdiff_t(i * d);
       telling += (saved == f || std::fabs(f) > absolute) && std::any_of(row, row + d, [](double v) { return v != 0; });
     }
@@ -123,7 +125,19 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
                       "coordinates; keep x0..x{} (or give --dim {} to run it in {} dimensions)",
                       a.init_file, m.x - 1, m.after == 1 ? "f" : "f and more", m.after == 1 ? "f" : "f and what followed it",
                       m.x - 1, dim, dim));
-    if (!a.dim && last_column_is_f(b, t, options_from(a)))
+    // Saved values named otherwise than an --out's order has them (x0,x1,grad_norm: cut without f).
+    const auto x_names =
+        std::size_t(std::find_if(names.begin(), names.end(),
+                                 [&](const std::string& n) { return n != "x" + std::to_string(&n - names.data()); }) -
+                    names.begin());
+    for (std::size_t j = x_names; !a.dim && x_names >= 1 && j < names.size(); ++j)
+      if (names[j] == "f" || names[j] == "grad_norm" || names[j] == "steps" || names[j] == "status")
+        throw usage_error(
+            fmt::format("--init-file: {}'s column {} is named {}, as an --out file's: a saved {}, not a "
+                        "coordinate; keep x0..x{} (or give --dim {} to run it in {} dimensions)",
+                        a.init_file, j, names[j], names[j], x_names - 1, dim, dim));
+    // A header naming every column x0..x{d-1} says the last is a coordinate, whatever it holds.
+    if (!a.dim && (names.empty() || x_names != names.size()) && last_column_is_f(b, t, options_from(a)))
       throw usage_error(
           fmt::format("--init-file: {}'s last column is f at the other {} (as an --out .npy keeps it): a saved f, "
                       "not a coordinate; drop it{} (or give --dim {} to run it in {} dimensions)",
