@@ -443,6 +443,16 @@ TEST_F(Cli, ATracedPathEndsAtTheStepItStopped) {
   EXPECT_EQ(f32.out.rfind("fdgd: error: --start: start 0 coordinate 0 is 1e+39", 0), 0u) << f32.out;
 }
 
+TEST_F(Cli, TraceEndsOnceEveryPathHasStopped) {
+  // lr 1e300 leaves every path nonfinite at its first step: the 10^9 steps left would record nothing.
+  const auto r = run_shell("timeout 60 " + std::string(FDGD_CLI) +
+                           " trace --function sphere --sample 20 --lr 1e300 --steps 1e9 --out " + path("stopped.csv") + " 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("20 paths of 1000000000 steps (every path stopped, the last at step 1)"), std::string::npos) << r.out;
+  std::ifstream trace(path("stopped.csv"));
+  EXPECT_EQ(std::count(std::istreambuf_iterator<char>(trace), {}, '\n'), 1 + 40) << "the header, steps 0 and 1 of each path";
+}
+
 TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   const auto r = run("trace --function sphere --start -3,4 --lr 0.1 --out " + path("trace.csv"));
   ASSERT_EQ(r.status, 0) << r.out;

@@ -152,6 +152,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     row[std::size_t(dim) + 2] = r.f[std::size_t(i)];
     out.row(row.data(), dim + 3);
   };
+  std::int64_t live = paths, last_stop = 0;  // paths not stopped; the step the last to stop stopped at
   // Held at once: the points, or the starts made of them, and one stretch's result (a bad_alloc beyond
   // what check_host_memory foresaw is named as minimize's is).
   try {
@@ -170,8 +171,9 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     }
     // A path that stops (converged, stalled or nonfinite: fewer steps than the stretch asked) ends with the
     // row of the step it stopped at: later stretches would only repeat its point.
+    // Once every path has stopped, the trace ends: the stretches left would record nothing.
     std::vector<char> stopped(std::size_t(paths), 0);
-    for (std::int64_t done = 0; done < a.steps;) {
+    for (std::int64_t done = 0; done < a.steps && live > 0;) {
       o.steps = std::min(every, a.steps - done);
       const result r = b.run(starts::given(std::move(points), dim), o);
       for (std::int64_t i = 0; i < paths; ++i) {
@@ -179,6 +181,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
         const std::int64_t steps = r.steps[std::size_t(i)];
         stopped[std::size_t(i)] = steps < o.steps;
         if (!stopped[std::size_t(i)] || steps > 0) record(r, i, done + steps);  // stopped at once: where its last row is
+        if (stopped[std::size_t(i)]) --live, last_stop = std::max(last_stop, done + steps);
       }
       done += o.steps;
       points.assign(r.x.begin(), r.x.end());
@@ -187,8 +190,10 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     throw cli::not_enough_memory(paths, dim, b.host_bytes_needed(paths, dim, o) + double(paths) * dim * sizeof(double), flag);
   }
   out.commit();
-  fmt::print("{}: {} path{} of {} step{}, every {} step{}, written to {}\n", b.label(), paths, paths == 1 ? "" : "s", a.steps,
-             a.steps == 1 ? "" : "s", every, every == 1 ? "" : "s", a.out);
+  fmt::print("{}: {} path{} of {} step{}{}, every {} step{}, written to {}\n", b.label(), paths, paths == 1 ? "" : "s", a.steps,
+             a.steps == 1 ? "" : "s",
+             live == 0 && a.steps > 0 ? fmt::format(" (every path stopped, the last at step {})", last_stop) : "", every,
+             every == 1 ? "" : "s", a.out);
   return 0;
 }
 
