@@ -95,16 +95,18 @@ double host_bytes_needed(std::int64_t count, int dim, const options& o) {
   const double n = double(count), d = double(dim), threads = double(detail::cpu_threads(o));
   const double results = n * ((d + 3) * sizeof(double) + sizeof(trajectory_status));
   const double scratch = threads * d * sizeof(double);
-  // At run-time dimensions, each thread that advances a whole lockstep block holds the block's points
-  // and gradients: the built-ins' lane groups, or the interpreter's one wider block.
-  const auto lockstep = [&](double block_bytes, double block_starts) {
-    return std::min(threads, std::floor(n / block_starts)) * 2 * block_bytes * d;
+  // At run-time dimensions, each thread that runs a block in lanes holds a lockstep block's points and
+  // gradients, 2 d lane groups each: the built-ins' lockstep_groups of them, or the interpreter's one
+  // wider group. A thread does once it evaluates a whole group of starts (the built-ins: one SIMD
+  // width, 4 doubles) or advances a block a quarter full (the interpreter: 16 of its 64).
+  const auto lockstep = [&](double group_bytes, double groups, double threads_using) {
+    return std::min(threads, threads_using) * 2 * groups * group_bytes * d;
   };
-  const double lane_group_bytes = double(detail::cpu_lanes<double>) * sizeof(double);
+  const double simd = o.prec == precision::f32 ? detail::cpu_lanes<float> : detail::cpu_lanes<double>;
   const double builtins =
-      lockstep(detail::lockstep_groups * lane_group_bytes, detail::lockstep_groups * double(detail::cpu_lanes<double>));
-  const double interpreter =
-      lockstep(expr::program_objective::cpu_block_bytes, expr::program_objective::cpu_block_bytes / sizeof(double));
+      lockstep(double(detail::cpu_lanes<double>) * sizeof(double), detail::lockstep_groups, std::floor(n / simd));
+  const double block = expr::program_objective::cpu_block_bytes / sizeof(double), blocks = std::floor(n / block);
+  const double interpreter = lockstep(expr::program_objective::cpu_block_bytes, 1, blocks + (4 * (n - blocks * block) >= block));
   const double chunk = o.prec == precision::f32 ? double(detail::cpu_chunk(o, count)) * d * sizeof(float) : 0;
   return results + scratch + std::max(builtins, interpreter) + chunk;
 }

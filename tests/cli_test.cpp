@@ -1,5 +1,8 @@
 // The `fdgd` command, run as a user runs it: output files, summary, and one clear line per mistake.
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +18,7 @@
 #include <sstream>
 
 #include "fdgd/io.hpp"
+#include "fdgd/minimize.hpp"
 #include "test_support.hpp"
 
 namespace fdgd::test {
@@ -363,6 +367,48 @@ TEST_F(Cli, NoiseBeyondTheClusterToleranceIsWarnedOf) {
     const auto r = run(args + quiet);
     EXPECT_EQ(r.out.find("warning"), std::string::npos) << quiet << "\n" << r.out;
   }
+  // At --steps 0 nothing has moved; of one start there is nothing to split.
+  for (const std::string nothing : {"--starts 1000 --steps 0", "--starts 1 --steps 300"}) {
+    const auto r = run("minimize --function styblinski_tang --dim 8 --precision f32 --backend cpu " + nothing);
+    EXPECT_EQ(r.out.find("warning"), std::string::npos) << nothing << "\n" << r.out;
+  }
+}
+
+/// The peak resident memory, in bytes, of the command run with `args` (split at spaces; stdout and
+/// stderr to /dev/null).
+double peak_memory_of(const std::string& args) {
+  std::vector<std::string> words = {FDGD_CLI};
+  std::istringstream in(args);
+  for (std::string w; in >> w;) words.push_back(w);
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t quiet;
+  posix_spawn_file_actions_init(&quiet);
+  posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  EXPECT_EQ(posix_spawn(&pid, FDGD_CLI, &quiet, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&quiet);
+  int status = 0;
+  rusage usage{};
+  EXPECT_EQ(::wait4(pid, &status, 0, &usage), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << args;
+  return double(usage.ru_maxrss) * 1024;  // kilobytes on Linux
+}
+
+// The check before a run counts what the run holds: a few starts at a large d hold, on each thread that
+// evaluates a whole SIMD group of them, 2 d lane groups of the lockstep block (the estimate had none
+// below 32 starts, and a run of 8 starts at d = 10^7 needed 11.6 GB against an estimate of 1 GB).
+TEST_F(Cli, TheMemoryEstimateCoversAFewStartsAtALargeDimension) {
+  options o;
+  o.threads = 2;
+  const int d = 50000;
+  const double base = peak_memory_of("minimize --function sphere --dim 2 --starts 8 --steps 0 --threads 2");
+  const double peak = peak_memory_of("minimize --function sphere --dim " + std::to_string(d) +
+                                     " --starts 8 --steps 0 --box -1:1 --threads 2 --backend cpu");
+  const double estimate = host_bytes_needed(8, d, o);
+  EXPECT_LE(peak - base, 1.1 * estimate + (4 << 20)) << "peak " << peak << ", base " << base << ", estimate " << estimate;
 }
 
 TEST_F(Cli, NpyOutputReadsBack) {

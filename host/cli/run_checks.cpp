@@ -147,7 +147,10 @@ void warn_if_h_vanishes(double h, precision prec, double largest) {
 }
 
 void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, int dim, const options& o, double cluster_tol) {
-  if (minima.empty()) return;
+  // No step taken, or one point grouped: nothing that rounding moved, or nothing to split.
+  std::int64_t grouped = 0;
+  for (const auto& m : minima) grouped += m.count;
+  if (o.steps == 0 || grouped < 2) return;
   // The largest |f| listed: each minimum's rounding is that of its own f.
   const double listed = std::max_element(minima.begin(), minima.end(), [](const minimum_group& a, const minimum_group& b) {
                           return std::abs(a.f) < std::abs(b.f);
