@@ -213,6 +213,44 @@ struct pairs_one_too_many : plain_sum<pairs_one_too_many> {
   }
 };
 
+/// Neighbour pairs counted one too few: no term reads x_{d-1}.
+struct pairs_one_too_few : plain_sum<pairs_one_too_few> {
+  static constexpr int term_reach = 1;
+  FDGD_HD static constexpr int term_count(int d) { return d - 2; }
+  template <class P>
+  FDGD_HD typename P::value_type term(const P& x, int j) const {
+    return x[j] * x[j + 1];
+  }
+};
+
+/// A 2-D objective as one term that reads both coordinates: term_count(2) = 1 = d - term_reach, though
+/// at another d its count would be wrong (it has none).
+struct one_term_2d : plain_sum<one_term_2d> {
+  static constexpr int fixed_dim = 2;
+  static constexpr int term_reach = 1;
+  FDGD_HD static constexpr int term_count(int) { return 1; }
+  template <class P>
+  FDGD_HD typename P::value_type term(const P& x, int) const {
+    return x[0] * x[0] + 3 * x[1] * x[1];
+  }
+};
+
+struct one_term_2d_plain {
+  template <class P>
+  typename P::value_type operator()(const P& x) const {
+    return x[0] * x[0] + 3 * x[1] * x[1];
+  }
+};
+
+TEST(SumStructure, AFixedDimensionObjectiveIsCheckedAtItsOwnDimension) {
+  // (A compile-time check of the terms at d = 64 refused it, as if its one term left coordinates out.)
+  const options o;
+  const starts s = starts::uniform(2, -1, 1, 10, 4);
+  const result terms = solve_cpu<double, 2>(one_term_2d{}, s, o), plain = solve_cpu<double, 2>(one_term_2d_plain{}, s, o);
+  EXPECT_EQ(terms.x, plain.x);
+  EXPECT_EQ(first_start_where_terms_disagree(one_term_2d{}, s), -1);
+}
+
 TEST(SumStructure, DimensionsAnObjectiveLacksAreRefusedBeforeItReadsBeyondX) {
   const auto refused = [](auto run, const std::string& why) {
     try {
@@ -238,6 +276,9 @@ TEST(SumStructure, DimensionsAnObjectiveLacksAreRefusedBeforeItReadsBeyondX) {
   refused([&] { solve_cpu<double, 4>(pairs_one_too_many{}, starts::uniform(4, -2, 2, 3, 1), o); }, beyond);
   refused([&] { first_start_where_terms_disagree(pairs_one_too_many{}, starts::uniform(4, -2, 2, 3, 1)); },
           "first_start_where_terms_disagree: " + beyond);
+  // Too few: the last coordinate would get a partial of 0 whatever f does with it.
+  refused([&] { solve_cpu<double, dynamic_dim>(pairs_one_too_few{}, starts::uniform(4, -2, 2, 3, 1), o); },
+          "dim = 4 but the objective has coordinates no term reads there (its term_count(d) - 1 + term_reach is below d - 1)");
 }
 
 /// Terms declared as reading x_j alone, each of which reads x_0 too.

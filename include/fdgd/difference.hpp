@@ -198,9 +198,7 @@ inline constexpr int tail_group = tail_group_of(int(sizeof(Term) / sizeof(typena
 
 template <class Objective, class Point, class Gradient, class H>
 FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient& g, H h, H two_h) {
-  // (Checked at one dimension: terms that left a coordinate out would give it a partial of 0.)
-  static_assert(Objective::term_count(2 * term_reuse_max_dim) + Objective::term_reach >= 2 * term_reuse_max_dim,
-                "fdgd: a sum structure's terms must read every coordinate");
+  // Every coordinate read by some term: checked at the run's d (terms_misfit, check_objective_dim).
   if constexpr (term_reuse_for<Objective, Point>::value == term_reuse::kept) {
     constexpr int n = Objective::term_count(Point::size());
     using term_type = decltype(f.term(x, 0));

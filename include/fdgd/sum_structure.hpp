@@ -7,7 +7,7 @@
 // where term t_j reads only x_j .. x_{j + term_reach}. It declares
 //
 //   static constexpr int term_reach;                            // 0: t_j reads x_j alone
-//   FDGD_HD static constexpr int term_count(int d);             // at least 1, at most d - term_reach (solve refuses a d where not)
+//   FDGD_HD static constexpr int term_count(int d);             // d - term_reach, at least 1 (solve refuses a d where not)
 //   template <class P> FDGD_HD auto term(const P& x, int j) const;   // T, sums<T, K>, sum_and_product<T>, or a struct with +=
 //   template <class A> FDGD_HD T finish(const A& s, int d) const;
 //
@@ -66,14 +66,17 @@ template <class Objective>
 struct has_sum_structure<Objective, detail::void_type<decltype(Objective::term_reach)>> : std::true_type {};
 
 namespace detail {
-/// Why a sum-structured Objective has no dimension d: no terms there, or a last term that would read
-/// beyond x (term_count(d) - 1 + term_reach > d - 1); nullptr where it has one.
+/// Why a sum-structured Objective has no dimension d: no terms there, a last term that would read
+/// beyond x (term_count(d) - 1 + term_reach > d - 1), or coordinates after the last term's reach, which
+/// no term reads (the gradient by terms takes every coordinate to be read); nullptr where it has one.
 template <class Objective>
 constexpr const char* terms_misfit(int d) {
   const long long n = Objective::term_count(d);
   if (n < 1) return "has no terms there (its term_count(d) is below 1)";
   if (n - 1 + Objective::term_reach > (long long)d - 1)
     return "has terms that would read beyond x there (its term_count(d) - 1 + term_reach is above d - 1)";
+  if (n - 1 + Objective::term_reach < (long long)d - 1)
+    return "has coordinates no term reads there (its term_count(d) - 1 + term_reach is below d - 1)";
   return nullptr;
 }
 }  // namespace detail
