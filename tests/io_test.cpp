@@ -351,8 +351,15 @@ TEST_F(Io, CsvWriterRefusesWhatWouldNotReadBack) {
   expect_error([&] { w.commit(); }, "already complete");
   expect_error([&] { w.row(std::vector<double>{1, 2}.data(), 2); }, "already complete");
   EXPECT_EQ(read_csv(path("w.csv")).values, (std::vector<double>{1, 2}));
-  for (const std::string name : {"", " ", "0", " 1", "-1.5", "a,b", "say \"hi\"", "two\nlines"})
+  // Names that begin as numbers make the reader take the header for a row of starts, and refuse it.
+  for (const std::string name : {"", " ", "0", " 1", "-1.5", "5x", "-1a", ".5y", "a,b", "say \"hi\"", "two\nlines"})
     EXPECT_THROW(csv_writer(path("h.csv"), {"x", name}), std::invalid_argument) << name;
+  for (const std::string name : {"x5", "a-1", "_1", "-x"}) {  // these read back as names
+    write_csv(path("n.csv"), {"x", name}, table{1, 2, {1, 2}});
+    EXPECT_EQ(read_csv(path("n.csv")).names, (std::vector<std::string>{"x", name}));
+  }
+  fs::remove(path("n.csv"));
+  expect_invalid([&] { csv_writer(path("h.csv"), {}); }, {"a CSV header of no names"});
   EXPECT_THROW(write_csv(path("t.csv"), {"a", "b"}, table{2, 2, {1, 2}}), std::invalid_argument);
   expect_invalid(
       [&] {

@@ -116,6 +116,17 @@ cell read_cell(std::string_view text, std::size_t column) {
   return c;
 }
 
+/// Whether a first row's cell makes it a row of starts rather than a header: a number, or a cell that
+/// begins as one ("5x", "-.5y": a mistyped start); with ';' or a tab in it, a number alone ("1;2" is
+/// read as a header, for the message on other separators).
+bool number_like(const cell& c) {
+  const std::string_view name = c.text;
+  if (name.find_first_of(";\t") != std::string_view::npos) return c.numeric;
+  std::size_t k = name.size() > 1 && (name[0] == '+' || name[0] == '-') ? 1 : 0;
+  if (k + 1 < name.size() && name[k] == '.') ++k;
+  return c.numeric || (k < name.size() && name[k] >= '0' && name[k] <= '9');
+}
+
 }  // namespace
 
 void write_csv(const std::string& path, const result& r) {
@@ -148,11 +159,12 @@ csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& 
     // As the reader sees it: blanks around a cell are not part of it.
     const auto first = name.find_first_not_of(" \t"), last = name.find_last_not_of(" \t");
     const std::string cell_text = first == std::string::npos ? "" : name.substr(first, last - first + 1);
-    const cell c = read_cell(cell_text, 0);
-    if (cell_text.empty() || c.numeric || name.find_first_of(",\"\r\n") != std::string::npos)
+    if (cell_text.empty() || number_like(read_cell(cell_text, 0)) || name.find_first_of(",\"\r\n") != std::string::npos)
       throw std::invalid_argument("fdgd: CSV header name " + quoted(name.data(), name.data() + name.size()) +
-                                  " would not read back as a name (empty, a number, or a comma, quote or line break in it)");
+                                  " would not read back as a name (empty, a number or beginning as one, or a comma, quote "
+                                  "or line break in it)");
   }
+  if (header.empty()) throw std::invalid_argument("fdgd: a CSV header of no names (a file of no columns)");
   file_ = std::make_unique<detail::atomic_file>(path);
   for (std::size_t j = 0; j < header.size(); ++j) buffer_ += (j ? "," : "") + header[j];
   buffer_ += '\n';
@@ -232,13 +244,6 @@ table read_csv(const std::string& path) {
     // A first row is the header only when no cell of it is a number, nor begins as one: "5x,2" and
     // "5x,2y" are mistyped starts, not a header that would drop them ("1;2" is still read as one, for
     // the message on other separators that follows).
-    const auto number_like = [](const cell& c) {
-      const std::string_view name = c.text;
-      if (name.find_first_of(";\t") != std::string_view::npos) return c.numeric;
-      std::size_t k = name.size() > 1 && (name[0] == '+' || name[0] == '-') ? 1 : 0;
-      if (k + 1 < name.size() && name[k] == '.') ++k;
-      return c.numeric || (k < name.size() && name[k] >= '0' && name[k] <= '9');
-    };
     const bool header = first_row && std::none_of(cells.begin(), cells.end(), number_like);
     first_row = false;
     if (header) {  // its names, a trailing comma's empty one aside ("x0,x1," over rows of 2)

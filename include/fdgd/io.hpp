@@ -1,7 +1,8 @@
 // Reading starts from, and writing results to, CSV and NumPy .npy files.
 // Writers never leave a partial file: they write a temporary file beside the target and rename it
-// into place once complete. Every failure throws fdgd::error naming the file (and, for a CSV, the
-// line and column); nothing is left behind.
+// into place once complete. A failure to read or write throws fdgd::error naming the file (and, for a
+// CSV, the line and column); arguments refused before any file is touched (a header or a table of the
+// wrong shape) throw std::invalid_argument, as each function says. Nothing is left behind.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -45,8 +46,9 @@ void write_csv(const std::string& path, const std::vector<std::string>& header, 
 /// A CSV written row by row as the rows are made (the file never holds them all in memory), under a
 /// temporary name until commit() renames it into place; destroyed uncommitted, it leaves nothing.
 /// Throws fdgd::error naming the file as soon as a write fails, or on a write after commit();
-/// std::invalid_argument for a header name that would not read back as one (empty, a number, or
-/// holding a comma, quote or line break) and for a row that is not as long as the header.
+/// std::invalid_argument for a header of no names, a name that would not read back as one (empty, a
+/// number or beginning as one, "5x", or holding a comma, quote or line break) and for a row that is
+/// not as long as the header.
 class csv_writer {
  public:
   csv_writer(const std::string& path, const std::vector<std::string>& header);
