@@ -11,7 +11,11 @@
 // the fdgd::fdgd CMake target does. Otherwise the compiler may fuse a * b + c into one FMA (g++ does
 // wherever -march has FMA; nvcc does on the GPU by default), and the trajectories leave the reference's
 // arithmetic: rosenbrock d = 4 written as an objective, from 1000 starts, ended with 3724 of its 4000
-// coordinates different from minimize("rosenbrock") when built with g++ -march=native.
+// coordinates different from minimize("rosenbrock") when built with g++ -march=native. For the same
+// bits as the library's own built-ins, compile for the CPU it was built for too (-march=x86-64-v3 by
+// default, FDGD_CPU_ARCH; the fdgd::fdgd target passes it): under another -march the lanes have other
+// widths and fdgd::math other exp, sin and cos (ackley, as solve under plain -ffp-contract=off, left
+// 2531 of 2664 coordinates different from minimize("ackley")).
 #pragma once
 #include "fdgd/config.hpp"  // FDGD_COMPILED_BY
 #include "fdgd/cpu_backend.hpp"
