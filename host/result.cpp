@@ -115,7 +115,9 @@ void result::summarize(int threads) {
       unres += s == trajectory_status::unresolved;
       nonf += s == trajectory_status::nonfinite;
       const double fi = f[std::size_t(i)];
-      if (s != trajectory_status::nonfinite && is_finite(fi) && (b < 0 || fi < f[std::size_t(b)])) b = i;
+      // Not where f says nothing of a minimum: a nonfinite end, or an unresolved one (x_i frozen).
+      const bool says = s != trajectory_status::nonfinite && s != trajectory_status::unresolved;
+      if (says && is_finite(fi) && (b < 0 || fi < f[std::size_t(b)])) b = i;
     }
 #pragma omp critical
     {
@@ -138,7 +140,7 @@ std::string result::brief_report() const {
       << "status: " << finished << " finished, " << converged << " converged, " << stalled << " stalled, " << unresolved
       << " unresolved, " << nonfinite << " nonfinite\n";
   if (best < 0) {
-    out << "best: none (every trajectory is nonfinite or ended with f not finite)\n";
+    out << "best: none (every trajectory is nonfinite or unresolved, or ended with f not finite)\n";
     return out.str();
   }
   out << "best: f = " << detail::number_text(f[std::size_t(best)]) << " at start " << best << ", x = (";

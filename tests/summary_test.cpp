@@ -363,7 +363,7 @@ TEST(Summary, SplitClustersAtALargeDimensionAreOneGroupEachOnAnyThreads) {
 }
 
 // summarize() runs on OpenMP threads (all by default); its best is still the first least finite f,
-// and a nonfinite trajectory's f never counts, wherever the threads' ranges fall.
+// and a nonfinite or unresolved trajectory's f never counts, wherever the threads' ranges fall.
 TEST(Summary, BestIsTheFirstLeastFOnAnyThreads) {
   result r;
   const std::int64_t n = 100003;
@@ -374,14 +374,16 @@ TEST(Summary, BestIsTheFirstLeastFOnAnyThreads) {
   }
   r.f[90000] = -2.0;
   r.status[90000] = trajectory_status::nonfinite;  // least, but nonfinite
+  r.f[80000] = -3.0;
+  r.status[80000] = trajectory_status::unresolved;  // lesser still, but f there says nothing of a minimum
   r.f[99998] = r.f[70001] = -1.0;
   r.f[60000] = std::nan("");
   for (const int threads : {0, 1, 3}) {
     r.summarize(threads);
     EXPECT_EQ(r.best, 70001) << threads << " threads";
     EXPECT_EQ(r.nonfinite, 1);
-    EXPECT_EQ(r.converged, (n + 4) / 5 - 1);  // 90000 was converged before it became nonfinite
-    EXPECT_EQ(r.finished + r.converged + r.nonfinite + r.stalled, n);
+    EXPECT_EQ(r.converged, (n + 4) / 5 - 2);  // 80000 and 90000 were converged
+    EXPECT_EQ(r.finished + r.converged + r.nonfinite + r.stalled + r.unresolved, n);
   }
   r.f[3] = -1.0;
   r.summarize();
