@@ -9,6 +9,7 @@
 #include "fdgd/detail/builtin_solve.hpp"
 #include "fdgd/expression_program.hpp"
 #include "fdgd/functions.hpp"
+#include "host/expression/names.hpp"
 
 namespace fdgd {
 namespace {
@@ -55,11 +56,15 @@ const std::vector<builtin_info>& builtin_functions() {
 
 const builtin_info& find_builtin(const std::string& name) {
   std::string names;
+  std::vector<std::string> all;
   for (const auto& b : builtin_functions()) {
     if (b.name == name) return b;
     names += (names.empty() ? "" : ", ") + b.name;
+    all.push_back(b.name);
   }
-  throw std::invalid_argument("fdgd: unknown function '" + name + "' (built-ins: " + names + ")");
+  const std::string near = expr::nearest_name(name, all);
+  throw std::invalid_argument("fdgd: unknown function '" + name + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                              " (built-ins: " + names + ")");
 }
 
 result minimize(const std::string& function, const starts& s, const options& o) {

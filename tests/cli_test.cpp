@@ -169,7 +169,8 @@ TEST_F(Cli, NoBestIsNamedAmongNonfiniteTrajectoriesThoughTheirFIsFinite) {
   const std::string args = "minimize --function sphere --init-file " + path("start.csv") + " --lr 1e308 --backend cpu";
   const auto text = run(args + " --out " + path("out.csv"));
   ASSERT_EQ(text.status, 0) << text.out;
-  EXPECT_NE(text.out.find("best: none (every trajectory is nonfinite or unresolved, or ended with f not finite)\n"), std::string::npos)
+  EXPECT_NE(text.out.find("best: none (every trajectory is nonfinite or unresolved, or ended with f not finite)\n"),
+            std::string::npos)
       << text.out;
   std::ifstream out(path("out.csv"));
   const std::string rows(std::istreambuf_iterator<char>(out), {});
@@ -1013,12 +1014,16 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --h -1", 2, "--h = -1"},
       {"minimize --function sphere --h 1e-50 --precision f32", 2, "--h = 1e-50 (is 0 in single precision"},
       {"minimize --function sphere --starts 0", 2, "--starts: 0 must be >= 1"},
+      {"minimize --function sphere --starts 0^99999999999999999999999", 2,
+       "--starts: 0^99999999999999999999999 must be >= 1"},  // read as 0^0 = 1 where the exponent had too many digits
       {"minimize --function sphere --starts 12x", 2, "--starts: '12x'"},
       {"minimize --function sphere --steps -1", 2, "--steps: -1 must be >= 0"},
       {"", 2, "give a command: minimize, trace or functions"},
       {"minimize --functoin sphere", 2,
        "minimize: not expected: --functoin sphere; --functoin is no option of minimize (did you mean --function?)"},
       {"trace --function sphere --start 1,2 --gtol 1e-3 --out " + path("t.csv"), 2, "--gtol is no option of trace"},
+      {"minimize --function sphere -- --json", 2,
+       "; --json and --out follow --, after which nothing is read as an option"},  // (--out is added to each)
       {"minimize --function sphere --steps -0.5", 2, "--steps: '-0.5' is not a whole number"},
       {"minimize --function sphere --steps 1.2345e3", 2, "--steps: '1.2345e3' is not a whole number"},
       {"minimize --function sphere --starts 9000000000000000001", 2, "--starts: 9000000000000000001 is too large"},
@@ -1057,8 +1062,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
        "fdgd: error: --init-file: " + path("big39.csv") + ": start 0 coordinate 0 is 1e+39, beyond single precision's range"},
       {"minimize --function sphere --dim 3 --box 0:1,0:1", 2, "--box has 2 coordinates but the dimension is 3"},
       {"minimize --function himmelblau --dim 3", 2, "--dim 3 but himmelblau is 2-D"},
-      {"minimize --function spere", 2, "unknown function 'spere'"},
-      {"minimize --function sphere --init-file " + path("missing.csv"), 2, "missing.csv"},
+      {"minimize --function spere", 2, "unknown function 'spere' (did you mean 'sphere'?)"},
+      {"minimize --function sphere --init-file " + path("missing.csv"), 2, "missing.csv: No such file or directory"},
       {"minimize --function sphere --init-file " + path("ragged.csv"), 2, "ragged.csv:2:1"},
       {"minimize --function sphere --init-file " + path("word.csv"), 2, "word.csv:2:3: 'x' is not a number"},
       {"minimize --function sphere --init-file " + path("nan.csv"), 2, "nan.csv:1:3"},

@@ -170,7 +170,8 @@ TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
   expect_error([&] { read_csv(path("npy.csv")); }, "npy.csv: a NumPy .npy file (its first bytes say so), not a CSV");
   write_text("hole.csv", "1,2\n3,\n");
   expect_error([&] { read_csv(path("hole.csv")); }, "hole.csv:2:3: empty cell");
-  expect_error([&] { read_csv(path("missing.csv")); }, "cannot read");
+  expect_error([&] { read_csv(path("missing.csv")); }, "cannot read " + path("missing.csv") + ": No such file or directory");
+  expect_error([&] { read_npy(path("missing.npy")); }, "missing.npy: cannot read: No such file or directory");
 }
 
 TEST_F(Io, CsvFirstRowIsAHeaderOnlyWhenNoCellOfItIsANumber) {

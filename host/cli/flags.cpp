@@ -128,8 +128,15 @@ std::string plain_parse_error(std::string what, const CLI::App* command) {
     if (o->get_lnames().size() == 1) flags.push_back("--" + o->get_lnames()[0]);
   std::string out = command->get_name() + ": not expected:";
   for (const auto& g : given) out += " " + g;
+  std::vector<std::string> after_end;  // options of its own, given after "--"
   for (const auto& g : given)
-    if (g.rfind("--", 0) == 0) {
+    if (std::find(flags.begin(), flags.end(), g) != flags.end()) after_end.push_back(g);
+  for (std::size_t k = 0; k < after_end.size(); ++k)
+    out += (k == 0 ? "; " : k + 1 < after_end.size() ? ", " : " and ") + after_end[k];
+  if (!after_end.empty())
+    out += std::string(after_end.size() == 1 ? " follows" : " follow") + " --, after which nothing is read as an option";
+  for (const auto& g : given)
+    if (g.rfind("--", 0) == 0 && std::find(after_end.begin(), after_end.end(), g) == after_end.end()) {
       // trace's --starts is likely minimize's count of starts: its own is --sample (--start, nearer, gives one).
       const bool starts = g == "--starts" || g.rfind("--starts=", 0) == 0;
       const std::string near =

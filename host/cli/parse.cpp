@@ -94,7 +94,7 @@ count_text exact_count(const std::string& s, std::uint64_t& v) {
   if (b == count_text::not_whole || e == count_text::not_whole) return count_text::not_whole;
   if (b == count_text::too_large || (e == count_text::too_large && base > 1)) return count_text::too_large;
   if (base < 2) {
-    v = base == 0 && exponent > 0 ? 0 : 1;
+    v = base == 0 && (exponent > 0 || e == count_text::too_large) ? 0 : 1;  // an exponent too large to read is > 0
     return count_text::whole;
   }
   v = 1;

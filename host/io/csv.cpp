@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -209,8 +210,9 @@ void write_csv(const std::string& path, const std::vector<std::string>& header, 
 
 table read_csv(const std::string& path) {
   check_readable_file(path);
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw error("fdgd: cannot read " + path + ": no such file or not readable");
+  if (!in) throw error("fdgd: cannot read " + path + ": " + detail::open_failure());
   table t;
   std::string line;
   std::int64_t line_no = 0;

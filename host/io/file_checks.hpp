@@ -1,7 +1,9 @@
 // What the readers share: refusing what is not a readable file, and quoting file text in messages.
 #pragma once
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
 
@@ -19,6 +21,10 @@ inline void check_readable_file(const std::string& path) {
   if (fs::is_character_file(s) || fs::is_block_file(s) || fs::is_socket(s))
     throw error("fdgd: cannot read " + path + ": it is a device or socket, not a file");
 }
+
+/// Why a file could not be opened for reading: the system's reason (errno, cleared before the open),
+/// "No such file or directory" or "Permission denied".
+inline std::string open_failure() { return errno ? std::strerror(errno) : "no such file or not readable"; }
 
 /// 'text' for a message: at most 40 characters (a cell can be 100 KB), control and other bytes escaped.
 inline std::string quoted(const char* a, const char* b) {

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -138,8 +139,9 @@ table read_npy(const std::string& path) {
   std::error_code size_error;
   const bool sized = std::filesystem::is_regular_file(path, size_error);
   const std::uintmax_t file_bytes = sized ? std::filesystem::file_size(path, size_error) : 0;
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in || size_error) fail(path, "cannot read: no such file or not readable");
+  if (!in || size_error) fail(path, "cannot read: " + (size_error ? size_error.message() : detail::open_failure()));
   char pre[8];
   in.read(pre, 8);
   const auto got = std::size_t(in.gcount());
