@@ -142,7 +142,7 @@ result solve_on_cuda(const program& p, const starts& s, const options& o) {
     throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(s.dim()) +
                                 " but the expression was bound to dim = " + std::to_string(p.dim));
   require_cuda_device(o.cuda_device);
-  FDGD_CUDA_TRY(cudaSetDevice(o.cuda_device));
+  const fdgd::detail::scoped_cuda_device on_device(o.cuda_device);  // the module unloads on it too
   FDGD_CUDA_TRY(cudaFree(nullptr));  // the runtime's primary context, which the driver calls then use
   cudaDeviceProp prop{};
   FDGD_CUDA_TRY(cudaGetDeviceProperties(&prop, o.cuda_device));

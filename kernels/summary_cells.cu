@@ -7,7 +7,7 @@
 namespace fdgd::detail {
 
 cell_members cells_on_cuda(const result& r, double tol, int device) {
-  FDGD_CUDA_TRY(cudaSetDevice(device));
+  const scoped_cuda_device on_device(device);
   try {
     return thrust_cells::cells(r, tol);
   } catch (const thrust::system_error& e) {

@@ -222,7 +222,7 @@ class cuda_batch {
 template <class T, int D, class Kernels>
 result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
   require_cuda_device(o.cuda_device);
-  FDGD_CUDA_TRY(cudaSetDevice(o.cuda_device));
+  const scoped_cuda_device on_device(o.cuda_device);  // before the device memory, freed on it first
   const auto t0 = std::chrono::steady_clock::now();
   result r;
   background_fill fill(r, s.count(), s.dim(), o.threads);  // while the device descends
