@@ -17,6 +17,12 @@ run("configuring the consumer" "${CMAKE_COMMAND}" -S "${SOURCE_DIR}/tests/instal
     -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_COMPILER=${CXX}" "-DCMAKE_PREFIX_PATH=${WORK}/prefix"
     "-DFDGD_EXAMPLE=${SOURCE_DIR}/examples/custom_objective.cpp")
 run("building the consumer" "${CMAKE_COMMAND}" --build "${WORK}/build")
+# A program that may run on the CPU must start without the NVIDIA driver: no libcuda among its
+# dependencies (CUDA::nvrtc brought the driver's stub along).
+run("reading the consumer's dependencies" readelf -d "${WORK}/build/custom_objective")
+if(out MATCHES "libcuda\\.so")
+  message(FATAL_ERROR "the consumer, linked without --as-needed, needs the NVIDIA driver (libcuda) to start:\n${out}")
+endif()
 run("the consumer" "${WORK}/build/custom_objective")
 if(NOT out MATCHES "100000 converged")
   message(FATAL_ERROR "the consumer's output lacks '100000 converged':\n${out}")
