@@ -401,6 +401,19 @@ double peak_memory_of(const std::string& args) {
 // The check before a run counts what the run holds: a few starts at a large d hold, on each thread that
 // evaluates a whole SIMD group of them, 2 d lane groups of the lockstep block (the estimate had none
 // below 32 starts, and a run of 8 starts at d = 10^7 needed 11.6 GB against an estimate of 1 GB).
+// A run whose gradient would take 10^13 additions or more (d^2 a step of a start) is said to be long
+// before it starts: sphere at d = 10^8 would have taken about 13 days, unsaid. (Stopped after 2 s.)
+TEST_F(Cli, AGradientOfManyAdditionsIsWarnedOf) {
+  const auto r =
+      run_shell("timeout 2 " + std::string(FDGD_CLI) +
+                " minimize --function sphere --dim 1000000 --starts 10 --steps 0 --box -1:1 --threads 1 2>&1 >/dev/null");
+  EXPECT_NE(r.out.find("fdgd: warning: at d = 1000000 the gradient takes about d^2 = 1e+12 additions a step of a start (it "
+                       "redoes the sum after each moved term, for the reference's bits): up to 1e+13 for this run"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(warnings_of("minimize --function sphere --dim 100000 --starts 8 --steps 0 --box -1:1"), "") << "8e10: not long";
+}
+
 TEST_F(Cli, TheMemoryEstimateCoversAFewStartsAtALargeDimension) {
   options o;
   o.threads = 2;

@@ -56,6 +56,7 @@ int run_minimize(const minimize_args& a) {
   const starts s = cli::make_starts(a, b, dim);
   o.validate();  // std::invalid_argument, reported as a usage error by main
   cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(s));
+  cli::warn_if_gradient_is_quadratic(b, s.count(), dim, o.steps);
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps, o.gtol > 0);
   if (bar.enabled()) {
     o.steps_per_launch = cli::steps_a_launch_shown(o.steps);

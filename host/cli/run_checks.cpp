@@ -167,6 +167,17 @@ void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, int d
       o.prec == precision::f32 ? "in f32" : "in f64", listed, ulp, jitter, joined, o.prec == precision::f32 ? ", or f64," : ""));
 }
 
+void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count, int dim, std::int64_t steps) {
+  if (!b.builtin() || b.builtin()->fixed_dim != 0) return;
+  const double per_step = double(dim) * double(dim),
+               all = double(count) * (double(steps) + 1) * per_step;  // + 1: f and |grad| at the end
+  if (all < 1e13) return;
+  warn(
+      fmt::format("at d = {} the gradient takes about d^2 = {:.2g} additions a step of a start (it redoes the sum after "
+                  "each moved term, for the reference's bits): up to {:.2g} for this run, which may take long",
+                  dim, per_step, all));
+}
+
 double largest_coordinate(const starts& s) {
   double largest = 0;
   for (const auto* values : {&s.lo(), &s.hi(), &s.points()})
