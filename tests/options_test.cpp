@@ -1,5 +1,8 @@
 // Bad input throws std::invalid_argument naming the option and its value; an unusable backend throws
 // fdgd::error naming the cause.
+#include <malloc.h>
+
+#include <algorithm>
 #include <cmath>
 
 #include "fdgd/cpu_backend.hpp"
@@ -167,6 +170,30 @@ TEST(Minimize, CudaWithoutADeviceSaysWhy) {
   // The CPU backend and automatic selection are unaffected.
   o.backend = backend_kind::automatic;
   EXPECT_EQ(minimize("sphere", starts::given({1, 2}, 2), o).backend, "cpu");
+}
+
+// A few starts at a large d on many threads, a launch at a time (as with a progress line): the few
+// lane blocks go to other threads launch after launch, and each kept its lockstep buffer (512 d bytes),
+// up to every thread's, where the estimate counts one a lane group. Measured between launches.
+TEST(Options, HostMemoryEstimateHoldsLaunchAfterLaunch) {
+  options o;
+  o.backend = backend_kind::cpu;
+  o.threads = 16;
+  o.steps = 30;
+  o.steps_per_launch = 1;
+  o.lr = 1e-3;
+  const int d = 4000;
+  const starts s = starts::uniform(d, -1, 1, 8, 5);
+  const auto in_use = [] {
+    const auto m = mallinfo2();  // every arena's
+    return double(m.uordblks) + double(m.hblkhd);
+  };
+  const double before = in_use();
+  double most = 0;
+  o.on_progress = [&](const progress&) { most = std::max(most, in_use() - before); };
+  minimize("sphere", s, o);
+  EXPECT_GT(most, 0);
+  EXPECT_LE(most, host_bytes_needed(8, d, o));
 }
 
 TEST(Options, HostMemoryEstimateCoversTheResultAndGrowsWithTheRun) {

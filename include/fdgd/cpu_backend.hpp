@@ -149,6 +149,7 @@ class cpu_batch {
       });
     }
     failure.rethrow();
+    release_lanes_beyond_need();
     return live;
   }
 
@@ -194,6 +195,7 @@ class cpu_batch {
         }
       });
     failure.rethrow();
+    release_lanes_beyond_need();
   }
 
  private:
@@ -336,6 +338,15 @@ class cpu_batch {
   }
 
   T* row(std::int64_t i) { return rows_ + std::size_t(i) * std::size_t(dim_); }
+
+  /// Where the batch has fewer whole lane groups than threads, drops the threads' lockstep buffers
+  /// after each loop: its few blocks go to other threads from one loop to the next (dynamic schedule,
+  /// a launch at a time), which would each keep one, up to every thread's (host_bytes_needed counts
+  /// one a lane group, at most one a thread).
+  void release_lanes_beyond_need() {
+    if (std::int64_t(threads_) <= n_ / lockstep_width<T, Objective>) return;
+    for (auto& mine : lane_scratch_) std::vector<lanes<T, lockstep_width<T, Objective>>>().swap(mine);
+  }
 
   /// The calling thread's lockstep points on the run-time-dimension path: x and g of each group,
   /// made on the thread's first use (a thread that runs no whole block needs none).
