@@ -1,5 +1,6 @@
 #include <cuda_runtime_api.h>
 
+#include "fdgd/cuda/scoped_device.cuh"
 #include "fdgd/cuda_check.cuh"
 #include "fdgd/cuda_device.hpp"
 
@@ -16,13 +17,12 @@ __global__ void probe_kernel() {}
 /// CMAKE_CUDA_ARCHITECTURES (SASS for it, or PTX it can compile) fails every launch, as does one whose
 /// driver is older than the PTX, or one that cannot be used at all (busy in exclusive mode, faulty).
 bool runs_this_build(int ordinal, std::string* why) {
-  int current = ordinal;
-  if (cudaGetDevice(&current) != cudaSuccess) current = ordinal;
-  cudaFuncAttributes attributes{};
-  cudaError_t e = cudaSetDevice(ordinal);
-  if (e == cudaSuccess) e = cudaFuncGetAttributes(&attributes, probe_kernel);
-  // The caller's device as it was; a failed restore is not a later launch's error.
-  if (current != ordinal && cudaSetDevice(current) != cudaSuccess) cudaGetLastError();
+  cudaError_t e = cudaSuccess;
+  {
+    const detail::scoped_cuda_device on_device(ordinal, &e);  // the caller's context current again after
+    cudaFuncAttributes attributes{};
+    if (e == cudaSuccess) e = cudaFuncGetAttributes(&attributes, probe_kernel);
+  }
   if (e == cudaSuccess) return true;
   cudaGetLastError();  // clear it, so that later calls start clean
   if (why) {

@@ -1,6 +1,7 @@
 #include <cuda_runtime_api.h>
 #include <thrust/system_error.h>
 
+#include "fdgd/cuda/scoped_device.cuh"
 #include "fdgd/cuda_check.cuh"
 #include "kernels/cells_thrust.hpp"
 

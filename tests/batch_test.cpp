@@ -5,8 +5,13 @@
 #include <limits>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #if defined(_OPENMP)
 #include <omp.h>
+#endif
+#if defined(FDGD_HAS_CUDA)
+#include <cuda.h>
+#include <cuda_runtime_api.h>
 #endif
 
 #include "fdgd/solve.hpp"
@@ -478,6 +483,42 @@ TEST(Result, MoreTrajectoriesThanMemoryCanCountAreOutOfMemory) {
   bad.threads = -3;  // was taken as if valid
   EXPECT_THROW(host_bytes_needed(5, 2, bad), std::invalid_argument);
 }
+
+#if defined(FDGD_HAS_CUDA)
+/// The calling thread's current CUDA context (null: none), through the runtime's driver entry point.
+CUcontext current_context() {
+  void* p = nullptr;
+  cudaDriverEntryPointQueryResult found{};
+  EXPECT_EQ(cudaGetDriverEntryPointByVersion("cuCtxGetCurrent", &p, 12000, cudaEnableDefault, &found), cudaSuccess);
+  CUcontext c = nullptr;
+  if (p) {
+    EXPECT_EQ(reinterpret_cast<CUresult (*)(CUcontext*)>(p)(&c), CUDA_SUCCESS);
+  }
+  return c;
+}
+
+// A run on options::cuda_device leaves the calling thread's context as it found it: none on a thread
+// that had not used CUDA, the caller's own on one that had (cudaSetDevice stayed set before).
+TEST(CudaAgainstCpu, ARunLeavesTheCallersContextAsItWas) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  options o;
+  o.backend = backend_kind::cuda;
+  const starts s = starts::uniform(2, -1, 1, 1000, 3);
+  std::thread fresh([&] {
+    EXPECT_EQ(current_context(), nullptr);
+    minimize("sphere", s, o);
+    EXPECT_EQ(current_context(), nullptr) << "minimize left a context current";
+    minimize_expression("x0^2 + x1^2", s, o);
+    EXPECT_EQ(current_context(), nullptr) << "minimize_expression left a context current";
+  });
+  fresh.join();
+  ASSERT_EQ(cudaFree(nullptr), cudaSuccess);  // this thread's own: device 0's primary context
+  const CUcontext mine = current_context();
+  ASSERT_NE(mine, nullptr);
+  minimize("sphere", s, o);
+  EXPECT_EQ(current_context(), mine);
+}
+#endif
 
 TEST(CudaAgainstCpu, SameTrajectoriesWithin1e12OnTheBoxScale) {
   FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);

@@ -17,6 +17,7 @@
 #include "fdgd/cuda/host_landing.cuh"
 #include "fdgd/cuda/kernels.cuh"
 #include "fdgd/cuda/result_rows.cuh"
+#include "fdgd/cuda/scoped_device.cuh"
 #include "fdgd/cuda_check.cuh"
 #include "fdgd/cuda_device.hpp"
 #include "fdgd/detail/background_fill.hpp"

@@ -42,31 +42,3 @@ inline constexpr bool debug_sync = false;
         ::fdgd::detail::throw_cuda_error(fdgd_run_status_, "run of " kernel, __FILE__, __LINE__);     \
     }                                                                                                 \
   } while (0)
-
-namespace fdgd::detail {
-
-/// Makes `ordinal` the calling thread's current CUDA device for its lifetime, and gives the caller's
-/// own back after (declared before the device memory it outlives): a library call leaves a program's
-/// device as it found it.
-class scoped_cuda_device {
- public:
-  explicit scoped_cuda_device(int ordinal) {
-    if (cudaGetDevice(&caller_) != cudaSuccess) {
-      cudaGetLastError();
-      caller_ = -1;
-    }
-    if (caller_ != ordinal) FDGD_CUDA_TRY(cudaSetDevice(ordinal));
-    changed_ = caller_ >= 0 && caller_ != ordinal;
-  }
-  ~scoped_cuda_device() {
-    if (changed_ && cudaSetDevice(caller_) != cudaSuccess) cudaGetLastError();  // not a later call's error
-  }
-  scoped_cuda_device(const scoped_cuda_device&) = delete;
-  scoped_cuda_device& operator=(const scoped_cuda_device&) = delete;
-
- private:
-  int caller_ = -1;
-  bool changed_ = false;
-};
-
-}  // namespace fdgd::detail
