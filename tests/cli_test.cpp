@@ -350,7 +350,7 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
   EXPECT_EQ(run("minimize --function sphere --init-file " + path("x_named.csv") + " --steps 0").status, 0);
   std::ofstream(path("no_f.csv")) << "x0,x1,grad_norm\n1,2,3\n";
   refused("--function sphere --init-file " + path("no_f.csv"),
-          "no_f.csv's column 2 is named grad_norm, as an --out file's: a saved grad_norm, not a coordinate; keep x0..x1");
+          "no_f.csv's column 3 is named grad_norm, as an --out file's: a saved grad_norm, not a coordinate; keep x0..x1");
 }
 
 // In f32 at the default h, rounding f near -313 moves each point by up to 1.5e-3 a step, farther than
@@ -368,6 +368,8 @@ TEST_F(Cli, NoiseBeyondTheClusterToleranceIsWarnedOf) {
     const auto r = run(args + quiet);
     EXPECT_EQ(r.out.find("warning"), std::string::npos) << quiet << "\n" << r.out;
   }
+  // Listed or not, the minima split: --top 1 lists one of them.
+  EXPECT_NE(run(args + " --precision f32 --top 1").out.find("fdgd: warning: rounding f"), std::string::npos);
   // At --steps 0 nothing has moved; of one start there is nothing to split.
   for (const std::string nothing : {"--starts 1000 --steps 0", "--starts 1 --steps 300"}) {
     const auto r = run("minimize --function styblinski_tang --dim 8 --precision f32 --backend cpu " + nothing);
@@ -586,6 +588,8 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
        "--start 1 2: 2 starts of 1 coordinate (coordinates are separated by commas: "
        "one start is --start 1,2); give --dim 1 for 1-D starts"},
       {"trace --expr \"sum(i=0..d-1, x[i]^2)\" --start 1 2", "one start is --start 1,2"},
+      {"trace --function himmelblau --start 1 2", "(coordinates are separated by commas: one start is --start 1,2)\n"},
+      {"trace --expr \"x0^2 + x1^2\" --start 1 2", "one start is --start 1,2)\n"},  // 2-D: no --dim 1 advised
       {"trace --function sphere --start 1,2 --box 0:1", "--box shapes the starts --sample draws"},
       {"trace --function sphere --start 1,2 --seed 3", "--seed shapes the starts --sample draws"},
       {"trace --function sphere --start ''", "--start: empty value"},
@@ -741,6 +745,12 @@ TEST_F(Cli, AClosedStandardStreamIsNeverTheOutFile) {
   std::ifstream trace(path("t.csv"));
   std::string first;
   std::getline(trace, first);
+  EXPECT_EQ(first, "start,step,x0,x1,f");
+  // All three closed: each held, and the file is the trace's alone.
+  const auto all_closed = run("trace --function sphere --start 1e200,1 --steps 2 --out " + path("t3.csv"), "<&- >&- 2>&-");
+  EXPECT_EQ(all_closed.status, 1) << "standard output was closed";
+  std::ifstream trace3(path("t3.csv"));
+  std::getline(trace3, first);
   EXPECT_EQ(first, "start,step,x0,x1,f");
   const auto closed_out = run("minimize --function sphere --starts 3 --out " + path("m.csv"), "2>&1 >&-");
   EXPECT_EQ(closed_out.status, 1);
@@ -1037,6 +1047,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --functoin sphere", 2,
        "minimize: not expected: --functoin sphere; --functoin is no option of minimize (did you mean --function?)"},
       {"trace --function sphere --start 1,2 --gtol 1e-3 --out " + path("t.csv"), 2, "--gtol is no option of trace"},
+      {"minimize --function sphere -- --steps=5", 2, "; --steps=5 and --out follow --"},
       {"minimize --function sphere -- --json", 2,
        "; --json and --out follow --, after which nothing is read as an option"},  // (--out is added to each)
       {"minimize --function sphere --steps -0.5", 2, "--steps: '-0.5' is not a whole number"},

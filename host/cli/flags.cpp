@@ -130,7 +130,7 @@ std::string plain_parse_error(std::string what, const CLI::App* command) {
   for (const auto& g : given) out += " " + g;
   std::vector<std::string> after_end;  // options of its own, given after "--"
   for (const auto& g : given)
-    if (std::find(flags.begin(), flags.end(), g) != flags.end()) after_end.push_back(g);
+    if (std::find(flags.begin(), flags.end(), g.substr(0, g.find('='))) != flags.end()) after_end.push_back(g);
   for (std::size_t k = 0; k < after_end.size(); ++k)
     out += (k == 0 ? "; " : k + 1 < after_end.size() ? ", " : " and ") + after_end[k];
   if (!after_end.empty())

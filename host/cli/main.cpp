@@ -83,7 +83,8 @@ int run_minimize(const minimize_args& a) {
     throw error(fmt::format("out of memory grouping the {} final points into distinct minima{}", r.count,
                             a.out.empty() ? "" : "; the run's results are in " + a.out));
   }
-  if (a.groups_minima) cli::warn_if_noise_splits_minima(summary.minima, r.dim, o, a.cluster_tol);
+  if (a.groups_minima)
+    cli::warn_if_noise_splits_minima(summary.minima, summary.fields.value("grouped", std::int64_t(0)), r.dim, o, a.cluster_tol);
   if (a.json) {
     cli::write_json(stdout, summary);
   } else {
@@ -126,12 +127,15 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     const std::string coordinates = fmt::format("{} coordinate{}", dim, dim == 1 ? "" : "s");
     if (a.dim && a.dim != dim) throw usage_error(fmt::format("--dim {} but --start has {}", a.dim, coordinates));
     // "--start 1 2" is two 1-D starts (values are separated by spaces, coordinates by commas): most
-    // likely one start meant, where the function's own dimension is not 1.
-    if (!a.dim && dim == 1 && start_texts.size() > 1 && (b.builtin() ? b.dim(0) != 1 : b.dim_from_outside()))
+    // likely one start meant, where the objective's own dimension is not 1 (or it has none).
+    const bool own_dim_not_1 = b.builtin() ? b.dim(0) != 1 : b.dim_from_outside() || b.dim(0) != 1;
+    const bool takes_1 = b.builtin() ? b.builtin()->dim_problem(1).empty() : b.dim_from_outside();
+    if (!a.dim && dim == 1 && start_texts.size() > 1 && own_dim_not_1)
       throw usage_error(
-          fmt::format("--start {}: {} starts of 1 coordinate (coordinates are separated by commas: one start is --start {}); give "
-                      "--dim 1 for 1-D starts",
-                      fmt::join(start_texts, " "), start_texts.size(), fmt::join(start_texts, ",")));
+          fmt::format("--start {}: {} starts of 1 coordinate (coordinates are separated by commas: one start is "
+                      "--start {}){}",
+                      fmt::join(start_texts, " "), start_texts.size(), fmt::join(start_texts, ","),
+                      takes_1 ? "; give --dim 1 for 1-D starts" : ""));
     cli::check_given_dim(b, a.dim, dim, "--start: " + coordinates, "");
   }
   cli::check_out_folder(a.out);
@@ -217,21 +221,24 @@ int run_functions() {
 
 }  // namespace
 
-/// Output that could not be written (stdout on a full disk) is a failed run, not a silent exit 0; a
-/// run that failed already has said so, once.
 /// A standard stream closed at the start (`>&-`) would be the next file opened, an --out's temporary
 /// file, which the summary or a warning would then be written into: each is held by /dev/null instead.
 /// Whether standard output was closed, which with_stdout_checked still reports.
 bool hold_closed_standard_streams() {
   bool stdout_closed = false;
+  int null = -1;
   for (int fd = 0; fd <= 2; ++fd)
     if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
       stdout_closed = stdout_closed || fd == 1;
-      ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);  // the lowest free descriptor: fd
+      if (null < 0) null = ::open("/dev/null", O_RDWR);
+      if (null >= 0 && null != fd) ::dup2(null, fd);  // dup2, not the next open: one that failed would shift the rest
     }
+  if (null > 2) ::close(null);
   return stdout_closed;
 }
 
+/// Output that could not be written (stdout on a full disk) is a failed run, not a silent exit 0; a
+/// run that failed already has said so, once.
 int with_stdout_checked(int status, bool stdout_closed) {
   if (status != 0) return status;
   if (stdout_closed) {

@@ -14,8 +14,9 @@ class usage_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Writes "fdgd: warning: TEXT" and a newline to stderr. A stderr that cannot be written (full, a
-/// broken pipe) loses the warning; the run goes on.
+/// Writes "fdgd: warning: TEXT" and a newline to stderr. A stderr that cannot be written (full,
+/// closed) loses the warning; the run goes on. (A broken pipe raises SIGPIPE, which ends the run as
+/// any write to one does.)
 void warn(const std::string& text);
 
 /// A library message without its leading "fdgd: ", which the command's own "fdgd: error: " replaces.

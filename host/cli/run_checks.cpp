@@ -146,11 +146,10 @@ void warn_if_h_vanishes(double h, precision prec, double largest) {
                   h, prec == precision::f32 ? "floats" : "doubles", largest, h < 1e-4 ? "; the default is 1e-4" : ""));
 }
 
-void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, int dim, const options& o, double cluster_tol) {
-  // No step taken, or one point grouped: nothing that rounding moved, or nothing to split.
-  std::int64_t grouped = 0;
-  for (const auto& m : minima) grouped += m.count;
-  if (o.steps == 0 || grouped < 2) return;
+void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::int64_t grouped, int dim, const options& o,
+                                 double cluster_tol) {
+  // No step taken, or one point grouped in all: nothing that rounding moved, or nothing to split.
+  if (minima.empty() || o.steps == 0 || grouped < 2) return;
   // The largest |f| listed: each minimum's rounding is that of its own f.
   const double listed = std::max_element(minima.begin(), minima.end(), [](const minimum_group& a, const minimum_group& b) {
                           return std::abs(a.f) < std::abs(b.f);
@@ -171,7 +170,7 @@ void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count
   if (!b.builtin() || b.builtin()->fixed_dim != 0) return;
   const double per_step = double(dim) * double(dim),
                all = double(count) * (double(steps) + 1) * per_step;  // + 1: f and |grad| at the end
-  if (all < 1e13) return;
+  if (dim < 1000 || all < 1e13) return;  // below, the d^2 is not what makes a run long
   warn(
       fmt::format("at d = {} the gradient takes about d^2 = {:.2g} additions a step of a start (it redoes the sum after "
                   "each moved term, for the reference's bits): up to {:.2g} for this run, which may take long",

@@ -41,11 +41,14 @@ void warn_if_h_vanishes(double h, precision prec, double largest);
 /// minimum's points are sure to form one group: its points may then be counted as many minima (f32 at
 /// the default h). Not beyond 1000 cluster_tol: there the run diverged, or h is far off, and no
 /// grouping would tell minima apart.
-void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, int dim, const options& o, double cluster_tol);
+/// `grouped`: the final points grouped in all, listed or not.
+void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::int64_t grouped, int dim, const options& o,
+                                 double cluster_tol);
 
 /// Warns where a built-in of any d (a sum of terms) is run at a d so large that its gradient, which
 /// redoes the sum after each moved term to keep the reference's bits, makes the run long: about d^2
-/// additions a step of a start, 10^13 or more in all (minutes and more; 13 days at d = 10^8).
+/// additions a step of a start, 10^13 or more in all (minutes and more; 13 days at d = 10^8), at
+/// d >= 1000.
 void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count, int dim, std::int64_t steps);
 
 /// The largest |coordinate| a start can have: from the box, or from the given points.

@@ -126,16 +126,13 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
                       a.init_file, m.x - 1, m.after == 1 ? "f" : "f and more", m.after == 1 ? "f" : "f and what followed it",
                       m.x - 1, dim, dim));
     // Saved values named otherwise than an --out's order has them (x0,x1,grad_norm: cut without f).
-    const auto x_names =
-        std::size_t(std::find_if(names.begin(), names.end(),
-                                 [&](const std::string& n) { return n != "x" + std::to_string(&n - names.data()); }) -
-                    names.begin());
+    const std::size_t x_names = detail::leading_x_names(names);
     for (std::size_t j = x_names; !a.dim && x_names >= 1 && j < names.size(); ++j)
-      if (names[j] == "f" || names[j] == "grad_norm" || names[j] == "steps" || names[j] == "status")
+      if (detail::is_result_tail_name(names[j]))
         throw usage_error(
             fmt::format("--init-file: {}'s column {} is named {}, as an --out file's: a saved {}, not a "
                         "coordinate; keep x0..x{} (or give --dim {} to run it in {} dimensions)",
-                        a.init_file, j, names[j], names[j], x_names - 1, dim, dim));
+                        a.init_file, j + 1, names[j], names[j], x_names - 1, dim, dim));
     // A header naming every column x0..x{d-1} says the last is a coordinate, whatever it holds.
     if (!a.dim && (names.empty() || x_names != names.size()) && last_column_is_f(b, t, options_from(a)))
       throw usage_error(

@@ -14,14 +14,28 @@ struct result_header_match {
 
 /// How far `names` follow a result's header; {0, 0} where a name after the x columns is not the next of
 /// f, grad_norm, steps, status.
-inline result_header_match match_result_header(const std::vector<std::string>& names) {
-  static const char* const tail[] = {"f", "grad_norm", "steps", "status"};
+/// The names of a result's columns after x, in order.
+inline constexpr const char* result_tail[] = {"f", "grad_norm", "steps", "status"};
+
+/// How many names lead `names` as x0, x1, ...
+inline std::size_t leading_x_names(const std::vector<std::string>& names) {
   std::size_t x = 0;
   while (x < names.size() && names[x] == "x" + std::to_string(x)) ++x;
-  const std::size_t after = names.size() - x;
+  return x;
+}
+
+/// Whether `name` is one of result_tail's.
+inline bool is_result_tail_name(const std::string& name) {
+  for (const char* t : result_tail)
+    if (name == t) return true;
+  return false;
+}
+
+inline result_header_match match_result_header(const std::vector<std::string>& names) {
+  const std::size_t x = leading_x_names(names), after = names.size() - x;
   if (after > 4) return {};
   for (std::size_t j = 0; j < after; ++j)
-    if (names[x + j] != tail[j]) return {};
+    if (names[x + j] != result_tail[j]) return {};
   return {x, after};
 }
 

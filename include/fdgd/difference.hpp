@@ -198,7 +198,8 @@ inline constexpr int tail_group = tail_group_of(int(sizeof(Term) / sizeof(typena
 
 template <class Objective, class Point, class Gradient, class H>
 FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient& g, H h, H two_h) {
-  // Every coordinate read by some term: checked at the run's d (terms_misfit, check_objective_dim).
+  // Every coordinate read by some term, and none beyond x: checked at the run's d by solve and
+  // first_start_where_terms_disagree (terms_misfit), not here; a direct call must meet it itself.
   if constexpr (term_reuse_for<Objective, Point>::value == term_reuse::kept) {
     constexpr int n = Objective::term_count(Point::size());
     using term_type = decltype(f.term(x, 0));
