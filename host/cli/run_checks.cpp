@@ -170,7 +170,7 @@ void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count
   if (!b.builtin() || b.builtin()->fixed_dim != 0) return;
   const double per_step = double(dim) * double(dim),
                all = double(count) * (double(steps) + 1) * per_step;  // + 1: f and |grad| at the end
-  if (dim < 1000 || all < 1e13) return;  // below, the d^2 is not what makes a run long
+  if (dim < 1000 || all < 1e13) return;                               // below, the d^2 is not what makes a run long
   warn(
       fmt::format("at d = {} the gradient takes about d^2 = {:.2g} additions a step of a start (it redoes the sum after "
                   "each moved term, for the reference's bits): up to {:.2g} for this run, which may take long",
