@@ -1,9 +1,9 @@
-// Driver API types only: the entry points come through the runtime (cudaGetDriverEntryPointByVersion),
-// so nothing links libcuda and a machine without a driver still runs everything else.
+// Driver API types only: the entry points come through the runtime (fdgd/cuda/driver_entry.cuh).
 #include <cuda.h>
 
 #include <chrono>
 
+#include "fdgd/cuda/driver_entry.cuh"
 #include "fdgd/cuda_backend.cuh"
 #include "fdgd/detail/dispatch.hpp"
 #include "host/expression/cuda_source.hpp"
@@ -53,11 +53,12 @@ struct driver_api {
  private:
   template <class Fn>
   static void entry(const char* symbol, Fn& fn) {
-    void* p = nullptr;
-    cudaDriverEntryPointQueryResult found{};
-    FDGD_CUDA_TRY(cudaGetDriverEntryPointByVersion(symbol, &p, 12000, cudaEnableDefault, &found));
-    if (found != cudaDriverEntryPointSuccess || !p) throw cuda_error(std::string("fdgd: the CUDA driver has no ") + symbol);
-    fn = reinterpret_cast<Fn>(p);
+    cudaError_t e = cudaSuccess;
+    fn = fdgd::detail::driver_entry<Fn>(symbol, &e);
+    if (e != cudaSuccess)
+      fdgd::detail::throw_cuda_error(e, "cudaGetDriverEntryPointByVersion(symbol, &p, 12000, cudaEnableDefault, &found)", __FILE__,
+                                     __LINE__);
+    if (!fn) throw cuda_error(std::string("fdgd: the CUDA driver has no ") + symbol);
   }
 };
 

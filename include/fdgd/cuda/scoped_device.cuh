@@ -1,9 +1,10 @@
 // The CUDA device a library call runs on, current for the call only: the caller's own context (or
 // none, for a program that has not used CUDA) is current again after. For nvcc translation units.
 #pragma once
-#include <cuda.h>  // driver types only: the two calls come through the runtime, so nothing links libcuda
+#include <cuda.h>  // driver types only: the two calls come through the runtime (driver_entry)
 #include <cuda_runtime_api.h>
 
+#include "fdgd/cuda/driver_entry.cuh"
 #include "fdgd/cuda_check.cuh"
 
 namespace fdgd::detail {
@@ -15,19 +16,8 @@ struct context_calls {
   CUresult (*set)(CUcontext) = nullptr;
 
   static const context_calls& driver() {
-    static const context_calls calls = [] {
-      context_calls c;
-      void* p = nullptr;
-      cudaDriverEntryPointQueryResult found{};
-      if (cudaGetDriverEntryPointByVersion("cuCtxGetCurrent", &p, 12000, cudaEnableDefault, &found) == cudaSuccess &&
-          found == cudaDriverEntryPointSuccess)
-        c.get = reinterpret_cast<CUresult (*)(CUcontext*)>(p);
-      if (cudaGetDriverEntryPointByVersion("cuCtxSetCurrent", &p, 12000, cudaEnableDefault, &found) == cudaSuccess &&
-          found == cudaDriverEntryPointSuccess)
-        c.set = reinterpret_cast<CUresult (*)(CUcontext)>(p);
-      cudaGetLastError();  // a lookup that failed is no later call's error
-      return c;
-    }();
+    static const context_calls calls{driver_entry<CUresult (*)(CUcontext*)>("cuCtxGetCurrent"),
+                                     driver_entry<CUresult (*)(CUcontext)>("cuCtxSetCurrent")};
     return calls;
   }
 };
