@@ -132,9 +132,9 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     const bool takes_1 = b.builtin() ? b.builtin()->dim_problem(1).empty() : b.dim_from_outside();
     if (!a.dim && dim == 1 && start_texts.size() > 1 && own_dim_not_1)
       throw usage_error(
-          fmt::format("--start {}: {} starts of 1 coordinate (coordinates are separated by commas: one start is "
+          fmt::format("--start: {} starts of 1 coordinate ({}; coordinates are separated by commas: one start is "
                       "--start {}){}",
-                      fmt::join(start_texts, " "), start_texts.size(), fmt::join(start_texts, ","),
+                      start_texts.size(), fmt::join(start_texts, " "), fmt::join(start_texts, ","),
                       takes_1 ? "; give --dim 1 for 1-D starts" : ""));
     cli::check_given_dim(b, a.dim, dim, "--start: " + coordinates, "");
   }
