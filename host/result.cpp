@@ -140,7 +140,7 @@ std::string result::brief_report() const {
       << "status: " << finished << " finished, " << converged << " converged, " << stalled << " stalled, " << unresolved
       << " unresolved, " << nonfinite << " nonfinite\n";
   if (best < 0) {
-    out << "best: none (every trajectory is nonfinite or unresolved, or ended with f not finite)\n";
+    out << detail::no_best_line;
     return out.str();
   }
   out << "best: f = " << detail::number_text(f[std::size_t(best)]) << " at start " << best << ", x = (";

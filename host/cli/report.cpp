@@ -169,7 +169,7 @@ void write_text(std::FILE* file, const run_summary& summary) {
         "  the gradient there is 0 whatever f does; they diverged (a smaller --lr) or --h is too small\n",
         status["unresolved"].get<long long>(), s["precision"] == "f32" ? "1.2e-7" : "2.2e-16");
   if (s["best"].is_null()) {
-    out += "best: none (every trajectory is nonfinite or unresolved, or ended with f not finite)\n";
+    out += detail::no_best_line;
   } else {
     out += fmt::format("best: f = {:.17g} at start {}, x = {}\n", s["best"]["f"].get<double>(), s["best"]["index"].get<long long>(),
                        point(s["best"]["x"].get<std::vector<double>>()));

@@ -51,6 +51,10 @@ template <class T>
 bool operator!=(const std::vector<T>& a, const std::vector<T, uninitialized_allocator<T>>& b) {
   return !(b == a);
 }
+
+/// The line brief_report (and the command's report) gives where a result has no best.
+inline constexpr const char* no_best_line =
+    "best: none (every trajectory is nonfinite or unresolved, or ended with f not finite)\n";
 }  // namespace detail
 
 /// One value per trajectory (or per coordinate): a std::vector whose allocator lets result::resize
