@@ -292,6 +292,8 @@ TEST_F(Io, BadNpyIsNamed) {
       {"(4611686018427387904, 2147483647)", "truncated data"},  // rows x cols overflows 64 bits
       {"(1000000000000, 2)", "truncated data: the header promises 1000000000000 x 2 values and the file holds 6"},
       {"(5,)", "1 dimension;"},
+      {"(2, 3]", "'shape' is (2, 3], not a tuple"},
+      {"[2, 3)", "'shape' is [2, 3), not a tuple"},
   };
   for (const auto& [shape, message] : shapes) {
     npy("shape.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }", 48);

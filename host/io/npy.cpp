@@ -177,7 +177,8 @@ table read_npy(const std::string& path) {
   if (order == "True") fail(path, "array is in Fortran order; save it in C order (numpy.ascontiguousarray)");
   if (order != "False") fail(path, "'fortran_order' is " + order + ", not True or False");
   const std::string& shape_text = entries.at("shape");
-  if (shape_text.front() != '(') fail(path, "'shape' is " + shape_text + ", not a tuple");
+  if (shape_text.size() < 2 || shape_text.front() != '(' || shape_text.back() != ')')
+    fail(path, "'shape' is " + shape_text + ", not a tuple");
   const std::vector<std::int64_t> shape = parse_shape(path, shape_text.substr(1, shape_text.size() - 2));
   if (shape.size() != 2)
     fail(path, "array has " + std::to_string(shape.size()) + (shape.size() == 1 ? " dimension" : " dimensions") +
