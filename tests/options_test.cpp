@@ -67,6 +67,17 @@ TEST(Options, SinglePrecisionRefusesStepsItCannotHold) {
   EXPECT_NO_THROW(edge.validate());
   single(edge, 1e-44, 1e38, std::ldexp(1.0, -63));
   EXPECT_NO_THROW(edge.validate());
+  // FLT_MAX as text (3.4028235e+38, numpy's) is past FLT_MAX as a double yet rounds to it: accepted. From
+  // halfway to 2^128 on, the float is an infinity.
+  const double flt_max_text = 3.4028235e+38, halfway = 0x1.ffffffp127;
+  ASSERT_GT(flt_max_text, double(std::numeric_limits<float>::max()));
+  single(edge, flt_max_text, flt_max_text / 2, flt_max_text);
+  EXPECT_NO_THROW(edge.validate());
+  single(edge, std::nextafter(halfway, 0.0), 1e-4, 0);
+  EXPECT_NO_THROW(edge.validate());
+  refused(halfway, 1e-4, 0, {"option lr", "single precision's range"});
+  refused(0.01, halfway / 2, 0, {"option h", "2h beyond"});
+  refused(0.01, 1e-4, halfway, {"option gtol", "single precision's range"});
   single(edge, 1e-50, 1e-50, 1e39);  // values that f32 refuses are fine in f64
   edge.prec = precision::f64;
   EXPECT_NO_THROW(edge.validate());
@@ -95,6 +106,16 @@ TEST(Starts, SinglePrecisionRefusesStartsBeyondItsRange) {
   expect_invalid([&] { minimize("sphere", starts::given({1, 2, 3, 4e38}, 2), o); }, {"start 1 coordinate 1", "single precision"});
   expect_invalid([&] { minimize_expression("x0^2 + x1^2", starts::given({1, 2, -4e38, 4}, 2), o); }, {"start 1 coordinate 0"});
   EXPECT_EQ(minimize("sphere", starts::uniform(2, -3e38, 3e38, 10), o).count, 10);  // within range: runs
+  // FLT_MAX as numpy writes it (3.4028235e+38) is past FLT_MAX as a double, yet rounds to it: a start.
+  o.steps = 0;
+  const double flt_max_text = 3.4028235e+38, halfway = 0x1.ffffffp127;
+  EXPECT_EQ(minimize("sphere", starts::given({-flt_max_text, 1}, 2), o).x[0], -double(std::numeric_limits<float>::max()));
+  EXPECT_EQ(minimize("sphere", starts::uniform(2, -flt_max_text, flt_max_text, 10), o).count, 10);
+  expect_invalid(
+      [&] {
+        minimize("sphere", starts::given({1, 2, halfway, 4}, 2), o);
+      },
+      {"start 1 coordinate 0", "single precision"});
   o.prec = precision::f64;
   EXPECT_EQ(minimize("sphere", starts::uniform(2, -1e39, 1e39, 10), o).count, 10);
 }

@@ -51,6 +51,11 @@ FDGD_HD inline double canonical_nan(double v) {
   return from_bits<double>(nan);
 #endif
 }
+
+/// Whether a double becomes an infinity as a float: |v| at or past halfway from FLT_MAX (0x1.fffffep127)
+/// to 2^128, where rounding to nearest leaves float's range. Anything short of that, FLT_MAX's own
+/// shortest text 3.4028235e+38 among them, is a finite float. NaN: false.
+inline bool beyond_float(double v) { return v >= 0x1.ffffffp127 || v <= -0x1.ffffffp127; }
 #endif
 
 FDGD_HD inline bool is_finite(double v) { return (bits_of(v) & 0x7ff0000000000000ull) != 0x7ff0000000000000ull; }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "fdgd/detail/number_text.hpp"
+#include "fdgd/finite.hpp"
 
 namespace fdgd {
 
@@ -89,14 +90,13 @@ struct options {
     if (prec == precision::f32) {
       // The descent runs on float(lr), float(h), float(gtol): 0 or infinity there would silently
       // freeze, or wreck, every trajectory.
-      const double most = double(std::numeric_limits<float>::max());
       const char* zero = "is 0 in single precision (f32); use f64";
       const char* beyond = "is beyond single precision's range (3.4e38); use f64";
-      if (lr > most) fail("lr", number_text(lr), beyond);  // before float(lr): out of range, that is undefined
+      if (beyond_float(lr)) fail("lr", number_text(lr), beyond);  // before float(lr): out of range, that is undefined
       if (float(lr) == 0) fail("lr", number_text(lr), zero);
-      if (2 * h > most) fail("h", number_text(h), "makes 2h beyond single precision's range (3.4e38); use f64");
+      if (beyond_float(2 * h)) fail("h", number_text(h), "makes 2h beyond single precision's range (3.4e38); use f64");
       if (float(h) == 0) fail("h", number_text(h), zero);
-      if (gtol > most) fail("gtol", number_text(gtol), beyond);
+      if (beyond_float(gtol)) fail("gtol", number_text(gtol), beyond);
     }
   }
 };

@@ -178,16 +178,15 @@ void check_objective_dim(int d) {
 /// Throws std::invalid_argument when a start could lie beyond single precision's range (3.4e38),
 /// where a single-precision run would begin it as an infinity.
 inline void check_fits_single_precision(const starts& s) {
-  const double limit = double(std::numeric_limits<float>::max());
   if (s.is_generated()) {
     for (int j = 0; j < s.dim(); ++j)
-      if (std::max(std::fabs(s.lo()[std::size_t(j)]), std::fabs(s.hi()[std::size_t(j)])) > limit)
+      if (beyond_float(s.lo()[std::size_t(j)]) || beyond_float(s.hi()[std::size_t(j)]))
         throw std::invalid_argument("fdgd: invalid starts: box coordinate " + std::to_string(j) + " is [" +
                                     number_text(s.lo()[std::size_t(j)]) + ", " + number_text(s.hi()[std::size_t(j)]) +
                                     "], beyond single precision's range (3.4e38); use double precision");
   } else {
     for (std::size_t k = 0; k < s.points().size(); ++k)
-      if (std::fabs(s.points()[k]) > limit)
+      if (beyond_float(s.points()[k]))
         throw std::invalid_argument("fdgd: invalid starts: start " + std::to_string(k / std::size_t(s.dim())) + " coordinate " +
                                     std::to_string(k % std::size_t(s.dim())) + " is " + number_text(s.points()[k]) +
                                     ", beyond single precision's range (3.4e38); use double precision");
