@@ -405,8 +405,9 @@ double peak_memory_of(const std::string& args) {
 // The check before a run counts what the run holds: a few starts at a large d hold, on each thread that
 // evaluates a whole SIMD group of them, 2 d lane groups of the lockstep block (the estimate had none
 // below 32 starts, and a run of 8 starts at d = 10^7 needed 11.6 GB against an estimate of 1 GB).
-// A run whose gradient would take 10^13 additions or more (d^2 a step of a start) is said to be long
-// before it starts: sphere at d = 10^8 would have taken about 13 days, unsaid. (Stopped after 2 s.)
+// A run whose gradient would take 10^12 additions or more on its busiest thread (d^2 a step of a start)
+// is said to be long before it starts: sphere at d = 10^8 would have taken about 13 days, unsaid, and
+// one start at d = 10^6 (10^12 on one thread, the others idle) minutes. (Stopped after 2 s.)
 TEST_F(Cli, AGradientOfManyAdditionsIsWarnedOf) {
   const auto r =
       run_shell("timeout 2 " + std::string(FDGD_CLI) +
@@ -415,7 +416,11 @@ TEST_F(Cli, AGradientOfManyAdditionsIsWarnedOf) {
                        "redoes the sum after each moved term, for the reference's bits): up to 1e+13 for this run"),
             std::string::npos)
       << r.out;
-  EXPECT_EQ(warnings_of("minimize --function sphere --dim 100000 --starts 8 --steps 0 --box -1:1"), "") << "8e10: not long";
+  const auto one = run_shell("timeout 2 " + std::string(FDGD_CLI) +
+                             " minimize --function sphere --dim 1000000 --starts 1 --steps 0 --box -1:1 2>&1 >/dev/null");
+  EXPECT_NE(one.out.find("up to 1e+12 for this run"), std::string::npos) << one.out;
+  EXPECT_EQ(warnings_of("minimize --function sphere --dim 100000 --starts 8 --steps 0 --box -1:1 --threads 2"), "")
+      << "4e10 a thread: not long";
 }
 
 TEST_F(Cli, TheMemoryEstimateCoversAFewStartsAtALargeDimension) {
@@ -566,7 +571,8 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   EXPECT_NE(quoted.out.find("quoted.csv is a trace"), std::string::npos) << quoted.out;
 
   // Two 1-D starts where they are meant: --dim 1 says so, and an expression of x0 alone has dimension 1.
-  for (const std::string one_d : {"--function sphere --dim 1", "--expr x0^2"}) {
+  // (One naming no coordinate, given --dim 1, was asked its own dimension, and refused for want of --dim.)
+  for (const std::string one_d : {"--function sphere --dim 1", "--expr x0^2", "--expr 7 --dim 1"}) {
     const auto ran = run("trace " + one_d + " --start 1 2 --steps 0 --out " + path("one_d.csv"));
     ASSERT_EQ(ran.status, 0) << ran.out;
     EXPECT_EQ(read_csv(path("one_d.csv")).rows, 2);
@@ -1114,6 +1120,12 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       // CLI11 alone said "not expected: x0^2": the value of the option that follows.
       {"minimize --function --expr x0^2 --box -1:1", 2, "fdgd: error: --function: no value given (--expr follows it)"},
       {"minimize --function sphere --lr", 2, "fdgd: error: --lr: no value given (--out follows it)"},
+      // A text option took the next option as its value: "--quiet" as the box, "--json" as the file.
+      {"minimize --function sphere --box --quiet", 2, "fdgd: error: --box: no value given (--quiet follows it)"},
+      {"minimize --expr --json --box -1:1", 2, "fdgd: error: --expr: no value given (--json follows it)"},
+      {"minimize --function sphere --init-file --lr=0.1", 2, "fdgd: error: --init-file: no value given (--lr=0.1 follows it)"},
+      {"trace --function sphere --start --every 2", 2, "fdgd: error: --start: no value given (--every follows it)"},
+      {"minimize --function sphere -- --lr", 2, "; --lr and --out follow --"},  // not "--lr: no value given"
       {"minimize --function sphere --expr x0 --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
       {"minimize --expr \"x0 + x1\"", 2, "--expr: give the search box with --box"},
       {"minimize --expr \"sum(i=0..d-1, x[i])\" --box -1:1", 2,

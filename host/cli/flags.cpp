@@ -79,10 +79,12 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--function", a.function, "built-in function (see `fdgd functions`)");
   // --expr "" is parsed, to say "empty expression" with a caret like any other mistake in it.
   c->add_option("--expr", a.expression, "or the function as an expression, e.g. \"sum(i=0..d-1, x[i]^2)\" (see README)");
-  add_value(c, "--dim", a.dim, "dimension (default: the function's own, 2, or the expression's highest x + 1)")
+  add_value(c, "--dim", a.dim,
+            "dimension (default: the starts' own where given; else the function's own, 2, or the expression's highest x + 1)")
       ->transform(whole_number(1, int_max));
   add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->check(seed_check);
-  add_value(c, "--box", a.box, "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box)");
+  add_value(c, "--box", a.box,
+            "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box; an --expr needs one)");
   add_value(c, "--lr", a.lr, "learning rate (default 0.01)")->transform(a_number);
   add_value(c, "--steps", a.steps_text,
             std::string("steps per start: 100, 1e4, 2^10 (default 100; 0: f") + (c->get_name() == "trace" ? "" : " and |grad|") +
@@ -91,22 +93,26 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--precision", a.precision_name, "f64 or f32 (default f64)")->check(CLI::IsMember({"f64", "f32"}));
   add_value(c, "--backend", a.backend_name, "auto, cpu or cuda (default auto: the GPU when one is present)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  add_value(c, "--threads", a.threads, "CPU threads (default: all cores)")->transform(whole_number(0, max_cpu_threads));
+  add_value(c, "--threads", a.threads, "CPU threads (default: OMP_NUM_THREADS where set, else all cores)")
+      ->transform(whole_number(0, max_cpu_threads));
 }
 
 std::string option_without_value(const CLI::App& command, int argc, char** argv) {
   auto option = [&](const std::string& arg) {
     return arg.rfind("--", 0) == 0 && arg.find('=') == std::string::npos ? command.get_option_no_throw(arg) : nullptr;
   };
+  // The next argument names an option, "--json" or "--lr=3" (a text option would take it as its value).
+  auto names_option = [&](const std::string& arg) { return option(arg.substr(0, arg.find('='))) != nullptr; };
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
+    if (arg == "--") break;  // what follows is no option
     // "--seed=": CLI11 says "1 required UINT missing", or takes the next argument as the value.
     if (const std::string name = arg.substr(0, arg.size() - 1); !arg.empty() && arg.back() == '=')
       if (const CLI::Option* o = option(name); o && o->get_expected_min() >= 1) return name + ": empty value";
     const CLI::Option* o = option(arg);
     if (!o || o->get_expected_min() < 1) continue;
     if (i + 1 == argc) return std::string(argv[i]) + ": no value given (it ends the line)";
-    if (option(argv[i + 1])) return std::string(argv[i]) + ": no value given (" + argv[i + 1] + " follows it)";
+    if (names_option(argv[i + 1])) return std::string(argv[i]) + ": no value given (" + argv[i + 1] + " follows it)";
   }
   return "";
 }

@@ -38,8 +38,8 @@ void add_common_flags(CLI::App* c, minimize_args& a);
 
 /// Where an option that takes a value is followed at once by another of `command`'s options (or ends
 /// the line), what was meant: CLI11 would take the value of the next one as an unexpected argument
-/// ("--function --expr x0^2": "not expected: x0^2"), or is given as "--name=". Empty where no option
-/// lacks its value.
+/// ("--function --expr x0^2": "not expected: x0^2"), or the next option itself as a text option's value
+/// ("--out --json"), or is given as "--name=". Empty where no option lacks its value (up to a "--").
 std::string option_without_value(const CLI::App& command, int argc, char** argv);
 
 /// CLI11's message in plain words ("--lr: At Most 1 required but received 2": given 2 times); for

@@ -56,7 +56,7 @@ int run_minimize(const minimize_args& a) {
   const starts s = cli::make_starts(a, b, dim);
   o.validate();  // std::invalid_argument, reported as a usage error by main
   cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(s));
-  cli::warn_if_gradient_is_quadratic(b, s.count(), dim, o.steps);
+  cli::warn_if_gradient_is_quadratic(b, s.count(), dim, o);
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps, o.gtol > 0);
   if (bar.enabled()) {
     o.steps_per_launch = cli::steps_a_launch_shown(o.steps);
@@ -128,9 +128,10 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     if (a.dim && a.dim != dim) throw usage_error(fmt::format("--dim {} but --start has {}", a.dim, coordinates));
     // "--start 1 2" is two 1-D starts (values are separated by spaces, coordinates by commas): most
     // likely one start meant, where the objective's own dimension is not 1 (or it has none).
-    const bool own_dim_not_1 = b.builtin() ? b.dim(0) != 1 : b.dim_from_outside() || b.dim(0) != 1;
+    // (Asked only without --dim: an expression naming no coordinate has no dimension of its own.)
+    const auto own_dim_not_1 = [&] { return b.builtin() ? b.dim(0) != 1 : b.dim_from_outside() || b.dim(0) != 1; };
     const bool takes_1 = b.builtin() ? b.builtin()->dim_problem(1).empty() : b.dim_from_outside();
-    if (!a.dim && dim == 1 && start_texts.size() > 1 && own_dim_not_1)
+    if (!a.dim && dim == 1 && start_texts.size() > 1 && own_dim_not_1())
       throw usage_error(
           fmt::format("--start: {} starts of 1 coordinate ({}; coordinates are separated by commas: one start is "
                       "--start {}){}",
@@ -314,6 +315,12 @@ int run_command(int argc, char** argv) {
     std::fprintf(stderr, "fdgd: error: %s\n", (valueless.empty() ? cli::plain_parse_error(e.what(), command) : valueless).c_str());
     return 2;
   }
+  // Parsed, yet a text option may have taken the option after it as its value ("--out --json").
+  for (const CLI::App* command : app.get_subcommands())
+    if (const std::string valueless = cli::option_without_value(*command, argc, argv); !valueless.empty()) {
+      std::fprintf(stderr, "fdgd: error: %s\n", valueless.c_str());
+      return 2;
+    }
   try {
     if (f->parsed()) return run_functions();
     if (t->parsed()) {

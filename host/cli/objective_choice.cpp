@@ -5,10 +5,22 @@
 #include <algorithm>
 #include <limits>
 
+#include "fdgd/detail/dispatch.hpp"
+#include "fdgd/expression_program.hpp"
+#include "fdgd/finite.hpp"
+#include "fdgd/functions.hpp"
+#include "fdgd/point.hpp"
 #include "parse.hpp"
 
 namespace fdgd::cli {
 namespace {
+
+/// The built-in F named `name` at the point x (d coordinates); false where there is none.
+template <class T, class... F>
+bool builtin_value(const std::string& name, std::vector<T>& x, T& f, functions::list<F...>) {
+  const strided_point<T> point{x.data(), 1, int(x.size())};
+  return ((name == F::name ? (f = F{}(point), true) : false) || ...);
+}
 
 /// `where_d`, where given, ends the message with where the dimension came from (a file's columns).
 [[noreturn]] void expression_usage_error(const std::string& text, const expr::expression_error& e,
@@ -121,6 +133,30 @@ search_box objective_choice::default_box(int d, const std::string& other_starts)
 const compiled_expression& objective_choice::compiled_at(int d) const {
   if (!compiled_ || compiled_->dim() != d) compiled_.emplace(label_, d);
   return *compiled_;
+}
+
+std::vector<double> objective_choice::values(const std::vector<double>& x, int d, precision prec) const {
+  if (builtin_) builtin_->check_dim(d);
+  if (prec == precision::f32)
+    for (const double v : x)
+      if (beyond_float(v)) throw std::invalid_argument("fdgd: a coordinate beyond single precision's range");
+  std::optional<expr::program> code;
+  if (tree_) code = expr::compile(expr::bind(*tree_, d), d, false);
+  std::vector<double> f(x.size() / std::size_t(d));
+  detail::with_precision(prec, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    std::vector<T> point(std::size_t(d), T(0));
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      std::copy_n(x.begin() + std::ptrdiff_t(i * std::size_t(d)), d, point.begin());
+      T value = 0;
+      if (code)
+        value = expr::program_objective::of(*code)(strided_point<T>{point.data(), 1, d});
+      else
+        builtin_value(label_, point, value, functions::builtins{});
+      f[i] = double(value);
+    }
+  });
+  return f;
 }
 
 result objective_choice::run(const starts& s, const options& o) const {

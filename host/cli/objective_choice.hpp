@@ -2,6 +2,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "fdgd/expression.hpp"
 #include "fdgd/minimize.hpp"
@@ -36,6 +37,11 @@ class objective_choice {
   /// The built-in's box; usage_error for an expression, which has none (naming --box and `other_starts`, the
   /// command's other way to give starts).
   search_box default_box(int d, const std::string& other_starts) const;
+  /// f at each row of `x` (d coordinates a row) in precision `prec`, on this thread: the f a run at
+  /// --steps 0 reports, but without its gradient (d^2 work a start), and up to the last bits (a run
+  /// evaluates lanes of starts with vector math, a built-in on the GPU with the device's). Throws
+  /// std::invalid_argument where the objective has no dimension d or f32 cannot hold a coordinate.
+  std::vector<double> values(const std::vector<double>& x, int d, precision prec) const;
   /// Minimizes from `s`; an expression is compiled on its first run at a dimension and kept for the next.
   result run(const starts& s, const options& o) const;
   /// fdgd::host_bytes_needed for `count` starts of dimension d, and an expression's interpreter with it

@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "../io/atomic_file.hpp"
+#include "fdgd/detail/host_loop.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/summary.hpp"
 #include "parse.hpp"
@@ -127,7 +128,7 @@ void check_host_memory(const objective_choice& b, std::int64_t count, int dim, c
 
 void warn_if_h_vanishes(double h, precision prec, double largest) {
   // Beyond float's range the run refuses the starts (and converting such a double to float is undefined).
-  if (prec == precision::f32 && largest > double(std::numeric_limits<float>::max())) return;
+  if (prec == precision::f32 && beyond_float(largest)) return;
   // The other way: an h so large that x + h rounds to h for every start; f(h) - f(-h) then says nothing of x.
   const bool swamps = prec == precision::f32 ? float(largest) + float(h) == float(h) : largest + h == h;
   if (swamps && largest > 0) {
@@ -166,11 +167,13 @@ void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::
       o.prec == precision::f32 ? "in f32" : "in f64", listed, ulp, jitter, joined, o.prec == precision::f32 ? ", or f64," : ""));
 }
 
-void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count, int dim, std::int64_t steps) {
+void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count, int dim, const options& o) {
   if (!b.builtin() || b.builtin()->fixed_dim != 0) return;
-  const double per_step = double(dim) * double(dim),
-               all = double(count) * (double(steps) + 1) * per_step;  // + 1: f and |grad| at the end
-  if (dim < 1000 || all < 1e13) return;                               // below, the d^2 is not what makes a run long
+  // A start runs on one thread: a few starts at a huge d leave the other cores idle.
+  const double per_step = double(dim) * double(dim), steps = double(o.steps) + 1,  // + 1: f and |grad| at the end
+      all = double(count) * steps * per_step,
+               busiest = std::ceil(double(count) / double(detail::cpu_threads(o))) * steps * per_step;
+  if (dim < 1000 || busiest < 1e12) return;  // below, the d^2 is not what makes a run long
   warn(
       fmt::format("at d = {} the gradient takes about d^2 = {:.2g} additions a step of a start (it redoes the sum after "
                   "each moved term, for the reference's bits): up to {:.2g} for this run, which may take long",

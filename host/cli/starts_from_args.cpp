@@ -32,28 +32,23 @@ std::string start_of_file(const std::string& path) {
 }
 
 /// Whether t's last column is f at the other columns, as an --out .npy keeps it: on up to 16 rows, f
-/// (at --steps 0, in either precision; a built-in on the run's backend, an expression on the CPU)
-/// agrees with it, and on two of those rows at least it tells: it is the same number, or beyond the
-/// absolute allowance, and the other columns are not all 0 (one row, "1,1" for sphere, may agree by
-/// chance; starts near a minimum at 0, f there within the allowance of a last coordinate of 0, do not
-/// tell). Agreeing is within 1e-6 relatively or 1e-12 absolutely, the file being perhaps the other
-/// backend's, whose exp and cos differ, and f near 0 a cancellation; in f32, where every value read is
-/// a float (as an f32 run writes them), 1e-5 and 1e-4: the cancellation is of an ulp of, say,
-/// rastrigin's 10d.
-bool last_column_is_f(const objective_choice& b, const table& t, const options& run) {
+/// (objective_choice::values, in either precision) agrees with it, and on two of those rows at least it tells: it is the same
+/// number, or beyond the absolute allowance, and the other columns are not all 0 (one row, "1,1" for sphere, may agree by chance;
+/// starts near a minimum at 0, f there within the allowance of a last coordinate of 0, do not tell). Agreeing is within 1e-6
+/// relatively or 1e-12 absolutely, the file being perhaps the other backend's, whose exp and cos differ, and f near 0 a
+/// cancellation; in f32, where every value read is a float (as an f32 run writes them), 1e-5 and 1e-4: the cancellation is of an
+/// ulp of, say, rastrigin's 10d.
+bool last_column_is_f(const objective_choice& b, const table& t, precision run) {
   if (t.cols < 2 || t.rows == 0) return false;
   const int d = t.cols - 1;
   const std::int64_t rows = std::min<std::int64_t>(t.rows, 16);
   std::vector<double> x;
   for (std::int64_t i = 0; i < rows; ++i)
     for (int j = 0; j < d; ++j) x.push_back(t.values[std::size_t(i * t.cols + j)]);
-  options o;
-  o.lr = run.lr, o.h = run.h, o.steps = 0, o.threads = 1, o.backend = b.builtin() ? run.backend : backend_kind::cpu;
-  for (const precision prec : {run.prec, run.prec == precision::f64 ? precision::f32 : precision::f64}) {
-    o.prec = prec;
-    result r;
+  for (const precision prec : {run, run == precision::f64 ? precision::f32 : precision::f64}) {
+    std::vector<double> values;
     try {
-      r = b.run(starts::given(x, d), o);  // refused where the objective has no dimension d, or f32 cannot hold x
+      values = b.values(x, d, prec);  // refused where the objective has no dimension d, or f32 cannot hold x
     } catch (const std::exception&) {
       continue;
     }
@@ -63,7 +58,7 @@ bool last_column_is_f(const objective_choice& b, const table& t, const options& 
     bool all = true;
     int telling = 0;
     for (std::int64_t i = 0; i < rows && all; ++i) {
-      const double f = r.f[std::size_t(i)], saved = t.values[std::size_t(i * t.cols + d)];
+      const double f = values[std::size_t(i)], saved = t.values[std::size_t(i * t.cols + d)];
       if (!std::isfinite(f) && !std::isfinite(saved)) continue;
       // f overflowing (exp(100) in f32, x^2 past 1e154) agrees with no saved number: inf <= inf would.
       all = std::isfinite(f) && std::isfinite(saved) &&
@@ -134,7 +129,7 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
                         "coordinate; keep x0..x{} (or give --dim {} to run it in {} dimensions)",
                         a.init_file, j + 1, names[j], names[j], x_names - 1, dim, dim));
     // A header naming every column x0..x{d-1} says the last is a coordinate, whatever it holds.
-    if (!a.dim && (names.empty() || x_names != names.size()) && last_column_is_f(b, t, options_from(a)))
+    if (!a.dim && (names.empty() || x_names != names.size()) && last_column_is_f(b, t, options_from(a).prec))
       throw usage_error(
           fmt::format("--init-file: {}'s last column is f at the other {} (as an --out .npy keeps it): a saved f, "
                       "not a coordinate; drop it{} (or give --dim {} to run it in {} dimensions)",
