@@ -168,6 +168,10 @@ TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
   const char npy_start[] = "\x93NUMPY\x01\x00v\x00{'descr': '<f8'}\n";  // its zero bytes too, not its closing one
   write_text("npy.csv", std::string(npy_start, sizeof npy_start - 1));
   expect_error([&] { read_csv(path("npy.csv")); }, "npy.csv: a NumPy .npy file (its first bytes say so), not a CSV");
+  // As Windows' "Unicode" text: read, it was a header of NUL-strewn names over rows "'\x00' is not a number".
+  const char utf16[] = "\xFF\xFEx\x00\x30\x00\n\x00\x31\x00\n\x00";
+  write_text("utf16.csv", std::string(utf16, sizeof utf16 - 1));
+  expect_error([&] { read_csv(path("utf16.csv")); }, "utf16.csv: UTF-16 text (its first bytes say so); save it as UTF-8 or ASCII");
   write_text("hole.csv", "1,2\n3,\n");
   expect_error([&] { read_csv(path("hole.csv")); }, "hole.csv:2:3: empty cell");
   expect_error([&] { read_csv(path("missing.csv")); }, "cannot read " + path("missing.csv") + ": No such file or directory");

@@ -237,6 +237,8 @@ table read_csv(const std::string& path) {
     ++line_no;
     if (line_no == 1 && line.rfind("\x93NUMPY", 0) == 0)
       throw error("fdgd: " + path + ": a NumPy .npy file (its first bytes say so), not a CSV");
+    if (line_no == 1 && (line.rfind("\xFF\xFE", 0) == 0 || line.rfind("\xFE\xFF", 0) == 0))
+      throw error("fdgd: " + path + ": UTF-16 text (its first bytes say so); save it as UTF-8 or ASCII");
     if (line_no == 1 && line.rfind(utf8_bom, 0) == 0) line.erase(0, 3);  // columns still count from the first cell
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines carry nothing
