@@ -49,15 +49,22 @@ result solve(const Objective& f, const starts& s, const options& o) {
   constexpr bool compiled_for_cuda = false;
 #endif
   const bool cuda = detail::use_cuda(o, compiled_for_cuda);
-  return detail::with_precision(o.prec, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-#if defined(__CUDACC__)
-    if (cuda) return solve_cuda<T, D>(f, s, o);
-#else
+  using double_point = point_for<double, run_dim<D>>;
+  if constexpr (!is_usable_objective<Objective, double_point>()) {
+    check_objective<Objective, double_point>();  // its message, once: the float run's would repeat it
     (void)cuda;
+    return result{};
+  } else {
+    return detail::with_precision(o.prec, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+#if defined(__CUDACC__)
+      if (cuda) return solve_cuda<T, D>(f, s, o);
+#else
+      (void)cuda;
 #endif
-    return solve_cpu<T, D>(f, s, o);
-  });
+      return solve_cpu<T, D>(f, s, o);
+    });
+  }
 }
 
 }  // namespace FDGD_COMPILED_BY
