@@ -340,8 +340,11 @@ std::vector<minimum_group> merge_cells(const result& r, const cell_members& cell
 backend_kind grouped_on(const result& r, backend_kind where) {
   if (where != backend_kind::automatic && where != backend_kind::cpu && where != backend_kind::cuda)
     throw std::invalid_argument("fdgd: grouped_on: invalid backend_kind " + std::to_string(int(where)));
-  if (where == backend_kind::automatic) return r.cuda_device >= 0 ? backend_kind::cuda : backend_kind::cpu;
-  return where;
+  if (where != backend_kind::automatic) return where;
+#if defined(FDGD_HAS_CUDA)
+  if (r.cuda_device >= 0 && detail::cells_fit_on_cuda(r)) return backend_kind::cuda;
+#endif
+  return backend_kind::cpu;
 }
 
 std::vector<minimum_group> distinct_minima(const result& r, double tol, int top, backend_kind where, int threads,

@@ -63,9 +63,19 @@ bool counted(const result& r, std::int64_t i);
 
 /// Pass 1 on the host, on `threads` OpenMP threads (0: all); the same cells, in the same order, on any.
 cell_members cells_on_host(const result& r, double tol, int threads = 0);
+/// About the most device memory cells_on_cuda holds at once for `count` points of dimension `dim`: x and
+/// each coordinate's cell index (16 d bytes a point), f, status, the members and the cells' counts, best
+/// members, hashes and order with the sorts' scratch (128 bytes a point, held at most for m = count
+/// cells), and 64 MiB for the joins' slices and the allocator's rounding.
+inline double cells_device_bytes(std::int64_t count, int dim) {
+  return double(count) * (16 * double(dim) + 128) + double(64 << 20);
+}
 #if defined(FDGD_HAS_CUDA)
 /// Pass 1 on CUDA device `device`: uploads x, f and status, sorts by cell there (kernels/summary_cells.cu).
 cell_members cells_on_cuda(const result& r, double tol, int device);
+/// Whether cells_on_cuda(r, .., r.cuda_device) fits in that device's free memory now (false where the
+/// device cannot be asked).
+bool cells_fit_on_cuda(const result& r);
 #endif
 
 /// Pass 2: the `top` groups with least f, best first (all when top <= 0), on `threads` OpenMP threads

@@ -16,4 +16,18 @@ cell_members cells_on_cuda(const result& r, double tol, int device) {
   }
 }
 
+bool cells_fit_on_cuda(const result& r) {
+  std::size_t free_bytes = 0, total_bytes = 0;
+  try {
+    const scoped_cuda_device on_device(r.cuda_device);
+    if (cudaMemGetInfo(&free_bytes, &total_bytes) != cudaSuccess) {
+      cudaGetLastError();  // the host groups instead
+      return false;
+    }
+  } catch (const std::exception&) {  // the device cannot be had now: the host groups
+    return false;
+  }
+  return double(free_bytes) >= cells_device_bytes(r.count, r.dim);
+}
+
 }  // namespace fdgd::detail

@@ -456,6 +456,11 @@ TEST(Summary, DeviceGroupingMatchesTheHost) {
   const result r = minimize("himmelblau", starts::uniform(box.lo, box.hi, 50000, 9), o);
   EXPECT_EQ(grouped_on(r, backend_kind::automatic), backend_kind::cpu);
   EXPECT_EQ(grouped_on(r, backend_kind::cuda), backend_kind::cuda);
+  // A CUDA result whose points and cells no device's memory holds is grouped on the host (it ran out of
+  // device memory after the whole run): 2^40 points of dimension 100 (only its size is asked).
+  result huge;
+  huge.count = std::int64_t(1) << 40, huge.dim = 100, huge.cuda_device = 0;
+  EXPECT_EQ(grouped_on(huge, backend_kind::automatic), backend_kind::cpu);
   std::string why;
   if (!cuda_device_available(0, &why)) {
     EXPECT_THROW(distinct_minima(r, 1e-3, 0, backend_kind::cuda), error) << "asked for CUDA where there is none";

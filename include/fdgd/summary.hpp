@@ -54,8 +54,9 @@ std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, i
                                            backend_kind where = backend_kind::automatic, int threads = 0,
                                            minima_totals* totals = nullptr);
 
-/// Where distinct_minima(r, ..., where) finds the cells: cuda when asked for, or when automatic and r
-/// ran on CUDA (on r.cuda_device; device 0 for a CPU result); cpu otherwise. Throws
+/// Where distinct_minima(r, ..., where) finds the cells: cuda when asked for, or when automatic, r
+/// ran on CUDA and the device's free memory now holds its points and their cells (on r.cuda_device;
+/// device 0 for a CPU result; about 16 d + 128 bytes a point); cpu otherwise. Throws
 /// std::invalid_argument where `where` is no backend_kind.
 backend_kind grouped_on(const result& r, backend_kind where);
 
