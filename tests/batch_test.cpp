@@ -593,5 +593,27 @@ TEST(CudaAgainstCpu, RowsBeyondOnePieceLandInPlace) {
   }
 }
 
+// Given starts go to the device a piece at a time (4 Mi values at most): here 8 coordinates, then the
+// ninth, of 2^19 starts, 2^19 more, then 5, each coordinate copied apart; and the 2 starts of a last
+// chunk in one piece and one copy.
+TEST(CudaAgainstCpu, GivenStartsStagedInPiecesLandInPlace) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  const std::int64_t n = (std::int64_t(1) << 20) + 5;
+  const int d = 9;
+  std::vector<double> points(std::size_t(n) * d);
+  for (std::size_t k = 0; k < points.size(); ++k) points[k] = 3 * std::sin(double(k));
+  const starts s = starts::given(std::move(points), d);
+  for (const std::int64_t chunk : {std::int64_t(0), n - 2}) {
+    SCOPED_TRACE("chunk_size " + std::to_string(chunk));
+    options o;
+    o.steps = 3;
+    o.chunk_size = chunk;
+    o.backend = backend_kind::cpu;
+    const result cpu = minimize("sphere", s, o);
+    o.backend = backend_kind::cuda;
+    expect_identical(minimize("sphere", s, o), cpu);
+  }
+}
+
 }  // namespace
 }  // namespace fdgd::test

@@ -22,6 +22,7 @@
 #include "fdgd/cuda_device.hpp"
 #include "fdgd/detail/background_fill.hpp"
 #include "fdgd/detail/block_size.hpp"
+#include "fdgd/detail/given_starts_pieces.hpp"
 #include "fdgd/detail/host_loop.hpp"
 #include "fdgd/finite.hpp"
 #include "fdgd/objective.hpp"
@@ -148,12 +149,11 @@ class cuda_batch {
     if (starts_.is_generated()) {
       kernels_.generate(shape, v, lo_.data(), hi_.data(), starts_.seed(), first, initial_);
     } else {
-      stage_.resize(std::size_t(n) * std::size_t(dim_));
-#if defined(_OPENMP)
-#pragma omp parallel for schedule(static) num_threads(threads_)
-#endif
-      for (std::int64_t i = 0; i < n; ++i) starts_.write_start(first + i, stage_.data() + i, n);
-      FDGD_CUDA_TRY(cudaMemcpy(v.x, stage_.data(), stage_.size() * sizeof(T), cudaMemcpyHostToDevice));
+      // From pageable memory, each copy returns once the stage is read: the next piece may overwrite it.
+      put_given_starts<T>(starts_.points().data(), first, n, dim_, result_piece_values, stage_, threads_,
+                          [&](std::size_t offset, const T* values, std::size_t count) {
+                            FDGD_CUDA_TRY(cudaMemcpy(v.x + offset, values, count * sizeof(T), cudaMemcpyHostToDevice));
+                          });
       kernels_.reset(shape, v, initial_);
     }
   }
@@ -216,7 +216,7 @@ class cuda_batch {
   device_array<double> rows_;                    // those rows: x row-major, f, grad_norm
   unsigned advance_threads_, evaluate_threads_;  // threads a block
   host_landing landing_;                         // page-locked buffers the copies to the host go through
-  per_trajectory<T> stage_;                      // host copy of given starts, structure-of-arrays, filled by every thread
+  per_trajectory<T> stage_;                      // a piece of the given starts on its way to the device (put_given_starts)
 };
 
 /// The CUDA host loop with the given kernels; inputs already checked.
