@@ -147,7 +147,7 @@ result solve_on_cuda(const program& p, const starts& s, const options& o) {
   FDGD_CUDA_TRY(cudaFree(nullptr));  // the runtime's primary context, which the driver calls then use
   cudaDeviceProp prop{};
   FDGD_CUDA_TRY(cudaGetDeviceProperties(&prop, o.cuda_device));
-  const std::string arch = "sm_" + std::to_string(prop.major * 10 + prop.minor);
+  const std::string arch = nvrtc_arch(prop.major, prop.minor);
 
   const auto t0 = std::chrono::steady_clock::now();
   const bool registers = p.dim <= max_register_dim;

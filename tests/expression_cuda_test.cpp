@@ -1,4 +1,5 @@
 // --expr for CUDA: the generated source, compiled by NVRTC here (no GPU needed), and the run on a GPU.
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +11,9 @@
 #include <utility>
 
 #include <unistd.h>
+#if defined(FDGD_HAS_CUDA)
+#include <nvrtc.h>
+#endif
 
 #include "host/expression/cuda_source.hpp"
 #include "host/expression/kernel_cache.hpp"
@@ -152,6 +156,26 @@ TEST(ExpressionCuda, CacheKeyCarriesTheArchitectureAndEveryBuiltInHeader) {
   // A new fdgd (any edit of the step or difference code NVRTC compiles in) never takes an old kernel.
   ASSERT_FALSE(expr::rtc_headers().empty());
   for (const auto& h : expr::rtc_headers()) EXPECT_NE(key.find(h.text), std::string::npos) << h.name;
+}
+
+// A GPU newer than NVRTC knows (an sm_120 card beside an older toolkit) gets PTX of the newest
+// architecture NVRTC knows below it, which the driver compiles: passed its own "sm_" it was refused.
+TEST(ExpressionCuda, AnArchitectureNvrtcDoesNotKnowGetsPtxOfTheNewestBeforeIt) {
+  EXPECT_EQ(expr::nvrtc_arch(9, 0), "sm_90");
+  int count = 0;
+  ASSERT_EQ(nvrtcGetNumSupportedArchs(&count), NVRTC_SUCCESS);
+  std::vector<int> known(static_cast<std::size_t>(count));
+  ASSERT_EQ(nvrtcGetSupportedArchs(known.data()), NVRTC_SUCCESS);
+  const int newest = *std::max_element(known.begin(), known.end());
+  EXPECT_EQ(expr::nvrtc_arch(99, 9), "compute_" + std::to_string(newest));
+  const int oldest = *std::min_element(known.begin(), known.end());
+  try {
+    expr::nvrtc_arch(oldest / 10 - 1, 0);
+    ADD_FAILURE() << "a device older than NVRTC knows was given an architecture";
+  } catch (const error& e) {
+    EXPECT_NE(std::string(e.what()).find("NVRTC compiles for none of the architectures up to the device's"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(ExpressionCuda, NvrtcErrorsComeWithTheLog) {

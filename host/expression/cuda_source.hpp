@@ -28,6 +28,11 @@ std::string objective_source(const program& p, precision prec);
 /// Compiles `source` with NVRTC for `arch` ("compute_90": PTX, "sm_90": a cubin), with fdgd's device
 /// headers built in. Throws fdgd::error with NVRTC's log when it fails.
 std::string nvrtc_compile(const std::string& source, const std::string& arch);
+/// The arch nvrtc_compile takes for a device of compute capability major.minor: "sm_90" where this NVRTC
+/// knows it; for a device newer than NVRTC knows, PTX of the newest architecture before it
+/// ("compute_120"), which the driver compiles for the device. Throws fdgd::error where NVRTC knows
+/// none at or below it.
+std::string nvrtc_arch(int major, int minor);
 /// What names the kernels nvrtc_compile(source, arch) gives, for the kernel cache: the source, NVRTC's
 /// version and options, and the text of every fdgd header built in, so that a new fdgd or NVRTC
 /// never takes an old entry.

@@ -22,6 +22,23 @@ std::vector<std::string> nvrtc_options(const std::string& arch) {
 
 }  // namespace
 
+std::string nvrtc_arch(int major, int minor) {
+  int count = 0;
+  check(nvrtcGetNumSupportedArchs(&count), "nvrtcGetNumSupportedArchs");
+  std::vector<int> known(std::size_t(count > 0 ? count : 0));
+  if (count > 0) check(nvrtcGetSupportedArchs(known.data()), "nvrtcGetSupportedArchs");
+  const int device = major * 10 + minor;
+  int below = 0;
+  for (const int a : known) {
+    if (a == device) return "sm_" + std::to_string(a);
+    if (a < device) below = std::max(below, a);
+  }
+  if (below == 0)
+    throw error("fdgd: NVRTC compiles for none of the architectures up to the device's, sm_" + std::to_string(device) +
+                " (compute capability " + std::to_string(major) + "." + std::to_string(minor) + ")");
+  return "compute_" + std::to_string(below);
+}
+
 std::string nvrtc_cache_key(const std::string& source, const std::string& arch) {
   int major = 0, minor = 0;
   check(nvrtcVersion(&major, &minor), "nvrtcVersion");
