@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <new>
+#include <optional>
 #include <vector>
 
 #include "fdgd/config.hpp"  // FDGD_COMPILED_BY
@@ -227,10 +228,20 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
   const auto t0 = std::chrono::steady_clock::now();
   result r;
   background_fill fill(r, s.count(), s.dim(), o.threads);  // while the device descends
-  const std::int64_t chunk = cuda_chunk<T, D>(s, o);
+  std::int64_t chunk = cuda_chunk<T, D>(s, o);
   try {
-    cuda_batch<T, D, Kernels> batch(kernels, s, o, chunk);
-    storing_after_fill<cuda_batch<T, D, Kernels>> waiting{batch, fill};
+    std::optional<cuda_batch<T, D, Kernels>> batch;
+    while (!batch) {
+      try {
+        batch.emplace(kernels, s, o, chunk);
+      } catch (const device_bad_alloc&) {
+        // Another run on the device took memory between the free memory asked and these allocations:
+        // a chunk half as large, where the chunk was sized here.
+        if (o.chunk_size > 0 || chunk == 1) throw;
+        chunk = (chunk + 1) / 2;
+      }
+    }
+    storing_after_fill<cuda_batch<T, D, Kernels>> waiting{*batch, fill};
     run_chunks(waiting, o, s.count(), chunk, r);
   } catch (const device_bad_alloc&) {  // the host's (staging given starts) reach the caller as they are
     throw cuda_error("fdgd: out of device memory for a chunk of " + std::to_string(chunk) +
