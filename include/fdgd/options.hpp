@@ -55,7 +55,10 @@ struct options {
   /// CPU threads, 0..max_cpu_threads; 0 uses OpenMP's default (all cores, or OMP_NUM_THREADS where set),
   /// at most max_cpu_threads
   int threads = 0;
-  int cuda_device = 0;  ///< CUDA device ordinal; current for the call only (the caller's context, or none, is current again after)
+  /// CUDA device ordinal; current for the call only: the caller's context, or none, is current again
+  /// after. (From a thread with no context, the runtime's own choice of device, cudaGetDevice, is then
+  /// this one, as a cudaSetDevice would leave it: call cudaSetDevice before CUDA calls of your own there.)
+  int cuda_device = 0;
   /// Called on the calling thread after every launch; empty (default) for none. With the default
   /// steps_per_launch (all steps fused) that is once per chunk: set steps_per_launch for finer news.
   std::function<void(const progress&)> on_progress;
