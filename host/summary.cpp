@@ -343,6 +343,8 @@ backend_kind grouped_on(const result& r, backend_kind where) {
   if (where != backend_kind::automatic) return where;
 #if defined(FDGD_HAS_CUDA)
   if (r.cuda_device >= 0 && detail::cells_fit_on_cuda(r)) return backend_kind::cuda;
+#else
+  (void)r;                                              // no result of this build ran on CUDA
 #endif
   return backend_kind::cpu;
 }
