@@ -79,8 +79,12 @@ result compiled_expression::minimize(const starts& s, const options& o) const {
   }
   const auto f = expr::program_objective::of(*c.cpu);
   result r = detail::with_precision(o.prec, [&](auto t) {
-    return detail::with_dim(s.dim(), detail::builtin_dims{},
-                            [&](auto d) { return solve_cpu<typename decltype(t)::type, decltype(d)::value>(f, s, o); });
+    using T = typename decltype(t)::type;
+    struct release {
+      int threads;
+      ~release() { expr::program_objective::release_kept<T>(threads); }
+    } after{detail::cpu_threads(o)};
+    return detail::with_dim(s.dim(), detail::builtin_dims{}, [&](auto d) { return solve_cpu<T, decltype(d)::value>(f, s, o); });
   });
   r.compile_seconds = making;
   return r;
