@@ -37,11 +37,17 @@ struct compiled_expression::compiled {
   std::once_flag cpu_once, cuda_once;
   std::optional<expr::program> cpu, cuda;
   std::mutex unreported_mutex;
-  double cpu_unreported = 0;  // seconds host_bytes_needed spent making the CPU's code, for the next run to report
+  double cpu_unreported = 0;  // seconds spent making the CPU's code, for the next run to report
 
-  /// Makes the CPU's program once; the seconds this call spent.
-  double make_cpu() {
-    return seconds_making(cpu_once, [&] { cpu = expr::compile(tree, dim); });
+  /// Makes the CPU's program once, its seconds left for the next run to report: counted before any
+  /// other caller, waiting in call_once, can take them.
+  void make_cpu() {
+    std::call_once(cpu_once, [&] {
+      const auto t0 = std::chrono::steady_clock::now();
+      cpu = expr::compile(tree, dim);
+      const std::lock_guard<std::mutex> lock(unreported_mutex);
+      cpu_unreported += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    });
   }
 };
 
@@ -72,10 +78,11 @@ result compiled_expression::minimize(const starts& s, const options& o) const {
     return r;
 #endif
   }
-  double making = c.make_cpu();
+  c.make_cpu();
+  double making = 0;
   {
     const std::lock_guard<std::mutex> lock(c.unreported_mutex);
-    making += std::exchange(c.cpu_unreported, 0.0);
+    making = std::exchange(c.cpu_unreported, 0.0);
   }
   const auto f = expr::program_objective::of(*c.cpu);
   result r = detail::with_precision(o.prec, [&](auto t) {
@@ -100,11 +107,7 @@ double compiled_expression::host_bytes_needed(std::int64_t count, const options&
   const double base = fdgd::host_bytes_needed(count, compiled_->dim, o);
   if (detail::use_cuda(o, /*compiled_for_cuda=*/true)) return base;
   compiled& c = *compiled_;
-  const double making = c.make_cpu();
-  {
-    const std::lock_guard<std::mutex> lock(c.unreported_mutex);
-    c.cpu_unreported += making;
-  }
+  c.make_cpu();
   const expr::program& p = *c.cpu;
   const double program =
       double(p.code.size() + p.patches.size()) * sizeof(expr::instruction) + double(p.patch_begin.size()) * sizeof(int);
