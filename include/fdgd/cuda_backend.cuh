@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <new>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "fdgd/config.hpp"  // FDGD_COMPILED_BY
@@ -161,10 +162,16 @@ class cuda_batch {
 
   std::int64_t advance(std::int64_t k) {
     kernels_.advance(shape_for(n_, advance_threads_), view(), params_, k);
-    std::size_t bytes = count_scratch_.size();
-    FDGD_CUDA_TRY(cub::DeviceReduce::Sum(count_scratch_.data(), bytes, running_flags(status_.data()), live_.data(), n_));
     std::int64_t live = 0;
-    FDGD_CUDA_TRY(cudaMemcpy(&live, live_.data(), sizeof live, cudaMemcpyDeviceToHost));  // waits for the launches
+    try {
+      std::size_t bytes = count_scratch_.size();
+      FDGD_CUDA_TRY(cub::DeviceReduce::Sum(count_scratch_.data(), bytes, running_flags(status_.data()), live_.data(), n_));
+      FDGD_CUDA_TRY(cudaMemcpy(&live, live_.data(), sizeof live, cudaMemcpyDeviceToHost));  // waits for the launches
+    } catch (const cuda_error& e) {
+      throw cuda_error(std::string(e.what()) +
+                       " (after the descent's kernel, queued before: an error it met, such as an objective reading "
+                       "beyond its point, shows at the next call; a build with FDGD_DEBUG_SYNC names the kernel)");
+    }
     return live;
   }
 
