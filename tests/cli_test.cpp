@@ -419,8 +419,13 @@ TEST_F(Cli, AGradientOfManyAdditionsIsWarnedOf) {
   const auto one = run_shell("timeout 2 " + std::string(FDGD_CLI) +
                              " minimize --function sphere --dim 1000000 --starts 1 --steps 0 --box -1:1 2>&1 >/dev/null");
   EXPECT_NE(one.out.find("up to 1e+12 for this run"), std::string::npos) << one.out;
+  // 7 starts, one block: on one thread whatever the threads (7 x 1.6e11).
+  const auto seven = run_shell("timeout 2 " + std::string(FDGD_CLI) +
+                               " minimize --function sphere --dim 400000 --starts 7 --steps 0 --box -1:1 --threads 8 "
+                               "--backend cpu 2>&1 >/dev/null");
+  EXPECT_NE(seven.out.find("up to 1.1e+12 for this run"), std::string::npos) << seven.out;
   EXPECT_EQ(warnings_of("minimize --function sphere --dim 100000 --starts 8 --steps 0 --box -1:1 --threads 2"), "")
-      << "4e10 a thread: not long";
+      << "8e10 on one thread: not long";
 }
 
 TEST_F(Cli, TheMemoryEstimateCoversAFewStartsAtALargeDimension) {

@@ -20,6 +20,8 @@
 #include <utility>
 
 #include "../io/atomic_file.hpp"
+#include "fdgd/cpu_backend.hpp"
+#include "fdgd/detail/backend_choice.hpp"
 #include "fdgd/detail/host_loop.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/summary.hpp"
@@ -169,11 +171,19 @@ void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::
 
 void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count, int dim, const options& o) {
   if (!b.builtin() || b.builtin()->fixed_dim != 0) return;
-  // A start runs on one thread: a few starts at a huge d leave the other cores idle.
-  const double per_step = double(dim) * double(dim), steps = double(o.steps) + 1,  // + 1: f and |grad| at the end
-      all = double(count) * steps * per_step,
-               busiest = std::ceil(double(count) / double(detail::cpu_threads(o))) * steps * per_step;
-  if (dim < 1000 || busiest < 1e12) return;  // below, the d^2 is not what makes a run long
+  const double per_step = double(dim) * double(dim), steps = double(o.steps) + 1;  // + 1: f and |grad| at the end
+  const double all = double(count) * steps * per_step;
+  // The busiest thread's share: a GPU thread's is a start; a CPU thread takes a block of starts whole
+  // (8 SIMD groups), so that a few starts at a huge d leave the other cores idle.
+  bool gpu = false;
+  try {
+    gpu = detail::use_cuda(o, /*compiled_for_cuda=*/true);
+  } catch (const std::exception&) {  // the run says why
+  }
+  const double block = detail::lockstep_groups * (o.prec == precision::f32 ? detail::cpu_lanes<float> : detail::cpu_lanes<double>);
+  const double starts_of_busiest =
+      gpu ? 1 : std::ceil(std::ceil(double(count) / block) / double(detail::cpu_threads(o))) * std::min(double(count), block);
+  if (dim < 1000 || starts_of_busiest * steps * per_step < 1e12) return;  // below, the d^2 is not what makes a run long
   warn(
       fmt::format("at d = {} the gradient takes about d^2 = {:.2g} additions a step of a start (it redoes the sum after "
                   "each moved term, for the reference's bits): up to {:.2g} for this run, which may take long",

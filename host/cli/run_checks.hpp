@@ -47,8 +47,8 @@ void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::
 
 /// Warns where a built-in of any d (a sum of terms) is run at a d so large that its gradient, which
 /// redoes the sum after each moved term to keep the reference's bits, makes the run long: about d^2
-/// additions a step of a start, 10^12 or more on the busiest of o's CPU threads (minutes and more; 13
-/// days at d = 10^8), at d >= 1000.
+/// additions a step of a start, 10^12 or more on the busiest thread (a CPU thread takes a block of 32
+/// starts, 64 in f32, whole; a GPU thread one start) (minutes and more; 13 days at d = 10^8), at d >= 1000.
 void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count, int dim, const options& o);
 
 /// The largest |coordinate| a start can have: from the box, or from the given points.
