@@ -24,12 +24,6 @@ std::vector<builtin_info> infos(functions::list<F...>) {
   return {info_of<F>()...};
 }
 
-/// Calls fn(F{}) for the built-in F named `name`; false when there is none.
-template <class Fn, class... F>
-bool visit_builtin(const std::string& name, Fn&& fn, functions::list<F...>) {
-  return ((name == F::name ? (fn(F{}), true) : false) || ...);
-}
-
 }  // namespace
 
 std::string builtin_info::dim_problem(int dim) const {
@@ -74,21 +68,18 @@ result minimize(const std::string& function, const starts& s, const options& o) 
   // Built-ins have CUDA kernels in every CUDA build; without one, asking for CUDA throws "built without CUDA".
   const bool cuda = detail::use_cuda(o, /*compiled_for_cuda=*/true);
   result r;
-  visit_builtin(
-      function,
-      [&](auto f) {
-        using F = decltype(f);
+  functions::visit(function, [&](auto f) {
+    using F = decltype(f);
 #if defined(FDGD_HAS_CUDA)
-        if (cuda) {
-          r = detail::cuda_solve_builtin<F>(s, o);
-          return;
-        }
+    if (cuda) {
+      r = detail::cuda_solve_builtin<F>(s, o);
+      return;
+    }
 #else
         (void)cuda;  // never true here: use_cuda threw
 #endif
-        r = detail::cpu_solve_builtin<F>(s, o);
-      },
-      functions::builtins{});
+    r = detail::cpu_solve_builtin<F>(s, o);
+  });
   return r;
 }
 

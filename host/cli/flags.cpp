@@ -84,7 +84,7 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
       ->transform(whole_number(1, int_max));
   add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->check(seed_check);
   add_value(c, "--box", a.box,
-            "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box; an --expr needs one)");
+            "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box; an --expr drawing starts needs one)");
   add_value(c, "--lr", a.lr, "learning rate (default 0.01)")->transform(a_number);
   add_value(c, "--steps", a.steps_text,
             std::string("steps per start: 100, 1e4, 2^10 (default 100; 0: f") + (c->get_name() == "trace" ? "" : " and |grad|") +

@@ -6,21 +6,14 @@
 #include <limits>
 
 #include "fdgd/detail/dispatch.hpp"
+#include "fdgd/detail/host_loop.hpp"
 #include "fdgd/expression_program.hpp"
-#include "fdgd/finite.hpp"
 #include "fdgd/functions.hpp"
 #include "fdgd/point.hpp"
 #include "parse.hpp"
 
 namespace fdgd::cli {
 namespace {
-
-/// The built-in F named `name` at the point x (d coordinates); false where there is none.
-template <class T, class... F>
-bool builtin_value(const std::string& name, std::vector<T>& x, T& f, functions::list<F...>) {
-  const strided_point<T> point{x.data(), 1, int(x.size())};
-  return ((name == F::name ? (f = F{}(point), true) : false) || ...);
-}
 
 /// `where_d`, where given, ends the message with where the dimension came from (a file's columns).
 [[noreturn]] void expression_usage_error(const std::string& text, const expr::expression_error& e,
@@ -137,9 +130,7 @@ const compiled_expression& objective_choice::compiled_at(int d) const {
 
 std::vector<double> objective_choice::values(const std::vector<double>& x, int d, precision prec) const {
   if (builtin_) builtin_->check_dim(d);
-  if (prec == precision::f32)
-    for (const double v : x)
-      if (beyond_float(v)) throw std::invalid_argument("fdgd: a coordinate beyond single precision's range");
+  if (prec == precision::f32) detail::check_fits_single_precision(starts::given(x, d));
   std::optional<expr::program> code;
   if (tree_) code = expr::compile(expr::bind(*tree_, d), d, false);
   std::vector<double> f(x.size() / std::size_t(d));
@@ -152,7 +143,7 @@ std::vector<double> objective_choice::values(const std::vector<double>& x, int d
       if (code)
         value = expr::program_objective::of(*code)(strided_point<T>{point.data(), 1, d});
       else
-        builtin_value(label_, point, value, functions::builtins{});
+        functions::visit(label_, [&](auto objective) { value = objective(strided_point<T>{point.data(), 1, d}); });
       f[i] = double(value);
     }
   });

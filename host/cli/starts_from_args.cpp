@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../io/result_header.hpp"
+#include "fdgd/detail/backend_choice.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 #include "run_checks.hpp"
@@ -31,24 +32,41 @@ std::string start_of_file(const std::string& path) {
   return std::string(bytes, std::size_t(in.gcount()));
 }
 
+/// f at the rows of x in precision `prec`: on this thread without a gradient (objective_choice::values),
+/// or for a built-in whose run goes to a GPU, by a run there at --steps 0: a file's f, likely written
+/// there, differs from the CPU's in the last bits of exp and cos, and an f near 0 agrees to the bit or
+/// not at all.
+std::vector<double> f_at_rows(const objective_choice& b, const std::vector<double>& x, int d, const options& run, precision prec) {
+  bool gpu = false;
+  try {
+    gpu = b.builtin() && detail::use_cuda(run, /*compiled_for_cuda=*/true);
+  } catch (const std::exception&) {  // the run says why
+  }
+  if (!gpu) return b.values(x, d, prec);
+  options o;
+  o.lr = run.lr, o.h = run.h, o.steps = 0, o.prec = prec, o.backend = run.backend, o.cuda_device = run.cuda_device;
+  const result r = b.run(starts::given(x, d), o);
+  return {r.f.begin(), r.f.end()};
+}
+
 /// Whether t's last column is f at the other columns, as an --out .npy keeps it: on up to 16 rows, f
-/// (objective_choice::values, in either precision) agrees with it, and on two of those rows at least it tells: it is the same
+/// (f_at_rows, in either precision) agrees with it, and on two of those rows at least it tells: it is the same
 /// number, or beyond the absolute allowance, and the other columns are not all 0 (one row, "1,1" for sphere, may agree by chance;
 /// starts near a minimum at 0, f there within the allowance of a last coordinate of 0, do not tell). Agreeing is within 1e-6
 /// relatively or 1e-12 absolutely, the file being perhaps the other backend's, whose exp and cos differ, and f near 0 a
 /// cancellation; in f32, where every value read is a float (as an f32 run writes them), 1e-5 and 1e-4: the cancellation is of an
 /// ulp of, say, rastrigin's 10d.
-bool last_column_is_f(const objective_choice& b, const table& t, precision run) {
+bool last_column_is_f(const objective_choice& b, const table& t, const options& run) {
   if (t.cols < 2 || t.rows == 0) return false;
   const int d = t.cols - 1;
   const std::int64_t rows = std::min<std::int64_t>(t.rows, 16);
   std::vector<double> x;
   for (std::int64_t i = 0; i < rows; ++i)
     for (int j = 0; j < d; ++j) x.push_back(t.values[std::size_t(i * t.cols + j)]);
-  for (const precision prec : {run, run == precision::f64 ? precision::f32 : precision::f64}) {
+  for (const precision prec : {run.prec, run.prec == precision::f64 ? precision::f32 : precision::f64}) {
     std::vector<double> values;
     try {
-      values = b.values(x, d, prec);  // refused where the objective has no dimension d, or f32 cannot hold x
+      values = f_at_rows(b, x, d, run, prec);  // refused where the objective has no dimension d, or f32 cannot hold x
     } catch (const std::exception&) {
       continue;
     }
@@ -129,7 +147,7 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
                         "coordinate; keep x0..x{} (or give --dim {} to run it in {} dimensions)",
                         a.init_file, j + 1, names[j], names[j], x_names - 1, dim, dim));
     // A header naming every column x0..x{d-1} says the last is a coordinate, whatever it holds.
-    if (!a.dim && (names.empty() || x_names != names.size()) && last_column_is_f(b, t, options_from(a).prec))
+    if (!a.dim && (names.empty() || x_names != names.size()) && last_column_is_f(b, t, options_from(a)))
       throw usage_error(
           fmt::format("--init-file: {}'s last column is f at the other {} (as an --out .npy keeps it): a saved f, "
                       "not a coordinate; drop it{} (or give --dim {} to run it in {} dimensions)",

@@ -1,6 +1,7 @@
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "fdgd/cpu_backend.hpp"
@@ -87,6 +88,9 @@ result compiled_expression::minimize(const starts& s, const options& o) const {
   const auto f = expr::program_objective::of(*c.cpu);
   result r = detail::with_precision(o.prec, [&](auto t) {
     using T = typename decltype(t)::type;
+    static_assert(
+        std::is_same_v<expr::program_objective::block_lanes<T>, lanes<T, detail::lockstep_width<T, expr::program_objective>>>,
+        "release_kept frees the values of the blocks the CPU backend runs");
     struct release {
       int threads;
       ~release() { expr::program_objective::release_kept<T>(threads); }

@@ -251,6 +251,9 @@ result run_cuda(const Kernels& kernels, const starts& s, const options& o) {
     storing_after_fill<cuda_batch<T, D, Kernels>> waiting{*batch, fill};
     run_chunks(waiting, o, s.count(), chunk, r);
   } catch (const device_bad_alloc&) {  // the host's (staging given starts) reach the caller as they are
+    if (chunk == 1)
+      throw cuda_error("fdgd: out of device memory for even one trajectory of dimension " + std::to_string(s.dim()) +
+                       " with the run's buffers (32 MiB of result rows besides)");
     throw cuda_error("fdgd: out of device memory for a chunk of " + std::to_string(chunk) +
                      " trajectories; set options::chunk_size lower");
   }

@@ -276,6 +276,9 @@ std::vector<V>& kept_values() {
 struct program_objective {
   static constexpr bool lane_safe = true;      // every instruction acts lane by lane
   static constexpr int cpu_block_bytes = 512;  // lockstep blocks of 64 doubles (128 floats): one pass over the code serves them all
+  /// The values of a lockstep block in precision T (the CPU backend's lockstep_width lanes).
+  template <class T>
+  using block_lanes = lanes<T, int(cpu_block_bytes / sizeof(T))>;
   static constexpr bool own_central_difference = true;  // central_gradient below
   const instruction* code = nullptr;
   int size = 0;
@@ -305,8 +308,7 @@ struct program_objective {
 #endif
     {
       std::vector<T>().swap(detail::kept_values<T>());
-      std::vector<lanes<T, int(cpu_block_bytes / sizeof(T))>>().swap(
-          detail::kept_values<lanes<T, int(cpu_block_bytes / sizeof(T))>>());
+      std::vector<block_lanes<T>>().swap(detail::kept_values<block_lanes<T>>());
     }
   }
 

@@ -22,4 +22,15 @@ struct list {};
 using builtins =
     list<sphere, rosenbrock, rastrigin, ackley, griewank, styblinski_tang, levy, himmelblau, beale, booth, six_hump_camel>;
 
+/// Calls fn(F{}) for the objective F of the list named `name` (a std::string); false where there is none.
+template <class Name, class Fn, class... F>
+bool visit(const Name& name, Fn&& fn, list<F...>) {
+  return ((name == F::name ? (fn(F{}), true) : false) || ...);
+}
+/// The same over the built-ins.
+template <class Name, class Fn>
+bool visit(const Name& name, Fn&& fn) {
+  return visit(name, fn, builtins{});
+}
+
 }  // namespace fdgd::functions

@@ -12,7 +12,7 @@ inline namespace FDGD_COMPILED_BY {  // OpenMP inside: config.hpp
 
 /// Writes starts [first, first + n) of `points` (row-major, `dim` a row) as x[j n + i] in T: each piece,
 /// coordinates j0..j1 of starts i0..i0 + m, is converted into `stage` (at most `piece_values` values,
-/// read up to 8 coordinates a start at once, on `threads` OpenMP threads), then handed to
+/// reading min(dim, 8) coordinates of a start or more at once, on `threads` OpenMP threads), then handed to
 /// copy(offset into x, values, count) one coordinate at a time, or at once where m = n (the
 /// coordinates' parts then lie together in x). Each copy must have read `stage` when it returns.
 template <class T, class Stage, class Copy>
