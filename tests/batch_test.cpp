@@ -577,20 +577,23 @@ TEST(CudaAgainstCpu, ArithmeticOnlyFunctionsAgreeBitForBit) {
 // The device lays the final rows out for the result 2^22 values at a time (x, f and grad_norm: d + 2
 // a row, so 2^20 rows at d = 2): a batch of more rows, in chunks that end inside a piece, is still
 // the CPU's bit for bit, every row in its place.
-TEST(CudaAgainstCpu, RowsBeyondOnePieceLandInPlace) {
-  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
-  const std::int64_t n = (std::int64_t(1) << 20) + 5;
-  const starts s = starts::uniform({-3.0, -2.0}, {4.0, 5.0}, n, 3);
-  for (const std::int64_t chunk : {std::int64_t(0), n - 2}) {
+/// Sphere from `s` on CUDA, in one chunk and in chunks of all but 2 starts, is the CPU's bit for bit.
+void expect_cuda_chunks_match_the_cpu(const starts& s, std::int64_t steps) {
+  for (const std::int64_t chunk : {std::int64_t(0), s.count() - 2}) {
     SCOPED_TRACE("chunk_size " + std::to_string(chunk));
     options o;
-    o.steps = 5;
+    o.steps = steps;
     o.chunk_size = chunk;
     o.backend = backend_kind::cpu;
     const result cpu = minimize("sphere", s, o);
     o.backend = backend_kind::cuda;
     expect_identical(minimize("sphere", s, o), cpu);
   }
+}
+
+TEST(CudaAgainstCpu, RowsBeyondOnePieceLandInPlace) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  expect_cuda_chunks_match_the_cpu(starts::uniform({-3.0, -2.0}, {4.0, 5.0}, (std::int64_t(1) << 20) + 5, 3), 5);
 }
 
 // Given starts go to the device a piece at a time (4 Mi values at most): here 8 coordinates, then the
@@ -602,17 +605,7 @@ TEST(CudaAgainstCpu, GivenStartsStagedInPiecesLandInPlace) {
   const int d = 9;
   std::vector<double> points(std::size_t(n) * d);
   for (std::size_t k = 0; k < points.size(); ++k) points[k] = 3 * std::sin(double(k));
-  const starts s = starts::given(std::move(points), d);
-  for (const std::int64_t chunk : {std::int64_t(0), n - 2}) {
-    SCOPED_TRACE("chunk_size " + std::to_string(chunk));
-    options o;
-    o.steps = 3;
-    o.chunk_size = chunk;
-    o.backend = backend_kind::cpu;
-    const result cpu = minimize("sphere", s, o);
-    o.backend = backend_kind::cuda;
-    expect_identical(minimize("sphere", s, o), cpu);
-  }
+  expect_cuda_chunks_match_the_cpu(starts::given(std::move(points), d), 3);
 }
 
 }  // namespace
