@@ -7,6 +7,7 @@
 
 // A shifted, scaled bowl: f(x) = sum_i w_i (x_i - c_i)^2. Members are plain values (it is copied to the device).
 struct shifted_bowl {
+  static constexpr int fixed_dim = 3;  // it reads 3 coordinates: a run at another d is refused
   double center[3];
   double weight[3];
 

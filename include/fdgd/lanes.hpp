@@ -22,7 +22,7 @@ struct lanes {
   vec v;
 
   lanes() = default;
-  lanes(T s) : v(vec{} + s) {}  // NOLINT: broadcast, as T(1) does for a scalar
+  lanes(T s) : v(s - vec{}) {}  // NOLINT: broadcast, as T(1) does for a scalar (s - 0 keeps -0; 0 + s would not)
   static lanes from(vec x) {
     lanes r;
     r.v = x;
@@ -39,6 +39,51 @@ struct lanes {
   lanes& operator-=(lanes b) { return *this = *this - b; }
   lanes& operator*=(lanes b) { return *this = *this * b; }
   lanes& operator/=(lanes b) { return *this = *this / b; }
+
+  // A constant of a wider floating type (0.1 in a float objective): the scalar code computes x * 0.1 in
+  // double, lanes would round 0.1 to float first, and a start would not give alone what it gives in a
+  // batch. Refused; T(0.1) is the same in both.
+  template <class U>
+  static constexpr bool wider = std::is_floating_point_v<U> && (sizeof(U) > sizeof(T));
+  template <class U>
+  static lanes refuse_wider() {
+    static_assert(!wider<U>,
+                  "fdgd: a lane_safe objective mixes a constant of a wider floating type into its lanes (0.1 with "
+                  "float points): write it as T(0.1), or the lanes would round it where the scalar code does not");
+    return {};
+  }
+  template <class U, std::enable_if_t<wider<U>, int> = 0>
+  friend lanes operator+(lanes, U) {
+    return refuse_wider<U>();
+  }
+  template <class U, std::enable_if_t<wider<U>, int> = 0>
+  friend lanes operator+(U, lanes) {
+    return refuse_wider<U>();
+  }
+  template <class U, std::enable_if_t<wider<U>, int> = 0>
+  friend lanes operator-(lanes, U) {
+    return refuse_wider<U>();
+  }
+  template <class U, std::enable_if_t<wider<U>, int> = 0>
+  friend lanes operator-(U, lanes) {
+    return refuse_wider<U>();
+  }
+  template <class U, std::enable_if_t<wider<U>, int> = 0>
+  friend lanes operator*(lanes, U) {
+    return refuse_wider<U>();
+  }
+  template <class U, std::enable_if_t<wider<U>, int> = 0>
+  friend lanes operator*(U, lanes) {
+    return refuse_wider<U>();
+  }
+  template <class U, std::enable_if_t<wider<U>, int> = 0>
+  friend lanes operator/(lanes, U) {
+    return refuse_wider<U>();
+  }
+  template <class U, std::enable_if_t<wider<U>, int> = 0>
+  friend lanes operator/(U, lanes) {
+    return refuse_wider<U>();
+  }
 };
 
 /// Bytes of the widest vector register the build targets. Masks are built a register at a time: GCC

@@ -16,7 +16,14 @@
 //   static constexpr bool lane_safe = true;
 //
 // so that the CPU runs it on one trajectory per SIMD lane (fdgd/lanes.hpp), with the same bits: a
-// rastrigin-like objective ran 4.1x faster. It must then compile for Point::value_type = fdgd::lanes.
+// rastrigin-like objective ran 4.1x faster. It must then compile for Point::value_type = fdgd::lanes,
+// and write its constants as T(c) (a double constant beside float lanes is refused at compile time).
+// An objective defined only at some dimensions says which, as the built-ins do,
+//
+//   static constexpr int fixed_dim = 3;  // its only dimension (0 or absent: any)
+//   static constexpr int min_dim = 2;    // the least (absent: 1)
+//
+// and a run at another d is refused (std::invalid_argument naming it) rather than reading beyond x.
 #pragma once
 #include <type_traits>
 #include <utility>
