@@ -5,7 +5,9 @@
 // where a Point offers value_type, size() and x[i] (fdgd::fixed_point, fdgd::strided_point, and the
 // gradient's fdgd::perturbed_point of either: a template, or overloads for all of them). fdgd::solve
 // compiles it for T = double and T = float, whichever options::prec a run asks for. It is copied to
-// the device by value, so it holds no host pointers. On the CPU one copy serves every thread at once:
+// the device by value, so it holds no host pointers, and it is a kernel parameter there (kernel
+// parameters take 32 KB at most) and a local of the calling thread on the CPU (within its stack): keep
+// large tables out of its members. On the CPU one copy serves every thread at once:
 // operator() is called concurrently, so it must not change state of its own (a `mutable` member, a
 // counter) without its own synchronization. The built-ins in fdgd/functions/
 // also carry a name, their usual search box and their known minima (host-only metadata).
