@@ -76,7 +76,7 @@ result minimize(const std::string& function, const starts& s, const options& o) 
       return;
     }
 #else
-        (void)cuda;  // never true here: use_cuda threw
+    (void)cuda;  // never true here: use_cuda threw
 #endif
     r = detail::cpu_solve_builtin<F>(s, o);
   });

@@ -175,11 +175,7 @@ void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count
   const double all = double(count) * steps * per_step;
   // The busiest thread's share: a GPU thread's is a start; a CPU thread takes a block of starts whole
   // (8 SIMD groups), so that a few starts at a huge d leave the other cores idle.
-  bool gpu = false;
-  try {
-    gpu = detail::use_cuda(o, /*compiled_for_cuda=*/true);
-  } catch (const std::exception&) {  // the run says why
-  }
+  const bool gpu = goes_to_cuda(o);
   const double block = detail::lockstep_groups * (o.prec == precision::f32 ? detail::cpu_lanes<float> : detail::cpu_lanes<double>);
   const double starts_of_busiest =
       gpu ? 1 : std::ceil(std::ceil(double(count) / block) / double(detail::cpu_threads(o))) * std::min(double(count), block);
@@ -188,6 +184,14 @@ void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count
       fmt::format("at d = {} the gradient takes about d^2 = {:.2g} additions a step of a start (it redoes the sum after "
                   "each moved term, for the reference's bits): up to {:.2g} for this run, which may take long",
                   dim, per_step, all));
+}
+
+bool goes_to_cuda(const options& o) {
+  try {
+    return detail::use_cuda(o, /*compiled_for_cuda=*/true);
+  } catch (const std::exception&) {  // the run says why
+    return false;
+  }
 }
 
 double largest_coordinate(const starts& s) {

@@ -51,6 +51,10 @@ void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::
 /// starts, 64 in f32, whole; a GPU thread one start) (minutes and more; 13 days at d = 10^8), at d >= 1000.
 void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count, int dim, const options& o);
 
+/// Whether a built-in's run with options o goes to a CUDA device (false where asking for one throws:
+/// the run says why).
+bool goes_to_cuda(const options& o);
+
 /// The largest |coordinate| a start can have: from the box, or from the given points.
 double largest_coordinate(const starts& s);
 

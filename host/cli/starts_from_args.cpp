@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "../io/result_header.hpp"
-#include "fdgd/detail/backend_choice.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 #include "run_checks.hpp"
@@ -37,12 +36,7 @@ std::string start_of_file(const std::string& path) {
 /// there, differs from the CPU's in the last bits of exp and cos, and an f near 0 agrees to the bit or
 /// not at all.
 std::vector<double> f_at_rows(const objective_choice& b, const std::vector<double>& x, int d, const options& run, precision prec) {
-  bool gpu = false;
-  try {
-    gpu = b.builtin() && detail::use_cuda(run, /*compiled_for_cuda=*/true);
-  } catch (const std::exception&) {  // the run says why
-  }
-  if (!gpu) return b.values(x, d, prec);
+  if (!b.builtin() || !goes_to_cuda(run)) return b.values(x, d, prec);
   options o;
   o.lr = run.lr, o.h = run.h, o.steps = 0, o.prec = prec, o.backend = run.backend, o.cuda_device = run.cuda_device;
   const result r = b.run(starts::given(x, d), o);
