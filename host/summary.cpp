@@ -406,6 +406,7 @@ double share_reaching(const result& r, const known_minimum& m, double tol, int t
     throw std::invalid_argument("fdgd: share_reaching: invalid tolerance " + detail::number_text(tol) +
                                 " (must be finite and > 0)");
   if (m.points.empty()) throw std::invalid_argument("fdgd: share_reaching: a known minimum with no minimizer");
+  if (r.count == 0) return 0.0;  // a result with no trajectories (a default one has dimension 0)
   for (const auto& p : m.points)
     if (int(p.size()) != r.dim)
       throw std::invalid_argument("fdgd: share_reaching: a minimizer of " + std::to_string(p.size()) +
@@ -421,7 +422,7 @@ double share_reaching(const result& r, const known_minimum& m, double tol, int t
         break;
       }
   }
-  return r.count ? double(reached) / double(r.count) : 0.0;
+  return double(reached) / double(r.count);
 }
 
 }  // namespace fdgd

@@ -417,6 +417,9 @@ TEST(Summary, AResultThatDisagreesWithItselfIsRefused) {
   EXPECT_THROW(share_reaching(r, find_builtin("sphere").minimum(3)), std::invalid_argument);
   expect_invalid([&] { share_reaching(r, known_minimum{{}, 0.0}); }, {"a known minimum with no minimizer"});
   EXPECT_EQ(share_reaching(r, find_builtin("sphere").minimum(2)), 0.5);
+  // No trajectories: no share, whatever the minimizers' dimension (a default result's is 0).
+  EXPECT_EQ(share_reaching(result{}, find_builtin("sphere").minimum(2)), 0.0);
+  expect_invalid([&] { share_reaching(result{}, known_minimum{{}, 0.0}); }, {"a known minimum with no minimizer"});
   // Whatever reads the arrays checks them first (these read past them).
   r.dim = 2;
   r.count = 100000;

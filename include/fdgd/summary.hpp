@@ -73,8 +73,9 @@ double grouping_bytes_needed(std::int64_t count, int dim, int threads = 0, int t
 
 /// Share of all trajectories (nonfinite and unresolved ones count as not reaching) whose final point is within `tol`
 /// (max-norm) of one of the known minimizers. On `threads` OpenMP threads (0: all cores; at most
-/// max_cpu_threads). Throws std::invalid_argument unless tol is finite and > 0, there is a minimizer, every minimizer has
-/// r.dim coordinates, r's arrays match its count and dim and threads is in 0..max_cpu_threads.
+/// max_cpu_threads); 0 for a result of no trajectories (a default-constructed one too). Throws std::invalid_argument
+/// unless tol is finite and > 0, there is a minimizer, every minimizer has r.dim coordinates (where r has
+/// trajectories), r's arrays match its count and dim and threads is in 0..max_cpu_threads.
 double share_reaching(const result& r, const known_minimum& m, double tol = 1e-3, int threads = 0);
 
 }  // namespace fdgd
