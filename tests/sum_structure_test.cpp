@@ -3,6 +3,7 @@
 // dimension the built-ins are instantiated for and on the run-time-dimension path, at ordinary
 // points and where f overflows.
 #include <gtest/gtest.h>
+#include <malloc.h>
 
 #include <cmath>
 #include <cstring>
@@ -147,6 +148,27 @@ TEST(SumStructure, RunTimeDimensionDescentOnLanesGivesTheReferenceBits) {
     check_descent_on_lanes_at_run_time_dim<functions::griewank>(d);
     check_descent_on_lanes_at_run_time_dim<functions::levy>(d);
     check_descent_on_lanes_at_run_time_dim<functions::rosenbrock>(d);
+  }
+}
+
+TEST(SumStructure, ARunLeavesNoKeptTermsOnItsThreads) {
+  // Past host_kept_terms the host keeps the terms in a buffer of each thread's, which the run frees:
+  // a pool's thread would otherwise hold the largest run's until it ends.
+  const int d = 8000;  // 256 KB a thread or more: a lockstep block's terms (512 KB on AVX-512)
+  options o;
+  o.backend = backend_kind::cpu;
+  o.threads = 2;
+  o.steps = 1;
+  const starts s = starts::uniform(d, -5, 5, 32, 1);
+  const auto in_use = [] {
+    const auto m = mallinfo2();
+    return double(m.uordblks) + double(m.hblkhd);
+  };
+  for (const precision prec : {precision::f64, precision::f32}) {
+    o.prec = prec;
+    const double before = in_use();
+    EXPECT_EQ(minimize("rastrigin", s, o).count, 32);
+    EXPECT_LT(in_use() - before, 64 << 10) << (prec == precision::f32 ? "f32" : "f64");
   }
 }
 

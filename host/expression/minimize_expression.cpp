@@ -88,13 +88,6 @@ result compiled_expression::minimize(const starts& s, const options& o) const {
   const auto f = expr::program_objective::of(*c.cpu);
   result r = detail::with_precision(o.prec, [&](auto t) {
     using T = typename decltype(t)::type;
-    static_assert(
-        std::is_same_v<expr::program_objective::block_lanes<T>, lanes<T, detail::lockstep_width<T, expr::program_objective>>>,
-        "release_kept frees the values of the blocks the CPU backend runs");
-    struct release {
-      int threads;
-      ~release() { expr::program_objective::release_kept<T>(threads); }
-    } after{detail::cpu_threads(o)};
     return detail::with_dim(s.dim(), detail::builtin_dims{}, [&](auto d) { return solve_cpu<T, decltype(d)::value>(f, s, o); });
   });
   r.compile_seconds = making;

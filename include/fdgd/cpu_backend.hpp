@@ -388,6 +388,18 @@ class cpu_batch {
   std::vector<std::vector<lanes<T, lockstep_width<T, Objective>>>> lane_scratch_;  // a thread's each: lanes_of_thread()
 };
 
+/// Frees, on each thread of a team of `threads`, what the run kept on it (thread_scratch), when the run
+/// ends or throws: the team is the pool's threads that ran it, which live on after it.
+struct scratch_release {
+  int threads;
+  ~scratch_release() {
+#if defined(_OPENMP)
+#pragma omp parallel num_threads(threads)
+#endif
+    release_thread_scratch();
+  }
+};
+
 }  // namespace FDGD_COMPILED_BY
 }  // namespace detail
 
@@ -407,6 +419,7 @@ result solve_cpu(const Objective& f, const starts& s, const options& o) {
     result r;
     r.resize(s.count(), s.dim(), o.threads);
     detail::cpu_batch<T, run_dim<D>, Objective> batch(f, s, o, chunk, r);
+    const detail::scratch_release release{batch.threads()};
     detail::run_chunks(batch, o, s.count(), chunk, r);
     const int threads = batch.threads();
     detail::finish(r, "cpu", std::to_string(threads) + (threads == 1 ? " thread" : " threads"), t0, o.threads);

@@ -196,6 +196,34 @@ constexpr int tail_group_of(int parts) { return parts <= 1 ? 4 : parts >= 6 ? 1 
 template <class Term, class Point>
 inline constexpr int tail_group = tail_group_of(int(sizeof(Term) / sizeof(typename Point::value_type)));
 
+#if !defined(__CUDACC_RTC__)
+/// The calling thread's functions that free its thread_scratch buffers, each listed once while it holds one.
+inline std::vector<void (*)()>& thread_scratch_releases() {
+  thread_local std::vector<void (*)()> releases;
+  return releases;
+}
+
+/// The calling thread's buffer of at least n values of V, kept from call to call (the host's terms
+/// beyond host_kept_terms, an expression's kept values) until release_thread_scratch frees it.
+template <class V>
+std::vector<V>& thread_scratch(std::size_t n) {
+  thread_local std::vector<V> buffer;
+  if (buffer.size() < n) {
+    if (buffer.empty()) thread_scratch_releases().push_back([] { std::vector<V>().swap(thread_scratch<V>(0)); });
+    buffer.resize(n);
+  }
+  return buffer;
+}
+
+/// Frees the calling thread's thread_scratch buffers (the CPU backend's threads after each run, which
+/// would otherwise hold the largest run's until they end: 32 or 64 MB a thread for rastrigin at d = 10^6).
+inline void release_thread_scratch() {
+  const std::vector<void (*)()> releases = std::move(thread_scratch_releases());
+  thread_scratch_releases().clear();
+  for (const auto release : releases) release();
+}
+#endif
+
 template <class Objective, class Point, class Gradient, class H>
 FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient& g, H h, H two_h) {
   // Every coordinate read by some term, and none beyond x: checked at the run's d by solve and
@@ -230,9 +258,7 @@ FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient
     using term_type = decltype(f.term(x, 0));
     const int n = Objective::term_count(x.size());
     term_type on_stack[host_kept_terms];
-    thread_local std::vector<term_type> on_heap;
-    if (n > host_kept_terms && on_heap.size() < std::size_t(n)) on_heap.resize(std::size_t(n));
-    term_type* const t = n > host_kept_terms ? on_heap.data() : on_stack;
+    term_type* const t = n > host_kept_terms ? thread_scratch<term_type>(std::size_t(n)).data() : on_stack;
     t[0] = f.term(x, 0);  // (n >= 1; said first so that GCC sees t[0] written)
     for (int j = 1; j < n; ++j) t[j] = f.term(x, j);
     gradient_by_terms<tail_group<term_type, Point>>(

@@ -261,14 +261,6 @@ struct is_lanes<lanes<T, W>> : std::true_type {
   static constexpr int width = W;
 };
 
-/// The calling thread's values kept for the patches (program_objective::central_gradient), one vector
-/// a value type: a scalar's or a lockstep block's.
-template <class V>
-std::vector<V>& kept_values() {
-  thread_local std::vector<V> kept;
-  return kept;
-}
-
 }  // namespace detail
 
 /// Interprets a program; the program must outlive it. Evaluates whole lanes at once on the CPU, and
@@ -276,9 +268,6 @@ std::vector<V>& kept_values() {
 struct program_objective {
   static constexpr bool lane_safe = true;      // every instruction acts lane by lane
   static constexpr int cpu_block_bytes = 512;  // lockstep blocks of 64 doubles (128 floats): one pass over the code serves them all
-  /// The values of a lockstep block in precision T (the CPU backend's lockstep_width lanes).
-  template <class T>
-  using block_lanes = lanes<T, int(cpu_block_bytes / sizeof(T))>;
   static constexpr bool own_central_difference = true;  // central_gradient below
   const instruction* code = nullptr;
   int size = 0;
@@ -297,29 +286,14 @@ struct program_objective {
     return run<false>(code, size, x, nullptr);
   }
 
-  /// Frees the values kept by a run in precision T on `threads` OpenMP threads, on each thread of a team
-  /// that size (the pool's threads that ran it): a thread would otherwise hold the largest run's until
-  /// it ends (kept_slots values of a lockstep block each, 200 MB a thread for an expression at d = 10^5).
-  template <class T>
-  static void release_kept(int threads) {
-    (void)threads;
-#if defined(_OPENMP)
-#pragma omp parallel num_threads(threads)
-#endif
-    {
-      std::vector<T>().swap(detail::kept_values<T>());
-      std::vector<block_lanes<T>>().swap(detail::kept_values<block_lanes<T>>());
-    }
-  }
-
   /// The central difference, to the bits of whole evaluations: one evaluation at x that keeps the
   /// values the patches need, then each coordinate's patch at x_i + h and x_i - h.
   template <class P, class G, class H>
   void central_gradient(const P& x, G& g, H h, H two_h) const {
     using V = typename P::value_type;
     if (!patches) return fdgd::detail::gradient_by_evaluations(*this, x, g, h, two_h);
-    std::vector<V>& kept = detail::kept_values<V>();
-    if (kept.size() < std::size_t(kept_slots)) kept.resize(std::size_t(kept_slots));
+    // The values kept for the patches: the calling thread's, until the CPU backend frees them after the run.
+    std::vector<V>& kept = fdgd::detail::thread_scratch<V>(std::size_t(kept_slots));
     run<true>(code, size, x, kept.data());
     for (int i = 0; i < x.size(); ++i) {
       const instruction* patch = patches + patch_begin[i];
