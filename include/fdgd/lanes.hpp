@@ -213,6 +213,7 @@ lanes<T, W> norm_from_squares(lanes<T, W> squares, int n, const Coordinate& coor
 }  // namespace FDGD_COMPILED_BY
 
 namespace math {
+inline namespace FDGD_COMPILED_BY {  // as math.hpp's
 
 #define FDGD_LANES_UNARY(name)                         \
   template <class T, int W>                            \
@@ -273,5 +274,6 @@ FDGD_LANES_UNARY(sin)
 #endif
 #undef FDGD_LANES_UNARY
 
+}  // namespace FDGD_COMPILED_BY
 }  // namespace math
 }  // namespace fdgd

@@ -42,6 +42,10 @@ namespace fdgd::math {
 inline constexpr double pi = 3.141592653589793238462643383279502884;
 inline constexpr double e = 2.718281828459045235360287471352662498;
 
+// The functions' code depends on the flags (libmvec's with AVX2 or AVX-512, the C library's without),
+// so it lives under the build's names (config.hpp): a program's file built another way keeps its own.
+inline namespace FDGD_COMPILED_BY {
+
 #define FDGD_MATH_UNARY(name)                                \
   FDGD_HD inline double name(double v) { return ::name(v); } \
   FDGD_HD inline float name(float v) { return ::name##f(v); }
@@ -89,6 +93,7 @@ __device__ inline float fresh_square(float v) {
 }
 #endif
 
+}  // namespace FDGD_COMPILED_BY
 }  // namespace fdgd::math
 
 #if !defined(__CUDACC_RTC__)
@@ -98,6 +103,7 @@ namespace fdgd {
 template <class T, int W>
 struct lanes;
 namespace math {
+inline namespace FDGD_COMPILED_BY {
 template <class T, int W>
 lanes<T, W> sqrt(lanes<T, W>);
 template <class T, int W>
@@ -108,6 +114,7 @@ template <class T, int W>
 lanes<T, W> sin(lanes<T, W>);
 template <class T, int W>
 lanes<T, W> fabs(lanes<T, W>);
+}  // namespace FDGD_COMPILED_BY
 }  // namespace math
 }  // namespace fdgd
 #endif

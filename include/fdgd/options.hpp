@@ -69,10 +69,10 @@ struct options {
       throw std::invalid_argument(std::string("fdgd: invalid option ") + name + " = " + value + " (" + rule + ")");
     };
     using detail::number_text;
-    if (!std::isfinite(lr) || !(lr > 0)) fail("lr", number_text(lr), "must be finite and > 0");
-    if (!std::isfinite(2 * h) || !(h > 0)) fail("h", number_text(h), "must be > 0 with 2h finite");
+    if (!is_finite(lr) || !(lr > 0)) fail("lr", number_text(lr), "must be finite and > 0");
+    if (!is_finite(2 * h) || !(h > 0)) fail("h", number_text(h), "must be > 0 with 2h finite");
     if (steps < 0) fail("steps", std::to_string(steps), "must be >= 0");
-    if (!std::isfinite(gtol) || gtol < 0) fail("gtol", number_text(gtol), "must be finite and >= 0; 0 disables it");
+    if (!is_finite(gtol) || gtol < 0) fail("gtol", number_text(gtol), "must be finite and >= 0; 0 disables it");
     const double least_gtol =
         std::sqrt(prec == precision::f32 ? double(std::numeric_limits<float>::min()) : std::numeric_limits<double>::min());
     if (gtol > 0 && gtol < least_gtol)

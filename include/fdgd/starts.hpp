@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fdgd/detail/number_text.hpp"
+#include "fdgd/finite.hpp"
 #include "fdgd/philox.hpp"
 
 namespace fdgd {
@@ -47,7 +48,7 @@ class starts {
       throw std::invalid_argument("fdgd: invalid starts: " + std::to_string(points.size()) +
                                   " values is not a whole number of points of dimension " + std::to_string(dim));
     for (std::size_t k = 0; k < points.size(); ++k)
-      if (!std::isfinite(points[k]))
+      if (!is_finite(points[k]))
         throw std::invalid_argument("fdgd: invalid starts: start " + std::to_string(k / std::size_t(dim)) + " coordinate " +
                                     std::to_string(k % std::size_t(dim)) + " is not finite");
     starts s;
@@ -110,7 +111,7 @@ class starts {
       throw std::invalid_argument("fdgd: invalid starts: box has " + std::to_string(lo_.size()) + " lower and " +
                                   std::to_string(hi_.size()) + " upper bounds");
     for (std::size_t j = 0; j < lo_.size(); ++j)
-      if (!std::isfinite(lo_[j]) || !std::isfinite(hi_[j]) || !(lo_[j] < hi_[j]) || !std::isfinite(hi_[j] - lo_[j]))
+      if (!is_finite(lo_[j]) || !is_finite(hi_[j]) || !(lo_[j] < hi_[j]) || !is_finite(hi_[j] - lo_[j]))
         throw std::invalid_argument("fdgd: invalid starts: box coordinate " + std::to_string(j) + " is [" +
                                     detail::number_text(lo_[j]) + ", " + detail::number_text(hi_[j]) +
                                     "] (bounds must be finite with lo < hi, and hi - lo finite)");

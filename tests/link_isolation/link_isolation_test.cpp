@@ -2,6 +2,10 @@
 // flags (user_build.cpp: no OpenMP, -O0), where the linker would otherwise keep one copy for both.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
+#include "../test_support.hpp"
 #include "fdgd/minimize.hpp"
 #include "library_debug_build.hpp"
 #include "user_build.hpp"
@@ -36,6 +40,27 @@ TEST(LinkIsolation, ADebugBuildOfTheLibraryKeepsItsOwnHelpersBesideAUsersOther) 
   const result library = library_debug_build_solve(batch, o);
   EXPECT_EQ(library.device, "2 threads") << "the library's loop ran a helper of the user's, built without OpenMP";
   EXPECT_EQ(library.x, user_build_solve(batch, o).x);
+}
+
+// Under -ffast-math std::isfinite is true of NaN and infinity: the checks tell them by their bits, so
+// that the copy the linker keeps, this program's fast-math one included, refuses them still.
+TEST(LinkIsolation, AFastMathFileLeavesTheChecksOfOptionsAndStartsWhole) {
+  options o = two_threads_on_the_cpu();
+  o.h = std::nan("");
+  expect_invalid([&] { user_fast_math_validate(o); }, {"invalid option h = nan"});
+  expect_invalid([&] { minimize("rastrigin", batch, o); }, {"invalid option h = nan"});
+  o.h = 1e-4;
+  const double inf = std::numeric_limits<double>::infinity();
+  o.lr = inf;
+  expect_invalid([&] { user_fast_math_validate(o); }, {"invalid option lr = inf"});
+  expect_invalid([&] { minimize("rastrigin", batch, o); }, {"invalid option lr = inf"});
+  o.lr = 1e-3;
+  o.gtol = inf;
+  expect_invalid([&] { user_fast_math_validate(o); }, {"invalid option gtol = inf"});
+  expect_invalid([&] { minimize("rastrigin", batch, o); }, {"invalid option gtol = inf"});
+  expect_invalid([&] { user_fast_math_given({1.0, inf}, 2); }, {"start 0 coordinate 1 is not finite"});
+  expect_invalid([&] { starts::given({std::nan(""), 1.0}, 2); }, {"start 0 coordinate 0 is not finite"});
+  expect_invalid([&] { starts::uniform(2, 0.0, inf, 4, 1); }, {"box coordinate 0"});
 }
 
 }  // namespace
