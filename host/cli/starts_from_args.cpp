@@ -83,6 +83,24 @@ bool last_column_is_f(const objective_choice& b, const table& t, const options& 
   return false;
 }
 
+/// Refuses a header that names a column x<k> elsewhere than column k (x1,x0; f,x0,x1), since the columns
+/// are the coordinates x0, x1, ... by position, whatever their names: the run would start from other
+/// points than the file says. Names counted from 1, in order (x1,x2,...), are read so too.
+void check_x_names_in_order(const std::string& file, const std::vector<std::string>& names) {
+  const auto misplaced = [&](long long base) {  // the first column x<k> with k other than its position + base
+    for (std::size_t j = 0; j < names.size(); ++j)
+      if (const long long k = detail::x_name_index(names[j]); k >= 0 && k != (long long)(j) + base) return j;
+    return names.size();
+  };
+  const std::size_t j = misplaced(0);
+  if (j == names.size() || misplaced(1) == names.size()) return;
+  throw usage_error(
+      fmt::format("--init-file: {}'s column {} is named {}, but the columns are read by position, as x0, x1, "
+                  "..., whatever their names (column {} is x{}): put the columns in that order, and drop any "
+                  "that is not a coordinate",
+                  file, j + 1, names[j], j + 1, j));
+}
+
 }  // namespace
 
 const char* count_source(const minimize_args& a) { return a.init_file.empty() ? a.count_flag : "starts in the file"; }
@@ -123,6 +141,7 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
     dim = t.cols;
     check_given_dim(b, a.dim, dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"),
                     npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : "");
+    check_x_names_in_order(a.init_file, names);
     // An objective of any d would take a saved f as one more coordinate, and run: --dim says it is meant.
     // x0,...,x{k-1},f and what followed it there (grad_norm, steps): an --out CSV's columns, cut after
     // f or later (read_csv takes a whole result header's x columns alone).

@@ -24,6 +24,17 @@ inline std::size_t leading_x_names(const std::vector<std::string>& names) {
   return x;
 }
 
+/// k for a name x<k> (x0, x12; not x01 or x+1), else -1.
+inline long long x_name_index(const std::string& name) {
+  if (name.size() < 2 || name.size() > 19 || name[0] != 'x' || (name[1] == '0' && name.size() > 2)) return -1;
+  long long k = 0;
+  for (std::size_t j = 1; j < name.size(); ++j) {
+    if (name[j] < '0' || name[j] > '9') return -1;
+    k = 10 * k + (name[j] - '0');
+  }
+  return k;
+}
+
 /// Whether `name` is one of result_tail's.
 inline bool is_result_tail_name(const std::string& name) {
   for (const char* t : result_tail)
