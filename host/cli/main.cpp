@@ -97,7 +97,8 @@ int run_minimize(const minimize_args& a) {
 /// stretches of `every` steps, each from where the last ended: the same bits as one continuous run.
 int run_trace(const minimize_args& a, const std::vector<std::string>& start_texts, std::int64_t sample, std::int64_t every) {
   const cli::objective_choice b(a.function, a.expression);
-  if (a.out.empty() || cli::extension(a.out) != ".csv") throw usage_error("--out: trace writes a .csv file");
+  if (a.out.empty()) throw usage_error("--out is required: trace writes the paths to a .csv file");
+  if (cli::extension(a.out) != ".csv") throw usage_error("--out: trace writes a .csv file");
   if (!start_texts.empty() && sample != 0) throw usage_error("--start and --sample exclude each other");
   if (start_texts.empty() && sample == 0) throw usage_error("give the starts with --start (repeatable) or --sample K");
   int dim = 0;
@@ -296,7 +297,8 @@ int run_command(int argc, char** argv) {
   cli::add_value(t, "--start", trace_starts, "a start x0,x1,... (repeatable)");
   cli::add_value(t, "--sample", trace_sample, "or: this many starts drawn from the box (--dim, --box, --seed): 100, 1e3, 2^10");
   cli::add_value(t, "--every", trace_every, "record every k steps: 10, 1e3, 2^10 (default 1)");
-  cli::add_value(t, "--out", ta.out, "the CSV to write")->required();
+  // Required, but asked after parsing: CLI11 would name it before a mistyped flag ("--stpes 5").
+  cli::add_value(t, "--out", ta.out, "the CSV to write (required)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
