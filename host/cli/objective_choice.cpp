@@ -124,7 +124,16 @@ search_box objective_choice::default_box(int d, const std::string& other_starts)
 }
 
 const compiled_expression& objective_choice::compiled_at(int d) const {
-  if (!compiled_ || compiled_->dim() != d) compiled_.emplace(label_, d);
+  if (!compiled_ || compiled_->dim() != d) {
+    // Making each coordinate's patch of the sums takes about d^2 operations, before the first step and
+    // its progress line (d = 40000: 6 s here).
+    if (dim_from_outside() && double(d) * double(d) >= 2.5e9)
+      warn(
+          fmt::format("--expr at d = {}: preparing each coordinate's part of the sums takes about d^2 = {:.2g} operations "
+                      "before the first step, which may take long",
+                      d, double(d) * double(d)));
+    compiled_.emplace(label_, d);
+  }
   return *compiled_;
 }
 
