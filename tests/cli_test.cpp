@@ -351,6 +351,20 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
   std::ofstream(path("no_f.csv")) << "x0,x1,grad_norm\n1,2,3\n";
   refused("--function sphere --init-file " + path("no_f.csv"),
           "no_f.csv's column 3 is named grad_norm, as an --out file's: a saved grad_norm, not a coordinate; keep x0..x1");
+  // Columns are coordinates by position: a header naming them x<k> elsewhere would start from other
+  // points than it says (booth at (3, 0) is not booth at (0, 3)), with --dim too; counted from 1 in order is read so.
+  std::ofstream(path("swapped.csv")) << "x1,x0\n0,3\n";
+  refused("--function booth --init-file " + path("swapped.csv"),
+          "swapped.csv's column 1 is named x1, but the columns are read by position, as x0, x1, ..., whatever their names "
+          "(column 1 is x0): put the columns in that order, and drop any that is not a coordinate");
+  std::ofstream(path("f_first.csv")) << "f,x0,x1\n5,1,2\n";
+  refused("--function sphere --init-file " + path("f_first.csv") + " --dim 3", "f_first.csv's column 2 is named x0");
+  std::ofstream(path("id.csv")) << "id,x0,x1\n7,1,2\n";
+  refused("--function sphere --init-file " + path("id.csv"), "id.csv's column 2 is named x0");
+  std::ofstream(path("from_1.csv")) << "x1,x2,x3\n1,2,3\n";
+  EXPECT_EQ(run("minimize --function sphere --init-file " + path("from_1.csv") + " --steps 0").status, 0);
+  std::ofstream(path("other.csv")) << "x,y,x01\n1,2,5\n";  // no name of the form x<k>
+  EXPECT_EQ(run("minimize --function sphere --init-file " + path("other.csv") + " --steps 0").status, 0);
 }
 
 // In f32 at the default h, rounding f near -313 moves each point by up to 1.5e-3 a step, farther than
@@ -426,6 +440,25 @@ TEST_F(Cli, AGradientOfManyAdditionsIsWarnedOf) {
   EXPECT_NE(seven.out.find("up to 1.1e+12 for this run"), std::string::npos) << seven.out;
   EXPECT_EQ(warnings_of("minimize --function sphere --dim 100000 --starts 8 --steps 0 --box -1:1 --threads 2"), "")
       << "8e10 on one thread: not long";
+}
+
+// An expression of sums at a large d: its steps as a built-in's, and before them the preparation of each
+// coordinate's part of the sums, about d^2 operations without a progress line (d = 3 10^5: minutes).
+TEST_F(Cli, AnExpressionOfSumsAtALargeDimensionIsWarnedOf) {
+  const auto r = run_shell("timeout 2 " + std::string(FDGD_CLI) +
+                           " minimize --expr \"sum(i=0..d-1, x[i]^2)\" --dim 300000 --starts 1 --steps 0 --box -1:1 "
+                           "--backend cpu 2>&1 >/dev/null");
+  EXPECT_NE(r.out.find("fdgd: warning: --expr at d = 300000: preparing each coordinate's part of the sums takes about d^2 = "
+                       "9e+10 operations before the first step, which may take long"),
+            std::string::npos)
+      << r.out;
+  const auto steps = run_shell("timeout 3 " + std::string(FDGD_CLI) +
+                               " minimize --expr \"sum(i=0..d-1, x[i]^2)\" --dim 5000 --starts 1 --steps 40000 --box -1:1 "
+                               "--backend cpu 2>&1 >/dev/null");
+  EXPECT_NE(steps.out.find("fdgd: warning: at d = 5000 the gradient takes about d^2 = 2.5e+07 additions a step of a start"),
+            std::string::npos)
+      << steps.out;
+  EXPECT_EQ(warnings_of("minimize --expr \"sum(i=0..d-1, x[i]^2)\" --dim 2000 --starts 8 --steps 0 --box -1:1"), "");
 }
 
 TEST_F(Cli, TheMemoryEstimateCoversAFewStartsAtALargeDimension) {
@@ -1136,6 +1169,9 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --expr \"sum(i=0..d-1, x[i])\" --box -1:1", 2,
        "the expression uses d, a sum or a product: give its dimension with --dim (or a --box of LO:HI for each coordinate)"},
       {"trace --function sphere --starts 5 --out " + path("t.csv"), 2, "(did you mean --sample K, or --start x0,x1,...?)"},
+      // trace's --out, required, is asked after parsing: a mistyped flag is named first.
+      {"trace --function sphere --start 1,2 --stpes 5", 2, "--stpes is no option of trace (did you mean --steps?)"},
+      {"trace --function sphere --start 1,2", 2, "fdgd: error: --out is required: trace writes the paths to a .csv file"},
       {"minimize --expr \"prod(i=1..0, x0) + x0\" --box -1:1", 2, "the expression uses d, a sum or a product"},
       {"minimize --expr 3 --box -1:1", 2, "--expr: no dimension follows from the expression's coordinates"},
       {"minimize --expr x[2000000000] --box -1:1", 2, "--expr: no dimension follows from the expression's coordinates"},

@@ -54,7 +54,8 @@ const builtin_info& find_builtin(const std::string& name);
 /// a dimension it does not have, invalid options or starts; fdgd::error or fdgd::cuda_error when the
 /// CUDA backend cannot run; std::bad_alloc when the results do not fit in memory. On the CPU, an
 /// exception an objective throws stops the run and reaches the caller (the first, if several threads
-/// throw); device code cannot throw.
+/// throw) once the other threads have taken the trajectories they hold through the launch's steps
+/// (options::steps_per_launch bounds that wait); device code cannot throw.
 result minimize(const std::string& function, const starts& s, const options& o);
 
 /// Minimizes the objective `expression` (grammar: fdgd/expression.hpp) at the starts' dimension.

@@ -39,7 +39,8 @@ inline namespace FDGD_COMPILED_BY {
 /// Throws std::invalid_argument for invalid options or starts, fdgd::error for an unusable backend,
 /// fdgd::cuda_error for a failing CUDA call (a kernel that faults included), std::bad_alloc when the
 /// results do not fit in memory. On the CPU, an exception `f` throws stops the run and reaches the
-/// caller (the first, if several threads throw).
+/// caller (the first, if several threads throw) once the other threads have taken the trajectories
+/// they hold through the launch's steps (options::steps_per_launch bounds that wait).
 template <int D = dynamic_dim, class Objective>
 result solve(const Objective& f, const starts& s, const options& o) {
   o.validate();
