@@ -162,6 +162,10 @@ TEST(Expression, LengthAndNestingAreBounded) {
   expr::node deep;
   for (std::size_t k = 0; k < expr::max_length; ++k) deep = expr::node{expr::node_kind::negate, 1, 0, {}, {std::move(deep)}};
   refused(deep, "nested deeper than 10000 nodes");
+  // print() checks as bind() does (it read kids that were not there), and takes what bind() makes.
+  EXPECT_THROW(expr::print(expr::node{expr::node_kind::add, 1, 0, {}, {}}), expr::expression_error);
+  EXPECT_THROW(expr::print(deep), expr::expression_error);
+  EXPECT_EQ(expr::print(expr::bind(expr::parse("sum(i=0..d-1, x[i]) * x0"), 3)), "(x0+x1+x2)*x0");
   // What parse() makes passes, a long chain of terms too (each + a level deeper in the tree).
   std::string chain = "x0^2";
   for (int k = 1; k < 1000; ++k) chain += "+x" + std::to_string(k) + "^2";  // 6900 characters

@@ -135,10 +135,11 @@ void print_to(const node& n, std::string& out, int needed = sum_level) {
   if (parens) out += ")";
 }
 
-/// Throws expression_error where `tree` is not one parse() could have made (a hand-built one): a
-/// kind with the wrong number of kids, an unknown function or constant, a sum without a name, or
-/// nesting so deep that walking it recursively could overflow the stack. Walks with a stack of its own.
-void check_parsed_shape(const node& tree) {
+/// Throws expression_error where `tree` is not one parse() could have made (a hand-built one), nor
+/// where `bound_too`, bind(): a kind with the wrong number of kids, an unknown function or constant, a
+/// sum without a name, or nesting so deep that walking it recursively could overflow the stack. Walks
+/// with a stack of its own.
+void check_parsed_shape(const node& tree, bool bound_too = false) {
   constexpr std::size_t deepest = max_length;  // each node parse() makes takes a character at least
   std::vector<std::pair<const node*, std::size_t>> todo{{&tree, 1}};
   while (!todo.empty()) {
@@ -154,7 +155,9 @@ void check_parsed_shape(const node& tree) {
     switch (n->kind) {
       case node_kind::number: want(0, "a number"); break;
       case node_kind::dimension: want(0, "a d"); break;
-      case node_kind::coordinate: want(1, "a coordinate"); break;
+      case node_kind::coordinate:
+        if (!(bound_too && kids == 0)) want(1, "a coordinate");  // bound: its index in value
+        break;
       case node_kind::negate: want(1, "a negation"); break;
       case node_kind::constant:
         want(0, "a constant");
@@ -165,8 +168,10 @@ void check_parsed_shape(const node& tree) {
         if (n->name.empty()) bad("a bound name node without a name");
         break;
       case node_kind::add:
-      case node_kind::subtract:
       case node_kind::multiply:
+        if (!(bound_too && kids > 2)) want(2, "an operator");  // bound: a sum's (product's) terms in one node
+        break;
+      case node_kind::subtract:
       case node_kind::divide:
       case node_kind::power: want(2, "an operator"); break;
       case node_kind::call: {
@@ -318,6 +323,7 @@ bool same_tree(const node& a, const node& b) {
 }
 
 std::string print(const node& tree) {
+  check_parsed_shape(tree, /*bound_too=*/true);
   std::string out;
   print_to(tree, out);
   return out;

@@ -82,7 +82,8 @@ node parse(const std::string& text);
 
 /// The tree as text that parses back to the same tree (parenthesized where precedence needs it, numbers
 /// exact). Of a tree bind() made, the text of every term, in the order the sums combine them, which
-/// parses back to the same arithmetic (a sum's terms as a chain of + rather than one node).
+/// parses back to the same arithmetic (a sum's terms as a chain of + rather than one node). Throws
+/// expression_error for a tree neither could have made (one built by hand), as bind() does.
 std::string print(const node& tree);
 
 /// Whether the expression uses d or a sum/product, so that its dimension must come from outside.
@@ -97,8 +98,8 @@ int implied_dim(const node& tree);
 /// constants replaced by numbers, every index checked to be an integer in 0..d-1.
 /// Throws expression_error (e.g. "x5 is out of range for d = 3") or when the expansion exceeds max_terms,
 /// and for a tree parse() could not have made (one built by hand: a node with the wrong kids, an
-/// unknown name, nesting deeper than max_length). print(), needs_outside_dim() and implied_dim() take
-/// the trees parse() and bind() make.
+/// unknown name, nesting deeper than max_length). needs_outside_dim() and implied_dim() take the trees
+/// parse() and bind() make.
 node bind(const node& tree, int d);
 
 }  // namespace fdgd::expr
