@@ -26,6 +26,9 @@
 //   static constexpr int min_dim = 2;    // the least (absent: 1)
 //
 // and a run at another d is refused (std::invalid_argument naming it) rather than reading beyond x.
+// Three more declarations serve the built-ins and --expr, each documented where it is read: kept_part
+// and term_from_kept (sum_structure.hpp), own_central_difference with central_gradient (difference.hpp:
+// the objective differentiates itself, to the reference's bits) and cpu_block_bytes (cpu_backend.hpp).
 #pragma once
 #include <type_traits>
 #include <utility>
