@@ -170,8 +170,8 @@ void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::
 }
 
 void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count, int dim, const options& o) {
-  if (b.builtin() ? b.builtin()->fixed_dim != 0 : !b.dim_from_outside())
-    return;  // a sum of terms: a built-in of any d, an expression of d
+  // Sums of terms alone: a built-in of any d, an expression of d (sums, products).
+  if (b.builtin() ? b.builtin()->fixed_dim != 0 : !b.dim_from_outside()) return;
   const double per_step = double(dim) * double(dim), steps = double(o.steps) + 1;  // + 1: f and |grad| at the end
   const double all = double(count) * steps * per_step;
   // The busiest thread's share: a GPU thread's is a start; a CPU thread takes a block of starts whole
