@@ -32,4 +32,10 @@ inline std::from_chars_result read_coordinate(const char* first, const char* las
   return res;
 }
 
+/// Whether `text`, read as v, is a nonzero number that reads as 0: below about 2.5e-324, half the least
+/// subnormal (1e-400).
+inline bool nonzero_reads_as_zero(const std::string& text, double v) {
+  return v == 0 && text.find_first_of("123456789") < text.find_first_of("eE");
+}
+
 }  // namespace fdgd::detail

@@ -1123,6 +1123,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --starts 10 --threads 2147483646", 2, "--threads: 2147483646 must be <= 4096"},
       {"minimize --function sphere --cluster-tol 0", 2, "--cluster-tol: 0 must be finite and > 0"},
       {"minimize --function sphere --box 3:1", 2, "--box coordinate 0: '3:1' is empty or inverted"},
+      {"minimize --function sphere --box 0:1e-400", 2,
+       "--box coordinate 0: '0:1e-400' is empty or inverted (need LO < HI); 1e-400 reads as 0, below the least double"},
       {"minimize --function sphere --box -1e308:1e308", 2, "hi - lo finite"},
       {"minimize --function sphere --box -1e39:1e39 --precision f32", 2, "beyond single precision's range"},
       // The starts' own checks name where the starts came from.

@@ -130,7 +130,12 @@ void parse_box(const std::string& text, std::vector<double>& lo, std::vector<dou
       throw usage_error("--box: '" + part + "' is not LO:HI");
     const std::string where = "--box coordinate " + std::to_string(lo.size()) + ": '" + part + "' ";
     if (!std::isfinite(a) || !std::isfinite(b)) throw usage_error(where + "is not finite (or beyond the range of a double)");
-    if (!(a < b)) throw usage_error(where + "is empty or inverted (need LO < HI)");
+    if (!(a < b)) {
+      const std::string lo_text = part.substr(0, colon), hi_text = part.substr(colon + 1);
+      const bool zero_lo = detail::nonzero_reads_as_zero(lo_text, a), zero_hi = detail::nonzero_reads_as_zero(hi_text, b);
+      throw usage_error(where + "is empty or inverted (need LO < HI)" +
+                        (zero_lo || zero_hi ? "; " + (zero_hi ? hi_text : lo_text) + " reads as 0, below the least double" : ""));
+    }
     lo.push_back(a);
     hi.push_back(b);
     if (end == text.size()) break;

@@ -131,8 +131,7 @@ class parser {
     errno = 0;
     const double v = fdgd::detail::c_strtod(text.c_str());
     if (!std::isfinite(v)) throw expression_error("number " + text + " is out of range", col);
-    // Below about 2.5e-324, half the least subnormal, a nonzero number reads as 0.
-    if (v == 0 && text.find_first_of("123456789") < text.find_first_of("eE"))
+    if (fdgd::detail::nonzero_reads_as_zero(text, v))
       throw expression_error("number " + text + " is out of range (below about 2.5e-324 it reads as 0)", col);
     return node{node_kind::number, col, v, {}, {}};
   }
