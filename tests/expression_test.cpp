@@ -1,6 +1,5 @@
 // Expressions: the grammar, its errors (message and column), printing that parses back to the same
 // tree, the interpreter on one value and on lanes, and every built-in's formula against the built-in.
-#include <malloc.h>
 
 #include <algorithm>
 #include <random>
@@ -504,15 +503,11 @@ TEST(Expression, ARunLeavesNoKeptValuesOnItsThreads) {
   const compiled_expression compiled(find_builtin("rosenbrock").formula, d);
   compiled.host_bytes_needed(256, o);  // the code made beforehand, kept by the object
   const starts s = starts::uniform(d, -2, 2, 256, 1);
-  const auto in_use = [] {
-    const auto m = mallinfo2();
-    return double(m.uordblks) + double(m.hblkhd);
-  };
   for (const precision prec : {precision::f64, precision::f32}) {
     o.prec = prec;
-    const double before = in_use();
+    const double before = heap_in_use();
     EXPECT_EQ(compiled.minimize(s, o).count, 256);
-    EXPECT_LT(in_use() - before, 1 << 20) << (prec == precision::f32 ? "f32" : "f64");
+    EXPECT_LT(heap_in_use() - before, 1 << 20) << (prec == precision::f32 ? "f32" : "f64");
   }
 }
 

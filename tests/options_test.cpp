@@ -1,6 +1,5 @@
 // Bad input throws std::invalid_argument naming the option and its value; an unusable backend throws
 // fdgd::error naming the cause.
-#include <malloc.h>
 
 #include <algorithm>
 #include <cmath>
@@ -205,13 +204,9 @@ TEST(Options, HostMemoryEstimateHoldsLaunchAfterLaunch) {
   o.lr = 1e-3;
   const int d = 4000;
   const starts s = starts::uniform(d, -1, 1, 8, 5);
-  const auto in_use = [] {
-    const auto m = mallinfo2();  // every arena's
-    return double(m.uordblks) + double(m.hblkhd);
-  };
-  const double before = in_use();
+  const double before = heap_in_use();
   double most = 0;
-  o.on_progress = [&](const progress&) { most = std::max(most, in_use() - before); };
+  o.on_progress = [&](const progress&) { most = std::max(most, heap_in_use() - before); };
   minimize("sphere", s, o);
   EXPECT_GT(most, 0);
   EXPECT_LE(most, host_bytes_needed(8, d, o));

@@ -3,7 +3,6 @@
 // dimension the built-ins are instantiated for and on the run-time-dimension path, at ordinary
 // points and where f overflows.
 #include <gtest/gtest.h>
-#include <malloc.h>
 
 #include <cmath>
 #include <cstring>
@@ -160,15 +159,11 @@ TEST(SumStructure, ARunLeavesNoKeptTermsOnItsThreads) {
   o.threads = 2;
   o.steps = 1;
   const starts s = starts::uniform(d, -5, 5, 32, 1);
-  const auto in_use = [] {
-    const auto m = mallinfo2();
-    return double(m.uordblks) + double(m.hblkhd);
-  };
   for (const precision prec : {precision::f64, precision::f32}) {
     o.prec = prec;
-    const double before = in_use();
+    const double before = heap_in_use();
     EXPECT_EQ(minimize("rastrigin", s, o).count, 32);
-    EXPECT_LT(in_use() - before, 64 << 10) << (prec == precision::f32 ? "f32" : "f64");
+    EXPECT_LT(heap_in_use() - before, 64 << 10) << (prec == precision::f32 ? "f32" : "f64");
   }
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include "fdgd/cuda_device.hpp"
@@ -20,6 +21,13 @@
 #include "fdgd/minimize.hpp"
 
 namespace fdgd::test {
+
+/// Bytes of the heap in use, every arena's (glibc's mallinfo2): what a run leaves behind is the
+/// difference across it.
+inline double heap_in_use() {
+  const auto m = mallinfo2();
+  return double(m.uordblks) + double(m.hblkhd);
+}
 
 /// A folder under the system's temporary one for the running test: its name holds the process's id
 /// too, so that two test runs at once (two builds' ctest) never share it.
