@@ -249,6 +249,14 @@ PY
   pack
 }
 
+# The rc of a sweep into the JSON $1 that exited with rc $2: 1 where it exited 0 yet no benchmark ran
+# or one failed (bench_sweep exits 0 when its benchmarks report errors).
+sweep_rc() {
+  [ "$2" -eq 0 ] || return "$2"
+  python3 -c 'import json, sys; b = json.load(open(sys.argv[1])).get("benchmarks", [])
+sys.exit(0 if b and not any(x.get("error_occurred") for x in b) else 1)' "$1" 2>/dev/null
+}
+
 # The roofline's ceilings (roofline_probe), then the issue's target cases (fused f64 sphere and
 # rosenbrock, one step per launch at N >= 2^24; 3 repetitions) into sweep-targets.json; returns the
 # sweep's rc.
@@ -260,7 +268,10 @@ probe_and_targets() {
   # status are 41 bytes a trajectory.
   python3 - "$W/probe.json" <<'PY' 2>&1 | tail -1 | say
 import json, sys
-p = json.load(open(sys.argv[1]))
+try:
+    p = json.load(open(sys.argv[1]))
+except ValueError:
+    sys.exit("no copy-back figure: roofline_probe gave no JSON (probe.log says why)")
 b, pageable, pinned = 1e7 * 41, p["d2h_pageable_bytes_per_s"], p["d2h_pinned_bytes_per_s"]
 print(f"copying back 10^7 sphere d=2 results ({b / 1e6:.0f} MB) takes {b / pageable * 1e3:.1f} ms into pageable memory "
       f"({pageable / 1e9:.1f} GB/s), {b / pinned * 1e3:.1f} ms into pinned ({pinned / 1e9:.1f} GB/s)")
@@ -268,6 +279,7 @@ PY
   pack
   within 90 15 build-device/bench/bench_sweep --benchmark_filter="$target_cases" --benchmark_repetitions=3 \
     --benchmark_format=json --benchmark_out="$W/sweep-targets.json" >>"$W/sweep.log" 2>&1
+  sweep_rc "$W/sweep-targets.json" $?
 }
 
 # merge_sweeps OUT IN...: the benchmarks of Google Benchmark JSON files IN into OUT, keeping those of a
@@ -300,7 +312,7 @@ roofline_table() {
   local md
   md="$W/roofline-$(basename "$1" .json).md"
   python3 bench/roofline.py "$1" "$W/probe.json" >"$md" 2>&1
-  grep -E "^\| (case \||sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^2[46])" "$md" | say ||
+  grep -E "^(\|---)+\|$|^\| (case \||sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^2[46])" "$md" | say ||
     echo "no roofline rows: $(tail -1 "$md")" | say
 }
 
@@ -312,9 +324,11 @@ part2() {
   within 120 15 build-device/bench/bench_sweep --benchmark_min_time=0.05 \
     --benchmark_filter="-^(cpu/|${target_cases#^})" \
     --benchmark_format=json --benchmark_out="$W/sweep-cuda.json" >>"$W/sweep.log" 2>&1
+  sweep_rc "$W/sweep-cuda.json" $?
   local cuda_rc=$?
   within 45 10 build-device/bench/bench_sweep --benchmark_min_time=0.05 --benchmark_filter='^cpu/.*/(256|1024|4096|16384|65536|262144)/' \
     --benchmark_format=json --benchmark_out="$W/sweep-cpu.json" >>"$W/sweep.log" 2>&1
+  sweep_rc "$W/sweep-cpu.json" $?
   local cpu_rc=$?
   merge_sweeps "$W/sweep.json" "$W/sweep-targets.json" "$W/sweep-cuda.json" "$W/sweep-cpu.json"
   log "sweep: target cases $(status_of $targets_rc), other GPU cases $(status_of $cuda_rc), CPU cases $(status_of $cpu_rc)"
@@ -427,7 +441,7 @@ for v in order:  # a run that failed wrote nothing; one cut short keeps the line
     if rows:
         runs[v] = rows
 if "plain" not in runs:
-    sys.exit("no kernel variant results (the plain build did not run)")
+    sys.exit("no kernel variant results from the plain build (its run failed or was skipped: kv-plain.build.log)")
 print("\nEach cell: registers / local bytes (spills) / warps an SM, median of 3 fused launches of 100 steps,")
 print("and the speedup over the plain build (BITS DIFFER where the final points are not the plain build's).")
 print("\n| d=32 f64 | " + " | ".join(v for v in order if v in runs) + " |")
@@ -472,8 +486,8 @@ part4() {
   # to 260 s, leaving at least 60 s for the kernel variants after them.
   local left=$(( END - $(date +%s) - 20 )) peers_rc=200
   local share=$(( left - 75 < 260 ? left - 75 : 260 ))
-  log "peers (JAX, torch.compile) at N = 1e7 on ackley, $share s of the $left s left:"
   if [ "$share" -ge 60 ]; then
+    log "peers (JAX, torch.compile) at N = 1e7 on ackley, $share s of the $left s left:"
     within $(( share + 15 )) 60 python3 -u bench/peers/frameworks.py --build build-device --backend cuda --n 1e7 --repeat 2 \
       --cases ackley --peers jax,torch.compile --seconds "$share" 2>&1 | tee "$W/peers.log"
     peers_rc=${PIPESTATUS[0]}
@@ -499,8 +513,8 @@ part5() {
   # carry new times, and ninja would spend a minute and a half of this call rebuilding it all.
   if [ -f build-device/.tree ] && [ "$(cat build-device/.tree)" = "$(tree_digest)" ]; then
     log "build: PART=4's, of this same tree, kept"
-  else
-    build build-device plain || exit 1
+  else  # what this part runs alone: a third of the whole build
+    build build-device plain -- fdgd_cli fdgd_bench_run fdgd_tests bench_sweep roofline_probe || exit 1
   fi
   # End to end with the result's pages touched while the device descends (detail::background_fill;
   # 2026-11-29, tenth session, before it: 0.0501, 0.2286 and 0.1667 s on the GPU, descents 0.0031,
