@@ -11,6 +11,7 @@
 #include "fdgd/cpu_backend.hpp"
 #include "fdgd/functions.hpp"
 #include "fdgd/functions/work.hpp"
+#include "fdgd/solve.hpp"
 #include "fdgd/sum_structure_check.hpp"
 #include "test_support.hpp"
 
@@ -165,6 +166,43 @@ TEST(SumStructure, ARunLeavesNoKeptTermsOnItsThreads) {
     EXPECT_EQ(minimize("rastrigin", s, o).count, 32);
     EXPECT_LT(heap_in_use() - before, 64 << 10) << (prec == precision::f32 ? "f32" : "f64");
   }
+}
+
+/// Squares as terms, one of which runs a solve of its own (a bilevel objective) where `nested`.
+struct nesting_sum {
+  bool nested = false;
+  static constexpr int term_reach = 0;
+  FDGD_HD static constexpr int term_count(int d) { return d; }
+  template <class P>
+  typename P::value_type term(const P& x, int j) const {
+    if (nested && j == 1) {
+      options o;
+      o.backend = backend_kind::cpu;
+      o.threads = 1;
+      o.steps = 1;
+      solve<2>(functions::sphere{}, starts::given({1.0, 2.0}, 2), o);
+    }
+    return x[j] * x[j];
+  }
+  template <class T>
+  T finish(T s, int) const {
+    return s;
+  }
+  template <class P>
+  typename P::value_type operator()(const P& x) const {
+    return sum_of_terms(*this, x);
+  }
+};
+
+// A run started inside the outer run's gradient frees its thread's kept terms only after the outer
+// run, which was still writing them (a use after free: the outer run's terms took the heap's pointers).
+TEST(SumStructure, ARunInsideAnObjectivesTermLeavesTheOuterRunsTermsInPlace) {
+  options o;
+  o.backend = backend_kind::cpu;
+  o.threads = 1;
+  o.steps = 3;
+  const starts s = starts::uniform(100, -1, 1, 2, 1);  // 100 terms: the kept terms' buffer
+  expect_identical(solve(nesting_sum{true}, s, o), solve(nesting_sum{false}, s, o));
 }
 
 /// levy as the formula reads, before it declared its terms: the first part, the middle sum from 0,

@@ -215,9 +215,26 @@ std::vector<V>& thread_scratch(std::size_t n) {
   return buffer;
 }
 
-/// Frees the calling thread's thread_scratch buffers (the CPU backend's threads after each run, which
-/// would otherwise hold the largest run's until they end: 32 or 64 MB a thread for rastrigin at d = 10^6).
+/// How many gradients on the calling thread hold its thread_scratch buffers (thread_scratch_use).
+inline int& thread_scratch_users() {
+  thread_local int users = 0;
+  return users;
+}
+
+/// Holds the calling thread's thread_scratch buffers for its lifetime: a run that an objective starts
+/// from inside its own gradient (a nested solve) frees them only after the outer run.
+struct thread_scratch_use {
+  thread_scratch_use() { ++thread_scratch_users(); }
+  ~thread_scratch_use() { --thread_scratch_users(); }
+  thread_scratch_use(const thread_scratch_use&) = delete;
+  thread_scratch_use& operator=(const thread_scratch_use&) = delete;
+};
+
+/// Frees the calling thread's thread_scratch buffers unless a gradient holds them (the CPU backend's
+/// threads after each run, which would otherwise hold the largest run's until they end: 32 or 64 MB a
+/// thread for rastrigin at d = 10^6).
 inline void release_thread_scratch() {
+  if (thread_scratch_users() > 0) return;
   const std::vector<void (*)()> releases = std::move(thread_scratch_releases());
   thread_scratch_releases().clear();
   for (const auto release : releases) release();
@@ -258,6 +275,7 @@ FDGD_HD void gradient_reusing_terms(const Objective& f, const Point& x, Gradient
     using term_type = decltype(f.term(x, 0));
     const int n = Objective::term_count(x.size());
     term_type on_stack[host_kept_terms];
+    const thread_scratch_use in_use;
     term_type* const t = n > host_kept_terms ? thread_scratch<term_type>(std::size_t(n)).data() : on_stack;
     t[0] = f.term(x, 0);  // (n >= 1; said first so that GCC sees t[0] written)
     for (int j = 1; j < n; ++j) t[j] = f.term(x, j);

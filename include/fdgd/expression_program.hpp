@@ -293,6 +293,7 @@ struct program_objective {
     using V = typename P::value_type;
     if (!patches) return fdgd::detail::gradient_by_evaluations(*this, x, g, h, two_h);
     // The values kept for the patches: the calling thread's, until the CPU backend frees them after the run.
+    const fdgd::detail::thread_scratch_use in_use;
     std::vector<V>& kept = fdgd::detail::thread_scratch<V>(std::size_t(kept_slots));
     run<true>(code, size, x, kept.data());
     for (int i = 0; i < x.size(); ++i) {
