@@ -165,6 +165,11 @@ TEST(Expression, LengthAndNestingAreBounded) {
   EXPECT_THROW(expr::print(expr::node{expr::node_kind::add, 1, 0, {}, {}}), expr::expression_error);
   EXPECT_THROW(expr::print(deep), expr::expression_error);
   EXPECT_EQ(expr::print(expr::bind(expr::parse("sum(i=0..d-1, x[i]) * x0"), 3)), "(x0+x1+x2)*x0");
+  EXPECT_THROW(expr::print(expr::node{expr::node_kind::coordinate, 1, std::nan(""), {}, {}}), expr::expression_error);
+  // A bound's negative value, a number of bind()'s, keeps its sign under a power: (-2)^2, not -(2^2).
+  const expr::node negative = expr::bind(expr::parse("sum(i=-2..-1, i^2*x0)"), 1);
+  EXPECT_EQ(expr::print(negative), "(-2)^2*x0+(-1)^2*x0");
+  EXPECT_EQ(eval(expr::print(negative), {1.5}), 7.5);
   // What parse() makes passes, a long chain of terms too (each + a level deeper in the tree).
   std::string chain = "x0^2";
   for (int k = 1; k < 1000; ++k) chain += "+x" + std::to_string(k) + "^2";  // 6900 characters

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -62,6 +63,7 @@ int level_of(const node& n) {
     case node_kind::divide: return product_level;
     case node_kind::negate: return unary_level;
     case node_kind::power: return power_level;
+    case node_kind::number: return std::signbit(n.value) ? unary_level : primary_level;  // bind()'s -2: (-2)^2, not -(2^2)
     default: return primary_level;
   }
 }
@@ -156,7 +158,11 @@ void check_parsed_shape(const node& tree, bool bound_too = false) {
       case node_kind::number: want(0, "a number"); break;
       case node_kind::dimension: want(0, "a d"); break;
       case node_kind::coordinate:
-        if (!(bound_too && kids == 0)) want(1, "a coordinate");  // bound: its index in value
+        if (!(bound_too && kids == 0)) {
+          want(1, "a coordinate");
+        } else if (!(n->value >= 0 && n->value <= double(INT_MAX) && n->value == std::floor(n->value))) {  // bound: its index
+          bad("a bound coordinate of index " + plain_text(n->value));
+        }
         break;
       case node_kind::negate: want(1, "a negation"); break;
       case node_kind::constant:
