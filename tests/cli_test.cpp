@@ -352,15 +352,20 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
   refused("--function sphere --init-file " + path("no_f.csv"),
           "no_f.csv's column 3 is named grad_norm, as an --out file's: a saved grad_norm, not a coordinate; keep x0..x1");
   // Columns are coordinates by position: a header naming them x<k> elsewhere would start from other
-  // points than it says (booth at (3, 0) is not booth at (0, 3)), with --dim too; counted from 1 in order is read so.
-  std::ofstream(path("swapped.csv")) << "x1,x0\n0,3\n";
-  refused("--function booth --init-file " + path("swapped.csv"),
-          "swapped.csv's column 1 is named x1, but the columns are read by position, as x0, x1, ..., whatever their names "
-          "(column 1 is x0): put the columns in that order, and drop any that is not a coordinate");
+  // points than it says (x0,x2,x1 over 0,3,1 is the start (0, 1, 3)), with --dim too; counted from 1 in
+  // order is read so; and the coordinates' columns come first (an id column would be x0).
+  std::ofstream(path("swapped.csv")) << "x0,x2,x1\n0,3,1\n";
+  refused("--function sphere --init-file " + path("swapped.csv"),
+          "swapped.csv's column 2 is named x2, but the columns are read by position, as x0, x1, ... (or x1, x2, ... counted "
+          "from 1), whatever their names: put the coordinates' columns first and in that order");
+  std::ofstream(path("swapped_from_1.csv")) << "x1,x3\n0,3\n";
+  refused("--function booth --init-file " + path("swapped_from_1.csv"), "swapped_from_1.csv's column 2 is named x3");
   std::ofstream(path("f_first.csv")) << "f,x0,x1\n5,1,2\n";
-  refused("--function sphere --init-file " + path("f_first.csv") + " --dim 3", "f_first.csv's column 2 is named x0");
-  std::ofstream(path("id.csv")) << "id,x0,x1\n7,1,2\n";
-  refused("--function sphere --init-file " + path("id.csv"), "id.csv's column 2 is named x0");
+  refused("--function sphere --init-file " + path("f_first.csv") + " --dim 3", "f_first.csv's column 1 is named f");
+  for (const std::string id : {"id,x0,x1", "id,x1,x2"}) {  // an id column first, the coordinates counted from 0 or 1
+    std::ofstream(path("id.csv")) << id << "\n7,1,2\n";
+    refused("--function sphere --init-file " + path("id.csv"), "id.csv's column 1 is named id");
+  }
   std::ofstream(path("from_1.csv")) << "x1,x2,x3\n1,2,3\n";
   EXPECT_EQ(run("minimize --function sphere --init-file " + path("from_1.csv") + " --steps 0").status, 0);
   std::ofstream(path("other.csv")) << "x,y,x01\n1,2,5\n";  // no name of the form x<k>
@@ -448,7 +453,8 @@ TEST_F(Cli, AnExpressionOfSumsAtALargeDimensionIsWarnedOf) {
   const auto r = run_shell("timeout 2 " + std::string(FDGD_CLI) +
                            " minimize --expr \"sum(i=0..d-1, x[i]^2)\" --dim 300000 --starts 1 --steps 0 --box -1:1 "
                            "--backend cpu 2>&1 >/dev/null");
-  EXPECT_NE(r.out.find("fdgd: warning: --expr at d = 300000: preparing each coordinate's part of the sums takes about d^2 = "
+  EXPECT_NE(r.out.find("fdgd: warning: --expr at d = 300000: preparing each coordinate's part of the sums (products) takes "
+                       "about d^2 = "
                        "9e+10 operations before the first step, which may take long"),
             std::string::npos)
       << r.out;
@@ -459,6 +465,9 @@ TEST_F(Cli, AnExpressionOfSumsAtALargeDimensionIsWarnedOf) {
             std::string::npos)
       << steps.out;
   EXPECT_EQ(warnings_of("minimize --expr \"sum(i=0..d-1, x[i]^2)\" --dim 2000 --starts 8 --steps 0 --box -1:1"), "");
+  // d without a sum costs nothing a coordinate (its other warning: the coordinates it leaves out).
+  EXPECT_EQ(warnings_of("minimize --expr \"d*x0^2\" --dim 100000 --starts 1 --steps 100 --box -1:1").find("d^2"),
+            std::string::npos);
 }
 
 TEST_F(Cli, TheMemoryEstimateCoversAFewStartsAtALargeDimension) {
@@ -1125,6 +1134,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --box 3:1", 2, "--box coordinate 0: '3:1' is empty or inverted"},
       {"minimize --function sphere --box 0:1e-400", 2,
        "--box coordinate 0: '0:1e-400' is empty or inverted (need LO < HI); 1e-400 reads as 0, below the least double"},
+      {"minimize --function sphere --box 5:1e-400", 2, "--box coordinate 0: '5:1e-400' is empty or inverted (need LO < HI)\n"},
       {"minimize --function sphere --box -1e308:1e308", 2, "hi - lo finite"},
       {"minimize --function sphere --box -1e39:1e39 --precision f32", 2, "beyond single precision's range"},
       // The starts' own checks name where the starts came from.

@@ -45,6 +45,18 @@ objective_choice::objective_choice(const std::string& function, const std::optio
 
 bool objective_choice::dim_from_outside() const { return tree_ && expr::needs_outside_dim(*tree_); }
 
+bool objective_choice::sums_over_d() const {
+  if (builtin_) return builtin_->fixed_dim == 0;
+  std::vector<const expr::node*> todo{&*tree_};  // a parsed tree: at most max_length deep, walked without recursion
+  while (!todo.empty()) {
+    const expr::node* n = todo.back();
+    todo.pop_back();
+    if (n->kind == expr::node_kind::sum || n->kind == expr::node_kind::product) return true;
+    for (const auto& k : n->kids) todo.push_back(&k);
+  }
+  return false;
+}
+
 int objective_choice::dim(int asked, int box_axes) const {
   if (asked) return asked;
   if (builtin_) return builtin_->fixed_dim ? builtin_->fixed_dim : 2;
@@ -127,11 +139,11 @@ const compiled_expression& objective_choice::compiled_at(int d) const {
   if (!compiled_ || compiled_->dim() != d) {
     // Making each coordinate's patch of the sums takes about d^2 operations, before the first step and
     // its progress line (d = 40000: 6 s here).
-    if (dim_from_outside() && double(d) * double(d) >= 2.5e9)
-      warn(
-          fmt::format("--expr at d = {}: preparing each coordinate's part of the sums takes about d^2 = {:.2g} operations "
-                      "before the first step, which may take long",
-                      d, double(d) * double(d)));
+    if (sums_over_d() && double(d) * double(d) >= 2.5e9)
+      warn(fmt::format(
+          "--expr at d = {}: preparing each coordinate's part of the sums (products) takes about d^2 = {:.2g} operations "
+          "before the first step, which may take long",
+          d, double(d) * double(d)));
     compiled_.emplace(label_, d);
   }
   return *compiled_;

@@ -26,6 +26,9 @@ class objective_choice {
   /// Whether its dimension must come from outside (--dim, or a --box for each coordinate): an expression
   /// of d, sums or products.
   bool dim_from_outside() const;
+  /// Whether its gradient redoes sums of d terms, about d^2 work a step: a built-in of any d, an expression
+  /// with a sum or product.
+  bool sums_over_d() const;
   /// usage_error unless the objective has dimension d (for an expression: every index in range);
   /// `source` says where d came from in the message ("--dim 3", "--start: 3 coordinates").
   void check_dim(int d, const std::string& source) const;

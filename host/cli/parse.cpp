@@ -132,9 +132,11 @@ void parse_box(const std::string& text, std::vector<double>& lo, std::vector<dou
     if (!std::isfinite(a) || !std::isfinite(b)) throw usage_error(where + "is not finite (or beyond the range of a double)");
     if (!(a < b)) {
       const std::string lo_text = part.substr(0, colon), hi_text = part.substr(colon + 1);
+      // Said where it made the box empty (0:1e-400), not where it was inverted anyway (5:1e-400).
       const bool zero_lo = detail::nonzero_reads_as_zero(lo_text, a), zero_hi = detail::nonzero_reads_as_zero(hi_text, b);
-      throw usage_error(where + "is empty or inverted (need LO < HI)" +
-                        (zero_lo || zero_hi ? "; " + (zero_hi ? hi_text : lo_text) + " reads as 0, below the least double" : ""));
+      throw usage_error(
+          where + "is empty or inverted (need LO < HI)" +
+          (a == b && (zero_lo || zero_hi) ? "; " + (zero_hi ? hi_text : lo_text) + " reads as 0, below the least double" : ""));
     }
     lo.push_back(a);
     hi.push_back(b);

@@ -45,10 +45,11 @@ void warn_if_h_vanishes(double h, precision prec, double largest);
 void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::int64_t grouped, int dim, const options& o,
                                  double cluster_tol);
 
-/// Warns where a built-in of any d or an expression of d (a sum of terms) is run at a d so large that
-/// its gradient, which redoes the sum after each moved term to keep the reference's bits, makes the run long: about d^2
-/// additions a step of a start, 10^12 or more on the busiest thread (a CPU thread takes a block of 32
-/// starts, 64 in f32, whole; a GPU thread one start) (minutes and more; 13 days at d = 10^8), at d >= 1000.
+/// Warns where a built-in of any d or an expression with sums or products (objective_choice::sums_over_d)
+/// is run at a d so large that its gradient, which redoes the sum after each moved term to keep the
+/// reference's bits, makes the run long: about d^2 additions a step of a start, 10^12 or more on the
+/// busiest thread (a CPU thread takes a block of 32 starts, 64 in f32, whole, an expression's 64 and 128;
+/// a GPU thread one start) (minutes and more; 13 days at d = 10^8), at d >= 1000.
 void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count, int dim, const options& o);
 
 /// Whether a built-in's run with options o goes to a CUDA device (false where asking for one throws:

@@ -83,22 +83,20 @@ bool last_column_is_f(const objective_choice& b, const table& t, const options& 
   return false;
 }
 
-/// Refuses a header that names a column x<k> elsewhere than column k (x1,x0; f,x0,x1), since the columns
-/// are the coordinates x0, x1, ... by position, whatever their names: the run would start from other
-/// points than the file says. Names counted from 1, in order (x1,x2,...), are read so too.
+/// Refuses a header whose columns named x<k> are not the leading ones in order, x0, x1, ... (or x1, x2,
+/// ... counted from 1): x1,x0; f,x0,x1; id,x1,x2. The columns are the coordinates by position, whatever
+/// their names, and the run would start from other points than the file says. Names after the last
+/// x<k> are the other checks' (an --out file's f, grad_norm, ...).
 void check_x_names_in_order(const std::string& file, const std::vector<std::string>& names) {
-  const auto misplaced = [&](long long base) {  // the first column x<k> with k other than its position + base
-    for (std::size_t j = 0; j < names.size(); ++j)
-      if (const long long k = detail::x_name_index(names[j]); k >= 0 && k != (long long)(j) + base) return j;
-    return names.size();
-  };
-  const std::size_t j = misplaced(0);
-  if (j == names.size() || misplaced(1) == names.size()) return;
-  throw usage_error(
-      fmt::format("--init-file: {}'s column {} is named {}, but the columns are read by position, as x0, x1, "
-                  "..., whatever their names (column {} is x{}): put the columns in that order, and drop any "
-                  "that is not a coordinate",
-                  file, j + 1, names[j], j + 1, j));
+  std::size_t end = names.size();  // one past the last column named x<k>
+  while (end > 0 && detail::x_name_index(names[end - 1]) < 0) --end;
+  const long long base = !names.empty() && names[0] == "x1" ? 1 : 0;
+  for (std::size_t j = 0; j < end; ++j)
+    if (detail::x_name_index(names[j]) != (long long)(j) + base)
+      throw usage_error(fmt::format(
+          "--init-file: {}'s column {} is named {}, but the columns are read by position, as x0, x1, ... (or x1, x2, ... "
+          "counted from 1), whatever their names: put the coordinates' columns first and in that order",
+          file, j + 1, names[j]));
 }
 
 }  // namespace
