@@ -22,9 +22,11 @@
 #include "../io/atomic_file.hpp"
 #include "fdgd/cpu_backend.hpp"
 #include "fdgd/detail/backend_choice.hpp"
+#include "fdgd/detail/dispatch.hpp"
 #include "fdgd/detail/host_loop.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/expression_program.hpp"
+#include "fdgd/functions.hpp"
 #include "fdgd/summary.hpp"
 #include "parse.hpp"
 
@@ -175,12 +177,13 @@ void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count
   const double per_step = double(dim) * double(dim), steps = double(o.steps) + 1;  // + 1: f and |grad| at the end
   const double all = double(count) * steps * per_step;
   // The busiest thread's share: a GPU thread's is a start; a CPU thread takes a block of starts whole
-  // (8 SIMD groups), so that a few starts at a huge d leave the other cores idle.
+  // (a lockstep call's), so that a few starts at a huge d leave the other cores idle.
   const bool gpu = goes_to_cuda(o);
-  // (An expression's interpreter takes blocks of its own width, expr::program_objective::cpu_block_bytes.)
-  const double block = !b.builtin()               ? expr::program_objective::cpu_block_bytes / (o.prec == precision::f32 ? 4 : 8)
-                       : o.prec == precision::f32 ? detail::lockstep_groups * detail::cpu_lanes<float>
-                                                  : detail::lockstep_groups * detail::cpu_lanes<double>;
+  // (The built-ins declare no block of their own: sphere's is each one's; an expression's interpreter has its own.)
+  const double block = detail::with_precision(o.prec, [&](auto t) {
+    using T = typename decltype(t)::type;
+    return b.builtin() ? detail::lockstep_block<T, functions::sphere> : detail::lockstep_block<T, expr::program_objective>;
+  });
   const double starts_of_busiest =
       gpu ? 1 : std::ceil(std::ceil(double(count) / block) / double(detail::cpu_threads(o))) * std::min(double(count), block);
   if (dim < 1000 || starts_of_busiest * steps * per_step < 1e12) return;  // below, the d^2 is not what makes a run long

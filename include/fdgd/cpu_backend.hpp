@@ -73,6 +73,9 @@ inline constexpr int lockstep_width = cpu_block_bytes<Objective>::value ? int(cp
                                                                         : cpu_lanes<T>;
 template <class Objective>
 inline constexpr int lockstep_group_count = cpu_block_bytes<Objective>::value ? 1 : lockstep_groups;
+/// Trajectories one lockstep call advances, which one thread takes whole.
+template <class T, class Objective>
+inline constexpr int lockstep_block = int(lockstep_width<T, Objective>) * lockstep_group_count<Objective>;
 
 /// One chunk, a row of `dim` working-precision values per trajectory. In double precision the rows,
 /// steps and statuses are the result's own arrays (nothing is copied); in single precision the rows
@@ -117,8 +120,7 @@ class cpu_batch {
   int threads() const { return threads_; }
 
   std::int64_t advance(std::int64_t k) {
-    constexpr int block =
-        lockstep_width<T, Objective> * lockstep_group_count<Objective>;  // trajectories one lockstep call advances
+    constexpr int block = lockstep_block<T, Objective>;
     const std::int64_t blocks = (n_ + block - 1) / block;
     [[maybe_unused]] const std::int64_t grab = blocks_a_grab(blocks);  // unused without OpenMP
     std::int64_t live = 0;
