@@ -26,6 +26,8 @@
 //   static constexpr int min_dim = 2;    // the least (absent: 1)
 //
 // and a run at another d is refused (std::invalid_argument naming it) rather than reading beyond x.
+// A declaration of another shape than these (a non-static fixed_dim, a term type with no default
+// constructor) is refused at compile time by one fdgd message (check_declarations, below).
 // Three more declarations serve the built-ins and --expr, each documented where it is read: kept_part
 // and term_from_kept (sum_structure.hpp), own_central_difference with central_gradient (difference.hpp:
 // the objective differentiates itself, to the reference's bits) and cpu_block_bytes (cpu_backend.hpp).
@@ -33,6 +35,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "fdgd/detail/declarations.hpp"
 #include "fdgd/difference.hpp"
 #include "fdgd/point.hpp"
 #include "fdgd/sum_structure.hpp"
@@ -76,9 +79,42 @@ struct returns_value_type<Objective, Point, std::void_t<decltype(std::declval<co
 template <class Objective, class Point>
 constexpr bool is_usable_objective() {
   if constexpr (std::is_copy_constructible_v<Objective> && is_objective_for<Objective, Point>::value)
-    return returns_value_type<Objective, Point>::value && takes_perturbed_points<Objective, Point>();
+    return returns_value_type<Objective, Point>::value &&
+           detail::first_declaration_problem<Objective, Point>() == detail::declaration_problem::none &&
+           takes_perturbed_points<Objective, Point>();
   else
     return false;
+}
+
+/// Fails to compile, with a readable message, when one of Objective's optional declarations has
+/// another shape than the one the library reads (the first such, alone).
+template <class Objective, class Point>
+constexpr void check_declarations() {
+  using problem = detail::declaration_problem;
+  constexpr problem p = detail::first_declaration_problem<Objective, Point>();
+  static_assert(p != problem::fixed_dim,
+                "fdgd: an objective's fixed_dim must be `static constexpr int fixed_dim = d;`, d >= 0 "
+                "(0: any dimension); see include/fdgd/objective.hpp");
+  static_assert(p != problem::min_dim,
+                "fdgd: an objective's min_dim must be `static constexpr int min_dim = d;`, d >= 1; see include/fdgd/objective.hpp");
+  static_assert(p != problem::lane_safe,
+                "fdgd: an objective's lane_safe must be `static constexpr bool lane_safe = true;`; see include/fdgd/objective.hpp");
+  static_assert(p != problem::cpu_block_bytes,
+                "fdgd: an objective's cpu_block_bytes must be `static constexpr int`, a power of "
+                "two of at least 8; see include/fdgd/cpu_backend.hpp");
+  static_assert(p != problem::term_reach,
+                "fdgd: a sum-structured objective's term_reach must be `static constexpr int`, at "
+                "least 0; see include/fdgd/sum_structure.hpp");
+  static_assert(p != problem::term_count,
+                "fdgd: a sum-structured objective (it declares term_reach) must declare "
+                "`FDGD_HD static constexpr int term_count(int d)`; see include/fdgd/sum_structure.hpp");
+  static_assert(p != problem::term,
+                "fdgd: a sum-structured objective (it declares term_reach) must declare a const "
+                "`term(x, j)` taking the point; see include/fdgd/sum_structure.hpp");
+  static_assert(p != problem::term_storage,
+                "fdgd: the type a sum-structured objective's term(x, j) returns must be "
+                "default-constructible and assignable (the gradient keeps the terms in an "
+                "array); see include/fdgd/sum_structure.hpp");
 }
 
 /// Fails to compile, with a readable message, when Objective cannot be evaluated at Point.
@@ -91,7 +127,11 @@ constexpr void check_objective() {
   static_assert(!is_objective_for<Objective, Point>::value || returns_value_type<Objective, Point>::value,
                 "fdgd: an objective must return the point's value_type, `typename Point::value_type` (float in a "
                 "single-precision run), not double or another type; see include/fdgd/objective.hpp");
-  static_assert(!is_objective_for<Objective, Point>::value || takes_perturbed_points<Objective, Point>(),
+  if constexpr (is_objective_for<Objective, Point>::value && returns_value_type<Objective, Point>::value)
+    check_declarations<Objective, Point>();
+  static_assert(!is_objective_for<Objective, Point>::value || !returns_value_type<Objective, Point>::value ||
+                    detail::first_declaration_problem<Objective, Point>() != detail::declaration_problem::none ||
+                    takes_perturbed_points<Objective, Point>(),
                 "fdgd: an objective must also take the gradient's fdgd::perturbed_point (x with one coordinate moved): "
                 "write operator() as a template over the point type; see include/fdgd/objective.hpp");
 }
