@@ -364,7 +364,11 @@ std::vector<minimum_group> distinct_minima(const result& r, double tol, int top,
   const int device = std::max(r.cuda_device, 0);
   require_cuda_device(device);
 #if defined(FDGD_HAS_CUDA)
-  return detail::merge_cells(r, detail::cells_on_cuda(r, tol, device), tol, top, threads, totals);
+  // Automatic took the device for its free memory, which another process may take meanwhile: then the host.
+  auto cells = detail::cells_on_cuda(r, tol, device, /*or_none=*/where == backend_kind::automatic);
+  if (!cells) return detail::merge_cells(r, detail::cells_on_host(r, tol, threads), tol, top, threads, totals);
+  if (totals) totals->grouped_on = backend_kind::cuda;
+  return detail::merge_cells(r, *cells, tol, top, threads, totals);
 #else
   throw error("fdgd: this build has no CUDA backend");  // not reached: require_cuda_device threw
 #endif

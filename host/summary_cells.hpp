@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <vector>
 
 #include "fdgd/result.hpp"
@@ -72,7 +73,8 @@ inline double cells_device_bytes(std::int64_t count, int dim) {
 }
 #if defined(FDGD_HAS_CUDA)
 /// Pass 1 on CUDA device `device`: uploads x, f and status, sorts by cell there (kernels/summary_cells.cu).
-cell_members cells_on_cuda(const result& r, double tol, int device);
+/// Where the device's memory runs out: std::bad_alloc, or none if `or_none`.
+std::optional<cell_members> cells_on_cuda(const result& r, double tol, int device, bool or_none);
 /// Whether cells_on_cuda(r, .., r.cuda_device) fits in that device's free memory now (false where the
 /// device cannot be asked).
 bool cells_fit_on_cuda(const result& r);

@@ -123,7 +123,9 @@ struct module_kernels {
   static void launch(CUfunction f, const char* name, fdgd::detail::launch_shape s, void** args) {
     driver_api::get().check(driver_api::get().launch(f, s.blocks, 1, 1, s.threads, 1, 1, 0, nullptr, args, nullptr),
                             std::string("cuLaunchKernel(") + name + ")");
-    if constexpr (fdgd::detail::debug_sync) FDGD_CUDA_TRY(cudaDeviceSynchronize());
+    if constexpr (fdgd::detail::debug_sync)
+      if (const cudaError_t e = cudaDeviceSynchronize(); e != cudaSuccess)
+        fdgd::detail::throw_cuda_error(e, (std::string("run of ") + name).c_str(), __FILE__, __LINE__);
   }
 };
 

@@ -7,10 +7,13 @@
 
 namespace fdgd::detail {
 
-cell_members cells_on_cuda(const result& r, double tol, int device) {
+std::optional<cell_members> cells_on_cuda(const result& r, double tol, int device, bool or_none) {
   const scoped_cuda_device on_device(device);
   try {
     return thrust_cells::cells(r, tol);
+  } catch (const device_bad_alloc&) {
+    if (or_none) return std::nullopt;
+    throw;
   } catch (const thrust::system_error& e) {
     throw cuda_error(std::string("fdgd: grouping final points on the CUDA device failed: ") + e.what());
   }

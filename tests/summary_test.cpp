@@ -437,10 +437,11 @@ TEST(Summary, AResultThatDisagreesWithItselfIsRefused) {
 
 TEST(Summary, AnEmptyResultHasNoMinimaAndTheTotalsCountThemAll) {
   const result empty;  // count 0, dim 0: the merge divided by d
-  minima_totals totals{5, 5};
+  minima_totals totals{5, 5, backend_kind::cuda};
   EXPECT_TRUE(distinct_minima(empty, 1e-3, 10, backend_kind::automatic, 0, &totals).empty());
   EXPECT_EQ(totals.groups, 0);
   EXPECT_EQ(totals.grouped, 0);
+  EXPECT_EQ(totals.grouped_on, backend_kind::cpu);
   result r = by_hand({0.0, 0.0, 0.0005, 0.0, 1.0, 1.0, 2.0, 2.0, 1e300, 1e300}, {0.0, 1.0, 2.0, 3.0, 4.0});
   r.status[3] = trajectory_status::nonfinite;
   const auto top = distinct_minima(r, 1e-3, 1, backend_kind::cpu, 0, &totals);
@@ -448,6 +449,7 @@ TEST(Summary, AnEmptyResultHasNoMinimaAndTheTotalsCountThemAll) {
   EXPECT_EQ(top[0].count, 2);
   EXPECT_EQ(totals.groups, 2) << "the origin's two and (1, 1); not the nonfinite one nor the one beyond the grid";
   EXPECT_EQ(totals.grouped, 3);
+  EXPECT_EQ(totals.grouped_on, backend_kind::cpu);
   EXPECT_THROW(distinct_minima(r, 1e-3, 1, static_cast<backend_kind>(9)), std::invalid_argument);
 }
 
@@ -479,6 +481,11 @@ TEST(Summary, DeviceGroupingMatchesTheHost) {
   o.backend = backend_kind::cuda;
   const result on_gpu = minimize("himmelblau", starts::uniform(box.lo, box.hi, 1000, 9), o);
   EXPECT_EQ(grouped_on(on_gpu, backend_kind::automatic), backend_kind::cuda);
+  minima_totals totals;
+  distinct_minima(on_gpu, 1e-3, 10, backend_kind::automatic, 0, &totals);
+  EXPECT_EQ(totals.grouped_on, backend_kind::cuda) << "the device had room: the totals say where the cells were found";
+  distinct_minima(on_gpu, 1e-3, 10, backend_kind::cpu, 0, &totals);
+  EXPECT_EQ(totals.grouped_on, backend_kind::cpu);
 }
 
 }  // namespace

@@ -54,11 +54,10 @@ run_summary summarize_run(const result& r, const run_context& c) {
   }
   s["cluster_tol"] = c.cluster_tol;
   s["top"] = c.top;
-  const backend_kind where = grouped_on(r, backend_kind::automatic);  // asked once: the device's free memory may change
-  s["grouped_on"] = where == backend_kind::cuda ? "cuda" : "cpu";
   const auto t0 = std::chrono::steady_clock::now();
   minima_totals totals;
-  std::vector<minimum_group> minima = distinct_minima(r, c.cluster_tol, c.top, where, c.opt.threads, &totals);
+  std::vector<minimum_group> minima = distinct_minima(r, c.cluster_tol, c.top, backend_kind::automatic, c.opt.threads, &totals);
+  s["grouped_on"] = totals.grouped_on == backend_kind::cuda ? "cuda" : "cpu";
   s["minima_total"] = totals.groups;
   s["grouped"] = totals.grouped;
   s["grouping_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

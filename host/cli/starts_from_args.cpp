@@ -34,9 +34,10 @@ std::string start_of_file(const std::string& path) {
 /// f at the rows of x in precision `prec`: on this thread without a gradient (objective_choice::values),
 /// or for a built-in whose run goes to a GPU, by a run there at --steps 0: a file's f, likely written
 /// there, differs from the CPU's in the last bits of exp and cos, and an f near 0 agrees to the bit or
-/// not at all.
+/// not at all. Not above d = 10^4: that run's gradient (up to d^2 / 2 terms a row, each row on one GPU
+/// thread) would take minutes at d = 10^5.
 std::vector<double> f_at_rows(const objective_choice& b, const std::vector<double>& x, int d, const options& run, precision prec) {
-  if (!b.builtin() || !goes_to_cuda(run)) return b.values(x, d, prec);
+  if (!b.builtin() || !goes_to_cuda(run) || d > 10000) return b.values(x, d, prec);
   options o;
   o.lr = run.lr, o.h = run.h, o.steps = 0, o.prec = prec, o.backend = run.backend, o.cuda_device = run.cuda_device;
   const result r = b.run(starts::given(x, d), o);

@@ -168,9 +168,7 @@ class cuda_batch {
       FDGD_CUDA_TRY(cub::DeviceReduce::Sum(count_scratch_.data(), bytes, running_flags(status_.data()), live_.data(), n_));
       FDGD_CUDA_TRY(cudaMemcpy(&live, live_.data(), sizeof live, cudaMemcpyDeviceToHost));  // waits for the launches
     } catch (const cuda_error& e) {
-      throw cuda_error(std::string(e.what()) +
-                       " (after the descent's kernel, queued before: an error it met, such as an objective reading "
-                       "beyond its point, shows at the next call; a build with FDGD_DEBUG_SYNC names the kernel)");
+      throw cuda_error(std::string(e.what()) + after_kernels("the chunk's starts and the descent"));
     }
     return live;
   }
@@ -180,6 +178,29 @@ class cuda_batch {
   /// they come over through page-locked buffers (host_landing). A rows kernel overwrites rows_ only
   /// after the copies queued before it (one stream).
   void store(std::int64_t first, std::int64_t n, result& r) {
+    try {
+      store_rows(first, n, r);
+    } catch (const cuda_error& e) {
+      throw cuda_error(std::string(e.what()) + after_kernels("f and |grad| at the final points, and the result's rows"));
+    }
+  }
+
+  /// The resident chunk, for launching kernels on it directly (the benchmarks do).
+  device_batch_view<T> view() {
+    return {
+        x_.data(), D == dynamic_dim ? g_.data() : nullptr, f_values_.data(), grad_norm_.data(), steps_.data(), status_.data(), n_,
+        dim_};
+  }
+
+ private:
+  /// What a failing call after kernel launches adds: the error may be one of theirs.
+  static std::string after_kernels(const char* kernels) {
+    return std::string(" (after the kernels queued before it: ") + kernels +
+           "; an error one of them met, such as an objective reading beyond its point, shows at the next call; a "
+           "build with FDGD_DEBUG_SYNC names the kernel)";
+  }
+
+  void store_rows(std::int64_t first, std::int64_t n, result& r) {
     const auto v = view();
     kernels_.evaluate(shape_for(n, evaluate_threads_), v, params_);
     const auto out = std::size_t(first), un = std::size_t(n), ud = std::size_t(dim_);
@@ -199,14 +220,6 @@ class cuda_batch {
     landing_.finish();
   }
 
-  /// The resident chunk, for launching kernels on it directly (the benchmarks do).
-  device_batch_view<T> view() {
-    return {
-        x_.data(), D == dynamic_dim ? g_.data() : nullptr, f_values_.data(), grad_norm_.data(), steps_.data(), status_.data(), n_,
-        dim_};
-  }
-
- private:
   Kernels kernels_;
   const starts& starts_;
   step_params<T> params_;

@@ -25,6 +25,9 @@ struct minima_totals {
   std::int64_t groups = 0;  ///< groups in all (the list holds the `top` of them)
   /// trajectories in some group; the rest ended nonfinite or unresolved, with f not finite, or beyond the grid
   std::int64_t grouped = 0;
+  /// where the cells were found: cpu or cuda (see grouped_on; automatic's cuda becomes cpu where the
+  /// device's memory ran out on the way, taken by another process after grouped_on asked)
+  backend_kind grouped_on = backend_kind::cpu;
 };
 
 /// Groups the final points of every trajectory that is not nonfinite or unresolved, has a finite f and lies within
@@ -43,8 +46,8 @@ struct minima_totals {
 ///   points in between link them.
 /// Never all pairs: the cells are found by hash tables on the host (O(N d) for the cells, O(m d log d)
 /// for the hashes of m cells in the d shifted grids, and d passes of the tables) or by sorts on the CUDA
-/// device (`where`, see grouped_on). Both give the
-/// same groups. The host's work runs on `threads` OpenMP threads (0: all cores; at most
+/// device (`where`, see grouped_on; where automatic took the device and its memory runs out on the way,
+/// the host's). Both give the same groups. The host's work runs on `threads` OpenMP threads (0: all cores; at most
 /// max_cpu_threads), with the same groups on any. Returns the `top` groups with least f, best first (all
 /// when top <= 0); equal f: more members first.
 /// Where `totals` is given, it gets how many groups there are in all and how many trajectories they hold.
