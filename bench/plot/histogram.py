@@ -25,7 +25,10 @@ def final_f(path):
     with open(path, "rb") as file:
         npy = file.read(6) == b"\x93NUMPY"  # told by its first bytes, as fdgd tells one, whatever its name
     if npy:
-        a = np.load(path, allow_pickle=False)
+        try:
+            a = np.load(path, allow_pickle=False)
+        except (ValueError, EOFError) as e:  # a cut-off header or data: numpy's message names no file
+            raise ValueError(f"{path}: not a whole .npy file ({e})") from None
         if a.ndim != 2 or a.shape[1] < 2 or a.dtype.kind != "f":
             raise ValueError(f"{path}: a .npy of shape {a.shape} and type {a.dtype}, where `fdgd minimize --out` writes "
                              "N x (d+1) floats, x then f")

@@ -82,12 +82,12 @@ void remove_unfinished_files_on_signals();
 void write_npy(const std::string& path, const result& r);
 
 /// Starts from a CSV: one start a row, comma-separated, an optional header row (a first row none of
-/// whose cells is a number; a UTF-8 byte-order mark is skipped). A cell in double quotes (RFC 4180:
-/// "" for a quote, commas inside) reads as its text, so "1.5" is a number. Rejects an empty file, ragged rows,
-/// non-numeric, NaN, Inf or out-of-range cells (an underflow reads as the nearest double), and a
-/// header with a column of no name (as pandas' index column), and a .npy file (by its first bytes). Of a result file write_csv
-/// wrote (the header x0,...,x{d-1},f,grad_norm,steps,status) it reads the final points, x alone: a run can go on from where another
-/// ended. The header's names of the columns read are the table's `names`.
+/// whose cells is a number or begins as one: "a,5x" is a mistyped row; a UTF-8 byte-order mark is
+/// skipped). A cell in double quotes (RFC 4180: "" for a quote, commas inside) reads as its text, so "1.5" is a number. Rejects an
+/// empty file, ragged rows, non-numeric, NaN, Inf or out-of-range cells (an underflow reads as the nearest double), and a header
+/// with a column of no name (as pandas' index column), and a .npy file (by its first bytes). Of a result file write_csv wrote (the
+/// header x0,...,x{d-1},f,grad_norm,steps,status) it reads the final points, x alone: a run can go on from where another ended. The
+/// header's names of the columns read are the table's `names`.
 table read_csv(const std::string& path);
 
 /// Starts from a .npy: a 2-D, C-order array of little-endian float64 or float32, holding exactly the
