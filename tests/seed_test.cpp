@@ -1,4 +1,5 @@
 // The seed's own example: f = x0^2 + x1^2 from (-3, 4), 100 steps, at three learning rates.
+#include "fdgd/solve.hpp"
 #include "test_support.hpp"
 
 namespace fdgd::test {
@@ -42,6 +43,23 @@ TEST_P(SeedExample, SinglePrecisionFollowsTheSameDescent) {
   EXPECT_NEAR(r.x[0], -6.111107928998789e-10, 1e-5);
   EXPECT_NEAR(r.x[1], 8.148143905314271e-10, 1e-5);
   EXPECT_EQ(r.status[0], trajectory_status::finished);
+}
+
+// The seed's f written as a generic lambda (an objective for the CPU backend, objective.hpp): the
+// seed's final point to the bit, as the built-in sphere gives it, on both dimension paths.
+TEST(SeedExampleAsLambda, AGenericLambdaIsAnObjectiveWithTheSeedsBits) {
+  const auto f = [](const auto& x) { return x[0] * x[0] + x[1] * x[1]; };
+  options o = on(backend_kind::cpu);
+  o.lr = 0.1;
+  const starts s = starts::given({-3.0, 4.0}, 2);
+  const result builtin = minimize("sphere", s, o);
+  for (const result& r : {solve(f, s, o), solve<2>(f, s, o)}) {
+    ASSERT_EQ(r.count, 1);
+    EXPECT_EQ(r.x[0], -6.111107928998789e-10);
+    EXPECT_EQ(r.x[1], 8.148143905314271e-10);
+    EXPECT_EQ(r.x, builtin.x);
+    EXPECT_EQ(r.f, builtin.f);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SeedExample, testing::Values(backend_kind::cpu, backend_kind::cuda), backend_name);

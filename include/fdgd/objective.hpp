@@ -9,8 +9,13 @@
 // parameters take 32 KB at most) and a local of the calling thread on the CPU (within its stack): keep
 // large tables out of its members. On the CPU one copy serves every thread at once:
 // operator() is called concurrently, so it must not change state of its own (a `mutable` member, a
-// counter) without its own synchronization. The built-ins in fdgd/functions/
-// also carry a name, their usual search box and their known minima (host-only metadata).
+// counter) without its own synchronization. A generic lambda is one too,
+//
+//   [](const auto& x) { return x[0] * x[0] + x[1] * x[1]; }
+//
+// where the host compiler builds the call (the CPU backend): nvcc's __host__ __device__ lambdas cannot
+// be generic, so for the GPU write a struct. The built-ins in fdgd/functions/ also carry a name, their
+// usual search box and their known minima (host-only metadata).
 // Optionally, an objective that is a sum of terms says so (fdgd/sum_structure.hpp), and the gradient
 // then redoes only what each coordinate moves, to the same bits. And one whose operator() has no
 // branch on x (arithmetic, and fdgd::math's exp/cos/sin/sqrt..., which take SIMD lanes too) may declare
