@@ -173,7 +173,17 @@ TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
   write_text("utf16.csv", std::string(utf16, sizeof utf16 - 1));
   expect_error([&] { read_csv(path("utf16.csv")); }, "utf16.csv: UTF-16 text (its first bytes say so); save it as UTF-8 or ASCII");
   write_text("hole.csv", "1,2\n3,\n");
-  expect_error([&] { read_csv(path("hole.csv")); }, "hole.csv:2:3: empty cell");
+  expect_error([&] { read_csv(path("hole.csv")); }, "hole.csv:2:3: empty cell (the row ends in a comma)");
+  write_text("trailing.csv", "x0,x1,\n1,2,\n");  // a header's trailing comma is taken, a row's is named
+  expect_error([&] { read_csv(path("trailing.csv")); }, "trailing.csv:2:5: empty cell (the row ends in a comma)");
+  write_text("inner.csv", "1,,2\n");
+  try {
+    read_csv(path("inner.csv"));
+    ADD_FAILURE() << "inner.csv: no error";
+  } catch (const error& e) {
+    EXPECT_NE(std::string(e.what()).find("inner.csv:1:3: empty cell"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("ends in a comma"), std::string::npos) << e.what();
+  }
   expect_error([&] { read_csv(path("missing.csv")); }, "cannot read " + path("missing.csv") + ": No such file or directory");
   expect_error([&] { read_npy(path("missing.npy")); }, "missing.npy: cannot read: No such file or directory");
 }

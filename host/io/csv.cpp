@@ -269,7 +269,10 @@ table read_csv(const std::string& path) {
       cells.resize(kept);
     }
     for (const cell& c : cells)
-      if (!c.problem.empty()) fail_at(path, line_no, c.column, c.problem + other_separators());
+      if (!c.problem.empty()) {
+        const bool ends_in_comma = &c == &cells.back() && c.empty && line.find_last_not_of(" \t") == line.rfind(',');
+        fail_at(path, line_no, c.column, c.problem + (ends_in_comma ? " (the row ends in a comma)" : "") + other_separators());
+      }
     if (t.rows == 0 && header_names != 0 && kept == 0 && cells.size() != header_names)
       fail_at(path, line_no, 1, against_header(cells.size()));
     if (t.rows == 0) t.cols = int(cells.size());
