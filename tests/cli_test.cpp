@@ -163,6 +163,27 @@ TEST_F(Cli, StartsThatRanOffAreNeitherConvergedNorGrouped) {
       << far.out;
 }
 
+TEST_F(Cli, FinishedStartsStillMovingAreNamedAsNoMinimaYet) {
+  // Sphere at lr 0.01: 100 steps shrink x by 0.98^100 = 0.133 alone, so from |x| >= 1.41 every start's
+  // next step, lr |grad| = 0.02 |x| >= 0.0037, still moves more than 0.001: no two share a cell.
+  const std::string args = "minimize --function sphere --dim 2 --box 1:5 --starts 200 --backend cpu";
+  const auto text = run(args, "2>/dev/null");
+  ASSERT_EQ(text.status, 0) << text.out;
+  EXPECT_NE(text.out.find("status: 200 finished, 0 converged, 0 stalled, 0 unresolved, 0 nonfinite\n  200 of the finished still "
+                          "moving: a next step would move them by lr |grad| > 0.001 (--cluster-tol)"),
+            std::string::npos)
+      << text.out;
+  EXPECT_EQ(nlohmann::json::parse(run(args + " --json", "2>/dev/null").out)["still_moving"].get<long long>(), 200);
+  // At 2000 steps they have settled (lr |grad| ~ 1e-19); at --steps 0 nothing was asked to move.
+  for (const std::string more : {" --steps 2000", " --steps 0"}) {
+    const auto settled = run(args + more, "2>/dev/null");
+    EXPECT_EQ(settled.out.find("still moving"), std::string::npos) << more << "\n" << settled.out;
+    EXPECT_EQ(nlohmann::json::parse(run(args + more + " --json", "2>/dev/null").out)["still_moving"].get<long long>(), 0) << more;
+  }
+  // A wider cell takes them: lr |grad| = 0.02 |x| <= 0.02 * 5 * 1.42 * 0.133 = 0.019.
+  EXPECT_EQ(nlohmann::json::parse(run(args + " --json --cluster-tol 0.05", "2>/dev/null").out)["still_moving"].get<long long>(), 0);
+}
+
 TEST_F(Cli, NoBestIsNamedAmongNonfiniteTrajectoriesThoughTheirFIsFinite) {
   // The step from (1, 1) overflows x: the trajectory keeps its last finite point, where f = 2.
   std::ofstream(path("start.csv")) << "1,1\n";

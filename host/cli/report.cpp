@@ -43,6 +43,12 @@ run_summary summarize_run(const result& r, const run_context& c) {
                  {"stalled", r.stalled},
                  {"unresolved", r.unresolved},
                  {"nonfinite", r.nonfinite}};
+  // Finished yet still moving more than a cell's side a step: their final points are no minima yet.
+  std::int64_t moving = 0;
+  if (c.opt.steps > 0)
+    for (std::size_t i = 0; i < std::size_t(r.count); ++i)
+      moving += r.status[i] == trajectory_status::finished && c.opt.lr * r.grad_norm[i] > c.cluster_tol;
+  s["still_moving"] = moving;
   if (r.best >= 0) {
     const auto b = std::size_t(r.best);
     s["best"] = {{"index", r.best},
@@ -168,6 +174,12 @@ void write_text(std::FILE* file, const run_summary& summary) {
         "  {} ended where some x_i + h and x_i - h are the same number (|x_i| beyond about h / {}):\n"
         "  the gradient there is 0 whatever f does; they diverged (a smaller --lr) or --h is too small\n",
         status["unresolved"].get<long long>(), s["precision"] == "f32" ? "1.2e-7" : "2.2e-16");
+  if (const long long moving = s["still_moving"].get<long long>(); moving > 0)
+    out += fmt::format(
+        "  {} of the finished still moving: a next step would move them by lr |grad| > {} (--cluster-tol), so their\n"
+        "  final points are no minima yet and may be counted apart below: more --steps, or a smaller --lr where they\n"
+        "  oscillate (lr times f's curvature above 2)\n",
+        moving, s["cluster_tol"].get<double>());
   if (s["best"].is_null()) {
     out += detail::no_best_line;
   } else {
