@@ -241,6 +241,48 @@ TEST_P(CustomObjective, ACompileTimeDimensionAboveTheLargestRunsOnTheRunTimePath
   expect_identical(solve<8192>(lane_safe_bowl{}, s, o), solve(lane_safe_bowl{}, s, o));
 }
 
+/// Optional declarations in other shapes the library takes (check_declarations refuses others): an
+/// enumerator, a static const, a base's member, 0 for "none", another integer type.
+struct enum_declared_bowl {
+  enum { fixed_dim = 2 };
+  static const int min_dim = 0;
+  static constexpr bool lane_safe = false;
+  static constexpr int cpu_block_bytes = 0;
+  template <class P>
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    return x[0] * x[0] + x[1] * x[1];
+  }
+};
+struct least_two {
+  static constexpr int min_dim = 2;
+};
+struct inherited_terms_bowl : least_two {
+  static constexpr std::size_t term_reach = 0;
+  FDGD_HD static constexpr int term_count(std::size_t d) { return int(d); }
+  template <class P>
+  FDGD_HD typename P::value_type term(const P& x, int j) const {
+    return x[j] * x[j];
+  }
+  template <class A>
+  FDGD_HD A finish(const A& s, int) const {
+    return s;
+  }
+  template <class P>
+  FDGD_HD typename P::value_type operator()(const P& x) const {
+    return sum_of_terms(*this, x);
+  }
+};
+
+TEST_P(CustomObjective, DeclarationsOfOtherShapesThatSayTheSameAreTaken) {
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  const options o = on(GetParam());
+  const starts s = starts::uniform(2, -1, 1, 50, 3);
+  expect_identical(solve(enum_declared_bowl{}, s, o), solve(lane_safe_bowl{}, s, o));
+  expect_identical(solve(inherited_terms_bowl{}, s, o), solve(lane_safe_bowl{}, s, o));
+  EXPECT_THROW(solve(enum_declared_bowl{}, starts::uniform(3, -1, 1, 5), o), std::invalid_argument) << "its fixed_dim, 2";
+  EXPECT_THROW(solve(inherited_terms_bowl{}, starts::uniform(1, -1, 1, 5), o), std::invalid_argument) << "its base's min_dim, 2";
+}
+
 TEST_P(CustomObjective, AMovedFromBatchIsRefusedByName) {
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
   starts s = starts::given({1, 2, 3, 4}, 2);

@@ -27,8 +27,8 @@ def final_f(path):
     if npy:
         try:
             a = np.load(path, allow_pickle=False)
-        except (ValueError, EOFError) as e:  # a cut-off header or data: numpy's message names no file
-            raise ValueError(f"{path}: not a whole .npy file ({e})") from None
+        except (ValueError, EOFError) as e:  # cut off, or of objects: numpy's message names no file
+            raise ValueError(f"{path}: cannot be read as a .npy file ({e})") from None
         if a.ndim != 2 or a.shape[1] < 2 or a.dtype.kind != "f":
             raise ValueError(f"{path}: a .npy of shape {a.shape} and type {a.dtype}, where `fdgd minimize --out` writes "
                              "N x (d+1) floats, x then f")

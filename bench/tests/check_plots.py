@@ -84,7 +84,7 @@ def main(fdgd):
         for name, size in [("cut_header.npy", 100), ("cut_data.npy", 1000)]:  # numpy's own messages name no file
             with open(at(name), "wb") as f:
                 f.write(whole[:size])
-            refused("histogram.py", png, f"{at(name)}: not a whole .npy file", at(name))
+            refused("histogram.py", png, f"{at(name)}: cannot be read as a .npy file", at(name))
         refused("histogram.py", png, "empty", at("empty.csv"))
         refused("histogram.py", png, "a `fdgd trace` file", at("him.csv"))
     print(f"trace_contour.py and histogram.py draw fdgd's files and refuse {len(REFUSED)} bad inputs in one line each")

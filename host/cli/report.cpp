@@ -47,7 +47,7 @@ run_summary summarize_run(const result& r, const run_context& c) {
   std::int64_t moving = 0;
   if (c.opt.steps > 0)
     for (std::size_t i = 0; i < std::size_t(r.count); ++i)
-      moving += r.status[i] == trajectory_status::finished && c.opt.lr * r.grad_norm[i] > c.cluster_tol;
+      moving += r.status[i] == trajectory_status::finished && !(c.opt.lr * r.grad_norm[i] <= c.cluster_tol);
   s["still_moving"] = moving;
   if (r.best >= 0) {
     const auto b = std::size_t(r.best);
@@ -177,8 +177,8 @@ void write_text(std::FILE* file, const run_summary& summary) {
   if (const long long moving = s["still_moving"].get<long long>(); moving > 0)
     out += fmt::format(
         "  {} of the finished still moving: a next step would move them by lr |grad| > {} (--cluster-tol), so their\n"
-        "  final points are no minima yet and may be counted apart below: more --steps, or a smaller --lr where they\n"
-        "  oscillate (lr times f's curvature above 2)\n",
+        "  final points have not settled and may be counted apart below: more --steps, or a smaller --lr where they\n"
+        "  oscillate (lr times f's curvature above 2), or a larger --h where rounding f moves them\n",
         moving, s["cluster_tol"].get<double>());
   if (s["best"].is_null()) {
     out += detail::no_best_line;

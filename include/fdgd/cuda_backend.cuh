@@ -181,7 +181,8 @@ class cuda_batch {
     try {
       store_rows(first, n, r);
     } catch (const cuda_error& e) {
-      throw cuda_error(std::string(e.what()) + after_kernels("f and |grad| at the final points, and the result's rows"));
+      throw cuda_error(std::string(e.what()) +
+                       after_kernels("the chunk's starts, the descent, f and |grad| at the final points, and the result's rows"));
     }
   }
 
@@ -193,8 +194,10 @@ class cuda_batch {
   }
 
  private:
-  /// What a failing call after kernel launches adds: the error may be one of theirs.
+  /// What a failing call after kernel launches adds: the error may be one of theirs (where each launch
+  /// is waited for, FDGD_DEBUG_SYNC, it was named there).
   static std::string after_kernels(const char* kernels) {
+    if constexpr (debug_sync) return "";
     return std::string(" (after the kernels queued before it: ") + kernels +
            "; an error one of them met, such as an objective reading beyond its point, shows at the next call; a "
            "build with FDGD_DEBUG_SYNC names the kernel)";

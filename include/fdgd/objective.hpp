@@ -101,12 +101,13 @@ constexpr void check_declarations() {
                 "fdgd: an objective's fixed_dim must be `static constexpr int fixed_dim = d;`, d >= 0 "
                 "(0: any dimension); see include/fdgd/objective.hpp");
   static_assert(p != problem::min_dim,
-                "fdgd: an objective's min_dim must be `static constexpr int min_dim = d;`, d >= 1; see include/fdgd/objective.hpp");
+                "fdgd: an objective's min_dim must be `static constexpr int min_dim = d;`, d >= 0; see include/fdgd/objective.hpp");
   static_assert(p != problem::lane_safe,
-                "fdgd: an objective's lane_safe must be `static constexpr bool lane_safe = true;`; see include/fdgd/objective.hpp");
+                "fdgd: an objective's lane_safe must be `static constexpr bool lane_safe = true;` (or false); see "
+                "include/fdgd/objective.hpp");
   static_assert(p != problem::cpu_block_bytes,
                 "fdgd: an objective's cpu_block_bytes must be `static constexpr int`, a power of "
-                "two of at least 8; see include/fdgd/cpu_backend.hpp");
+                "two of at least 8 (0: none); see include/fdgd/cpu_backend.hpp");
   static_assert(p != problem::term_reach,
                 "fdgd: a sum-structured objective's term_reach must be `static constexpr int`, at "
                 "least 0; see include/fdgd/sum_structure.hpp");

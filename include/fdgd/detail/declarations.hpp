@@ -7,11 +7,11 @@
 
 namespace fdgd::detail {
 
-/// Whether a declaration's value is a compile-time constant of the library's kind. Static is asked
-/// first (a non-static member's address is a pointer to member): Clang would otherwise fail hard on
-/// naming a non-static member in a template argument.
-template <class Pointer, class Constant>
-struct static_constant : std::conjunction<std::is_pointer<Pointer>, Constant> {};
+/// Whether a declaration's value is a compile-time constant of the library's kind (a static constexpr
+/// member or an enumerator). A non-static member, whose address is a pointer to member, is told apart
+/// first: Clang would otherwise fail hard on naming it in a template argument.
+template <class Address, class Constant>
+struct static_constant : std::conjunction<std::negation<std::is_member_pointer<Address>>, Constant> {};
 
 #define FDGD_DECLARED_CONSTANT(name, kind)                                                                           \
   template <class Objective, class = void>                                                                           \
@@ -23,7 +23,7 @@ struct static_constant : std::conjunction<std::is_pointer<Pointer>, Constant> {}
   template <class Objective>                                                                                         \
   struct constant_##name<Objective, std::void_t<std::integral_constant<kind, Objective::name>>> : std::true_type {}; \
   template <class Objective, class = void>                                                                           \
-  struct static_constant_##name : std::false_type {};                                                                \
+  struct static_constant_##name : constant_##name<Objective> {}; /* an enumerator, which has no address */           \
   template <class Objective>                                                                                         \
   struct static_constant_##name<Objective, std::void_t<decltype(&Objective::name)>>                                  \
       : static_constant<decltype(&Objective::name), constant_##name<Objective>> {};
@@ -67,14 +67,15 @@ constexpr declaration_problem first_declaration_problem() {
   if constexpr (declares_min_dim<Objective>::value) {
     if constexpr (!static_constant_min_dim<Objective>::value)
       return problem::min_dim;
-    else if (Objective::min_dim < 1)
+    else if (Objective::min_dim < 0)
       return problem::min_dim;
   }
   if constexpr (declares_lane_safe<Objective>::value && !static_constant_lane_safe<Objective>::value) return problem::lane_safe;
   if constexpr (declares_cpu_block_bytes<Objective>::value) {
     if constexpr (!static_constant_cpu_block_bytes<Objective>::value)
       return problem::cpu_block_bytes;
-    else if (Objective::cpu_block_bytes < 8 || (Objective::cpu_block_bytes & (Objective::cpu_block_bytes - 1)) != 0)
+    else if (Objective::cpu_block_bytes != 0 &&
+             (Objective::cpu_block_bytes < 8 || (Objective::cpu_block_bytes & (Objective::cpu_block_bytes - 1)) != 0))
       return problem::cpu_block_bytes;
   }
   if constexpr (declares_term_reach<Objective>::value) {  // the sum structure (fdgd/sum_structure.hpp)

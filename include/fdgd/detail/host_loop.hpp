@@ -193,11 +193,9 @@ inline void check_fits_single_precision(const starts& s) {
   }
 }
 
-/// What every backend's entry checks first: the objective's shape, the options, the dimension, and
-/// that the starts fit the working precision.
+/// check_inputs past the objective's shape.
 template <class T, int D, class Objective>
-void check_inputs(const starts& s, const options& o) {
-  check_objective<Objective, point_for<T, run_dim<D>>>();  // the point it will run on
+void check_usable_inputs(const starts& s, const options& o) {
   options in_t = o;  // checked in the precision it runs in, T, whatever o.prec says (solve_cpu<float> with prec f64)
   in_t.prec = std::is_same_v<T, float> ? precision::f32 : precision::f64;
   in_t.validate();
@@ -205,6 +203,16 @@ void check_inputs(const starts& s, const options& o) {
   check_dim<D>(s);
   check_objective_dim<Objective>(s.dim());
   if constexpr (std::is_same_v<T, float>) check_fits_single_precision(s);
+}
+
+/// What every backend's entry checks first: the objective's shape, the options, the dimension, and
+/// that the starts fit the working precision.
+template <class T, int D, class Objective>
+void check_inputs(const starts& s, const options& o) {
+  check_objective<Objective, point_for<T, run_dim<D>>>();  // the point it will run on
+  // Nothing more is compiled for an objective refused: its message alone (check_objective_dim reads
+  // the declarations it refused).
+  if constexpr (is_usable_objective<Objective, point_for<T, run_dim<D>>>()) check_usable_inputs<T, D, Objective>(s, o);
 }
 
 /// Stamps a finished run with where it ran and how long it took, and summarizes it (on the CPU
