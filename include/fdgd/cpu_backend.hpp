@@ -28,10 +28,8 @@ inline std::int64_t cpu_chunk(const options& o, std::int64_t count) {
 
 /// True for objectives that declare `static constexpr bool lane_safe = true`: no branches on x, so they
 /// can run on fdgd::lanes (the built-ins do).
-template <class Objective, class = void>
-struct is_lane_safe : std::false_type {};
 template <class Objective>
-struct is_lane_safe<Objective, std::void_t<decltype(Objective::lane_safe)>> : std::bool_constant<Objective::lane_safe> {};
+struct is_lane_safe : std::bool_constant<declared_lane_safe<Objective>()> {};
 
 /// nvcc rejects vector types in __host__ __device__ code, so in a translation unit it compiles the
 /// CPU backend advances trajectories one by one (to the same bits): a build of the backend of its
@@ -61,11 +59,8 @@ inline constexpr int lockstep_groups = 8;
 
 /// Objectives may ask for wider lockstep blocks with `static constexpr int cpu_block_bytes`: one call
 /// then evaluates that many bytes of lanes, in one group (an interpreter spreads its dispatch so).
-template <class Objective, class = void>
-struct cpu_block_bytes : std::integral_constant<int, 0> {};
 template <class Objective>
-struct cpu_block_bytes<Objective, std::void_t<decltype(Objective::cpu_block_bytes)>>
-    : std::integral_constant<int, Objective::cpu_block_bytes> {};
+struct cpu_block_bytes : std::integral_constant<int, declared_cpu_block_bytes<Objective>()> {};
 
 /// Lanes and groups of one lockstep call for Objective in precision T.
 template <class T, class Objective>

@@ -13,7 +13,7 @@ namespace fdgd::detail {
 template <class Address, class Constant>
 struct static_constant : std::conjunction<std::negation<std::is_member_pointer<Address>>, Constant> {};
 
-#define FDGD_DECLARED_CONSTANT(name, kind)                                                                           \
+#define FDGD_DECLARED_CONSTANT(name, kind, absent)                                                                   \
   template <class Objective, class = void>                                                                           \
   struct declares_##name : std::false_type {};                                                                       \
   template <class Objective>                                                                                         \
@@ -26,13 +26,21 @@ struct static_constant : std::conjunction<std::negation<std::is_member_pointer<A
   struct static_constant_##name : constant_##name<Objective> {}; /* an enumerator, which has no address */           \
   template <class Objective>                                                                                         \
   struct static_constant_##name<Objective, std::void_t<decltype(&Objective::name)>>                                  \
-      : static_constant<decltype(&Objective::name), constant_##name<Objective>> {};
+      : static_constant<decltype(&Objective::name), constant_##name<Objective>> {};                                  \
+  /* its value, once first_declaration_problem found none; `absent` where it is not declared */                      \
+  template <class Objective>                                                                                         \
+  constexpr kind declared_##name() {                                                                                 \
+    if constexpr (declares_##name<Objective>::value)                                                                 \
+      return kind(Objective::name);                                                                                  \
+    else                                                                                                             \
+      return absent;                                                                                                 \
+  }
 
-FDGD_DECLARED_CONSTANT(fixed_dim, int)
-FDGD_DECLARED_CONSTANT(min_dim, int)
-FDGD_DECLARED_CONSTANT(term_reach, int)
-FDGD_DECLARED_CONSTANT(cpu_block_bytes, int)
-FDGD_DECLARED_CONSTANT(lane_safe, bool)
+FDGD_DECLARED_CONSTANT(fixed_dim, int, 0)  // 0: any dimension
+FDGD_DECLARED_CONSTANT(min_dim, int, 1)
+FDGD_DECLARED_CONSTANT(term_reach, int, 0)
+FDGD_DECLARED_CONSTANT(cpu_block_bytes, int, 0)  // 0: the lanes' own blocks
+FDGD_DECLARED_CONSTANT(lane_safe, bool, false)
 #undef FDGD_DECLARED_CONSTANT
 
 /// Whether term_count is callable without an object, as Objective::term_count(d), giving an int.

@@ -150,17 +150,6 @@ void check_dim(const starts& s) {
                                 " but the objective was compiled for dim = " + std::to_string(D));
 }
 
-/// An objective's declared min_dim and fixed_dim (as the built-ins declare them): 1 and 0 (any) if none.
-template <class Objective, class = void>
-struct declared_min_dim : std::integral_constant<int, 1> {};
-template <class Objective>
-struct declared_min_dim<Objective, void_type<decltype(Objective::min_dim)>> : std::integral_constant<int, Objective::min_dim> {};
-template <class Objective, class = void>
-struct declared_fixed_dim : std::integral_constant<int, 0> {};
-template <class Objective>
-struct declared_fixed_dim<Objective, void_type<decltype(Objective::fixed_dim)>>
-    : std::integral_constant<int, Objective::fixed_dim> {};
-
 /// Throws std::invalid_argument when the objective says it has no dimension d: below its min_dim,
 /// other than its fixed_dim, or (sum-structured) no terms at d. Its terms would read beyond x.
 template <class Objective>
@@ -168,7 +157,7 @@ void check_objective_dim(int d) {
   const auto refuse = [d](const std::string& why) {
     throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(d) + " but the objective " + why);
   };
-  constexpr int fixed = declared_fixed_dim<Objective>::value, least = declared_min_dim<Objective>::value;
+  constexpr int fixed = declared_fixed_dim<Objective>(), least = declared_min_dim<Objective>();  // (declarations.hpp)
   if (fixed != 0 && d != fixed) refuse("is " + std::to_string(fixed) + "-D (its fixed_dim)");
   if (d < least) refuse("needs dim >= " + std::to_string(least) + " (its min_dim)");
   if constexpr (has_sum_structure<Objective>::value)
