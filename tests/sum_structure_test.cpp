@@ -168,9 +168,12 @@ TEST(SumStructure, ARunLeavesNoKeptTermsOnItsThreads) {
   }
 }
 
-/// Squares as terms, one of which runs a solve of its own (a bilevel objective) where `nested`.
+/// Squares as terms, one of which runs a solve of its own (a bilevel objective) where `nested`: of
+/// sphere at d = 2, or of this sum at `inner_dim` (kept terms of the same type beyond 64: the same
+/// thread's buffer, one level deeper).
 struct nesting_sum {
   bool nested = false;
+  int inner_dim = 0;
   static constexpr int term_reach = 0;
   FDGD_HD static constexpr int term_count(int d) { return d; }
   template <class P>
@@ -180,7 +183,10 @@ struct nesting_sum {
       o.backend = backend_kind::cpu;
       o.threads = 1;
       o.steps = 1;
-      solve<2>(functions::sphere{}, starts::given({1.0, 2.0}, 2), o);
+      if (inner_dim == 0)
+        solve<2>(functions::sphere{}, starts::given({1.0, 2.0}, 2), o);
+      else
+        solve(nesting_sum{}, starts::uniform(inner_dim, -1, 1, 1, 4), o);
     }
     return x[j] * x[j];
   }
@@ -195,14 +201,17 @@ struct nesting_sum {
 };
 
 // A run started inside the outer run's gradient frees its thread's kept terms only after the outer
-// run, which was still writing them (a use after free: the outer run's terms took the heap's pointers).
+// run, which was still writing them (a use after free: the outer run's terms took the heap's pointers);
+// and keeps its own terms apart from the outer run's (at 80 terms it wrote over them: other bits; at
+// 200 it moved them, the outer run writing to freed memory).
 TEST(SumStructure, ARunInsideAnObjectivesTermLeavesTheOuterRunsTermsInPlace) {
   options o;
   o.backend = backend_kind::cpu;
   o.threads = 1;
   o.steps = 3;
   const starts s = starts::uniform(100, -1, 1, 2, 1);  // 100 terms: the kept terms' buffer
-  expect_identical(solve(nesting_sum{true}, s, o), solve(nesting_sum{false}, s, o));
+  const result alone = solve(nesting_sum{false}, s, o);
+  for (const int inner : {0, 80, 200}) expect_identical(solve(nesting_sum{true, inner}, s, o), alone);
 }
 
 /// levy as the formula reads, before it declared its terms: the first part, the middle sum from 0,

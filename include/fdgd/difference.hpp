@@ -203,22 +203,26 @@ inline std::vector<void (*)()>& thread_scratch_releases() {
   return releases;
 }
 
-/// The calling thread's buffer of at least n values of V, kept from call to call (the host's terms
-/// beyond host_kept_terms, an expression's kept values) until release_thread_scratch frees it.
-template <class V>
-std::vector<V>& thread_scratch(std::size_t n) {
-  thread_local std::vector<V> buffer;
-  if (buffer.size() < n) {
-    if (buffer.empty()) thread_scratch_releases().push_back([] { std::vector<V>().swap(thread_scratch<V>(0)); });
-    buffer.resize(n);
-  }
-  return buffer;
-}
-
 /// How many gradients on the calling thread hold its thread_scratch buffers (thread_scratch_use).
 inline int& thread_scratch_users() {
   thread_local int users = 0;
   return users;
+}
+
+/// The calling thread's buffer of at least n values of V for the gradient that holds it (the host's
+/// terms beyond host_kept_terms, an expression's kept values), kept from call to call until
+/// release_thread_scratch frees it. A run an objective starts from inside its gradient (a nested
+/// solve) gets a buffer of its own, one for each depth of thread_scratch_use: it would otherwise
+/// write over the outer gradient's terms or move them.
+template <class V>
+std::vector<V>& thread_scratch(std::size_t n) {
+  thread_local std::vector<std::vector<V>> by_depth;  // (moving a vector keeps its values where they are)
+  const std::size_t depth = thread_scratch_users() > 1 ? std::size_t(thread_scratch_users() - 1) : 0;
+  if (by_depth.empty()) thread_scratch_releases().push_back([] { std::vector<std::vector<V>>().swap(by_depth); });
+  if (by_depth.size() <= depth) by_depth.resize(depth + 1);
+  std::vector<V>& buffer = by_depth[depth];
+  if (buffer.size() < n) buffer.resize(n);
+  return buffer;
 }
 
 /// Holds the calling thread's thread_scratch buffers for its lifetime: a run that an objective starts
