@@ -249,6 +249,9 @@ TEST(Expression, CompileRefusesATreeNotBoundToItsDimension) {
 }
 
 TEST(Expression, ImpliedDimension) {
+  EXPECT_TRUE(expr::has_sum_or_product(expr::parse("1 + cos(prod(i=0..d-1, x[i]))")));
+  EXPECT_FALSE(expr::has_sum_or_product(expr::parse("d*x0 + x1"))) << "d alone: needs an outside dimension, sums nothing";
+  EXPECT_TRUE(expr::needs_outside_dim(expr::parse("d*x0 + x1")));
   EXPECT_EQ(expr::implied_dim(expr::parse("(1 - x0)^2 + 100*(x1 - x0^2)^2")), 2);
   EXPECT_EQ(expr::implied_dim(expr::parse("x[4] + x2")), 5);
   EXPECT_EQ(expr::implied_dim(expr::parse("x[1+1]")), 3) << "an index computed from numbers counts too";

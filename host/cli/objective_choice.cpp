@@ -45,17 +45,7 @@ objective_choice::objective_choice(const std::string& function, const std::optio
 
 bool objective_choice::dim_from_outside() const { return tree_ && expr::needs_outside_dim(*tree_); }
 
-bool objective_choice::sums_over_d() const {
-  if (builtin_) return builtin_->fixed_dim == 0;
-  std::vector<const expr::node*> todo{&*tree_};  // a parsed tree: at most max_length deep, walked without recursion
-  while (!todo.empty()) {
-    const expr::node* n = todo.back();
-    todo.pop_back();
-    if (n->kind == expr::node_kind::sum || n->kind == expr::node_kind::product) return true;
-    for (const auto& k : n->kids) todo.push_back(&k);
-  }
-  return false;
-}
+bool objective_choice::sums_over_d() const { return builtin_ ? builtin_->fixed_dim == 0 : expr::has_sum_or_product(*tree_); }
 
 int objective_choice::dim(int asked, int box_axes) const {
   if (asked) return asked;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <utility>
@@ -304,6 +305,18 @@ class binder {
 
 constexpr int implied_dim_limit = 1000000000;  // x[10^9] and beyond imply no dimension
 
+/// Whether some node of `tree` is of one of `kinds`, walked with a stack of its own.
+bool has_node_of(const node& tree, std::initializer_list<node_kind> kinds) {
+  std::vector<const node*> todo{&tree};
+  while (!todo.empty()) {
+    const node* n = todo.back();
+    todo.pop_back();
+    if (std::find(kinds.begin(), kinds.end(), n->kind) != kinds.end()) return true;
+    for (const auto& k : n->kids) todo.push_back(&k);
+  }
+  return false;
+}
+
 int highest_coordinate(const node& n) {
   int high = -1;
   if (n.kind == node_kind::coordinate) {
@@ -335,10 +348,9 @@ std::string print(const node& tree) {
   return out;
 }
 
-bool needs_outside_dim(const node& n) {
-  if (n.kind == node_kind::dimension || n.kind == node_kind::sum || n.kind == node_kind::product) return true;
-  return std::any_of(n.kids.begin(), n.kids.end(), [](const node& k) { return needs_outside_dim(k); });
-}
+bool needs_outside_dim(const node& tree) { return has_node_of(tree, {node_kind::dimension, node_kind::sum, node_kind::product}); }
+
+bool has_sum_or_product(const node& tree) { return has_node_of(tree, {node_kind::sum, node_kind::product}); }
 
 int implied_dim(const node& tree) {
   if (needs_outside_dim(tree)) return 0;

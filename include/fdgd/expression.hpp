@@ -89,6 +89,10 @@ std::string print(const node& tree);
 /// Whether the expression uses d or a sum/product, so that its dimension must come from outside.
 bool needs_outside_dim(const node& tree);
 
+/// Whether the expression has a sum or product (whose gradient, redoing it after each moved term,
+/// takes about d^2 work a step).
+bool has_sum_or_product(const node& tree);
+
 /// The dimension the expression implies without --dim: one more than its highest coordinate.
 /// 0 when it needs d from outside (needs_outside_dim) or names no valid coordinate.
 int implied_dim(const node& tree);
