@@ -462,6 +462,34 @@ TEST(CpuBackend, ARunInsideAnOpenMPRegionSaysHowManyThreadsItHad) {
 #endif
 }
 
+TEST(CpuBackend, AnyThreadCountGivesTheSameBits) {
+  // 1001 starts: blocks split unevenly over the threads, and a last block of lanes part empty; gtol
+  // stops trajectories at different steps, so the threads' blocks last different lengths.
+  struct case_ {
+    std::string name;
+    int dim;
+    double box, lr, gtol;
+  };
+  for (const case_& c :
+       {case_{"rastrigin", 8, 2, 2e-3, 1e-2}, case_{"rosenbrock", 5, 1, 1e-3, 1}, case_{"ackley", 33, 2, 2e-3, 1}}) {
+    const starts s = starts::uniform(c.dim, -c.box, c.box, 1001, 3);
+    options o = on(backend_kind::cpu);
+    o.steps = 60, o.lr = c.lr, o.gtol = c.gtol, o.threads = 1;
+    const result one = minimize(c.name, s, o);
+    ASSERT_GT(one.converged, 0) << c.name << ": no trajectory stopped early";
+    for (int threads : {2, 3, 7}) {
+      SCOPED_TRACE(c.name + " on " + std::to_string(threads) + " threads");
+      o.threads = threads;
+      expect_identical(minimize(c.name, s, o), one);
+    }
+    SCOPED_TRACE(c.name + " as an expression on 3 threads");
+    o.threads = 1;
+    const result expression_one = minimize_expression(find_builtin(c.name).formula, s, o);
+    o.threads = 3;
+    expect_identical(minimize_expression(find_builtin(c.name).formula, s, o), expression_one);
+  }
+}
+
 TEST(CpuBackend, AnExceptionFromTheObjectiveReachesTheCaller) {
   // Thrown inside the OpenMP loop, it ended the process (std::terminate).
   options o = on(backend_kind::cpu);

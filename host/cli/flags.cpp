@@ -78,7 +78,7 @@ const CLI::Validator non_empty([](std::string& text) { return text.empty() ? "em
 void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--function", a.function, "built-in function (see `fdgd functions`)");
   // --expr "" is parsed, to say "empty expression" with a caret like any other mistake in it.
-  c->add_option("--expr", a.expression, "or the function as an expression, e.g. \"sum(i=0..d-1, x[i]^2)\" (see README)");
+  c->add_option("--expr", a.expression, "or the function as an expression, e.g. \"sum(i=0..d-1, x[i]^2)\" (see docs/cli.md)");
   add_value(c, "--dim", a.dim,
             "dimension (default: the starts' own where given; else the function's own, 2, or the expression's highest x + 1)")
       ->transform(whole_number(1, int_max));

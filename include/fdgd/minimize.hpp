@@ -2,7 +2,7 @@
 // (register-resident for d in {2, 3, 4, 8, 16, 32}, the dynamic-dimension path for any other d).
 // The functions here, and const member functions, may be called from several threads at once (each
 // call runs on a team of options::threads OpenMP threads of its own: concurrent callers should share
-// the cores out); a call that changes an object needs it alone (README, "Threads of your own").
+// the cores out); a call that changes an object needs it alone (docs/guarantees.md, "Threads of your own").
 #pragma once
 #include <memory>
 #include <string>
