@@ -1,5 +1,6 @@
-# `cmake --install`: the library, its public headers, the `fdgd` command and a CMake package, so that
-# another project can `find_package(fdgd)` and link `fdgd::fdgd` (tests/install checks it).
+# `cmake --install`: the library, its public headers, the `fdgd` command, a CMake package, so that
+# another project can `find_package(fdgd)` and link `fdgd::fdgd` (tests/install checks it), and the
+# documentation (README.md and docs/, whose links are relative, as in the repository).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -11,6 +12,8 @@ if(TARGET fdgd_cli)
   install(TARGETS fdgd_cli EXPORT fdgdTargets RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 endif()
 install(DIRECTORY include/fdgd DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+install(FILES README.md DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+install(DIRECTORY docs DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 
 set(fdgd_cmake_dir "${CMAKE_INSTALL_LIBDIR}/cmake/fdgd")
 install(EXPORT fdgdTargets NAMESPACE fdgd:: DESTINATION "${fdgd_cmake_dir}")

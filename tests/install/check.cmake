@@ -13,6 +13,11 @@ endfunction()
 
 file(REMOVE_RECURSE "${WORK}")
 run("cmake --install" "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${WORK}/prefix")
+foreach(doc IN ITEMS README.md docs/cli.md docs/library.md docs/guarantees.md)
+  if(NOT EXISTS "${WORK}/prefix/share/doc/fdgd/${doc}")
+    message(FATAL_ERROR "cmake --install left out the documentation's ${doc} (share/doc/fdgd)")
+  endif()
+endforeach()
 run("configuring the consumer" "${CMAKE_COMMAND}" -S "${SOURCE_DIR}/tests/install" -B "${WORK}/build" -G "${GENERATOR}"
     -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_COMPILER=${CXX}" "-DCMAKE_PREFIX_PATH=${WORK}/prefix"
     "-DFDGD_EXAMPLE=${SOURCE_DIR}/examples/custom_objective.cpp")
