@@ -12,8 +12,9 @@ if(TARGET fdgd_cli)
   install(TARGETS fdgd_cli EXPORT fdgdTargets RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 endif()
 install(DIRECTORY include/fdgd DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
-install(FILES README.md DESTINATION "${CMAKE_INSTALL_DOCDIR}")
-install(DIRECTORY docs DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+# Named outright: CMAKE_INSTALL_DOCDIR is the first project's that included GNUInstallDirs, a parent's too.
+install(FILES README.md DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/fdgd")
+install(DIRECTORY docs DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/fdgd")
 
 set(fdgd_cmake_dir "${CMAKE_INSTALL_LIBDIR}/cmake/fdgd")
 install(EXPORT fdgdTargets NAMESPACE fdgd:: DESTINATION "${fdgd_cmake_dir}")
