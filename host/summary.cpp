@@ -397,7 +397,7 @@ double grouping_bytes_needed(std::int64_t count, int dim, int threads, int top) 
   // The hashes of a block of shifted grids.
   const double block = double(detail::shifted_hashes_a_block(std::size_t(count), dim)) * 8;
   // From d = 64, the merge's shared grids of each cell's last check (shared_grid_memo): d bits a cell.
-  const double memo = dim >= detail::memo_from_dim ? n * (8 + 1 + 8 * double((dim + 64) / 64)) : 0;
+  const double memo = dim >= detail::memo_from_dim ? n * (8 + 1 + 8 * std::floor((double(dim) + 64) / 64)) : 0;
   // The groups returned, each with its best point.
   const double groups = (top > 0 ? std::min(n, double(top)) : n) * (double(sizeof(minimum_group)) + 16 + 8 * double(dim));
   return merging + pairs + block + memo + busy * largest * (6 * 8 + 3 * 2 * 8) + groups;

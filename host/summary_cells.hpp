@@ -44,7 +44,8 @@ struct union_find {
 /// blocks (each block works out every cell's d coordinates again: with 2^21 alone, 2 * 10^4 scattered
 /// cells at d = 4000 took 39 blocks); never more than m d.
 inline std::size_t shifted_hashes_a_block(std::size_t m, int d) {
-  const std::size_t all = m * std::size_t(d);
+  const std::size_t ud = std::size_t(std::max(d, 1));
+  const std::size_t all = m > SIZE_MAX / ud ? SIZE_MAX : m * ud;  // an estimate's count may be any int64
   return std::min(all, std::max<std::size_t>(std::size_t(1) << 21, all / 8));
 }
 

@@ -1,47 +1,13 @@
-// The bytes distinct_minima allocates at its peak, counted by replacing the global operator new, against
-// grouping_bytes_needed: an executable of its own, so that the count is of nothing else.
+// The bytes distinct_minima allocates at its peak (counted_new.hpp) against grouping_bytes_needed.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
+#include <climits>
+#include <cstdint>
 #include <random>
 #include <utility>
 
+#include "counted_new.hpp"
 #include "fdgd/summary.hpp"
-
-namespace {
-std::atomic<std::size_t> live{0}, peak{0};
-constexpr std::size_t header = alignof(std::max_align_t);  // where the block's size is kept
-
-void* counted_new(std::size_t n) {
-  void* p = std::malloc(n + header);
-  if (!p) return nullptr;
-  *static_cast<std::size_t*>(p) = n;
-  const std::size_t now = live += n;
-  for (std::size_t was = peak.load(); now > was && !peak.compare_exchange_weak(was, now);) {
-  }
-  return static_cast<char*>(p) + header;
-}
-void counted_delete(void* p) noexcept {
-  if (!p) return;
-  void* block = static_cast<char*>(p) - header;
-  live -= *static_cast<std::size_t*>(block);
-  std::free(block);
-}
-}  // namespace
-
-void* operator new(std::size_t n) {
-  if (void* p = counted_new(n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted_new(n); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted_new(n); }
-void operator delete(void* p) noexcept { counted_delete(p); }
-void operator delete[](void* p) noexcept { counted_delete(p); }
-void operator delete(void* p, std::size_t) noexcept { counted_delete(p); }
-void operator delete[](void* p, std::size_t) noexcept { counted_delete(p); }
 
 namespace fdgd::test {
 namespace {
@@ -60,11 +26,10 @@ TEST(GroupingMemory, ThePeakOfScatteredPointsIsWithinTheEstimateAndNearIt) {
       r.status[std::size_t(i)] = trajectory_status::finished;
     }
     for (const int threads : {1, 2}) {
-      const std::size_t before = live.load();
-      peak = before;
+      const std::size_t before = reset_peak();
       const auto groups = distinct_minima(r, 1e-3, 10, backend_kind::cpu, threads);
       ASSERT_EQ(groups.size(), 10u);
-      const double used = double(peak.load() - before), estimate = grouping_bytes_needed(n, d, threads);
+      const double used = double(peak_bytes.load() - before), estimate = grouping_bytes_needed(n, d, threads);
       EXPECT_LE(used, estimate) << "d = " << d << ", " << threads << " threads";
       // Small counts pay most for what the estimate allows beyond scattered points' need (a CUDA pass's
       // pairs, up to 4 MB, and tables of threads with little to do).
@@ -72,11 +37,11 @@ TEST(GroupingMemory, ThePeakOfScatteredPointsIsWithinTheEstimateAndNearIt) {
       std::printf("d = %d, %d threads: %.1f bytes a point at the peak, estimated %.1f\n", d, threads, used / double(n),
                   estimate / double(n));
       if (d == 8) {  // every group returned, each with its point: counted too
-        const std::size_t again = live.load();
-        peak = again;
+        const std::size_t again = reset_peak();
         EXPECT_EQ(distinct_minima(r, 1e-3, 0, backend_kind::cpu, threads).size(), std::size_t(n));
-        EXPECT_LE(double(peak.load() - again), grouping_bytes_needed(n, d, threads, 0));
-        EXPECT_GT(double(peak.load() - again), grouping_bytes_needed(n, d, threads, 10)) << "the groups returned outweigh the rest";
+        EXPECT_LE(double(peak_bytes.load() - again), grouping_bytes_needed(n, d, threads, 0));
+        EXPECT_GT(double(peak_bytes.load() - again), grouping_bytes_needed(n, d, threads, 10))
+            << "the groups returned outweigh the rest";
       }
     }
   }
@@ -95,12 +60,11 @@ TEST(GroupingMemory, ALatticeOfNeighboursStaysWithinTheEstimate) {
     r.status[std::size_t(i)] = trajectory_status::finished;
   }
   for (const int threads : {1, 2}) {
-    const std::size_t before = live.load();
-    peak = before;
+    const std::size_t before = reset_peak();
     const auto groups = distinct_minima(r, 1.0, 10, backend_kind::cpu, threads);
     ASSERT_EQ(groups.size(), 1u);
     EXPECT_EQ(groups[0].count, n);
-    EXPECT_LE(double(peak.load() - before), grouping_bytes_needed(n, d, threads)) << threads << " threads";
+    EXPECT_LE(double(peak_bytes.load() - before), grouping_bytes_needed(n, d, threads)) << threads << " threads";
   }
 }
 
@@ -125,6 +89,11 @@ TEST(GroupingMemory, TheEstimateGrowsWithCountDimensionAndThreadsAndRefusesNonse
   EXPECT_EQ(grouping_bytes_needed(1000000, 12, 1, 10) - grouping_bytes_needed(1000000, 10, 1, 10), 10 * 8 * 2.0)
       << "the hashes take 16 MB up to 2^24 coordinates";
   EXPECT_GT(grouping_bytes_needed(100000, 8, 4), grouping_bytes_needed(100000, 8, 1));
+  // Near the largest int and int64 (the words of d bits a cell were counted in int, and the hashes of
+  // count x d in size_t: the estimate went down, then negative).
+  EXPECT_GT(grouping_bytes_needed(1000, INT_MAX, 1, 10), grouping_bytes_needed(1000, INT_MAX - 100, 1, 10));
+  EXPECT_GT(grouping_bytes_needed(INT64_MAX, INT_MAX), grouping_bytes_needed(INT64_MAX, 1000));
+  EXPECT_GT(grouping_bytes_needed(INT64_MAX, 1000), grouping_bytes_needed(INT64_MAX / 2, 1000));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -119,6 +120,14 @@ TEST_F(Io, NpyReadsBackExactly) {
   }
   // The header block is padded to a multiple of 64 bytes, as the format asks.
   EXPECT_EQ((fs::file_size(path("out.npy")) - std::uintmax_t(r.count * 4 * 8)) % 64, 0u);
+  // An empty result of the widest d: its shape (0, d + 1), counted past int (d + 1 overflowed).
+  result wide;
+  wide.resize(0, INT_MAX);
+  write_npy(path("wide.npy"), wide);
+  std::ifstream in(path("wide.npy"), std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("'shape': (0, 2147483648)"), std::string::npos) << text;
+  EXPECT_EQ(text.size() % 64, 0u);
 }
 
 TEST_F(Io, CsvStartsWithOrWithoutHeader) {
@@ -378,6 +387,12 @@ TEST_F(Io, CsvWriterRefusesWhatWouldNotReadBack) {
   fs::remove(path("n.csv"));
   expect_invalid([&] { csv_writer(path("h.csv"), {}); }, {"a CSV header of no names"});
   EXPECT_THROW(write_csv(path("t.csv"), {"a", "b"}, table{2, 2, {1, 2}}), std::invalid_argument);
+  // rows x cols wraps round to 4 in 64 bits: it was taken as 4 values, and the rows read past them.
+  expect_invalid(
+      [&] {
+        write_csv(path("t.csv"), {"a", "b", "c", "d"}, table{(std::int64_t(1) << 62) + 1, 4, {1, 2, 3, 4}});
+      },
+      {"table of 4611686018427387905 x 4 holds 4 values"});
   expect_invalid(
       [&] {
         write_csv(path("t.csv"), {"a", "b", "c"}, table{0, 2, {}});

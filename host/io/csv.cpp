@@ -38,13 +38,15 @@ void put_double(std::string& line, double v) {
 
 constexpr char utf8_bom[] = "\xEF\xBB\xBF";
 
-/// One CSV cell: its value, whether it has a number's form, and what is wrong with it, if anything.
+/// One CSV cell: its value, whether it has a number's form, and its text (a view into the line, or into
+/// the unquoted copy for_each_cell holds while the cell is taken). Nothing of a row is kept past its
+/// cell: a line of millions of cells costs its values alone.
 struct cell {
   double value = 0;
   bool numeric = false;
   bool empty = false;
-  std::string problem;
-  std::string text;        // a non-numeric cell's text (a header's name), without quotes
+  bool out_of_range = false;
+  std::string_view text;   // without quotes
   std::size_t column = 0;  // where it starts in its line, from 1
 };
 
@@ -101,27 +103,29 @@ cell read_cell(std::string_view text, std::size_t column) {
   const char *a = text.data(), *b = a + text.size();
   cell c;
   c.column = column;
+  c.text = text;
   const auto res = detail::read_coordinate(a, b, c.value);
   c.numeric = a != b && res.ptr == b && res.ec != std::errc::invalid_argument;
   c.empty = a == b;
-  if (c.empty) {
-    c.problem = "empty cell";
-  } else if (!c.numeric) {
-    c.text = text;
-    c.problem = quoted(a, b) + " is not a number";
-  } else if (res.ec == std::errc::result_out_of_range) {
-    c.problem = quoted(a, b) + " is out of double's range (magnitude above 1.8e308)";
-  } else if (!std::isfinite(c.value)) {
-    c.problem = quoted(a, b) + " is not a finite number";
-  }
+  c.out_of_range = res.ec == std::errc::result_out_of_range;
   return c;
+}
+
+/// What is wrong with a cell as a start's coordinate; empty if nothing.
+std::string problem_of(const cell& c) {
+  const char *a = c.text.data(), *b = a + c.text.size();
+  if (c.empty) return "empty cell";
+  if (!c.numeric) return quoted(a, b) + " is not a number";
+  if (c.out_of_range) return quoted(a, b) + " is out of double's range (magnitude above 1.8e308)";
+  if (!std::isfinite(c.value)) return quoted(a, b) + " is not a finite number";
+  return "";
 }
 
 /// Whether a first row's cell makes it a row of starts rather than a header: a number, or a cell that
 /// begins as one ("5x", "-.5y": a mistyped start); with ';' or a tab in it, a number alone ("1;2" is
 /// read as a header, for the message on other separators).
 bool number_like(const cell& c) {
-  const std::string_view name = c.text;
+  const std::string_view name = c.numeric ? std::string_view() : c.text;
   if (name.find_first_of(";\t") != std::string_view::npos) return c.numeric;
   std::size_t k = name.size() > 1 && (name[0] == '+' || name[0] == '-') ? 1 : 0;
   if (k + 1 < name.size() && name[k] == '.') ++k;
@@ -134,7 +138,16 @@ void write_csv(const std::string& path, const result& r) {
   r.check_shape();  // before the file is made
   detail::atomic_file out(path);
   std::string line;
-  for (int j = 0; j < r.dim; ++j) line += "x" + std::to_string(j) + ",";
+  const auto flush_past = [&](std::size_t bytes) {
+    if (line.size() > bytes) {
+      out.write(line.data(), line.size());
+      line.clear();
+    }
+  };
+  for (int j = 0; j < r.dim; ++j) {  // written as it goes: a wide result's header is as long as a row
+    line += "x" + std::to_string(j) + ",";
+    flush_past(1u << 16);
+  }
   line += "f,grad_norm,steps,status\n";
   for (std::int64_t i = 0; i < r.count; ++i) {
     const auto row = std::size_t(i);
@@ -146,10 +159,7 @@ void write_csv(const std::string& path, const result& r) {
     line += ',';
     put_double(line, r.grad_norm[row]);
     line += ',' + std::to_string(r.steps[row]) + ',' + to_string(r.status[row]) + '\n';
-    if (line.size() > (1u << 16)) {
-      out.write(line.data(), line.size());
-      line.clear();
-    }
+    flush_past(1u << 16);
   }
   out.write(line.data(), line.size());
   out.commit();
@@ -197,7 +207,12 @@ void csv_writer::commit() {
 }
 
 void write_csv(const std::string& path, const std::vector<std::string>& header, const table& t) {
-  if (t.rows < 0 || t.cols < 0 || t.values.size() != std::size_t(t.rows) * std::size_t(t.cols))
+  // rows x cols compared without the product, which a wrong rows could wrap round to values' size
+  const bool holds =
+      t.rows >= 0 && t.cols >= 0 &&
+      (t.cols == 0 ? t.values.empty()
+                   : t.values.size() % std::size_t(t.cols) == 0 && t.values.size() / std::size_t(t.cols) == std::uint64_t(t.rows));
+  if (!holds)
     throw std::invalid_argument("fdgd: table of " + std::to_string(t.rows) + " x " + std::to_string(t.cols) + " holds " +
                                 std::to_string(t.values.size()) + " values");
   if (header.size() != std::size_t(t.cols))  // checked for every row below, but an empty table has none
@@ -242,43 +257,54 @@ table read_csv(const std::string& path) {
     if (line_no == 1 && line.rfind(utf8_bom, 0) == 0) line.erase(0, 3);  // columns still count from the first cell
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines carry nothing
-    std::vector<cell> cells;
-    for_each_cell(path, line_no, line,
-                  [&](std::string_view text, std::size_t column) { cells.push_back(read_cell(text, column)); });
-    // A first row is the header only when no cell of it is a number, nor begins as one: "5x,2" and
-    // "5x,2y" are mistyped starts, not a header that would drop them ("1;2" is still read as one, for
-    // the message on other separators that follows).
-    const bool header = first_row && std::none_of(cells.begin(), cells.end(), number_like);
+    // A first pass counts the cells (and finds a quoted cell's mistakes); a first row is the header
+    // only when no cell of it is a number, nor begins as one: "5x,2" and "5x,2y" are mistyped starts,
+    // not a header that would drop them ("1;2" is still read as one, for the message on other
+    // separators that follows).
+    std::size_t width = 0;
+    bool has_number = false;
+    for_each_cell(path, line_no, line, [&](std::string_view text, std::size_t column) {
+      ++width;
+      if (first_row && !has_number) has_number = number_like(read_cell(text, column));
+    });
+    const bool header = first_row && !has_number;
     first_row = false;
     if (header) {  // its names, a trailing comma's empty one aside ("x0,x1," over rows of 2)
-      header_names = cells.size();
-      while (header_names > 1 && cells[header_names - 1].empty) --header_names;
+      std::vector<std::size_t> columns;
+      names.reserve(width), columns.reserve(width);
+      for_each_cell(path, line_no, line, [&](std::string_view text, std::size_t column) {
+        names.emplace_back(text);
+        columns.push_back(column);
+      });
+      header_names = width;
+      while (header_names > 1 && names[header_names - 1].empty()) --header_names;
+      names.resize(header_names);
       header_line = line;
-      for (std::size_t j = 0; j < header_names; ++j) {
-        if (cells[j].empty)
-          fail_at(path, line_no, cells[j].column,
+      for (std::size_t j = 0; j < header_names; ++j)
+        if (names[j].empty())
+          fail_at(path, line_no, columns[j],
                   "header column " + std::to_string(j + 1) +
                       " has no name (an index column, as pandas' to_csv writes? write it with index=False)");
-        names.push_back(cells[j].text);
-      }
       if (const auto m = detail::match_result_header(names); m.after == 4) kept = m.x;  // a whole result header
       continue;
     }
-    if (kept != 0) {  // a result's final points: x alone
-      if (cells.size() != header_names) fail_at(path, line_no, 1, against_header(cells.size()));
-      cells.resize(kept);
-    }
-    for (const cell& c : cells)
-      if (!c.problem.empty()) {
-        const bool ends_in_comma = &c == &cells.back() && c.empty && line.find_last_not_of(" \t") == line.rfind(',');
-        fail_at(path, line_no, c.column, c.problem + (ends_in_comma ? " (the row ends in a comma)" : "") + other_separators());
+    // A result's final points: x alone.
+    if (kept != 0 && width != header_names) fail_at(path, line_no, 1, against_header(width));
+    const std::size_t used = kept != 0 ? kept : width;
+    std::size_t j = 0;
+    for_each_cell(path, line_no, line, [&](std::string_view text, std::size_t column) {
+      if (j++ >= used) return;
+      const cell c = read_cell(text, column);
+      if (const std::string problem = problem_of(c); !problem.empty()) {
+        const bool ends_in_comma = j == used && c.empty && line.find_last_not_of(" \t") == line.rfind(',');
+        fail_at(path, line_no, c.column, problem + (ends_in_comma ? " (the row ends in a comma)" : "") + other_separators());
       }
-    if (t.rows == 0 && header_names != 0 && kept == 0 && cells.size() != header_names)
-      fail_at(path, line_no, 1, against_header(cells.size()));
-    if (t.rows == 0) t.cols = int(cells.size());
-    if (int(cells.size()) != t.cols)
-      fail_at(path, line_no, 1, "row has " + count_of(cells.size(), "value") + ", the first row had " + std::to_string(t.cols));
-    for (const cell& c : cells) t.values.push_back(c.value);
+      t.values.push_back(c.value);
+    });
+    if (t.rows == 0 && header_names != 0 && kept == 0 && width != header_names) fail_at(path, line_no, 1, against_header(width));
+    if (t.rows == 0) t.cols = int(used);
+    if (used != std::size_t(t.cols))
+      fail_at(path, line_no, 1, "row has " + count_of(used, "value") + ", the first row had " + std::to_string(t.cols));
     ++t.rows;
   }
   // getline stops on a failed read as on the end of the file; only badbit tells them apart.

@@ -103,7 +103,7 @@ std::map<std::string, std::string> parse_header(const std::string& path, const s
 
 void write_npy(const std::string& path, const result& r) {
   r.check_shape();  // before the file is made
-  const int cols = r.dim + 1;
+  const std::int64_t cols = std::int64_t(r.dim) + 1;
   std::string header =
       "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(r.count) + ", " + std::to_string(cols) + "), }";
   // Magic (6) + version (2) + length (2) + header, padded with spaces to a multiple of 64, ending in '\n'.
@@ -123,7 +123,7 @@ void write_npy(const std::string& path, const result& r) {
                                     static_cast<unsigned char>(header.size() >> 8)};
   out.write(prefix, sizeof prefix);
   out.write(header.data(), header.size());
-  std::vector<double> row(static_cast<std::size_t>(cols));
+  std::vector<double> row(r.count > 0 ? static_cast<std::size_t>(cols) : 0);  // an empty result of any width has no row
   for (std::int64_t i = 0; i < r.count; ++i) {
     const auto k = std::size_t(i);
     std::memcpy(row.data(), r.x.data() + k * std::size_t(r.dim), std::size_t(r.dim) * sizeof(double));
