@@ -531,6 +531,31 @@ TEST_F(Io, AReplacedFileKeepsItsPermissionsAndAReadOnlyOneIsWrittenOnlyWhereShel
   EXPECT_EQ(files(), 2u);
 }
 
+TEST_F(Io, ExitMidWriteLeavesNoTemporaryFileAndAForkedChildLeavesItsParents) {
+  // exit() (libgomp calls it when it cannot start its threads) unwinds no stack, so no destructor
+  // removes the temporary file: the process that made it does, at exit.
+  const double one = 1;
+  const pid_t child = ::fork();
+  if (child == 0) {
+    csv_writer w(path("by_exit.csv"), {"a"});
+    w.row(&one, 1);
+    std::exit(0);
+  }
+  int status = -1;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(files(), 0u) << "the temporary file stayed";
+  // A child forked during its parent's write, ending, leaves the parent's temporary file be.
+  csv_writer w(path("parent.csv"), {"a"});
+  const pid_t second = ::fork();
+  if (second == 0) std::exit(0);
+  ASSERT_EQ(::waitpid(second, &status, 0), second);
+  EXPECT_EQ(files(), 1u) << "the child removed its parent's temporary file";
+  w.row(&one, 1);
+  w.commit();
+  EXPECT_EQ(read_csv(path("parent.csv")).values, std::vector<double>{1});
+}
+
 TEST_F(Io, ANewFileHasTheModeTheUmaskGivesAndNoOtherFileStays) {
   // The temporary file is made with O_EXCL under a random name, as 0666 less the umask, as fopen would.
   const mode_t old = ::umask(027);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <new>
@@ -23,11 +24,15 @@ namespace fdgd::detail {
 // ever open at once), each a path buffer with a lock-free state that says when its path is complete.
 // The handler claims a slot (unfinished -> removing) before it reads the path, and a slot it claimed is
 // never freed, so a thread that ends its write at that moment cannot refill the path under it; a second
-// signal, arriving in the first one's handler, removes the slots claimed already too.
+// signal, arriving in the first one's handler, removes the slots claimed already too. The same
+// removal runs at exit(), which ends a process without unwinding its stack (libgomp calls it when it
+// cannot start its threads). Each slot names the process that made its file: a forked child, ending,
+// leaves its parent's files alone.
 enum slot_state : int { free_slot, filling, unfinished, removing };
 struct unfinished_slot {
   std::atomic<int> state{filling};
   char path[4096];
+  pid_t owner = 0;
   unfinished_slot* next = nullptr;
 };
 
@@ -38,9 +43,13 @@ std::atomic<unfinished_slot*> slots{nullptr};
 static_assert(std::atomic<int>::is_always_lock_free && std::atomic<unfinished_slot*>::is_always_lock_free,
               "the signal handler reads the list");
 
-/// Registers a temporary file for removal by a signal; returns its slot, or nullptr where the path is
+void remove_unfinished();
+
+/// Registers a temporary file for removal by a signal or exit(); returns its slot, or nullptr where the path is
 /// longer than any open() accepts or no memory is left for a slot (the file is then only removed as usual).
 unfinished_slot* register_unfinished(const std::string& temp) {
+  static const bool at_exit = std::atexit(remove_unfinished) == 0;
+  (void)at_exit;
   if (temp.size() >= sizeof unfinished_slot::path) return nullptr;
   unfinished_slot* s = slots.load(std::memory_order_acquire);
   for (int expected = free_slot; s && !s->state.compare_exchange_strong(expected, filling, std::memory_order_acquire);
@@ -49,6 +58,7 @@ unfinished_slot* register_unfinished(const std::string& temp) {
   const bool fresh = !s;
   if (fresh && !(s = new (std::nothrow) unfinished_slot)) return nullptr;  // a new one is filling
   std::memcpy(s->path, temp.c_str(), temp.size() + 1);
+  s->owner = ::getpid();
   s->state.store(unfinished, std::memory_order_release);
   if (fresh) {
     s->next = slots.load(std::memory_order_relaxed);
@@ -63,11 +73,17 @@ void unregister(unfinished_slot* slot) {
   if (slot) slot->state.compare_exchange_strong(expected, free_slot, std::memory_order_release, std::memory_order_relaxed);
 }
 
-void remove_unfinished_and_die(int sig) {
+/// Async-signal-safe: atomics, getpid and unlink.
+void remove_unfinished() {
+  const pid_t self = ::getpid();
   for (unfinished_slot* s = slots.load(std::memory_order_acquire); s; s = s->next)
     if (int expected = unfinished;
         s->state.compare_exchange_strong(expected, removing, std::memory_order_acquire) || expected == removing)
-      ::unlink(s->path);
+      if (s->owner == self) ::unlink(s->path);
+}
+
+void remove_unfinished_and_die(int sig) {
+  remove_unfinished();
   // SA_RESETHAND has restored the default action: raised again, the signal ends the process as it would have.
   std::raise(sig);
 }
