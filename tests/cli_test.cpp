@@ -710,6 +710,14 @@ TEST_F(Cli, NumbersAreDecimalAndExact) {
   EXPECT_EQ(s["steps"].get<long long>(), 123456789012345678LL);
   EXPECT_EQ(s["starts"].get<long long>(), 25);
   EXPECT_EQ(s["status"]["converged"].get<long long>(), 25);
+  // 1000...0e-100005 (100005 zeros) is 1 exactly, and 10...0e-100001 10: the exponent, once held at
+  // 100000, offset fewer zeros than there were (100000 starts, then 100).
+  for (const auto& [zeros, count] : {std::pair<int, int>{100005, 1}, {100001, 10}}) {
+    const std::string text = (count == 1 ? "1" : "10") + std::string(std::size_t(zeros), '0') + "e-" + std::to_string(zeros);
+    const auto long_count = run("minimize --function sphere --steps 0 --json --quiet --starts " + text);
+    ASSERT_EQ(long_count.status, 0) << long_count.out.substr(0, 300);
+    EXPECT_EQ(nlohmann::json::parse(long_count.out)["starts"].get<long long>(), count);
+  }
   // 0 steps: f and |grad| at the starts themselves.
   std::ofstream(path("start.csv")) << "1,2\n";
   const auto none = run("minimize --function sphere --init-file " + path("start.csv") + " --steps 0 --json --quiet");

@@ -68,7 +68,9 @@ count_text decimal_count(const std::string& s, std::uint64_t& v) {
     k += k < s.size() && (s[k] == '-' || s[k] == '+');
     long e = 0;
     const std::size_t first = k;
-    for (; k < s.size() && std::isdigit(static_cast<unsigned char>(s[k])); ++k) e = std::min(e * 10 + (s[k] - '0'), 100000L);
+    // Held past what the text's own digits can offset, so that a larger exponent gives the same answer.
+    const long most = long(s.size()) + 40;
+    for (; k < s.size() && std::isdigit(static_cast<unsigned char>(s[k])); ++k) e = std::min(e * 10 + (s[k] - '0'), most);
     if (k == first) return count_text::not_whole;
     scale += minus ? -e : e;
   }
