@@ -466,6 +466,29 @@ TEST_F(Cli, AGradientOfManyAdditionsIsWarnedOf) {
   EXPECT_NE(seven.out.find("up to 1.1e+12 for this run"), std::string::npos) << seven.out;
   EXPECT_EQ(warnings_of("minimize --function sphere --dim 100000 --starts 8 --steps 0 --box -1:1 --threads 2"), "")
       << "8e10 on one thread: not long";
+  // trace too (it said nothing, and its first evaluation, of f and |grad| at the starts, took as long).
+  const auto traced =
+      run_shell("timeout 2 " + std::string(FDGD_CLI) + " trace --function sphere --dim 1000000 --sample 1 --steps 0 --out " +
+                path("t.csv") + " 2>&1 >/dev/null");
+  EXPECT_NE(traced.out.find("fdgd: warning: at d = 1000000 the gradient takes about d^2 = 1e+12 additions a step of a start"),
+            std::string::npos)
+      << traced.out;
+}
+
+// An expression too large for each coordinate's patch: its gradient evaluates it whole 2d times. A
+// product of d sums of every coordinate at d = 1000, 1000 starts: hours, and it said nothing.
+TEST_F(Cli, AnExpressionTooLargeForPatchesIsWarnedOf) {
+  const std::string expression = " minimize --expr \"prod(i=0..d-1, sum(j=0..d-1, x[j]))\" --dim 1000 --box=-1:1 ";
+  const auto r = run_shell("timeout 3 " + std::string(FDGD_CLI) + expression + "--backend cpu 2>&1 >/dev/null");
+  EXPECT_NE(r.out.find("fdgd: warning: --expr's program at d = 1000 is too large for its gradient to redo only what each "
+                       "coordinate reaches: it evaluates f whole 2d times, about 2e+09 operations a step of a start, up to "
+                       "2e+14 for this run, which may take long"),
+            std::string::npos)
+      << r.out;
+  // One start at --steps 0: 2e9 operations, seconds (the warning comes before the run, which is cut short).
+  const auto one =
+      run_shell("timeout 2 " + std::string(FDGD_CLI) + expression + "--backend cpu --starts 1 --steps 0 2>&1 >/dev/null");
+  EXPECT_EQ(one.out.find("warning"), std::string::npos) << one.out;
 }
 
 // An expression of sums at a large d: its steps as a built-in's, and before them the preparation of each

@@ -149,6 +149,11 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   std::vector<std::string> header = {"start", "step"};
   for (int j = 0; j < dim; ++j) header.push_back("x" + std::to_string(j));
   header.push_back("f");
+  {
+    options all_steps = o;  // the trace's stretches take a.steps in all
+    all_steps.steps = a.steps;
+    cli::warn_if_gradient_is_quadratic(b, paths, dim, all_steps);
+  }
   // Rows go to the file as they are made: a long trace of many starts would not fit in memory.
   csv_writer out(a.out, header);
   std::vector<double> row(std::size_t(dim) + 3);

@@ -165,6 +165,11 @@ result objective_choice::run(const starts& s, const options& o) const {
   return builtin_ ? minimize(label_, s, o) : compiled_at(s.dim()).minimize(s, o);
 }
 
+std::optional<compiled_expression::cpu_work> objective_choice::cpu_work_a_step(int d) const {
+  if (builtin_) return std::nullopt;
+  return compiled_at(d).cpu_work_a_step();
+}
+
 double objective_choice::host_bytes_needed(std::int64_t count, int d, const options& o) const {
   return builtin_ ? fdgd::host_bytes_needed(count, d, o) : compiled_at(d).host_bytes_needed(count, o);
 }

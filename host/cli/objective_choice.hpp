@@ -50,6 +50,9 @@ class objective_choice {
   /// fdgd::host_bytes_needed for `count` starts of dimension d, and an expression's interpreter with it
   /// (compiled_expression::host_bytes_needed: compiled here at d, and kept for the run).
   double host_bytes_needed(std::int64_t count, int d, const options& o) const;
+  /// An expression's compiled_expression::cpu_work_a_step at d (compiled here, and kept for the run);
+  /// none for a built-in.
+  std::optional<compiled_expression::cpu_work> cpu_work_a_step(int d) const;
 
  private:
   const builtin_info* builtin_ = nullptr;

@@ -173,9 +173,7 @@ void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::
 }
 
 void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count, int dim, const options& o) {
-  if (!b.sums_over_d()) return;
-  const double per_step = double(dim) * double(dim), steps = double(o.steps) + 1;  // + 1: f and |grad| at the end
-  const double all = double(count) * steps * per_step;
+  const double steps = double(o.steps) + 1;  // + 1: f and |grad| at the end
   // The busiest thread's share: a GPU thread's is a start; a CPU thread takes a block of starts whole
   // (a lockstep call's), so that a few starts at a huge d leave the other cores idle.
   const bool gpu = goes_to_cuda(o);
@@ -186,6 +184,17 @@ void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count
   });
   const double starts_of_busiest =
       gpu ? 1 : std::ceil(std::ceil(double(count) / block) / double(detail::cpu_threads(o))) * std::min(double(count), block);
+  if (const auto work = gpu ? std::nullopt : b.cpu_work_a_step(dim); work && !work->patched) {
+    if (starts_of_busiest * steps * work->operations < 1e12) return;
+    warn(
+        fmt::format("--expr's program at d = {} is too large for its gradient to redo only what each coordinate reaches: "
+                    "it evaluates f whole 2d times, about {:.2g} operations a step of a start, up to {:.2g} for this run, "
+                    "which may take long",
+                    dim, work->operations, double(count) * steps * work->operations));
+    return;
+  }
+  if (!b.sums_over_d()) return;
+  const double per_step = double(dim) * double(dim), all = double(count) * steps * per_step;
   if (dim < 1000 || starts_of_busiest * steps * per_step < 1e12) return;  // below, the d^2 is not what makes a run long
   warn(
       fmt::format("at d = {} the gradient takes about d^2 = {:.2g} additions a step of a start (it redoes the sum after "

@@ -49,7 +49,9 @@ void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::
 /// is run at a d so large that its gradient, which redoes the sum after each moved term to keep the
 /// reference's bits, makes the run long: about d^2 additions a step of a start, 10^12 or more on the
 /// busiest thread (a CPU thread takes a block of 32 starts, 64 in f32, whole, an expression's 64 and 128;
-/// a GPU thread one start) (minutes and more; 13 days at d = 10^8), at d >= 1000.
+/// a GPU thread one start) (minutes and more; 13 days at d = 10^8), at d >= 1000. Likewise, at any d,
+/// where an expression run on the CPU is too large for patches (compiled_expression::cpu_work_a_step),
+/// so that its gradient evaluates it whole 2d times.
 void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count, int dim, const options& o);
 
 /// Whether a built-in's run with options o goes to a CUDA device (false where asking for one throws:

@@ -112,4 +112,15 @@ double compiled_expression::host_bytes_needed(std::int64_t count, const options&
   return base + program + double(detail::cpu_threads(o)) * kept;
 }
 
+compiled_expression::cpu_work compiled_expression::cpu_work_a_step() const {
+  compiled& c = *compiled_;
+  c.make_cpu();
+  const expr::program& p = *c.cpu;
+  const double whole = double(p.code.size());
+  if (p.patches.empty()) return {whole * (2 * double(p.dim) + 1), false};
+  double patches = 0;
+  for (const auto& in : p.patches) patches += in.run;
+  return {whole + 2 * patches, true};  // f at x, which keeps what the patches read, then each twice
+}
+
 }  // namespace fdgd

@@ -93,6 +93,15 @@ class compiled_expression {
   /// code for it where that is not made yet. Throws as fdgd::host_bytes_needed does, and fdgd::error
   /// where o asks for CUDA and it cannot be had.
   double host_bytes_needed(std::int64_t count, const options& o) const;
+  /// What one start's step costs the CPU's interpreter: about `operations` instructions (a run of a sum's
+  /// kept terms counted as its length), and whether each coordinate's difference redoes only what that
+  /// coordinate reaches (`patched`), or, its patches too large to make (expr::patch_instruction_cap),
+  /// evaluates f whole 2d times. Makes the CPU's code for it where that is not made yet.
+  struct cpu_work {
+    double operations = 0;
+    bool patched = false;
+  };
+  cpu_work cpu_work_a_step() const;
 
  private:
   struct compiled;
