@@ -1037,6 +1037,22 @@ TEST_F(Cli, AnInitFileLargerThanMemoryIsNamed) {
   EXPECT_EQ(r.out,
             "fdgd: error: --init-file: /dev/stdin: could not read line 3 (longer than memory allows, or a read "
             "error); the rows before it are not used\n");
+  // A .npy is sized by its header before it is read: one start of d = 10^8 (800 MB of values, a sparse
+  // file here) under a 1 GiB address space is refused with the run's estimate, unread (it was read, into
+  // twice its size, and did not fit).
+  const std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 100000000), }";
+  const std::string padded = header + std::string(63 - (10 + header.size()) % 64, ' ') + "\n";
+  {
+    std::ofstream big(path("big.npy"), std::ios::binary);
+    big << "\x93NUMPY" << char(1) << char(0) << char(padded.size() & 0xff) << char(padded.size() >> 8) << padded;
+  }
+  fs::resize_file(path("big.npy"), fs::file_size(path("big.npy")) + 800000000);
+  const auto npy = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) + " minimize --function sphere --init-file " +
+                             path("big.npy") + " 2>&1");
+  EXPECT_EQ(npy.status, 1) << npy.out;
+  EXPECT_NE(npy.out.find("fdgd: error: not enough memory for 1 start of dimension 100000000: the run needs about"),
+            std::string::npos)
+      << npy.out << "(read, it did not fit: 'does not fit in memory ... as it is read')";
 }
 
 TEST_F(Cli, TheThreadsSaidAreTheThreadsThatRan) {

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "../io/npy_shape.hpp"
 #include "../io/result_header.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
@@ -118,28 +119,42 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
     if (a.seed_given) throw usage_error("--seed draws starts in the box; it has no use with --init-file");
     const std::string start = start_of_file(a.init_file);
     const bool npy = extension(a.init_file) == ".npy" || start.rfind("\x93NUMPY", 0) == 0;  // a .npy of another name too
-    table t;
-    try {
-      t = npy ? read_npy(a.init_file) : read_csv(a.init_file);
-    } catch (const error& e) {
-      throw usage_error(
-          "--init-file: " + without_prefix(e.what()) +
-          (start.empty() && std::strstr(e.what(), "NumPy")
-               ? " (only a regular file is told by its first bytes; a pipe is read as a .npy where its name ends in .npy)"
-               : ""));
-    } catch (const std::bad_alloc&) {  // a file (or a pipe's one endless line) larger than memory
-      throw error("--init-file: " + a.init_file + " does not fit in memory (or under ulimit -v) as it is read");
+    const auto reading = [&](auto&& read) {
+      try {
+        return read();
+      } catch (const error& e) {
+        throw usage_error(
+            "--init-file: " + without_prefix(e.what()) +
+            (start.empty() && std::strstr(e.what(), "NumPy")
+                 ? " (only a regular file is told by its first bytes; a pipe is read as a .npy where its name ends in .npy)"
+                 : ""));
+      } catch (const std::bad_alloc&) {  // a file (or a pipe's one endless line) larger than memory
+        throw error("--init-file: " + a.init_file + " does not fit in memory (or under ulimit -v) as it is read");
+      }
+    };
+    const auto check_columns = [&](int cols) {
+      if (a.dim && a.dim != cols) throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, cols));
+      check_given_dim(b, a.dim, cols, fmt::format("--init-file: {} has {} column{}", a.init_file, cols, cols == 1 ? "" : "s"),
+                      npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : "");
+    };
+    // A .npy file is sized by its header before it is read: one larger than memory allows is refused
+    // unread, with the run's estimate (beside it, its values, held as the starts).
+    const bool sized_first = npy && std::filesystem::is_regular_file(a.init_file);
+    if (sized_first) {
+      const auto shape = reading([&] { return detail::read_npy_shape(a.init_file); });
+      check_columns(shape.cols);
+      check_host_memory(b, shape.rows, shape.cols, options_from(a), count_source(a), a.groups_minima ? a.top : 0,
+                        double(shape.rows) * double(shape.cols) * sizeof(double));
     }
+    table t = reading([&] { return npy ? read_npy(a.init_file) : read_csv(a.init_file); });
     // A trace's rows are steps of paths, which would read as starts of two coordinates too many.
     const auto& names = t.names;
     if (names.size() >= 4 && names[0] == "start" && names[1] == "step" && names[2] == "x0" && names.back() == "f")
       throw usage_error("--init-file: " + a.init_file +
                         " is a trace (start,step,x0,...,f): its rows are the steps of paths, not starts (the last row of "
                         "each path holds where it ended)");
-    if (a.dim && a.dim != t.cols) throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, t.cols));
+    if (!sized_first) check_columns(t.cols);
     dim = t.cols;
-    check_given_dim(b, a.dim, dim, fmt::format("--init-file: {} has {} column{}", a.init_file, dim, dim == 1 ? "" : "s"),
-                    npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : "");
     check_x_names_in_order(a.init_file, names);
     // An objective of any d would take a saved f as one more coordinate, and run: --dim says it is meant.
     // x0,...,x{k-1},f and what followed it there (grad_norm, steps): an --out CSV's columns, cut after
@@ -165,8 +180,9 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
                       "not a coordinate; drop it{} (or give --dim {} to run it in {} dimensions)",
                       a.init_file, dim == 2 ? "column" : "columns", npy ? ", a[:, :-1] in numpy" : "", dim, dim));
     // Beside the run's own needs, the file's values, held as the starts.
-    check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0,
-                      double(t.values.size()) * sizeof(double));
+    if (!sized_first)
+      check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0,
+                        double(t.values.size()) * sizeof(double));
     return named_starts("--init-file: " + a.init_file, options_from(a).prec,
                         [&] { return starts::given(std::move(t.values), t.cols); });
   }

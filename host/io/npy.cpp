@@ -12,6 +12,7 @@
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 #include "file_checks.hpp"
+#include "npy_shape.hpp"
 
 namespace fdgd {
 namespace {
@@ -133,14 +134,26 @@ void write_npy(const std::string& path, const result& r) {
   out.commit();
 }
 
-table read_npy(const std::string& path) {
+namespace {
+
+/// What a .npy's header says, checked: its shape, the bytes an item takes, and whether the stream is a
+/// regular file's (whose size bounded the header's promise).
+struct npy_layout {
+  std::int64_t rows = 0;
+  int cols = 0;
+  std::size_t item = 0;
+  bool sized = false;
+};
+
+/// Opens `in` on path and reads and checks the header, leaving `in` at the data.
+npy_layout open_npy(const std::string& path, std::ifstream& in) {
   detail::check_readable_file(path);
   // A regular file's size bounds what its header may promise; a pipe's is known only by reading it.
   std::error_code size_error;
   const bool sized = std::filesystem::is_regular_file(path, size_error);
   const std::uintmax_t file_bytes = sized ? std::filesystem::file_size(path, size_error) : 0;
   errno = 0;
-  std::ifstream in(path, std::ios::binary);
+  in.open(path, std::ios::binary);
   if (!in || size_error) fail(path, "cannot read: " + (size_error ? size_error.message() : detail::open_failure()));
   char pre[8];
   in.read(pre, 8);
@@ -194,32 +207,47 @@ table read_npy(const std::string& path) {
   if (overflows || (sized && values > data_bytes / item))
     fail(path, "truncated data: the header promises " + std::to_string(shape[0]) + " x " + std::to_string(shape[1]) +
                    " values and the file holds " + (sized ? std::to_string(data_bytes / item) : std::string("fewer")));
+  return {shape[0], int(shape[1]), item, sized};
+}
+
+}  // namespace
+
+namespace detail {
+
+npy_shape read_npy_shape(const std::string& path) {
+  std::ifstream in;
+  const npy_layout l = open_npy(path, in);
+  return {l.rows, l.cols};
+}
+
+}  // namespace detail
+
+table read_npy(const std::string& path) {
+  std::ifstream in;
+  const npy_layout l = open_npy(path, in);
   table t;
-  t.rows = shape[0];
-  t.cols = int(shape[1]);
-  const auto count = std::size_t(values);
-  // Read in pieces, so that a pipe whose header promises more than it holds fails before memory does.
-  std::vector<char> raw;
-  while (raw.size() < count * item) {
-    const std::size_t done = raw.size(), piece = std::min<std::size_t>(count * item - done, std::size_t(1) << 26);
-    raw.resize(done + piece);
-    if (!in.read(raw.data() + done, std::streamsize(piece)))
+  t.rows = l.rows;
+  t.cols = l.cols;
+  const std::size_t count = std::size_t(l.rows) * std::size_t(l.cols), item = l.item;
+  // The values are read in pieces, so that a pipe whose header promises more than it holds fails before
+  // memory does: float64 straight into place, float32 through a piece's buffer. A file holds them all
+  // (checked): one allocation.
+  if (l.sized) t.values.reserve(count);
+  std::vector<float> floats;
+  for (std::size_t done = 0; done < count;) {
+    const std::size_t n = std::min<std::size_t>(count - done, (std::size_t(1) << 26) / item);
+    t.values.resize(done + n);
+    if (item == 4) floats.resize(n);
+    char* into = item == 8 ? reinterpret_cast<char*>(t.values.data() + done) : reinterpret_cast<char*>(floats.data());
+    if (!in.read(into, std::streamsize(n * item)))  // x86-64 and ARM64 are little-endian, as the file
       fail(path, "truncated data: the header promises " + std::to_string(count) + " values");
+    if (item == 4) std::copy(floats.begin(), floats.end(), t.values.begin() + std::ptrdiff_t(done));
+    done += n;
   }
   // numpy reads exactly the values the header promises; bytes beyond them mean the header is not
   // the array's (a shape edited or cut short), so nothing is guessed.
   if (in.peek() != std::char_traits<char>::eof())
     fail(path, "data beyond the " + std::to_string(count) + " values the header's shape promises");
-  t.values.resize(count);
-  for (std::size_t k = 0; k < count; ++k) {
-    if (item == 8) {
-      std::memcpy(&t.values[k], raw.data() + 8 * k, 8);
-    } else {
-      float v;
-      std::memcpy(&v, raw.data() + 4 * k, 4);
-      t.values[k] = v;
-    }
-  }
   return t;
 }
 
