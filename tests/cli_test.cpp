@@ -943,8 +943,9 @@ TEST_F(Cli, ATraceBeyondMemoryIsRefusedWithItsEstimateBeforeItStarts) {
 }
 
 TEST_F(Cli, AnExpressionsProgramBeyondMemoryIsNamedAndAFormulaOfFewCoordinatesAtALargeDIsWarnedOf) {
-  // x0 at d = 3e7 under about 0.95 GiB: the program's change lists (one a coordinate) do not fit; it
-  // ended in a bare "out of memory". The warning comes first: 1 coordinate named of 3e7.
+  // x0 at d = 3e7 under about 0.95 GiB: it ended in a bare "out of memory", then was named once its
+  // program's change lists (one a coordinate) had taken what there was; now the run's own needs are
+  // named before the program is made. The warning comes first: 1 coordinate named of 3e7.
   const auto r = run_shell("ulimit -v 1000000 && " + std::string(FDGD_CLI) +
                            " minimize --expr x0 --dim 30000000 --box=-1:1 --starts 1 --steps 0 2>&1");
   EXPECT_EQ(r.status, 1) << r.out;
@@ -953,7 +954,9 @@ TEST_F(Cli, AnExpressionsProgramBeyondMemoryIsNamedAndAFormulaOfFewCoordinatesAt
                         0),
             0u)
       << r.out;
-  EXPECT_NE(r.out.find("\nfdgd: error: not enough memory to make --expr's program at d = 30000000 "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nfdgd: error: not enough memory for 1 start of dimension 30000000: the run needs about "),
+            std::string::npos)
+      << r.out;
   // A mistyped index implies a large d, said so; a formula of every coordinate is not warned of.
   const auto typo = run("minimize --expr \"x0^2 + x2000^2\" --box=-1:1 --starts 2 --steps 1 --quiet");
   EXPECT_EQ(typo.status, 0) << typo.out;

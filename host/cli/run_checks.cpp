@@ -112,6 +112,10 @@ std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, c
 void check_host_memory(const objective_choice& b, std::int64_t count, int dim, const options& o, const char* count_flag, int top,
                        double beside) {
   const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
+  const double available = available_host_bytes();
+  // The run's own needs first: an expression's program, made next for d, may take GBs itself.
+  if (const double run = fdgd::host_bytes_needed(count, dim, o) + box + beside; run > available)
+    throw not_enough_memory(count, dim, run, count_flag);
   double need = 0;
   try {
     need = b.host_bytes_needed(count, dim, o) + box + beside;  // for --expr, making its program at d first
@@ -121,7 +125,6 @@ void check_host_memory(const objective_choice& b, std::int64_t count, int dim, c
                     "coordinate, besides the run); use a smaller --dim",
                     dim));
   }
-  const double available = available_host_bytes();
   if (need > available) throw not_enough_memory(count, dim, need, count_flag);
   const double grouping = top > 0 ? grouping_bytes_needed(count, dim, o.threads, top) : 0.0;
   if (need + grouping > available)
