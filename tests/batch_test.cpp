@@ -346,6 +346,30 @@ TEST_P(Batch, ProgressIsReportedAfterEveryLaunchAcrossChunks) {
   expect_identical(minimize("sphere", starts::uniform(2, -1, 1, 100, 1), o), r);
 }
 
+TEST_P(Batch, AnExceptionFromOnProgressStopsTheRunAndReachesTheCaller) {
+  // The way to stop a long run early: no further launch, and the next run as if none had been stopped.
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  struct stop_requested {};
+  options o = on(GetParam());
+  o.steps = 1'000'000'000;  // hours, were it not stopped
+  o.steps_per_launch = 10;
+  int launches = 0;
+  o.on_progress = [&launches](const progress& p) {
+    if (++launches == 3) throw stop_requested{};
+    EXPECT_EQ(p.steps_done, 10 * launches);
+  };
+  EXPECT_THROW(minimize("rastrigin", starts::uniform(8, -5, 5, 5000, 1), o), stop_requested);
+  EXPECT_EQ(launches, 3);
+  launches = 0;
+  EXPECT_THROW(minimize_expression("x0^2 + x1^2", starts::uniform(2, -5, 5, 5000, 1), o), stop_requested);
+  EXPECT_EQ(launches, 3);
+  o.on_progress = nullptr;
+  o.steps = 30;
+  const result after = minimize("rastrigin", starts::uniform(8, -5, 5, 5000, 1), o);
+  o.steps_per_launch = 0;
+  expect_identical(after, minimize("rastrigin", starts::uniform(8, -5, 5, 5000, 1), o));
+}
+
 TEST_P(Batch, StalledAndMovingTrajectoriesInOneBlockGiveWhatTheyGiveAlone) {
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());
   options o = on(GetParam());

@@ -61,6 +61,8 @@ struct options {
   int cuda_device = 0;
   /// Called on the calling thread after every launch; empty (default) for none. With the default
   /// steps_per_launch (all steps fused) that is once per chunk: set steps_per_launch for finer news.
+  /// To stop a run early, throw from it: no further launch is made, and the exception reaches the
+  /// caller of minimize (or solve), with no result.
   std::function<void(const progress&)> on_progress;
 
   /// Throws std::invalid_argument naming the first invalid option and its value.
