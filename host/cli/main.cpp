@@ -59,7 +59,7 @@ int run_minimize(const minimize_args& a) {
   cli::warn_if_gradient_is_quadratic(b, s.count(), dim, o);
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps, o.gtol > 0);
   if (bar.enabled()) {
-    o.steps_per_launch = cli::steps_a_launch_shown(o.steps);
+    o.steps_per_launch = cli::steps_a_launch_shown(o.steps, s.count(), dim);
     o.on_progress = [&bar](const progress& p) { bar.update(p); };
   }
   result r;

@@ -1,26 +1,41 @@
 #include "progress_bar.hpp"
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
 namespace fdgd::cli {
 
-std::string progress_text(const progress& p, double elapsed, std::int64_t trajectories, std::int64_t steps, bool until_gtol) {
+std::string duration_text(double seconds) {
+  if (seconds < 100) return fmt::format("{:.0f} s", seconds);
+  if (seconds < 100 * 60) return fmt::format("{:.0f} min", seconds / 60);
+  if (seconds < 48 * 3600) return fmt::format("{:.1f} h", seconds / 3600);
+  return fmt::format("{:.1f} days", seconds / 86400);
+}
+
+std::string progress_text(const progress& p, double elapsed, std::int64_t trajectories, std::int64_t steps, bool until_gtol,
+                          int columns) {
   const std::int64_t live = p.live + p.waiting;
-  const auto bar = [](double fraction) {
-    const int width = 30, filled = int(fraction * width);
-    return std::string(std::size_t(filled), '#') + std::string(std::size_t(width - filled), '.');
-  };
+  double fraction = 0;
+  std::string text;
   if (until_gtol) {  // the share of the starts that have stopped
-    const double stopped = trajectories ? 1 - double(live) / double(trajectories) : 1.0;
-    return fmt::format("[{}] {:.1f}% stopped, {} of {} live, {:.0f} s", bar(stopped), 100 * stopped, live, trajectories, elapsed);
+    fraction = trajectories ? 1 - double(live) / double(trajectories) : 1.0;
+    text = fmt::format("{:.1f}% stopped, {} of {} live, {}", 100 * fraction, live, trajectories, duration_text(elapsed));
+  } else {
+    fraction = p.steps_total ? double(p.steps_done) / double(p.steps_total) : 1.0;
+    const double rate = elapsed > 0 ? fraction * double(trajectories) * double(steps) / elapsed : 0;
+    const double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
+    text = fmt::format("{:.1f}% steps, {} live, {:.3g} traj-steps/s, {} left", 100 * fraction, live, rate, duration_text(left));
   }
-  const double fraction = p.steps_total ? double(p.steps_done) / double(p.steps_total) : 1.0;
-  const double rate = elapsed > 0 ? fraction * double(trajectories) * double(steps) / elapsed : 0;
-  const double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
-  return fmt::format("[{}] {:.1f}% steps, {} live, {:.3g} traj-steps/s, {:.0f} s left", bar(fraction), 100 * fraction, live, rate,
-                     left);
+  const std::size_t room = std::size_t(std::max(columns - 1, 1));
+  const int width = int(std::min<std::size_t>(30, room > text.size() + 3 ? room - text.size() - 3 : 0));
+  if (width < 10) return text.substr(0, room);  // no room for a bar that says anything
+  const int filled = int(fraction * width);
+  return "[" + std::string(std::size_t(filled), '#') + std::string(std::size_t(width - filled), '.') + "] " + text;
 }
 
 progress_bar::progress_bar(bool enabled, std::int64_t trajectories, std::int64_t steps, bool until_gtol)
@@ -41,7 +56,9 @@ void progress_bar::update(const progress& p) {
   last_ = now;
   shown_ = true;
   // fputs, not fmt::print, which throws where the terminal is gone: the run goes on without its line.
-  std::fputs(("\r" + progress_text(p, elapsed, trajectories_, steps_, until_gtol_) + "\033[K").c_str(), stderr);
+  winsize terminal{};
+  const int columns = ::ioctl(::fileno(stderr), TIOCGWINSZ, &terminal) == 0 && terminal.ws_col > 0 ? terminal.ws_col : 80;
+  std::fputs(("\r" + progress_text(p, elapsed, trajectories_, steps_, until_gtol_, columns) + "\033[K").c_str(), stderr);
   std::fflush(stderr);
   std::clearerr(stderr);
 }
