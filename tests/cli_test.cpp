@@ -608,9 +608,28 @@ TEST_F(Cli, TraceEndsOnceEveryPathHasStopped) {
   const auto r = run_shell("timeout 60 " + std::string(FDGD_CLI) +
                            " trace --function sphere --sample 20 --lr 1e300 --steps 1e9 --out " + path("stopped.csv") + " 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(r.out.find("20 paths of 1000000000 steps (every path stopped, the last at step 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("20 paths of 1000000000 steps, every 1 step, written to " + path("stopped.csv") +
+                       "\n  status at the end: 20 nonfinite (every path stopped, the last at step 1)\n"),
+            std::string::npos)
+      << r.out;
   std::ifstream trace(path("stopped.csv"));
   EXPECT_EQ(std::count(std::istreambuf_iterator<char>(trace), {}, '\n'), 1 + 40) << "the header, steps 0 and 1 of each path";
+}
+
+TEST_F(Cli, TraceSaysWhereItsPathsEnded) {
+  // The file has no status column: the paths that diverged were said nowhere. Rosenbrock from its box at
+  // the default lr runs off until x_i + h and x_i - h coincide, and its rows go on from there, frozen.
+  const auto r = run("trace --function rosenbrock --dim 3 --sample 40 --seed 1 --every 4 --steps 30 --out " + path("r.csv"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("rosenbrock: 40 paths of 30 steps, every 4 steps, written to " + path("r.csv") +
+                       "\n  status at the end: 1 finished, 39 unresolved\n  the unresolved ended where some x_i + h and x_i - h "
+                       "are the same number"),
+            std::string::npos)
+      << r.out;
+  // All finished: nothing more; and no "every k steps" where k is not less than the steps.
+  const auto all = run("trace --function sphere --sample 3 --steps 37 --every 1000 --out " + path("s.csv"));
+  ASSERT_EQ(all.status, 0) << all.out;
+  EXPECT_EQ(all.out, "sphere: 3 paths of 37 steps, written to " + path("s.csv") + "\n");
 }
 
 TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
@@ -1230,6 +1249,9 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --out " + path("out.txt"), 2, "must be a file name ending in .csv or .npy"},
       {"minimize --function sphere --out " + path(".csv"), 2,
        "must be a file name ending in .csv or .npy (a name that is only '.csv' is a hidden file's"},
+      {"trace --function sphere --start 1,2 --out " + path(".csv"), 2,
+       "must be a file name ending in .csv (a name that is only '.csv' is a hidden file's"},
+      {"trace --function sphere --start 1,2 --out " + path("t.npy"), 2, "must be a file name ending in .csv"},
       {"minimize --function sphere --out /dev/null/out.csv", 2, "--out: '/dev/null' is not a folder"},
       // /proc takes no new file, which root's access() does not tell: the temporary file is tried first.
       {"minimize --function sphere --out /proc/fdgd-out.csv", 2, "--out: cannot write"},

@@ -35,21 +35,24 @@ using fdgd::cli::minimize_args;
 using fdgd::cli::usage_error;
 using fdgd::cli::without_prefix;
 
+/// usage_error unless `out` ends in one of `allowed` (".csv", ".npy"), naming a bare ".csv".
+void check_out_name(const std::string& out, const std::vector<std::string>& allowed) {
+  const auto among = [&](const std::string& ext) { return std::find(allowed.begin(), allowed.end(), ext) != allowed.end(); };
+  if (among(cli::extension(out))) return;
+  const std::string name = std::filesystem::path(out).filename().string();
+  const bool bare = !name.empty() && name[0] == '.' && among(cli::extension("x" + name));  // ".csv": a hidden file's name
+  const std::string endings = allowed.size() == 1 ? allowed[0] : allowed[0] + " or " + allowed[1];
+  throw usage_error("--out: '" + out + "' must be a file name ending in " + endings +
+                    (bare ? " (a name that is only '" + name + "' is a hidden file's, with no extension: give it a name before it)"
+                          : std::string()));
+}
+
 int run_minimize(const minimize_args& a) {
   const cli::objective_choice b(a.function, a.expression);
   options o = cli::options_from(a);
   o.steps = a.steps, o.gtol = a.gtol;
   if (!a.out.empty()) {
-    const auto ext = cli::extension(a.out);
-    if (ext != ".csv" && ext != ".npy") {
-      const std::string name = std::filesystem::path(a.out).filename().string();
-      const std::string hidden = cli::extension("x" + name);  // ".csv" is a hidden file's name, with no extension
-      const bool bare = !name.empty() && name[0] == '.' && (hidden == ".csv" || hidden == ".npy");
-      throw usage_error(
-          "--out: '" + a.out + "' must be a file name ending in .csv or .npy" +
-          (bare ? " (a name that is only '" + name + "' is a hidden file's, with no extension: give it a name before it)"
-                : std::string()));
-    }
+    check_out_name(a.out, {".csv", ".npy"});
     cli::check_out_folder(a.out);
   }
   int dim = 0;
@@ -98,7 +101,7 @@ int run_minimize(const minimize_args& a) {
 int run_trace(const minimize_args& a, const std::vector<std::string>& start_texts, std::int64_t sample, std::int64_t every) {
   const cli::objective_choice b(a.function, a.expression);
   if (a.out.empty()) throw usage_error("--out is required: trace writes the paths to a .csv file");
-  if (cli::extension(a.out) != ".csv") throw usage_error("--out: trace writes a .csv file");
+  check_out_name(a.out, {".csv"});
   if (!start_texts.empty() && sample != 0) throw usage_error("--start and --sample exclude each other");
   if (start_texts.empty() && sample == 0) throw usage_error("give the starts with --start (repeatable) or --sample K");
   int dim = 0;
@@ -165,6 +168,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     out.row(row.data(), dim + 3);
   };
   std::int64_t live = paths, last_stop = 0;  // paths not stopped; the step the last to stop stopped at
+  std::vector<trajectory_status> ended;      // each path's status where its rows end
   // Held at once: the points, or the starts made of them, and one stretch's result (a bad_alloc beyond
   // what check_host_memory foresaw is named as minimize's is).
   try {
@@ -179,6 +183,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
         first = b.run(given, o);
       }
       for (std::int64_t i = 0; i < paths; ++i) record(first, i, 0);
+      ended.assign(first.status.begin(), first.status.end());
       points.assign(first.x.begin(), first.x.end());
     }
     // A path that stops (converged, stalled or nonfinite: fewer steps than the stretch asked) ends with the
@@ -190,6 +195,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
       const result r = b.run(starts::given(std::move(points), dim), o);
       for (std::int64_t i = 0; i < paths; ++i) {
         if (stopped[std::size_t(i)]) continue;
+        ended[std::size_t(i)] = r.status[std::size_t(i)];
         const std::int64_t steps = r.steps[std::size_t(i)];
         stopped[std::size_t(i)] = steps < o.steps;
         if (!stopped[std::size_t(i)] || steps > 0) record(r, i, done + steps);  // stopped at once: where its last row is
@@ -202,10 +208,20 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     throw cli::not_enough_memory(paths, dim, b.host_bytes_needed(paths, dim, o) + double(paths) * dim * sizeof(double), flag);
   }
   out.commit();
-  fmt::print("{}: {} path{} of {} step{}{}, every {} step{}, written to {}\n", b.label(), paths, paths == 1 ? "" : "s", a.steps,
-             a.steps == 1 ? "" : "s",
-             live == 0 && a.steps > 0 ? fmt::format(" (every path stopped, the last at step {})", last_stop) : "", every,
-             every == 1 ? "" : "s", a.out);
+  fmt::print("{}: {} path{} of {} step{}{}, written to {}\n", b.label(), paths, paths == 1 ? "" : "s", a.steps,
+             a.steps == 1 ? "" : "s", every < a.steps ? fmt::format(", every {} step{}", every, every == 1 ? "" : "s") : "", a.out);
+  // Where the paths ended, unless all took every step: the file has no status column.
+  std::string statuses;
+  for (const trajectory_status st : {trajectory_status::finished, trajectory_status::unresolved, trajectory_status::nonfinite})
+    if (const auto n = std::count(ended.begin(), ended.end(), st); n > 0)
+      statuses += fmt::format("{}{} {}", statuses.empty() ? "" : ", ", n, to_string(st));
+  if (std::count(ended.begin(), ended.end(), trajectory_status::finished) != paths)
+    fmt::print("  status at the end: {}{}\n", statuses,
+               live == 0 && a.steps > 0 ? fmt::format(" (every path stopped, the last at step {})", last_stop) : "");
+  if (std::count(ended.begin(), ended.end(), trajectory_status::unresolved) > 0)
+    fmt::print(
+        "  the unresolved ended where some x_i + h and x_i - h are the same number, x_i frozen there: they diverged (a\n"
+        "  smaller --lr) or --h is too small\n");
   return 0;
 }
 
