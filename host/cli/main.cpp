@@ -71,14 +71,15 @@ int run_minimize(const minimize_args& a) {
   } catch (const std::bad_alloc&) {
     throw cli::not_enough_memory(s.count(), dim, b.host_bytes_needed(s.count(), dim, o), cli::count_source(a));
   }
-  bar.finish();
   if (!a.out.empty()) {
+    bar.say(fmt::format("writing the {} trajectories to {}", r.count, a.out));
     if (cli::extension(a.out) == ".npy") {
       write_npy(a.out, r);
     } else {
       write_csv(a.out, r);
     }
   }
+  if (a.groups_minima) bar.say(fmt::format("grouping the {} final points into distinct minima", r.count));
   cli::run_summary summary;
   try {
     summary = cli::summarize_run(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top, &s});
@@ -86,6 +87,7 @@ int run_minimize(const minimize_args& a) {
     throw error(fmt::format("out of memory grouping the {} final points into distinct minima{}", r.count,
                             a.out.empty() ? "" : "; the run's results are in " + a.out));
   }
+  bar.finish();
   if (a.groups_minima)
     cli::warn_if_noise_splits_minima(summary.minima, summary.fields.value("grouped", std::int64_t(0)), r.dim, o, a.cluster_tol);
   if (a.json) {

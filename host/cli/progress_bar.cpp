@@ -9,6 +9,15 @@
 #include <string>
 
 namespace fdgd::cli {
+namespace {
+
+/// stderr's terminal's width, or 80 where it says none.
+int terminal_columns() {
+  winsize terminal{};
+  return ::ioctl(::fileno(stderr), TIOCGWINSZ, &terminal) == 0 && terminal.ws_col > 0 ? terminal.ws_col : 80;
+}
+
+}  // namespace
 
 std::string duration_text(double seconds) {
   if (seconds < 100) return fmt::format("{:.0f} s", seconds);
@@ -49,6 +58,15 @@ void progress_bar::finish() {
   enabled_ = false;
 }
 
+void progress_bar::say(const std::string& what) {
+  if (!enabled_) return;
+  shown_ = true;
+  const int columns = terminal_columns();
+  std::fputs(("\r" + what.substr(0, std::size_t(std::max(columns - 1, 1))) + "\033[K").c_str(), stderr);
+  std::fflush(stderr);
+  std::clearerr(stderr);
+}
+
 void progress_bar::update(const progress& p) {
   const auto now = clock::now();
   const double elapsed = std::chrono::duration<double>(now - start_).count();
@@ -56,8 +74,7 @@ void progress_bar::update(const progress& p) {
   last_ = now;
   shown_ = true;
   // fputs, not fmt::print, which throws where the terminal is gone: the run goes on without its line.
-  winsize terminal{};
-  const int columns = ::ioctl(::fileno(stderr), TIOCGWINSZ, &terminal) == 0 && terminal.ws_col > 0 ? terminal.ws_col : 80;
+  const int columns = terminal_columns();
   std::fputs(("\r" + progress_text(p, elapsed, trajectories_, steps_, until_gtol_, columns) + "\033[K").c_str(), stderr);
   std::fflush(stderr);
   std::clearerr(stderr);

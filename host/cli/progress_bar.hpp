@@ -42,6 +42,9 @@ class progress_bar {
 
   bool enabled() const { return enabled_; }
   void update(const progress& p);
+  /// Shows `what` in the line's place (after the run: writing the results, grouping them), which
+  /// finish() clears like the line; nothing where the line is not enabled.
+  void say(const std::string& what);
   /// Clears the line, if shown, so that what follows starts on a clean line; no more updates.
   void finish();
 
