@@ -632,6 +632,18 @@ TEST_F(Cli, TraceSaysWhereItsPathsEnded) {
   EXPECT_EQ(all.out, "sphere: 3 paths of 37 steps, written to " + path("s.csv") + "\n");
 }
 
+TEST_F(Cli, AnOutputLargerThanTheFreeSpaceIsWarnedOf) {
+  // 10^6 paths of 10^6 steps, a row each step: 10^12 rows, up to 115 TB, that no disk here holds. It
+  // started writing without a word (and the file is removed when the run is cut short).
+  const auto r = run_shell("timeout 2 " + std::string(FDGD_CLI) + " trace --function sphere --sample 1e6 --steps 1e6 --out " +
+                           path("huge.csv") + " 2>&1");
+  EXPECT_NE(r.out.find("fdgd: warning: --out: the trace's 1e+12 rows may take up to 1.15e+05 GB, and the file system of '" +
+                       dir_.string() + "' has "),
+            std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(path("huge.csv")));
+}
+
 TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
   const auto r = run("trace --function sphere --start -3,4 --lr 0.1 --out " + path("trace.csv"));
   ASSERT_EQ(r.status, 0) << r.out;

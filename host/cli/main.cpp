@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -60,6 +61,10 @@ int run_minimize(const minimize_args& a) {
   o.validate();  // std::invalid_argument, reported as a usage error by main
   cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(s));
   cli::warn_if_gradient_is_quadratic(b, s.count(), dim, o);
+  if (!a.out.empty()) {  // a row of x, f and |grad| (up to 25 characters a number), steps and status; or doubles
+    const double row = cli::extension(a.out) == ".npy" ? 8.0 * (dim + 1) : 25.0 * (dim + 2) + 32;
+    cli::warn_if_out_may_not_fit(a.out, double(s.count()) * row, fmt::format("the {} trajectories", s.count()));
+  }
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps, o.gtol > 0);
   if (bar.enabled()) {
     o.steps_per_launch = cli::steps_a_launch_shown(o.steps, s.count(), dim);
@@ -158,6 +163,8 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     options all_steps = o;  // the trace's stretches take a.steps in all
     all_steps.steps = a.steps;
     cli::warn_if_gradient_is_quadratic(b, paths, dim, all_steps);
+    const double rows = double(paths) * (std::ceil(double(a.steps) / double(every)) + 1);
+    cli::warn_if_out_may_not_fit(a.out, rows * (25.0 * (dim + 1) + 40), fmt::format("the trace's {:.3g} rows", rows));
   }
   // Rows go to the file as they are made: a long trace of many starts would not fit in memory.
   csv_writer out(a.out, header);

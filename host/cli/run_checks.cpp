@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -56,6 +57,20 @@ double available_host_bytes() {
 }
 
 }  // namespace
+
+void warn_if_out_may_not_fit(const std::string& out, double bytes, const std::string& what) {
+  std::string why;
+  const std::filesystem::path target(detail::output_target(out, why));
+  const std::string folder = target.parent_path().empty() ? "." : target.parent_path().string();
+  struct statvfs fs {};
+  if (::statvfs(folder.c_str(), &fs) != 0) return;
+  const double free = double(fs.f_bavail) * double(fs.f_frsize);
+  if (bytes > free)
+    warn(
+        fmt::format("--out: {} may take up to {:.3g} GB, and the file system of '{}' has {:.3g} GB free: the write may fail "
+                    "when it is full",
+                    what, bytes / 1e9, folder, free / 1e9));
+}
 
 void check_out_folder(const std::string& out) {
   namespace fs = std::filesystem;
