@@ -29,7 +29,8 @@ def main():
     p.add_argument("trace")
     p.add_argument("--function", required=True, choices=sorted(FUNCTIONS))
     p.add_argument("--box", default=None,
-                   help="LO:HI for both axes, or LO0:HI0,LO1:HI1 (default: the paths' extent, padded)")
+                   help="LO:HI for both axes, or LO0:HI0,LO1:HI1 (default: the paths' extent, padded, but for points "
+                        "beyond 10 times the starts' spread)")
     p.add_argument("--levels", type=int, default=25)
     p.add_argument("--title", default=None)
     p.add_argument("--out", required=True)
@@ -48,8 +49,9 @@ def main():
     # f is --function's at most rows, to its precision: a trace in f32 (every number a float) is a float's
     # rounding off near a minimum, where f is small beside its terms; another function's, almost nowhere.
     finite = np.isfinite(f)
-    expected = FUNCTIONS[args.function](x0[finite], x1[finite])
-    single = all(np.array_equal(v, v.astype(np.float32)) for v in (x0, x1, f[finite]))
+    with np.errstate(over="ignore", invalid="ignore"):  # at the points of paths that ran off
+        expected = FUNCTIONS[args.function](x0[finite], x1[finite])
+        single = all(np.array_equal(v, v.astype(np.float32)) for v in (x0, x1, f[finite]))
     close = np.isclose(f[finite], expected, rtol=1e-3 if single else 1e-6, atol=1e-9)
     if finite.any() and close.mean() < 0.5:
         raise ValueError(f"{args.trace}: its f is not {args.function}'s at its points (traced with another --function?)")
@@ -63,9 +65,17 @@ def main():
             raise ValueError(f"--box {args.box}: give LO:HI or LO0:HI0,LO1:HI1 with LO < HI")
         (xlo, xhi), (ylo, yhi) = bounds[0], bounds[-1]
     else:
-        pad = 0.1 * max(np.ptp(x0), np.ptp(x1), 1.0)
-        xlo, xhi = x0.min() - pad, x0.max() + pad
-        ylo, yhi = x1.min() - pad, x1.max() + pad
+        # The paths' extent, but for points beyond 10 times the starts' spread from them: a path that ran
+        # off (to 1e83) would shrink the rest to a dot.
+        starts = step == step.min()
+        spread = max(np.ptp(x0[starts]), np.ptp(x1[starts]), 1.0)
+        near = (np.abs(x0 - np.median(x0[starts])) <= 10 * spread) & (np.abs(x1 - np.median(x1[starts])) <= 10 * spread)
+        if not near.all():
+            print(f"trace_contour.py: {np.count_nonzero(~near)} points of paths that ran off lie outside the view "
+                  "(--box sets it)", file=sys.stderr)
+        pad = 0.1 * max(np.ptp(x0[near]), np.ptp(x1[near]), 1.0)
+        xlo, xhi = x0[near].min() - pad, x0[near].max() + pad
+        ylo, yhi = x1[near].min() - pad, x1[near].max() + pad
     gx, gy = np.meshgrid(np.linspace(xlo, xhi, 400), np.linspace(ylo, yhi, 400))
     grid_f = FUNCTIONS[args.function](gx, gy)
     fig, ax = plt.subplots(figsize=(6, 5.4), dpi=100)

@@ -58,6 +58,16 @@ def main(fdgd):
         subprocess.run([fdgd, "trace", "--function", "booth", "--sample", "8", "--steps", "2000", "--every", "100",
                         "--precision", "f32", "--out", at("booth32.csv")], check=True, capture_output=True)
         drawn("trace_contour.py", png, at("booth32.csv"), "--function", "booth")
+        # Beale's paths from seed 8: 8 of 40 run off (to 1e83 and on to nonfinite). The view was theirs, the
+        # other paths a dot, with numpy's overflow warnings on stderr; now the others', with one note.
+        subprocess.run([fdgd, "trace", "--function", "beale", "--sample", "40", "--seed", "8", "--every", "6", "--steps", "50",
+                        "--out", at("beale.csv")], check=True, capture_output=True)
+        r = script("trace_contour.py", at("beale.csv"), "--function", "beale", "--out", png)
+        lines = r.stderr.strip().splitlines()
+        if r.returncode != 0 or len(lines) != 1 or "points of paths that ran off lie outside the view" not in lines[0]:
+            sys.exit(f"trace_contour.py on paths that ran off: expected a picture and one note; status {r.returncode}:\n"
+                     f"{r.stderr}")
+        os.remove(png)
         refused("trace_contour.py", png, "its f is not sphere's", at("him.csv"), "--function", "sphere")
         with open(at("him.csv")) as f:
             header = f.readline()
