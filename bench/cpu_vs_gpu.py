@@ -6,35 +6,66 @@ speedup, and the crossover N above which the GPU wins.
     python3 bench/cpu_vs_gpu.py sweep.json            # markdown tables on stdout
     python3 bench/plot/throughput.py sweep.json --out docs/throughput.png
 """
-import json
+import os
 import re
 import sys
 from collections import defaultdict
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from script_io import load_json  # noqa: E402
+
 NAME = re.compile(r"^(cpu|cuda)/([a-z_]+_d\d+)/(per_launch|fused)/(f64|f32)/(\d+)/")
 
 
-def load(path, with_counters=False):
-    """{(case, mode, precision): {backend: {N: seconds per iteration}}} and the run's context (and,
-    with_counters, {(case, mode, precision): the benchmark's counters} too)."""
-    with open(path) as f:
-        data = json.load(f)
-    if not isinstance(data, dict) or not isinstance(data.get("benchmarks", []), list):
+def read_sweep(path):
+    """A bench_sweep JSON run: {(case, mode, precision): {backend: {N: seconds per iteration}}}, its
+    context, each (case, mode, precision)'s counters (a row's), and the rows that failed,
+    {(case, mode, precision): {backend: {N: error message}}}."""
+    data = load_json(path, cut_benchmarks_ok=True)
+    if not isinstance(data, dict) or not isinstance(data.get("benchmarks", []), list) \
+            or not isinstance(data.get("context", {}), dict):
         raise ValueError(f"{path}: not a Google Benchmark JSON file (an object with a list 'benchmarks')")
     rows = defaultdict(lambda: defaultdict(dict))
+    failed = defaultdict(lambda: defaultdict(dict))
     counters = {}
     for b in data["benchmarks"]:
-        m = NAME.match(b["name"])
-        # Repeated runs: their median (the aggregates follow the repetitions), not the last of them.
-        if not m or b.get("error_occurred") or (b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median"):
+        m = NAME.match(b.get("name", "") if isinstance(b, dict) else "")
+        if not m:
             continue
         backend, case, mode, precision, n = m.groups()
+        if b.get("error_occurred"):
+            failed[(case, mode, precision)][backend][int(n)] = b.get("error_message", "?")
+            continue
+        # Repeated runs: their median (the aggregates follow the repetitions), not the last of them.
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+            continue
         unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
-        if not b["real_time"] > 0:  # a time of 0 (or none) gives no rate and no speedup
+        if not isinstance(b["real_time"], (int, float)) or not b["real_time"] > 0:  # no rate, no speedup
             raise ValueError(f"{path}: {b['name']} has a time of {b['real_time']}")
         rows[(case, mode, precision)][backend][int(n)] = b["real_time"] * unit
         counters[(case, mode, precision)] = b
-    return (rows, data.get("context", {}), counters) if with_counters else (rows, data.get("context", {}))
+    return rows, data.get("context", {}), counters, failed
+
+
+def load(path, with_counters=False):
+    """read_sweep's rows and context (and, with_counters, the counters too)."""
+    rows, context, counters, _ = read_sweep(path)
+    return (rows, context, counters) if with_counters else (rows, context)
+
+
+def host_text(context):
+    """The CPU side of a run's context: its threads and model."""
+    threads = context.get("fdgd_cpu_threads", context.get("num_cpus", "?"))
+    return f"{threads} CPU threads" + (f" ({context['fdgd_cpu_model']})" if context.get("fdgd_cpu_model") else "")
+
+
+def busy_note(context):
+    """A line where the machine was busy as the run began (Google Benchmark's load average), else ''."""
+    load_avg, cpus = context.get("load_avg"), context.get("num_cpus")
+    if isinstance(load_avg, list) and load_avg and isinstance(cpus, int) and load_avg[0] >= 0.5 * cpus:
+        return (f"note: the machine was busy as the run began (load average {load_avg[0]:.1f} on {cpus} CPUs): its "
+                "CPU times may be long, and the GPU's speedups high")
+    return ""
 
 
 def crossover(cpu, gpu):
@@ -47,29 +78,40 @@ def crossover(cpu, gpu):
 
 
 def main(path):
-    rows, context = load(path)
+    rows, context, _, failed = read_sweep(path)
     clocks = (f" (SM {int(context['fdgd_cuda_sm_clock_khz']) // 1000} MHz, memory {int(context['fdgd_cuda_memory_clock_khz']) // 1000} MHz)"
-              if context.get("fdgd_cuda_sm_clock_khz", "?").isdigit() and context.get("fdgd_cuda_memory_clock_khz", "?").isdigit() else "")
-    print(f"Device: {context.get('fdgd_cuda_device', '?')}{clocks}; host: {context.get('num_cpus', '?')} CPUs; "
+              if str(context.get("fdgd_cuda_sm_clock_khz", "?")).isdigit() and str(context.get("fdgd_cuda_memory_clock_khz", "?")).isdigit() else "")
+    print(f"Device: {context.get('fdgd_cuda_device', '?')}{clocks}; host: {host_text(context)}; "
           f"compiler: {context.get('fdgd_compiler', '?')}\n")
+    if busy_note(context):
+        print(busy_note(context) + "\n")
     if not rows:
-        with open(path) as f:
-            failed = [b for b in json.load(f)["benchmarks"] if NAME.match(b["name"]) and b.get("error_occurred")]
-        if failed:
-            raise ValueError(f"{path}: every bench_sweep row of this run failed ({len(failed)}), the first: "
-                             f"{failed[0]['name']}: {failed[0].get('error_message', '?')}")
+        first = next(((key, backend, n, message) for key, by in failed.items() for backend, ns in by.items()
+                      for n, message in ns.items()), None)
+        if first:
+            (case, mode, precision), backend, n, message = first
+            raise ValueError(f"{path}: every bench_sweep row of this run failed ({sum(len(ns) for by in failed.values() for ns in by.values())}), "
+                             f"the first: {backend}/{case}/{mode}/{precision}/{n}: {message}")
         raise ValueError(f"{path}: no bench_sweep rows (names cpu|cuda/CASE/MODE/PRECISION/N/...) in this run")
     for (case, mode, precision), by_backend in sorted(rows.items()):
         cpu, gpu = by_backend.get("cpu", {}), by_backend.get("cuda", {})
+        lost = failed.get((case, mode, precision), {})
         print(f"### {case}, {mode}, {precision}\n")
         if not gpu:
-            print("(no GPU rows in this run: the CPU's times alone)\n")
+            print("(the GPU rows of this case failed: " + next(iter(lost["cuda"].values())) + ")\n" if lost.get("cuda")
+                  else "(no GPU rows in this run: the CPU's times alone)\n")
         print("| N | CPU s / 10 steps | GPU s / 10 steps | GPU speedup |\n|---|---|---|---|")  # a sweep's timed iteration
-        for n in sorted(set(cpu) | set(gpu)):
+        for n in sorted(set(cpu) | set(gpu) | {n for ns in lost.values() for n in ns}):
             c, g = cpu.get(n), gpu.get(n)
-            cell = lambda v: f"{v:.3g}" if v is not None else "-"  # noqa: E731
+
+            def cell(v, backend):
+                return f"{v:.3g}" if v is not None else ("failed" if n in lost.get(backend, {}) else "-")
             speedup = f"{c / g:.1f}x" if c and g else "-"
-            print(f"| 2^{n.bit_length() - 1} | {cell(c)} | {cell(g)} | {speedup} |")
+            print(f"| 2^{n.bit_length() - 1} | {cell(c, 'cpu')} | {cell(g, 'cuda')} | {speedup} |")
+        for backend, ns in sorted(lost.items()):
+            if ns and (backend == "cpu" or gpu):
+                n, message = min(ns.items())
+                print(f"\n{backend} failed at {len(ns)} N, the first at 2^{n.bit_length() - 1}: {message}")
         if not gpu:
             print()
             continue

@@ -5,10 +5,10 @@ ceilings that roofline_probe measured on the same GPU (bench/ROOFLINE.md has the
     build/bench/roofline_probe > probe.json
     python3 bench/roofline.py sweep.json probe.json
 """
-import json
 import sys
 
 from cpu_vs_gpu import load
+from script_io import load_json
 
 STEPS = 10  # per timed iteration (bench/sweep/sweep.hpp)
 
@@ -31,8 +31,15 @@ def main(sweep_path, probe_path):
     rows, _, counters = load(sweep_path, with_counters=True)
     if not any("cuda" in by_backend for by_backend in rows.values()):
         raise ValueError(f"{sweep_path}: no CUDA rows, and the roofline is the GPU's (run bench_sweep on a GPU)")
-    with open(probe_path) as f:
-        probe = json.load(f)
+    if probe_path is None:
+        raise ValueError("give the ceilings too: roofline.py SWEEP.json PROBE.json (build/bench/roofline_probe > probe.json, "
+                         "on the same GPU)")
+    probe = load_json(probe_path)
+    if not isinstance(probe, dict) or "device" not in probe:
+        raise ValueError(f"{probe_path}: not roofline_probe's output (a JSON object with 'device')")
+    for key in ("copy_bytes_per_s", "fp64_flops_per_s", "fp32_flops_per_s"):
+        if not isinstance(probe.get(key), (int, float)) or not probe[key] > 0:
+            raise ValueError(f"{probe_path}: '{key}' is {probe.get(key)}, not a positive number")
     print(f"Ceilings on {probe['device']}: copy {probe['copy_bytes_per_s'] / 1e12:.2f} TB/s, FP64 "
           f"{probe['fp64_flops_per_s'] / 1e12:.1f} TFLOP/s, FP32 {probe['fp32_flops_per_s'] / 1e12:.1f} TFLOP/s; "
           f"cos = {probe['cos_flops']:.0f}, exp = {probe['exp_flops']:.0f}, sqrt = {probe['sqrt_flops']:.0f}, "
@@ -70,8 +77,8 @@ def main(sweep_path, probe_path):
 if __name__ == "__main__":
     if {"-h", "--help"} & set(sys.argv[1:]):
         sys.exit(print(__doc__))
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     from script_io import run
 
-    run(main, sys.argv[1], sys.argv[2])
+    run(main, sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else None)

@@ -12,11 +12,38 @@ def describe(e):
         return f"{e.filename}: no such file or folder" if e.filename else str(e)
     if isinstance(e, OSError):
         return f"{e.filename}: {e.strerror}" if e.filename else str(e)
-    if isinstance(e, json.JSONDecodeError):
-        return f"not JSON ({e.msg} at line {e.lineno})"
+    if isinstance(e, json.JSONDecodeError):  # load_json names the file; this is for other JSON reads
+        return f"not JSON ({e.msg}, line {e.lineno})"
     if isinstance(e, KeyError):
         return f"the input has no {e} (is it the file this script reads?)"
     return str(e) or type(e).__name__
+
+
+def load_json(path, cut_benchmarks_ok=False):
+    """The JSON object in `path`, or ValueError naming the file. With `cut_benchmarks_ok`, a Google
+    Benchmark file cut mid-run (a sweep stopped) gives the benchmarks written before the cut, and a
+    note on stderr saying how many."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a text file (a JSON file is text)")
+    if not text.strip():
+        raise ValueError(f"{path}: empty (a filter matching no benchmark writes an empty file)")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        end = text.rfind("\n    }") if cut_benchmarks_ok and '"benchmarks": [' in text else -1
+        if end >= 0:  # every benchmark object that was closed
+            try:
+                data = json.loads(text[:end + 6] + "\n  ]\n}\n")
+                n = len(data.get("benchmarks", []))
+                print(f"{os.path.basename(sys.argv[0])}: note: {path} was cut mid-run; read the {n} benchmark"
+                      f"{'' if n == 1 else 's'} written before the cut", file=sys.stderr)
+                return data
+            except json.JSONDecodeError:
+                pass
+        raise ValueError(f"{path}: not JSON ({e.msg}, line {e.lineno})")
 
 
 def run(main, *args):

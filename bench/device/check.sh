@@ -287,16 +287,13 @@ PY
 merge_sweeps() {
   python3 - "$@" <<'PY' 2>&1 | say
 import json, sys
+sys.path.insert(0, "bench")
+from script_io import load_json
 def load(path):
     try:
-        text = open(path).read()
-    except OSError:
+        return load_json(path, cut_benchmarks_ok=True)  # cut mid-run: every benchmark object that was closed
+    except (OSError, ValueError):
         return {}
-    try:
-        return json.loads(text)
-    except ValueError:  # cut mid-run: keep every benchmark object that was closed
-        end = text.rfind("\n    }")
-        return json.loads(text[:end + 6] + "\n  ]\n}\n") if end >= 0 else {}
 parts = [load(path) for path in sys.argv[2:]]
 merged = {"context": next((p["context"] for p in parts if "context" in p), {}),
           "benchmarks": [b for p in parts for b in p.get("benchmarks", [])]}

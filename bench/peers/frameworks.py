@@ -263,6 +263,8 @@ def main():
                     for _ in range(args.repeat - 1):
                         t, descent = map(min, zip((t, descent), fdgd_run(exe, name, d, n, lr, args.backend, "-")))
                 except subprocess.CalledProcessError as e:
+                    if args.backend == "cuda" and "no CUDA device" in e.stderr:  # every case would say it again
+                        sys.exit(f"frameworks.py: error: {e.stderr.strip()[:300]}; --backend cpu compares on the CPU")
                     print(f"{name} d={d}: fdgd failed (rc {e.returncode}): {e.stderr.strip()[:200]}", flush=True)
                     continue
                 t_fdgd[name], t_descent[name] = t, descent

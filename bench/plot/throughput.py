@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from cpu_vs_gpu import load  # noqa: E402
+from cpu_vs_gpu import busy_note, host_text, read_sweep  # noqa: E402
 from script_io import run, save_figure  # noqa: E402
 
 import matplotlib  # noqa: E402
@@ -25,10 +25,14 @@ def main():
     p.add_argument("--precision", default="f64", choices=["f64", "f32"])
     p.add_argument("--out", required=True)
     a = p.parse_args()
-    rows, context = load(a.sweep)
+    rows, context, _, failed = read_sweep(a.sweep)
     cases = sorted(c for (c, m, pr) in rows if m == a.mode and pr == a.precision)
     if not cases:
-        sys.exit(f"no {a.mode} {a.precision} rows in {a.sweep}")
+        lost = sum(len(ns) for (c, m, pr), by in failed.items() if m == a.mode and pr == a.precision for ns in by.values())
+        others = sorted({f"{m} {pr}" for (c, m, pr) in rows})
+        raise ValueError(f"{a.sweep}: no {a.mode} {a.precision} rows" +
+                         (f" ({lost} failed)" if lost else "") +
+                         (f"; it has {', '.join(others)} (--mode and --precision choose)" if others else ""))
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     for k, case in enumerate(cases):
         by = rows[(case, a.mode, a.precision)]
@@ -52,7 +56,9 @@ def main():
                    transform=right.transAxes, fontsize=8)
     gpu = any("cuda" in by for by in rows.values())
     device = context.get("fdgd_cuda_device", "?") if gpu else "no GPU"  # else the reason, a long CUDA error
-    fig.suptitle(f"{device} vs {context.get('num_cpus', '?')} CPU threads", fontsize=9)
+    fig.suptitle(f"{device} vs {host_text(context)}", fontsize=9)
+    if busy_note(context):
+        print(f"throughput.py: {busy_note(context)}", file=sys.stderr)
     fig.tight_layout()
     save_figure(fig, a.out, dpi=120)
 

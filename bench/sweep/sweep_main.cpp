@@ -7,7 +7,11 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 #include "fdgd/cuda_device.hpp"
 #include "sweep.hpp"
@@ -28,6 +32,18 @@ int main(int argc, char** argv) {
   }
   benchmark::AddCustomContext("fdgd_compiler", FDGD_BENCH_COMPILER);
   benchmark::AddCustomContext("fdgd_flags", FDGD_BENCH_FLAGS);
+  // The CPU cases run on all the threads OpenMP gives (OMP_NUM_THREADS where set), not num_cpus.
+#if defined(_OPENMP)
+  benchmark::AddCustomContext("fdgd_cpu_threads", std::to_string(omp_get_max_threads()));
+#else
+  benchmark::AddCustomContext("fdgd_cpu_threads", "1");
+#endif
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);)
+    if (line.rfind("model name", 0) == 0 && line.find(':') != std::string::npos) {
+      benchmark::AddCustomContext("fdgd_cpu_model", line.substr(line.find(':') + 2));
+      break;
+    }
   std::string why;
   if (fdgd::cuda_device_available(0, &why)) {
     benchmark::AddCustomContext("fdgd_cuda_device", fdgd::cuda_device_name(0));
@@ -39,7 +55,12 @@ int main(int argc, char** argv) {
   fdgd::bench::register_cuda_sweep();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
+  const std::size_t ran = benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  if (ran == 0) {  // a filter of no case: the JSON file is left empty
+    std::fprintf(stderr, "bench_sweep: no case matches the filter (the names are BACKEND/CASE/MODE/PRECISION/N, e.g. "
+                         "cpu/sphere_d2/fused/f64/1024; --benchmark_list_tests lists them)\n");
+    return 1;
+  }
   return 0;
 }

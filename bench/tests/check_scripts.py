@@ -25,6 +25,14 @@ def run(*args):
     return out.stdout
 
 
+def refused(expected, *args):
+    """The script's one line of error holding `expected`, and status 1."""
+    out = subprocess.run([sys.executable, *args], cwd=BENCH, capture_output=True, text=True)
+    lines = out.stderr.strip().splitlines()
+    if out.returncode != 1 or len(lines) != 1 or expected not in lines[0]:
+        sys.exit(f"{' '.join(args)}: expected one line of error with '{expected}'; status {out.returncode}:\n{out.stderr}")
+
+
 def main(bench_sweep):
     with tempfile.TemporaryDirectory() as tmp:
         sweep = os.path.join(tmp, "sweep.json")
@@ -44,6 +52,44 @@ def main(bench_sweep):
                 sys.exit(f"cpu_vs_gpu.py: no CPU-only row of {seconds:.3g} s for {b['name']}:\n{cpu_only}")
         if cpu_only.count("no GPU rows in this run") != 4 or "GPU faster" in cpu_only:
             sys.exit(f"cpu_vs_gpu.py: expected 4 CPU-only tables and no crossover:\n{cpu_only}")
+        if "CPU threads" not in cpu_only or "fdgd_cpu_threads" not in data["context"]:
+            sys.exit(f"the sweep's context names no CPU threads: {data['context']}")
+        # GPU rows that failed say so, with the reason, rather than "no GPU rows".
+        failed = os.path.join(tmp, "failed.json")
+        with open(failed, "w") as f:
+            json.dump(dict(data, benchmarks=data["benchmarks"] + [
+                {"name": "cuda/" + b["name"][4:], "error_occurred": True, "error_message": "no device here"}
+                for b in cpu_rows]), f)
+        lost = run("cpu_vs_gpu.py", failed)
+        if lost.count("(the GPU rows of this case failed: no device here)") != 4 or lost.count("| failed | - |") != 4:
+            sys.exit(f"cpu_vs_gpu.py: expected 4 tables of failed GPU rows:\n{lost}")
+        # A sweep cut mid-run (stopped): the benchmarks written before the cut, with a note.
+        with open(sweep) as f:
+            text = f.read()
+        cut = os.path.join(tmp, "cut.json")
+        with open(cut, "w") as f:
+            f.write(text[:text.index("\n    }", text.index("\n    }") + 1) + 20])
+        kept = subprocess.run([sys.executable, "cpu_vs_gpu.py", cut], cwd=BENCH, capture_output=True, text=True)
+        if kept.returncode != 0 or "was cut mid-run; read the 2 benchmarks written before the cut" not in kept.stderr \
+                or kept.stdout.count("| 2^8 |") != 2:
+            sys.exit(f"cpu_vs_gpu.py on a cut sweep: expected its 2 rows and a note; status {kept.returncode}:\n"
+                     f"{kept.stdout}\n{kept.stderr}")
+        # Files that are not a sweep: one line naming them.
+        empty = os.path.join(tmp, "empty.json")
+        open(empty, "w").close()
+        refused(f"{empty}: empty", "cpu_vs_gpu.py", empty)
+        nothing = subprocess.run([bench_sweep, "--benchmark_filter=cpu/sphere/", f"--benchmark_out={empty}"],
+                                 capture_output=True, text=True)
+        if nothing.returncode != 1 or "bench_sweep: no case matches the filter" not in nothing.stderr:
+            sys.exit(f"bench_sweep with a filter of no case: expected status 1 and a line; got {nothing.returncode}:\n"
+                     f"{nothing.stderr}")
+        try:
+            import matplotlib  # noqa: F401
+            refused(f"{sweep}: no per_launch f32 rows; it has fused f64, per_launch f64 (--mode and --precision choose)",
+                    "plot/throughput.py", sweep, "--mode", "per_launch", "--precision", "f32", "--out",
+                    os.path.join(tmp, "t.png"))
+        except ImportError:
+            print("throughput.py not checked: no matplotlib")
         for b in cpu_rows:
             g = dict(b, name="cuda/" + b["name"][4:], real_time=b["real_time"] / 8)
             data["benchmarks"].append(g)
@@ -52,6 +98,8 @@ def main(bench_sweep):
         probe = os.path.join(tmp, "probe.json")
         with open(probe, "w") as f:
             json.dump(PROBE, f)
+        refused(f"{cut}: not JSON", "roofline.py", sweep, cut)  # a probe cut short is no sweep to recover
+        refused("give the ceilings too", "roofline.py", sweep)
 
         speedups = run("cpu_vs_gpu.py", sweep)
         if speedups.count("| 2^8 |") != 4 or speedups.count("8.0x") != 4 or "GPU faster from N = 2^8" not in speedups:
