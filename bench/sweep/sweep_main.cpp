@@ -58,8 +58,9 @@ int main(int argc, char** argv) {
   const std::size_t ran = benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   if (ran == 0) {  // a filter of no case: the JSON file is left empty
-    std::fprintf(stderr, "bench_sweep: no case matches the filter (the names are BACKEND/CASE/MODE/PRECISION/N, e.g. "
-                         "cpu/sphere_d2/fused/f64/1024; --benchmark_list_tests lists them)\n");
+    std::fprintf(stderr,
+                 "bench_sweep: no case matches the filter (the names are BACKEND/CASE/MODE/PRECISION/N, e.g. "
+                 "cpu/sphere_d2/fused/f64/1024; --benchmark_list_tests lists them)\n");
     return 1;
   }
   return 0;
