@@ -545,15 +545,25 @@ TEST_F(Io, ExitMidWriteLeavesNoTemporaryFileAndAForkedChildLeavesItsParents) {
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   EXPECT_EQ(files(), 0u) << "the temporary file stayed";
-  // A child forked during its parent's write, ending, leaves the parent's temporary file be.
+  // A child forked during its parent's write, ending by exit() or by unwinding, leaves the parent's
+  // temporary file be, and adds nothing to it (exit() flushed the stdio buffer it had copied: rows twice).
   csv_writer w(path("parent.csv"), {"a"});
-  const pid_t second = ::fork();
-  if (second == 0) std::exit(0);
-  ASSERT_EQ(::waitpid(second, &status, 0), second);
-  EXPECT_EQ(files(), 1u) << "the child removed its parent's temporary file";
+  for (int k = 0; k < 20000; ++k) w.row(&one, 1);  // past a buffer of 64 KB
+  for (const bool unwinds : {false, true}) {
+    const pid_t second = ::fork();
+    if (second == 0) {
+      if (unwinds) w.~csv_writer();  // its destructor, in the child, as an exception there would run it
+      std::exit(0);
+    }
+    ASSERT_EQ(::waitpid(second, &status, 0), second);
+    EXPECT_EQ(files(), 1u) << "the child removed its parent's temporary file";
+  }
   w.row(&one, 1);
   w.commit();
-  EXPECT_EQ(read_csv(path("parent.csv")).values, std::vector<double>{1});
+  const table t = read_csv(path("parent.csv"));
+  EXPECT_EQ(t.rows, 20001);
+  std::ifstream in(path("parent.csv"));
+  EXPECT_EQ(std::count(std::istreambuf_iterator<char>(in), {}, '\n'), 20002) << "the header and 20001 rows, none twice";
 }
 
 TEST_F(Io, ANewFileHasTheModeTheUmaskGivesAndNoOtherFileStays) {

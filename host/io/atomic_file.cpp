@@ -154,60 +154,66 @@ atomic_file::atomic_file(const std::string& path) : path_(path) {
   if (!why.empty()) fail(path_, why.c_str());
   struct stat existing {};
   const bool replaces = ::stat(target_.c_str(), &existing) == 0;
-  const int fd = create_temporary(target_, temp_, slot_);
-  if (fd < 0) fail(path_, std::strerror(errno));
-  file_ = ::fdopen(fd, "wb");
-  if (!file_) {
+  fd_ = create_temporary(target_, temp_, slot_);
+  if (fd_ < 0) fail(path_, std::strerror(errno));
+  owner_ = ::getpid();
+  if (replaces && ::fchmod(fd_, existing.st_mode & 0777) != 0) {
     const int e = errno;
-    ::close(fd);
-    std::remove(temp_.c_str());
-    unregister(slot_);
-    fail(path_, std::strerror(e));
-  }
-  if (replaces && ::fchmod(::fileno(file_), existing.st_mode & 0777) != 0) {
-    const int e = errno;
-    std::fclose(file_);
-    file_ = nullptr;
-    std::remove(temp_.c_str());
-    unregister(slot_);
+    abandon();
     fail(path_, std::strerror(e));
   }
 }
 
 atomic_file::~atomic_file() {
-  if (file_) {
-    std::fclose(file_);
-    std::remove(temp_.c_str());
-    unregister(slot_);
-  }
+  if (fd_ >= 0) abandon();
+}
+
+void atomic_file::abandon() noexcept {
+  ::close(fd_);
+  fd_ = -1;
+  if (::getpid() != owner_) return;  // a forked child's copy: the file is its parent's
+  ::unlink(temp_.c_str());
+  unregister(slot_);
 }
 
 void atomic_file::check_open() const {
-  if (!file_) fail(path_, "it is already complete (written after commit)");
+  if (fd_ < 0) fail(path_, "it is already complete (written after commit)");
+}
+
+bool atomic_file::drain() {
+  for (std::size_t done = 0; done < buffer_.size();) {
+    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += std::size_t(n);
+  }
+  buffer_.clear();
+  return true;
 }
 
 void atomic_file::write(const void* data, std::size_t n) {
   check_open();
-  if (std::fwrite(data, 1, n, file_) != n) fail(path_, std::strerror(errno));
+  buffer_.append(static_cast<const char*>(data), n);
+  if (buffer_.size() >= (std::size_t(1) << 16) && !drain()) fail(path_, std::strerror(errno));
 }
 
 void atomic_file::commit() {
-  if (!file_) fail(path_, "it is already complete (committed twice)");
+  if (fd_ < 0) fail(path_, "it is already complete (committed twice)");
   // fsync before the rename: a write error some file systems report only at write-back (NFS, a
   // quota) fails here instead of leaving a short file in place, and a crash after the rename cannot
   // leave the target empty. EINVAL: a file that cannot be synced, nothing to lose.
-  const bool written = !std::ferror(file_) && std::fflush(file_) == 0 && (::fsync(::fileno(file_)) == 0 || errno == EINVAL);
+  const bool written = drain() && (::fsync(fd_) == 0 || errno == EINVAL);
   const int saved = errno;
-  const bool closed = std::fclose(file_) == 0;
-  file_ = nullptr;
+  const bool closed = ::close(fd_) == 0;
+  fd_ = -1;
   if (!written || !closed) {
-    std::remove(temp_.c_str());
+    ::unlink(temp_.c_str());
     unregister(slot_);
     fail(path_, std::strerror(written ? errno : saved));
   }
   const bool renamed = std::rename(temp_.c_str(), target_.c_str()) == 0;
   const int e = errno;
-  if (!renamed) std::remove(temp_.c_str());
+  if (!renamed) ::unlink(temp_.c_str());
   unregister(slot_);  // only now: a signal before the rename still finds the temporary file to remove
   if (!renamed) fail(path_, std::strerror(e));
   // The rename itself lasts through a crash once the folder is synced. Best effort: the file is complete

@@ -2,7 +2,8 @@
 // Where the path is a symbolic link, the file it leads to is the one replaced (the link stays); a file
 // replaced keeps its permission bits, and one that may not be written is refused, as `>` would.
 #pragma once
-#include <cstdio>
+#include <sys/types.h>
+
 #include <string>
 
 namespace fdgd::detail {
@@ -23,15 +24,25 @@ class atomic_file {
 
   /// Throws fdgd::error naming the file once it has been committed.
   void check_open() const;
-  /// Writes n bytes; throws fdgd::error naming the file at once if they cannot be written (a full disk).
+  /// Writes n bytes, through a buffer of 64 KB; throws fdgd::error naming the file as soon as a
+  /// buffer cannot be written (a full disk).
   void write(const void* data, std::size_t n);
   /// Flushes, syncs to disk, closes and renames the temporary file to the target; throws fdgd::error on
   /// failure (the temporary file removed, the target as it was).
   void commit();
 
  private:
+  /// Writes out buffer_; false with errno where the file takes less.
+  bool drain();
+  /// Closes the file and, in the process that made it, removes it.
+  void abandon() noexcept;
+
   std::string path_, target_, temp_;  // as given, where it leads, the temporary file beside the latter
-  std::FILE* file_ = nullptr;
+  // The file's descriptor and what waits to be written, in the object, not in stdio: a forked child's
+  // exit() flushes every stdio buffer, and would write the parent's rows a second time.
+  int fd_ = -1;
+  std::string buffer_;
+  pid_t owner_ = 0;                  // the process that made the file: only it removes it
   unfinished_slot* slot_ = nullptr;  // where a signal handler finds temp_ to remove it (nullptr: nowhere)
 };
 
