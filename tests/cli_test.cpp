@@ -485,10 +485,10 @@ TEST_F(Cli, AnExpressionTooLargeForPatchesIsWarnedOf) {
                        "2e+14 for this run, which may take long"),
             std::string::npos)
       << r.out;
-  // One start at --steps 0: 2e9 operations, seconds (the warning comes before the run, which is cut short).
-  const auto one =
-      run_shell("timeout 2 " + std::string(FDGD_CLI) + expression + "--backend cpu --starts 1 --steps 0 2>&1 >/dev/null");
-  EXPECT_EQ(one.out.find("warning"), std::string::npos) << one.out;
+  // One start at --steps 0 of the same at d = 300: 10^8 operations, not long.
+  EXPECT_EQ(warnings_of("minimize --expr \"prod(i=0..d-1, sum(j=0..d-1, x[j]))\" --dim 300 --box=-1:1 --backend cpu "
+                        "--starts 1 --steps 0"),
+            "");
 }
 
 // An expression of sums at a large d: its steps as a built-in's, and before them the preparation of each
@@ -641,7 +641,7 @@ TEST_F(Cli, AnOutputLargerThanTheFreeSpaceIsWarnedOf) {
                        dir_.string() + "' has "),
             std::string::npos)
       << r.out;
-  EXPECT_FALSE(fs::exists(path("huge.csv")));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 0) << "the temporary file stayed";
 }
 
 TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
@@ -1156,6 +1156,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
                                         << "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999, 2), }"
                                         << std::string(118 - 78 - 1, ' ') << "\n";
   fs::create_directories(path("folder.csv"));
+  fs::create_symlink("loop.npy", path("loop.npy"));  // a .npy is sized from its header first: it threw there
   std::ofstream(path("big39.csv")) << "1e39,0\n";
   fs::create_symlink("/dev/null", path("to_null.csv"));
   {
@@ -1257,6 +1258,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --init-file " + path("typo.csv"), 2, "typo.csv:1:1: '5x' is not a number"},
       {"minimize --function sphere --init-file " + path("huge_shape.npy"), 2, "huge_shape.npy: bad shape"},
       {"minimize --function sphere --init-file " + path("folder.csv"), 2, "folder.csv: it is a directory"},
+      {"minimize --function sphere --init-file " + path("loop.npy"), 2, "loop.npy: cannot read: Too many levels of symbolic links"},
       {"minimize --function sphere --out " + path("nowhere/out.csv"), 2, "does not exist"},
       {"minimize --function sphere --out " + path("out.txt"), 2, "must be a file name ending in .csv or .npy"},
       {"minimize --function sphere --out " + path(".csv"), 2,

@@ -54,6 +54,8 @@ TEST(ProgressText, LaunchesOfAtMostAThousandStepsAndFewerWhereAStepIsMuchWork) {
   EXPECT_EQ(steps_a_launch_shown(1000000, 100000, 32), 34);
   EXPECT_EQ(steps_a_launch_shown(1000000, 1000000, 1000), 1) << "at least one";
   EXPECT_EQ(steps_a_launch_shown(1000000, std::int64_t(1) << 40, 2), 317) << "the starts of a chunk at once";
+  EXPECT_EQ(steps_a_launch_shown(1000000, 100000, 32, /*on_gpu=*/true), 1000) << "a GPU's launches may hold more";
+  EXPECT_EQ(steps_a_launch_shown(1000000, 1000000, 1000, /*on_gpu=*/true), 1);
 }
 
 }  // namespace

@@ -289,6 +289,7 @@ merge_sweeps() {
 import json, sys
 sys.path.insert(0, "bench")
 from script_io import load_json
+sys.argv[0] = "check.sh"  # for the note on a cut file
 def load(path):
     try:
         return load_json(path, cut_benchmarks_ok=True)  # cut mid-run: every benchmark object that was closed

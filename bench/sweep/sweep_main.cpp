@@ -4,6 +4,7 @@
 // (compiler, flags, the GPU's name, clocks, SM count and memory bus). `--block_threads=N` launches the
 // CUDA cases with N threads a block (a multiple of 32 up to 1024) instead of the backend's choice
 // from each kernel's occupancy, to time one against the other.
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -40,8 +41,8 @@ int main(int argc, char** argv) {
 #endif
   std::ifstream cpuinfo("/proc/cpuinfo");
   for (std::string line; std::getline(cpuinfo, line);)
-    if (line.rfind("model name", 0) == 0 && line.find(':') != std::string::npos) {
-      benchmark::AddCustomContext("fdgd_cpu_model", line.substr(line.find(':') + 2));
+    if (const auto colon = line.find(':'); line.rfind("model name", 0) == 0 && colon != std::string::npos) {
+      benchmark::AddCustomContext("fdgd_cpu_model", line.substr(std::min(line.size(), colon + 2)));
       break;
     }
   std::string why;

@@ -67,7 +67,7 @@ int run_minimize(const minimize_args& a) {
   }
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps, o.gtol > 0);
   if (bar.enabled()) {
-    o.steps_per_launch = cli::steps_a_launch_shown(o.steps, s.count(), dim);
+    o.steps_per_launch = cli::steps_a_launch_shown(o.steps, s.count(), dim, cli::goes_to_cuda(o));
     o.on_progress = [&bar](const progress& p) { bar.update(p); };
   }
   result r;

@@ -14,10 +14,11 @@ namespace fdgd::cli {
 /// launches a run, but at most 1000 steps, so that a run "until gtol" with a huge --steps still has
 /// news, and fewer where a step of the starts at once (up to a CPU chunk of 2^20) is much work, about
 /// d + d^2 / 4 a start (the redone sums): a launch is then about 10^9 of that, a fraction of a second
-/// on two cores (rastrigin at d = 32 and 10^5 starts took 9 s for 1000 steps).
-inline std::int64_t steps_a_launch_shown(std::int64_t steps, std::int64_t starts, int dim) {
+/// on two cores (rastrigin at d = 32 and 10^5 starts took 9 s for 1000 steps), or on a GPU 10^11,
+/// where each launch also waits for the device and counts the live trajectories.
+inline std::int64_t steps_a_launch_shown(std::int64_t steps, std::int64_t starts, int dim, bool on_gpu = false) {
   const double at_once = double(std::min<std::int64_t>(starts, std::int64_t(1) << 20)), d = dim;
-  const double budget = 1e9 / std::max(1.0, at_once * (d + d * d / 4));
+  const double budget = (on_gpu ? 1e11 : 1e9) / std::max(1.0, at_once * (d + d * d / 4));
   return std::clamp<std::int64_t>(std::min<std::int64_t>(steps / 20, std::int64_t(std::min(budget, 1e3))), 1, 1000);
 }
 

@@ -139,7 +139,8 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
     };
     // A .npy file is sized by its header before it is read: one larger than memory allows is refused
     // unread, with the run's estimate (beside it, its values, held as the starts).
-    const bool sized_first = npy && std::filesystem::is_regular_file(a.init_file);
+    std::error_code not_regular;  // a path that cannot be looked at is read_npy's to name
+    const bool sized_first = npy && std::filesystem::is_regular_file(a.init_file, not_regular);
     if (sized_first) {
       const auto shape = reading([&] { return detail::read_npy_shape(a.init_file); });
       check_columns(shape.cols);

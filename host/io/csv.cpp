@@ -269,22 +269,26 @@ table read_csv(const std::string& path) {
     });
     const bool header = first_row && !has_number;
     first_row = false;
-    if (header) {  // its names, a trailing comma's empty one aside ("x0,x1," over rows of 2)
-      std::vector<std::size_t> columns;
-      names.reserve(width), columns.reserve(width);
+    if (header) {  // its names, a trailing comma's empty ones aside ("x0,x1," over rows of 2)
+      const auto no_name = [&](std::size_t j, std::size_t column) {
+        fail_at(path, line_no, column,
+                "header column " + std::to_string(j + 1) +
+                    " has no name (an index column, as pandas' to_csv writes? write it with index=False)");
+      };
+      std::size_t j = 0, unnamed = 0, unnamed_column = 0;  // the empty names since the last name, the first's column
       for_each_cell(path, line_no, line, [&](std::string_view text, std::size_t column) {
-        names.emplace_back(text);
-        columns.push_back(column);
+        if (text.empty()) {
+          if (unnamed++ == 0) unnamed_column = column;
+        } else if (unnamed > 0) {  // an empty name before a name: no trailing comma's
+          no_name(j - unnamed, unnamed_column);
+        } else {
+          names.emplace_back(text);
+        }
+        ++j;
       });
-      header_names = width;
-      while (header_names > 1 && names[header_names - 1].empty()) --header_names;
-      names.resize(header_names);
+      if (names.empty()) no_name(0, unnamed_column);
+      header_names = names.size();
       header_line = line;
-      for (std::size_t j = 0; j < header_names; ++j)
-        if (names[j].empty())
-          fail_at(path, line_no, columns[j],
-                  "header column " + std::to_string(j + 1) +
-                      " has no name (an index column, as pandas' to_csv writes? write it with index=False)");
       if (const auto m = detail::match_result_header(names); m.after == 4) kept = m.x;  // a whole result header
       continue;
     }
