@@ -39,34 +39,32 @@ TEST(ReadMemory, ALineOfMillionsOfNumbersTakesAboutItsValues) {
   std::printf("%.1f bytes a cell at the peak\n", per_cell);
 }
 
-TEST(ReadMemory, ALineOfCommasIsRefusedAtItsFirstCellHoldingTheLineAlone) {
-  const std::string path = write_file("commas.csv", "1," + std::string(cells, ',') + "\n");
+/// The bytes read_csv holds at its peak for each of `cells` bytes of a file of `text`, which it must
+/// refuse with `message` in its error.
+double peak_refusing(const std::string& name, const std::string& text, const std::string& message) {
+  const std::string path = write_file(name, text);
   const std::size_t before = reset_peak();
   try {
     read_csv(path);
     ADD_FAILURE() << "read";
   } catch (const error& e) {
-    EXPECT_NE(std::string(e.what()).find(":1:3: empty cell"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
   }
   const double per_byte = double(peak_bytes.load() - before) / double(cells);
   std::filesystem::remove(path);
-  EXPECT_LE(per_byte, 4.0) << "the line, twice as it grows";
+  return per_byte;
+}
+
+TEST(ReadMemory, ALineOfCommasIsRefusedAtItsFirstCellHoldingTheLineAlone) {
+  EXPECT_LE(peak_refusing("commas.csv", "1," + std::string(cells, ',') + "\n", ":1:3: empty cell"), 4.0)
+      << "the line, twice as it grows";
 }
 
 TEST(ReadMemory, AHeaderOfMillionsOfEmptyNamesIsRefusedHoldingTheLineAlone) {
   // A first line of commas is a header (no cell of it a number) whose names are all empty: each was
   // kept, a string and a column, 40 bytes a cell, before the first was refused.
-  const std::string path = write_file("empty_names.csv", std::string(cells, ',') + "\n1\n");
-  const std::size_t before = reset_peak();
-  try {
-    read_csv(path);
-    ADD_FAILURE() << "read";
-  } catch (const error& e) {
-    EXPECT_NE(std::string(e.what()).find(":1:1: header column 1 has no name"), std::string::npos) << e.what();
-  }
-  const double per_byte = double(peak_bytes.load() - before) / double(cells);
-  std::filesystem::remove(path);
-  EXPECT_LE(per_byte, 4.0) << "the line, twice as it grows";
+  EXPECT_LE(peak_refusing("empty_names.csv", std::string(cells, ',') + "\n1\n", ":1:1: header column 1 has no name"), 4.0)
+      << "the line, twice as it grows";
 }
 
 TEST(WriteMemory, AWideResultsHeaderIsWrittenAsItGoes) {
