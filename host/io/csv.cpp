@@ -135,22 +135,18 @@ bool number_like(const cell& c) {
 }  // namespace
 
 void write_csv(const std::string& path, const result& r) {
-  r.check_shape();  // before the file is made
-  detail::atomic_file out(path);
-  std::string line;
-  const auto flush_past = [&](std::size_t bytes) {
-    if (line.size() > bytes) {
-      out.write(line.data(), line.size());
-      line.clear();
-    }
-  };
-  for (int j = 0; j < r.dim; ++j) {  // written as it goes: a wide result's header is as long as a row
-    line += "x" + std::to_string(j) + ",";
-    flush_past(1u << 16);
+  r.check_shape();                   // before the file is made
+  detail::atomic_file out(path);     // which gathers what it is given into writes of 64 KB
+  std::string line;                  // a header name, then a row
+  for (int j = 0; j < r.dim; ++j) {  // a name at a time: a wide result's header is as long as a row
+    line = "x" + std::to_string(j) + ",";
+    out.write(line.data(), line.size());
   }
-  line += "f,grad_norm,steps,status\n";
+  line = "f,grad_norm,steps,status\n";
+  out.write(line.data(), line.size());
   for (std::int64_t i = 0; i < r.count; ++i) {
     const auto row = std::size_t(i);
+    line.clear();
     for (int j = 0; j < r.dim; ++j) {
       put_double(line, r.x[row * std::size_t(r.dim) + std::size_t(j)]);
       line += ',';
@@ -159,9 +155,8 @@ void write_csv(const std::string& path, const result& r) {
     line += ',';
     put_double(line, r.grad_norm[row]);
     line += ',' + std::to_string(r.steps[row]) + ',' + to_string(r.status[row]) + '\n';
-    flush_past(1u << 16);
+    out.write(line.data(), line.size());
   }
-  out.write(line.data(), line.size());
   out.commit();
 }
 
@@ -177,8 +172,9 @@ csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& 
   }
   if (header.empty()) throw std::invalid_argument("fdgd: a CSV header of no names (a file of no columns)");
   file_ = std::make_unique<detail::atomic_file>(path);
-  for (std::size_t j = 0; j < header.size(); ++j) buffer_ += (j ? "," : "") + header[j];
-  buffer_ += '\n';
+  for (std::size_t j = 0; j < header.size(); ++j) row_text_ += (j ? "," : "") + header[j];
+  row_text_ += '\n';
+  file_->write(row_text_.data(), row_text_.size());
 }
 
 csv_writer::~csv_writer() = default;
@@ -188,23 +184,16 @@ void csv_writer::row(const double* values, int n) {
   if (!values) throw std::invalid_argument("fdgd: CSV row of no values (a null pointer)");
   if (n != columns_)
     throw std::invalid_argument("fdgd: CSV row of " + std::to_string(n) + " values under a header of " + std::to_string(columns_));
+  row_text_.clear();
   for (int j = 0; j < n; ++j) {
-    if (j) buffer_ += ',';
-    put_double(buffer_, values[j]);
+    if (j) row_text_ += ',';
+    put_double(row_text_, values[j]);
   }
-  buffer_ += '\n';
-  if (buffer_.size() > (1u << 16)) flush();
+  row_text_ += '\n';
+  file_->write(row_text_.data(), row_text_.size());
 }
 
-void csv_writer::flush() {
-  file_->write(buffer_.data(), buffer_.size());
-  buffer_.clear();
-}
-
-void csv_writer::commit() {
-  flush();
-  file_->commit();
-}
+void csv_writer::commit() { file_->commit(); }
 
 void write_csv(const std::string& path, const std::vector<std::string>& header, const table& t) {
   // rows x cols compared without the product, which a wrong rows could wrap round to values' size

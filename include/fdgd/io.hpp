@@ -64,9 +64,8 @@ class csv_writer {
   void commit();
 
  private:
-  void flush();
-  std::unique_ptr<detail::atomic_file> file_;
-  std::string buffer_;
+  std::unique_ptr<detail::atomic_file> file_;  // which gathers the rows into writes of 64 KB
+  std::string row_text_;                       // the row being written, kept for its capacity
   int columns_;
 };
 
