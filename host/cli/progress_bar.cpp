@@ -17,6 +17,14 @@ int terminal_columns() {
   return ::ioctl(::fileno(stderr), TIOCGWINSZ, &terminal) == 0 && terminal.ws_col > 0 ? terminal.ws_col : 80;
 }
 
+/// `line` in place of what the terminal's last row shows. fputs, not fmt::print, which throws where
+/// the terminal is gone: the run goes on without its line.
+void show(const std::string& line) {
+  std::fputs(("\r" + line + "\033[K").c_str(), stderr);
+  std::fflush(stderr);
+  std::clearerr(stderr);
+}
+
 }  // namespace
 
 std::string duration_text(double seconds) {
@@ -61,10 +69,7 @@ void progress_bar::finish() {
 void progress_bar::say(const std::string& what) {
   if (!enabled_) return;
   shown_ = true;
-  const int columns = terminal_columns();
-  std::fputs(("\r" + what.substr(0, std::size_t(std::max(columns - 1, 1))) + "\033[K").c_str(), stderr);
-  std::fflush(stderr);
-  std::clearerr(stderr);
+  show(what.substr(0, std::size_t(std::max(terminal_columns() - 1, 1))));
 }
 
 void progress_bar::update(const progress& p) {
@@ -73,11 +78,7 @@ void progress_bar::update(const progress& p) {
   if (!enabled_ || elapsed < 1.0 || (shown_ && now - last_ < std::chrono::milliseconds(100))) return;
   last_ = now;
   shown_ = true;
-  // fputs, not fmt::print, which throws where the terminal is gone: the run goes on without its line.
-  const int columns = terminal_columns();
-  std::fputs(("\r" + progress_text(p, elapsed, trajectories_, steps_, until_gtol_, columns) + "\033[K").c_str(), stderr);
-  std::fflush(stderr);
-  std::clearerr(stderr);
+  show(progress_text(p, elapsed, trajectories_, steps_, until_gtol_, terminal_columns()));
 }
 
 }  // namespace fdgd::cli

@@ -56,12 +56,16 @@ double available_host_bytes() {
   return available;
 }
 
+/// The folder of the file `target` (an output's, where its links lead): "." where the path names none.
+std::filesystem::path out_folder(const std::filesystem::path& target) {
+  return target.parent_path().empty() ? "." : target.parent_path();
+}
+
 }  // namespace
 
 void warn_if_out_may_not_fit(const std::string& out, double bytes, const std::string& what) {
   std::string why;
-  const std::filesystem::path target(detail::output_target(out, why));
-  const std::string folder = target.parent_path().empty() ? "." : target.parent_path().string();
+  const std::string folder = out_folder(detail::output_target(out, why)).string();
   struct statvfs fs {};
   if (::statvfs(folder.c_str(), &fs) != 0) return;
   const double free = double(fs.f_bavail) * double(fs.f_frsize);
@@ -75,7 +79,7 @@ void warn_if_out_may_not_fit(const std::string& out, double bytes, const std::st
 void check_out_folder(const std::string& out) {
   namespace fs = std::filesystem;
   std::string why;
-  const fs::path target(detail::output_target(out, why)), folder = target.parent_path().empty() ? "." : target.parent_path();
+  const fs::path target(detail::output_target(out, why)), folder = out_folder(target);
   if (!why.empty()) throw usage_error("--out: cannot write '" + out + "': " + why);
   // The file standard output or error goes to (`--out r.csv > r.csv`, a link to /dev/stdout): the
   // rename would put the results in place of the summary or the warnings, or of what it held (`>>`).
