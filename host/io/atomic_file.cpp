@@ -84,7 +84,14 @@ void remove_unfinished() {
 
 void remove_unfinished_and_die(int sig) {
   remove_unfinished();
-  // SA_RESETHAND has restored the default action: raised again, the signal ends the process as it would have.
+  // Only now the default action, and the signal again: held while this handler runs, it ends the process
+  // as it would have once the handler returns. (Restored on entry, by SA_RESETHAND, the default let the
+  // same signal sent twice at once, as `timeout` sends it to the process and then to its group, end the
+  // process from another thread before the files were removed.)
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  sigemptyset(&default_action.sa_mask);
+  ::sigaction(sig, &default_action, nullptr);
   std::raise(sig);
 }
 
@@ -237,7 +244,7 @@ void remove_unfinished_files_on_signals() {
     struct sigaction act {};
     act.sa_handler = detail::remove_unfinished_and_die;
     sigemptyset(&act.sa_mask);
-    act.sa_flags = SA_RESETHAND;
+    act.sa_flags = 0;  // the handler restores the default itself, after removing the files
     ::sigaction(sig, &act, nullptr);
   }
 }
