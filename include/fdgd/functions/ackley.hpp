@@ -43,10 +43,10 @@ struct ackley {
     return sum_of_terms(*this, x);
   }
 #ifdef FDGD_HOST_METADATA
-  static search_box box(int d) { return {std::vector<double>(d, -32.768), std::vector<double>(d, 32.768)}; }
+  static search_box box(int d) { return {repeated(d, -32.768), repeated(d, 32.768)}; }
   static constexpr evaluation_work term_work{2, 1, 0, 0}, finish_work{7, 0, 2, 1};
   static constexpr evaluation_work work(int d) { return sum_evaluation_work<ackley>(d); }
-  static known_minimum minimum(int d) { return {{std::vector<double>(d, 0.0)}, 0.0}; }
+  static known_minimum minimum(int d) { return {{repeated(d, 0.0)}, 0.0}; }
 #endif
 };
 

@@ -33,13 +33,13 @@ struct griewank {
     return sum_of_terms(*this, x);
   }
 #ifdef FDGD_HOST_METADATA
-  static search_box box(int d) { return {std::vector<double>(d, -600.0), std::vector<double>(d, 600.0)}; }
+  static search_box box(int d) { return {repeated(d, -600.0), repeated(d, 600.0)}; }
   // A term: x_j^2 and x_j / sqrt(j + 1), a cosine and a square root (which a compiled dimension
   // folds into a constant). Its division, and the finish's / 4000, count as one flop each, less than
   // an IEEE division costs (bench/ROOFLINE.md weighs the division by 2h, w_div, as it does cos).
   static constexpr evaluation_work term_work{2, 1, 0, 1}, finish_work{3, 0, 0, 0};
   static constexpr evaluation_work work(int d) { return sum_evaluation_work<griewank>(d); }
-  static known_minimum minimum(int d) { return {{std::vector<double>(d, 0.0)}, 0.0}; }
+  static known_minimum minimum(int d) { return {{repeated(d, 0.0)}, 0.0}; }
 #endif
 };
 

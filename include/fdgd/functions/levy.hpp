@@ -63,7 +63,7 @@ struct levy {
     return sum_of_terms(*this, x);
   }
 #ifdef FDGD_HOST_METADATA
-  static search_box box(int d) { return {std::vector<double>(d, -10.0), std::vector<double>(d, 10.0)}; }
+  static search_box box(int d) { return {repeated(d, -10.0), repeated(d, 10.0)}; }
   // Term j: w and a middle term (11 flops and a sine), or the last part (9 flops and a sine: 2 pi is a
   // constant); term 0 adds the first part (a sine, and s * s beside the pi w its middle term shares;
   // pi w too at d = 1). w - 1 counts once. One += is two additions; the finish adds the parts.
@@ -74,7 +74,7 @@ struct levy {
   static constexpr evaluation_work finish_work{2, 0, 0, 0};
   static constexpr int combine_flops = 2;
   static constexpr evaluation_work work(int d) { return sum_evaluation_work<levy>(d); }
-  static known_minimum minimum(int d) { return {{std::vector<double>(d, 1.0)}, 0.0}; }
+  static known_minimum minimum(int d) { return {{repeated(d, 1.0)}, 0.0}; }
 #endif
 };
 

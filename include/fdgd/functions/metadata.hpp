@@ -1,6 +1,7 @@
 // Host-only description of a built-in objective: its usual search box and its known global minima.
 #pragma once
 #if !defined(__CUDACC_RTC__)
+#include <cstddef>
 #include <vector>
 
 namespace fdgd {
@@ -26,6 +27,9 @@ struct evaluation_work {
   double exp;
   double sqrt;
 };
+
+/// d copies of `value`: a bound of a box that is the same in every coordinate, a minimizer on the diagonal.
+inline std::vector<double> repeated(int d, double value) { return std::vector<double>(static_cast<std::size_t>(d), value); }
 
 constexpr evaluation_work operator+(const evaluation_work& a, const evaluation_work& b) {
   return {a.flops + b.flops, a.cos_sin + b.cos_sin, a.exp + b.exp, a.sqrt + b.sqrt};

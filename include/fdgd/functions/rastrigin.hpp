@@ -31,10 +31,10 @@ struct rastrigin {
     return sum_of_terms(*this, x);
   }
 #ifdef FDGD_HOST_METADATA
-  static search_box box(int d) { return {std::vector<double>(d, -5.12), std::vector<double>(d, 5.12)}; }
+  static search_box box(int d) { return {repeated(d, -5.12), repeated(d, 5.12)}; }
   static constexpr evaluation_work term_work{4, 1, 0, 0}, finish_work{1, 0, 0, 0};  // 10 d: a constant
   static constexpr evaluation_work work(int d) { return sum_evaluation_work<rastrigin>(d); }
-  static known_minimum minimum(int d) { return {{std::vector<double>(d, 0.0)}, 0.0}; }
+  static known_minimum minimum(int d) { return {{repeated(d, 0.0)}, 0.0}; }
 #endif
 };
 

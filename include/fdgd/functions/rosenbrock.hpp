@@ -32,10 +32,10 @@ struct rosenbrock {
     return sum_of_terms(*this, x);
   }
 #ifdef FDGD_HOST_METADATA
-  static search_box box(int d) { return {std::vector<double>(d, -2.048), std::vector<double>(d, 2.048)}; }
+  static search_box box(int d) { return {repeated(d, -2.048), repeated(d, 2.048)}; }
   static constexpr evaluation_work term_work{7, 0, 0, 0}, finish_work{0, 0, 0, 0};
   static constexpr evaluation_work work(int d) { return sum_evaluation_work<rosenbrock>(d); }
-  static known_minimum minimum(int d) { return {{std::vector<double>(d, 1.0)}, 0.0}; }
+  static known_minimum minimum(int d) { return {{repeated(d, 1.0)}, 0.0}; }
 #endif
 };
 

@@ -31,10 +31,10 @@ struct sphere {
     return sum_of_terms(*this, x);
   }
 #ifdef FDGD_HOST_METADATA
-  static search_box box(int d) { return {std::vector<double>(d, -5.12), std::vector<double>(d, 5.12)}; }
+  static search_box box(int d) { return {repeated(d, -5.12), repeated(d, 5.12)}; }
   static constexpr evaluation_work term_work{1, 0, 0, 0}, finish_work{0, 0, 0, 0};
   static constexpr evaluation_work work(int d) { return sum_evaluation_work<sphere>(d); }
-  static known_minimum minimum(int d) { return {{std::vector<double>(d, 0.0)}, 0.0}; }
+  static known_minimum minimum(int d) { return {{repeated(d, 0.0)}, 0.0}; }
 #endif
 };
 

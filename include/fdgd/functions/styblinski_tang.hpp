@@ -31,10 +31,10 @@ struct styblinski_tang {
     return sum_of_terms(*this, x);
   }
 #ifdef FDGD_HOST_METADATA
-  static search_box box(int d) { return {std::vector<double>(d, -5.0), std::vector<double>(d, 5.0)}; }
+  static search_box box(int d) { return {repeated(d, -5.0), repeated(d, 5.0)}; }
   static constexpr evaluation_work term_work{6, 0, 0, 0}, finish_work{1, 0, 0, 0};
   static constexpr evaluation_work work(int d) { return sum_evaluation_work<styblinski_tang>(d); }
-  static known_minimum minimum(int d) { return {{std::vector<double>(d, -2.903534027771177)}, -39.16616570377141 * d}; }
+  static known_minimum minimum(int d) { return {{repeated(d, -2.903534027771177)}, -39.16616570377141 * d}; }
 #endif
 };
 
