@@ -137,6 +137,14 @@ TEST(ExpressionCuda, EveryBuiltinsFormulaCompilesWithNvrtc) {
   }
 }
 
+TEST(ExpressionCuda, MinAndMaxCompileInBothPrecisions) {
+  for (const precision prec : {precision::f64, precision::f32}) {
+    const std::string src = expr::cuda_source(program_of("min(x0, 3, x1) - max(2.5, -x0) + min(-x1, x1)", 2), prec, 2);
+    EXPECT_NE(src.find("fdgd::math::min_number("), std::string::npos) << "the CPU's own code, not the GPU library's fmin";
+    EXPECT_NE(expr::nvrtc_compile(src, "compute_90").find(".entry fdgd_advance"), std::string::npos);
+  }
+}
+
 TEST(ExpressionCuda, CompilesACubinForTheGpuQuickly) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string cubin =
@@ -218,6 +226,21 @@ TEST_F(KernelCache, EveryBuiltinsFormulaOnTheGpuGivesTheBuiltinsTrajectories) {
       EXPECT_EQ(cache_entries(), cached) << "a new compile of the same expression takes its kernels from the cache";
       expect_identical(fresh, gpu);
     }
+  }
+}
+
+TEST(ExpressionCuda, MinAndMaxGiveTheCpusBitsEvenOfZeros) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  // Arithmetic alone agrees bit for bit; min and max of two zeros must pick the same zero too.
+  const starts s = starts::given({0.0, 0.0, -0.0, 0.0, 0.0, 1.0, 1e-300, -0.0, -3.0, 0.25}, 2);
+  for (const char* text : {"min(-x0, x0) * (1 + x1^2)", "max(-x0, x0) - min(x1, -x1) + max(x0, 0) * x1"}) {
+    SCOPED_TRACE(text);
+    options o;
+    o.steps = 3;
+    o.backend = backend_kind::cpu;
+    const result cpu = minimize_expression(text, s, o);
+    o.backend = backend_kind::cuda;
+    expect_identical(minimize_expression(text, s, o), cpu);
   }
 }
 

@@ -2,6 +2,7 @@
 // tree, the interpreter on one value and on lanes, and every built-in's formula against the built-in.
 
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -39,6 +40,18 @@ TEST(Expression, PrecedenceAndAssociativity) {
 TEST(Expression, FunctionsAndReductions) {
   EXPECT_EQ(eval("min(3, x0, 2)", {1}), 1.0);
   EXPECT_EQ(eval("max(3, x0)", {4}), 4.0);
+  // min and max as C's fmin and fmax, with -0 below +0 (which C leaves open), in either order.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const char* text : {"min(-x0, x0)", "min(x0, -x0)", "-max(-x0, x0)", "-max(x0, -x0)"})
+    EXPECT_EQ(bits_of(eval(text, {0.0})), bits_of(-0.0)) << text;
+  for (const char* text : {"min(x0, x0)", "max(x0, x0)"}) {
+    EXPECT_EQ(bits_of(eval(text, {0.0})), bits_of(0.0)) << text;
+    EXPECT_EQ(bits_of(eval(text, {-0.0})), bits_of(-0.0)) << text;
+    EXPECT_EQ(eval(text, {2.5}), 2.5) << text;
+  }
+  EXPECT_EQ(eval("min(x0, 3) + max(x0, 4) + min(2, x0)", {nan}), 9.0) << "a NaN passes over";
+  EXPECT_TRUE(std::isnan(eval("min(x0, x0) + max(x0, x0)", {nan})));
+  EXPECT_EQ(eval("min(-2, x0) + max(5, x0)", {-1e300}), -1e300 + 5);
   EXPECT_EQ(eval("atan2(1, 1)", {0}), std::atan2(1.0, 1.0));
   EXPECT_EQ(eval("pow(x0, 0.5)", {2}), std::pow(2.0, 0.5));
   EXPECT_EQ(eval("abs(x0) + floor(x0) + ceil(x0)", {-1.5}), 1.5 - 2 - 1);

@@ -79,8 +79,8 @@ std::string binary_text(opcode op, const std::string& a, const std::string& b, b
     case opcode::divide: return a + " / " + b;
     case opcode::power: return "::pow" + f + "(" + a + ", " + b + ")";
     case opcode::atan2: return "::atan2" + f + "(" + a + ", " + b + ")";
-    case opcode::min: return "::fmin" + f + "(" + a + ", " + b + ")";
-    default: return "::fmax" + f + "(" + a + ", " + b + ")";
+    case opcode::min: return "fdgd::math::min_number(" + a + ", " + b + ")";
+    default: return "fdgd::math::max_number(" + a + ", " + b + ")";
   }
 }
 

@@ -135,8 +135,8 @@ T binary(opcode op, T a, T b) {
     case opcode::divide: return a / b;
     case opcode::power: return std::pow(a, b);
     case opcode::atan2: return std::atan2(a, b);
-    case opcode::min: return std::fmin(a, b);
-    default: return std::fmax(a, b);
+    case opcode::min: return math::min_number(a, b);
+    default: return math::max_number(a, b);
   }
 }
 

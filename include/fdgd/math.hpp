@@ -93,6 +93,25 @@ __device__ inline float fresh_square(float v) {
 }
 #endif
 
+/// The smaller of a and b as C's fmin, a NaN passing over to the other operand, and of two zeros -0
+/// when either is (IEEE 754-2019's minimumNumber), which C leaves open: written out in arithmetic,
+/// so that --expr's min gives the same bits on the CPU and the GPU (whose libraries need not pick
+/// the same zero).
+template <class T>
+FDGD_HD T min_number(T a, T b) {
+  if (b != b || a < b) return a;
+  if (a != a || b < a) return b;
+  return a == T(0) ? -(-a - b) : a;  // a == b; of two zeros, -(-a - b) is +0 only when both are
+}
+
+/// The larger of a and b, as min_number: a NaN passes over, and of two zeros +0 when either is.
+template <class T>
+FDGD_HD T max_number(T a, T b) {
+  if (b != b || a > b) return a;
+  if (a != a || b > a) return b;
+  return a == T(0) ? a + b : a;  // a == b; of two zeros, a + b is -0 only when both are
+}
+
 }  // namespace FDGD_COMPILED_BY
 }  // namespace fdgd::math
 
