@@ -387,8 +387,11 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
     std::ofstream(path("id.csv")) << id << "\n7,1,2\n";
     refused("--function sphere --init-file " + path("id.csv"), "id.csv's column 1 is named id");
   }
-  std::ofstream(path("from_1.csv")) << "x1,x2,x3\n1,2,3\n";
+  std::ofstream(path("from_1.csv")) << "x1,x2,x3\n1,2,5\n2,3,13\n";  // every column named: x3 is a coordinate, not f
   EXPECT_EQ(run("minimize --function sphere --init-file " + path("from_1.csv") + " --steps 0").status, 0);
+  std::ofstream(path("f_from_1.csv")) << "x1,x2,f\n1,2,7\n3,4,9\n";  // and f named after them is a saved f
+  refused("--function sphere --init-file " + path("f_from_1.csv"),
+          "f_from_1.csv's column 3 is named f, as an --out file's: a saved f, not a coordinate; keep x1..x2 (or give --dim 3");
   std::ofstream(path("other.csv")) << "x,y,x01\n1,2,5\n";  // no name of the form x<k>
   EXPECT_EQ(run("minimize --function sphere --init-file " + path("other.csv") + " --steps 0").status, 0);
 }

@@ -89,12 +89,15 @@ bool last_column_is_f(const objective_choice& b, const table& t, const options& 
 /// ... counted from 1): x1,x0; f,x0,x1; id,x1,x2. The columns are the coordinates by position, whatever
 /// their names, and the run would start from other points than the file says. Names after the last
 /// x<k> are the other checks' (an --out file's f, grad_norm, ...).
+/// 1 for a header counted from 1 (x1, x2, ...), else 0.
+std::size_t x_names_base(const std::vector<std::string>& names) { return !names.empty() && names[0] == "x1" ? 1 : 0; }
+
 void check_x_names_in_order(const std::string& file, const std::vector<std::string>& names) {
   std::size_t end = names.size();  // one past the last column named x<k>
   while (end > 0 && detail::x_name_index(names[end - 1]) < 0) --end;
-  const long long base = !names.empty() && names[0] == "x1" ? 1 : 0;
+  const std::size_t base = x_names_base(names);
   for (std::size_t j = 0; j < end; ++j)
-    if (detail::x_name_index(names[j]) != (long long)(j) + base)
+    if (detail::x_name_index(names[j]) != (long long)(j + base))
       throw usage_error(fmt::format(
           "--init-file: {}'s column {} is named {}, but the columns are read by position, as x0, x1, ... (or x1, x2, ... "
           "counted from 1), whatever their names: put the coordinates' columns first and in that order",
@@ -166,14 +169,15 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
                       "coordinates; keep x0..x{} (or give --dim {} to run it in {} dimensions)",
                       a.init_file, m.x - 1, m.after == 1 ? "f" : "f and more", m.after == 1 ? "f" : "f and what followed it",
                       m.x - 1, dim, dim));
-    // Saved values named otherwise than an --out's order has them (x0,x1,grad_norm: cut without f).
-    const std::size_t x_names = detail::leading_x_names(names);
+    // Saved values named otherwise than an --out's order has them (x0,x1,grad_norm: cut without f), or
+    // after x columns counted from 1 (x1,x2,f).
+    const std::size_t base = x_names_base(names), x_names = detail::leading_x_names(names, base);
     for (std::size_t j = x_names; !a.dim && x_names >= 1 && j < names.size(); ++j)
       if (detail::is_result_tail_name(names[j]))
         throw usage_error(
             fmt::format("--init-file: {}'s column {} is named {}, as an --out file's: a saved {}, not a "
-                        "coordinate; keep x0..x{} (or give --dim {} to run it in {} dimensions)",
-                        a.init_file, j + 1, names[j], names[j], x_names - 1, dim, dim));
+                        "coordinate; keep {}..{} (or give --dim {} to run it in {} dimensions)",
+                        a.init_file, j + 1, names[j], names[j], names.front(), names[x_names - 1], dim, dim));
     // A header naming every column x0..x{d-1} says the last is a coordinate, whatever it holds.
     if (!a.dim && (names.empty() || x_names != names.size()) && last_column_is_f(b, t, options_from(a)))
       throw usage_error(

@@ -17,10 +17,10 @@ struct result_header_match {
 /// The names of a result's columns after x, in order.
 inline constexpr const char* result_tail[] = {"f", "grad_norm", "steps", "status"};
 
-/// How many names lead `names` as x0, x1, ...
-inline std::size_t leading_x_names(const std::vector<std::string>& names) {
+/// How many names lead `names` as x0, x1, ... (or, from base 1, as x1, x2, ...).
+inline std::size_t leading_x_names(const std::vector<std::string>& names, std::size_t base = 0) {
   std::size_t x = 0;
-  while (x < names.size() && names[x] == "x" + std::to_string(x)) ++x;
+  while (x < names.size() && names[x] == "x" + std::to_string(x + base)) ++x;
   return x;
 }
 
