@@ -236,6 +236,15 @@ TEST_P(Batch, LargeFiniteTrajectoriesAreKeptAsComputed) {
   const result near = minimize("sphere", starts::given({-3, 4}, 2), o);
   EXPECT_EQ(near.status[0], trajectory_status::finished);
   EXPECT_GT(std::fabs(near.x[0]), 1e3);
+  // Where f itself overflows as well, the difference of its two equal evaluations is inf - inf, NaN:
+  // the step is refused (nonfinite, x kept); with no step, the point is unresolved (docs/guarantees.md).
+  o.steps = 5;
+  const result far = minimize("sphere", starts::given({1e200, 1e200}, 2), o);
+  EXPECT_EQ(far.status[0], trajectory_status::nonfinite);
+  EXPECT_EQ(far.steps[0], 0);
+  EXPECT_EQ(far.x[0], 1e200);
+  o.steps = 0;
+  EXPECT_EQ(minimize("sphere", starts::given({1e200, 1e200}, 2), o).status[0], trajectory_status::unresolved);
 }
 
 TEST_P(Batch, GradientToleranceStopsTrajectoriesEarly) {

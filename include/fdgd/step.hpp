@@ -104,7 +104,8 @@ FDGD_HD bool reaches_gtol(const Gradient& g, int n, const step_params<T>& p) {
 }
 
 /// False when x[i] + h and x[i] - h are the same number for some i (|x[i]| beyond about h / epsilon):
-/// the central difference there is 0 whatever f does, so a small gradient is no sign of convergence.
+/// the central difference there is 0 whatever f does (NaN where f is not finite there), so a small
+/// gradient is no sign of convergence.
 template <class Point, class T>
 FDGD_HD bool difference_resolves(const Point& x, T h) {
   for (int i = 0; i < x.size(); ++i)
