@@ -381,6 +381,10 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
           "from 1), whatever their names: put the coordinates' columns first and in that order");
   std::ofstream(path("swapped_from_1.csv")) << "x1,x3\n0,3\n";
   refused("--function booth --init-file " + path("swapped_from_1.csv"), "swapped_from_1.csv's column 2 is named x3");
+  std::ofstream(path("savetxt.csv")) << "# x0,x1\n1,2\n";  // np.savetxt(..., delimiter=',', header='x0,x1')
+  refused("--function sphere --init-file " + path("savetxt.csv"),
+          "savetxt.csv's header begins with '#', and no line is a comment: its first column is named # x0; drop the '#' "
+          "(np.savetxt writes it unless given comments='')");
   std::ofstream(path("f_first.csv")) << "f,x0,x1\n5,1,2\n";
   refused("--function sphere --init-file " + path("f_first.csv") + " --dim 3", "f_first.csv's column 1 is named f");
   for (const std::string id : {"id,x0,x1", "id,x1,x2"}) {  // an id column first, the coordinates counted from 0 or 1

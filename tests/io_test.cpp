@@ -170,6 +170,9 @@ TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
   expect_error(
       [&] { read_csv(path("semicolons.csv")); },
       "semicolons.csv:2:1: '3;4' is not a number (cells are separated by commas; the first row, '1;2', was read as a header)");
+  write_text("blanks.csv", "1.5e+00 2.0e+00\n");  // np.savetxt's default delimiter
+  expect_error([&] { read_csv(path("blanks.csv")); },
+               "blanks.csv:1:1: '1.5e+00 2.0e+00' is not a number (cells are separated by commas, not blanks)");
   write_text("comment.csv", "# from a run\n1,2\n");
   expect_error([&] { read_csv(path("comment.csv")); },
                "comment.csv:2:1: row has 2 values, the header has 1 name (no line is a comment; the first row, '# from a run', was "

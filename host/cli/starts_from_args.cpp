@@ -96,6 +96,11 @@ void check_x_names_in_order(const std::string& file, const std::vector<std::stri
   std::size_t end = names.size();  // one past the last column named x<k>
   while (end > 0 && detail::x_name_index(names[end - 1]) < 0) --end;
   const std::size_t base = x_names_base(names);
+  if (end > 0 && names[0][0] == '#')  // np.savetxt's header="x0,x1" writes "# x0,x1"
+    throw usage_error(
+        fmt::format("--init-file: {}'s header begins with '#', and no line is a comment: its first column is named {}; "
+                    "drop the '#' (np.savetxt writes it unless given comments='')",
+                    file, names[0]));
   for (std::size_t j = 0; j < end; ++j)
     if (detail::x_name_index(names[j]) != (long long)(j + base))
       throw usage_error(fmt::format(

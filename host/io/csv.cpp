@@ -290,7 +290,11 @@ table read_csv(const std::string& path) {
       const cell c = read_cell(text, column);
       if (const std::string problem = problem_of(c); !problem.empty()) {
         const bool ends_in_comma = j == used && c.empty && line.find_last_not_of(" \t") == line.rfind(',');
-        fail_at(path, line_no, c.column, problem + (ends_in_comma ? " (the row ends in a comma)" : "") + other_separators());
+        const bool blanks_inside = !c.numeric && c.text.find_first_of(" \t") != std::string_view::npos;  // np.savetxt's default
+        const std::string other = other_separators();
+        fail_at(path, line_no, c.column,
+                problem + (ends_in_comma ? " (the row ends in a comma)" : "") +
+                    (other.empty() && blanks_inside ? " (cells are separated by commas, not blanks)" : other));
       }
       t.values.push_back(c.value);
     });
