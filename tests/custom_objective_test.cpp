@@ -1,6 +1,7 @@
 // A user's own objective through fdgd::solve. This file is compiled by nvcc when CUDA is present, so
 // the same functor runs on both backends; the built-ins double as custom objectives to check that the
 // register and run-time-dimension paths agree bit for bit.
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -379,6 +380,19 @@ TEST(CustomObjectiveCuda, AFaultingKernelIsACudaErrorNotACrash) {
         std::exit(4);
       },
       testing::ExitedWithCode(0), "caught: fdgd: CUDA call");
+}
+
+TEST(CustomObjectiveCuda, AnErrorTheCallerLeftUnreadIsNotTakenForALaunchFailure) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  // The caller's own failed allocation, never read back: its error waits in cudaGetLastError, where
+  // each launch reports its own.
+  void* p = nullptr;
+  ASSERT_EQ(cudaMalloc(&p, std::numeric_limits<std::size_t>::max() / 2), cudaErrorMemoryAllocation);
+  ASSERT_EQ(cudaPeekAtLastError(), cudaErrorMemoryAllocation);
+  result r;
+  ASSERT_NO_THROW(r = solve<2>(functions::sphere{}, starts::given({-3.0, 4.0}, 2), on(backend_kind::cuda)));
+  EXPECT_NEAR(r.x[0], -3 * std::pow(0.98, 100), 1e-9) << "the run went on to its 100 steps";
+  EXPECT_EQ(cudaPeekAtLastError(), cudaSuccess);
 }
 
 // The layout the device writes for the result, read here on the host: a chunk of 5 float

@@ -96,20 +96,16 @@ struct compiled_kernels {
   Objective f;
   void generate(launch_shape s, device_batch_view<T> v, const double* lo, const double* hi, std::uint64_t seed, std::int64_t first,
                 trajectory_status initial) const {
-    generate_starts_kernel<T><<<s.blocks, s.threads>>>(v, lo, hi, seed, first, initial);
-    FDGD_CUDA_CHECK_LAUNCH("generate_starts_kernel");
+    FDGD_CUDA_LAUNCH("generate_starts_kernel", generate_starts_kernel<T><<<s.blocks, s.threads>>>(v, lo, hi, seed, first, initial));
   }
   void reset(launch_shape s, device_batch_view<T> v, trajectory_status initial) const {
-    reset_kernel<T><<<s.blocks, s.threads>>>(v, initial);
-    FDGD_CUDA_CHECK_LAUNCH("reset_kernel");
+    FDGD_CUDA_LAUNCH("reset_kernel", reset_kernel<T><<<s.blocks, s.threads>>>(v, initial));
   }
   void advance(launch_shape s, device_batch_view<T> v, step_params<T> p, std::int64_t k) const {
-    advance_kernel<T, D><<<s.blocks, s.threads>>>(f, v, p, k);
-    FDGD_CUDA_CHECK_LAUNCH("advance_kernel");
+    FDGD_CUDA_LAUNCH("advance_kernel", advance_kernel<T, D><<<s.blocks, s.threads>>>(f, v, p, k));
   }
   void evaluate(launch_shape s, device_batch_view<T> v, step_params<T> p) const {
-    evaluate_kernel<T, D><<<s.blocks, s.threads>>>(f, v, p);
-    FDGD_CUDA_CHECK_LAUNCH("evaluate_kernel");
+    FDGD_CUDA_LAUNCH("evaluate_kernel", evaluate_kernel<T, D><<<s.blocks, s.threads>>>(f, v, p));
   }
   unsigned advance_threads() const { return block_threads_of(advance_kernel<T, D, Objective>); }
   unsigned evaluate_threads() const { return block_threads_of(evaluate_kernel<T, D, Objective>); }
@@ -214,8 +210,7 @@ class cuda_batch {
       const std::int64_t rows = std::min(piece_rows_, n - a);
       const auto ua = out + std::size_t(a), ur = std::size_t(rows);
       const auto shape = shape_for(rows * (dim_ + 2));
-      result_rows_kernel<T><<<shape.blocks, shape.threads>>>(v, a, rows, rows_.data());
-      FDGD_CUDA_CHECK_LAUNCH("result_rows_kernel");
+      FDGD_CUDA_LAUNCH("result_rows_kernel", result_rows_kernel<T><<<shape.blocks, shape.threads>>>(v, a, rows, rows_.data()));
       landing_.copy(r.x.data() + ua * ud, rows_.data(), ur * ud * sizeof(double));
       landing_.copy(r.f.data() + ua, rows_.data() + ur * ud, ur * sizeof(double));
       landing_.copy(r.grad_norm.data() + ua, rows_.data() + ur * (ud + 1), ur * sizeof(double));

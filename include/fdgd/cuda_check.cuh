@@ -16,6 +16,7 @@ inline constexpr bool debug_sync = false;
 #endif
 
 [[noreturn]] inline void throw_cuda_error(cudaError_t e, const char* call, const char* file, int line) {
+  (void)cudaGetLastError();  // the exception carries it; left pending, it would be the caller's next error too
   throw cuda_error(std::string("fdgd: CUDA call ") + call + " failed at " + file + ":" + std::to_string(line) + ": " +
                    cudaGetErrorName(e) + ": " + cudaGetErrorString(e));
 }
@@ -28,11 +29,16 @@ inline constexpr bool debug_sync = false;
     if (fdgd_cuda_status_ != cudaSuccess) ::fdgd::detail::throw_cuda_error(fdgd_cuda_status_, #call, __FILE__, __LINE__); \
   } while (0)
 
-/// Checks the launch of `kernel` (a string literal) just made: a bad configuration throws
-/// fdgd::cuda_error naming the kernel; with FDGD_DEBUG_SYNC it also waits for the kernel, so an error
-/// while it runs is reported here rather than at a later call.
-#define FDGD_CUDA_CHECK_LAUNCH(kernel)                                                                \
+/// Makes the launch `...` (`kernel<<<grid, block>>>(arguments)`) and checks it: a bad configuration
+/// throws fdgd::cuda_error naming `kernel` (a string literal); with FDGD_DEBUG_SYNC it also waits for
+/// the kernel, so an error while it runs is reported here rather than at a later call. A launch
+/// reports through cudaGetLastError, which also holds any error an earlier runtime call left unread
+/// (the caller's own failed cudaMalloc, say): that one is cleared first, as Thrust does, so that it is
+/// not taken for the launch's. (A sticky error stays, and fails the launch itself.)
+#define FDGD_CUDA_LAUNCH(kernel, ...)                                                                 \
   do {                                                                                                \
+    (void)cudaGetLastError();                                                                         \
+    __VA_ARGS__;                                                                                      \
     const cudaError_t fdgd_launch_status_ = cudaGetLastError();                                       \
     if (fdgd_launch_status_ != cudaSuccess)                                                           \
       ::fdgd::detail::throw_cuda_error(fdgd_launch_status_, "launch of " kernel, __FILE__, __LINE__); \
