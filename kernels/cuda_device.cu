@@ -35,6 +35,10 @@ bool runs_this_build(int ordinal, std::string* why) {
                (sm.empty() ? std::string() : ": rebuild with -DCMAKE_CUDA_ARCHITECTURES=" + sm);
     else if (e == cudaErrorUnsupportedPtxVersion)
       advice = "; its driver is older than the CUDA toolkit fdgd was built with: update the driver";
+    else if (e == cudaErrorIllegalAddress || e == cudaErrorLaunchFailure || e == cudaErrorAssert ||
+             e == cudaErrorHardwareStackError || e == cudaErrorIllegalInstruction || e == cudaErrorMisalignedAddress ||
+             e == cudaErrorInvalidAddressSpace || e == cudaErrorInvalidPc || e == cudaErrorLaunchTimeout)
+      advice = "; an earlier kernel in this process faulted, which leaves CUDA unusable in it: start a new process";
     *why = "CUDA device " + std::to_string(ordinal) + (named ? std::string(", ") + prop.name + " (sm_" + sm + ")," : "") +
            " cannot run this build's kernels (" + cudaGetErrorName(e) + ": " + cudaGetErrorString(e) + ")" + advice;
   }

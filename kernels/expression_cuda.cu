@@ -2,6 +2,7 @@
 #include <cuda.h>
 
 #include <chrono>
+#include <optional>
 
 #include "fdgd/cuda/driver_entry.cuh"
 #include "fdgd/cuda_backend.cuh"
@@ -155,14 +156,22 @@ result solve_on_cuda(const program& p, const starts& s, const options& o) {
   const bool registers = p.dim <= max_register_dim;
   const std::string source = cuda_source(p, o.prec, registers ? p.dim : dynamic_dim);
   bool hit = false;
-  const std::string image = cached_kernel(
-      nvrtc_cache_key(source, arch), [&] { return nvrtc_compile(source, arch); }, &hit);
+  const std::string key = nvrtc_cache_key(source, arch);
+  const auto compile = [&] { return nvrtc_compile(source, arch); };
+  std::optional<module> m;
+  try {
+    m.emplace(cached_kernel(key, compile, &hit));
+  } catch (const cuda_error&) {
+    if (!hit) throw;
+    // A cached image the driver will not load (a PTX entry after a driver downgrade, say): compiled
+    // afresh and stored over it, rather than refused on every run until the cache is cleared.
+    m.emplace(cached_kernel(key, compile, &hit, true));
+  }
   const double compile_seconds = hit ? 0.0 : std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  const module m(image);
   result r = fdgd::detail::with_precision(o.prec, [&](auto t) {
     using T = typename decltype(t)::type;
-    const module_kernels<T> kernels(m);
+    const module_kernels<T> kernels(*m);
     // The host side only distinguishes a compile-time dimension (1 stands for any) from the run-time one.
     return registers ? fdgd::detail::run_cuda<T, 1>(kernels, s, o) : fdgd::detail::run_cuda<T, dynamic_dim>(kernels, s, o);
   });

@@ -112,6 +112,17 @@ TEST_F(KernelCache, ADamagedImageSizeIsRebuiltNotAllocated) {
   EXPECT_FALSE(hit);
 }
 
+TEST_F(KernelCache, ARebuildStoresOverAGoodEntry) {
+  int builds = 0;
+  auto build = [&] { return std::string(1, char('a' + builds++)); };
+  bool hit = true;
+  EXPECT_EQ(expr::cached_kernel("k", build, &hit), "a");
+  EXPECT_EQ(expr::cached_kernel("k", build, &hit, true), "b") << "the entry is not read";
+  EXPECT_FALSE(hit);
+  EXPECT_EQ(expr::cached_kernel("k", build, &hit), "b") << "and the new image replaced it";
+  EXPECT_TRUE(hit);
+}
+
 TEST_F(KernelCache, AnUnwritableFolderOnlyCostsACompilation) {
   setenv("FDGD_CACHE_DIR", "/proc/fdgd-cannot-be-here", 1);
   int builds = 0;
@@ -242,6 +253,30 @@ TEST(ExpressionCuda, MinAndMaxGiveTheCpusBitsEvenOfZeros) {
     o.backend = backend_kind::cuda;
     expect_identical(minimize_expression(text, s, o), cpu);
   }
+}
+
+TEST_F(KernelCache, AnEntryTheDriverWillNotLoadIsCompiledAfresh) {
+  FDGD_SKIP_WITHOUT_BACKEND(backend_kind::cuda);
+  options o;
+  o.backend = backend_kind::cuda;
+  const starts s = starts::given({-3.0, 4.0, 1.0, 2.0}, 2);
+  const result first = minimize_expression("x0^2 + 3*x1^2", s, o);
+  ASSERT_EQ(cache_entries().size(), 1u);
+  // Its key, as stored (a line of fdgd-kernel-cache's name, one of the key's size, the key), kept
+  // over an image that passes every check of the cache's but is no module.
+  std::ifstream in(cache_entries().begin()->first, std::ios::binary);
+  std::string magic, size;
+  std::getline(in, magic);
+  std::getline(in, size);
+  std::string key(std::stoul(size), '\0');
+  in.read(key.data(), std::streamsize(key.size()));
+  in.close();
+  expr::cached_kernel(
+      key, [] { return std::string("no module"); }, nullptr, true);
+  const result again = minimize_expression("x0^2 + 3*x1^2", s, o);
+  EXPECT_GT(again.compile_seconds, 0.0) << "compiled again";
+  expect_identical(again, first);
+  EXPECT_EQ(minimize_expression("x0^2 + 3*x1^2", s, o).compile_seconds, 0.0) << "and the good image stored";
 }
 
 TEST(ExpressionCuda, SinglePrecisionRefusesStartsBeyondItsRangeAsTheCpuDoes) {

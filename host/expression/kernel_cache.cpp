@@ -65,13 +65,13 @@ std::string kernel_cache_folder() {
   return "";
 }
 
-std::string cached_kernel(const std::string& key, const std::function<std::string()>& build, bool* hit) {
+std::string cached_kernel(const std::string& key, const std::function<std::string()>& build, bool* hit, bool rebuild) {
   const std::string folder = kernel_cache_folder();
   // Two independent hashes name the entry; the key stored inside settles any collision.
   const std::string path =
       folder.empty() ? "" : folder + "/" + hex(fnv1a(key)) + hex(fnv1a(key, 0x84222325cbf29ce4ull)) + ".kernel";
   std::string image;
-  if (!path.empty() && read_entry(path, key, image)) {
+  if (!path.empty() && !rebuild && read_entry(path, key, image)) {
     if (hit) *hit = true;
     return image;
   }

@@ -12,6 +12,8 @@ std::string kernel_cache_folder();
 /// version), or build()'s result, stored for next time. An entry whose key, size or checksum does
 /// not match (damaged, truncated, or a hash collision) is rebuilt and replaced. Storing is best effort:
 /// an unwritable folder only costs the next run a compilation. `hit` (if given) says which happened.
-std::string cached_kernel(const std::string& key, const std::function<std::string()>& build, bool* hit = nullptr);
+/// `rebuild` skips the entry and stores build()'s result over it (one the driver would not load).
+std::string cached_kernel(const std::string& key, const std::function<std::string()>& build, bool* hit = nullptr,
+                          bool rebuild = false);
 
 }  // namespace fdgd::expr
