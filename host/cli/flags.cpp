@@ -121,6 +121,12 @@ std::string plain_parse_error(std::string what, const CLI::App* command) {
   const std::string repeated = "At Most 1 required but received ";
   if (const auto at = what.find(repeated); at != std::string::npos)
     what = what.substr(0, at) + "given " + what.substr(at + repeated.size()) + " times; give it once";
+  // An on/off flag given a value that is not one (--json=abc): "Could not convert: --json = abc".
+  const std::string unconvertible = "Could not convert: ";
+  if (const auto eq = what.find(" = "); what.rfind(unconvertible, 0) == 0 && eq != std::string::npos) {
+    const std::string flag = what.substr(unconvertible.size(), eq - unconvertible.size()), value = what.substr(eq + 3);
+    return flag + ": '" + value + "' is not on or off; give " + flag + " alone";
+  }
   // "The following arguments were not expected: sphere --functoin" lists them last first.
   std::string extras = "The following arguments were not expected: ";
   if (what.rfind(extras, 0) != 0) extras = "The following argument was not expected: ";

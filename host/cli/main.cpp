@@ -315,8 +315,9 @@ int run_command(int argc, char** argv) {
       "(default 1e-3)")
       ->transform(cli::positive_finite);
   cli::add_value(m, "--top", a.top, "distinct minima to list (default 10)")->transform(cli::whole_number(1, cli::int_max));
-  m->add_flag("--json", a.json, "print the summary as one JSON object");
-  m->add_flag("--quiet", a.quiet, "no progress line on stderr (shown only on a terminal, after 1 s)");
+  m->add_flag("--json", a.json, "print the summary as one JSON object")->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+  m->add_flag("--quiet", a.quiet, "no progress line on stderr (shown only on a terminal, after 1 s)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   auto* f = app.add_subcommand("functions", "list the built-in functions");
   minimize_args ta;
   std::vector<std::string> trace_starts;
