@@ -61,7 +61,8 @@ int objective_choice::dim(int asked, int box_axes) const {
   try {
     expr::bind(*tree_, std::numeric_limits<int>::max());
   } catch (const expr::expression_error& e) {
-    expression_usage_error(label_, e);
+    // (An index past 2^31 - 2, as x[10^10], is out of range for that d: as x[2 * 10^9], no d follows.)
+    if (e.message().find(" is out of range for d = ") == std::string::npos) expression_usage_error(label_, e);
   }
   throw usage_error(
       "--expr: no dimension follows from the expression's coordinates (it names none, or only past x[10^9]): "

@@ -128,6 +128,7 @@ void parse_box(const std::string& text, std::vector<double>& lo, std::vector<dou
     const std::string part = text.substr(start, end - start);
     const std::size_t colon = part.find(':');
     double a = 0, b = 0;
+    if (part.empty()) throw usage_error("--box: '" + text + "' has an empty coordinate (a comma at an end, or two in a row)");
     if (colon == std::string::npos || !to_double(part.substr(0, colon), a) || !to_double(part.substr(colon + 1), b))
       throw usage_error("--box: '" + part + "' is not LO:HI");
     const std::string where = "--box coordinate " + std::to_string(lo.size()) + ": '" + part + "' ";
