@@ -969,6 +969,23 @@ TEST_F(Cli, TheMemoryEstimateHonoursAnAddressSpaceLimit) {
   EXPECT_LE(available, 0.95) << r.out;
 }
 
+TEST_F(Cli, ThreadStacksBeyondAnAddressSpaceLimitAreRefusedBeforeTheRun) {
+  // 4096 threads' stacks (8 MB each under ulimit -s 8192) in about 0.95 GiB: libgomp said only "Thread
+  // creation failed"; and OMP_STACKSIZE, which sets them, is read in libgomp's forms.
+  const std::string limit = "ulimit -v 1000000 && ";
+  const auto r =
+      run_shell(limit + std::string(FDGD_CLI) + " minimize --function sphere --starts 1e4 --threads 4096 --backend cpu 2>&1");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_EQ(r.out.rfind("fdgd: error: not enough address space for 4096 CPU threads under ulimit -v: their stacks take ", 0), 0u)
+      << r.out;
+  EXPECT_NE(r.out.find("; use fewer --threads (or a smaller OMP_STACKSIZE)\n"), std::string::npos) << r.out;
+  const auto big = run_shell(limit + "OMP_STACKSIZE=1g " + std::string(FDGD_CLI) +
+                             " minimize --function sphere --starts 10 --threads 2 --backend cpu 2>&1");
+  EXPECT_EQ(big.out.rfind("fdgd: error: not enough address space for 2 CPU threads under ulimit -v: their stacks take 1.0 GiB", 0),
+            0u)
+      << big.out;
+}
+
 TEST_F(Cli, ATraceBeyondMemoryIsRefusedWithItsEstimateBeforeItStarts) {
   // 2e7 paths of d = 2 under about 0.95 GiB: a run of them fits (0.8 GiB), not with the trace's points
   // held beside it; the trace once started and ended in a bare "out of memory".

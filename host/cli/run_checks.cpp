@@ -1,5 +1,6 @@
 #include "run_checks.hpp"
 
+#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -7,6 +8,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -54,6 +56,30 @@ double available_host_bytes() {
     available = std::min(available, std::max(0.0, double(limit.rlim_cur) - mapped));
   }
   return available;
+}
+
+/// The address space the run's CPU threads' stacks take beside the main thread's: each OMP_STACKSIZE
+/// (or GOMP_STACKSIZE) where set, in libgomp's forms (4096, 8M, 1G: kilobytes without a unit), else
+/// the C library's default for a new thread (ulimit -s).
+double thread_stacks_bytes(int threads) {
+  double each = 0;
+  pthread_attr_t attr;
+  if (::pthread_getattr_default_np(&attr) == 0) {
+    std::size_t size = 0;
+    if (::pthread_attr_getstacksize(&attr, &size) == 0) each = double(size);
+    ::pthread_attr_destroy(&attr);
+  }
+  for (const char* name : {"OMP_STACKSIZE", "GOMP_STACKSIZE"})
+    if (const char* text = std::getenv(name); text && *text) {
+      char* end = nullptr;
+      const double v = std::strtod(text, &end);
+      while (*end == ' ') ++end;
+      const char unit = char(std::toupper(static_cast<unsigned char>(*end)));
+      const double scale = unit == 'B' ? 1 : unit == 'M' ? 1 << 20 : unit == 'G' ? 1 << 30 : 1 << 10;
+      if (end != text && v > 0) each = v * scale;
+      break;
+    }
+  return std::max(0, threads - 1) * each;
 }
 
 /// The folder of the file `target` (an output's, where its links lead): "." where the path names none.
@@ -145,6 +171,17 @@ void check_host_memory(const objective_choice& b, std::int64_t count, int dim, c
                     dim));
   }
   if (need > available) throw not_enough_memory(count, dim, need, count_flag);
+  // Under ulimit -v the threads' stacks take address space too (4096 threads of 8 MB: 32 GiB), which
+  // libgomp would only report as "Thread creation failed".
+  if (rlimit space{}; ::getrlimit(RLIMIT_AS, &space) == 0 && space.rlim_cur != RLIM_INFINITY) {
+    const double left = std::max(0.0, double(space.rlim_cur) - std::max(0.0, proc_kib_value("/proc/self/status", "VmSize:")));
+    const int threads = detail::cpu_threads(o);
+    if (const double stacks = thread_stacks_bytes(threads); need + stacks > left)
+      throw std::runtime_error(
+          fmt::format("not enough address space for {} CPU threads under ulimit -v: their stacks take {:.1f} GiB beside the "
+                      "run's {:.2f} GiB, and {:.1f} GiB are left; use fewer --threads (or a smaller OMP_STACKSIZE)",
+                      threads, stacks / double(1 << 30), need / double(1 << 30), left / double(1 << 30)));
+  }
   const double grouping = top > 0 ? grouping_bytes_needed(count, dim, o.threads, top) : 0.0;
   if (need + grouping > available)
     warn(
