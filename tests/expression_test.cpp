@@ -174,6 +174,16 @@ TEST(Expression, LengthAndNestingAreBounded) {
   expr::node deep;
   for (std::size_t k = 0; k < expr::max_length; ++k) deep = expr::node{expr::node_kind::negate, 1, 0, {}, {std::move(deep)}};
   refused(deep, "nested deeper than 10000 nodes");
+  // The walks that take any tree use a stack of their own: 2e5 levels overflowed implied_dim's recursion.
+  expr::node deeper{expr::node_kind::coordinate, 1, 0, {}, {expr::node{expr::node_kind::number, 1, 4, {}, {}}}};
+  for (int k = 0; k < 200000; ++k) {  // (a braced list of kids would copy the chain every level)
+    expr::node around{expr::node_kind::negate, 1, 0, {}, {}};
+    around.kids.push_back(std::move(deeper));
+    deeper = std::move(around);
+  }
+  EXPECT_EQ(expr::implied_dim(deeper), 5);
+  EXPECT_FALSE(expr::needs_outside_dim(deeper));
+  EXPECT_FALSE(expr::has_sum_or_product(deeper));
   // print() checks as bind() does (it read kids that were not there), and takes what bind() makes.
   EXPECT_THROW(expr::print(expr::node{expr::node_kind::add, 1, 0, {}, {}}), expr::expression_error);
   EXPECT_THROW(expr::print(deep), expr::expression_error);
@@ -199,6 +209,8 @@ TEST(Expression, LengthAndNestingAreBounded) {
 
 TEST(Expression, CaretPointsAtTheColumn) {
   EXPECT_EQ(expr::caret_lines("x0 + y", 6), "  x0 + y\n       ^");
+  for (const int before : {0, -5, std::numeric_limits<int>::min()})  // before the text: under its first character
+    EXPECT_EQ(expr::caret_lines("x0 + y", before), "  x0 + y\n  ^") << before;
   // Bytes that are not printable ASCII show as '?' each (here UTF-8's two for 'é'), tabs as blanks.
   EXPECT_EQ(expr::caret_lines("x0 +\t\xc3\xa9", 6), "  x0 + ??\n       ^");
   // A long expression shows the 100 characters around the column.

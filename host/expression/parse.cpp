@@ -309,7 +309,7 @@ node parse(const std::string& text) { return parser(text).parse_all(); }
 std::string caret_lines(const std::string& text, int column, const std::string& indent) {
   // A long expression shows 100 characters around the column, with "..." where it goes on.
   constexpr std::size_t window = 100, before = 60;
-  const std::size_t at = std::min(std::size_t(std::max(column - 1, 0)), text.size());
+  const std::size_t at = std::min(std::size_t(std::max(column, 1) - 1), text.size());
   const std::size_t first = text.size() <= window || at < before ? 0 : std::min(at - before, text.size() - window);
   const std::size_t last = std::min(text.size(), first + window);
   std::string shown = first > 0 ? "..." : "";

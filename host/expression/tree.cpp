@@ -317,17 +317,23 @@ bool has_node_of(const node& tree, std::initializer_list<node_kind> kinds) {
   return false;
 }
 
-int highest_coordinate(const node& n) {
+/// Walked with a stack of its own, as has_node_of: a deep tree built by hand must not overflow the thread's.
+int highest_coordinate(const node& tree) {
   int high = -1;
-  if (n.kind == node_kind::coordinate) {
-    // Without d or sums every index is a constant expression (x[2^3] too): bound for the largest d
-    // counted here, it is a valid index or bind() names what is wrong with it later.
-    try {
-      high = int(bind(n, implied_dim_limit).value);
-    } catch (const expression_error&) {
+  std::vector<const node*> todo{&tree};
+  while (!todo.empty()) {
+    const node* n = todo.back();
+    todo.pop_back();
+    if (n->kind == node_kind::coordinate) {
+      // Without d or sums every index is a constant expression (x[2^3] too): bound for the largest d
+      // counted here, it is a valid index or bind() names what is wrong with it later.
+      try {
+        high = std::max(high, int(bind(*n, implied_dim_limit).value));
+      } catch (const expression_error&) {
+      }
     }
+    for (const auto& k : n->kids) todo.push_back(&k);
   }
-  for (const auto& k : n.kids) high = std::max(high, highest_coordinate(k));
   return high;
 }
 
