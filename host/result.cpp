@@ -127,6 +127,12 @@ void result::summarize(int threads) {
         best = b;
     }
   }
+  // A status of none of the five (one written by hand, or `running`) would leave the counts short of count.
+  if (finished + converged + stalled + unresolved + nonfinite != count)
+    for (std::int64_t i = 0; i < count; ++i)
+      if (const auto s = status[std::size_t(i)]; s < trajectory_status::finished || s > trajectory_status::unresolved)
+        throw std::invalid_argument("fdgd: inconsistent result: trajectory " + std::to_string(i) + " has status " +
+                                    std::to_string(int(s)) + ", none of a finished run's (1..5)");
 }
 
 std::string result::brief_report() const {

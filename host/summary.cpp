@@ -411,10 +411,15 @@ double share_reaching(const result& r, const known_minimum& m, double tol, int t
                                 " (must be finite and > 0)");
   if (m.points.empty()) throw std::invalid_argument("fdgd: share_reaching: a known minimum with no minimizer");
   if (r.count == 0) return 0.0;  // a result with no trajectories (a default one has dimension 0)
-  for (const auto& p : m.points)
+  for (const auto& p : m.points) {
     if (int(p.size()) != r.dim)
       throw std::invalid_argument("fdgd: share_reaching: a minimizer of " + std::to_string(p.size()) +
                                   " coordinates for a result of dimension " + std::to_string(r.dim));
+    for (const double c : p)
+      if (!std::isfinite(c))
+        throw std::invalid_argument("fdgd: share_reaching: a minimizer with the coordinate " + detail::number_text(c) +
+                                    " (no start ends near it)");
+  }
   std::int64_t reached = 0;
 #pragma omp parallel for schedule(static) reduction(+ : reached) num_threads(team)
   for (std::int64_t i = 0; i < r.count; ++i) {

@@ -171,6 +171,11 @@ TEST(Expression, LengthAndNestingAreBounded) {
   refused(expr::node{expr::node_kind::constant, 1, 0, "tau", {}}, "unknown constant 'tau'");
   refused(expr::node{expr::node_kind::call, 1, 0, "system", {expr::node{}}}, "unknown function 'system'");
   refused(expr::node{expr::node_kind::bound, 1, 0, "i", {}}, "'i' is not the name of a sum or product around it");
+  refused(expr::node{expr::node_kind::number, 1, std::nan(""), {}, {}}, "a number node holding not a number");
+  refused(expr::node{expr::node_kind::number, 1, -HUGE_VAL, {}, {}}, "a number node holding -inf");
+  const expr::node one{expr::node_kind::number, 1, 1, {}, {}};
+  refused(expr::node{expr::node_kind::sum, 1, 0, "a b", {one, one, one}}, "a sum or product bound to 'a b'");
+  refused(expr::node{expr::node_kind::sum, 1, 0, "1i", {one, one, one}}, "a sum or product bound to '1i'");
   expr::node deep;
   for (std::size_t k = 0; k < expr::max_length; ++k) deep = expr::node{expr::node_kind::negate, 1, 0, {}, {std::move(deep)}};
   refused(deep, "nested deeper than 10000 nodes");
@@ -189,6 +194,9 @@ TEST(Expression, LengthAndNestingAreBounded) {
   EXPECT_THROW(expr::print(deep), expr::expression_error);
   EXPECT_EQ(expr::print(expr::bind(expr::parse("sum(i=0..d-1, x[i]) * x0"), 3)), "(x0+x1+x2)*x0");
   EXPECT_THROW(expr::print(expr::node{expr::node_kind::coordinate, 1, std::nan(""), {}, {}}), expr::expression_error);
+  // Nor does it print what would not parse back: a number that is not finite, a bound name that is no name.
+  EXPECT_THROW(expr::print(expr::node{expr::node_kind::number, 1, HUGE_VAL, {}, {}}), expr::expression_error);
+  EXPECT_THROW(expr::print(expr::node{expr::node_kind::bound, 1, 0, "a b", {}}), expr::expression_error);
   // A bound's negative value, a number of bind()'s, keeps its sign under a power: (-2)^2, not -(2^2).
   const expr::node negative = expr::bind(expr::parse("sum(i=-2..-1, i^2*x0)"), 1);
   EXPECT_EQ(expr::print(negative), "(-2)^2*x0+(-1)^2*x0");

@@ -383,7 +383,17 @@ TEST_F(Io, CsvWriterRefusesWhatWouldNotReadBack) {
   // Names that begin as numbers make the reader take the header for a row of starts, and refuse it.
   for (const std::string name : {"", " ", "0", " 1", "-1.5", "5x", "-1a", ".5y", "a,b", "say \"hi\"", "two\nlines"})
     EXPECT_THROW(csv_writer(path("h.csv"), {"x", name}), std::invalid_argument) << name;
-  for (const std::string name : {"x5", "a-1", "_1", "-x"}) {  // these read back as names
+  // Nor may a name change on the way back: blanks at its ends are not part of a cell, and a file's
+  // byte-order mark is not part of its first name.
+  for (const std::string name : {" a", "a ", "\tb"})
+    EXPECT_THROW(csv_writer(path("h.csv"), {"x", name}), std::invalid_argument) << name;
+  EXPECT_THROW(csv_writer(path("h.csv"), {"\xEF\xBB\xBF"
+                                          "a",
+                                          "x"}),
+               std::invalid_argument);
+  for (const std::string name : {"x5", "a-1", "_1", "-x", "a b",
+                                 "\xEF\xBB\xBF"
+                                 "a"}) {  // these read back as names
     write_csv(path("n.csv"), {"x", name}, table{1, 2, {1, 2}});
     EXPECT_EQ(read_csv(path("n.csv")).names, (std::vector<std::string>{"x", name}));
   }

@@ -416,7 +416,18 @@ TEST(Summary, AResultThatDisagreesWithItselfIsRefused) {
   EXPECT_THROW(share_reaching(r, find_builtin("sphere").minimum(2), -1.0), std::invalid_argument);
   EXPECT_THROW(share_reaching(r, find_builtin("sphere").minimum(3)), std::invalid_argument);
   expect_invalid([&] { share_reaching(r, known_minimum{{}, 0.0}); }, {"a known minimum with no minimizer"});
+  expect_invalid(
+      [&] {
+        share_reaching(r, known_minimum{{{0.0, std::nan("")}}, 0.0});
+      },
+      {"a minimizer with the coordinate nan (no start ends near it)"});
   EXPECT_EQ(share_reaching(r, find_builtin("sphere").minimum(2)), 0.5);
+  // A status of none of the five would leave the counts short: refused, naming the trajectory.
+  for (const auto s : {trajectory_status(200), trajectory_status::running}) {
+    result odd = r;
+    odd.status[1] = s;
+    expect_invalid([&] { odd.summarize(); }, {"trajectory 1 has status " + std::to_string(int(s)) + ", none of a finished run's"});
+  }
   // No trajectories: no share, whatever the minimizers' dimension (a default result's is 0).
   EXPECT_EQ(share_reaching(result{}, find_builtin("sphere").minimum(2)), 0.0);
   expect_invalid([&] { share_reaching(result{}, known_minimum{{}, 0.0}); }, {"a known minimum with no minimizer"});

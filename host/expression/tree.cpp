@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -138,6 +139,12 @@ void print_to(const node& n, std::string& out, int needed = sum_level) {
   if (parens) out += ")";
 }
 
+/// Whether `text` is a name as parse() reads one: a letter or _, then letters, digits and _.
+bool is_name(const std::string& text) {
+  const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  return !text.empty() && !std::isdigit(static_cast<unsigned char>(text[0])) && std::all_of(text.begin(), text.end(), word);
+}
+
 /// Throws expression_error where `tree` is not one parse() could have made (a hand-built one), nor
 /// where `bound_too`, bind(): a kind with the wrong number of kids, an unknown function or constant, a
 /// sum without a name, or nesting so deep that walking it recursively could overflow the stack. Walks
@@ -156,7 +163,10 @@ void check_parsed_shape(const node& tree, bool bound_too = false) {
       if (kids != k) bad(std::string(kind) + " node with " + std::to_string(kids) + " kids, not " + std::to_string(k));
     };
     switch (n->kind) {
-      case node_kind::number: want(0, "a number"); break;
+      case node_kind::number:
+        want(0, "a number");
+        if (!std::isfinite(n->value)) bad("a number node holding " + plain_text(n->value));  // parse() reads finite ones
+        break;
       case node_kind::dimension: want(0, "a d"); break;
       case node_kind::coordinate:
         if (!(bound_too && kids == 0)) {
@@ -172,7 +182,7 @@ void check_parsed_shape(const node& tree, bool bound_too = false) {
         break;
       case node_kind::bound:
         want(0, "a bound name");
-        if (n->name.empty()) bad("a bound name node without a name");
+        if (!is_name(n->name)) bad("a bound name node named '" + n->name + "'");
         break;
       case node_kind::add:
       case node_kind::multiply:
@@ -191,7 +201,7 @@ void check_parsed_shape(const node& tree, bool bound_too = false) {
       case node_kind::sum:
       case node_kind::product:
         want(3, "a sum or product");
-        if (n->name.empty() || is_reserved(n->name)) bad("a sum or product bound to '" + n->name + "'");
+        if (!is_name(n->name) || is_reserved(n->name)) bad("a sum or product bound to '" + n->name + "'");
         break;
       default: bad("a node of unknown kind " + std::to_string(int(n->kind)));
     }

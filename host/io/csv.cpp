@@ -162,13 +162,13 @@ void write_csv(const std::string& path, const result& r) {
 
 csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& header) : columns_(int(header.size())) {
   for (const auto& name : header) {
-    // As the reader sees it: blanks around a cell are not part of it.
-    const auto first = name.find_first_not_of(" \t"), last = name.find_last_not_of(" \t");
-    const std::string cell_text = first == std::string::npos ? "" : name.substr(first, last - first + 1);
-    if (cell_text.empty() || number_like(read_cell(cell_text, 0)) || name.find_first_of(",\"\r\n") != std::string::npos)
+    // As the reader sees it: blanks around a cell are not part of it, nor a byte-order mark the file begins with.
+    const std::string cell_text(without_blanks(name));
+    if (cell_text.empty() || cell_text != name || number_like(read_cell(cell_text, 0)) ||
+        name.find_first_of(",\"\r\n") != std::string::npos || (&name == &header.front() && name.rfind(utf8_bom, 0) == 0))
       throw std::invalid_argument("fdgd: CSV header name " + quoted(name.data(), name.data() + name.size()) +
-                                  " would not read back as a name (empty, a number or beginning as one, or a comma, quote "
-                                  "or line break in it)");
+                                  " would not read back as a name (empty, a number or beginning as one, blanks at an end, "
+                                  "a byte-order mark first, or a comma, quote or line break in it)");
   }
   if (header.empty()) throw std::invalid_argument("fdgd: a CSV header of no names (a file of no columns)");
   file_ = std::make_unique<detail::atomic_file>(path);

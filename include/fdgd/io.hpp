@@ -47,8 +47,8 @@ void write_csv(const std::string& path, const std::vector<std::string>& header, 
 /// temporary name until commit() renames it into place; destroyed uncommitted, it leaves nothing.
 /// Throws fdgd::error naming the file as soon as a write fails, or on a write after commit();
 /// std::invalid_argument for a header of no names, a name that would not read back as one (empty, a
-/// number or beginning as one, "5x", or holding a comma, quote or line break) and for a row that is
-/// not as long as the header.
+/// number or beginning as one, "5x", with blanks at an end or a UTF-8 byte-order mark first, or holding
+/// a comma, quote or line break) and for a row that is not as long as the header.
 class csv_writer {
  public:
   csv_writer(const std::string& path, const std::vector<std::string>& header);
