@@ -110,7 +110,8 @@ struct result {
   /// write_csv, write_npy) checks this first.
   void check_shape() const;
   /// Recomputes best and the status counts from the per-trajectory arrays, on `threads` OpenMP
-  /// threads (0: OpenMP's default; std::invalid_argument outside 0..max_cpu_threads).
+  /// threads (0: OpenMP's default; std::invalid_argument outside 0..max_cpu_threads, and naming the
+  /// first trajectory whose status is none of the five a finished run has).
   void summarize(int threads = 0);
   /// A few human-readable lines: backend, counts, best f and its point.
   std::string brief_report() const;
