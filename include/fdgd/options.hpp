@@ -62,7 +62,8 @@ struct options {
   /// Called on the calling thread after every launch; empty (default) for none. With the default
   /// steps_per_launch (all steps fused) that is once per chunk: set steps_per_launch for finer news.
   /// To stop a run early, throw from it: no further launch is made, and the exception reaches the
-  /// caller of minimize (or solve), with no result.
+  /// caller of minimize (or solve), with no result. On a CUDA run it is called with the run's device
+  /// current: leave the thread's device and context as they are (the run's later calls use them).
   std::function<void(const progress&)> on_progress;
 
   /// Throws std::invalid_argument naming the first invalid option and its value.
