@@ -88,7 +88,7 @@ def main():
             rows.append((name, d, n, lr, t_fdgd, device, t_np, err_np, t_seed, k, err_seed, speedup, target, missed))
 
     print(f"| case | fdgd CPU (best of {args.repeat}) | numpy vectorised (best of {args.repeat}) | seed loop (scaled from a sample) | fdgd vs numpy | target |")
-    print(f"|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     for name, d, n, lr, t_f, dev, t_np, e_np, t_s, k, e_s, sp, tg, missed in rows:
         verdict = " (missed)" if missed else ""
         print(f"| {name} d={d}, N={n:.0e}, lr={lr:g}, {STEPS} steps | {t_f:.3f} s ({dev}) | {t_np:.3f} s (max rel diff {e_np:.1e}) "
