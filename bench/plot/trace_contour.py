@@ -77,10 +77,17 @@ def main():
         xlo, xhi = x0[near].min() - pad, x0[near].max() + pad
         ylo, yhi = x1[near].min() - pad, x1[near].max() + pad
     gx, gy = np.meshgrid(np.linspace(xlo, xhi, 400), np.linspace(ylo, yhi, 400))
-    grid_f = FUNCTIONS[args.function](gx, gy)
+    with np.errstate(over="ignore", invalid="ignore"):  # a view out to a start at 1e200 overflows f
+        grid_f = FUNCTIONS[args.function](gx, gy)
+    seen = np.isfinite(grid_f)
+    if not seen.all():
+        reach = max(abs(xlo), abs(xhi), abs(ylo), abs(yhi))
+        print(f"trace_contour.py: f is not finite over {100 * (1 - seen.mean()):.0f}% of the view, which reaches "
+              f"|x| = {reach:.3g}, so it has no contours there (--box sets the view)", file=sys.stderr)
     fig, ax = plt.subplots(figsize=(6, 5.4), dpi=100)
-    levels = np.quantile(grid_f, np.linspace(0, 1, args.levels + 2)[1:-1] ** 2)
-    ax.contour(gx, gy, grid_f, levels=np.unique(levels), cmap="viridis", linewidths=0.8)
+    if seen.any():
+        levels = np.quantile(grid_f[seen], np.linspace(0, 1, args.levels + 2)[1:-1] ** 2)
+        ax.contour(gx, gy, np.ma.masked_invalid(grid_f), levels=np.unique(levels), cmap="viridis", linewidths=0.8)
     for s in np.unique(start):
         order = np.flatnonzero(start == s)
         order = order[np.argsort(step[order])]

@@ -68,6 +68,15 @@ def main(fdgd):
             sys.exit(f"trace_contour.py on paths that ran off: expected a picture and one note; status {r.returncode}:\n"
                      f"{r.stderr}")
         os.remove(png)
+        # A start at 1e200 makes the view reach it, where sphere overflows: one note, not numpy's warnings.
+        subprocess.run([fdgd, "trace", "--function", "sphere", "--start", "1e200,1", "--start", "1,1", "--steps", "10",
+                        "--out", at("far.csv")], check=True, capture_output=True)
+        r = script("trace_contour.py", at("far.csv"), "--function", "sphere", "--out", png)
+        lines = r.stderr.strip().splitlines()
+        if r.returncode != 0 or len(lines) != 1 or "f is not finite over" not in lines[0] or not os.path.exists(png):
+            sys.exit(f"trace_contour.py from a start at 1e200: expected a picture and one note; status {r.returncode}:\n"
+                     f"{r.stderr}")
+        os.remove(png)
         refused("trace_contour.py", png, "its f is not sphere's", at("him.csv"), "--function", "sphere")
         with open(at("him.csv")) as f:
             header = f.readline()
