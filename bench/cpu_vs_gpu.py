@@ -6,6 +6,7 @@ speedup, and the crossover N above which the GPU wins.
     python3 bench/cpu_vs_gpu.py sweep.json            # markdown tables on stdout
     python3 bench/plot/throughput.py sweep.json --out docs/throughput.png
 """
+import math
 import os
 import re
 import sys
@@ -39,9 +40,12 @@ def read_sweep(path):
         # Repeated runs: their median (the aggregates follow the repetitions), not the last of them.
         if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
             continue
-        unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
-        if not isinstance(b["real_time"], (int, float)) or not b["real_time"] > 0:  # no rate, no speedup
-            raise ValueError(f"{path}: {b['name']} has a time of {b['real_time']}")
+        units = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+        if b.get("time_unit") not in units:
+            raise ValueError(f"{path}: {b['name']} has the time unit {b.get('time_unit')!r}, none of {', '.join(units)}")
+        unit = units[b["time_unit"]]
+        if not isinstance(b.get("real_time"), (int, float)) or not 0 < b["real_time"] < math.inf:  # no rate, no speedup
+            raise ValueError(f"{path}: {b['name']} has a time of {b.get('real_time')}")
         rows[(case, mode, precision)][backend][int(n)] = b["real_time"] * unit
         counters[(case, mode, precision)] = b
     return rows, data.get("context", {}), counters, failed

@@ -33,10 +33,12 @@ def load_json(path, cut_benchmarks_ok=False):
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        end = text.rfind("\n    }") if cut_benchmarks_ok and '"benchmarks": [' in text else -1
-        if end >= 0:  # every benchmark object that was closed
+        opened = text.find('"benchmarks": [') if cut_benchmarks_ok else -1
+        if opened >= 0:  # every benchmark object that was closed, or none where the cut came before the first
+            end = text.rfind("\n    }")
+            kept = text[:end + 6] if end > opened else text[:opened + len('"benchmarks": [')]
             try:
-                data = json.loads(text[:end + 6] + "\n  ]\n}\n")
+                data = json.loads(kept + "\n  ]\n}\n")
                 n = len(data.get("benchmarks", []))
                 print(f"{os.path.basename(sys.argv[0])}: note: {path} was cut mid-run; read the {n} benchmark"
                       f"{'' if n == 1 else 's'} written before the cut", file=sys.stderr)

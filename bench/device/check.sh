@@ -332,7 +332,7 @@ part2() {
   log "sweep: target cases $(status_of $targets_rc), other GPU cases $(status_of $cuda_rc), CPU cases $(status_of $cpu_rc)"
   roofline_table "$W/sweep.json"
   python3 bench/cpu_vs_gpu.py "$W/sweep.json" >"$W/cpu_vs_gpu.md" 2>&1
-  grep -E "^### |GPU faster from|no GPU rows" "$W/cpu_vs_gpu.md" | paste - - | grep f64 | say
+  grep -E "^### |GPU faster from|no GPU rows|GPU rows of this case failed" "$W/cpu_vs_gpu.md" | paste - - | grep f64 | say
   within 60 10 python3 bench/plot/throughput.py "$W/sweep.json" --out "$W/throughput.png" >>"$W/plot.log" 2>&1
   pack
 

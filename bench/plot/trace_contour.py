@@ -7,6 +7,7 @@
 TRACE.csv is what `fdgd trace` writes: start,step,x0,x1,f. Needs numpy and matplotlib.
 """
 import argparse
+import math
 import os
 import sys
 
@@ -61,8 +62,8 @@ def main():
             bounds = [tuple(float(v) for v in axis.split(":")) for axis in axes]
         except ValueError:
             bounds = []
-        if len(axes) not in (1, 2) or any(len(b) != 2 or not b[0] < b[1] for b in bounds) or not bounds:
-            raise ValueError(f"--box {args.box}: give LO:HI or LO0:HI0,LO1:HI1 with LO < HI")
+        if len(axes) not in (1, 2) or any(len(b) != 2 or not b[0] < b[1] or not math.isfinite(b[1] - b[0]) for b in bounds) or not bounds:
+            raise ValueError(f"--box {args.box}: give LO:HI or LO0:HI0,LO1:HI1 with LO < HI, HI - LO finite")
         (xlo, xhi), (ylo, yhi) = bounds[0], bounds[-1]
     else:
         # The paths' extent, but for points beyond 10 times the starts' spread from them: a path that ran

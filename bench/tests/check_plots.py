@@ -78,6 +78,7 @@ def main(fdgd):
                      f"{r.stderr}")
         os.remove(png)
         refused("trace_contour.py", png, "its f is not sphere's", at("him.csv"), "--function", "sphere")
+        refused("trace_contour.py", png, "HI - LO finite", at("him.csv"), "--function", "himmelblau", "--box=-1e308:1e308")
         with open(at("him.csv")) as f:
             header = f.readline()
         for name, body, expected in [("header.csv", "", "no rows"), ("nan.csv", "0,1,nan,1,2\n", "row 1: x0 is nan"),

@@ -74,6 +74,22 @@ def main(bench_sweep):
                 or kept.stdout.count("| 2^8 |") != 2:
             sys.exit(f"cpu_vs_gpu.py on a cut sweep: expected its 2 rows and a note; status {kept.returncode}:\n"
                      f"{kept.stdout}\n{kept.stderr}")
+        # Cut before its first benchmark closed: none kept, said so, then no rows to show.
+        with open(cut, "w") as f:
+            f.write(text[:text.index('"benchmarks": [') + 40])
+        none = subprocess.run([sys.executable, "cpu_vs_gpu.py", cut], cwd=BENCH, capture_output=True, text=True)
+        if none.returncode != 1 or "read the 0 benchmarks written before the cut" not in none.stderr \
+                or "no bench_sweep rows" not in none.stderr:
+            sys.exit(f"cpu_vs_gpu.py on a sweep cut before its first benchmark: expected the note and an error; status "
+                     f"{none.returncode}:\n{none.stderr}")
+        # A time unit Google Benchmark does not write, a time that is not finite.
+        odd = os.path.join(tmp, "odd.json")
+        for change, expected in (({"time_unit": "ps"}, "has the time unit 'ps', none of ns, us, ms, s"),
+                                 ({"real_time": float("inf")}, "has a time of inf")):
+            with open(odd, "w") as f:
+                json.dump(dict(data, benchmarks=[dict(data["benchmarks"][0], **change)]), f)
+            refused(f"{odd}: ", "cpu_vs_gpu.py", odd)
+            refused(expected, "cpu_vs_gpu.py", odd)
         # Files that are not a sweep: one line naming them.
         empty = os.path.join(tmp, "empty.json")
         open(empty, "w").close()
