@@ -37,8 +37,9 @@ def main(sweep_path, probe_path):
     probe = load_json(probe_path)
     if not isinstance(probe, dict) or "device" not in probe:
         raise ValueError(f"{probe_path}: not roofline_probe's output (a JSON object with 'device')")
-    for key in ("copy_bytes_per_s", "fp64_flops_per_s", "fp32_flops_per_s"):
-        if not isinstance(probe.get(key), (int, float)) or not probe[key] > 0:
+    required = ("copy_bytes_per_s", "fp64_flops_per_s", "fp32_flops_per_s", "cos_flops", "exp_flops", "sqrt_flops")
+    for key in required + tuple(k for k in ("div_flops", "mul_flops") if k in probe):  # these two: 1 where absent
+        if not isinstance(probe.get(key), (int, float)) or not 0 < probe[key] < float("inf"):
             raise ValueError(f"{probe_path}: '{key}' is {probe.get(key)}, not a positive number")
     print(f"Ceilings on {probe['device']}: copy {probe['copy_bytes_per_s'] / 1e12:.2f} TB/s, FP64 "
           f"{probe['fp64_flops_per_s'] / 1e12:.1f} TFLOP/s, FP32 {probe['fp32_flops_per_s'] / 1e12:.1f} TFLOP/s; "

@@ -116,6 +116,11 @@ def main(bench_sweep):
             json.dump(PROBE, f)
         refused(f"{cut}: not JSON", "roofline.py", sweep, cut)  # a probe cut short is no sweep to recover
         refused("give the ceilings too", "roofline.py", sweep)
+        for key, value in (("cos_flops", None), ("mul_flops", "a")):  # one missing, one of another kind
+            odd_probe = os.path.join(tmp, "odd_probe.json")
+            with open(odd_probe, "w") as f:
+                json.dump({k: v for k, v in dict(PROBE, **{key: value}).items() if v is not None}, f)
+            refused(f"{odd_probe}: '{key}' is {value}, not a positive number", "roofline.py", sweep, odd_probe)
 
         speedups = run("cpu_vs_gpu.py", sweep)
         if speedups.count("| 2^8 |") != 4 or speedups.count("8.0x") != 4 or "GPU faster from N = 2^8" not in speedups:
