@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from script_io import load_json  # noqa: E402
 
 NAME = re.compile(r"^(cpu|cuda)/([a-z_]+_d\d+)/(per_launch|fused)/(f64|f32)/(\d+)/")
+TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}  # Google Benchmark's, in seconds
 
 
 def read_sweep(path):
@@ -40,10 +41,9 @@ def read_sweep(path):
         # Repeated runs: their median (the aggregates follow the repetitions), not the last of them.
         if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
             continue
-        units = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
-        if b.get("time_unit") not in units:
-            raise ValueError(f"{path}: {b['name']} has the time unit {b.get('time_unit')!r}, none of {', '.join(units)}")
-        unit = units[b["time_unit"]]
+        if b.get("time_unit") not in TIME_UNITS:
+            raise ValueError(f"{path}: {b['name']} has the time unit {b.get('time_unit')!r}, none of {', '.join(TIME_UNITS)}")
+        unit = TIME_UNITS[b["time_unit"]]
         if not isinstance(b.get("real_time"), (int, float)) or not 0 < b["real_time"] < math.inf:  # no rate, no speedup
             raise ValueError(f"{path}: {b['name']} has a time of {b.get('real_time')}")
         rows[(case, mode, precision)][backend][int(n)] = b["real_time"] * unit

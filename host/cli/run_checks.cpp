@@ -47,15 +47,18 @@ double proc_kib_value(const char* file, const std::string& wanted) {
 
 /// Host memory the process can still get: what the system can give (Linux: MemAvailable, else all of it),
 /// and under an address-space limit (`ulimit -v`) no more than the limit less what is already mapped.
+/// The address space an address-space limit (ulimit -v) leaves the process; infinity where none is set.
+double address_space_left() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return std::numeric_limits<double>::infinity();
+  const double mapped = std::max(0.0, proc_kib_value("/proc/self/status", "VmSize:"));
+  return std::max(0.0, double(limit.rlim_cur) - mapped);
+}
+
 double available_host_bytes() {
   double available = proc_kib_value("/proc/meminfo", "MemAvailable:");
   if (available < 0) available = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGESIZE));
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
-    const double mapped = std::max(0.0, proc_kib_value("/proc/self/status", "VmSize:"));
-    available = std::min(available, std::max(0.0, double(limit.rlim_cur) - mapped));
-  }
-  return available;
+  return std::min(available, address_space_left());
 }
 
 /// The address space the run's CPU threads' stacks take beside the main thread's: each OMP_STACKSIZE
@@ -173,8 +176,7 @@ void check_host_memory(const objective_choice& b, std::int64_t count, int dim, c
   if (need > available) throw not_enough_memory(count, dim, need, count_flag);
   // Under ulimit -v the threads' stacks take address space too (4096 threads of 8 MB: 32 GiB), which
   // libgomp would only report as "Thread creation failed".
-  if (rlimit space{}; ::getrlimit(RLIMIT_AS, &space) == 0 && space.rlim_cur != RLIM_INFINITY) {
-    const double left = std::max(0.0, double(space.rlim_cur) - std::max(0.0, proc_kib_value("/proc/self/status", "VmSize:")));
+  if (const double left = address_space_left(); left < std::numeric_limits<double>::infinity()) {
     const int threads = detail::cpu_threads(o);
     if (const double stacks = thread_stacks_bytes(threads); need + stacks > left)
       throw std::runtime_error(

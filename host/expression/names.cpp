@@ -32,6 +32,13 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+bool continues_name(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+bool is_name(const std::string& text) {
+  return !text.empty() && !std::isdigit(static_cast<unsigned char>(text[0])) &&
+         std::all_of(text.begin(), text.end(), continues_name);
+}
+
 const function_info* find_function(const std::string& name) {
   for (const auto& f : functions())
     if (f.name == name) return &f;

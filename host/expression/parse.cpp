@@ -138,7 +138,7 @@ class parser {
 
   node named(int col) {
     const std::size_t start = pos_;
-    while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '_') ++pos_;
+    while (continues_name(peek())) ++pos_;
     const std::string name = s_.substr(start, pos_ - start);
     skip_space();
 
@@ -202,10 +202,9 @@ class parser {
     skip_space();
     const int name_col = column();
     const std::size_t start = pos_;
-    while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '_') ++pos_;
+    while (continues_name(peek())) ++pos_;
     const std::string name = s_.substr(start, pos_ - start);
-    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
-      throw expression_error(which + " needs a bound name first, as in " + which + "(i=0..d-1, x[i])", name_col);
+    if (!is_name(name)) throw expression_error(which + " needs a bound name first, as in " + which + "(i=0..d-1, x[i])", name_col);
     if (is_reserved(name)) throw expression_error("'" + name + "' is taken; choose another bound name", name_col);
     for (const auto& b : bound_)
       if (b == name) throw expression_error("'" + name + "' is already bound by an outer sum or product", name_col);

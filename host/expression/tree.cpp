@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -137,12 +136,6 @@ void print_to(const node& n, std::string& out, int needed = sum_level) {
       break;
   }
   if (parens) out += ")";
-}
-
-/// Whether `text` is a name as parse() reads one: a letter or _, then letters, digits and _.
-bool is_name(const std::string& text) {
-  const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  return !text.empty() && !std::isdigit(static_cast<unsigned char>(text[0])) && std::all_of(text.begin(), text.end(), word);
 }
 
 /// Throws expression_error where `tree` is not one parse() could have made (a hand-built one), nor
