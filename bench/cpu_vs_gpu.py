@@ -51,12 +51,6 @@ def read_sweep(path):
     return rows, data.get("context", {}), counters, failed
 
 
-def load(path, with_counters=False):
-    """read_sweep's rows and context (and, with_counters, the counters too)."""
-    rows, context, counters, _ = read_sweep(path)
-    return (rows, context, counters) if with_counters else (rows, context)
-
-
 def host_text(context):
     """The CPU side of a run's context: its threads and model."""
     threads = context.get("fdgd_cpu_threads", context.get("num_cpus", "?"))
@@ -97,7 +91,9 @@ def main(path):
             raise ValueError(f"{path}: every bench_sweep row of this run failed ({sum(len(ns) for by in failed.values() for ns in by.values())}), "
                              f"the first: {backend}/{case}/{mode}/{precision}/{n}: {message}")
         raise ValueError(f"{path}: no bench_sweep rows (names cpu|cuda/CASE/MODE/PRECISION/N/...) in this run")
-    for (case, mode, precision), by_backend in sorted(rows.items()):
+    # A case whose every row failed is reported too, by its failures.
+    for case, mode, precision in sorted(set(rows) | set(failed)):
+        by_backend = rows.get((case, mode, precision), {})
         cpu, gpu = by_backend.get("cpu", {}), by_backend.get("cuda", {})
         lost = failed.get((case, mode, precision), {})
         print(f"### {case}, {mode}, {precision}\n")

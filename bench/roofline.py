@@ -7,7 +7,7 @@ ceilings that roofline_probe measured on the same GPU (bench/ROOFLINE.md has the
 """
 import sys
 
-from cpu_vs_gpu import load
+from cpu_vs_gpu import read_sweep
 from script_io import load_json
 
 STEPS = 10  # per timed iteration (bench/sweep/sweep.hpp)
@@ -28,8 +28,13 @@ def per_trajectory_step(c, d, probe, flop, work):
 
 
 def main(sweep_path, probe_path):
-    rows, _, counters = load(sweep_path, with_counters=True)
+    rows, _, counters, failed = read_sweep(sweep_path)
+    lost = sorted((key, n, message) for key, by in failed.items() for n, message in by.get("cuda", {}).items())
     if not any("cuda" in by_backend for by_backend in rows.values()):
+        if lost:
+            (case, mode, precision), n, message = lost[0]
+            raise ValueError(f"{sweep_path}: every CUDA row of this run failed ({len(lost)}), the first: "
+                             f"cuda/{case}/{mode}/{precision}/2^{n.bit_length() - 1}: {message}")
         raise ValueError(f"{sweep_path}: no CUDA rows, and the roofline is the GPU's (run bench_sweep on a GPU)")
     if probe_path is None:
         raise ValueError("give the ceilings too: roofline.py SWEEP.json PROBE.json (build/bench/roofline_probe > probe.json, "
@@ -38,13 +43,15 @@ def main(sweep_path, probe_path):
     if not isinstance(probe, dict) or "device" not in probe:
         raise ValueError(f"{probe_path}: not roofline_probe's output (a JSON object with 'device')")
     required = ("copy_bytes_per_s", "fp64_flops_per_s", "fp32_flops_per_s", "cos_flops", "exp_flops", "sqrt_flops")
-    for key in required + tuple(k for k in ("div_flops", "mul_flops") if k in probe):  # these two: 1 where absent
+    # Where absent, x / 2h weighs what a multiply does (by the reciprocal), and an unfused flop 1.
+    for key in required + tuple(k for k in ("div_flops", "mul_flops") if k in probe):
         if not isinstance(probe.get(key), (int, float)) or not 0 < probe[key] < float("inf"):
             raise ValueError(f"{probe_path}: '{key}' is {probe.get(key)}, not a positive number")
+    division = f"{probe['div_flops']:.0f}" if "div_flops" in probe else "a multiply"
     print(f"Ceilings on {probe['device']}: copy {probe['copy_bytes_per_s'] / 1e12:.2f} TB/s, FP64 "
           f"{probe['fp64_flops_per_s'] / 1e12:.1f} TFLOP/s, FP32 {probe['fp32_flops_per_s'] / 1e12:.1f} TFLOP/s; "
           f"cos = {probe['cos_flops']:.0f}, exp = {probe['exp_flops']:.0f}, sqrt = {probe['sqrt_flops']:.0f}, "
-          f"x / 2h = {probe.get('div_flops', 1):.0f}, an unfused flop = {probe.get('mul_flops', 1):.2f} FMA-flops\n")
+          f"x / 2h = {division}, an unfused flop = {probe.get('mul_flops', 1):.2f} FMA-flops\n")
     print("The reference's floor counts its 2d whole evaluations a step (the issue's F); the floor of the work done\n"
           "counts what fdgd computes for the same bits (fewer flops where the gradient reuses terms).\n")
     print("| case | mode | prec | N | measured per step | reference's floor | measured / it | floor of the work done "
@@ -73,6 +80,8 @@ def main(sweep_path, probe_path):
             print(f"| {case} | {mode} | {precision} | 2^{n.bit_length() - 1} | {measured * 1e6:.4g} us | "
                   f"{reference * 1e6:.4g} us | {measured / reference:.2f} | {floor * 1e6:.4g} us | {measured / floor:.2f} | "
                   f"{bound} | {measured / unfused_floor:.2f} |")
+    for (case, mode, precision), n, message in lost:
+        print(f"\ncuda/{case}/{mode}/{precision}/2^{n.bit_length() - 1} failed: {message}")
 
 
 if __name__ == "__main__":

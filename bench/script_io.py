@@ -48,6 +48,16 @@ def load_json(path, cut_benchmarks_ok=False):
         raise ValueError(f"{path}: not JSON ({e.msg}, line {e.lineno})")
 
 
+def needed(module):
+    """`import module`, or the script's one line of error naming the package to install (numpy, matplotlib)."""
+    import importlib
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        top = module.split(".")[0]
+        sys.exit(f"{os.path.basename(sys.argv[0])}: error: needs {top}, which does not import here ({e}; pip install {top})")
+
+
 def run(main, *args):
     """main(*args), ending the script with `NAME: error: ...` and status 1 where an input or an output
     file fails it (missing, malformed, or not writable), and quietly where stdout's reader has gone."""

@@ -18,9 +18,11 @@ import sys
 import tempfile
 import time
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from script_io import needed  # noqa: E402
+
+np = needed("numpy")
 import numpy_vectorized  # noqa: E402
 import seed_loop  # noqa: E402
 from objectives import OBJECTIVES  # noqa: E402

@@ -41,9 +41,11 @@ import tempfile
 import threading
 import time
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from script_io import needed  # noqa: E402
+
+np = needed("numpy")
 from columns import OBJECTIVES, gradient_step  # noqa: E402
 
 CASES = [("sphere", 2, 0.01, 20.0), ("rosenbrock", 16, 1e-4, 10.0), ("rastrigin", 8, 1e-3, 10.0), ("ackley", 32, 1e-3, 10.0)]

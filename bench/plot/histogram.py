@@ -11,14 +11,12 @@ import argparse
 import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from script_io import load_csv, numbers, run, save_figure  # noqa: E402
+from script_io import load_csv, needed, numbers, run, save_figure  # noqa: E402
+
+np = needed("numpy")
+needed("matplotlib").use("Agg")
+plt = needed("matplotlib.pyplot")
 
 
 def final_f(path):

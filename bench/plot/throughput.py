@@ -10,12 +10,10 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from cpu_vs_gpu import busy_note, host_text, read_sweep  # noqa: E402
-from script_io import run, save_figure  # noqa: E402
+from script_io import needed, run, save_figure  # noqa: E402
 
-import matplotlib  # noqa: E402
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+needed("matplotlib").use("Agg")
+plt = needed("matplotlib.pyplot")
 
 
 def main():

@@ -11,16 +11,14 @@ import math
 import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from script_io import load_csv, needed, numbers, run, save_figure  # noqa: E402
+
+np = needed("numpy")
+needed("matplotlib").use("Agg")
+plt = needed("matplotlib.pyplot")
 from functions2d import FUNCTIONS  # noqa: E402
-from script_io import load_csv, numbers, run, save_figure  # noqa: E402
 
 WHAT = "`fdgd trace` writes the columns start,step,x0,x1,f"
 

@@ -25,16 +25,32 @@ def run(*args):
     return out.stdout
 
 
-def refused(expected, *args):
+def refused(expected, *args, env=None):
     """The script's one line of error holding `expected`, and status 1."""
-    out = subprocess.run([sys.executable, *args], cwd=BENCH, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, *args], cwd=BENCH, capture_output=True, text=True, env=env)
     lines = out.stderr.strip().splitlines()
     if out.returncode != 1 or len(lines) != 1 or expected not in lines[0]:
         sys.exit(f"{' '.join(args)}: expected one line of error with '{expected}'; status {out.returncode}:\n{out.stderr}")
 
 
+def without_modules(tmp):
+    """Each script that needs numpy or matplotlib, where neither imports: one line naming the package."""
+    stubs = os.path.join(tmp, "stubs")
+    os.mkdir(stubs)
+    for module in ("numpy", "matplotlib"):
+        with open(os.path.join(stubs, module + ".py"), "w") as f:
+            f.write(f'raise ImportError("No module named {module!r} (a stand-in)")\n')
+    env = dict(os.environ, PYTHONPATH=stubs)
+    for script, module in (("plot/throughput.py", "matplotlib"), ("plot/histogram.py", "numpy"),
+                           ("plot/trace_contour.py", "numpy"), ("peers/compare.py", "numpy"),
+                           ("peers/frameworks.py", "numpy")):
+        refused(f"{os.path.basename(script)}: error: needs {module}, which does not import here", script, "x.json",
+                env=env)
+
+
 def main(bench_sweep):
     with tempfile.TemporaryDirectory() as tmp:
+        without_modules(tmp)
         sweep = os.path.join(tmp, "sweep.json")
         subprocess.run([bench_sweep, "--benchmark_filter=^cpu/(sphere_d2|rastrigin_d8)/(fused|per_launch)/f64/256/",
                         "--benchmark_min_time=0.01", "--benchmark_format=json", f"--benchmark_out={sweep}"],
@@ -63,6 +79,17 @@ def main(bench_sweep):
         lost = run("cpu_vs_gpu.py", failed)
         if lost.count("(the GPU rows of this case failed: no device here)") != 4 or lost.count("| failed | - |") != 4:
             sys.exit(f"cpu_vs_gpu.py: expected 4 tables of failed GPU rows:\n{lost}")
+        refused("every CUDA row of this run failed (4), the first: cuda/rastrigin_d8/fused/f64/2^8: no device here",
+                "roofline.py", failed)
+        # A case whose every row failed, beside cases that ran: still a table, saying so.
+        with open(failed, "w") as f:
+            json.dump(dict(data, benchmarks=[
+                dict(name=b["name"], error_occurred=True, error_message="out of memory") if "/sphere_d2/fused/" in b["name"]
+                else b for b in data["benchmarks"]]), f)
+        gone = run("cpu_vs_gpu.py", failed)
+        if "### sphere_d2, fused, f64" not in gone or "cpu failed at 1 N, the first at 2^8: out of memory" not in gone \
+                or gone.count("### ") != 4:
+            sys.exit(f"cpu_vs_gpu.py: expected the case whose rows all failed among the 4 tables:\n{gone}")
         # A sweep cut mid-run (stopped): the benchmarks written before the cut, with a note.
         with open(sweep) as f:
             text = f.read()
@@ -125,6 +152,13 @@ def main(bench_sweep):
         speedups = run("cpu_vs_gpu.py", sweep)
         if speedups.count("| 2^8 |") != 4 or speedups.count("8.0x") != 4 or "GPU faster from N = 2^8" not in speedups:
             sys.exit(f"cpu_vs_gpu.py: expected a speedup of 8.0x at 2^8 in each of 4 tables:\n{speedups}")
+
+        # A failed CUDA row among those that ran: named under the table.
+        with open(failed, "w") as f:
+            json.dump(dict(data, benchmarks=data["benchmarks"] + [
+                {"name": "cuda/sphere_d2/fused/f64/512/", "error_occurred": True, "error_message": "launch failed"}]), f)
+        if "\ncuda/sphere_d2/fused/f64/2^9 failed: launch failed" not in run("roofline.py", failed, probe):
+            sys.exit(f"roofline.py: expected the failed row named:\n{run('roofline.py', failed, probe)}")
 
         roofline = run("roofline.py", sweep, probe)
         unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
