@@ -20,7 +20,9 @@ until its final points are ready on the device (the same runs, timed there too).
 Times are best of --repeat after a
 warm-up: JAX compiles for the batch's shape ahead of time, torch.compile takes one step of the whole
 batch (it compiles the step), eager runs a slice. A run of 5 s or more is not repeated. A peer's time
-counts only when its first run's final points agree with fdgd's within 1e-9 relative. The warm-up's
+counts only when the final points of the run that gave it agree with fdgd's within 1e-9 relative (to
+the larger of their magnitudes and 1, since points near 0 differ in their last bits); any run checked
+that disagrees makes the peer disagree. The warm-up's
 time and each run's best so far are printed as they are made, so that a peer cut short still says
 how far it got. With --seconds, each peer gets an equal share of the time left (of 3 peers: a third,
 then half of the rest, then the rest) and is stopped at its end; at the end of --seconds, or on a
@@ -161,7 +163,8 @@ def measure(make, name, lr, starts, expected, repeat):
     5 s or more), timed when its final points are ready on the device and again when they are on the
     host, the best of each so far: {"seconds", "device_seconds"}, first as {"timed": ...} before the
     first run's final points are checked against `expected` (which takes seconds at 10^7), then with
-    "ok" and "err" once they are."""
+    "ok" and "err" once they are. A later run's time counts only once its points are checked too (a
+    peer need not give the same points each run); one that disagrees makes the peer disagree."""
     warm, on_device, to_host = make(name, lr)
     t0 = time.perf_counter()
     x0 = warm(starts)
@@ -173,11 +176,17 @@ def measure(make, name, lr, starts, expected, repeat):
         on = on_device(x0)
         t1 = time.perf_counter()
         x = to_host(on)
-        t, t_device = min(t, time.perf_counter() - t0), min(t_device, t1 - t0)
+        run_t, run_device = time.perf_counter() - t0, t1 - t0
         del on
         if ok is None:
+            t, t_device = run_t, run_device
             yield {"timed": t, "timed_device": t_device}
             ok, err = agree(x, expected)
+        elif ok and (run_t < t or run_device < t_device):
+            ok, run_err = agree(x, expected)
+            err = max(err, run_err) if ok else run_err
+            if ok:
+                t, t_device = min(t, run_t), min(t_device, run_device)
         del x
         yield {"seconds": t, "device_seconds": t_device, "ok": ok, "err": err}
         if t >= 5.0:

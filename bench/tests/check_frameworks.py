@@ -164,8 +164,29 @@ def check(build):
     print("frameworks.py: counted, cut, crashed, unavailable and disagreeing peers read as they should")
 
 
+def later_runs_checked():
+    """measure() on a peer whose second run is faster: its time counts where its points agree, and where
+    they do not, the peer disagrees (its first run's check alone would have passed it)."""
+    expected = np.ones((4, 2))
+    for moved, counted in ((0.0, True), (1e-6, False)):
+        runs = []
+
+        def make(name, lr):
+            def on_device(x):
+                runs.append(None)
+                time.sleep(0.05 if len(runs) == 1 else 0.0)
+                return expected + (moved if len(runs) > 1 else 0.0)
+            return (lambda starts: starts), on_device, (lambda x: x)
+        last = list(frameworks.measure(make, "sphere", 0.01, expected, expected, 2))[-1]
+        if last["ok"] != counted or (counted and last["seconds"] >= 0.05):
+            sys.exit(f"check_frameworks: a faster second run moved by {moved}: expected ok {counted}"
+                     f"{' and its time' if counted else ''}, got {last}")
+
+
 if __name__ == "__main__":
     install()
+    if "--worker" not in sys.argv:
+        later_runs_checked()
     if "--worker" in sys.argv:
         sys.exit(frameworks.main())
     if len(sys.argv) != 2:
