@@ -25,7 +25,8 @@
 #           took 176 s (2026-11-29, eighth session) and 289 s (tenth): under 8 minutes together.
 # Every step runs under a limit drawn from BUDGET_S, the seconds this call may take (with the device
 # tool: its timeout_s less 15): a step that would not fit is skipped and says so, one that runs out
-# is cut and keeps what it measured. Usage (device tool), with carry ["bench/device/debs"]:
+# is cut and keeps what it measured. The exit status is 1 where a step failed or was cut (the summary
+# ends with their lines; a step skipped for want of time does not count), 0 otherwise. Usage (device tool), with carry ["bench/device/debs"]:
 #   BUDGET_S=<timeout_s - 15> PART=1 bash bench/device/check.sh      then at once, on the warm machine,
 #   BUDGET_S=<timeout_s - 15> PART=2 bash bench/device/check.sh
 # (The machine stays warm 30 s after a call; part 2 on a fresh one rebuilds only its own targets.)
@@ -55,9 +56,14 @@ mkdir -p "$W"
 W=$(cd "$W" && pwd)
 if [ -n "${OUT:-}" ]; then mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd); fi
 SUMMARY="$W/summary-$PART.log"
+FAILURES="$W/failures-$PART.log"  # the summary's lines of steps that failed or were cut: the exit status
 : >"$SUMMARY"
+: >"$FAILURES"
 
-log() { echo "== $*" | tee -a "$SUMMARY"; }
+log() {
+  echo "== $*" | tee -a "$SUMMARY"
+  case "$*" in *"FAIL (rc "* | *"CUT at its time limit"*) echo "$*" >>"$FAILURES" ;; esac
+}
 say() { tee -a "$SUMMARY"; }  # a table or lines for the summary, from stdin
 # The rc of a step in words: 124/137 cut by its limit, 200 skipped for want of time.
 status_of() {
@@ -233,8 +239,10 @@ gpu_vs_cpu() {
   table="| run | GPU s (descent) | CPU s, $(nproc) cores (descent) | GPU vs CPU (descents) |\n|---|---|---|---|\n"
   for run in "$@"; do
     set -- $run
-    gpu=$(within 60 5 build-device/bench/fdgd_bench_run "$1" "$2" "$3" "$4" "$5" 1 cuda - 2>>"$W/bench_run.log" | awk '{print $2, $4}')
-    cpu=$(within 120 5 build-device/bench/fdgd_bench_run "$1" "$2" "$3" "$4" "$5" 1 cpu - 2>>"$W/bench_run.log" | awk '{print $2, $4}')
+    gpu=$(within 60 5 build-device/bench/fdgd_bench_run "$1" "$2" "$3" "$4" "$5" 1 cuda - 2>>"$W/bench_run.log" | awk '{print $2, $4}') ||
+      log "fdgd_bench_run $run on the GPU: $(status_of $?) (bench_run.log)"
+    cpu=$(within 120 5 build-device/bench/fdgd_bench_run "$1" "$2" "$3" "$4" "$5" 1 cpu - 2>>"$W/bench_run.log" | awk '{print $2, $4}') ||
+      log "fdgd_bench_run $run on the CPU: $(status_of $?) (bench_run.log)"
     table+=$(python3 - "$run" "$gpu" "$cpu" <<'PY'
 import sys
 run, gpu, cpu = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
@@ -333,7 +341,8 @@ part2() {
   roofline_table "$W/sweep.json"
   python3 bench/cpu_vs_gpu.py "$W/sweep.json" >"$W/cpu_vs_gpu.md" 2>&1
   grep -E "^### |GPU faster from|no GPU rows|GPU rows of this case failed" "$W/cpu_vs_gpu.md" | paste - - | grep f64 | say
-  within 60 10 python3 bench/plot/throughput.py "$W/sweep.json" --out "$W/throughput.png" >>"$W/plot.log" 2>&1
+  within 60 10 python3 bench/plot/throughput.py "$W/sweep.json" --out "$W/throughput.png" >>"$W/plot.log" 2>&1 ||
+    log "throughput plot: $(status_of $?) (plot.log)"
   pack
 
   # Peers on the same GPU: JAX, torch.compile, PyTorch eager on fdgd's own starts, N = 10^7. Every
@@ -545,4 +554,10 @@ case "$PART" in
   *) echo "PART is 1, 2, 3, 4, 5 or all"; exit 2 ;;
 esac
 log "part $PART done in $(( $(date +%s) - started )) s"
+# Skipped steps (no time left) are by design; a step that failed or was cut makes the check fail.
+if [ -s "$FAILURES" ]; then
+  { echo "== part $PART: $(wc -l <"$FAILURES") step(s) failed or were cut:"; sed 's/^/   /' "$FAILURES"; } | say
+  pack
+  exit 1
+fi
 pack
