@@ -5,12 +5,16 @@
 
 namespace fdgd {
 
+#ifndef FDGD_WITHOUT_CUDA_BECAUSE  // set by CMakeLists.txt, which knows why
+#define FDGD_WITHOUT_CUDA_BECAUSE "its build had no CUDA toolkit"
+#endif
+
 bool cuda_device_available(int, std::string* why) {
-  if (why) *why = "fdgd was built without CUDA (no CUDA toolkit was found at configure time)";
+  if (why) *why = "fdgd was built without CUDA: " FDGD_WITHOUT_CUDA_BECAUSE;
   return false;
 }
 
-std::string cuda_device_name(int) { throw error("fdgd: fdgd was built without CUDA"); }
+std::string cuda_device_name(int) { throw error("fdgd: fdgd was built without CUDA: " FDGD_WITHOUT_CUDA_BECAUSE); }
 
 void require_cuda_device(int ordinal) {
   std::string why;

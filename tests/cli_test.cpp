@@ -788,6 +788,17 @@ TEST_F(Cli, NumbersAreDecimalAndExact) {
   EXPECT_EQ(z["status"]["finished"].get<long long>(), 1);
 }
 
+TEST_F(Cli, EveryWholeNumberFlagTakesTheFormsOfStarts) {
+  // --dim 1e3 and --threads 2^0 said "'1e3' is not a whole number", where --starts 1e3 was taken.
+  const auto r = run("minimize --function sphere --dim 2^3 --top 1e1 --threads 2^0 --starts 1e1 --steps 1 --json --quiet");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["dim"], 8);
+  EXPECT_EQ(j["device"], "1 thread");
+  EXPECT_EQ(j["top"], 10);
+  EXPECT_EQ(j["minima"].size(), 10u);
+}
+
 TEST_F(Cli, ALeadingPlusReadsAsInAFile) {
   // A CSV file takes "+5" (printf's "%+e"); the flags said "'+0.5' is not a number".
   const auto r = run("minimize --function sphere --dim +3 --lr +0.5 --box +1:+2 --starts +4 --seed +7 --steps +2 --json --quiet");
@@ -1209,8 +1220,9 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --init-file ''", 2, "--init-file: empty value"},
       {"minimize --function sphere --out ''", 2, "--out: empty value"},
       {"minimize --function sphere --seed 99999999999999999999", 2,
-       "--seed: '99999999999999999999' is not a whole number in 0..2^64-1"},
-      {"minimize --function sphere --seed 1.5", 2, "--seed: '1.5' is not a whole number"},
+       "--seed: '99999999999999999999' is not a seed: decimal digits, 0..2^64-1"},
+      {"minimize --function sphere --seed 1.5", 2, "--seed: '1.5' is not a seed"},
+      {"minimize --function sphere --seed 1e3", 2, "--seed: '1e3' is not a seed: decimal digits, 0..2^64-1"},
       {"minimize --function sphere --init-file " + path("typo.csv") + " --starts 5", 2,
        "--starts and --init-file exclude each other"},
       {"minimize --function sphere --cluster-tol inf", 2, "--cluster-tol: inf must be finite and > 0"},
@@ -1253,11 +1265,13 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --init-file " + path("typo.csv") + " --seed 5", 2,
        "--seed draws starts in the box; it has no use with --init-file"},
       {"minimize --function sphere --top 0", 2, "--top: 0 must be >= 1"},
-      {"minimize --function sphere --seed -1", 2, "--seed: '-1' is not a whole number in 0..2^64-1"},
+      {"minimize --function sphere --seed -1", 2, "--seed: '-1' is not a seed: decimal digits, 0..2^64-1"},
       // The box alone would take 32 GB: refused before anything is allocated (it was killed by the OOM killer).
       {"minimize --function sphere --dim 2000000000 --starts 1000", 1, "not enough memory for 1000 starts of dimension 2000000000"},
       {"minimize --function sphere --threads -1", 2, "--threads: -1 must be >= 0"},
       {"minimize --function sphere --threads 100000", 2, "--threads: 100000 must be <= 4096"},  // crashed libgomp
+      {"minimize --function sphere --threads 2^13", 2, "--threads: 2^13 must be <= 4096"},
+      {"minimize --function sphere --dim 2.5", 2, "--dim: '2.5' is not a whole number (forms: 1000, 1e6, 2^20)"},
       // Named before the memory check (which it inflated into "not enough memory").
       {"minimize --function sphere --starts 10 --threads 2147483646", 2, "--threads: 2147483646 must be <= 4096"},
       {"minimize --function sphere --cluster-tol 0", 2, "--cluster-tol: 0 must be finite and > 0"},

@@ -178,6 +178,9 @@ TEST(Minimize, UnknownFunctionAndWrongDimensionAreNamed) {
 TEST(Minimize, CudaWithoutADeviceSaysWhy) {
   std::string why;
   if (cuda_device_available(0, &why)) GTEST_SKIP() << "skipped: a CUDA device is present, so this error cannot occur";
+#ifdef FDGD_CUDA_SWITCHED_OFF
+  EXPECT_NE(why.find("built without CUDA: it was configured with FDGD_ENABLE_CUDA=OFF"), std::string::npos) << why;
+#endif
   options o;
   o.backend = backend_kind::cuda;
   try {

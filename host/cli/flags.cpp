@@ -11,6 +11,7 @@
 #include "../expression/names.hpp"
 #include "fdgd/detail/number_text.hpp"
 #include "fdgd/options.hpp"
+#include "parse.hpp"
 
 namespace fdgd::cli {
 
@@ -44,7 +45,7 @@ const CLI::Validator seed_check(
       std::uint64_t v = 0;
       const auto res = fdgd::detail::read_decimal(text.data(), text.data() + text.size(), v);
       if (res.ec == std::errc() && res.ptr == text.data() + text.size()) return "";
-      return "'" + text + "' is not a whole number in 0..2^64-1";
+      return "'" + text + "' is not a seed: decimal digits, 0..2^64-1";
     },
     "0..2^64-1");
 
@@ -56,15 +57,10 @@ CLI::Validator whole_number(long long least, long long most) {
   return CLI::Validator(
       [least, most](std::string& text) -> std::string {
         if (text.empty()) return "empty value";
-        long long v = 0;
-        const auto res = fdgd::detail::read_decimal(text.data(), text.data() + text.size(), v);
-        const bool beyond = res.ec == std::errc::result_out_of_range;  // of long long: all digits, too many
-        if (res.ptr != text.data() + text.size() || (res.ec != std::errc() && !beyond))
-          return "'" + text + "' is not a whole number";
-        if (beyond ? text[0] == '-' : v < least) return fmt::format("{} must be >= {}", text, least);
-        if (beyond || v > most) return fmt::format("{} must be <= {}", text, most);
-        text = std::to_string(v);
-        return "";
+        std::int64_t v = 0;
+        const std::string problem = count_problem(text, least, most, v);
+        if (problem.empty()) text = std::to_string(v);
+        return problem;
       },
       rule);
 }

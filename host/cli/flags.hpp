@@ -12,8 +12,9 @@ namespace fdgd::cli {
 /// The largest value of an int flag (--dim, --top).
 inline constexpr long long int_max = std::numeric_limits<int>::max();
 
-/// A whole number in least..most, in decimal digits, rewritten as CLI11 then reads it: CLI11 alone
-/// would read 010 as octal 8 and 0x10 as 16 (where --starts and --steps read 10 and refuse 0x10).
+/// A whole number in least..most (most at most 9e18) in --starts' forms (1000, 1e3, 2^10), rewritten
+/// in decimal digits as CLI11 then reads it: CLI11 alone would read 010 as octal 8 and 0x10 as 16, and
+/// refuse 1e3.
 CLI::Validator whole_number(long long least, long long most);
 
 /// A finite number > 0 (NaN is not). A decimal number, read exactly, as a_number.

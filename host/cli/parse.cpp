@@ -107,16 +107,25 @@ count_text exact_count(const std::string& s, std::uint64_t& v) {
 
 }  // namespace
 
-std::int64_t parse_count(const std::string& flag, const std::string& text, std::int64_t least) {
+std::string count_problem(const std::string& text, std::int64_t least, std::int64_t most, std::int64_t& v) {
   const bool negative = !text.empty() && text[0] == '-';
-  std::uint64_t v = 0;
-  const count_text read = exact_count(negative ? text.substr(1) : text, v);
+  std::uint64_t u = 0;
+  const count_text read = exact_count(negative ? text.substr(1) : text, u);
   if (read == count_text::not_whole || (negative && (text[1] == '+' || text[1] == '-')))
-    throw usage_error(flag + ": '" + text + "' is not a whole number (forms: 1000, 1e6, 2^20)");
-  if ((negative && (v != 0 || read == count_text::too_large)) || (read == count_text::whole && std::int64_t(v) < least))
-    throw usage_error(flag + ": " + text + " must be >= " + std::to_string(least));
-  if (read == count_text::too_large) throw usage_error(flag + ": " + text + " is too large (at most 9e18)");
-  return std::int64_t(v);
+    return "'" + text + "' is not a whole number (forms: 1000, 1e6, 2^20)";
+  if ((negative && (u != 0 || read == count_text::too_large)) || (read == count_text::whole && std::int64_t(u) < least))
+    return text + " must be >= " + std::to_string(least);
+  if (read == count_text::too_large || u > std::uint64_t(most))
+    return text + (most == std::int64_t(most_count) ? " is too large (at most 9e18)" : " must be <= " + std::to_string(most));
+  v = std::int64_t(u);
+  return "";
+}
+
+std::int64_t parse_count(const std::string& flag, const std::string& text, std::int64_t least) {
+  std::int64_t v = 0;
+  if (const std::string problem = count_problem(text, least, std::int64_t(most_count), v); !problem.empty())
+    throw usage_error(flag + ": " + problem);
+  return v;
 }
 
 void parse_box(const std::string& text, std::vector<double>& lo, std::vector<double>& hi) {

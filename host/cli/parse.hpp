@@ -26,6 +26,10 @@ std::string without_prefix(const std::string& what);
 /// (--starts, --steps). `flag` names the option in messages.
 std::int64_t parse_count(const std::string& flag, const std::string& text, std::int64_t least = 1);
 
+/// parse_count's reading in least..most (most at most 9e18), without a flag: "" and `v` set, or what
+/// is wrong ("'1.5' is not a whole number (forms: ...)", "0 must be >= 1", "2^13 must be <= 4096").
+std::string count_problem(const std::string& text, std::int64_t least, std::int64_t most, std::int64_t& v);
+
 /// "LO:HI" (every coordinate) or "LO0:HI0,LO1:HI1,..." (one per coordinate) -> lo, hi.
 void parse_box(const std::string& text, std::vector<double>& lo, std::vector<double>& hi);
 
