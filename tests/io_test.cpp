@@ -162,14 +162,21 @@ TEST_F(Io, BadCsvIsNamedByLineAndColumn) {
   expect_error([&] { read_csv(path("empty.csv")); }, "no starts");
   write_text("header.csv", "x0,x1\n");
   expect_error([&] { read_csv(path("header.csv")); }, "no starts");
-  // Another separator makes each row one cell that is no number: a header, and a file without starts.
+  // Another separator makes each row one cell. Starts so written are named at once, as the rule for a
+  // header says (a first cell that begins as a number is no name); a header so written is one name.
   write_text("tabs.csv", "1\t2\n");
-  expect_error([&] { read_csv(path("tabs.csv")); }, "no starts: its only row, '1\\x092', has no comma and is no number");
-  // With more rows, the later row's error says how the first was read.
+  expect_error([&] { read_csv(path("tabs.csv")); },
+               "tabs.csv:1:1: '1\\x092' is not a number (cells are separated by commas, not blanks)");
   write_text("semicolons.csv", "1;2\n3;4\n");
-  expect_error(
-      [&] { read_csv(path("semicolons.csv")); },
-      "semicolons.csv:2:1: '3;4' is not a number (cells are separated by commas; the first row, '1;2', was read as a header)");
+  expect_error([&] { read_csv(path("semicolons.csv")); },
+               "semicolons.csv:1:1: '1;2' is not a number (cells are separated by commas, not semicolons)");
+  write_text("named_tabs.csv", "a\tb\n");
+  expect_error([&] { read_csv(path("named_tabs.csv")); }, "no starts: its only row, 'a\\x09b', has no comma and is no number");
+  // With more rows, the later row's error says how the first was read.
+  write_text("named_semicolons.csv", "x;y\n3;4\n");
+  expect_error([&] { read_csv(path("named_semicolons.csv")); },
+               "named_semicolons.csv:2:1: '3;4' is not a number (cells are separated by commas; the first row, 'x;y', was read as "
+               "a header)");
   write_text("blanks.csv", "1.5e+00 2.0e+00\n");  // np.savetxt's default delimiter
   expect_error([&] { read_csv(path("blanks.csv")); },
                "blanks.csv:1:1: '1.5e+00 2.0e+00' is not a number (cells are separated by commas, not blanks)");

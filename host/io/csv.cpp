@@ -122,11 +122,9 @@ std::string problem_of(const cell& c) {
 }
 
 /// Whether a first row's cell makes it a row of starts rather than a header: a number, or a cell that
-/// begins as one ("5x", "-.5y": a mistyped start); with ';' or a tab in it, a number alone ("1;2" is
-/// read as a header, for the message on other separators).
+/// begins as one ("5x", "-.5y": a mistyped start; "1;2", "1\t2": starts in other separators).
 bool number_like(const cell& c) {
   const std::string_view name = c.numeric ? std::string_view() : c.text;
-  if (name.find_first_of(";\t") != std::string_view::npos) return c.numeric;
   std::size_t k = name.size() > 1 && (name[0] == '+' || name[0] == '-') ? 1 : 0;
   if (k + 1 < name.size() && name[k] == '.') ++k;
   return c.numeric || (k < name.size() && name[k] >= '0' && name[k] <= '9');
@@ -247,9 +245,8 @@ table read_csv(const std::string& path) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines carry nothing
     // A first pass counts the cells (and finds a quoted cell's mistakes); a first row is the header
-    // only when no cell of it is a number, nor begins as one: "5x,2" and "5x,2y" are mistyped starts,
-    // not a header that would drop them ("1;2" is still read as one, for the message on other
-    // separators that follows).
+    // only when no cell of it is a number, nor begins as one: "5x,2", "5x,2y" and "1;2" are starts
+    // mistyped, not a header that would drop them.
     std::size_t width = 0;
     bool has_number = false;
     for_each_cell(path, line_no, line, [&](std::string_view text, std::size_t column) {
@@ -290,11 +287,16 @@ table read_csv(const std::string& path) {
       const cell c = read_cell(text, column);
       if (const std::string problem = problem_of(c); !problem.empty()) {
         const bool ends_in_comma = j == used && c.empty && line.find_last_not_of(" \t") == line.rfind(',');
-        const bool blanks_inside = !c.numeric && c.text.find_first_of(" \t") != std::string_view::npos;  // np.savetxt's default
+        // np.savetxt's default separator is a blank; Excel's in some locales a semicolon.
+        const bool blanks_inside = !c.numeric && c.text.find_first_of(" \t") != std::string_view::npos;
+        const bool semicolons_inside = !c.numeric && c.text.find(';') != std::string_view::npos;
         const std::string other = other_separators();
         fail_at(path, line_no, c.column,
                 problem + (ends_in_comma ? " (the row ends in a comma)" : "") +
-                    (other.empty() && blanks_inside ? " (cells are separated by commas, not blanks)" : other));
+                    (!other.empty()      ? other
+                     : semicolons_inside ? " (cells are separated by commas, not semicolons)"
+                     : blanks_inside     ? " (cells are separated by commas, not blanks)"
+                                         : ""));
       }
       t.values.push_back(c.value);
     });
@@ -308,7 +310,7 @@ table read_csv(const std::string& path) {
   if (in.bad())
     throw error("fdgd: " + path + ": could not read line " + std::to_string(line_no + 1) +
                 " (longer than memory allows, or a read error); the rows before it are not used");
-  if (t.rows == 0 && header_names == 1)  // "1\t2" or "1;2": a row, but of other separators
+  if (t.rows == 0 && header_names == 1)  // "a\tb" or "a;b": a row of other separators, or a header alone
     throw error("fdgd: " + path + ": no starts: its only row, " +
                 quoted(header_line.data(), header_line.data() + header_line.size()) +
                 ", has no comma and is no number, so it was read as a header (cells are separated by commas)");
