@@ -717,6 +717,7 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
       {"trace --function sphere", "give the starts with --start (repeatable) or --sample K"},
       {"trace --function sphere --start 1,2 --sample 3", "--start and --sample exclude each other"},
       {"trace --function sphere --start 1,2 --start 1,2,3", "--start: '1,2,3' has 3 coordinates, the first had 2"},
+      {"trace --function sphere --start 1,2 --start 3", "--start: '3' has 1 coordinate, the first had 2"},
       {"trace --function himmelblau --start 1,2,3", "--start: 3 coordinates but himmelblau is 2-D"},
       {"trace --function sphere --start 1,2 --dim 3", "--dim 3 but --start has 2 coordinates"},
       {"trace --function sphere --start 1 2",
@@ -1034,11 +1035,14 @@ TEST_F(Cli, AnExpressionsProgramBeyondMemoryIsNamedAndAFormulaOfFewCoordinatesAt
 }
 
 TEST_F(Cli, APerCoordinateBoxGivesAnExpressionOfDItsDimension) {
-  const auto r = run("minimize --expr \"sum(i=0..d-1, x[i]^2)\" --box=-1:1,-2:2,-3:3 --starts 2 --steps 1 --json");
-  ASSERT_EQ(r.status, 0) << r.out;
-  const auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["dim"].get<int>(), 3);
-  EXPECT_EQ(j["box"]["hi"], nlohmann::json::parse("[1.0, 2.0, 3.0]"));
+  // A built-in of any d the same (it said "--box has 3 coordinates but the dimension is 2").
+  for (const std::string f : {"--expr \"sum(i=0..d-1, x[i]^2)\"", "--function sphere"}) {
+    const auto r = run("minimize " + f + " --box=-1:1,-2:2,-3:3 --starts 2 --steps 1 --json");
+    ASSERT_EQ(r.status, 0) << r.out;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["dim"].get<int>(), 3) << f;
+    EXPECT_EQ(j["box"]["hi"], nlohmann::json::parse("[1.0, 2.0, 3.0]")) << f;
+  }
   // An expression whose coordinates imply its dimension keeps it: a box of another one is refused.
   const auto other = run("minimize --expr \"x0 + x1\" --box=-1:1,-2:2,-3:3 --starts 2");
   EXPECT_EQ(other.status, 2) << other.out;
@@ -1279,10 +1283,11 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --box 0:1e-400", 2,
        "--box coordinate 0: '0:1e-400' is empty or inverted (need LO < HI); 1e-400 reads as 0, below the least double"},
       {"minimize --function sphere --box 5:1e-400", 2, "--box coordinate 0: '5:1e-400' is empty or inverted (need LO < HI)\n"},
-      {"minimize --function sphere --box -1e308:1e308", 2, "hi - lo finite"},
+      {"minimize --function sphere --box -1e308:1e308", 2, "fdgd: error: --box coordinate 0 is [-1e+308, 1e+308] (bounds must be"},
+      {"minimize --function himmelblau --box -1:1,-2:2,-3:3", 2, "--box has 3 coordinates but the dimension is 2"},
+      {"minimize --function rosenbrock --box -1:1,-2:2,-3:3 --dim 4", 2, "--box has 3 coordinates but the dimension is 4"},
       {"minimize --function sphere --box -1e39:1e39 --precision f32", 2, "beyond single precision's range"},
       // The starts' own checks name where the starts came from.
-      {"minimize --function sphere --box -1e308:1e308", 2, "fdgd: error: --box: box coordinate 0 is"},
       {"minimize --function sphere --init-file " + path("nan.npy"), 2,
        "fdgd: error: --init-file: " + path("nan.npy") + ": start 0 coordinate 1 is not finite"},
       {"minimize --function sphere --init-file " + path("big39.csv") + " --precision f32", 2,

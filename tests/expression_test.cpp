@@ -78,6 +78,8 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"   ", 0, "empty expression", 1},
       {"sn(x0)", 0, "unknown function 'sn' (did you mean 'sin'?)", 1},
       {"x0 + coss(x1)", 0, "unknown function 'coss' (did you mean 'cos'?)", 6},
+      {"ln(x0)", 0, "unknown function 'ln' (did you mean 'log'?)", 1},
+      {"x1 * arctan(x0)", 0, "unknown function 'arctan' (did you mean 'atan'?)", 6},
       {"x0 + y", 0, "unknown name 'y'", 6},
       {"x0 + x01", 0, "coordinate x01 has a leading zero (write x1)", 6},
       {"x00", 0, "coordinate x00 has a leading zero (write x0)", 1},

@@ -76,7 +76,8 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   // --expr "" is parsed, to say "empty expression" with a caret like any other mistake in it.
   c->add_option("--expr", a.expression, "or the function as an expression, e.g. \"sum(i=0..d-1, x[i]^2)\" (see docs/cli.md)");
   add_value(c, "--dim", a.dim,
-            "dimension (default: the starts' own where given; else the function's own, 2, or the expression's highest x + 1)")
+            "dimension (default: the starts' own where given, or a --box's LO:HI count; else the function's own, 2, or the "
+            "expression's highest x + 1)")
       ->transform(whole_number(1, int_max));
   add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->check(seed_check);
   add_value(c, "--box", a.box,

@@ -99,6 +99,7 @@ int run_minimize(const minimize_args& a) {
     cli::write_json(stdout, summary);
   } else {
     cli::write_text(stdout, summary);
+    if (!a.out.empty()) fmt::print("written: the {} trajectories to {}\n", r.count, a.out);  // as trace says it
   }
   return 0;
 }
@@ -119,7 +120,8 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
       const int count = int(point.size());
       points.insert(points.end(), point.begin(), point.end());
       if (dim && count != dim)
-        throw usage_error(fmt::format("--start: '{}' has {} coordinates, the first had {}", text, count, dim));
+        throw usage_error(
+            fmt::format("--start: '{}' has {} coordinate{}, the first had {}", text, count, count == 1 ? "" : "s", dim));
       dim = count;
     }
   } else {

@@ -49,7 +49,7 @@ bool objective_choice::sums_over_d() const { return builtin_ ? builtin_->fixed_d
 
 int objective_choice::dim(int asked, int box_axes) const {
   if (asked) return asked;
-  if (builtin_) return builtin_->fixed_dim ? builtin_->fixed_dim : 2;
+  if (builtin_) return builtin_->fixed_dim ? builtin_->fixed_dim : box_axes > 1 ? box_axes : 2;
   if (const int implied = expr::implied_dim(*tree_)) return implied;
   if (expr::needs_outside_dim(*tree_)) {
     if (box_axes > 1) return box_axes;

@@ -19,9 +19,9 @@ class objective_choice {
   const std::string& label() const { return label_; }
   /// The built-in, or nullptr for an expression.
   const builtin_info* builtin() const { return builtin_; }
-  /// The dimension when --dim is not given (0: asked, the flag's value); for an expression of d, sums or
-  /// products, `box_axes` where a --box gave that many (2 or more: LO0:HI0,LO1:HI1,...); usage_error when
-  /// unknown.
+  /// The dimension when --dim is not given (0: asked, the flag's value); for a built-in of any d and an
+  /// expression of d, sums or products, `box_axes` where a --box gave that many (2 or more:
+  /// LO0:HI0,LO1:HI1,...; else a built-in's is 2); usage_error when unknown.
   int dim(int asked, int box_axes = 0) const;
   /// Whether its dimension must come from outside (--dim, or a --box for each coordinate): an expression
   /// of d, sums or products.

@@ -198,8 +198,9 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
   }
   const int box_axes = a.box.find(',') == std::string::npos ? 0 : int(std::count(a.box.begin(), a.box.end(), ',')) + 1;
   dim = b.dim(a.dim, box_axes);
-  b.check_dim(dim, a.dim || b.builtin()   ? fmt::format("--dim {}", dim)
-                   : b.dim_from_outside() ? fmt::format("d = {} from --box", dim)
+  const bool from_box = !a.dim && box_axes == dim && (b.builtin() ? !b.builtin()->fixed_dim : b.dim_from_outside());
+  b.check_dim(dim, from_box               ? fmt::format("d = {} from --box", dim)
+                   : a.dim || b.builtin() ? fmt::format("--dim {}", dim)
                                           : fmt::format("d = {} from x{}", dim, dim - 1));
   const std::int64_t count = parse_count(a.count_flag, a.starts);
   check_host_memory(b, count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);

@@ -27,6 +27,7 @@ starts named_starts(const std::string& source, precision prec, Make&& make) {
   } catch (const std::invalid_argument& e) {
     std::string what = without_prefix(e.what());
     if (const std::string lead = "invalid starts: "; what.rfind(lead, 0) == 0) what.erase(0, lead.size());
+    if (source == "--box" && what.rfind("box ", 0) == 0) throw usage_error("--" + what);  // not "--box: box coordinate 0"
     throw usage_error(source + ": " + what);
   }
 }

@@ -279,6 +279,12 @@ class parser {
 
   std::string suggestion(const std::string& name, bool as_function) const {
     if (!as_function && name == "x") return " (did you mean 'x0', or 'x[i]'?)";
+    // Other languages' names, too far from ours to be found as near ones.
+    static const std::pair<const char*, const char*> other_names[] = {
+        {"ln", "log"}, {"arcsin", "asin"}, {"arccos", "acos"}, {"arctan", "atan"}, {"fabs", "abs"}};
+    if (as_function)
+      for (const auto& [theirs, ours] : other_names)
+        if (name == theirs) return std::string(" (did you mean '") + ours + "'?)";
     // The names bound where it stands first: of names as near, the first is taken ('I' is 'i', not 'd').
     std::vector<std::string> candidates;
     if (!as_function) candidates.assign(bound_.rbegin(), bound_.rend());
