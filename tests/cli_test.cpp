@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -959,6 +960,11 @@ TEST_F(Cli, TheTextShowsALongPointCutShortAndTheJsonWhole) {
   const auto json = run("minimize --function sphere --dim 40 --starts 10 --steps 1 --backend cpu --json");
   ASSERT_EQ(json.status, 0) << json.out;
   EXPECT_EQ(nlohmann::json::parse(json.out)["best"]["x"].size(), 40u);
+  // The best f in its shortest form that reads back, as the JSON and CSV write it (it had 17 digits).
+  char shortest[64];
+  const double f = nlohmann::json::parse(json.out)["best"]["f"].get<double>();
+  const std::string digits(shortest, std::to_chars(shortest, shortest + sizeof shortest, f).ptr);
+  EXPECT_EQ(line.rfind("best: f = " + digits + " at start ", 0), 0u) << line << "\n" << digits;
 }
 
 TEST_F(Cli, AClosedPipeIsNamedOnceWhereSigpipeIsIgnored) {

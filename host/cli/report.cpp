@@ -183,7 +183,7 @@ void write_text(std::FILE* file, const run_summary& summary) {
   if (s["best"].is_null()) {
     out += detail::no_best_line;
   } else {
-    out += fmt::format("best: f = {:.17g} at start {}, x = {}\n", s["best"]["f"].get<double>(), s["best"]["index"].get<long long>(),
+    out += fmt::format("best: f = {} at start {}, x = {}\n", s["best"]["f"].get<double>(), s["best"]["index"].get<long long>(),
                        point(s["best"]["x"].get<std::vector<double>>()));
   }
   const double tol = s["cluster_tol"].get<double>();
