@@ -1184,10 +1184,14 @@ TEST_F(Cli, AnExpressionOfNoCoordinateAtItsDimensionIsWarnedAbout) {
   EXPECT_NE(traced.find("fdgd: warning: --expr names no coordinate at d = 1 (--start: 1 coordinate)"), std::string::npos) << traced;
 }
 
-TEST_F(Cli, VersionIsTheProjects) {
+TEST_F(Cli, VersionIsTheProjectsWithTheBackendsBuilt) {
   const auto r = run("--version");
   EXPECT_EQ(r.status, 0) << r.out;
-  EXPECT_EQ(r.out, "fdgd " FDGD_VERSION "\n");
+  EXPECT_EQ(r.out.rfind("fdgd " FDGD_VERSION "\nCPU backend: ", 0), 0u) << r.out;
+  std::string why;
+  const bool cuda_built = cuda_device_available(0, &why) || why.find("built without CUDA") == std::string::npos;
+  EXPECT_NE(r.out.find(cuda_built ? "\nCUDA backend: nvcc " : "\nno CUDA backend: "), std::string::npos) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << r.out;
 }
 
 TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {

@@ -289,7 +289,7 @@ int with_stdout_checked(int status, bool stdout_closed) {
 int run_command(int argc, char** argv) {
   CLI::App app{"fdgd: batch gradient descent with central-difference gradients, from many starts at once"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "fdgd " FDGD_VERSION);
+  app.set_version_flag("--version", "fdgd " FDGD_VERSION "\n" FDGD_BUILD_FACTS);
   // CLI11 says only "A subcommand is required" when the command is mistyped or missing, or an option comes first.
   if (argc == 1) {
     std::fprintf(stderr, "fdgd: error: give a command: minimize, trace or functions (fdgd --help describes them)\n");
