@@ -197,8 +197,9 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
       ended.assign(first.status.begin(), first.status.end());
       points.assign(first.x.begin(), first.x.end());
     }
-    // A path that stops (converged, stalled or nonfinite: fewer steps than the stretch asked) ends with the
-    // row of the step it stopped at: later stretches would only repeat its point.
+    // A path that stops (nonfinite: trace has no gtol, so only a step that would leave the finite numbers
+    // stops one short of the stretch) ends with the row of the step it stopped at: later stretches would
+    // only repeat its point.
     // Once every path has stopped, the trace ends: the stretches left would record nothing.
     std::vector<char> stopped(std::size_t(paths), 0);
     for (std::int64_t done = 0; done < a.steps && live > 0;) {

@@ -45,8 +45,6 @@ double proc_kib_value(const char* file, const std::string& wanted) {
   return -1;
 }
 
-/// Host memory the process can still get: what the system can give (Linux: MemAvailable, else all of it),
-/// and under an address-space limit (`ulimit -v`) no more than the limit less what is already mapped.
 /// The address space an address-space limit (ulimit -v) leaves the process; infinity where none is set.
 double address_space_left() {
   rlimit limit{};
@@ -55,6 +53,8 @@ double address_space_left() {
   return std::max(0.0, double(limit.rlim_cur) - mapped);
 }
 
+/// Host memory the process can still get: what the system can give (Linux: MemAvailable, else all of it),
+/// and under an address-space limit (`ulimit -v`) no more than the limit less what is already mapped.
 double available_host_bytes() {
   double available = proc_kib_value("/proc/meminfo", "MemAvailable:");
   if (available < 0) available = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGESIZE));

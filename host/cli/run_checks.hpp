@@ -40,9 +40,9 @@ void check_host_memory(const objective_choice& b, std::int64_t count, int dim, c
 /// there. A warning, not an error: smaller coordinates may still move. Also where h is so large that
 /// x + h rounds to h at every start: the differences then see h alone.
 void warn_if_h_vanishes(double h, precision prec, double largest);
-/// Warns on stderr where the central difference's rounding noise, lr ulp(f) / 2h at the best minimum
-/// listed, moves final points further than cluster_tol / (d + 1), the spread within which one
-/// minimum's points are sure to form one group: its points may then be counted as many minima (f32 at
+/// Warns on stderr where the central difference's rounding noise, lr ulp(f) / 2h at the largest |f|
+/// among the minima listed (each minimum's rounding is that of its own f), moves final points further than cluster_tol / (d + 1),
+/// the spread within which one minimum's points are sure to form one group: its points may then be counted as many minima (f32 at
 /// the default h). Not beyond 1000 cluster_tol: there the run diverged, or h is far off, and no
 /// grouping would tell minima apart.
 /// `grouped`: the final points grouped in all, listed or not.

@@ -358,7 +358,7 @@ class cpu_batch {
   void with_point(std::int64_t i, Fn&& fn) {
     T* p = row(i);
     if constexpr (D != dynamic_dim) {
-      fixed_point<T, D> x, g{};  // g zeroed: the rolled gradient (D > 8) reads it before writing all of it
+      fixed_point<T, D> x, g{};  // g zeroed: the rolled gradient (D > full_unroll_dim) reads it before writing all of it
       for (int j = 0; j < D; ++j) x[j] = p[j];
       fn(x, g);
       for (int j = 0; j < D; ++j) p[j] = x[j];
