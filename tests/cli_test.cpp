@@ -575,10 +575,14 @@ TEST_F(Cli, NpyOutputReadsBack) {
   const auto other = run("trace --expr \"x0^2 + x1^2\" --start 1,2,3 --dim 4 --out " + path("t.csv"));
   EXPECT_EQ(other.status, 2) << other.out;
   EXPECT_NE(other.out.find("fdgd: error: --dim 4 but --start has 3 coordinates"), std::string::npos) << other.out;
-  if (std::system("python3 -c 'import numpy' >/dev/null 2>&1") != 0) {
-    std::printf("note: python3 with numpy is absent; numpy.load not checked\n");
-    return;
-  }
+}
+
+TEST_F(Cli, NpyOutputReadsBackInNumpy) {
+  if (std::system("python3 -c 'import numpy' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "skipped: python3 with numpy is absent (pip install numpy), so numpy.load is not checked";
+  const auto r = run("minimize --function rastrigin --dim 3 --starts 2^6 --seed 5 --out " + path("out.npy"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  const table t = read_npy(path("out.npy"));
   std::FILE* p = popen(
       ("python3 -c \"import numpy; a = numpy.load('" + path("out.npy") + "'); print(a.shape, a.dtype, repr(float(a[0, 3])))\"")
           .c_str(),

@@ -92,7 +92,7 @@ class CustomObjective : public testing::TestWithParam<backend_kind> {
  protected:
   void SetUp() override {
 #if !defined(__CUDACC__)
-    if (GetParam() == backend_kind::cuda) GTEST_SKIP() << "skipped: this build has no CUDA compiler";
+    if (GetParam() == backend_kind::cuda) FDGD_SKIP_FOR_NO_DEVICE("this build has no CUDA compiler");
 #endif
   }
 };

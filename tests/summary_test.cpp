@@ -245,8 +245,10 @@ TEST(Summary, GroupsAreTheDefinitionsOnAnyThreads) {
         EXPECT_EQ(found[k].x, plain[k].x) << "d = " << d << ", group " << k << ", " << threads << " threads";
         EXPECT_EQ(found[k].count, plain[k].count) << "d = " << d << ", group " << k << ", " << threads << " threads";
       }
-      EXPECT_EQ(share_reaching(r, known_minimum{{std::vector<double>(std::size_t(d), 0.0)}, 0.0}, 1e-3, threads),
-                share_reaching(r, known_minimum{{std::vector<double>(std::size_t(d), 0.0)}, 0.0}, 1e-3, 1));
+      if (threads > 1) {
+        EXPECT_EQ(share_reaching(r, known_minimum{{std::vector<double>(std::size_t(d), 0.0)}, 0.0}, 1e-3, threads),
+                  share_reaching(r, known_minimum{{std::vector<double>(std::size_t(d), 0.0)}, 0.0}, 1e-3, 1));
+      }
     }
   }
 }

@@ -8,14 +8,13 @@ a verdict naming it:
 Exits 77 (skipped) without numpy, which compare.py needs.
 """
 import contextlib
+import importlib.util
 import io
 import os
 import re
 import sys
 
-try:
-    import numpy  # noqa: F401
-except ImportError:
+if importlib.util.find_spec("numpy") is None:  # absent: skipped; installed but broken: a failure
     print("skipped: compare.py needs numpy (pip install numpy)")
     sys.exit(77)
 

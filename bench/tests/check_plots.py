@@ -1,22 +1,24 @@
 #!/usr/bin/env python3
-"""Checks the picture scripts (bench/plot/trace_contour.py, histogram.py) on what fdgd writes, and on
+"""Checks the picture scripts (bench/plot/trace_contour.py, histogram.py, throughput.py) on what fdgd writes, and on
 inputs they must refuse with one line naming the file (no traceback, no picture):
 
     python3 bench/tests/check_plots.py build/fdgd
 
-Exits 77 (skipped) without numpy and matplotlib, which the scripts need.
+Exits 77 (skipped) without numpy or matplotlib, which the scripts need; one installed but broken
+fails.
 """
+import importlib.util
+import json
 import os
 import subprocess
 import sys
 import tempfile
 
-try:
-    import matplotlib  # noqa: F401
-    import numpy as np
-except ImportError as e:
-    print(f"skipped: the picture scripts need numpy and matplotlib ({e.name} missing: pip install {e.name})")
-    sys.exit(77)
+for module in ("numpy", "matplotlib"):
+    if importlib.util.find_spec(module) is None:
+        print(f"skipped: the picture scripts need numpy and matplotlib ({module} missing: pip install {module})")
+        sys.exit(77)
+import numpy as np  # noqa: E402
 
 PLOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plot")
 
@@ -54,6 +56,13 @@ def main(fdgd):
         subprocess.run([fdgd, "trace", "--function", "himmelblau", "--sample", "4", "--steps", "30", "--out", at("him.csv")],
                        check=True, capture_output=True)
         drawn("trace_contour.py", png, at("him.csv"), "--function", "himmelblau", "--box", "-5:5")
+        # throughput.py on a sweep of two CPU rows (bench.report_scripts checks the sweep's reading).
+        with open(at("sweep.json"), "w") as f:
+            json.dump({"context": {}, "benchmarks": [{"name": f"cpu/sphere_d2/{mode}/f64/{n}/manual_time", "real_time": n / 1e3,
+                                                      "time_unit": "ms"} for mode in ("fused", "per_launch") for n in (256, 512)]}, f)
+        drawn("throughput.py", png, at("sweep.json"))
+        refused("throughput.py", png, "no per_launch f32 rows; it has fused f64, per_launch f64 (--mode and --precision choose)",
+                at("sweep.json"), "--mode", "per_launch", "--precision", "f32")
         # In f32, f near a minimum is off by a float's rounding, not another function's f.
         subprocess.run([fdgd, "trace", "--function", "booth", "--sample", "8", "--steps", "2000", "--every", "100",
                         "--precision", "f32", "--out", at("booth32.csv")], check=True, capture_output=True)
@@ -107,7 +116,7 @@ def main(fdgd):
             refused("histogram.py", png, f"{at(name)}: cannot be read as a .npy file", at(name))
         refused("histogram.py", png, "empty", at("empty.csv"))
         refused("histogram.py", png, "a `fdgd trace` file", at("him.csv"))
-    print(f"trace_contour.py and histogram.py draw fdgd's files and refuse {len(REFUSED)} bad inputs in one line each")
+    print(f"trace_contour.py, histogram.py and throughput.py draw fdgd's files and refuse {len(REFUSED)} bad inputs in one line each")
 
 
 if __name__ == "__main__":
