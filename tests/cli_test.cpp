@@ -455,44 +455,40 @@ double peak_memory_of(const std::string& args) {
 // below 32 starts, and a run of 8 starts at d = 10^7 needed 11.6 GB against an estimate of 1 GB).
 // A run whose gradient would take 10^12 additions or more on its busiest thread (d^2 a step of a start)
 // is said to be long before it starts: sphere at d = 10^8 would have taken about 13 days, unsaid, and
-// one start at d = 10^6 (10^12 on one thread, the others idle) minutes. (Stopped after 2 s.)
+// one start at d = 10^6 (10^12 on one thread, the others idle) minutes. (Checked by --dry-run.)
 TEST_F(Cli, AGradientOfManyAdditionsIsWarnedOf) {
-  const auto r =
-      run_shell("timeout 2 " + std::string(FDGD_CLI) +
-                " minimize --function sphere --dim 1000000 --starts 10 --steps 0 --box -1:1 --threads 1 2>&1 >/dev/null");
-  EXPECT_NE(r.out.find("fdgd: warning: at d = 1000000 the gradient takes about d^2 = 1e+12 additions a step of a start (it "
-                       "redoes the sum after each moved term, for the reference's bits): up to 1e+13 for this run"),
+  const std::string r =
+      warnings_of("minimize --function sphere --dim 1000000 --starts 10 --steps 0 --box -1:1 --threads 1 --dry-run");
+  EXPECT_NE(r.find("fdgd: warning: at d = 1000000 the gradient takes about d^2 = 1e+12 additions a step of a start (it "
+                   "redoes the sum after each moved term, for the reference's bits): up to 1e+13 for this run"),
             std::string::npos)
-      << r.out;
-  const auto one = run_shell("timeout 2 " + std::string(FDGD_CLI) +
-                             " minimize --function sphere --dim 1000000 --starts 1 --steps 0 --box -1:1 2>&1 >/dev/null");
-  EXPECT_NE(one.out.find("up to 1e+12 for this run"), std::string::npos) << one.out;
+      << r;
+  const std::string one = warnings_of("minimize --function sphere --dim 1000000 --starts 1 --steps 0 --box -1:1 --dry-run");
+  EXPECT_NE(one.find("up to 1e+12 for this run"), std::string::npos) << one;
   // 7 starts, one block: on one thread whatever the threads (7 x 1.6e11).
-  const auto seven = run_shell("timeout 2 " + std::string(FDGD_CLI) +
-                               " minimize --function sphere --dim 400000 --starts 7 --steps 0 --box -1:1 --threads 8 "
-                               "--backend cpu 2>&1 >/dev/null");
-  EXPECT_NE(seven.out.find("up to 1.1e+12 for this run"), std::string::npos) << seven.out;
+  const std::string seven =
+      warnings_of("minimize --function sphere --dim 400000 --starts 7 --steps 0 --box -1:1 --threads 8 --backend cpu --dry-run");
+  EXPECT_NE(seven.find("up to 1.1e+12 for this run"), std::string::npos) << seven;
   EXPECT_EQ(warnings_of("minimize --function sphere --dim 100000 --starts 8 --steps 0 --box -1:1 --threads 2"), "")
       << "8e10 on one thread: not long";
   // trace too (it said nothing, and its first evaluation, of f and |grad| at the starts, took as long).
-  const auto traced =
-      run_shell("timeout 2 " + std::string(FDGD_CLI) + " trace --function sphere --dim 1000000 --sample 1 --steps 0 --out " +
-                path("t.csv") + " 2>&1 >/dev/null");
-  EXPECT_NE(traced.out.find("fdgd: warning: at d = 1000000 the gradient takes about d^2 = 1e+12 additions a step of a start"),
+  const std::string traced =
+      warnings_of("trace --function sphere --dim 1000000 --sample 1 --steps 0 --dry-run --out " + path("t.csv"));
+  EXPECT_NE(traced.find("fdgd: warning: at d = 1000000 the gradient takes about d^2 = 1e+12 additions a step of a start"),
             std::string::npos)
-      << traced.out;
+      << traced;
 }
 
 // An expression too large for each coordinate's patch: its gradient evaluates it whole 2d times. A
 // product of d sums of every coordinate at d = 1000, 1000 starts: hours, and it said nothing.
 TEST_F(Cli, AnExpressionTooLargeForPatchesIsWarnedOf) {
   const std::string expression = " minimize --expr \"prod(i=0..d-1, sum(j=0..d-1, x[j]))\" --dim 1000 --box=-1:1 ";
-  const auto r = run_shell("timeout 3 " + std::string(FDGD_CLI) + expression + "--backend cpu 2>&1 >/dev/null");
-  EXPECT_NE(r.out.find("fdgd: warning: --expr's program at d = 1000 is too large for its gradient to redo only what each "
-                       "coordinate reaches: it evaluates f whole 2d times, about 2e+09 operations a step of a start, up to "
-                       "2e+14 for this run, which may take long"),
+  const std::string r = warnings_of(expression + "--backend cpu --dry-run");
+  EXPECT_NE(r.find("fdgd: warning: --expr's program at d = 1000 is too large for its gradient to redo only what each "
+                   "coordinate reaches: it evaluates f whole 2d times, about 2e+09 operations a step of a start, up to "
+                   "2e+14 for this run, which may take long"),
             std::string::npos)
-      << r.out;
+      << r;
   // One start at --steps 0 of the same at d = 300: 10^8 operations, not long.
   EXPECT_EQ(warnings_of("minimize --expr \"prod(i=0..d-1, sum(j=0..d-1, x[j]))\" --dim 300 --box=-1:1 --backend cpu "
                         "--starts 1 --steps 0"),
@@ -502,6 +498,8 @@ TEST_F(Cli, AnExpressionTooLargeForPatchesIsWarnedOf) {
 // An expression of sums at a large d: its steps as a built-in's, and before them the preparation of each
 // coordinate's part of the sums, about d^2 operations without a progress line (d = 3 10^5: minutes).
 TEST_F(Cli, AnExpressionOfSumsAtALargeDimensionIsWarnedOf) {
+  // Warned of before the preparation, which a dry run makes too (the memory check needs the program):
+  // stopped after 2 s.
   const auto r = run_shell("timeout 2 " + std::string(FDGD_CLI) +
                            " minimize --expr \"sum(i=0..d-1, x[i]^2)\" --dim 300000 --starts 1 --steps 0 --box -1:1 "
                            "--backend cpu 2>&1 >/dev/null");
@@ -510,12 +508,11 @@ TEST_F(Cli, AnExpressionOfSumsAtALargeDimensionIsWarnedOf) {
                        "9e+10 operations before the first step, which may take long"),
             std::string::npos)
       << r.out;
-  const auto steps = run_shell("timeout 3 " + std::string(FDGD_CLI) +
-                               " minimize --expr \"sum(i=0..d-1, x[i]^2)\" --dim 5000 --starts 1 --steps 40000 --box -1:1 "
-                               "--backend cpu 2>&1 >/dev/null");
-  EXPECT_NE(steps.out.find("fdgd: warning: at d = 5000 the gradient takes about d^2 = 2.5e+07 additions a step of a start"),
+  const std::string steps = warnings_of(
+      "minimize --expr \"sum(i=0..d-1, x[i]^2)\" --dim 5000 --starts 1 --steps 40000 --box -1:1 --backend cpu --dry-run");
+  EXPECT_NE(steps.find("fdgd: warning: at d = 5000 the gradient takes about d^2 = 2.5e+07 additions a step of a start"),
             std::string::npos)
-      << steps.out;
+      << steps;
   EXPECT_EQ(warnings_of("minimize --expr \"sum(i=0..d-1, x[i]^2)\" --dim 2000 --starts 8 --steps 0 --box -1:1"), "");
   // d without a sum costs nothing a coordinate (its other warning: the coordinates it leaves out).
   EXPECT_EQ(warnings_of("minimize --expr \"d*x0^2\" --dim 100000 --starts 1 --steps 100 --box -1:1").find("d^2"),
@@ -642,6 +639,43 @@ TEST_F(Cli, TraceSaysWhereItsPathsEnded) {
   const auto all = run("trace --function sphere --sample 3 --steps 37 --every 1000 --out " + path("s.csv"));
   ASSERT_EQ(all.status, 0) << all.out;
   EXPECT_EQ(all.out, "sphere: 3 paths of 37 steps, written to " + path("s.csv") + "\n");
+}
+
+TEST_F(Cli, ADryRunChecksTheCommandAndRunsNothing) {
+  // 10^12 additions a step of a start: the warning, what would run, and no file, at once.
+  const auto r = run("minimize --function sphere --dim 1000000 --starts 10 --steps 1e6 --box -1:1 --threads 1 --dry-run --out " +
+                     path("out.csv"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("fdgd: warning: at d = 1000000 the gradient takes about d^2 = 1e+12 additions"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("dry run: sphere: 10 starts of d = 1000000, 1000000 steps, on cpu (1 thread), about "), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("; --out " + path("out.csv") + " not written; nothing was run\n"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(path("out.csv")));
+  const auto j = run("minimize --function rastrigin --dim 8 --starts 2^20 --dry-run --json --backend cpu", "2>/dev/null");
+  ASSERT_EQ(j.status, 0) << j.out;
+  const auto plan = nlohmann::json::parse(j.out);
+  EXPECT_EQ(plan["dry_run"], true);
+  EXPECT_EQ(plan["starts"], 1 << 20);
+  EXPECT_EQ(plan["dim"], 8);
+  EXPECT_EQ(plan["backend"], "cpu");
+  EXPECT_TRUE(plan["out"].is_null());
+  options o;
+  o.backend = backend_kind::cpu;
+  EXPECT_EQ(plan["host_bytes_needed"].get<double>(), host_bytes_needed(1 << 20, 8, o));
+  // What a run would refuse, a dry run refuses.
+  const auto huge = run("minimize --function sphere --starts 1e12 --backend cpu --dry-run");
+  EXPECT_EQ(huge.status, 1) << huge.out;
+  EXPECT_NE(huge.out.find("fdgd: error: not enough memory for 1000000000000 starts"), std::string::npos) << huge.out;
+  std::string why;
+  if (!cuda_device_available(0, &why)) {
+    const auto cuda = run("minimize --function sphere --backend cuda --dry-run");
+    EXPECT_EQ(cuda.status, 1) << cuda.out;
+    EXPECT_NE(cuda.out.find("CUDA backend cannot run"), std::string::npos) << cuda.out;
+  }
+  const auto traced = run("trace --function himmelblau --sample 5 --dry-run --out " + path("t.csv"));
+  ASSERT_EQ(traced.status, 0) << traced.out;
+  EXPECT_NE(traced.out.find("dry run: himmelblau: 5 starts of d = 2, 100 steps, on "), std::string::npos) << traced.out;
+  EXPECT_FALSE(fs::exists(path("t.csv")));
 }
 
 TEST_F(Cli, AnOutputLargerThanTheFreeSpaceIsWarnedOf) {

@@ -22,7 +22,7 @@ struct minimize_args {
   std::string steps_text = "100";  // --steps, in --starts' forms (1000, 1e4, 2^10)
   std::int64_t steps = 100;        // parsed from steps_text once the flags are read
   int threads = 0, top = 10;
-  bool json = false, quiet = false;
+  bool json = false, quiet = false, dry_run = false;
 };
 
 /// The descent options the flags give (steps and gtol are the caller's).

@@ -92,6 +92,10 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   add_value(c, "--threads", a.threads, "CPU threads (default: OMP_NUM_THREADS where set, else all cores)")
       ->transform(whole_number(0, max_cpu_threads));
+  c->add_flag("--dry-run", a.dry_run,
+              "check the command as its run would (flags, starts, files, memory, device, warnings), say what would run, "
+              "and run nothing")
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
 }
 
 std::string option_without_value(const CLI::App& command, int argc, char** argv) {

@@ -17,7 +17,11 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "args.hpp"
+#include "fdgd/cuda_device.hpp"
+#include "fdgd/detail/host_loop.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 #include "fdgd/minimize.hpp"
@@ -48,6 +52,42 @@ void check_out_name(const std::string& out, const std::vector<std::string>& allo
                           : std::string()));
 }
 
+/// --dry-run: the command checked as its run would check it (flags, starts, files, host memory, the
+/// CUDA device asked for, the warnings), then what would run, as a line or as JSON; nothing is run or
+/// written. `count` starts (paths) of dimension `dim`, `steps` steps each.
+int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int64_t count, int dim, std::int64_t steps,
+                options o) {
+  if (o.backend == backend_kind::cuda) require_cuda_device(o.cuda_device);
+  const bool cuda = cli::goes_to_cuda(o);
+  const int threads = detail::openmp_team(o.threads);
+  const std::string device =
+      cuda ? cuda_device_name(o.cuda_device) : std::to_string(threads) + (threads == 1 ? " thread" : " threads");
+  o.steps = steps;
+  const double bytes = b.host_bytes_needed(count, dim, o);
+  if (a.json) {
+    const nlohmann::json j = {{"dry_run", true},
+                              {"function", b.label()},
+                              {"starts", count},
+                              {"dim", dim},
+                              {"steps", steps},
+                              {"backend", cuda ? "cuda" : "cpu"},
+                              {"device", device},
+                              {"host_bytes_needed", bytes},
+                              {"out", a.out.empty() ? nlohmann::json() : nlohmann::json(a.out)}};
+    fmt::print("{}\n", j.dump(2));
+  } else {
+    const int unit = bytes < double(1 << 20) ? 1 : bytes < double(1 << 30) ? 2 : 3;  // KiB, MiB, GiB
+    fmt::print("dry run: {}: {} start{} of d = {}, {} step{}, on {} ({}), about {:.3g} {} of host memory{}; nothing was run\n",
+               b.label(), count, count == 1 ? "" : "s", dim, steps, steps == 1 ? "" : "s", cuda ? "cuda" : "cpu", device,
+               bytes / std::pow(1024.0, unit),
+               unit == 1   ? "KiB"
+               : unit == 2 ? "MiB"
+                           : "GiB",
+               a.out.empty() ? "" : "; --out " + a.out + " not written");
+  }
+  return 0;
+}
+
 int run_minimize(const minimize_args& a) {
   const cli::objective_choice b(a.function, a.expression);
   options o = cli::options_from(a);
@@ -65,6 +105,7 @@ int run_minimize(const minimize_args& a) {
     const double row = cli::extension(a.out) == ".npy" ? 8.0 * (dim + 1) : 25.0 * (dim + 2) + 32;
     cli::warn_if_out_may_not_fit(a.out, double(s.count()) * row, fmt::format("the {} trajectories", s.count()));
   }
+  if (a.dry_run) return say_dry_run(a, b, s.count(), dim, o.steps, o);
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps, o.gtol > 0);
   if (bar.enabled()) {
     o.steps_per_launch = cli::steps_a_launch_shown(o.steps, s.count(), dim, cli::goes_to_cuda(o));
@@ -168,6 +209,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     const double rows = double(paths) * (std::ceil(double(a.steps) / double(every)) + 1);
     cli::warn_if_out_may_not_fit(a.out, rows * (25.0 * (dim + 1) + 40), fmt::format("the trace's {:.3g} rows", rows));
   }
+  if (a.dry_run) return say_dry_run(a, b, paths, dim, a.steps, o);
   // Rows go to the file as they are made: a long trace of many starts would not fit in memory.
   csv_writer out(a.out, header);
   std::vector<double> row(std::size_t(dim) + 3);
