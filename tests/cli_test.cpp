@@ -676,6 +676,12 @@ TEST_F(Cli, ADryRunChecksTheCommandAndRunsNothing) {
   ASSERT_EQ(traced.status, 0) << traced.out;
   EXPECT_NE(traced.out.find("dry run: himmelblau: 5 starts of d = 2, 100 steps, on "), std::string::npos) << traced.out;
   EXPECT_FALSE(fs::exists(path("t.csv")));
+  // The starts' own checks too (they came after the output file was made).
+  const auto wide = run("trace --function sphere --start 1e39,0 --precision f32 --dry-run --out " + path("t.csv"));
+  EXPECT_EQ(wide.status, 2) << wide.out;
+  EXPECT_NE(wide.out.find("--start: start 0 coordinate 0 is 1e+39, beyond single precision's range"), std::string::npos)
+      << wide.out;
+  EXPECT_FALSE(fs::exists(path("t.csv")));
 }
 
 TEST_F(Cli, AnOutputLargerThanTheFreeSpaceIsWarnedOf) {

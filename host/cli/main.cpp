@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -209,6 +210,9 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     const double rows = double(paths) * (std::ceil(double(a.steps) / double(every)) + 1);
     cli::warn_if_out_may_not_fit(a.out, rows * (25.0 * (dim + 1) + 40), fmt::format("the trace's {:.3g} rows", rows));
   }
+  // The points as given, one set of starts named by its flag for the checks (a dry run's too).
+  std::optional<starts> given(cli::named_starts(flag, o.prec, [&] { return starts::given(std::move(points), dim); }));
+  cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(*given));
   if (a.dry_run) return say_dry_run(a, b, paths, dim, a.steps, o);
   // Rows go to the file as they are made: a long trace of many starts would not fit in memory.
   csv_writer out(a.out, header);
@@ -226,15 +230,11 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   // what check_host_memory foresaw is named as minimize's is).
   try {
     {
-      // The first evaluation from the points as given, one set of starts named by its flag for the checks;
-      // the stretches then go on from its x, the same numbers (in f32 rounded as every run rounds them).
-      result first;
-      {
-        const starts given = cli::named_starts(flag, o.prec, [&] { return starts::given(std::move(points), dim); });
-        cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(given));
-        o.steps = 0;
-        first = b.run(given, o);
-      }
+      // The first evaluation from the points as given; the stretches then go on from its x, the same
+      // numbers (in f32 rounded as every run rounds them).
+      o.steps = 0;
+      result first = b.run(*given, o);
+      given.reset();
       for (std::int64_t i = 0; i < paths; ++i) record(first, i, 0);
       ended.assign(first.status.begin(), first.status.end());
       points.assign(first.x.begin(), first.x.end());
