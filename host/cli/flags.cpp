@@ -52,8 +52,7 @@ const CLI::Validator seed_check(
 }  // namespace
 
 CLI::Validator whole_number(long long least, long long most) {
-  const std::string rule =
-      most == std::numeric_limits<long long>::max() ? fmt::format(">= {}", least) : fmt::format("{}..{}", least, most);
+  const std::string rule = fmt::format("{}..{}", least, most);
   return CLI::Validator(
       [least, most](std::string& text) -> std::string {
         if (text.empty()) return "empty value";

@@ -53,18 +53,31 @@ void check_out_name(const std::string& out, const std::vector<std::string>& allo
                           : std::string()));
 }
 
+/// "812 bytes", "39.1 MiB", "8.3 GiB": a size in the unit that keeps it below 1024.
+std::string bytes_text(double bytes) {
+  if (bytes < 1024) return fmt::format("{:.0f} bytes", bytes);
+  const char* units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+  int k = 0;
+  for (bytes /= 1024; bytes >= 1024 && k < 4; ++k) bytes /= 1024;
+  return fmt::format("{:.1f} {}", bytes, units[k]);
+}
+
 /// --dry-run: the command checked as its run would check it (flags, starts, files, host memory, the
-/// CUDA device asked for, the warnings), then what would run, as a line or as JSON; nothing is run or
-/// written. `count` starts (paths) of dimension `dim`, `steps` steps each.
-int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int64_t count, int dim, std::int64_t steps,
-                options o) {
+/// CUDA device asked for, the warnings), then what would run, as a line or (minimize) JSON; nothing is
+/// run or written. `count` starts of dimension `dim`, `steps` steps each; for trace (`every` > 0), paths
+/// recorded every `every` steps, whose points it holds between stretches.
+int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int64_t count, int dim, std::int64_t steps, options o,
+                std::int64_t every = 0) {
   if (o.backend == backend_kind::cuda) require_cuda_device(o.cuda_device);
   const bool cuda = cli::goes_to_cuda(o);
   const int threads = detail::openmp_team(o.threads);
   const std::string device =
       cuda ? cuda_device_name(o.cuda_device) : std::to_string(threads) + (threads == 1 ? " thread" : " threads");
   o.steps = steps;
-  const double bytes = b.host_bytes_needed(count, dim, o);
+  const double held = every > 0 ? double(count) * dim * sizeof(double) : 0.0;
+  const double bytes = cli::command_host_bytes(b, count, dim, o, held);
+  // At most: final points that converge form few groups (check_host_memory's warning says the same).
+  const double grouping = every == 0 && a.groups_minima ? grouping_bytes_needed(count, dim, o.threads, a.top) : 0.0;
   if (a.json) {
     const nlohmann::json j = {{"dry_run", true},
                               {"function", b.label()},
@@ -73,19 +86,20 @@ int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int
                               {"steps", steps},
                               {"backend", cuda ? "cuda" : "cpu"},
                               {"device", device},
-                              {"host_bytes_needed", bytes},
+                              {"host_bytes_needed", std::int64_t(std::ceil(bytes))},
+                              {"grouping_bytes_at_most", std::int64_t(std::ceil(grouping))},
                               {"out", a.out.empty() ? nlohmann::json() : nlohmann::json(a.out)}};
     fmt::print("{}\n", j.dump(2));
-  } else {
-    const int unit = bytes < double(1 << 20) ? 1 : bytes < double(1 << 30) ? 2 : 3;  // KiB, MiB, GiB
-    fmt::print("dry run: {}: {} start{} of d = {}, {} step{}, on {} ({}), about {:.3g} {} of host memory{}; nothing was run\n",
-               b.label(), count, count == 1 ? "" : "s", dim, steps, steps == 1 ? "" : "s", cuda ? "cuda" : "cpu", device,
-               bytes / std::pow(1024.0, unit),
-               unit == 1   ? "KiB"
-               : unit == 2 ? "MiB"
-                           : "GiB",
-               a.out.empty() ? "" : "; --out " + a.out + " not written");
+    return 0;
   }
+  const std::string what = every > 0
+                               ? fmt::format("{} path{} of {} step{}{}", count, count == 1 ? "" : "s", steps, steps == 1 ? "" : "s",
+                                             every < steps ? fmt::format(", every {} step{}", every, every == 1 ? "" : "s") : "")
+                               : fmt::format("{} start{}, {} step{}", count, count == 1 ? "" : "s", steps, steps == 1 ? "" : "s");
+  fmt::print("dry run: {} at d = {}: {}, on {} ({}), about {} of host memory{}{}; nothing was run\n", b.label(), dim, what,
+             cuda ? "cuda" : "cpu", device, bytes_text(bytes),
+             grouping > 0 ? " (grouping the final points up to " + bytes_text(grouping) + " more)" : "",
+             a.out.empty() ? "" : "; --out " + a.out + " not written");
   return 0;
 }
 
@@ -213,7 +227,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   // The points as given, one set of starts named by its flag for the checks (a dry run's too).
   std::optional<starts> given(cli::named_starts(flag, o.prec, [&] { return starts::given(std::move(points), dim); }));
   cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(*given));
-  if (a.dry_run) return say_dry_run(a, b, paths, dim, a.steps, o);
+  if (a.dry_run) return say_dry_run(a, b, paths, dim, a.steps, o, every);
   // Rows go to the file as they are made: a long trace of many starts would not fit in memory.
   csv_writer out(a.out, header);
   std::vector<double> row(std::size_t(dim) + 3);

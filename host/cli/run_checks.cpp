@@ -157,16 +157,21 @@ std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, c
                   count, count == 1 ? "" : "s", dim, need / gib, places, available / gib, places, count_flag));
 }
 
+double command_host_bytes(const objective_choice& b, std::int64_t count, int dim, const options& o, double beside) {
+  const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
+  return b.host_bytes_needed(count, dim, o) + box + beside;
+}
+
 void check_host_memory(const objective_choice& b, std::int64_t count, int dim, const options& o, const char* count_flag, int top,
                        double beside) {
-  const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
+  const double box = 4.0 * dim * sizeof(double);  // as command_host_bytes counts it
   const double available = available_host_bytes();
   // The run's own needs first: an expression's program, made next for d, may take GBs itself.
   if (const double run = fdgd::host_bytes_needed(count, dim, o) + box + beside; run > available)
     throw not_enough_memory(count, dim, run, count_flag);
   double need = 0;
   try {
-    need = b.host_bytes_needed(count, dim, o) + box + beside;  // for --expr, making its program at d first
+    need = command_host_bytes(b, count, dim, o, beside);  // for --expr, making its program at d first
   } catch (const std::bad_alloc&) {
     throw std::runtime_error(
         fmt::format("not enough memory to make --expr's program at d = {} (a change list for each "

@@ -35,6 +35,10 @@ std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, c
 void check_host_memory(const objective_choice& b, std::int64_t count, int dim, const options& o, const char* count_flag, int top,
                        double beside = 0);
 
+/// The host memory check_host_memory compares with what is available: the run's (b.host_bytes_needed,
+/// for --expr its program made at d), the box, and `beside`.
+double command_host_bytes(const objective_choice& b, std::int64_t count, int dim, const options& o, double beside = 0);
+
 /// Where x + h and x - h round to the same number, every central difference is 0 and a start does not
 /// move: with an h that small next to the largest |coordinate|, the run would silently do nothing
 /// there. A warning, not an error: smaller coordinates may still move. Also where h is so large that
