@@ -8,15 +8,14 @@ a verdict naming it:
 Exits 77 (skipped) without numpy, which compare.py needs.
 """
 import contextlib
-import importlib.util
 import io
 import os
 import re
 import sys
 
-if importlib.util.find_spec("numpy") is None:  # absent: skipped; installed but broken: a failure
-    print("skipped: compare.py needs numpy (pip install numpy)")
-    sys.exit(77)
+from skips import skip_without
+
+skip_without(["numpy"], "compare.py")
 
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(BENCH, "peers"))

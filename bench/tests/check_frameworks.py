@@ -15,16 +15,15 @@ Exits 77 (skipped) without numpy, which frameworks.py needs.
 """
 import atexit
 import contextlib
-import importlib.util
 import io
 import os
 import re
 import sys
 import time
 
-if importlib.util.find_spec("numpy") is None:  # absent: skipped; installed but broken: a failure
-    print("skipped: frameworks.py needs numpy (pip install numpy)")
-    sys.exit(77)
+from skips import skip_without
+
+skip_without(["numpy"], "frameworks.py")
 import numpy as np  # noqa: E402
 
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

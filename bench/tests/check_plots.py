@@ -7,17 +7,15 @@ inputs they must refuse with one line naming the file (no traceback, no picture)
 Exits 77 (skipped) without numpy or matplotlib, which the scripts need; one installed but broken
 fails.
 """
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 import tempfile
 
-for module in ("numpy", "matplotlib"):
-    if importlib.util.find_spec(module) is None:
-        print(f"skipped: the picture scripts need numpy and matplotlib ({module} missing: pip install {module})")
-        sys.exit(77)
+from skips import skip_without
+
+skip_without(["numpy", "matplotlib"], "the picture scripts")
 import numpy as np  # noqa: E402
 
 PLOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plot")
