@@ -1025,6 +1025,10 @@ TEST_F(Cli, TheTextShowsALongPointCutShortAndTheJsonWhole) {
   char shortest[64];
   EXPECT_EQ(significant(shown), significant(std::string(shortest, std::to_chars(shortest, shortest + sizeof shortest, f).ptr)))
       << line;
+  // The minima table's first row, the same minimum, shows the same digits (it had 15).
+  EXPECT_NE(text.out.find("\n    1  " + std::string(22 - std::min<std::size_t>(22, shown.size()), ' ') + shown + "  "),
+            std::string::npos)
+      << text.out;
 }
 
 TEST_F(Cli, AClosedPipeIsNamedOnceWhereSigpipeIsIgnored) {

@@ -201,7 +201,7 @@ void write_text(std::FILE* file, const run_summary& summary) {
   out.clear();
   int k = 0;
   for (const auto& g : minima)
-    put(file, fmt::format("  {:>3}  {:>22.15g}  {:>10}  {:>8}  {}\n", ++k, g.f, g.count, percent(g.share), point(g.x)));
+    put(file, fmt::format("  {:>3}  {:>22}  {:>10}  {:>8}  {}\n", ++k, g.f, g.count, percent(g.share), point(g.x)));
   if (left_out > 0)
     out +=
         fmt::format("  {} start{} in no group: nonfinite or unresolved, with f not finite, or beyond {:g} x {} from the origin\n",
