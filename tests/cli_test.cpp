@@ -534,6 +534,7 @@ TEST_F(Cli, TheMemoryEstimateCoversAFewStartsAtALargeDimension) {
 TEST_F(Cli, NpyOutputReadsBack) {
   const auto r = run("minimize --function rastrigin --dim 3 --starts 2^6 --seed 5 --out " + path("out.npy"));
   ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("\nwritten: the 64 trajectories to " + path("out.npy") + "\n"), std::string::npos) << r.out;
   const table t = read_npy(path("out.npy"));
   EXPECT_EQ(t.rows, 64);
   EXPECT_EQ(t.cols, 4);
