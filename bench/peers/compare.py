@@ -27,6 +27,7 @@ from script_io import needed  # noqa: E402
 np = needed("numpy")
 import numpy_vectorized  # noqa: E402
 import seed_loop  # noqa: E402
+from frameworks import agree  # noqa: E402  (the one agreement rule of the peers)
 from objectives import OBJECTIVES  # noqa: E402
 
 # name, d, N, lr, required speedup. Rastrigin runs at lr = 1e-3: at the default 0.01, lr times its
@@ -35,13 +36,6 @@ from objectives import OBJECTIVES  # noqa: E402
 # could agree. At 1e-3 descent contracts and agreement is a real check.
 CASES = [("sphere", 2, 1_000_000, 0.01, 20.0), ("rastrigin", 8, 100_000, 1e-3, 5.0)]
 STEPS, SEED = 100, 1
-
-
-def agree(a, b, rel=1e-9):
-    """Max relative difference, measured against max(|a|, |b|, 1) so that points near 0 compare sanely."""
-    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), 1.0)
-    worst = float(np.max(np.abs(a - b) / scale))
-    return worst <= rel, worst
 
 
 def main():

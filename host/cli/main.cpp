@@ -53,6 +53,9 @@ void check_out_name(const std::string& out, const std::vector<std::string>& allo
                           : std::string()));
 }
 
+/// The points of `paths` that trace holds between its stretches.
+double held_points_bytes(std::int64_t paths, int dim) { return double(paths) * dim * sizeof(double); }
+
 /// "812 bytes", "39.1 MiB", "8.3 GiB": a size in the unit that keeps it below 1024.
 std::string bytes_text(double bytes) {
   if (bytes < 1024) return fmt::format("{:.0f} bytes", bytes);
@@ -70,11 +73,10 @@ int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int
                 std::int64_t every = 0) {
   if (o.backend == backend_kind::cuda) require_cuda_device(o.cuda_device);
   const bool cuda = cli::goes_to_cuda(o);
-  const int threads = detail::openmp_team(o.threads);
-  const std::string device =
-      cuda ? cuda_device_name(o.cuda_device) : std::to_string(threads) + (threads == 1 ? " thread" : " threads");
+  // What the run's result::device would say.
+  const std::string device = cuda ? cuda_device_name(o.cuda_device) : detail::cpu_device_text(detail::cpu_threads(o));
   o.steps = steps;
-  const double held = every > 0 ? double(count) * dim * sizeof(double) : 0.0;
+  const double held = every > 0 ? held_points_bytes(count, dim) : 0.0;
   const double bytes = cli::command_host_bytes(b, count, dim, o, held);
   // At most: final points that converge form few groups (check_host_memory's warning says the same).
   const double grouping = every == 0 && a.groups_minima ? grouping_bytes_needed(count, dim, o.threads, a.top) : 0.0;
@@ -187,7 +189,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     batch.groups_minima = false;
     const starts s = cli::make_starts(batch, b, dim);
     // Beside a run's own needs, the trace holds the paths' points between stretches.
-    cli::check_host_memory(b, s.count(), dim, cli::options_from(a), "--sample", 0, double(s.count()) * dim * sizeof(double));
+    cli::check_host_memory(b, s.count(), dim, cli::options_from(a), "--sample", 0, held_points_bytes(s.count(), dim));
     points.reserve(std::size_t(s.count()) * std::size_t(dim));
     for (std::int64_t i = 0; i < s.count(); ++i)
       for (int j = 0; j < dim; ++j) points.push_back(s.coordinate(i, j));
@@ -273,7 +275,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
       points.assign(r.x.begin(), r.x.end());
     }
   } catch (const std::bad_alloc&) {
-    throw cli::not_enough_memory(paths, dim, b.host_bytes_needed(paths, dim, o) + double(paths) * dim * sizeof(double), flag);
+    throw cli::not_enough_memory(paths, dim, b.host_bytes_needed(paths, dim, o) + held_points_bytes(paths, dim), flag);
   }
   out.commit();
   fmt::print("{}: {} path{} of {} step{}{}, written to {}\n", b.label(), paths, paths == 1 ? "" : "s", a.steps,

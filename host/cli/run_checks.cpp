@@ -157,17 +157,20 @@ std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, c
                   count, count == 1 ? "" : "s", dim, need / gib, places, available / gib, places, count_flag));
 }
 
+namespace {
+/// The box's bounds, as parsed and in the starts.
+double box_bytes(int dim) { return 4.0 * dim * sizeof(double); }
+}  // namespace
+
 double command_host_bytes(const objective_choice& b, std::int64_t count, int dim, const options& o, double beside) {
-  const double box = 4.0 * dim * sizeof(double);  // the box's bounds, as parsed and in the starts
-  return b.host_bytes_needed(count, dim, o) + box + beside;
+  return b.host_bytes_needed(count, dim, o) + box_bytes(dim) + beside;
 }
 
 void check_host_memory(const objective_choice& b, std::int64_t count, int dim, const options& o, const char* count_flag, int top,
                        double beside) {
-  const double box = 4.0 * dim * sizeof(double);  // as command_host_bytes counts it
   const double available = available_host_bytes();
   // The run's own needs first: an expression's program, made next for d, may take GBs itself.
-  if (const double run = fdgd::host_bytes_needed(count, dim, o) + box + beside; run > available)
+  if (const double run = fdgd::host_bytes_needed(count, dim, o) + box_bytes(dim) + beside; run > available)
     throw not_enough_memory(count, dim, run, count_flag);
   double need = 0;
   try {

@@ -419,7 +419,7 @@ result solve_cpu(const Objective& f, const starts& s, const options& o) {
     const detail::scratch_release release{batch.threads()};
     detail::run_chunks(batch, o, s.count(), chunk, r);
     const int threads = batch.threads();
-    detail::finish(r, "cpu", std::to_string(threads) + (threads == 1 ? " thread" : " threads"), t0, o.threads);
+    detail::finish(r, "cpu", detail::cpu_device_text(threads), t0, o.threads);
     return r;
   }
 }

@@ -56,6 +56,9 @@ inline int cpu_threads(const options& o) {
 #endif
 }
 
+/// A CPU run's result::device: "1 thread", "8 threads".
+inline std::string cpu_device_text(int threads) { return std::to_string(threads) + (threads == 1 ? " thread" : " threads"); }
+
 /// The calling thread's number in its OpenMP team; 0 without OpenMP.
 inline int cpu_thread_index() {
 #if defined(_OPENMP)
