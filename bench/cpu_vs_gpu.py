@@ -31,7 +31,7 @@ def read_sweep(path):
     failed = defaultdict(lambda: defaultdict(dict))
     counters = {}
     for b in data["benchmarks"]:
-        m = NAME.match(b.get("name", "") if isinstance(b, dict) else "")
+        m = NAME.match(b["name"]) if isinstance(b, dict) and isinstance(b.get("name"), str) else None
         if not m:
             continue
         backend, case, mode, precision, n = m.groups()
@@ -60,7 +60,8 @@ def host_text(context):
 def busy_note(context):
     """A line where the machine was busy as the run began (Google Benchmark's load average), else ''."""
     load_avg, cpus = context.get("load_avg"), context.get("num_cpus")
-    if isinstance(load_avg, list) and load_avg and isinstance(cpus, int) and load_avg[0] >= 0.5 * cpus:
+    if isinstance(load_avg, list) and load_avg and isinstance(load_avg[0], (int, float)) and isinstance(cpus, int) \
+            and load_avg[0] >= 0.5 * cpus:
         return (f"note: the machine was busy as the run began (load average {load_avg[0]:.1f} on {cpus} CPUs): its "
                 "CPU times may be long, and the GPU's speedups high")
     return ""

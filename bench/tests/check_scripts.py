@@ -117,6 +117,14 @@ def main(bench_sweep):
                 json.dump(dict(data, benchmarks=[dict(data["benchmarks"][0], **change)]), f)
             refused(f"{odd}: ", "cpu_vs_gpu.py", odd)
             refused(expected, "cpu_vs_gpu.py", odd)
+        # Hand-made context and names of the wrong type: read as absent, not a Python error.
+        with open(odd, "w") as f:
+            json.dump(dict(data, context=dict(data.get("context", {}), load_avg=[None]),
+                           benchmarks=data["benchmarks"] + [{"name": 5}]), f)
+        run("cpu_vs_gpu.py", odd)
+        with open(odd, "w") as f:
+            json.dump(dict(data, benchmarks=[{"name": 5}]), f)
+        refused(f"{odd}: no bench_sweep rows", "cpu_vs_gpu.py", odd)
         # Files that are not a sweep: one line naming them.
         empty = os.path.join(tmp, "empty.json")
         open(empty, "w").close()
