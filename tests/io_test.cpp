@@ -24,6 +24,7 @@ namespace fdgd::test {
 namespace {
 
 namespace fs = std::filesystem;
+const std::string byte_order_mark = "\xEF\xBB\xBF";  // UTF-8's, as some editors begin a file
 
 class Io : public testing::Test {
  protected:
@@ -224,19 +225,15 @@ TEST_F(Io, CsvFirstRowIsAHeaderOnlyWhenNoCellOfItIsANumber) {
   // An underflow is the nearest double, as any parser reads it.
   write_text("tiny.csv", "1e-400,4e-320\n");
   EXPECT_EQ(read_csv(path("tiny.csv")).values, (std::vector<double>{0, 4e-320}));
-  // A byte-order mark (as some editors write) is not part of the first cell.
   // printf's "%+e" signs every number: all data, no header.
   write_text("signed.csv", "+1,+2.5e-1\n-3,+4\n");
   EXPECT_EQ(read_csv(path("signed.csv")).values, (std::vector<double>{1, 0.25, -3, 4}));
   write_text("signs.csv", "1,2\n+-3,4\n");
   expect_error([&] { read_csv(path("signs.csv")); }, "signs.csv:2:1: '+-3' is not a number");
-  write_text("bom.csv",
-             "\xEF\xBB\xBF"
-             "1,2\n3,4\n");
+  // A byte-order mark (as some editors write) is not part of the first cell.
+  write_text("bom.csv", byte_order_mark + "1,2\n3,4\n");
   EXPECT_EQ(read_csv(path("bom.csv")).values, (std::vector<double>{1, 2, 3, 4}));
-  write_text("bom_header.csv",
-             "\xEF\xBB\xBF"
-             "x0,x1\n3,4\n");
+  write_text("bom_header.csv", byte_order_mark + "x0,x1\n3,4\n");
   EXPECT_EQ(read_csv(path("bom_header.csv")).values, (std::vector<double>{3, 4}));
 }
 
@@ -394,13 +391,9 @@ TEST_F(Io, CsvWriterRefusesWhatWouldNotReadBack) {
   // byte-order mark is not part of its first name.
   for (const std::string name : {" a", "a ", "\tb"})
     EXPECT_THROW(csv_writer(path("h.csv"), {"x", name}), std::invalid_argument) << name;
-  EXPECT_THROW(csv_writer(path("h.csv"), {"\xEF\xBB\xBF"
-                                          "a",
-                                          "x"}),
-               std::invalid_argument);
-  for (const std::string name : {"x5", "a-1", "_1", "-x", "a b",
-                                 "\xEF\xBB\xBF"
-                                 "a"}) {  // these read back as names
+  EXPECT_THROW(csv_writer(path("h.csv"), {byte_order_mark + "a", "x"}), std::invalid_argument);
+  const std::vector<std::string> read_back_as_names{"x5", "a-1", "_1", "-x", "a b", byte_order_mark + "a"};
+  for (const std::string& name : read_back_as_names) {
     write_csv(path("n.csv"), {"x", name}, table{1, 2, {1, 2}});
     EXPECT_EQ(read_csv(path("n.csv")).names, (std::vector<std::string>{"x", name}));
   }
