@@ -1078,6 +1078,15 @@ TEST_F(Cli, ATraceBeyondMemoryIsRefusedWithItsEstimateBeforeItStarts) {
   EXPECT_EQ(r.out.rfind("fdgd: error: not enough memory for 20000000 starts of dimension 2: the run needs about ", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("use fewer --sample"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(path("trace.csv")));
+  // Where not even the run fits, the figure is still the run's with the points held beside it (it was
+  // minimize's alone): 10^12 points of 2 doubles, 14901.2 GiB more.
+  const auto needs = [](const std::string& out) {
+    const auto at = out.find("needs about ");
+    return at == std::string::npos ? -1.0 : std::stod(out.substr(at + 12));
+  };
+  const auto trace = run("trace --function sphere --sample 1e12 --backend cpu --out " + path("trace.csv"));
+  const auto minimize = run("minimize --function sphere --starts 1e12 --backend cpu");
+  EXPECT_NEAR(needs(trace.out) - needs(minimize.out), 1e12 * 2 * 8 / double(1 << 30), 0.2) << trace.out << minimize.out;
 }
 
 TEST_F(Cli, AnExpressionsProgramBeyondMemoryIsNamedAndAFormulaOfFewCoordinatesAtALargeDIsWarnedOf) {

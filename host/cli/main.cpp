@@ -53,9 +53,6 @@ void check_out_name(const std::string& out, const std::vector<std::string>& allo
                           : std::string()));
 }
 
-/// The points of `paths` that trace holds between its stretches.
-double held_points_bytes(std::int64_t paths, int dim) { return double(paths) * dim * sizeof(double); }
-
 /// "812 bytes", "39.1 MiB", "8.3 GiB": a size in the unit that keeps it below 1024.
 std::string bytes_text(double bytes) {
   if (bytes < 1024) return fmt::format("{:.0f} bytes", bytes);
@@ -76,7 +73,7 @@ int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int
   // What the run's result::device would say.
   const std::string device = cuda ? cuda_device_name(o.cuda_device) : detail::cpu_device_text(detail::cpu_threads(o));
   o.steps = steps;
-  const double held = every > 0 ? held_points_bytes(count, dim) : 0.0;
+  const double held = every > 0 ? cli::points_bytes(count, dim) : 0.0;
   const double bytes = cli::command_host_bytes(b, count, dim, o, held);
   // At most: final points that converge form few groups (check_host_memory's warning says the same).
   const double grouping = every == 0 && a.groups_minima ? grouping_bytes_needed(count, dim, o.threads, a.top) : 0.0;
@@ -187,9 +184,8 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     batch.starts = std::to_string(sample);
     batch.count_flag = "--sample";
     batch.groups_minima = false;
-    const starts s = cli::make_starts(batch, b, dim);
     // Beside a run's own needs, the trace holds the paths' points between stretches.
-    cli::check_host_memory(b, s.count(), dim, cli::options_from(a), "--sample", 0, held_points_bytes(s.count(), dim));
+    const starts s = cli::make_starts(batch, b, dim, true);
     points.reserve(std::size_t(s.count()) * std::size_t(dim));
     for (std::int64_t i = 0; i < s.count(); ++i)
       for (int j = 0; j < dim; ++j) points.push_back(s.coordinate(i, j));
@@ -275,7 +271,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
       points.assign(r.x.begin(), r.x.end());
     }
   } catch (const std::bad_alloc&) {
-    throw cli::not_enough_memory(paths, dim, b.host_bytes_needed(paths, dim, o) + held_points_bytes(paths, dim), flag);
+    throw cli::not_enough_memory(paths, dim, b.host_bytes_needed(paths, dim, o) + cli::points_bytes(paths, dim), flag);
   }
   out.commit();
   fmt::print("{}: {} path{} of {} step{}{}, written to {}\n", b.label(), paths, paths == 1 ? "" : "s", a.steps,

@@ -157,6 +157,8 @@ std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, c
                   count, count == 1 ? "" : "s", dim, need / gib, places, available / gib, places, count_flag));
 }
 
+double points_bytes(std::int64_t count, int dim) { return double(count) * dim * sizeof(double); }
+
 namespace {
 /// The box's bounds, as parsed and in the starts.
 double box_bytes(int dim) { return 4.0 * dim * sizeof(double); }

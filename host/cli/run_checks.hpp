@@ -25,6 +25,10 @@ void warn_if_out_may_not_fit(const std::string& out, double bytes, const std::st
 /// `count_flag`: where the number of starts comes from (count_source).
 std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, const char* count_flag);
 
+/// The bytes of `count` points of `dim` float64 coordinates: starts read from a file, or the points trace
+/// holds between its stretches, beside the run's own.
+double points_bytes(std::int64_t count, int dim);
+
 /// Refuses a run that needs more host memory than is available before anything large is allocated:
 /// under memory overcommit its allocations could succeed and the process be killed when it touches them.
 /// With `top` (a run's --top; 0 where the final points are not grouped), a warning where grouping them

@@ -120,7 +120,7 @@ void check_given_dim(const objective_choice& b, int dim_given, int dim, const st
     b.check_dim_of_starts(dim, source, fmt::format(" (give --dim {} to run it in {} dimensions{})", dim, dim, hint));
 }
 
-starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) {
+starts make_starts(const minimize_args& a, const objective_choice& b, int& dim, bool points_held_beside) {
   if (!a.init_file.empty()) {
     if (!a.box.empty()) throw usage_error("--box and --init-file exclude each other");
     if (a.starts_given) throw usage_error("--starts and --init-file exclude each other");
@@ -153,7 +153,7 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
       const auto shape = reading([&] { return detail::read_npy_shape(a.init_file); });
       check_columns(shape.cols);
       check_host_memory(b, shape.rows, shape.cols, options_from(a), count_source(a), a.groups_minima ? a.top : 0,
-                        double(shape.rows) * double(shape.cols) * sizeof(double));
+                        points_bytes(shape.rows, shape.cols));
     }
     table t = reading([&] { return npy ? read_npy(a.init_file) : read_csv(a.init_file); });
     // A trace's rows are steps of paths, which would read as starts of two coordinates too many.
@@ -191,8 +191,7 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
                       a.init_file, dim == 2 ? "column" : "columns", npy ? ", a[:, :-1] in numpy" : "", dim, dim));
     // Beside the run's own needs, the file's values, held as the starts.
     if (!sized_first)
-      check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0,
-                        double(t.values.size()) * sizeof(double));
+      check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0, points_bytes(t.rows, dim));
     return named_starts("--init-file: " + a.init_file, options_from(a).prec,
                         [&] { return starts::given(std::move(t.values), t.cols); });
   }
@@ -203,7 +202,8 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim) 
                    : a.dim || b.builtin() ? fmt::format("--dim {}", dim)
                                           : fmt::format("d = {} from x{}", dim, dim - 1));
   const std::int64_t count = parse_count(a.count_flag, a.starts);
-  check_host_memory(b, count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0);
+  check_host_memory(b, count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0,
+                    points_held_beside ? points_bytes(count, dim) : 0.0);
   std::vector<double> lo, hi;
   if (a.box.empty()) {
     const search_box box = b.default_box(dim, a.groups_minima ? "--init-file" : "--start");  // trace has --start

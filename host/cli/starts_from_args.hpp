@@ -40,7 +40,8 @@ void check_given_dim(const objective_choice& b, int dim_given, int dim, const st
 
 /// The starts `a` gives for objective `b`, from its --init-file or drawn in its box (else the function's),
 /// with `dim` set to their dimension; refused before anything large is allocated where the run would not
-/// fit in host memory (check_host_memory).
-starts make_starts(const minimize_args& a, const objective_choice& b, int& dim);
+/// fit in host memory (check_host_memory). With `points_held_beside` (trace's --sample), the caller
+/// will hold a copy of the starts' points beside the run, and the check counts it.
+starts make_starts(const minimize_args& a, const objective_choice& b, int& dim, bool points_held_beside = false);
 
 }  // namespace fdgd::cli
