@@ -10,7 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "fdgd/detail/number_text.hpp"
 #include "fdgd/expression.hpp"
+#include "fdgd/math.hpp"
 #include "host/expression/names.hpp"
 
 namespace fdgd::expr {
@@ -48,9 +50,7 @@ std::string number_text(double v) {
 }
 
 std::string plain_text(double v) {
-  if (std::isnan(v)) return "not a number";  // (printf would say -nan for 0/0 on x86)
-  char buf[40];
-  return std::string(buf, std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 17).ptr);
+  return std::isnan(v) ? "not a number" : fdgd::detail::number_text(v);  // (printf would say -nan for 0/0 on x86)
 }
 
 /// Binding strength of the grammar's levels: what a node needs around it not to be re-grouped.
@@ -293,7 +293,7 @@ class binder {
         if (n.name == "min" || n.name == "max") {
           double v = evaluate(n.kids[0]);
           for (std::size_t k = 1; k < n.kids.size(); ++k)
-            v = n.name == "min" ? std::min(v, evaluate(n.kids[k])) : std::max(v, evaluate(n.kids[k]));
+            v = n.name == "min" ? math::min_number(v, evaluate(n.kids[k])) : math::max_number(v, evaluate(n.kids[k]));
           return v;
         }
         throw expression_error("an index or bound may use + - * / ^ floor ceil abs min max, not " + n.name, n.column);
