@@ -292,6 +292,8 @@ TEST_F(Cli, ExpressionMistakesShowACaret) {
       {"x0 + x5", " --dim 3", "--expr: x5 is out of range for d = 3 (x0..x2) at column 6", "       ^"},
       // Without --dim too (it was "the expression uses d, a sum or no coordinate").
       {"x[-1]", "", "--expr: x[-1]: a coordinate index must be 0 or more at column 1", "  ^"},
+      // A mistake no d would mend, without a line on where d came from (it said "d = 1 from x0").
+      {"x[x0^0]", "", "--expr: an index or bound cannot depend on x or contain a sum at column 3", "    ^"},
       {"(x0 + 1", "", "--expr: expected ')' to close the '(' at column 1 but the expression ends at column 8", "         ^"},
       {"", "", "--expr: empty expression at column 1", "  ^"},
   };
@@ -301,6 +303,12 @@ TEST_F(Cli, ExpressionMistakesShowACaret) {
     EXPECT_EQ(r.out, "fdgd: error: " + c.message + "\n  " + c.expression + "\n" + c.caret + "\n");
     EXPECT_FALSE(fs::exists(path("out.csv")));
   }
+  // Named before the starts' dimension is compared with the expression's (which took x0, the index's
+  // own coordinate, for its highest, and asked for --dim 3, after which this came).
+  std::ofstream(path("three.csv")) << "1,2,3\n4,5,6\n";
+  const auto r = run("minimize --expr \"x[x0^0]\" --init-file " + path("three.csv"));
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out, "fdgd: error: --expr: an index or bound cannot depend on x or contain a sum at column 3\n  x[x0^0]\n    ^\n");
 }
 
 TEST_F(Cli, AnUpperCaseExtensionNamesTheFormatToo) {

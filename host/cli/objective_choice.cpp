@@ -41,6 +41,15 @@ objective_choice::objective_choice(const std::string& function, const std::optio
   } catch (const expr::expression_error& e) {
     expression_usage_error(label_, e);
   }
+  if (expr::needs_outside_dim(*tree_)) return;
+  // Its indices are constants: one that no dimension takes (negative, fractional, depending on x, 2^31 - 1
+  // or more) is named here, before any d is asked of it, and without a d it does not depend on.
+  try {
+    expr::bind(*tree_, std::numeric_limits<int>::max());
+  } catch (const expr::expression_error& e) {
+    // (An index past 2^31 - 2, as x[10^10], is out of range for that d: its d is dim()'s to refuse.)
+    if (e.message().find(" is out of range for d = ") == std::string::npos) expression_usage_error(label_, e);
+  }
 }
 
 bool objective_choice::dim_from_outside() const { return tree_ && expr::needs_outside_dim(*tree_); }
@@ -57,13 +66,7 @@ int objective_choice::dim(int asked, int box_axes) const {
         "--expr: the expression uses d, a sum or a product: give its dimension with --dim (or a --box of LO:HI for each "
         "coordinate)");
   }
-  // Its indices are constants: one that no dimension takes (negative, fractional, 2^31 - 1 or more) is named here.
-  try {
-    expr::bind(*tree_, std::numeric_limits<int>::max());
-  } catch (const expr::expression_error& e) {
-    // (An index past 2^31 - 2, as x[10^10], is out of range for that d: as x[2 * 10^9], no d follows.)
-    if (e.message().find(" is out of range for d = ") == std::string::npos) expression_usage_error(label_, e);
-  }
+  // (Its indices are constants, checked when it was read: none is below x[10^9].)
   throw usage_error(
       "--expr: no dimension follows from the expression's coordinates (it names none, or only past x[10^9]): "
       "give it with --dim");
