@@ -350,6 +350,10 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
                 .status,
             0);
   refused("--function rastrigin --init-file " + path("zero.npy"), "zero.npy's last column is f at the other columns");
+  // A function of fixed d given one column more: named as a saved f too (it was only "is 2-D").
+  ASSERT_EQ(run("minimize --function himmelblau --starts 7 --backend cpu --quiet --out " + path("h.npy")).status, 0);
+  refused("--function himmelblau --init-file " + path("h.npy"),
+          "h.npy has 3 columns but himmelblau is 2-D: is the last a saved f, as an --out file has it? drop it, a[:, :-1] in numpy");
   std::ofstream(path("named.csv")) << "x0,x1,f\n1,2,3\n";
   refused("--function sphere --init-file " + path("named.csv"),
           "named.csv's columns are named as an --out file's, x0..x1 then f: a saved f, not coordinates; keep x0..x1 (or give "

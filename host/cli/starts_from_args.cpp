@@ -142,6 +142,12 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim, 
     };
     const auto check_columns = [&](int cols) {
       if (a.dim && a.dim != cols) throw usage_error(fmt::format("--dim {} but {} has {} columns", a.dim, a.init_file, cols));
+      // One column more than a function of fixed d takes: most likely an --out file's f, kept.
+      if (const builtin_info* f = b.builtin(); f && f->fixed_dim && cols == f->fixed_dim + 1 && !f->dim_problem(cols).empty())
+        throw usage_error(
+            fmt::format("--init-file: {} has {} columns but {}: is the last a saved f, as an --out file has it? "
+                        "drop it{}",
+                        a.init_file, cols, f->dim_problem(cols), npy ? ", a[:, :-1] in numpy" : ""));
       check_given_dim(b, a.dim, cols, fmt::format("--init-file: {} has {} column{}", a.init_file, cols, cols == 1 ? "" : "s"),
                       npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : "");
     };
