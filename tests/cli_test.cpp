@@ -761,6 +761,16 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
                                 std::string(FDGD_CLI) + " minimize --function sphere --init-file " + path("quoted.csv") + " 2>&1");
   EXPECT_EQ(quoted.status, 2) << quoted.out;
   EXPECT_NE(quoted.out.find("quoted.csv is a trace"), std::string::npos) << quoted.out;
+  // Without its header (tail -n +2), by its rows: whole start and step numbers, then x and f at x (it
+  // ran as 5-D starts); --dim takes them as coordinates, as asked.
+  const auto bare = run_shell("tail -n +2 " + path("trace.csv") + " > " + path("bare.csv") + " && " + std::string(FDGD_CLI) +
+                              " minimize --function sphere --init-file " + path("bare.csv") + " 2>&1");
+  EXPECT_EQ(bare.status, 2) << bare.out;
+  EXPECT_NE(bare.out.find("bare.csv reads as a trace without its header: a start and a step, then x and f at x, on each row; its "
+                          "rows are the steps of paths, not starts (or give --dim 5 to take them as coordinates)"),
+            std::string::npos)
+      << bare.out;
+  EXPECT_EQ(run("minimize --function sphere --dim 5 --steps 0 --init-file " + path("bare.csv")).status, 0);
 
   // Two 1-D starts where they are meant: --dim 1 says so, and an expression of x0 alone has dimension 1.
   // (One naming no coordinate, given --dim 1, was asked its own dimension, and refused for want of --dim.)

@@ -85,6 +85,19 @@ bool last_column_is_f(const objective_choice& b, const table& t, const options& 
   return false;
 }
 
+/// Whether t is a trace's rows without its header (tail -n +2, pandas' header=None): on up to 16 rows, a
+/// start and a step of whole numbers >= 0, then columns whose last is f at the others (last_column_is_f).
+bool is_headerless_trace(const objective_choice& b, const table& t, const options& run) {
+  if (!t.names.empty() || t.cols < 4) return false;
+  table rest{std::min<std::int64_t>(t.rows, 16), t.cols - 2, {}};
+  for (std::int64_t i = 0; i < rest.rows; ++i) {
+    const auto row = t.values.begin() + std::ptrdiff_t(i * t.cols);
+    if (!(row[0] >= 0 && row[1] >= 0 && row[0] == std::floor(row[0]) && row[1] == std::floor(row[1]))) return false;
+    rest.values.insert(rest.values.end(), row + 2, row + t.cols);
+  }
+  return last_column_is_f(b, rest, run);
+}
+
 /// 1 for a header counted from 1 (x1, x2, ...), else 0.
 std::size_t x_names_base(const std::vector<std::string>& names) { return !names.empty() && names[0] == "x1" ? 1 : 0; }
 
@@ -168,6 +181,12 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim, 
       throw usage_error("--init-file: " + a.init_file +
                         " is a trace (start,step,x0,...,f): its rows are the steps of paths, not starts (the last row of "
                         "each path holds where it ended)");
+    if (!a.dim && is_headerless_trace(b, t, options_from(a)))
+      throw usage_error(fmt::format(
+          "--init-file: {} reads as a trace without its header: a start and a step, then x and f at x, "
+          "on each row; its rows are the steps of paths, not starts{}",
+          a.init_file,
+          b.builtin() && b.builtin()->fixed_dim ? "" : fmt::format(" (or give --dim {} to take them as coordinates)", t.cols)));
     if (!sized_first) check_columns(t.cols);
     dim = t.cols;
     check_x_names_in_order(a.init_file, names);
