@@ -152,7 +152,8 @@ TEST(Expression, LengthAndNestingAreBounded) {
     return t;
   };
   const std::string too_deep =
-      "expression nests too deep: at most 31 parentheses or calls inside one another, or 62 signs or ^ in a row";
+      "expression nests too deep: at most 64 levels, a parenthesis or call taking two and a sign or ^ one (31 parentheses "
+      "or calls inside one another, or 62 signs or ^ in a row)";
   for (const auto& [open, close] : {std::pair<std::string, std::string>{"(", ")"}, {"sin(", ")"}, {"-", ""}}) {
     const int most = open == "-" ? 62 : 31;
     EXPECT_NO_THROW(expr::parse(nested(open, most, "x0", close))) << open;

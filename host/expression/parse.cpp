@@ -38,9 +38,10 @@ class parser {
     parser& p;
     explicit depth_guard(parser& q, int col) : p(q) {
       if (++p.depth_ > max_depth)  // each parenthesis or call takes two levels, a sign or ^ one
-        throw expression_error("expression nests too deep: at most " + std::to_string(max_depth / 2 - 1) +
-                                   " parentheses or calls inside one another, or " + std::to_string(max_depth - 2) +
-                                   " signs or ^ in a row",
+        throw expression_error("expression nests too deep: at most " + std::to_string(max_depth) +
+                                   " levels, a parenthesis or call taking two and a sign or ^ one (" +
+                                   std::to_string(max_depth / 2 - 1) + " parentheses or calls inside one another, or " +
+                                   std::to_string(max_depth - 2) + " signs or ^ in a row)",
                                col);
     }
     ~depth_guard() { --p.depth_; }
