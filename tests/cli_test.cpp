@@ -303,6 +303,10 @@ TEST_F(Cli, ExpressionMistakesShowACaret) {
     EXPECT_EQ(r.out, "fdgd: error: " + c.message + "\n  " + c.expression + "\n" + c.caret + "\n");
     EXPECT_FALSE(fs::exists(path("out.csv")));
   }
+  // A built-in's name is no expression: where to give it.
+  EXPECT_EQ(run("minimize --expr sphere").out,
+            "fdgd: error: --expr: sphere is a built-in's name, not an expression: run it with --function sphere (`fdgd functions` "
+            "prints its formula)\n");
   // Named before the starts' dimension is compared with the expression's (which took x0, the index's
   // own coordinate, for its highest, and asked for --dim 3, after which this came).
   std::ofstream(path("three.csv")) << "1,2,3\n4,5,6\n";

@@ -111,6 +111,7 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"\xc3\xa9", 0, "unexpected U+00E9 (only ASCII is read)", 1},
       {"x0 + \xff", 0, "unexpected '\\xff'", 6},
       {"1e999", 0, "number 1e999 is out of range", 1},
+      {"x(0) + 1", 0, "x is no function: a coordinate is x[i] or xi (x[0], x0)", 1},
       {"x[0", 0, "expected ']' to close the '[' of x at column 1 but the expression ends", 4},
       {"sum(i=0..d-1 x[i])", 0, "expected ',' before the body of sum but found 'x'", 14},
       {"sum(0..d-1, x[i])", 0, "sum needs a bound name first", 5},
@@ -137,6 +138,16 @@ TEST(Expression, MistakesNameTheirColumn) {
       EXPECT_NE(e.message().find(c.message), std::string::npos) << e.message();
       EXPECT_EQ(e.column(), c.column) << e.message();
     }
+  }
+}
+
+TEST(Expression, LongTextIsQuotedCut) {
+  // A 400-digit number out of range is quoted by its first 40 characters and its length, not whole.
+  try {
+    expr::parse("2" + std::string(399, '0'));
+    ADD_FAILURE() << "accepted";
+  } catch (const expr::expression_error& e) {
+    EXPECT_EQ(e.message(), "number 2" + std::string(39, '0') + "... (400 characters) is out of range");
   }
 }
 

@@ -39,6 +39,12 @@ objective_choice::objective_choice(const std::string& function, const std::optio
   try {
     tree_ = expr::parse(label_);
   } catch (const expr::expression_error& e) {
+    const auto& all = builtin_functions();
+    if (std::any_of(all.begin(), all.end(), [&](const builtin_info& f) { return f.name == label_; }))
+      throw usage_error(
+          fmt::format("--expr: {} is a built-in's name, not an expression: run it with --function {} (`fdgd "
+                      "functions` prints its formula)",
+                      label_, label_));
     expression_usage_error(label_, e);
   }
   if (expr::needs_outside_dim(*tree_)) return;

@@ -15,6 +15,12 @@
 namespace fdgd::expr {
 namespace {
 
+/// Text of the input quoted in a message, cut where long (a 9990-digit number is not echoed whole).
+std::string quoted(const std::string& text) {
+  constexpr std::size_t most = 40;
+  return text.size() <= most ? text : text.substr(0, most) + "... (" + std::to_string(text.size()) + " characters)";
+}
+
 class parser {
  public:
   explicit parser(const std::string& text) : s_(text) {}
@@ -131,9 +137,9 @@ class parser {
     const std::string text = s_.substr(start, pos_ - start);
     errno = 0;
     const double v = fdgd::detail::c_strtod(text.c_str());
-    if (!std::isfinite(v)) throw expression_error("number " + text + " is out of range", col);
+    if (!std::isfinite(v)) throw expression_error("number " + quoted(text) + " is out of range", col);
     if (fdgd::detail::nonzero_reads_as_zero(text, v))
-      throw expression_error("number " + text + " is out of range (below about 2.5e-324 it reads as 0)", col);
+      throw expression_error("number " + quoted(text) + " is out of range (below about 2.5e-324 it reads as 0)", col);
     return node{node_kind::number, col, v, {}, {}};
   }
 
@@ -151,7 +157,7 @@ class parser {
       return n;
     }
     if (name.size() > 1 && name[0] == 'x' && all_digits(name, 1)) {
-      if (name.size() - 1 > max_coordinate_digits) throw expression_error("coordinate " + name + " is out of range", col);
+      if (name.size() - 1 > max_coordinate_digits) throw expression_error("coordinate " + quoted(name) + " is out of range", col);
       if (name.size() > 2 && name[1] == '0') {  // x01 would silently be x1, beside an x0 nothing names
         const std::size_t digit = std::min(name.find_first_not_of('0', 1), name.size() - 1);
         throw expression_error("coordinate " + name + " has a leading zero (write x" + name.substr(digit) + ")", col);
@@ -166,8 +172,9 @@ class parser {
     if (name == "pi" || name == "e") return node{node_kind::constant, col, 0, name, {}};
     for (auto it = bound_.rbegin(); it != bound_.rend(); ++it)
       if (*it == name) return node{node_kind::bound, col, 0, name, {}};
-    if (peek() == '(') throw expression_error("unknown function '" + name + "'" + suggestion(name, true), col);
-    throw expression_error("unknown name '" + name + "'" + suggestion(name, false), col);
+    if (name == "x" && peek() == '(') throw expression_error("x is no function: a coordinate is x[i] or xi (x[0], x0)", col);
+    if (peek() == '(') throw expression_error("unknown function '" + quoted(name) + "'" + suggestion(name, true), col);
+    throw expression_error("unknown name '" + quoted(name) + "'" + suggestion(name, false), col);
   }
 
   node call(const function_info& f, int col) {
