@@ -18,6 +18,13 @@ install(DIRECTORY docs DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/fdgd")
 
 set(fdgd_cmake_dir "${CMAKE_INSTALL_LIBDIR}/cmake/fdgd")
 install(EXPORT fdgdTargets NAMESPACE fdgd:: DESTINATION "${fdgd_cmake_dir}")
+# The build tree is a package too (-Dfdgd_DIR=build), its targets those built there; fdgd_flags goes
+# along as fdgd's link-only dependency (its flags are not its users').
+set(fdgd_build_tree_targets fdgd fdgd_exact_arithmetic fdgd_flags)
+if(TARGET fdgd_cli)
+  list(APPEND fdgd_build_tree_targets fdgd_cli)
+endif()
+export(TARGETS ${fdgd_build_tree_targets} NAMESPACE fdgd:: FILE "${CMAKE_CURRENT_BINARY_DIR}/fdgdTargets.cmake")
 configure_package_config_file(cmake/fdgdConfig.cmake.in "${CMAKE_CURRENT_BINARY_DIR}/fdgdConfig.cmake"
                               INSTALL_DESTINATION "${fdgd_cmake_dir}")
 # 0.x: a minor version may change the API.

@@ -1,6 +1,6 @@
 # ctest's install.find_package: installs the build tree into a fresh prefix, builds
 # examples/custom_objective.cpp there as another project would (find_package(fdgd), fdgd::fdgd),
-# runs it, and compares what same_bits.cpp computes through solve with the installed command's
+# runs it (and again found in the build tree itself), and compares what same_bits.cpp computes through solve with the installed command's
 # results (the user's instantiations and the library's agree bit for bit).
 # Takes BUILD_DIR, SOURCE_DIR, WORK, GENERATOR, CXX, READELF.
 function(run what)
@@ -47,4 +47,13 @@ foreach(made IN ITEMS fixed dynamic)
                         "${WORK}/${made}.npy differs from ${WORK}/command.npy")
   endif()
 endforeach()
-message(STATUS "installed, found and used from ${WORK}")
+# The build tree as a package (-Dfdgd_DIR): its fdgdConfig.cmake once named a fdgdTargets.cmake it lacked.
+run("configuring the consumer on the build tree" "${CMAKE_COMMAND}" -S "${SOURCE_DIR}/tests/install" -B "${WORK}/build_tree"
+    -G "${GENERATOR}" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_COMPILER=${CXX}" "-Dfdgd_DIR=${BUILD_DIR}"
+    "-DFDGD_EXAMPLE=${SOURCE_DIR}/examples/custom_objective.cpp")
+run("building the consumer on the build tree" "${CMAKE_COMMAND}" --build "${WORK}/build_tree" --target custom_objective)
+run("the consumer of the build tree" "${WORK}/build_tree/custom_objective")
+if(NOT out MATCHES "100000 converged")
+  message(FATAL_ERROR "the build tree's consumer's output lacks '100000 converged':\n${out}")
+endif()
+message(STATUS "installed, found and used from ${WORK}; and the build tree as a package")
