@@ -264,9 +264,17 @@ TEST_F(Cli, ExpressionsRunLikeTheirBuiltins) {
 }
 
 TEST_F(Cli, AnExpressionOverSeveralLinesIsShownOnOne) {
-  const auto r = run("minimize --expr \"$(printf 'x0^2 +\\r\\n\\tx1^2')\" --box -1:1 --starts 3 --steps 1 --backend cpu");
+  const std::string expression = " --expr \"$(printf 'x0^2 +\\r\\n\\t\\v\\fx1^2')\" --box -1:1 --steps 1 --backend cpu";
+  const auto r = run("minimize --starts 3" + expression);
   ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_EQ(r.out.rfind("x0^2 +   x1^2: 3 starts (seed 0), d = 2, on cpu", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.rfind("x0^2 +     x1^2: 3 starts (seed 0), d = 2, on cpu", 0), 0u) << r.out;
+  // trace's line and the dry run's too (they showed it as typed).
+  const auto t = run("trace --sample 2 --out " + path("t.csv") + expression);
+  ASSERT_EQ(t.status, 0) << t.out;
+  EXPECT_EQ(t.out.rfind("x0^2 +     x1^2: 2 paths of 1 step, written to ", 0), 0u) << t.out;
+  const auto dry = run("minimize --dry-run" + expression);
+  ASSERT_EQ(dry.status, 0) << dry.out;
+  EXPECT_EQ(dry.out.rfind("dry run: x0^2 +     x1^2 at d = 2: ", 0), 0u) << dry.out;
 }
 
 TEST_F(Cli, AnIndexOutOfRangeSaysWhereDCameFrom) {

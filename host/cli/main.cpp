@@ -95,8 +95,8 @@ int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int
                                ? fmt::format("{} path{} of {} step{}{}", count, count == 1 ? "" : "s", steps, steps == 1 ? "" : "s",
                                              every < steps ? fmt::format(", every {} step{}", every, every == 1 ? "" : "s") : "")
                                : fmt::format("{} start{}, {} step{}", count, count == 1 ? "" : "s", steps, steps == 1 ? "" : "s");
-  fmt::print("dry run: {} at d = {}: {}, on {} ({}), about {} of host memory{}{}; nothing was run\n", b.label(), dim, what,
-             cuda ? "cuda" : "cpu", device, bytes_text(bytes),
+  fmt::print("dry run: {} at d = {}: {}, on {} ({}), about {} of host memory{}{}; nothing was run\n", cli::on_one_line(b.label()),
+             dim, what, cuda ? "cuda" : "cpu", device, bytes_text(bytes),
              grouping > 0 ? " (grouping the final points up to " + bytes_text(grouping) + " more)" : "",
              a.out.empty() ? "" : "; --out " + a.out + " not written");
   return 0;
@@ -274,7 +274,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     throw cli::not_enough_memory(paths, dim, b.host_bytes_needed(paths, dim, o) + cli::points_bytes(paths, dim), flag);
   }
   out.commit();
-  fmt::print("{}: {} path{} of {} step{}{}, written to {}\n", b.label(), paths, paths == 1 ? "" : "s", a.steps,
+  fmt::print("{}: {} path{} of {} step{}{}, written to {}\n", cli::on_one_line(b.label()), paths, paths == 1 ? "" : "s", a.steps,
              a.steps == 1 ? "" : "s", every < a.steps ? fmt::format(", every {} step{}", every, every == 1 ? "" : "s") : "", a.out);
   // Where the paths ended, unless all took every step: the file has no status column.
   std::string statuses;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -144,11 +145,15 @@ std::string point(const std::vector<double>& x) {
 }
 }  // namespace
 
+std::string on_one_line(std::string text) {
+  std::replace_if(
+      text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }, ' ');
+  return text;
+}
+
 void write_text(std::FILE* file, const run_summary& summary) {
   const nlohmann::json& s = summary.fields;
-  std::string function = s["function"].get<std::string>();  // an expression may span lines: shown on one
-  std::replace_if(
-      function.begin(), function.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+  const std::string function = on_one_line(s["function"].get<std::string>());
   std::string out;
   const std::string seed = s.contains("seed") ? fmt::format(" (seed {})", s["seed"].get<std::uint64_t>()) : "";
   const long long starts = s["starts"].get<long long>();

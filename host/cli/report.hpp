@@ -34,4 +34,8 @@ run_summary summarize_run(const result& r, const run_context& c);
 void write_json(std::FILE* out, const run_summary& s);
 void write_text(std::FILE* out, const run_summary& s);
 
+/// A function's text as a summary line shows it: an expression typed over several lines (or with tabs,
+/// form feeds) on one, each such character a space.
+std::string on_one_line(std::string text);
+
 }  // namespace fdgd::cli
