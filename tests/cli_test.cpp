@@ -514,6 +514,13 @@ TEST_F(Cli, AnExpressionTooLargeForPatchesIsWarnedOf) {
                    "2e+14 for this run, which may take long"),
             std::string::npos)
       << r;
+  // Minutes on the interpreter (5.3e10 operations, at about 2e8 a second) are warned of too (not below 1e12).
+  const std::string minutes = warnings_of(
+      "minimize --expr \"sin(sum(i=0..d-1, x[i]))*sum(i=0..d-1, cos(x[i]))\" --dim 20000 "
+      "--box=-1:1 --starts 2 --steps 10 --backend cpu --dry-run");
+  EXPECT_NE(minutes.find("about 2.4e+09 operations a step of a start, up to 5.3e+10 for this run, which may take long"),
+            std::string::npos)
+      << minutes;
   // One start at --steps 0 of the same at d = 300: 10^8 operations, not long.
   EXPECT_EQ(warnings_of("minimize --expr \"prod(i=0..d-1, sum(j=0..d-1, x[j]))\" --dim 300 --box=-1:1 --backend cpu "
                         "--starts 1 --steps 0"),

@@ -256,7 +256,7 @@ void warn_if_gradient_is_quadratic(const objective_choice& b, std::int64_t count
   const double starts_of_busiest =
       gpu ? 1 : std::ceil(std::ceil(double(count) / block) / double(detail::cpu_threads(o))) * std::min(double(count), block);
   if (const auto work = gpu ? std::nullopt : b.cpu_work_a_step(dim); work && !work->patched) {
-    if (starts_of_busiest * steps * work->operations < 1e12) return;
+    if (starts_of_busiest * steps * work->operations < 3e10) return;  // interpreted: about 2e8 a second, minutes
     warn(
         fmt::format("--expr's program at d = {} is too large for its gradient to redo only what each coordinate reaches: "
                     "it evaluates f whole 2d times, about {:.2g} operations a step of a start, up to {:.2g} for this run, "
