@@ -43,28 +43,33 @@ inline namespace FDGD_COMPILED_BY {
 /// they hold through the launch's steps (options::steps_per_launch bounds that wait).
 template <int D = dynamic_dim, class Objective>
 result solve(const Objective& f, const starts& s, const options& o) {
-  o.validate();
-#if defined(__CUDACC__)
-  constexpr bool compiled_for_cuda = true;
-#else
-  constexpr bool compiled_for_cuda = false;
-#endif
-  const bool cuda = detail::use_cuda(o, compiled_for_cuda);
-  using double_point = point_for<double, run_dim<D>>;
-  if constexpr (!is_usable_objective<Objective, double_point>()) {
-    check_objective<Objective, double_point>();  // its message, once: the float run's would repeat it
-    (void)cuda;
-    return result{};
+  static_assert(D >= 0, "solve<D>: D is the starts' dimension, 1 or more, or dynamic_dim (0) to take it from them");
+  if constexpr (D < 0) {
+    return result{};  // the message alone: no errors from points of D coordinates
   } else {
-    return detail::with_precision(o.prec, [&](auto tag) {
-      using T = typename decltype(tag)::type;
+    o.validate();
 #if defined(__CUDACC__)
-      if (cuda) return solve_cuda<T, D>(f, s, o);
+    constexpr bool compiled_for_cuda = true;
 #else
-      (void)cuda;
+    constexpr bool compiled_for_cuda = false;
 #endif
-      return solve_cpu<T, D>(f, s, o);
-    });
+    const bool cuda = detail::use_cuda(o, compiled_for_cuda);
+    using double_point = point_for<double, run_dim<D>>;
+    if constexpr (!is_usable_objective<Objective, double_point>()) {
+      check_objective<Objective, double_point>();  // its message, once: the float run's would repeat it
+      (void)cuda;
+      return result{};
+    } else {
+      return detail::with_precision(o.prec, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+#if defined(__CUDACC__)
+        if (cuda) return solve_cuda<T, D>(f, s, o);
+#else
+        (void)cuda;
+#endif
+        return solve_cpu<T, D>(f, s, o);
+      });
+    }
   }
 }
 
