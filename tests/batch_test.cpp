@@ -1,6 +1,7 @@
 // The batch and the host loop: independence of trajectories, launch granularity, chunking, starts,
 // statuses, edge sizes, and CUDA against the CPU.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -22,6 +23,30 @@ namespace fdgd::test {
 namespace {
 
 class Batch : public testing::TestWithParam<backend_kind> {};
+
+/// 16 MB of table in the objective itself: more than a thread's stack (8 MB), where the CPU backend
+/// once kept its copy of the objective, and crashed. (On a GPU an objective is a kernel parameter, 32 KB
+/// at most: this one is for the CPU alone, in a file the host compiler builds.)
+struct table_objective {
+  std::array<double, 2'000'000> table{};
+  template <class P>
+  typename P::value_type operator()(const P& x) const {
+    using T = typename P::value_type;
+    T s = 0;
+    for (int i = 0; i < x.size(); ++i) s += (x[i] - T(table[std::size_t(i)])) * (x[i] - T(table[std::size_t(i)]));
+    return s;
+  }
+};
+
+TEST(Batch, AnObjectiveLargerThanTheThreadsStackRunsOnTheCpu) {
+  static table_objective f;  // (not on this thread's stack either)
+  f.table[0] = 1, f.table[1] = -2;
+  options o;
+  o.backend = backend_kind::cpu, o.steps = 2000, o.lr = 0.1;
+  const result r = solve(f, starts::uniform(2, -3, 3, 100), o);
+  EXPECT_NEAR(r.x[0], 1, 1e-9);
+  EXPECT_NEAR(r.x[1], -2, 1e-9);
+}
 
 TEST_P(Batch, BatchGivesWhatEachStartGivesAlone) {
   FDGD_SKIP_WITHOUT_BACKEND(GetParam());

@@ -369,7 +369,7 @@ class cpu_batch {
     }
   }
 
-  Objective f_;
+  const Objective& f_;  // the caller's, which outlives the batch: a copy of a large one would take the stack
   const starts& starts_;
   step_params<T> params_;
   trajectory_status initial_;

@@ -6,8 +6,8 @@
 // gradient's fdgd::perturbed_point of either: a template, or overloads for all of them). fdgd::solve
 // compiles it for T = double and T = float, whichever options::prec a run asks for. It is copied to
 // the device by value, so it holds no host pointers, and it is a kernel parameter there (kernel
-// parameters take 32 KB at most) and a local of the calling thread on the CPU (within its stack): keep
-// large tables out of its members. On the CPU one copy serves every thread at once:
+// parameters take 32 KB at most): for the GPU, keep large tables out of its members. On the CPU the
+// caller's object itself serves every thread at once (not copied: it may be any size):
 // operator() is called concurrently, so it must not change state of its own (a `mutable` member, a
 // counter) without its own synchronization. A generic lambda is one too,
 //
