@@ -253,8 +253,11 @@ def main():
     exe = os.path.join(args.build, "bench", "fdgd_bench_run")
     if not os.access(exe, os.X_OK):
         p.error(f"{exe}: no such program (build the default preset, and give --build its folder)")
-    t_fdgd, cells, best = {}, {name: {} for name, *_ in cases}, {}
-    t_descent, device_cells, best_device = {}, {name: {} for name, *_ in cases}, {}
+    t_fdgd, cells = {}, {name: {} for name, *_ in cases}
+    t_descent, device_cells = {}, {name: {} for name, *_ in cases}
+    # Each counted peer's times, end to end and on the device, as its last line gave them: a later run
+    # that disagrees takes the peer out again.
+    timed = {name: {} for name, *_ in cases}
     # A case's least times of the peers cut before their run was checked (the ratio is at least their
     # least over fdgd's), end to end and on the device; and the peers whose times count (checked, agreeing).
     at_least, at_least_device = {name: {} for name, *_ in cases}, {name: {} for name, *_ in cases}
@@ -331,9 +334,10 @@ def main():
                         device_cells[line["case"]][label] = line.get("device_cell", line["cell"])
                         if line.get("ok"):
                             counted[line["case"]].add(label)
-                            best[line["case"]] = min(best.get(line["case"], float("inf")), line["seconds"])
-                            best_device[line["case"]] = min(best_device.get(line["case"], float("inf")),
-                                                            line["device_seconds"])
+                            timed[line["case"]][label] = (line["seconds"], line["device_seconds"])
+                        elif "ok" in line:
+                            counted[line["case"]].discard(label)
+                            timed[line["case"]].pop(label, None)
                         print(f"{line['case']}: {label} {line['cell']}; on the device {line.get('device_cell', '-')}",
                               flush=True)
                     if proc.wait() != 0 and not done:
@@ -374,6 +378,8 @@ def main():
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
     except TimeUp:
         print("note: cut by its time limit; the table holds what was measured", flush=True)
+    best = {name: min(s for s, _ in by.values()) for name, by in timed.items() if by}
+    best_device = {name: min(s for _, s in by.values()) for name, by in timed.items() if by}
     for title, fdgd_t, table, best_t, bounds in [("end to end", t_fdgd, cells, best, at_least),
                                                  ("on the device alone", t_descent, device_cells, best_device, at_least_device)]:
         print(f"\n| case (N={n:,}, {STEPS} steps, {args.backend}), {title} | fdgd | " +

@@ -7,7 +7,8 @@ that a GPU session does not find a broken table:
 
 The stand-ins: numpy on columns (the reference algorithm, counted), the same but lingering at its
 exit (counted, not waited for), one that gives fdgd's points moved by 1e-6 at once (fastest, never
-counted), one that exits in its warm-up, one whose import fails, and one that stalls in its first run
+counted), one whose first run gives fdgd's points, faster than numpy's, and whose faster second run
+is off (not counted: the ratio is still numpy's), one that exits in its warm-up, one whose import fails, and one that stalls in its first run
 until its share of --seconds ends. fdgd itself runs for real (its dumps are the starts and the points
 checked against), but its times are pinned, so that the ratio follows from the numpy cell alone.
 Then it waits past --seconds: frameworks.py's alarm must be off once its tables are printed.
@@ -62,6 +63,20 @@ def off_peer(backend):  # the answer at once, moved past the 1e-9 agreement
     return make
 
 
+def later_off_peer(backend):  # fdgd's points in 1 ms, then faster ones moved past the agreement
+    def make(name, lr):
+        runs = []
+
+        def on_device(x):
+            runs.append(None)
+            if len(runs) == 1:
+                time.sleep(0.001)
+                return np.fromfile(os.path.join(os.environ["FDGD_CHECK_DIR"], name + ".x")).reshape(x.shape)
+            return x * 0 + 1e9
+        return (lambda starts: starts), on_device, (lambda x: x)
+    return make
+
+
 def crash_peer(backend):
     def make(name, lr):
         return (lambda starts: os._exit(3)), None, None
@@ -79,7 +94,7 @@ def stall_peer(backend):
 
 
 STAND_INS = [("stalls", "stall", stall_peer), ("numpy columns", "numpy", numpy_peer), ("lingers", "linger", lingering_peer),
-             ("off by 1e-6", "off", off_peer),
+             ("off by 1e-6", "off", off_peer), ("off later", "later", later_off_peer),
              ("crashes", "crash", crash_peer), ("not installed", "absent", unavailable_peer)]
 
 
@@ -101,7 +116,7 @@ def check(build):
         real_run(exe, name, d, n, lr, backend, prefix)
         return FDGD_SECONDS, FDGD_DESCENT
     frameworks.fdgd_run = pinned
-    sys.argv = ["frameworks.py", "--build", build, "--backend", "cpu", "--n", "2000", "--repeat", "1",
+    sys.argv = ["frameworks.py", "--build", build, "--backend", "cpu", "--n", "2000", "--repeat", "2",
                 "--cases", "sphere,rastrigin", "--peers", ",".join(p[1] for p in STAND_INS), "--seconds", "20"]
     out = io.StringIO()
     deadline = time.monotonic() + 20
@@ -137,6 +152,9 @@ def check(build):
                 fail(f"{case} ({title}): the peer that lingers at its exit reads {peer['lingers']!r}", out)
             if "DISAGREES" not in peer["off by 1e-6"]:
                 fail(f"{case} ({title}): the peer 1e-6 off reads {peer['off by 1e-6']!r}", out)
+            # its first run agreed, faster than numpy's: its time must not count once a later run disagrees
+            if "DISAGREES" not in peer["off later"]:
+                fail(f"{case} ({title}): the peer whose second run is off reads {peer['off later']!r}", out)
             stalled = peer["stalls"]
             expected = r"> [\d.]+ s \(cut in its first run\)" if title == "end to end" else r"- \(cut in its first run\)"
             if case == "sphere" and not re.fullmatch(expected, stalled):
