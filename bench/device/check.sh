@@ -25,8 +25,9 @@
 #           took 176 s (2026-11-29, eighth session) and 289 s (tenth): under 8 minutes together.
 # Every step runs under a limit drawn from BUDGET_S, the seconds this call may take (with the device
 # tool: its timeout_s less 15): a step that would not fit is skipped and says so, one that runs out
-# is cut and keeps what it measured. The exit status is 1 where a step failed or was cut (the summary
-# ends with their lines; a step skipped for want of time does not count), 0 otherwise. Usage (device tool), with carry ["bench/device/debs"]:
+# is cut and keeps what it measured. The exit status is 1 where a step failed or was cut, or two builds
+# that must agree gave other bits (the summary ends with their lines; a step skipped for want of time
+# does not count), 0 otherwise. Usage (device tool), with carry ["bench/device/debs"]:
 #   BUDGET_S=<timeout_s - 15> PART=1 bash bench/device/check.sh      then at once, on the warm machine,
 #   BUDGET_S=<timeout_s - 15> PART=2 bash bench/device/check.sh
 # (The machine stays warm 30 s after a call; part 2 on a fresh one rebuilds only its own targets.)
@@ -62,7 +63,7 @@ FAILURES="$W/failures-$PART.log"  # the summary's lines of steps that failed or 
 
 log() {
   echo "== $*" | tee -a "$SUMMARY"
-  case "$*" in *"FAIL (rc "* | *"CUT at its time limit"*) echo "$*" >>"$FAILURES" ;; esac
+  case "$*" in *"FAIL (rc "* | *"CUT at its time limit"* | *"BITS DIFFER"*) echo "$*" >>"$FAILURES" ;; esac
 }
 say() { tee -a "$SUMMARY"; }  # a table or lines for the summary, from stdin
 # The rc of a step in words: 124/137 cut by its limit, 200 skipped for want of time.
@@ -102,7 +103,7 @@ log "part $PART, budget ${BUDGET_S} s; GPU: $(sed -n 2p "$W/gpu.csv") (sm_$cap),
 deps="$PWD/.deps"
 mkdir -p "$deps"
 compgen -G 'bench/device/debs/*.deb' >/dev/null ||
-  { log "no .deb files in bench/device/debs: run bench/device/prepare.sh here, and carry bench/device/debs"; exit 1; }
+  { log "no .deb files in bench/device/debs: run bench/device/prepare.sh here, and carry bench/device/debs"; pack; exit 1; }
 for deb in bench/device/debs/*.deb; do
   if command -v dpkg >/dev/null; then dpkg -x "$deb" "$deps"; else (cd "$deps" && ar p "$OLDPWD/$deb" data.tar.xz | tar xJ); fi
 done
@@ -317,7 +318,7 @@ PY
 roofline_table() {
   local md
   md="$W/roofline-$(basename "$1" .json).md"
-  python3 bench/roofline.py "$1" "$W/probe.json" >"$md" 2>&1
+  python3 bench/roofline.py "$1" "$W/probe.json" >"$md" 2>&1 || log "roofline.py: $(status_of $?) ($(basename "$md"))"
   grep -E "^(\|---)+\|$|^\| (case \||sphere_d2 \| fused \| f64 \| 2\^24|rosenbrock_d16 \| fused \| f64 \| 2\^24|.*per_launch \| f64 \| 2\^2[46])" "$md" | say ||
     echo "no roofline rows: $(tail -1 "$md")" | say
 }
@@ -339,7 +340,7 @@ part2() {
   merge_sweeps "$W/sweep.json" "$W/sweep-targets.json" "$W/sweep-cuda.json" "$W/sweep-cpu.json"
   log "sweep: target cases $(status_of $targets_rc), other GPU cases $(status_of $cuda_rc), CPU cases $(status_of $cpu_rc)"
   roofline_table "$W/sweep.json"
-  python3 bench/cpu_vs_gpu.py "$W/sweep.json" >"$W/cpu_vs_gpu.md" 2>&1
+  python3 bench/cpu_vs_gpu.py "$W/sweep.json" >"$W/cpu_vs_gpu.md" 2>&1 || log "cpu_vs_gpu.py: $(status_of $?) (cpu_vs_gpu.md)"
   grep -E "^### |GPU faster from|no GPU rows|GPU rows of this case failed" "$W/cpu_vs_gpu.md" | paste - - | grep f64 | say
   within 60 10 python3 bench/plot/throughput.py "$W/sweep.json" --out "$W/throughput.png" >>"$W/plot.log" 2>&1 ||
     log "throughput plot: $(status_of $?) (plot.log)"
@@ -372,7 +373,7 @@ same_bits() {
         >/dev/null 2>>"$W/$log_name.log" || rc=$?
     done
     if [ $rc -ne 0 ]; then same="a run did not complete: $(status_of $rc) ($log_name.log)"
-    elif cmp -s "$W/points-$a.npy" "$W/points-$b.npy"; then same=yes; else same=NO; fi
+    elif cmp -s "$W/points-$a.npy" "$W/points-$b.npy"; then same=yes; else same="NO, the BITS DIFFER"; fi
     log "same bits from $a and $b ($run): $same"
   done
   set +f
@@ -430,6 +431,8 @@ kernel_variants() {
     log "kernel variant $v: $(status_of $?)"
   done
   python3 - "$W" "${order[@]}" <<'PY' 2>&1 | say
+# Exits 3 where a variant's final points are not the plain build's: a register cap or an order of
+# instructions must not change the bits, and the check then fails.
 import json, os, sys
 w, order = sys.argv[1], sys.argv[2:]
 runs = {}
@@ -453,6 +456,7 @@ print("\nEach cell: registers / local bytes (spills) / warps an SM, median of 3 
 print("and the speedup over the plain build (BITS DIFFER where the final points are not the plain build's).")
 print("\n| d=32 f64 | " + " | ".join(v for v in order if v in runs) + " |")
 print("|---" * (1 + len(runs)) + "|")
+differ = 0
 for name, base in runs["plain"].items():
     cells = []
     for v in order:
@@ -466,9 +470,12 @@ for name, base in runs["plain"].items():
         cell = f"{r['registers']} / {r['local_bytes']} B / {r['warps_per_sm']} w: {ms:.2f} ms"
         if v != "plain":
             cell += f" ({sorted(base['ms'])[1] / ms:.2f}x{'' if r['hash'] == base['hash'] else ', BITS DIFFER'})"
+            differ += r["hash"] != base["hash"]
         cells.append(cell)
     print(f"| {name} | " + " | ".join(cells) + " |")
+sys.exit(3 if differ else 0)
 PY
+  [ "${PIPESTATUS[0]}" != 3 ] || log "kernel variants: the BITS DIFFER from the plain build's in some cells of the table above"
   pack
 }
 
