@@ -288,6 +288,11 @@ TEST_F(Cli, AnIndexOutOfRangeSaysWhereDCameFrom) {
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_EQ(r.out.rfind("fdgd: error: --expr: x2 is out of range for d = 2 (x0..x1) at column 15\n", 0), 0u) << r.out;
     EXPECT_TRUE(r.out.size() > last_line.size() && r.out.substr(r.out.size() - last_line.size()) == last_line) << r.out;
+    // A mistake no other d mends is shown without where d came from (it said so, as if d were the cause).
+    const auto any_d = run("minimize --expr \"x[x0] + sum(i=0..d-1, x[i])\" " + source);
+    EXPECT_EQ(any_d.out,
+              "fdgd: error: --expr: an index or bound cannot depend on x or contain a sum at column 3\n"
+              "  x[x0] + sum(i=0..d-1, x[i])\n    ^\n");
   }
 }
 

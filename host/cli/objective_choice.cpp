@@ -87,9 +87,17 @@ void objective_choice::check_dim(int d, const std::string& source) const {
   try {
     bound = expr::bind(*tree_, d);
   } catch (const expr::expression_error& e) {
-    // Where d was not typed as --dim: where it came from.
+    // Where d was not typed as --dim: where it came from, unless the same mistake stands at another d.
+    const auto same_at = [&](int other) {
+      try {
+        expr::bind(*tree_, other);
+      } catch (const expr::expression_error& o) {
+        return o.message() == e.message() && o.column() == e.column();
+      }
+      return false;
+    };
     expression_usage_error(label_, e,
-                           source.rfind("--dim ", 0) == 0 ? ""
+                           source.rfind("--dim ", 0) == 0 || same_at(d < std::numeric_limits<int>::max() ? d + 1 : d - 1) ? ""
                            : source.rfind("d = ", 0) == 0 ? "\n" + source
                                                           : fmt::format("\nd = {} from {}", d, source));
   }
