@@ -230,6 +230,10 @@ TEST_F(Io, CsvFirstRowIsAHeaderOnlyWhenNoCellOfItIsANumber) {
   EXPECT_EQ(read_csv(path("signed.csv")).values, (std::vector<double>{1, 0.25, -3, 4}));
   write_text("signs.csv", "1,2\n+-3,4\n");
   expect_error([&] { read_csv(path("signs.csv")); }, "signs.csv:2:1: '+-3' is not a number");
+  // Lines ended by CR alone (old Mac files) read as one line: said so.
+  write_text("cr.csv", "1,2\r3,4\r");
+  expect_error([&] { read_csv(path("cr.csv")); },
+               "is not a number (the file's lines end in a lone CR, as old Mac files' do: end them in \\n)");
   // A byte-order mark (as some editors write) is not part of the first cell.
   write_text("bom.csv", byte_order_mark + "1,2\n3,4\n");
   EXPECT_EQ(read_csv(path("bom.csv")).values, (std::vector<double>{1, 2, 3, 4}));

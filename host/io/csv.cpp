@@ -115,7 +115,11 @@ cell read_cell(std::string_view text, std::size_t column) {
 std::string problem_of(const cell& c) {
   const char *a = c.text.data(), *b = a + c.text.size();
   if (c.empty) return "empty cell";
-  if (!c.numeric) return quoted(a, b) + " is not a number";
+  if (!c.numeric)  // a CR inside a line: lines ended by CR alone, read as one line
+    return quoted(a, b) + " is not a number" +
+           (c.text.find('\r') != std::string_view::npos
+                ? " (the file's lines end in a lone CR, as old Mac files' do: end them in \\n)"
+                : "");
   if (c.out_of_range) return quoted(a, b) + " is out of double's range (magnitude above 1.8e308)";
   if (!std::isfinite(c.value)) return quoted(a, b) + " is not a finite number";
   return "";
