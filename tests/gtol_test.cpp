@@ -106,6 +106,69 @@ TEST_P(Gtol, ConvergesAtTheStepWhoseNormEqualsGtolAndNotOneUlpBelow) {
       }
 }
 
+TEST_P(Gtol, AGradientWhoseSquaresOverflowIsTestedByItsNorm) {
+  // |g| = 1e160 (1e20 in f32): its sum of squares is inf, which the test before a step took for "above
+  // any gtol", while the status at the end, from the norm itself, said converged: the run took every
+  // step (until gtol: forever) where it should stop at once. Alone and in SIMD groups, built-in shapes
+  // through --expr's interpreter, which runs in groups.
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  for (const precision prec : {precision::f64, precision::f32})
+    for (const std::int64_t copies : {1, 128}) {
+      SCOPED_TRACE(std::string(prec == precision::f32 ? "f32" : "f64") + ", copies " + std::to_string(copies));
+      const bool f32 = prec == precision::f32;
+      options o = on(GetParam());
+      o.prec = prec;
+      o.lr = f32 ? 1e-20 : 1e-160;
+      o.gtol = f32 ? 1e30 : 1e200;
+      o.steps = 1000;
+      const result r = minimize_expression(f32 ? "1e20*abs(x0)" : "1e160*abs(x0)",
+                                           starts::given(std::vector<double>(std::size_t(copies), 0.5), 1), o);
+      for (std::int64_t i = 0; i < copies; ++i) {
+        EXPECT_EQ(r.status[i], trajectory_status::converged);
+        EXPECT_EQ(r.steps[i], 0);
+        EXPECT_NEAR(r.grad_norm[i], f32 ? 1e20 : 1e160, f32 ? 1e17 : 1e151);  // f32: the difference of f at 0.5 +- h, to 1e-3
+      }
+    }
+}
+
+TEST_P(Gtol, AtTheFloorASumOfSquaresThatUnderflowedDecidesAsTheNormDoes) {
+  // f32 at gtol's floor, 2^-63: squares of about 2^-70 are subnormal and lose bits, and their sum could
+  // pass the test before a step where the norm at the end, rescaled, is an ulp above gtol (converged
+  // with |g| > gtol). Starts at radii within a few ulps of the boundary: converged at step 0 with one
+  // step asked exactly where --steps 0 calls it converged, and never with a norm above gtol.
+  FDGD_SKIP_WITHOUT_BACKEND(GetParam());
+  const int d = 64, n = 4000;
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal;
+  std::vector<double> x;
+  const double radius = 0x1p-63 / 1e-19;  // |g| = 1e-19 |x|
+  for (int i = 0; i < n; ++i) {
+    std::vector<double> v(d);
+    double norm = 0;
+    for (double& c : v) c = normal(rng), norm += c * c;
+    const double r = radius * (1 + std::ldexp(double(i % 17) - 8, -23)) / std::sqrt(norm);
+    for (double c : v) x.push_back(double(float(c * r)));
+  }
+  options o = on(GetParam());
+  o.prec = precision::f32;
+  o.h = 1e-2, o.lr = 1e-3, o.gtol = 0x1p-63, o.steps = 0;
+  const std::string f = "1e-19*sum(i=0..d-1, x[i]^2)/2";
+  const result at_start = minimize_expression(f, starts::given(x, d), o);
+  o.steps = 1;
+  const result one_step = minimize_expression(f, starts::given(x, d), o);
+  int converged = 0;
+  for (int i = 0; i < n; ++i) {
+    const bool stopped = one_step.steps[i] == 0 && one_step.status[i] == trajectory_status::converged;
+    EXPECT_EQ(stopped, at_start.status[i] == trajectory_status::converged) << "start " << i << ", |g| " << at_start.grad_norm[i];
+    if (one_step.status[i] == trajectory_status::converged) {
+      EXPECT_LE(one_step.grad_norm[i], 0x1p-63) << "start " << i;
+    }
+    converged += stopped;
+  }
+  EXPECT_GT(converged, n / 8);
+  EXPECT_LT(converged, n - n / 8);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Gtol, testing::Values(backend_kind::cpu, backend_kind::cuda), backend_name);
 
 }  // namespace

@@ -269,9 +269,9 @@ class cpu_batch {
       bool stop = false;
       for (int q = 0; q < G; ++q) {
         gradient(central_difference{}, f_, x[q], g[q], h);
-        if (p.gtol > T(0)) {  // reaches_gtol, its sum kept for store_lanes
+        if (p.gtol > T(0)) {  // reaches_gtol, its sum kept for store_lanes; a lane the sum cannot decide is descend's
           squares[q] = squared_norm(g[q], x[q].size());
-          stop |= squares_reach_gtol(squares[q], p);
+          stop |= squares_reach_gtol(squares[q], p) || !squares_decide(squares[q]);
         }
         stop |= !candidate_step(x[q], g[q], lr);
         if (p.gtol > T(0)) stop |= some_lane_unmoved(x[q], g[q]);  // descend stalls it
@@ -305,7 +305,8 @@ class cpu_batch {
             finite &= is_finite(g[q][j][w]);
             moved |= !same_bits(x[q][j][w], g[q][j][w]);
           }
-          stop = squares_reach_gtol(squares[q][w], p) || !finite || (p.gtol > T(0) && !moved);
+          stop = (p.gtol > T(0) && !squares_decide(squares[q][w])) || squares_reach_gtol(squares[q][w], p) || !finite ||
+                 (p.gtol > T(0) && !moved);
         }
         stops[q * W + w] = stop;
         const bool takes_step = stopped && !stop;

@@ -7,6 +7,7 @@
 #include <immintrin.h>
 #endif
 #include <cstring>
+#include <limits>
 #include <type_traits>
 
 #include "fdgd/config.hpp"  // FDGD_COMPILED_BY
@@ -200,6 +201,13 @@ bool any_at_most(lanes<T, W> v, T limit) {
   for (int k = 0; k < W; k += L::R) at_most |= L::template part<typename L::values>(v, k) <= limit;
   return any_lane_set(at_most);
 #endif
+}
+
+/// squares_decide (step.hpp) in every lane: finite, and none below the least normal value.
+template <class T, int W>
+bool squares_decide(lanes<T, W> squares) {
+  constexpr T largest_subnormal = std::numeric_limits<T>::min() - std::numeric_limits<T>::denorm_min();
+  return is_finite(squares) && !any_at_most(squares, largest_subnormal);
 }
 
 inline namespace FDGD_COMPILED_BY {  // as step.hpp's

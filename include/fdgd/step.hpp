@@ -59,6 +59,12 @@ FDGD_HD auto squared_norm(const Gradient& g, int n) -> typename Gradient::value_
 FDGD_HD inline double least_normal(double) { return 0x1p-1022; }
 FDGD_HD inline float least_normal(float) { return 0x1p-126f; }
 
+/// Whether a sum of squares is the norm's square to rounding, finite and normal: it then decides the
+/// gtol test alone (squares_reach_gtol). Past it (an overflow to inf, a sum that underflowed and lost
+/// bits, NaN) the norm itself, rescaled (norm_from_squares), decides, as it does the status at the end.
+FDGD_HD inline bool squares_decide(double squares) { return is_finite(squares) && squares >= least_normal(squares); }
+FDGD_HD inline bool squares_decide(float squares) { return is_finite(squares) && squares >= least_normal(squares); }
+
 /// The Euclidean norm of coordinate(0), ..., coordinate(n - 1), one trajectory's T values, given their
 /// squares' sum in index order: its square root where that sum is finite and normal (the same bits as
 /// ever), NaN where one is NaN; otherwise (an overflow to inf above about 1.3e154, 1.8e19 in f32, or
@@ -66,7 +72,7 @@ FDGD_HD inline float least_normal(float) { return 0x1p-126f; }
 /// overflows nor underflows short of a norm beyond T's range.
 template <class T, class Coordinate>
 FDGD_HD T norm_from_squares(T squares, int n, const Coordinate& coordinate) {
-  if (is_finite(squares) && squares >= least_normal(squares)) return math::sqrt(squares);
+  if (squares_decide(squares)) return math::sqrt(squares);
   if (is_nan(squares)) return squares;
   T largest = 0;
   for (int i = 0; i < n; ++i) {
@@ -91,16 +97,21 @@ FDGD_HD inline bool any_at_most(double v, double limit) { return v <= limit; }
 FDGD_HD inline bool any_at_most(float v, float limit) { return v <= limit; }
 
 /// The convergence test on a gradient's squared norm (squared_norm): on (gtol > 0) and |g| <= gtol
-/// (for fdgd::lanes: in any lane), decided bit for bit as sqrt(squares) <= gtol would.
+/// (for fdgd::lanes: in any lane), decided bit for bit as sqrt(squares) <= gtol would, where the
+/// squares decide (squares_decide).
 template <class Squares, class T>
 FDGD_HD bool squares_reach_gtol(const Squares& squares, const step_params<T>& p) {
   return p.gtol > T(0) && any_at_most(squares, p.gtol_squared);
 }
 
-/// The convergence test on g itself, squared_norm computed only where gtol is on.
+/// The convergence test on g itself, squared_norm computed only where gtol is on: |g| <= gtol, by the
+/// squares where they decide, else by the norm (the same |g| the run reports at the end).
 template <class Gradient, class T>
 FDGD_HD bool reaches_gtol(const Gradient& g, int n, const step_params<T>& p) {
-  return p.gtol > T(0) && squares_reach_gtol(squared_norm(g, n), p);
+  if (!(p.gtol > T(0))) return false;
+  const T squares = squared_norm(g, n);
+  if (squares_decide(squares)) return squares_reach_gtol(squares, p);
+  return norm_from_squares(squares, n, [&](int i) { return g[i]; }) <= p.gtol;
 }
 
 /// False when x[i] + h and x[i] - h are the same number for some i (|x[i]| beyond about h / epsilon):
