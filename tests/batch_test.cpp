@@ -9,6 +9,7 @@
 #include <thread>
 #if defined(_OPENMP)
 #include <omp.h>
+#include <pthread.h>
 #endif
 #if defined(FDGD_HAS_CUDA)
 #include <cuda.h>
@@ -39,11 +40,24 @@ struct table_objective {
 };
 
 TEST(Batch, AnObjectiveLargerThanTheThreadsStackRunsOnTheCpu) {
-  static table_objective f;  // (not on this thread's stack either)
+  static table_objective f;  // (not on a stack either)
+  static result r;
   f.table[0] = 1, f.table[1] = -2;
-  options o;
-  o.backend = backend_kind::cpu, o.steps = 2000, o.lr = 0.1;
-  const result r = solve(f, starts::uniform(2, -3, 3, 100), o);
+  // Called from a thread of 8 MB of stack, whatever `ulimit -s` says (unlimited, the main thread's
+  // stack would grow to hold a copy).
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, std::size_t(8) << 20), 0);
+  pthread_t caller;
+  const auto run = [](void*) -> void* {
+    options o;
+    o.backend = backend_kind::cpu, o.steps = 2000, o.lr = 0.1;
+    r = solve(f, starts::uniform(2, -3, 3, 100), o);
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&caller, &attr, run, nullptr), 0);
+  ASSERT_EQ(pthread_join(caller, nullptr), 0);
+  pthread_attr_destroy(&attr);
   EXPECT_NEAR(r.x[0], 1, 1e-9);
   EXPECT_NEAR(r.x[1], -2, 1e-9);
 }

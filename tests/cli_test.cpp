@@ -288,6 +288,10 @@ TEST_F(Cli, AnIndexOutOfRangeSaysWhereDCameFrom) {
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_EQ(r.out.rfind("fdgd: error: --expr: x2 is out of range for d = 2 (x0..x1) at column 15\n", 0), 0u) << r.out;
     EXPECT_TRUE(r.out.size() > last_line.size() && r.out.substr(r.out.size() - last_line.size()) == last_line) << r.out;
+    // One that a larger d mends, though d + 1 does not (x[-2] at d = 2 and 3), still says where d came from.
+    const auto larger_d = run("minimize --expr \"x[floor(d/2)-3]\" " + source);
+    EXPECT_TRUE(larger_d.out.size() > last_line.size() && larger_d.out.substr(larger_d.out.size() - last_line.size()) == last_line)
+        << larger_d.out;
     // A mistake no other d mends is shown without where d came from (it said so, as if d were the cause).
     const auto any_d = run("minimize --expr \"x[x0] + sum(i=0..d-1, x[i])\" " + source);
     EXPECT_EQ(any_d.out,

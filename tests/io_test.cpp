@@ -234,6 +234,9 @@ TEST_F(Io, CsvFirstRowIsAHeaderOnlyWhenNoCellOfItIsANumber) {
   write_text("cr.csv", "1,2\r3,4\r");
   expect_error([&] { read_csv(path("cr.csv")); },
                "is not a number (the file's lines end in a lone CR, as old Mac files' do: end them in \\n)");
+  write_text("cr_header.csv", "x0,x1\r1,2\r3,4\r");  // the header, a row with a number in it, is not one
+  expect_error([&] { read_csv(path("cr_header.csv")); },
+               "cr_header.csv:1:1: 'x0' is not a number (the file's lines end in a lone CR");
   // A byte-order mark (as some editors write) is not part of the first cell.
   write_text("bom.csv", byte_order_mark + "1,2\n3,4\n");
   EXPECT_EQ(read_csv(path("bom.csv")).values, (std::vector<double>{1, 2, 3, 4}));

@@ -475,7 +475,9 @@ for name, base in runs["plain"].items():
     print(f"| {name} | " + " | ".join(cells) + " |")
 sys.exit(3 if differ else 0)
 PY
-  [ "${PIPESTATUS[0]}" != 3 ] || log "kernel variants: the BITS DIFFER from the plain build's in some cells of the table above"
+  local table_rc=${PIPESTATUS[0]}
+  if [ "$table_rc" = 3 ]; then log "kernel variants: the BITS DIFFER from the plain build's in some cells of the table above"
+  elif [ "$table_rc" != 0 ]; then log "kernel variants' table: $(status_of "$table_rc")"; fi
   pack
 }
 

@@ -12,7 +12,8 @@ void cpu_case(benchmark::State& state, mode m) {
   const options o = sweep_options();
   result r;
   r.resize(n, D);
-  detail::cpu_batch<T, D, F> batch(F{}, s, o, n, r);
+  const F f{};  // the batch holds it by reference
+  detail::cpu_batch<T, D, F> batch(f, s, o, n, r);
   batch.load(0, n);
   for (auto _ : state) {
     if (m == mode::fused) {

@@ -87,7 +87,8 @@ void objective_choice::check_dim(int d, const std::string& source) const {
   try {
     bound = expr::bind(*tree_, d);
   } catch (const expr::expression_error& e) {
-    // Where d was not typed as --dim: where it came from, unless the same mistake stands at another d.
+    // Where d was not typed as --dim: where it came from, unless the same mistake stands at d = 1 and at
+    // d + 1 too (one that grows with d stands at d + 1, not at 1).
     const auto same_at = [&](int other) {
       try {
         expr::bind(*tree_, other);
@@ -96,10 +97,12 @@ void objective_choice::check_dim(int d, const std::string& source) const {
       }
       return false;
     };
-    expression_usage_error(label_, e,
-                           source.rfind("--dim ", 0) == 0 || same_at(d < std::numeric_limits<int>::max() ? d + 1 : d - 1) ? ""
-                           : source.rfind("d = ", 0) == 0 ? "\n" + source
-                                                          : fmt::format("\nd = {} from {}", d, source));
+    expression_usage_error(
+        label_, e,
+        source.rfind("--dim ", 0) == 0 || (same_at(d == 1 ? 2 : 1) && same_at(d < std::numeric_limits<int>::max() ? d + 1 : d - 1))
+            ? ""
+        : source.rfind("d = ", 0) == 0 ? "\n" + source
+                                       : fmt::format("\nd = {} from {}", d, source));
   }
   // An empty sum leaves f constant at this d (rosenbrock's formula at d = 1): a run would do nothing.
   const auto names_x = [](const expr::node& n, const auto& self) -> bool {

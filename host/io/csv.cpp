@@ -115,11 +115,7 @@ cell read_cell(std::string_view text, std::size_t column) {
 std::string problem_of(const cell& c) {
   const char *a = c.text.data(), *b = a + c.text.size();
   if (c.empty) return "empty cell";
-  if (!c.numeric)  // a CR inside a line: lines ended by CR alone, read as one line
-    return quoted(a, b) + " is not a number" +
-           (c.text.find('\r') != std::string_view::npos
-                ? " (the file's lines end in a lone CR, as old Mac files' do: end them in \\n)"
-                : "");
+  if (!c.numeric) return quoted(a, b) + " is not a number";
   if (c.out_of_range) return quoted(a, b) + " is out of double's range (magnitude above 1.8e308)";
   if (!std::isfinite(c.value)) return quoted(a, b) + " is not a finite number";
   return "";
@@ -295,9 +291,12 @@ table read_csv(const std::string& path) {
         const bool blanks_inside = !c.numeric && c.text.find_first_of(" \t") != std::string_view::npos;
         const bool semicolons_inside = !c.numeric && c.text.find(';') != std::string_view::npos;
         const std::string other = other_separators();
+        // A CR inside a line: the file's lines end in CR alone, all read as one.
+        const bool lone_cr = line.find('\r') != std::string::npos;
         fail_at(path, line_no, c.column,
                 problem + (ends_in_comma ? " (the row ends in a comma)" : "") +
-                    (!other.empty()      ? other
+                    (lone_cr             ? " (the file's lines end in a lone CR, as old Mac files' do: end them in \\n)"
+                     : !other.empty()    ? other
                      : semicolons_inside ? " (cells are separated by commas, not semicolons)"
                      : blanks_inside     ? " (cells are separated by commas, not blanks)"
                                          : ""));

@@ -80,6 +80,8 @@ class cpu_batch {
   static constexpr bool in_place = std::is_same_v<T, double>;
 
  public:
+  /// `f` is held by reference: it must outlive the batch (a temporary would not).
+  cpu_batch(const Objective&& f, const starts& s, const options& o, std::int64_t chunk, result& r) = delete;
   cpu_batch(const Objective& f, const starts& s, const options& o, std::int64_t chunk, result& r)
       : f_(f),
         starts_(s),
@@ -370,7 +372,7 @@ class cpu_batch {
     }
   }
 
-  const Objective& f_;  // the caller's, which outlives the batch: a copy of a large one would take the stack
+  const Objective& f_;  // the caller's (a copy of a large one would take the stack)
   const starts& starts_;
   step_params<T> params_;
   trajectory_status initial_;
