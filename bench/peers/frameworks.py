@@ -255,13 +255,12 @@ def main():
         p.error(f"{exe}: no such program (build the default preset, and give --build its folder)")
     t_fdgd, cells = {}, {name: {} for name, *_ in cases}
     t_descent, device_cells = {}, {name: {} for name, *_ in cases}
-    # Each counted peer's times, end to end and on the device, as its last line gave them: a later run
-    # that disagrees takes the peer out again.
+    # The peers whose times count (checked, agreeing), each with its times end to end and on the device,
+    # as its last line gave them: a later run that disagrees takes the peer out again.
     timed = {name: {} for name, *_ in cases}
     # A case's least times of the peers cut before their run was checked (the ratio is at least their
-    # least over fdgd's), end to end and on the device; and the peers whose times count (checked, agreeing).
+    # least over fdgd's), end to end and on the device.
     at_least, at_least_device = {name: {} for name, *_ in cases}, {name: {} for name, *_ in cases}
-    counted = {name: set() for name, *_ in cases}
     cut = False
     signal.signal(signal.SIGTERM, time_up)
     signal.signal(signal.SIGALRM, time_up)
@@ -333,10 +332,8 @@ def main():
                         cells[line["case"]][label] = line["cell"]
                         device_cells[line["case"]][label] = line.get("device_cell", line["cell"])
                         if line.get("ok"):
-                            counted[line["case"]].add(label)
                             timed[line["case"]][label] = (line["seconds"], line["device_seconds"])
                         elif "ok" in line:
-                            counted[line["case"]].discard(label)
                             timed[line["case"]].pop(label, None)
                         print(f"{line['case']}: {label} {line['cell']}; on the device {line.get('device_cell', '-')}",
                               flush=True)
@@ -393,7 +390,7 @@ def main():
             if least < best_t.get(name, float("inf")):
                 ratio = f">= {least / fdgd_t[name]:.1f}x (a peer cut)"
             # every peer measured: its time counts, or a least time of it does
-            if ratio != "-" and any(p[0] not in counted[name] and p[0] not in bounds[name] for p in peers):
+            if ratio != "-" and any(p[0] not in timed[name] and p[0] not in bounds[name] for p in peers):
                 ratio += " (of the peers measured)"
             print(f"| {name} d={d}, lr={lr:g} | {secs(fdgd_t[name])} | " +
                   " | ".join(table[name].get(p[0], "-") for p in peers) + f" | {ratio} | >= {target:.0f}x |", flush=True)
