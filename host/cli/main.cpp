@@ -62,6 +62,12 @@ std::string bytes_text(double bytes) {
   return fmt::format("{:.1f} {}", bytes, units[k]);
 }
 
+/// "24 paths of 300 steps, every 5 steps": what trace records, as its summary and its dry run say it.
+std::string paths_text(std::int64_t paths, std::int64_t steps, std::int64_t every) {
+  return fmt::format("{} path{} of {} step{}{}", paths, paths == 1 ? "" : "s", steps, steps == 1 ? "" : "s",
+                     every < steps ? fmt::format(", every {} step{}", every, every == 1 ? "" : "s") : "");
+}
+
 /// --dry-run: the command checked as its run would check it (flags, starts, files, host memory, the
 /// CUDA device asked for, the warnings), then what would run, as a line or (minimize) JSON; nothing is
 /// run or written. `count` starts of dimension `dim`, `steps` steps each; for trace (`every` > 0), paths
@@ -92,8 +98,7 @@ int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int
     return 0;
   }
   const std::string what = every > 0
-                               ? fmt::format("{} path{} of {} step{}{}", count, count == 1 ? "" : "s", steps, steps == 1 ? "" : "s",
-                                             every < steps ? fmt::format(", every {} step{}", every, every == 1 ? "" : "s") : "")
+                               ? paths_text(count, steps, every)
                                : fmt::format("{} start{}, {} step{}", count, count == 1 ? "" : "s", steps, steps == 1 ? "" : "s");
   fmt::print("dry run: {} at d = {}: {}, on {} ({}), about {} of host memory{}{}; nothing was run\n", cli::on_one_line(b.label()),
              dim, what, cuda ? "cuda" : "cpu", device, bytes_text(bytes),
@@ -271,11 +276,10 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
       points.assign(r.x.begin(), r.x.end());
     }
   } catch (const std::bad_alloc&) {
-    throw cli::not_enough_memory(paths, dim, b.host_bytes_needed(paths, dim, o) + cli::points_bytes(paths, dim), flag);
+    throw cli::not_enough_memory(paths, dim, cli::command_host_bytes(b, paths, dim, o, cli::points_bytes(paths, dim)), flag);
   }
   out.commit();
-  fmt::print("{}: {} path{} of {} step{}{}, written to {}\n", cli::on_one_line(b.label()), paths, paths == 1 ? "" : "s", a.steps,
-             a.steps == 1 ? "" : "s", every < a.steps ? fmt::format(", every {} step{}", every, every == 1 ? "" : "s") : "", a.out);
+  fmt::print("{}: {}, written to {}\n", cli::on_one_line(b.label()), paths_text(paths, a.steps, every), a.out);
   // Where the paths ended, unless all took every step: the file has no status column.
   std::string statuses;
   for (const trajectory_status st : {trajectory_status::finished, trajectory_status::unresolved, trajectory_status::nonfinite})
