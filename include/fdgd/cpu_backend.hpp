@@ -252,6 +252,13 @@ class cpu_batch {
     }
   }
 
+  // The gtol test's part in stopping the lanes (a group's or one lane's squares): on, and some lane's
+  // squares reach gtol, or cannot decide it (descend then decides by the norm).
+  template <class Squares>
+  static bool gtol_stops(const Squares& squares, const step_params<T>& p) {
+    return p.gtol > T(0) && (squares_reach_gtol(squares, p) || !squares_decide(squares));
+  }
+
   // Rows source[0 .. G W - 1] into the lanes, then up to k steps while no lane would stop; returns the
   // steps taken. Where some lane would stop, x holds the point before that step, g its candidate
   // point (x - lr * gradient) and `squares` its gradient's squared norm (where gtol is on). (Not
@@ -273,7 +280,7 @@ class cpu_batch {
         gradient(central_difference{}, f_, x[q], g[q], h);
         if (p.gtol > T(0)) {  // reaches_gtol, its sum kept for store_lanes; a lane the sum cannot decide is descend's
           squares[q] = squared_norm(g[q], x[q].size());
-          stop |= squares_reach_gtol(squares[q], p) || !squares_decide(squares[q]);
+          stop |= gtol_stops(squares[q], p);
         }
         stop |= !candidate_step(x[q], g[q], lr);
         if (p.gtol > T(0)) stop |= some_lane_unmoved(x[q], g[q]);  // descend stalls it
@@ -307,8 +314,7 @@ class cpu_batch {
             finite &= is_finite(g[q][j][w]);
             moved |= !same_bits(x[q][j][w], g[q][j][w]);
           }
-          stop = (p.gtol > T(0) && !squares_decide(squares[q][w])) || squares_reach_gtol(squares[q][w], p) || !finite ||
-                 (p.gtol > T(0) && !moved);
+          stop = gtol_stops(squares[q][w], p) || !finite || (p.gtol > T(0) && !moved);
         }
         stops[q * W + w] = stop;
         const bool takes_step = stopped && !stop;
