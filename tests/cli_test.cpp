@@ -148,9 +148,13 @@ TEST_F(Cli, StartsThatRanOffAreNeitherConvergedNorGrouped) {
   const auto r = run("minimize --function sphere --lr 1.5 --steps 2000 --gtol 1e-8 --starts 100 --backend cpu");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("status: 0 finished, 0 converged, 0 stalled, 100 unresolved, 0 nonfinite\n  100 ended where some "
-                       "x_i + h and x_i - h are the same number"),
+                       "x_i + h and x_i - h are the same number (|x_i| from about 2^53 h = 9e+11 on)"),
             std::string::npos)
       << r.out;
+  const auto f32 = run("minimize --function sphere --lr 1.5 --steps 2000 --starts 10 --precision f32 --backend cpu");
+  EXPECT_NE(f32.out.find("10 ended where some x_i + h and x_i - h are the same number (|x_i| from about 2^24 h = 1.7e+03 on)"),
+            std::string::npos)
+      << f32.out;
   EXPECT_NE(r.out.find("distinct minima: none\n  100 starts in no group: nonfinite or unresolved"), std::string::npos) << r.out;
   const auto json = run("minimize --function sphere --lr 1.5 --steps 2000 --gtol 1e-8 --starts 100 --backend cpu --json");
   ASSERT_EQ(json.status, 0) << json.out;

@@ -174,11 +174,13 @@ void write_text(std::FILE* file, const run_summary& summary) {
   out += fmt::format("status: {} finished, {} converged, {} stalled, {} unresolved, {} nonfinite\n",
                      status["finished"].get<long long>(), status["converged"].get<long long>(), status["stalled"].get<long long>(),
                      status["unresolved"].get<long long>(), status["nonfinite"].get<long long>());
-  if (status["unresolved"].get<long long>() > 0)
+  if (status["unresolved"].get<long long>() > 0) {
+    const int digits = s["precision"] == "f32" ? 24 : 53;  // x_i + h rounds to x_i - h from 2^digits h to twice that
     out += fmt::format(
-        "  {} ended where some x_i + h and x_i - h are the same number (|x_i| beyond about h / {}):\n"
+        "  {} ended where some x_i + h and x_i - h are the same number (|x_i| from about 2^{} h = {:.2g} on):\n"
         "  the gradient there is 0 whatever f does; they diverged (a smaller --lr) or --h is too small\n",
-        status["unresolved"].get<long long>(), s["precision"] == "f32" ? "1.2e-7" : "2.2e-16");
+        status["unresolved"].get<long long>(), digits, std::ldexp(s["h"].get<double>(), digits));
+  }
   if (const long long moving = s["still_moving"].get<long long>(); moving > 0)
     out += fmt::format(
         "  {} of the finished still moving: a next step would move them by lr |grad| > {} (--cluster-tol), so their\n"
