@@ -103,7 +103,7 @@ double host_bytes_needed(std::int64_t count, int dim, const options& o) {
       lockstep(double(detail::cpu_lanes<double>) * sizeof(double), detail::lockstep_groups, std::floor(n / simd));
   const double block = expr::program_objective::cpu_block_bytes / sizeof(double), blocks = std::floor(n / block);
   const double interpreter = lockstep(expr::program_objective::cpu_block_bytes, 1, blocks + (4 * (n - blocks * block) >= block));
-  const double chunk = o.prec == precision::f32 ? double(detail::cpu_chunk(o, count)) * d * sizeof(float) : 0;
+  const double chunk = o.prec == precision::f32 ? double(detail::cpu_chunk(o, count, dim)) * d * sizeof(float) : 0;
   return results + scratch + std::max(builtins, interpreter) + chunk;
 }
 

@@ -228,6 +228,8 @@ TEST(Options, HostMemoryEstimateCoversTheResultAndGrowsWithTheRun) {
   options single = o;
   single.prec = precision::f32;  // a chunk of single-precision rows on top
   EXPECT_GT(host_bytes_needed(1000, 7, single), host_bytes_needed(1000, 7, o));
+  // ... of at most 64 MiB by default: 2^20 starts at d = 100 once had 400 MB of them.
+  EXPECT_LE(host_bytes_needed(1 << 20, 100, single), host_bytes_needed(1 << 20, 100, o) + double(64 << 20));
 }
 
 }  // namespace

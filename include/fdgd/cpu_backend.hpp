@@ -21,9 +21,16 @@
 namespace fdgd {
 namespace detail {
 
-/// Starts a CPU chunk holds: options::chunk_size, or 2^20; at most count.
-inline std::int64_t cpu_chunk(const options& o, std::int64_t count) {
-  return std::min(o.chunk_size > 0 ? o.chunk_size : std::int64_t(1) << 20, count);
+/// Starts a CPU chunk holds: options::chunk_size, or 2^20; at most count. In single precision a
+/// chunk's rows are a buffer beside the result's doubles, so there the default holds at most 64 MiB
+/// of rows (yet 256 starts a thread): 2^20 rows at d = 100 were 400 MB more than the result.
+inline std::int64_t cpu_chunk(const options& o, std::int64_t count, int dim) {
+  if (o.chunk_size > 0) return std::min(o.chunk_size, count);
+  std::int64_t chunk = std::int64_t(1) << 20;
+  if (o.prec == precision::f32)
+    chunk = std::min(chunk, std::max((std::int64_t(64) << 20) / (std::int64_t(dim) * std::int64_t(sizeof(float))),
+                                     std::int64_t(256) * cpu_threads(o)));
+  return std::min(chunk, count);
 }
 
 /// True for objectives that declare `static constexpr bool lane_safe = true`: no branches on x, so they
@@ -421,7 +428,7 @@ result solve_cpu(const Objective& f, const starts& s, const options& o) {
     return result{};  // never compiled: check_inputs's message says why, and no further errors follow it
   } else {
     const auto t0 = std::chrono::steady_clock::now();
-    const std::int64_t chunk = detail::cpu_chunk(o, s.count());
+    const std::int64_t chunk = detail::cpu_chunk(o, s.count(), s.dim());
     result r;
     r.resize(s.count(), s.dim(), o.threads);
     detail::cpu_batch<T, run_dim<D>, Objective> batch(f, s, o, chunk, r);

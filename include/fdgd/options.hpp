@@ -48,7 +48,8 @@ struct options {
   /// all steps into one launch. Results are bitwise identical for every value.
   std::int64_t steps_per_launch = 0;
   /// Most trajectories resident on the backend at once; larger batches stream through in chunks.
-  /// 0 (default) sizes chunks from the free device memory (CUDA) or 2^20 (CPU). Results do not depend on it.
+  /// 0 (default) sizes chunks from the free device memory (CUDA), or 2^20 on the CPU (in f32, at most
+  /// 64 MiB of float rows, or 256 a thread where more). Results do not depend on it.
   std::int64_t chunk_size = 0;
   backend_kind backend = backend_kind::automatic;  ///< where it runs; automatic (default): CUDA when a device is usable
   precision prec = precision::f64;                 ///< working precision of the descent (default f64)
