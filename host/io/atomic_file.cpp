@@ -3,6 +3,10 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <linux/fs.h>  // FS_IOC_GETFLAGS, FS_APPEND_FL
+#include <sys/ioctl.h>
+#endif
 
 #include <atomic>
 #include <cerrno>
@@ -95,6 +99,30 @@ void remove_unfinished_and_die(int sig) {
   std::raise(sig);
 }
 
+/// What keeps an existing file from being replaced by a rename that access(W_OK) does not tell: the
+/// file mounted on its name, or append-only (chattr +a), which root may add to but not replace. "" if none.
+std::string why_not_replaceable(const std::filesystem::path& target) {
+#if defined(__linux__)
+  // Mount IDs, not st_dev: a bind mount from the same file system has its folder's st_dev, and on an
+  // overlay a file may not.
+  const std::filesystem::path parent = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  struct statx file_mount {};
+  struct statx folder_mount {};
+  if (::statx(AT_FDCWD, target.c_str(), 0, STATX_MNT_ID, &file_mount) == 0 &&
+      ::statx(AT_FDCWD, parent.c_str(), 0, STATX_MNT_ID, &folder_mount) == 0 && (file_mount.stx_mask & STATX_MNT_ID) &&
+      (folder_mount.stx_mask & STATX_MNT_ID) && file_mount.stx_mnt_id != folder_mount.stx_mnt_id)
+    return "a file is mounted on it, which cannot be replaced";
+  const int fd = ::open(target.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  int flags = 0;
+  const bool append_only = fd >= 0 && ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && (flags & FS_APPEND_FL);
+  if (fd >= 0) ::close(fd);
+  if (append_only) return "it is append-only (chattr +a), which can be added to but not replaced";
+#else
+  (void)target;
+#endif
+  return {};
+}
+
 }  // namespace
 
 std::string output_target(const std::string& path, std::string& why) {
@@ -118,6 +146,8 @@ std::string output_target(const std::string& path, std::string& why) {
       why = path == target.string() ? "not a regular file" : "it leads to " + target.string() + ", not a regular file";
     else if (::access(path.c_str(), W_OK) != 0)
       why = std::strerror(errno);
+    else
+      why = why_not_replaceable(target);
   }
   return target.string();
 }
@@ -129,7 +159,7 @@ namespace {
 /// file or link already there (another run's, one sharing the folder over NFS or from another PID
 /// namespace, or a link planted to redirect the write). Sets `temp` and `slot`, registered before the
 /// file is made, so that no signal finds it made and not registered; -1 with errno on failure.
-int create_temporary(const std::string& target, std::string& temp, unfinished_slot*& slot) {
+int create_temporary(const std::string& target, mode_t mode, std::string& temp, unfinished_slot*& slot) {
   static std::atomic<std::uint64_t> serial{0};
   static const std::uint64_t seed = (std::uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
   const auto folder = std::filesystem::path(target).parent_path();
@@ -142,8 +172,7 @@ int create_temporary(const std::string& target, std::string& temp, unfinished_sl
     std::snprintf(name, sizeof name, ".fdgd-%016llx.tmp", static_cast<unsigned long long>(z));
     temp = (folder / name).string();
     slot = register_unfinished(temp);
-    const int fd =
-        ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);  // 0666 less the umask, as fopen
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);  // less the umask
     if (fd >= 0) return fd;
     const int e = errno;
     unregister(slot);
@@ -161,7 +190,9 @@ atomic_file::atomic_file(const std::string& path) : path_(path) {
   if (!why.empty()) fail(path_, why.c_str());
   struct stat existing {};
   const bool replaces = ::stat(target_.c_str(), &existing) == 0;
-  fd_ = create_temporary(target_, temp_, slot_);
+  // A new file is 0666 less the umask, as fopen makes it; a replacement is made the owner's alone and
+  // only then given the old file's mode, so no one the old file kept out can open it in between.
+  fd_ = create_temporary(target_, replaces ? 0600 : 0666, temp_, slot_);
   if (fd_ < 0) fail(path_, std::strerror(errno));
   owner_ = ::getpid();
   if (replaces && ::fchmod(fd_, existing.st_mode & 0777) != 0) {
