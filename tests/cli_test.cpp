@@ -143,6 +143,52 @@ TEST_F(Cli, HimmelblauSummaryFindsTheFourMinimaWithTheirShares) {
   EXPECT_EQ(text.out.find('\r'), std::string::npos) << "no progress line when stderr is not a terminal";
 }
 
+TEST_F(Cli, AnOutThatCannotBeWrittenAfterTheRunLeavesTheSummaryAndTheOldFile) {
+  // A write past `ulimit -f` (64 KiB) fails as a disk that filled during the run would.
+  std::ofstream(path("big.csv")) << "old\n";
+  const std::string limited =
+      "ulimit -f 64 && " + std::string(FDGD_CLI) + " minimize --function sphere --starts 1e4 --out " + path("big.csv");
+  const auto r = run_shell(limited + " 2>&1");
+  EXPECT_EQ(r.status, 1) << r.out;
+  const auto error = r.out.find("fdgd: error: cannot write " + path("big.csv") +
+                                ": File too large (the trajectories are not saved: the summary is all the run left)\n");
+  EXPECT_NE(error, std::string::npos) << r.out;
+  EXPECT_LT(r.out.find("\nbest: f = "), error) << "the summary, before the error: " << r.out;
+  EXPECT_EQ(r.out.find("written:"), std::string::npos) << r.out;
+  std::ifstream old(path("big.csv"));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(old), {}), "old\n");
+  const auto json = run_shell(limited + " --json 2>/dev/null");
+  EXPECT_EQ(json.status, 1);
+  EXPECT_EQ(nlohmann::json::parse(json.out)["starts"], 10000) << json.out;
+}
+
+// Root may write into an append-only file and into the file a bind mount put on the name, but no
+// rename replaces either: found only at the end, the run was lost.
+TEST_F(Cli, AnOutNoRenameCanReplaceIsRefusedBeforeTheRun) {
+  const std::string kept = path("kept.csv"), other = path("other.csv");
+  std::ofstream(kept) << "old\n";
+  std::ofstream(other) << "other\n";
+  const std::string command = "minimize --function sphere --starts 10 --out " + kept;
+  if (std::system(("chattr +a " + kept + " 2>/dev/null").c_str()) == 0) {
+    const auto r = run(command);
+    EXPECT_EQ(std::system(("chattr -a " + kept).c_str()), 0);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.out, "fdgd: error: --out: cannot write '" + kept +
+                         "': it is append-only (chattr +a), which can be added to but not replaced\n");
+  } else {
+    std::printf("not checked: chattr +a fails here (not root, or a file system without the flag)\n");
+  }
+  if (std::system(("mount --bind " + other + " " + kept + " 2>/dev/null").c_str()) == 0) {
+    const auto r = run(command);
+    EXPECT_EQ(std::system(("umount " + kept).c_str()), 0);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.out, "fdgd: error: --out: cannot write '" + kept + "': a file is mounted on it, which cannot be replaced\n");
+  } else {
+    std::printf("not checked: mount --bind fails here (not root, or no mounts in this container)\n");
+  }
+  EXPECT_EQ(run(command).status, 0) << "the file itself, free again, is replaced";
+}
+
 TEST_F(Cli, StartsThatRanOffAreNeitherConvergedNorGrouped) {
   // lr 1.5 doubles |x| each step on sphere until x +- h coincide and the difference reads 0.
   const auto r = run("minimize --function sphere --lr 1.5 --steps 2000 --gtol 1e-8 --starts 100 --backend cpu");

@@ -136,21 +136,31 @@ int run_minimize(const minimize_args& a) {
   } catch (const std::bad_alloc&) {
     throw cli::not_enough_memory(s.count(), dim, b.host_bytes_needed(s.count(), dim, o), cli::count_source(a));
   }
+  // Where --out cannot be written (a disk filled since the check), the summary is still printed: then
+  // all that is left of the run, it comes before the error.
+  std::string unwritten;
   if (!a.out.empty()) {
     bar.say(fmt::format("writing the {} trajectories to {}", r.count, a.out));
-    if (cli::extension(a.out) == ".npy") {
-      write_npy(a.out, r);
-    } else {
-      write_csv(a.out, r);
+    try {
+      if (cli::extension(a.out) == ".npy") {
+        write_npy(a.out, r);
+      } else {
+        write_csv(a.out, r);
+      }
+    } catch (const error& e) {
+      unwritten = without_prefix(e.what());
+    } catch (const std::bad_alloc&) {
+      unwritten = "out of memory writing " + a.out;
     }
   }
+  const bool written = !a.out.empty() && unwritten.empty();
   if (a.groups_minima) bar.say(fmt::format("grouping the {} final points into distinct minima", r.count));
   cli::run_summary summary;
   try {
     summary = cli::summarize_run(r, {b.label(), b.builtin(), o, a.cluster_tol, a.top, &s});
   } catch (const std::bad_alloc&) {  // not foreseen by check_host_memory: memory taken by others since
     throw error(fmt::format("out of memory grouping the {} final points into distinct minima{}", r.count,
-                            a.out.empty() ? "" : "; the run's results are in " + a.out));
+                            written ? "; the run's results are in " + a.out : ""));
   }
   bar.finish();
   if (a.groups_minima)
@@ -159,7 +169,11 @@ int run_minimize(const minimize_args& a) {
     cli::write_json(stdout, summary);
   } else {
     cli::write_text(stdout, summary);
-    if (!a.out.empty()) fmt::print("written: the {} trajectories to {}\n", r.count, a.out);  // as trace says it
+    if (written) fmt::print("written: the {} trajectories to {}\n", r.count, a.out);  // as trace says it
+  }
+  if (!unwritten.empty()) {
+    std::fflush(stdout);  // the summary before the error, where both go to one file
+    throw error(unwritten + " (the trajectories are not saved: the summary is all the run left)");
   }
   return 0;
 }
