@@ -189,6 +189,22 @@ TEST_F(Cli, AnOutNoRenameCanReplaceIsRefusedBeforeTheRun) {
   EXPECT_EQ(run(command).status, 0) << "the file itself, free again, is replaced";
 }
 
+TEST_F(Cli, AnExpressionsNumberBeyondFloatsRangeIsRefusedInF32) {
+  // In f32 it became infinite (or 0), and every trajectory nonfinite, with no word of why.
+  const auto big = run("minimize --expr \"x0^2 + 1e39*0\" --box -1:1 --starts 10 --precision f32");
+  EXPECT_EQ(big.status, 2);
+  EXPECT_EQ(big.out,
+            "fdgd: error: --expr: 1e+39 is beyond float's range (about 1.4e-45 to 3.4e38): in an f32 run it would be infinite; run "
+            "it in f64\n  x0^2 + 1e39*0\n         ^\n");
+  const auto tiny = run("trace --expr \"x0^2 + 1e-46\" --start 1 --precision f32 --out " + path("t.csv"));
+  EXPECT_EQ(tiny.status, 2);
+  EXPECT_NE(tiny.out.find("1e-46 is beyond float's range (about 1.4e-45 to 3.4e38): in an f32 run it would be 0"),
+            std::string::npos)
+      << tiny.out;
+  EXPECT_EQ(run("minimize --expr \"x0^2 + 1e39*0\" --box -1:1 --starts 10").status, 0) << "f64 holds it";
+  EXPECT_EQ(run("minimize --expr \"x0^2 + 3e38\" --box -1:1 --starts 10 --precision f32").status, 0) << "float holds it";
+}
+
 TEST_F(Cli, StartsThatRanOffAreNeitherConvergedNorGrouped) {
   // lr 1.5 doubles |x| each step on sphere until x +- h coincide and the difference reads 0.
   const auto r = run("minimize --function sphere --lr 1.5 --steps 2000 --gtol 1e-8 --starts 100 --backend cpu");

@@ -110,6 +110,7 @@ int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int
 int run_minimize(const minimize_args& a) {
   const cli::objective_choice b(a.function, a.expression);
   options o = cli::options_from(a);
+  b.check_precision(o.prec);
   o.steps = a.steps, o.gtol = a.gtol;
   if (!a.out.empty()) {
     check_out_name(a.out, {".csv", ".npy"});
@@ -228,6 +229,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   cli::check_out_folder(a.out);
 
   options o = cli::options_from(a);
+  b.check_precision(o.prec);
   o.validate();
   const char* flag = start_texts.empty() ? "--sample" : "--start";
   const std::int64_t paths = std::int64_t(points.size()) / dim;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "fdgd/detail/dispatch.hpp"
@@ -19,6 +20,14 @@ namespace {
 [[noreturn]] void expression_usage_error(const std::string& text, const expr::expression_error& e,
                                          const std::string& where_d = "") {
   throw usage_error("--expr: " + std::string(e.what()) + "\n" + expr::caret_lines(text, e.column()) + where_d);
+}
+
+/// The first number of the tree that float cannot hold (infinite or zero there), or nullptr.
+const expr::node* number_beyond_float(const expr::node& n) {
+  if (n.kind == expr::node_kind::number && (std::isinf(float(n.value)) || (n.value != 0 && float(n.value) == 0))) return &n;
+  for (const auto& kid : n.kids)
+    if (const expr::node* found = number_beyond_float(kid)) return found;
+  return nullptr;
 }
 
 }  // namespace
@@ -158,6 +167,15 @@ const compiled_expression& objective_choice::compiled_at(int d) const {
     compiled_.emplace(label_, d);
   }
   return *compiled_;
+}
+
+void objective_choice::check_precision(precision prec) const {
+  if (!tree_ || prec != precision::f32) return;
+  if (const expr::node* n = number_beyond_float(*tree_))
+    throw usage_error(
+        fmt::format("--expr: {} is beyond float's range (about 1.4e-45 to 3.4e38): in an f32 run it would be {}; "
+                    "run it in f64\n{}",
+                    n->value, std::fabs(n->value) < 1 ? "0" : "infinite", expr::caret_lines(label_, n->column)));
 }
 
 std::vector<double> objective_choice::values(const std::vector<double>& x, int d, precision prec) const {

@@ -37,6 +37,9 @@ class objective_choice {
   /// usage_error, ended by `remedy` where the starts have more coordinates (one column more is likely a
   /// saved f read as a coordinate), by the number they need where fewer.
   void check_dim_of_starts(int d, const std::string& source, const std::string& remedy) const;
+  /// usage_error where an expression's number, within the doubles' range, leaves float's in an f32 run
+  /// (1e39 would be infinite, 1e-46 zero), as --lr and --h there do.
+  void check_precision(precision prec) const;
   /// The built-in's box; usage_error for an expression, which has none (naming --box and `other_starts`, the
   /// command's other way to give starts).
   search_box default_box(int d, const std::string& other_starts) const;
