@@ -143,25 +143,6 @@ TEST_F(Cli, HimmelblauSummaryFindsTheFourMinimaWithTheirShares) {
   EXPECT_EQ(text.out.find('\r'), std::string::npos) << "no progress line when stderr is not a terminal";
 }
 
-TEST_F(Cli, AnOutThatCannotBeWrittenAfterTheRunLeavesTheSummaryAndTheOldFile) {
-  // A write past `ulimit -f` (64 KiB) fails as a disk that filled during the run would.
-  std::ofstream(path("big.csv")) << "old\n";
-  const std::string limited =
-      "ulimit -f 64 && " + std::string(FDGD_CLI) + " minimize --function sphere --starts 1e4 --out " + path("big.csv");
-  const auto r = run_shell(limited + " 2>&1");
-  EXPECT_EQ(r.status, 1) << r.out;
-  const auto error = r.out.find("fdgd: error: cannot write " + path("big.csv") +
-                                ": File too large (the trajectories are not saved: the summary is all the run left)\n");
-  EXPECT_NE(error, std::string::npos) << r.out;
-  EXPECT_LT(r.out.find("\nbest: f = "), error) << "the summary, before the error: " << r.out;
-  EXPECT_EQ(r.out.find("written:"), std::string::npos) << r.out;
-  std::ifstream old(path("big.csv"));
-  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(old), {}), "old\n");
-  const auto json = run_shell(limited + " --json 2>/dev/null");
-  EXPECT_EQ(json.status, 1);
-  EXPECT_EQ(nlohmann::json::parse(json.out)["starts"], 10000) << json.out;
-}
-
 // Root may write into an append-only file and into the file a bind mount put on the name, but no
 // rename replaces either: found only at the end, the run was lost.
 TEST_F(Cli, AnOutNoRenameCanReplaceIsRefusedBeforeTheRun) {
@@ -1282,19 +1263,30 @@ TEST_F(Cli, EveryMinimumListedIsWrittenAsItComesNotHeldAsJson) {
   }
 }
 
-TEST_F(Cli, AWritePastTheFileSizeLimitIsNamedAndLeavesNothing) {
+TEST_F(Cli, AWritePastTheFileSizeLimitIsNamedAndLeavesTheOldFileAndTheSummary) {
   // Under `ulimit -f` the write fails ("File too large") instead of SIGXFSZ killing the process, which
-  // left the temporary file behind.
+  // left the temporary file behind; as a disk that filled during the run does, it leaves the old file,
+  // and the summary is printed before the error (it was not printed at all).
+  const std::string limited =
+      "ulimit -f 1000 && " + std::string(FDGD_CLI) + " minimize --function sphere --starts 1e6 --quiet --out ";
   for (const std::string out : {"out.npy", "out.csv"}) {
-    const auto r =
-        run_shell("ulimit -f 1000 && " + std::string(FDGD_CLI) + " minimize --function sphere --starts 1e6 --quiet --out " +
-                  path(out) + " 2>&1 >/dev/null; echo status $?");
-    EXPECT_EQ(r.out, "fdgd: error: cannot write " + path(out) + ": File too large\nstatus 1\n");
+    std::ofstream(path(out)) << "old\n";
+    const auto r = run_shell(limited + path(out) + " 2>&1; echo status $?");
+    const auto error = r.out.find("fdgd: error: cannot write " + path(out) +
+                                  ": File too large (the trajectories are not saved: the summary is all the run left)\nstatus 1\n");
+    EXPECT_NE(error, std::string::npos) << r.out;
+    EXPECT_LT(r.out.find("\nbest: f = "), error) << r.out;
+    EXPECT_EQ(r.out.find("written:"), std::string::npos) << r.out;
+    std::ifstream old(path(out));
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(old), {}), "old\n");
   }
+  const auto json = run_shell(limited + path("out.csv") + " --json 2>/dev/null");
+  EXPECT_EQ(json.status, 1);
+  EXPECT_EQ(nlohmann::json::parse(json.out)["starts"], 1000000) << json.out;
   const auto trace = run_shell("ulimit -f 1000 && " + std::string(FDGD_CLI) + " trace --function sphere --sample 1000 --out " +
                                path("trace.csv") + " 2>&1 >/dev/null; echo status $?");
   EXPECT_EQ(trace.out, "fdgd: error: cannot write " + path("trace.csv") + ": File too large\nstatus 1\n");
-  EXPECT_EQ(std::distance(fs::directory_iterator(path("")), fs::directory_iterator()), 0) << "no temporary file, no partial one";
+  EXPECT_EQ(std::distance(fs::directory_iterator(path("")), fs::directory_iterator()), 2) << "the old files: no temporary one";
 }
 
 TEST_F(Cli, AnInitFileLargerThanMemoryIsNamed) {
