@@ -198,8 +198,8 @@ void check_host_memory(const objective_choice& b, std::int64_t count, int dim, c
   if (need + grouping > available)
     warn(
         fmt::format("if the final points stay scattered, grouping them into distinct minima needs up to "
-                    "{:.1f} GiB more than the {:.1f} GiB available after the run (--out keeps the run's results even then)",
-                    (need + grouping - available) / double(1 << 30), (available - need) / double(1 << 30)));
+                    "{:.2f} GiB, more than the {:.2f} GiB available after the run (--out keeps the run's results even then)",
+                    grouping / double(1 << 30), (available - need) / double(1 << 30)));
 }
 
 void warn_if_h_vanishes(double h, precision prec, double largest) {
