@@ -874,7 +874,8 @@ TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {
       {"trace --function sphere --start 1 --start 2 --start 3", "--start: 3 starts of 1 coordinate (1 2 3; "},
       {"trace --expr \"sum(i=0..d-1, x[i]^2)\" --start 1 2", "one start is --start 1,2"},
       {"trace --function himmelblau --start 1 2", "(1 2; coordinates are separated by commas: one start is --start 1,2)\n"},
-      {"trace --expr \"x0^2 + x1^2\" --start 1 2", "one start is --start 1,2)\n"},  // 2-D: no --dim 1 advised
+      {"trace --expr \"x0^2 + x1^2\" --start 1 2", "one start is --start 1,2)\n"},               // 2-D: no --dim 1 advised
+      {"trace --expr 3 --start 1 2", "one start is --start 1,2); give --dim 1 for 1-D starts"},  // no x: no dimension of its own
       {"trace --function sphere --start 1,2 --box 0:1", "--box shapes the starts --sample draws"},
       {"trace --function sphere --start 1,2 --seed 3", "--seed shapes the starts --sample draws"},
       {"trace --function sphere --start ''", "--start: empty value"},

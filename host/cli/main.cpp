@@ -189,6 +189,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   if (start_texts.empty() && sample == 0) throw usage_error("give the starts with --start (repeatable) or --sample K");
   int dim = 0;
   std::vector<double> points;
+  std::optional<starts> given;  // --start's points, or --sample's starts, drawn where used (a dry run never draws them)
   if (!start_texts.empty()) {
     for (const auto& text : start_texts) {
       const std::vector<double> point = cli::parse_point("--start", text);
@@ -205,20 +206,25 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     batch.count_flag = "--sample";
     batch.groups_minima = false;
     // Beside a run's own needs, the trace holds the paths' points between stretches.
-    const starts s = cli::make_starts(batch, b, dim, true);
-    points.reserve(std::size_t(s.count()) * std::size_t(dim));
-    for (std::int64_t i = 0; i < s.count(); ++i)
-      for (int j = 0; j < dim; ++j) points.push_back(s.coordinate(i, j));
+    given.emplace(cli::make_starts(batch, b, dim, true));
   }
   if (!start_texts.empty()) {
     const std::string coordinates = fmt::format("{} coordinate{}", dim, dim == 1 ? "" : "s");
     if (a.dim && a.dim != dim) throw usage_error(fmt::format("--dim {} but --start has {}", a.dim, coordinates));
     // "--start 1 2" is two 1-D starts (values are separated by spaces, coordinates by commas): most
     // likely one start meant, where the objective's own dimension is not 1 (or it has none).
-    // (Asked only without --dim: an expression naming no coordinate has no dimension of its own.)
-    const auto own_dim_not_1 = [&] { return b.builtin() ? b.dim(0) != 1 : b.dim_from_outside() || b.dim(0) != 1; };
-    const bool takes_1 = b.builtin() ? b.builtin()->dim_problem(1).empty() : b.dim_from_outside();
-    if (!a.dim && dim == 1 && start_texts.size() > 1 && own_dim_not_1())
+    // An expression's own dimension is its highest x + 1: none where it has d, sums or products, or no x.
+    const auto expression_dim = [&]() -> std::optional<int> {
+      if (b.dim_from_outside()) return std::nullopt;
+      try {
+        return b.dim(0);
+      } catch (const usage_error&) {  // it names no coordinate
+        return std::nullopt;
+      }
+    };
+    const std::optional<int> own = b.builtin() ? std::optional<int>(b.dim(0)) : expression_dim();
+    const bool takes_1 = b.builtin() ? b.builtin()->dim_problem(1).empty() : !own;
+    if (!a.dim && dim == 1 && start_texts.size() > 1 && own != 1)
       throw usage_error(
           fmt::format("--start: {} starts of 1 coordinate ({}; coordinates are separated by commas: one start is "
                       "--start {}){}",
@@ -232,7 +238,9 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   b.check_precision(o.prec);
   o.validate();
   const char* flag = start_texts.empty() ? "--sample" : "--start";
-  const std::int64_t paths = std::int64_t(points.size()) / dim;
+  // The points as given, one set of starts named by its flag for the checks (a dry run's too).
+  if (!given) given.emplace(cli::named_starts(flag, o.prec, [&] { return starts::given(std::move(points), dim); }));
+  const std::int64_t paths = given->count();
   std::vector<std::string> header = {"start", "step"};
   for (int j = 0; j < dim; ++j) header.push_back("x" + std::to_string(j));
   header.push_back("f");
@@ -243,8 +251,6 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     const double rows = double(paths) * (std::ceil(double(a.steps) / double(every)) + 1);
     cli::warn_if_out_may_not_fit(a.out, rows * (25.0 * (dim + 1) + 40), fmt::format("the trace's {:.3g} rows", rows));
   }
-  // The points as given, one set of starts named by its flag for the checks (a dry run's too).
-  std::optional<starts> given(cli::named_starts(flag, o.prec, [&] { return starts::given(std::move(points), dim); }));
   cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(*given));
   if (a.dry_run) return say_dry_run(a, b, paths, dim, a.steps, o, every);
   // Rows go to the file as they are made: a long trace of many starts would not fit in memory.
