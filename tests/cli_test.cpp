@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -777,16 +778,26 @@ TEST_F(Cli, ADryRunChecksTheCommandAndRunsNothing) {
   EXPECT_FALSE(fs::exists(path("t.csv")));
 }
 
-TEST_F(Cli, AnOutputLargerThanTheFreeSpaceIsWarnedOf) {
-  // 10^6 paths of 10^6 steps, a row each step: 10^12 rows, up to 115 TB, that no disk here holds. It
-  // started writing without a word (and the file is removed when the run is cut short).
-  const auto r = run_shell("timeout 2 " + std::string(FDGD_CLI) + " trace --function sphere --sample 1e6 --steps 1e6 --out " +
-                           path("huge.csv") + " 2>&1");
-  EXPECT_NE(r.out.find("fdgd: warning: --out: the trace's 1e+12 rows may take up to 1.15e+05 GB, and the file system of '" +
-                       dir_.string() + "' has "),
-            std::string::npos)
+TEST_F(Cli, AnOutputLargerThanTheFreeSpaceIsRefusedOrWarnedOf) {
+  // 10^6 paths of 10^9 steps, a row each step: 10^15 rows of at least 10 characters, which no disk
+  // holds: refused before the run (it started writing, warned of, until the disk was full).
+  const auto r = run("trace --function sphere --sample 1e6 --steps 1e9 --out " + path("huge.csv"));
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_EQ(r.out.rfind("fdgd: error: --out: the trace's 1e+15 rows take at least 1e+07 GB, and the file system of '" +
+                            dir_.string() + "' has ",
+                        0),
+            0u)
       << r.out;
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 0) << "the temporary file stayed";
+  // Where only the most they may take is more than the free space: a warning (here in a dry run).
+  struct statvfs space {};
+  ASSERT_EQ(::statvfs(dir_.c_str(), &space), 0);
+  const double free = double(space.f_bavail) * double(space.f_frsize);
+  const auto steps = std::to_string(std::int64_t(free / 50 / 1e4));  // rows of 10 to 115 characters
+  const auto warned = run("trace --function sphere --sample 1e4 --steps " + steps + " --dry-run --out " + path("big.csv"));
+  EXPECT_EQ(warned.status, 0) << warned.out;
+  EXPECT_EQ(warned.out.rfind("fdgd: warning: --out: the trace's ", 0), 0u) << warned.out;
+  EXPECT_NE(warned.out.find(" GB free: the write may fail when it is full\ndry run: sphere"), std::string::npos) << warned.out;
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 0) << "nothing written";
 }
 
 TEST_F(Cli, TraceRecordsThePathAndEndsWhereTheSeedEnds) {

@@ -121,9 +121,10 @@ int run_minimize(const minimize_args& a) {
   o.validate();  // std::invalid_argument, reported as a usage error by main
   cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(s));
   cli::warn_if_gradient_is_quadratic(b, s.count(), dim, o);
-  if (!a.out.empty()) {  // a row of x, f and |grad| (up to 25 characters a number), steps and status; or doubles
-    const double row = cli::extension(a.out) == ".npy" ? 8.0 * (dim + 1) : 25.0 * (dim + 2) + 32;
-    cli::warn_if_out_may_not_fit(a.out, double(s.count()) * row, fmt::format("the {} trajectories", s.count()));
+  if (!a.out.empty()) {  // a row of x, f and |grad| (1 to 25 characters a number, and commas), steps and status; or doubles
+    const bool npy = cli::extension(a.out) == ".npy";
+    const double least = npy ? 8.0 * (dim + 1) : 2.0 * (dim + 2) + 10, most = npy ? least : 25.0 * (dim + 2) + 32;
+    cli::check_out_fits(a.out, double(s.count()) * least, double(s.count()) * most, fmt::format("the {} trajectories", s.count()));
   }
   if (a.dry_run) return say_dry_run(a, b, s.count(), dim, o.steps, o);
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps, o.gtol > 0);
@@ -249,7 +250,8 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     all_steps.steps = a.steps;
     cli::warn_if_gradient_is_quadratic(b, paths, dim, all_steps);
     const double rows = double(paths) * (std::ceil(double(a.steps) / double(every)) + 1);
-    cli::warn_if_out_may_not_fit(a.out, rows * (25.0 * (dim + 1) + 40), fmt::format("the trace's {:.3g} rows", rows));
+    cli::check_out_fits(a.out, rows * 2.0 * (dim + 3), rows * (25.0 * (dim + 1) + 40),
+                        fmt::format("the trace's {:.3g} rows", rows));
   }
   cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(*given));
   if (a.dry_run) return say_dry_run(a, b, paths, dim, a.steps, o, every);

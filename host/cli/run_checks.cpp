@@ -92,17 +92,21 @@ std::filesystem::path out_folder(const std::filesystem::path& target) {
 
 }  // namespace
 
-void warn_if_out_may_not_fit(const std::string& out, double bytes, const std::string& what) {
+void check_out_fits(const std::string& out, double least, double most, const std::string& what) {
   std::string why;
   const std::string folder = out_folder(detail::output_target(out, why)).string();
   struct statvfs fs {};
   if (::statvfs(folder.c_str(), &fs) != 0) return;
   const double free = double(fs.f_bavail) * double(fs.f_frsize);
-  if (bytes > free)
+  if (least > free)
+    throw error(
+        fmt::format("--out: {} take at least {:.3g} GB, and the file system of '{}' has {:.3g} GB free: write less, or elsewhere",
+                    what, least / 1e9, folder, free / 1e9));
+  if (most > free)
     warn(
         fmt::format("--out: {} may take up to {:.3g} GB, and the file system of '{}' has {:.3g} GB free: the write may fail "
                     "when it is full",
-                    what, bytes / 1e9, folder, free / 1e9));
+                    what, most / 1e9, folder, free / 1e9));
 }
 
 void check_out_folder(const std::string& out) {

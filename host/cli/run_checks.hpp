@@ -17,9 +17,10 @@ namespace fdgd::cli {
 /// the file it replaces (through symbolic links, as the write will), and the folder that holds it.
 void check_out_folder(const std::string& out);
 
-/// Warns where `bytes` (about what --out will hold: `what`, "10^6 trajectories") is more than the free
-/// space of the file system --out's folder is on: the write would fail at the end of the run.
-void warn_if_out_may_not_fit(const std::string& out, double bytes, const std::string& what);
+/// Against the free space of the file system --out's folder is on, what --out will hold (`what`, "the
+/// 10^6 trajectories"), which the write would find only at the end of the run: fdgd::error where even
+/// `least` bytes exceed it, a warning where `most` do.
+void check_out_fits(const std::string& out, double least, double most, const std::string& what);
 
 /// The error for a run of `count` starts that needs `need` bytes, more than the host has available.
 /// `count_flag`: where the number of starts comes from (count_source).
