@@ -73,9 +73,9 @@ template <class Objective>
 constexpr const char* terms_misfit(int d) {
   const long long n = Objective::term_count(d), reach = Objective::term_reach;  // (reach: any integer type)
   if (n < 1) return "has no terms there (its term_count(d) is below 1)";
-  if (n - 1 + reach > (long long)d - 1)
+  if (n - 1 + reach > static_cast<long long>(d) - 1)
     return "has terms that would read beyond x there (its term_count(d) - 1 + term_reach is above d - 1)";
-  if (n - 1 + reach < (long long)d - 1)
+  if (n - 1 + reach < static_cast<long long>(d) - 1)
     return "has coordinates no term reads there (its term_count(d) - 1 + term_reach is below d - 1)";
   return nullptr;
 }
