@@ -234,6 +234,25 @@ TEST_F(Cli, FinishedStartsStillMovingAreNamedAsNoMinimaYet) {
   EXPECT_EQ(nlohmann::json::parse(run(args + " --json --cluster-tol 0.05", "2>/dev/null").out)["still_moving"].get<long long>(), 0);
 }
 
+TEST_F(Cli, AMinimumListedWithinTheTolOfABetterOneIsNamed) {
+  // Booth's one minimum at 500 steps: 159 starts still creep along its flat direction, 4e-4 from it,
+  // a group of their own (two "distinct minima" of a function that has one, and nothing said why).
+  const auto r = run("minimize --function booth --steps 500 --starts 1e4 --backend cpu");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("distinct minima: 2 "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n  #2 (of #1) within 0.001 (--cluster-tol) of a better one along every axis: likely the same minimum, "
+                       "with final\n  points not yet settled (more --steps)\nglobal minimum 0"),
+            std::string::npos)
+      << r.out;
+  const auto settled = run("minimize --function booth --steps 2000 --starts 1e4 --backend cpu");
+  EXPECT_NE(settled.out.find("distinct minima: 1 "), std::string::npos) << settled.out;
+  EXPECT_EQ(settled.out.find("(--cluster-tol) of a better one"), std::string::npos) << settled.out;
+  // Four minima far apart: none named.
+  const auto four = run("minimize --function himmelblau --steps 300 --starts 1e4 --backend cpu");
+  EXPECT_NE(four.out.find("distinct minima: 4 "), std::string::npos) << four.out;
+  EXPECT_EQ(four.out.find("(--cluster-tol) of a better one"), std::string::npos) << four.out;
+}
+
 TEST_F(Cli, NoBestIsNamedAmongNonfiniteTrajectoriesThoughTheirFIsFinite) {
   // The step from (1, 1) overflows x: the trajectory keeps its last finite point, where f = 2.
   std::ofstream(path("start.csv")) << "1,1\n";

@@ -143,6 +143,26 @@ std::string point(const std::vector<double>& x) {
   if (shown < x.size()) out += fmt::format(", ... and {} more", x.size() - shown);
   return out + ")";
 }
+
+/// "#2 (of #1), #5 (of #3)": the minima listed within tol of a better one along every axis, most often
+/// one minimum whose final points had not all settled (booth at 500 steps: two groups 4e-4 apart).
+/// Among the first 1000 listed: the pairs are compared whole.
+std::string near_better(const std::vector<minimum_group>& minima, double tol) {
+  std::string out;
+  const std::size_t checked = std::min<std::size_t>(minima.size(), 1000);
+  for (std::size_t k = 1; k < checked; ++k)
+    for (std::size_t j = 0; j < k; ++j) {
+      const auto& a = minima[k].x;
+      const auto& b = minima[j].x;
+      bool near = a.size() == b.size();
+      for (std::size_t i = 0; near && i < a.size(); ++i) near = std::fabs(a[i] - b[i]) <= tol;
+      if (near) {
+        out += fmt::format("{}#{} (of #{})", out.empty() ? "" : ", ", k + 1, j + 1);
+        break;
+      }
+    }
+  return out;
+}
 }  // namespace
 
 std::string on_one_line(std::string text) {
@@ -209,6 +229,11 @@ void write_text(std::FILE* file, const run_summary& summary) {
   int k = 0;
   for (const auto& g : minima)
     put(file, fmt::format("  {:>3}  {:>22}  {:>10}  {:>8}  {}\n", ++k, g.f, g.count, percent(g.share), point(g.x)));
+  if (const std::string near = near_better(minima, tol); !near.empty())
+    out += fmt::format(
+        "  {} within {} (--cluster-tol) of a better one along every axis: likely the same minimum, with final\n"
+        "  points not yet settled (more --steps)\n",
+        near, tol);
   if (left_out > 0)
     out +=
         fmt::format("  {} start{} in no group: nonfinite or unresolved, with f not finite, or beyond {:g} x {} from the origin\n",
