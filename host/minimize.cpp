@@ -94,14 +94,16 @@ double host_bytes_needed(std::int64_t count, int dim, const options& o) {
   // At run-time dimensions, each thread that runs a block in lanes holds a lockstep block's points and
   // gradients, 2 d lane groups each: the built-ins' lockstep_groups of them, or the interpreter's one
   // wider group. A thread does once it evaluates a whole group of starts (the built-ins: one SIMD
-  // width, 4 doubles) or advances a block a quarter full (the interpreter: 16 of its 64).
+  // width, cpu_lanes: 4 doubles with AVX2) or advances a block a quarter full (the interpreter: 16 of
+  // its 64 doubles, 32 of its 128 floats).
   const auto lockstep = [&](double group_bytes, double groups, double threads_using) {
     return std::min(threads, threads_using) * 2 * groups * group_bytes * d;
   };
   const double simd = o.prec == precision::f32 ? detail::cpu_lanes<float> : detail::cpu_lanes<double>;
   const double builtins =
       lockstep(double(detail::cpu_lanes<double>) * sizeof(double), detail::lockstep_groups, std::floor(n / simd));
-  const double block = expr::program_objective::cpu_block_bytes / sizeof(double), blocks = std::floor(n / block);
+  const double block = expr::program_objective::cpu_block_bytes / (o.prec == precision::f32 ? sizeof(float) : sizeof(double)),
+               blocks = std::floor(n / block);
   const double interpreter = lockstep(expr::program_objective::cpu_block_bytes, 1, blocks + (4 * (n - blocks * block) >= block));
   const double chunk = o.prec == precision::f32 ? double(detail::cpu_chunk(o, count, dim)) * d * sizeof(float) : 0;
   return results + scratch + std::max(builtins, interpreter) + chunk;

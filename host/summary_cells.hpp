@@ -60,7 +60,7 @@ int first_drop(double v, double tol, int d, std::int64_t c);
 /// `change` is scratch.
 bool shared_grids(const double* a, const double* b, int d, double tol, std::uint64_t* bits, std::vector<int>& change);
 
-/// Whether trajectory i takes part in grouping: not nonfinite, and f finite.
+/// Whether trajectory i takes part in grouping: neither nonfinite nor unresolved, and f finite (detail::counted).
 bool counted(const result& r, std::int64_t i);
 
 /// Pass 1 on the host, on `threads` OpenMP threads (0: all); the same cells, in the same order, on any.

@@ -78,7 +78,7 @@ void check_scalar_and_lanes(T h) {
 /// them where needed, is compiled here for the host and checked too.
 template <class F, class T>
 void check_run_time_dim(int d, T h) {
-  static_assert(detail::term_reuse_for<F, strided_point<T>>::value == detail::term_reuse::recomputed);
+  static_assert(detail::term_reuse_for<F, strided_point<T>>::value == detail::term_reuse::run_time);
   std::mt19937_64 rng(std::uint64_t(d) * 31 + sizeof(T));
   for (double scale : {1.0, 5.0, 40.0, 1e160}) {
     std::uniform_real_distribution<double> u(-scale, scale);

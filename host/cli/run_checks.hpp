@@ -17,9 +17,18 @@ namespace fdgd::cli {
 /// the file it replaces (through symbolic links, as the write will), and the folder that holds it.
 void check_out_folder(const std::string& out);
 
-/// Against the free space of the file system --out's folder is on, what --out will hold (`what`, "the
+/// The least and the most bytes a row of a file takes.
+struct row_bytes {
+  double least, most;
+};
+/// A CSV row of `numbers` doubles and `words` whole numbers or status words, as the writers write it:
+/// each 1 character at least, a double at most 24 (shortest round-trip digits) and a word 19, each with
+/// its comma or the newline.
+row_bytes csv_row_bytes(int numbers, int words);
+
+/// Against the free space of the file system --out's folder is on, what --out will hold (`what`: "the
 /// 10^6 trajectories"), which the write would find only at the end of the run: fdgd::error where even
-/// `least` bytes exceed it, a warning where `most` do.
+/// the `least` bytes it can take exceed it, a warning where the `most` do.
 void check_out_fits(const std::string& out, double least, double most, const std::string& what);
 
 /// The error for a run of `count` starts that needs `need` bytes, more than the host has available.
@@ -61,7 +70,7 @@ void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::
 /// Warns where a built-in of any d or an expression with sums or products (objective_choice::sums_over_d)
 /// is run at a d so large that its gradient, which redoes the sum after each moved term to keep the
 /// reference's bits, makes the run long: about d^2 additions a step of a start, 10^12 or more on the
-/// busiest thread (a CPU thread takes a block of 32 starts, 64 in f32, whole, an expression's 64 and 128;
+/// busiest thread (a CPU thread takes a lockstep block whole: with AVX2 32 starts, 64 in f32, an expression's 64 and 128;
 /// a GPU thread one start) (minutes and more; 13 days at d = 10^8), at d >= 1000. Likewise, at any d,
 /// where an expression run on the CPU is too large for patches (compiled_expression::cpu_work_a_step),
 /// so that its gradient evaluates it whole 2d times.

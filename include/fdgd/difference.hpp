@@ -99,12 +99,12 @@ inline constexpr int term_reuse_max_dim = 32;
 /// on the host (on its stack up to host_kept_terms terms, in a buffer of the thread's above) and
 /// computed where needed on the device (where an array indexed at run time would live in slow local
 /// memory), which still spares the sum before the moved terms and half the terms after.
-enum class term_reuse { none, kept, recomputed };
+enum class term_reuse { none, kept, run_time };
 inline constexpr int host_kept_terms = 64;
 
 template <class Objective, class Point>
 struct term_reuse_for
-    : std::integral_constant<term_reuse, has_sum_structure<Objective>::value ? term_reuse::recomputed : term_reuse::none> {};
+    : std::integral_constant<term_reuse, has_sum_structure<Objective>::value ? term_reuse::run_time : term_reuse::none> {};
 template <class Objective, class T, int D>
 struct term_reuse_for<Objective, fixed_point<T, D>>
     : std::integral_constant<term_reuse, !has_sum_structure<Objective>::value ? term_reuse::none

@@ -16,7 +16,8 @@
 
 namespace fdgd {
 
-/// W values of T in one vector register, one trajectory's a lane (see above).
+/// W values of T as one GCC vector, one trajectory's a lane (see above): a register for the built-ins,
+/// a 512-byte block in memory for the interpreter.
 template <class T, int W>
 struct lanes {
   typedef T vec __attribute__((vector_size(sizeof(T) * W)));

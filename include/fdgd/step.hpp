@@ -25,7 +25,8 @@ enum class trajectory_status : std::uint8_t {
   stalled = 4,
   /// ended (finished, or stalled) at a point where some x_i + h and x_i - h are the same number: the
   /// central difference there is 0 whatever f does, so x_i was frozen and f and the gradient norm there
-  /// say nothing of a minimum. The trajectory diverged past about h / epsilon, or h is too small for x.
+  /// say nothing of a minimum. The trajectory diverged, to about 2^53 h (2^24 h in f32) or beyond, or h is
+  /// too small for x.
   unresolved = 5,
 };
 
@@ -114,7 +115,7 @@ FDGD_HD bool reaches_gtol(const Gradient& g, int n, const step_params<T>& p) {
   return norm_from_squares(squares, n, [&](int i) { return g[i]; }) <= p.gtol;
 }
 
-/// False when x[i] + h and x[i] - h are the same number for some i (|x[i]| beyond about h / epsilon):
+/// False when x[i] + h and x[i] - h are the same number for some i (|x[i]| from about 2^53 h on, 2^24 h in f32):
 /// the central difference there is 0 whatever f does (NaN where f is not finite there), so a small
 /// gradient is no sign of convergence.
 template <class Point, class T>
