@@ -157,9 +157,9 @@ class cuda_batch {
   }
 
   std::int64_t advance(std::int64_t k) {
-    kernels_.advance(shape_for(n_, advance_threads_), view(), params_, k);
     std::int64_t live = 0;
-    try {
+    try {  // the launch too: a fault a kernel before it left is met at the launch
+      kernels_.advance(shape_for(n_, advance_threads_), view(), params_, k);
       std::size_t bytes = count_scratch_.size();
       FDGD_CUDA_TRY(cub::DeviceReduce::Sum(count_scratch_.data(), bytes, running_flags(status_.data()), live_.data(), n_));
       FDGD_CUDA_TRY(cudaMemcpy(&live, live_.data(), sizeof live, cudaMemcpyDeviceToHost));  // waits for the launches
