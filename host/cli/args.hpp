@@ -5,6 +5,7 @@
 #include <string>
 
 #include "fdgd/options.hpp"
+#include "fdgd/summary.hpp"
 
 namespace fdgd::cli {
 
@@ -18,10 +19,10 @@ struct minimize_args {
   bool seed_given = false;              // --seed on the command line
   const char* count_flag = "--starts";  // the option `starts` came from (trace: --sample)
   bool groups_minima = true;            // minimize groups the final points into distinct minima; trace does not
-  double lr = 0.01, h = 1e-4, gtol = 0, cluster_tol = 1e-3;
-  std::string steps_text = "100";  // --steps, in --starts' forms (1000, 1e4, 2^10)
-  std::int64_t steps = 100;        // parsed from steps_text once the flags are read
-  int threads = 0, top = 10;
+  double lr = options{}.lr, h = options{}.h, gtol = 0, cluster_tol = default_cluster_tol;  // the library's defaults
+  std::string steps_text = std::to_string(options{}.steps);  // --steps, in --starts' forms (1000, 1e4, 2^10)
+  std::int64_t steps = options{}.steps;                      // parsed from steps_text once the flags are read
+  int threads = 0, top = default_top;
   bool json = false, quiet = false, dry_run = false;
 };
 

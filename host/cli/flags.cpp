@@ -81,11 +81,11 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->check(seed_check);
   add_value(c, "--box", a.box,
             "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box; an --expr drawing starts needs one)");
-  add_value(c, "--lr", a.lr, "learning rate (default 0.01)")->transform(a_number);
+  add_value(c, "--lr", a.lr, fmt::format("learning rate (default {})", options{}.lr))->transform(a_number);
   add_value(c, "--steps", a.steps_text,
-            std::string("steps per start: 100, 1e4, 2^10 (default 100; 0: f") + (c->get_name() == "trace" ? "" : " and |grad|") +
-                " at the starts)");
-  add_value(c, "--h", a.h, "central-difference step (default 1e-4)")->transform(a_number);
+            fmt::format("steps per start: 100, 1e4, 2^10 (default {}; 0: f", options{}.steps) +
+                (c->get_name() == "trace" ? "" : " and |grad|") + " at the starts)");
+  add_value(c, "--h", a.h, fmt::format("central-difference step (default {})", options{}.h))->transform(a_number);
   add_value(c, "--precision", a.precision_name, "f64 or f32 (default f64)")->check(CLI::IsMember({"f64", "f32"}));
   add_value(c, "--backend", a.backend_name, "auto, cpu or cuda (default auto: the GPU when one is present)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));

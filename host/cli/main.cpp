@@ -121,10 +121,11 @@ int run_minimize(const minimize_args& a) {
   o.validate();  // std::invalid_argument, reported as a usage error by main
   cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(s));
   cli::warn_if_gradient_is_quadratic(b, s.count(), dim, o);
-  if (!a.out.empty()) {  // a row of x, f and |grad| (1 to 25 characters a number, and commas), steps and status; or doubles
-    const bool npy = cli::extension(a.out) == ".npy";
-    const double least = npy ? 8.0 * (dim + 1) : 2.0 * (dim + 2) + 10, most = npy ? least : 25.0 * (dim + 2) + 32;
-    cli::check_out_fits(a.out, double(s.count()) * least, double(s.count()) * most, fmt::format("the {} trajectories", s.count()));
+  if (!a.out.empty()) {  // a row of x, f and |grad|, steps and status; or of x and f, doubles
+    const double n = double(s.count());
+    const cli::row_bytes row =
+        cli::extension(a.out) == ".npy" ? cli::row_bytes{8.0 * (dim + 1), 8.0 * (dim + 1)} : cli::csv_row_bytes(dim + 2, 2);
+    cli::check_out_fits(a.out, n * row.least, n * row.most, fmt::format("the {} trajectories", s.count()));
   }
   if (a.dry_run) return say_dry_run(a, b, s.count(), dim, o.steps, o);
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps, o.gtol > 0);
@@ -250,8 +251,9 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     all_steps.steps = a.steps;
     cli::warn_if_gradient_is_quadratic(b, paths, dim, all_steps);
     const double rows = double(paths) * (std::ceil(double(a.steps) / double(every)) + 1);
-    cli::check_out_fits(a.out, rows * 2.0 * (dim + 3), rows * (25.0 * (dim + 1) + 40),
-                        fmt::format("the trace's {:.3g} rows", rows));
+    // A path that stops (nonfinite) ends its rows: only the starts' own rows are sure to be written.
+    const cli::row_bytes row = cli::csv_row_bytes(dim + 1, 2);
+    cli::check_out_fits(a.out, double(paths) * row.least, rows * row.most, fmt::format("the trace's {:.3g} rows", rows));
   }
   cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(*given));
   if (a.dry_run) return say_dry_run(a, b, paths, dim, a.steps, o, every);
@@ -395,11 +397,14 @@ int run_command(int argc, char** argv) {
   cli::add_value(m, "--out", a.out, "write every trajectory: .csv or .npy");
   cli::add_value(
       m, "--cluster-tol", a.cluster_tol,
-      "side of the cells final points are grouped in (the points that converged to one minimum, spread less than "
-      "tol/(d+1) along every axis, share a group), and how near a minimizer along every axis a start must end to count as reaching it "
-      "(default 1e-3)")
+      fmt::format(
+          "side of the cells final points are grouped in (the points that converged to one minimum, spread less than "
+          "tol/(d+1) along every axis, share a group), and how near a minimizer along every axis a start must end to count as "
+          "reaching it (default {})",
+          default_cluster_tol))
       ->transform(cli::positive_finite);
-  cli::add_value(m, "--top", a.top, "distinct minima to list (default 10)")->transform(cli::whole_number(1, cli::int_max));
+  cli::add_value(m, "--top", a.top, fmt::format("distinct minima to list (default {})", default_top))
+      ->transform(cli::whole_number(1, cli::int_max));
   m->add_flag("--json", a.json, "print the summary as one JSON object")->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   m->add_flag("--quiet", a.quiet, "no progress line on stderr (shown only on a terminal, after 1 s)")
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);

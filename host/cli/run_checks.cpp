@@ -92,6 +92,8 @@ std::filesystem::path out_folder(const std::filesystem::path& target) {
 
 }  // namespace
 
+row_bytes csv_row_bytes(int numbers, int words) { return {2.0 * (numbers + words), 25.0 * numbers + 20.0 * words}; }
+
 void check_out_fits(const std::string& out, double least, double most, const std::string& what) {
   std::string why;
   const std::string folder = out_folder(detail::output_target(out, why)).string();
@@ -214,8 +216,8 @@ void warn_if_h_vanishes(double h, precision prec, double largest) {
   if (swamps && largest > 0) {
     warn(
         fmt::format("--h {} is so large that x + h and x - h round to h and -h at every start (|x| <= {}), so "
-                    "the central differences do not see x; the default is 1e-4",
-                    h, largest));
+                    "the central differences do not see x; the default is {}",
+                    h, largest, options{}.h));
     return;
   }
   const bool vanishes =
@@ -224,7 +226,8 @@ void warn_if_h_vanishes(double h, precision prec, double largest) {
   warn(
       fmt::format("--h {} is below the spacing of {} near |x| = {} (x + h and x - h round to the "
                   "same number there), so the central differences are 0 there{}",
-                  h, prec == precision::f32 ? "floats" : "doubles", largest, h < 1e-4 ? "; the default is 1e-4" : ""));
+                  h, prec == precision::f32 ? "floats" : "doubles", largest,
+                  h < options{}.h ? fmt::format("; the default is {}", options{}.h) : ""));
 }
 
 void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::int64_t grouped, int dim, const options& o,

@@ -13,6 +13,11 @@ namespace fdgd {
 
 /// One group of final points: those of one grid cell of side `tol` and of the cells joined to it (see
 /// distinct_minima), so a group can span more than tol.
+/// The defaults of distinct_minima and share_reaching below: the side of the cells points are grouped
+/// in, and how near a minimizer counts as reaching it (the command's --cluster-tol); the groups listed (--top).
+inline constexpr double default_cluster_tol = 1e-3;
+inline constexpr int default_top = 10;
+
 struct minimum_group {
   std::vector<double> x;   ///< the group's best point (least f)
   double f = 0;            ///< f there
@@ -53,7 +58,7 @@ struct minima_totals {
 /// Where `totals` is given, it gets how many groups there are in all and how many trajectories they hold.
 /// Throws std::invalid_argument unless tol is finite and > 0, `where` is a backend_kind, r's arrays match its count and dim and
 /// threads is in 0..max_cpu_threads; fdgd::error when CUDA is asked for and cannot be used.
-std::vector<minimum_group> distinct_minima(const result& r, double tol = 1e-3, int top = 10,
+std::vector<minimum_group> distinct_minima(const result& r, double tol = default_cluster_tol, int top = default_top,
                                            backend_kind where = backend_kind::automatic, int threads = 0,
                                            minima_totals* totals = nullptr);
 
@@ -72,13 +77,13 @@ backend_kind grouped_on(const result& r, backend_kind where);
 /// partition of the cells (a few thousand, up to count / 4096); and the `top` groups returned (all when top <= 0), 64 + 8 dim bytes
 /// each. The cells' keys are not kept. For checking a run's size before it starts, beside host_bytes_needed. Throws
 /// std::invalid_argument for count < 0, dim < 1 or threads outside 0..max_cpu_threads.
-double grouping_bytes_needed(std::int64_t count, int dim, int threads = 0, int top = 10);
+double grouping_bytes_needed(std::int64_t count, int dim, int threads = 0, int top = default_top);
 
 /// Share of all trajectories (nonfinite and unresolved ones count as not reaching) whose final point is within `tol`
 /// (max-norm) of one of the known minimizers. On `threads` OpenMP threads (0: all cores; at most
 /// max_cpu_threads); 0 for a result of no trajectories (a default-constructed one too). Throws std::invalid_argument
 /// unless tol is finite and > 0, there is a minimizer, every minimizer has r.dim coordinates (where r has
 /// trajectories), r's arrays match its count and dim and threads is in 0..max_cpu_threads.
-double share_reaching(const result& r, const known_minimum& m, double tol = 1e-3, int threads = 0);
+double share_reaching(const result& r, const known_minimum& m, double tol = default_cluster_tol, int threads = 0);
 
 }  // namespace fdgd
