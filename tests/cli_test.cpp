@@ -1429,6 +1429,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
   fs::create_symlink("loop.npy", path("loop.npy"));  // a .npy is sized from its header first: it threw there
   std::ofstream(path("big39.csv")) << "1e39,0\n";
   fs::create_symlink("/dev/null", path("to_null.csv"));
+  fs::create_symlink("nowhere/x.csv", path("dangling.csv"));
   {
     std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }";
     header += std::string(118 - header.size() - 1, ' ') + "\n";  // the data starts at byte 128
@@ -1537,6 +1538,9 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --init-file " + path("folder.csv"), 2, "folder.csv: it is a directory"},
       {"minimize --function sphere --init-file " + path("loop.npy"), 2, "loop.npy: cannot read: Too many levels of symbolic links"},
       {"minimize --function sphere --out " + path("nowhere/out.csv"), 2, "does not exist"},
+      // A link whose folder is missing: the folder alone did not say why.
+      {"minimize --function sphere --out " + path("dangling.csv"), 2,
+       "--out: folder '" + path("nowhere") + "' does not exist (where the link '" + path("dangling.csv") + "' leads)"},
       {"minimize --function sphere --out " + path("out.txt"), 2, "must be a file name ending in .csv or .npy"},
       {"minimize --function sphere --out " + path(".csv"), 2,
        "must be a file name ending in .csv or .npy (a name that is only '.csv' is a hidden file's"},

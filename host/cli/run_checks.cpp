@@ -127,8 +127,10 @@ void check_out_folder(const std::string& out) {
                           " is written to: give another file for the results");
     }
   std::error_code ec;
-  if (!fs::exists(folder, ec)) throw usage_error("--out: folder '" + folder.string() + "' does not exist");
-  if (!fs::is_directory(folder, ec)) throw usage_error("--out: '" + folder.string() + "' is not a folder");
+  // Through a link, its target's folder: named with the link, which the command line shows.
+  const std::string via = target.string() == out ? "" : " (where the link '" + out + "' leads)";
+  if (!fs::exists(folder, ec)) throw usage_error("--out: folder '" + folder.string() + "' does not exist" + via);
+  if (!fs::is_directory(folder, ec)) throw usage_error("--out: '" + folder.string() + "' is not a folder" + via);
   if (::access(folder.c_str(), W_OK | X_OK) != 0)
     throw usage_error("--out: cannot write in folder '" + folder.string() + "': " + std::strerror(errno));
   // In a sticky folder (/tmp) only the owner of a file, of the folder, or root may replace it: the
