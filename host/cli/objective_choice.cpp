@@ -9,6 +9,7 @@
 #include "fdgd/detail/dispatch.hpp"
 #include "fdgd/detail/host_loop.hpp"
 #include "fdgd/expression_program.hpp"
+#include "fdgd/finite.hpp"
 #include "fdgd/functions.hpp"
 #include "fdgd/point.hpp"
 #include "parse.hpp"
@@ -24,7 +25,7 @@ namespace {
 
 /// The first number of the tree that float cannot hold (infinite or zero there), or nullptr.
 const expr::node* number_beyond_float(const expr::node& n) {
-  if (n.kind == expr::node_kind::number && (std::isinf(float(n.value)) || (n.value != 0 && float(n.value) == 0))) return &n;
+  if (n.kind == expr::node_kind::number && (beyond_float(n.value) || (n.value != 0 && float(n.value) == 0))) return &n;
   for (const auto& kid : n.kids)
     if (const expr::node* found = number_beyond_float(kid)) return found;
   return nullptr;
