@@ -757,7 +757,9 @@ TEST_F(Cli, ADryRunChecksTheCommandAndRunsNothing) {
   EXPECT_NE(r.out.find("fdgd: warning: at d = 1000000 the gradient takes about d^2 = 1e+12 additions"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("dry run: sphere at d = 1000000: 10 starts, 1000000 steps, on cpu (1 thread), about "), std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("; --out " + path("out.csv") + " not written; nothing was run\n"), std::string::npos) << r.out;
+  // Its rows' most, 25 characters a number: 10 x (25 x 1000002 + 40) bytes, and the header's 12 a column.
+  EXPECT_NE(r.out.find("; --out " + path("out.csv") + " (up to 249.9 MiB) not written; nothing was run\n"), std::string::npos)
+      << r.out;
   EXPECT_FALSE(fs::exists(path("out.csv")));
   const auto j = run("minimize --function rastrigin --dim 8 --starts 2^20 --dry-run --json --backend cpu", "2>/dev/null");
   ASSERT_EQ(j.status, 0) << j.out;
@@ -772,6 +774,11 @@ TEST_F(Cli, ADryRunChecksTheCommandAndRunsNothing) {
   // The run's memory as the check before it counts it: the library's estimate and the box's bounds.
   EXPECT_EQ(plan["host_bytes_needed"].get<double>(), std::ceil(host_bytes_needed(1 << 20, 8, o) + 4 * 8 * 8));
   EXPECT_EQ(plan["grouping_bytes_at_most"].get<double>(), std::ceil(grouping_bytes_needed(1 << 20, 8, 0, 10)));
+  EXPECT_TRUE(plan["out_bytes_at_most"].is_null());
+  // A .npy's size is known: its 128-byte header and 8 (d + 1) bytes a start.
+  const auto npy =
+      run("minimize --function rastrigin --dim 8 --starts 2^20 --dry-run --json --out " + path("p.npy"), "2>/dev/null");
+  EXPECT_EQ(nlohmann::json::parse(npy.out)["out_bytes_at_most"], 128 + 72 * (1 << 20)) << npy.out;
   // What a run would refuse, a dry run refuses.
   const auto huge = run("minimize --function sphere --starts 1e12 --backend cpu --dry-run");
   EXPECT_EQ(huge.status, 1) << huge.out;

@@ -70,10 +70,10 @@ std::string paths_text(std::int64_t paths, std::int64_t steps, std::int64_t ever
 
 /// --dry-run: the command checked as its run would check it (flags, starts, files, host memory, the
 /// CUDA device asked for, the warnings), then what would run, as a line or (minimize) JSON; nothing is
-/// run or written. `count` starts of dimension `dim`, `steps` steps each; for trace (`every` > 0), paths
-/// recorded every `every` steps, whose points it holds between stretches.
+/// run or written. `count` starts of dimension `dim`, `steps` steps each, writing up to `out_bytes` to
+/// --out; for trace (`every` > 0), paths recorded every `every` steps, whose points it holds between stretches.
 int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int64_t count, int dim, std::int64_t steps, options o,
-                std::int64_t every = 0) {
+                double out_bytes, std::int64_t every = 0) {
   if (o.backend == backend_kind::cuda) require_cuda_device(o.cuda_device);
   const bool cuda = cli::goes_to_cuda(o);
   // What the run's result::device would say.
@@ -84,16 +84,18 @@ int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int
   // At most: final points that converge form few groups (check_host_memory's warning says the same).
   const double grouping = every == 0 && a.groups_minima ? grouping_bytes_needed(count, dim, o.threads, a.top) : 0.0;
   if (a.json) {
-    const nlohmann::json j = {{"dry_run", true},
-                              {"function", b.label()},
-                              {"starts", count},
-                              {"dim", dim},
-                              {"steps", steps},
-                              {"backend", cuda ? "cuda" : "cpu"},
-                              {"device", device},
-                              {"host_bytes_needed", std::int64_t(std::ceil(bytes))},
-                              {"grouping_bytes_at_most", std::int64_t(std::ceil(grouping))},
-                              {"out", a.out.empty() ? nlohmann::json() : nlohmann::json(a.out)}};
+    const nlohmann::json j = {
+        {"dry_run", true},
+        {"function", b.label()},
+        {"starts", count},
+        {"dim", dim},
+        {"steps", steps},
+        {"backend", cuda ? "cuda" : "cpu"},
+        {"device", device},
+        {"host_bytes_needed", std::int64_t(std::ceil(bytes))},
+        {"grouping_bytes_at_most", std::int64_t(std::ceil(grouping))},
+        {"out", a.out.empty() ? nlohmann::json() : nlohmann::json(a.out)},
+        {"out_bytes_at_most", a.out.empty() ? nlohmann::json() : nlohmann::json(std::int64_t(std::ceil(out_bytes)))}};
     fmt::print("{}\n", j.dump(2));
     return 0;
   }
@@ -103,7 +105,7 @@ int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int
   fmt::print("dry run: {} at d = {}: {}, on {} ({}), about {} of host memory{}{}; nothing was run\n", cli::on_one_line(b.label()),
              dim, what, cuda ? "cuda" : "cpu", device, bytes_text(bytes),
              grouping > 0 ? " (grouping the final points up to " + bytes_text(grouping) + " more)" : "",
-             a.out.empty() ? "" : "; --out " + a.out + " not written");
+             a.out.empty() ? "" : "; --out " + a.out + " (up to " + bytes_text(out_bytes) + ") not written");
   return 0;
 }
 
@@ -121,13 +123,16 @@ int run_minimize(const minimize_args& a) {
   o.validate();  // std::invalid_argument, reported as a usage error by main
   cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(s));
   cli::warn_if_gradient_is_quadratic(b, s.count(), dim, o);
-  if (!a.out.empty()) {  // a row of x, f and |grad|, steps and status; or of x and f, doubles
+  double out_bytes = 0;
+  if (!a.out.empty()) {  // a row of x, f and |grad|, steps and status, under a header of 12 bytes a column at most; or
+                         // of x and f, doubles, under .npy's 128 bytes
     const double n = double(s.count());
-    const cli::row_bytes row =
-        cli::extension(a.out) == ".npy" ? cli::row_bytes{8.0 * (dim + 1), 8.0 * (dim + 1)} : cli::csv_row_bytes(dim + 2, 2);
-    cli::check_out_fits(a.out, n * row.least, n * row.most, fmt::format("the {} trajectories", s.count()));
+    const bool npy = cli::extension(a.out) == ".npy";
+    const cli::row_bytes row = npy ? cli::row_bytes{8.0 * (dim + 1), 8.0 * (dim + 1)} : cli::csv_row_bytes(dim + 2, 2);
+    out_bytes = (npy ? 128 : 12.0 * (dim + 4)) + n * row.most;
+    cli::check_out_fits(a.out, n * row.least, out_bytes, fmt::format("the {} trajectories", s.count()));
   }
-  if (a.dry_run) return say_dry_run(a, b, s.count(), dim, o.steps, o);
+  if (a.dry_run) return say_dry_run(a, b, s.count(), dim, o.steps, o, out_bytes);
   cli::progress_bar bar(!a.quiet && ::isatty(2), s.count(), o.steps, o.gtol > 0);
   if (bar.enabled()) {
     o.steps_per_launch = cli::steps_a_launch_shown(o.steps, s.count(), dim, cli::goes_to_cuda(o));
@@ -246,6 +251,7 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   std::vector<std::string> header = {"start", "step"};
   for (int j = 0; j < dim; ++j) header.push_back("x" + std::to_string(j));
   header.push_back("f");
+  double out_bytes = 0;  // at most
   {
     options all_steps = o;  // the trace's stretches take a.steps in all
     all_steps.steps = a.steps;
@@ -253,10 +259,11 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
     const double rows = double(paths) * (std::ceil(double(a.steps) / double(every)) + 1);
     // A path that stops (nonfinite) ends its rows: only the starts' own rows are sure to be written.
     const cli::row_bytes row = cli::csv_row_bytes(dim + 1, 2);
-    cli::check_out_fits(a.out, double(paths) * row.least, rows * row.most, fmt::format("the trace's {:.3g} rows", rows));
+    out_bytes = 12.0 * (dim + 3) + rows * row.most;
+    cli::check_out_fits(a.out, double(paths) * row.least, out_bytes, fmt::format("the trace's {:.3g} rows", rows));
   }
   cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(*given));
-  if (a.dry_run) return say_dry_run(a, b, paths, dim, a.steps, o, every);
+  if (a.dry_run) return say_dry_run(a, b, paths, dim, a.steps, o, out_bytes, every);
   // Rows go to the file as they are made: a long trace of many starts would not fit in memory.
   csv_writer out(a.out, header);
   std::vector<double> row(std::size_t(dim) + 3);
