@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <limits>
 #include <random>
+#include <string>
 #include <thread>
+#include <tuple>
 
 #include "fdgd/expression_program.hpp"
 #include "fdgd/point.hpp"
@@ -466,6 +468,30 @@ TEST(Expression, TheSeedsExampleFromItsFormula) {
   const result r = minimize_expression("x0^2 + x1^2", s, o);
   EXPECT_TRUE(rel_near(r.x[0], -6.111107928998789e-10, 1e-12));
   EXPECT_TRUE(rel_near(r.x[1], 8.148143905314271e-10, 1e-12));
+}
+
+TEST(Expression, ANumberFloatCannotHoldIsRefusedInF32) {
+  // In f32 it became infinite (or 0), and every trajectory nonfinite, with no word of why.
+  const starts s = starts::given({0.5, 0.25}, 2);
+  options o = on(backend_kind::cpu);
+  o.prec = precision::f32;
+  for (const auto& [text, column, what] :
+       {std::tuple<std::string, int, std::string>{
+            "x0^2 + x1^2 + 1e39*0", 15,
+            "1e+39 is beyond float's range (about 1.4e-45 to 3.4e38): in an f32 run it would be infinite; run it in f64"},
+        {"x0^2 + 1e-46*x1", 8,
+         "1e-46 is beyond float's range (about 1.4e-45 to 3.4e38): in an f32 run it would be 0; run it in f64"}}) {
+    try {
+      minimize_expression(text, s, o);
+      ADD_FAILURE() << text << " was run";
+    } catch (const expr::expression_error& e) {
+      EXPECT_EQ(e.message(), what) << text;
+      EXPECT_EQ(e.column(), column) << text;
+    }
+  }
+  EXPECT_NO_THROW(minimize_expression("x0^2 + x1^2 + 3e38*0", s, o)) << "float holds it";
+  o.prec = precision::f64;
+  EXPECT_NO_THROW(minimize_expression("x0^2 + x1^2 + 1e39*0", s, o)) << "double holds it";
 }
 
 TEST(Expression, GtolAndNonfiniteWorkAsForBuiltins) {

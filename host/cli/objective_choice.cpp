@@ -3,13 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 
 #include "fdgd/detail/dispatch.hpp"
 #include "fdgd/detail/host_loop.hpp"
 #include "fdgd/expression_program.hpp"
-#include "fdgd/finite.hpp"
 #include "fdgd/functions.hpp"
 #include "fdgd/point.hpp"
 #include "parse.hpp"
@@ -21,14 +19,6 @@ namespace {
 [[noreturn]] void expression_usage_error(const std::string& text, const expr::expression_error& e,
                                          const std::string& where_d = "") {
   throw usage_error("--expr: " + std::string(e.what()) + "\n" + expr::caret_lines(text, e.column()) + where_d);
-}
-
-/// The first number of the tree that float cannot hold (infinite or zero there), or nullptr.
-const expr::node* number_beyond_float(const expr::node& n) {
-  if (n.kind == expr::node_kind::number && (beyond_float(n.value) || (n.value != 0 && float(n.value) == 0))) return &n;
-  for (const auto& kid : n.kids)
-    if (const expr::node* found = number_beyond_float(kid)) return found;
-  return nullptr;
 }
 
 }  // namespace
@@ -172,11 +162,11 @@ const compiled_expression& objective_choice::compiled_at(int d) const {
 
 void objective_choice::check_precision(precision prec) const {
   if (!tree_ || prec != precision::f32) return;
-  if (const expr::node* n = number_beyond_float(*tree_))
-    throw usage_error(
-        fmt::format("--expr: {} is beyond float's range (about 1.4e-45 to 3.4e38): in an f32 run it would be {}; "
-                    "run it in f64\n{}",
-                    n->value, std::fabs(n->value) < 1 ? "0" : "infinite", expr::caret_lines(label_, n->column)));
+  try {
+    expr::check_numbers_fit_float(*tree_);
+  } catch (const expr::expression_error& e) {  // before the run, which would refuse it too, with the caret
+    throw usage_error("--expr: " + e.message() + "\n" + expr::caret_lines(label_, e.column()));
+  }
 }
 
 std::vector<double> objective_choice::values(const std::vector<double>& x, int d, precision prec) const {

@@ -65,6 +65,7 @@ result compiled_expression::minimize(const starts& s, const options& o) const {
   o.validate();
   detail::check_not_empty(s);
   compiled& c = *compiled_;
+  if (o.prec == precision::f32) expr::check_numbers_fit_float(c.tree);
   if (s.dim() != c.dim)
     throw std::invalid_argument("fdgd: invalid starts: dim = " + std::to_string(s.dim()) +
                                 " but the expression was compiled for dim = " + std::to_string(c.dim));

@@ -12,6 +12,7 @@
 
 #include "fdgd/detail/number_text.hpp"
 #include "fdgd/expression.hpp"
+#include "fdgd/finite.hpp"
 #include "fdgd/math.hpp"
 #include "host/expression/names.hpp"
 
@@ -360,6 +361,20 @@ std::string print(const node& tree) {
 bool needs_outside_dim(const node& tree) { return has_node_of(tree, {node_kind::dimension, node_kind::sum, node_kind::product}); }
 
 bool has_sum_or_product(const node& tree) { return has_node_of(tree, {node_kind::sum, node_kind::product}); }
+
+void check_numbers_fit_float(const node& tree) {
+  std::vector<const node*> todo{&tree};  // a stack of its own, as has_node_of; kids last first: the leftmost is named
+  while (!todo.empty()) {
+    const node* n = todo.back();
+    todo.pop_back();
+    if (n->kind == node_kind::number && (beyond_float(n->value) || (n->value != 0 && float(n->value) == 0)))
+      throw expression_error(detail::number_text(n->value) +
+                                 " is beyond float's range (about 1.4e-45 to 3.4e38): in an f32 run it would be " +
+                                 (std::fabs(n->value) < 1 ? "0" : "infinite") + "; run it in f64",
+                             n->column);
+    for (auto k = n->kids.rbegin(); k != n->kids.rend(); ++k) todo.push_back(&*k);
+  }
+}
 
 int implied_dim(const node& tree) {
   if (needs_outside_dim(tree)) return 0;

@@ -93,6 +93,10 @@ bool needs_outside_dim(const node& tree);
 /// takes about d^2 work a step).
 bool has_sum_or_product(const node& tree);
 
+/// For a single-precision run: throws expression_error, at its column, for the first number of the
+/// tree that float cannot hold (1e39 would be infinite there, 1e-46 zero), as options refuses such an lr or h.
+void check_numbers_fit_float(const node& tree);
+
 /// The dimension the expression implies without --dim: one more than its highest coordinate.
 /// 0 when it needs d from outside (needs_outside_dim) or names no valid coordinate.
 int implied_dim(const node& tree);

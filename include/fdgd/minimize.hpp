@@ -60,7 +60,8 @@ result minimize(const std::string& function, const starts& s, const options& o);
 
 /// Minimizes the objective `expression` (grammar: fdgd/expression.hpp) at the starts' dimension.
 /// On the CPU it is interpreted over blocks of starts. Throws expr::expression_error (a
-/// std::invalid_argument) for a mistake in the expression, naming its column; otherwise as minimize.
+/// std::invalid_argument) for a mistake in the expression, naming its column, and in an f32 run for a
+/// number float cannot hold (expr::check_numbers_fit_float); otherwise as minimize.
 result minimize_expression(const std::string& expression, const starts& s, const options& o);
 
 /// An expression parsed and compiled once for one dimension, to minimize from several sets of starts
@@ -85,7 +86,8 @@ class compiled_expression {
   /// As minimize_expression(). The code for a backend is made on its first run (CUDA's kernels from
   /// NVRTC's on-disk cache when it has them), or for the CPU by host_bytes_needed before it;
   /// result::compile_seconds is the time spent making it, reported by the first run after (0 in the
-  /// runs that follow). Throws std::invalid_argument when s's dimension is not dim().
+  /// runs that follow). Throws std::invalid_argument when s's dimension is not dim(), and
+  /// expr::expression_error in an f32 run for a number float cannot hold (expr::check_numbers_fit_float).
   result minimize(const starts& s, const options& o) const;
   /// fdgd::host_bytes_needed(count, dim(), o), and for a run on the CPU what the interpreter holds
   /// besides: the program with its patches, and each thread's kept values (520 bytes each in f64: a
