@@ -186,6 +186,38 @@ TEST_F(Cli, AnExpressionsNumberBeyondFloatsRangeIsRefusedInF32) {
   EXPECT_EQ(run("minimize --expr \"x0^2 + 3e38\" --box -1:1 --starts 10 --precision f32").status, 0) << "float holds it";
 }
 
+// A float's widened double printed in full (1.820561408294452e-07) claimed 16 digits f32 does not
+// have; the text prints the float's own shortest digits, --json the exact double.
+TEST_F(Cli, AnF32RunsTextPrintsFloatsDigits) {
+  const std::string args = "minimize --function rosenbrock --dim 4 --starts 100 --lr 1e-3 --precision f32 --backend cpu --top 1";
+  const auto text = run(args), json = run(args + " --json");
+  ASSERT_EQ(text.status, 0) << text.out;
+  ASSERT_EQ(json.status, 0) << json.out;
+  const auto best = nlohmann::json::parse(json.out)["best"];
+  // The number text at `at` in text.out, checked: it reads back as the float v is, in at most 9
+  // significant digits (a float's most).
+  const auto float_text_at = [&](std::size_t at, double v) {
+    const std::size_t end = text.out.find_first_of(" ,)\n", at);
+    const std::string token = text.out.substr(at, end - at);
+    EXPECT_EQ(std::strtof(token.c_str(), nullptr), float(v)) << token;
+    const std::size_t first = token.find_first_not_of("-0.");  // where the significant digits start
+    std::size_t digits = 0;
+    for (std::size_t i = first; i < token.size() && token[i] != 'e'; ++i)
+      digits += std::isdigit(static_cast<unsigned char>(token[i])) != 0;
+    EXPECT_LE(digits, 9u) << token;
+    return token;
+  };
+  const std::size_t f_at = text.out.find("best: f = ");
+  ASSERT_NE(f_at, std::string::npos) << text.out;
+  const double f = best["f"].get<double>();
+  EXPECT_NE(std::strtod(float_text_at(f_at + 10, f).c_str(), nullptr), f) << "the double's digits, not the float's";
+  std::size_t x_at = text.out.find("x = (", f_at) + 5;
+  for (const double x : best["x"].get<std::vector<double>>()) {
+    float_text_at(x_at, x);
+    x_at = text.out.find_first_of(",)", x_at) + 2;
+  }
+}
+
 TEST_F(Cli, StartsThatRanOffAreNeitherConvergedNorGrouped) {
   // lr 1.5 doubles |x| each step on sphere until x +- h coincide and the difference reads 0.
   const auto r = run("minimize --function sphere --lr 1.5 --steps 2000 --gtol 1e-8 --starts 100 --backend cpu");

@@ -135,11 +135,17 @@ std::string percent(double share) {
   return text + "%";
 }
 
-/// A point for the text: of more than 32 coordinates, the first 16 (--json and --out have them all).
-std::string point(const std::vector<double>& x) {
+/// A result value of the run for the text: the shortest digits that read back as it, in f32 those of
+/// the float it is (1.8205614e-07, not the double 1.820561408294452e-07; --json and --out keep the double).
+std::string value(double v, bool f32) { return f32 ? fmt::format("{}", float(v)) : fmt::format("{}", v); }
+
+/// A point for the text, to 10 digits (in f32, a float's shortest, at most 9): of more than 32
+/// coordinates, the first 16 (--json and --out have them all).
+std::string point(const std::vector<double>& x, bool f32) {
   const std::size_t shown = x.size() > 32 ? 16 : x.size();
   std::string out = "(";
-  for (std::size_t j = 0; j < shown; ++j) out += fmt::format("{}{:.10g}", j ? ", " : "", x[j]);
+  for (std::size_t j = 0; j < shown; ++j)
+    out += fmt::format("{}{}", j ? ", " : "", f32 ? value(x[j], true) : fmt::format("{:.10g}", x[j]));
   if (shown < x.size()) out += fmt::format(", ... and {} more", x.size() - shown);
   return out + ")";
 }
@@ -174,6 +180,7 @@ std::string on_one_line(std::string text) {
 void write_text(std::FILE* file, const run_summary& summary) {
   const nlohmann::json& s = summary.fields;
   const std::string function = on_one_line(s["function"].get<std::string>());
+  const bool f32 = s["precision"] == "f32";
   std::string out;
   const std::string seed = s.contains("seed") ? fmt::format(" (seed {})", s["seed"].get<std::uint64_t>()) : "";
   const long long starts = s["starts"].get<long long>();
@@ -195,7 +202,7 @@ void write_text(std::FILE* file, const run_summary& summary) {
                      status["finished"].get<long long>(), status["converged"].get<long long>(), status["stalled"].get<long long>(),
                      status["unresolved"].get<long long>(), status["nonfinite"].get<long long>());
   if (status["unresolved"].get<long long>() > 0) {
-    const int digits = s["precision"] == "f32" ? 24 : 53;  // x_i + h rounds to x_i - h from 2^digits h to twice that
+    const int digits = f32 ? 24 : 53;  // x_i + h rounds to x_i - h from 2^digits h to twice that
     out += fmt::format(
         "  {} ended where some x_i + h and x_i - h are the same number (|x_i| from about 2^{} h = {:.2g} on):\n"
         "  the gradient there is 0 whatever f does; they diverged (a smaller --lr) or --h is too small\n",
@@ -210,8 +217,8 @@ void write_text(std::FILE* file, const run_summary& summary) {
   if (s["best"].is_null()) {
     out += detail::no_best_line;
   } else {
-    out += fmt::format("best: f = {} at start {}, x = {}\n", s["best"]["f"].get<double>(), s["best"]["index"].get<long long>(),
-                       point(s["best"]["x"].get<std::vector<double>>()));
+    out += fmt::format("best: f = {} at start {}, x = {}\n", value(s["best"]["f"].get<double>(), f32),
+                       s["best"]["index"].get<long long>(), point(s["best"]["x"].get<std::vector<double>>(), f32));
   }
   const double tol = s["cluster_tol"].get<double>();
   const long long total = s["minima_total"].get<long long>(),
@@ -228,7 +235,8 @@ void write_text(std::FILE* file, const run_summary& summary) {
   out.clear();
   int k = 0;
   for (const auto& g : minima)
-    put(file, fmt::format("  {:>3}  {:>22}  {:>10}  {:>8}  {}\n", ++k, g.f, g.count, percent(g.share), point(g.x)));
+    put(file,
+        fmt::format("  {:>3}  {:>22}  {:>10}  {:>8}  {}\n", ++k, value(g.f, f32), g.count, percent(g.share), point(g.x, f32)));
   if (const std::string near = near_better(minima, tol); !near.empty())
     out += fmt::format(
         "  {} within {} (--cluster-tol) of a better one along every axis: likely the same minimum, with final\n"
