@@ -304,7 +304,7 @@ TEST_F(Io, BadNpyIsNamed) {
   EXPECT_EQ(t.rows, 2);
   EXPECT_EQ(t.cols, 3);
   npy("int.npy", "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }", 48);
-  expect_error([&] { read_npy(path("int.npy")); }, "dtype '<i8' is not float64 or float32");
+  expect_error([&] { read_npy(path("int.npy")); }, "dtype '<i8' is not '<f8' or '<f4' (little-endian float64 or float32");
   npy("rank3.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3, 4), }", 192);
   expect_error([&] { read_npy(path("rank3.npy")); }, "3 dimensions");
   npy("fortran.npy", "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }", 48);
@@ -329,8 +329,8 @@ TEST_F(Io, BadNpyIsNamed) {
       {"(4611686018427387904, 2147483647)", "truncated data"},  // rows x cols overflows 64 bits
       {"(1000000000000, 2)", "truncated data: the header promises 1000000000000 x 2 values and the file holds 6"},
       {"(5,)", "1 dimension;"},
-      {"(2, 3]", "'shape' is (2, 3], not a tuple"},
-      {"[2, 3)", "'shape' is [2, 3), not a tuple"},
+      {"(2, 3]", "'shape' is '(2, 3]', not a tuple"},
+      {"[2, 3)", "'shape' is '[2, 3)', not a tuple"},
   };
   for (const auto& [shape, message] : shapes) {
     npy("shape.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }", 48);
@@ -346,14 +346,18 @@ TEST_F(Io, BadNpyIsNamed) {
       {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), 'shape': (1, 3)}", "key 'shape' given twice"},
       {"{'descr': '<f8', 'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)}", "key 'descr' given twice"},
       {"{'descr': '<f8', 'shape': (2, 3)}", "header has no 'fortran_order'"},
-      {"{'descr': '<f8', 'fortran_order': Maybe, 'shape': (2, 3)}", "'fortran_order' is Maybe"},
-      {"{'descr': '<f8', 'fortran_order': False, 'shape': 6}", "'shape' is 6, not a tuple"},
+      {"{'descr': '<f8', 'fortran_order': Maybe, 'shape': (2, 3)}", "'fortran_order' is 'Maybe'"},
+      {"{'descr': '<f8', 'fortran_order': False, 'shape': 6}", "'shape' is '6', not a tuple"},
       {"{'descr': '<f8' 'fortran_order': False, 'shape': (2, 3)}", "no ',' after the value of 'descr'"},
       {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3)", "no closing '}'"},
       {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3", "unterminated value of 'shape'"},
       // A structured dtype, as numpy writes one: named as a dtype that is not float64 or float32.
       {"{'descr': [('a', '<f8'), ('b', '<f8')], 'fortran_order': False, 'shape': (2, 3), }",
-       "dtype [('a', '<f8'), ('b', '<f8')] is not float64 or float32"},
+       "dtype '[('a', '<f8'), ('b', '<f8')]' is not '<f8' or '<f4'"},
+      // Header text in a message is escaped: a control byte would break its one line.
+      {"{'descr': '<f\n8', 'fortran_order': False, 'shape': (2, 3)}", "dtype '<f\\x0a8' is not"},
+      {"{'descr': '<f8', 'fortran_order': \rFalse, 'shape': (2, 3)}", "'fortran_order' is '\\x0dFalse', not"},
+      {"{'descr': '<f8', 'fortran_order': False, 'sh\rape': (2, 3)}", "unknown key 'sh\\x0dape'"},
   };
   for (const auto& [dict, message] : headers) {
     npy("header.npy", dict, 48);
@@ -363,6 +367,14 @@ TEST_F(Io, BadNpyIsNamed) {
       expect_error([&] { read_npy(path("header.npy")); }, message);
     }
   }
+  // A header far longer than a 2-D array's is refused by its length, not read whole (3 GB was).
+  // (version 2.0: a 4-byte length; the file holds all it promises).
+  const std::uint32_t long_header = (1u << 20) + 64;
+  std::string v2 = std::string("\x93NUMPY\x02\x00", 8);
+  for (int k = 0; k < 4; ++k) v2 += char((long_header >> (8 * k)) & 0xff);
+  const std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }";
+  write_text("long_header.npy", v2 + dict + std::string(long_header - dict.size() - 1, ' ') + "\n" + std::string(48, '\0'));
+  expect_error([&] { read_npy(path("long_header.npy")); }, "long_header.npy: a header of 1048640 bytes, far more than");
   fs::create_directories(path("folder.npy"));
   expect_error([&] { read_npy(path("folder.npy")); }, "folder.npy: it is a directory");
   write_text("text.npy", "hello");

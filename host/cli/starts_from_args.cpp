@@ -12,7 +12,6 @@
 #include <utility>
 #include <vector>
 
-#include "../io/npy_shape.hpp"
 #include "../io/result_header.hpp"
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
@@ -164,17 +163,13 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim, 
       check_given_dim(b, a.dim, cols, fmt::format("--init-file: {} has {} column{}", a.init_file, cols, cols == 1 ? "" : "s"),
                       npy ? "; an --out .npy has f last: drop it, a[:, :-1] in numpy" : "");
     };
-    // A .npy file is sized by its header before it is read: one larger than memory allows is refused
-    // unread, with the run's estimate (beside it, its values, held as the starts).
-    std::error_code not_regular;  // a path that cannot be looked at is read_npy's to name
-    const bool sized_first = npy && std::filesystem::is_regular_file(a.init_file, not_regular);
-    if (sized_first) {
-      const auto shape = reading([&] { return detail::read_npy_shape(a.init_file); });
-      check_columns(shape.cols);
-      check_host_memory(b, shape.rows, shape.cols, options_from(a), count_source(a), a.groups_minima ? a.top : 0,
-                        points_bytes(shape.rows, shape.cols));
-    }
-    table t = reading([&] { return npy ? read_npy(a.init_file) : read_csv(a.init_file); });
+    // A .npy is sized by its header before its values are read (from a pipe too): one larger than memory
+    // allows is refused unread, with the run's estimate (beside it, its values, held as the starts).
+    const auto check_size = [&](std::int64_t rows, int cols) {
+      check_columns(cols);
+      check_host_memory(b, rows, cols, options_from(a), count_source(a), a.groups_minima ? a.top : 0, points_bytes(rows, cols));
+    };
+    table t = reading([&] { return npy ? read_npy(a.init_file, check_size) : read_csv(a.init_file); });
     // A trace's rows are steps of paths, which would read as starts of two coordinates too many.
     const auto& names = t.names;
     if (names.size() >= 4 && names[0] == "start" && names[1] == "step" && names[2] == "x0" && names.back() == "f")
@@ -187,7 +182,7 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim, 
           "on each row; its rows are the steps of paths, not starts{}",
           a.init_file,
           b.builtin() && b.builtin()->fixed_dim ? "" : fmt::format(" (or give --dim {} to take them as coordinates)", t.cols)));
-    if (!sized_first) check_columns(t.cols);
+    if (!npy) check_columns(t.cols);
     dim = t.cols;
     check_x_names_in_order(a.init_file, names);
     // An objective of any d would take a saved f as one more coordinate, and run: --dim says it is meant.
@@ -215,7 +210,7 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim, 
                       "not a coordinate; drop it{} (or give --dim {} to run it in {} dimensions)",
                       a.init_file, dim == 2 ? "column" : "columns", npy ? ", a[:, :-1] in numpy" : "", dim, dim));
     // Beside the run's own needs, the file's values, held as the starts.
-    if (!sized_first)
+    if (!npy)
       check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0, points_bytes(t.rows, dim));
     return named_starts("--init-file: " + a.init_file, options_from(a).prec,
                         [&] { return starts::given(std::move(t.values), t.cols); });

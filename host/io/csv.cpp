@@ -235,7 +235,18 @@ table read_csv(const std::string& path) {
   const auto against_header = [&](std::size_t values) {
     return "row has " + count_of(values, "value") + ", the header has " + count_of(header_names, "name") + other_separators();
   };
-  while (std::getline(in, line)) {
+  // getline then passes on what stopped it (std::bad_alloc for a line beyond memory), where it would
+  // stop as at the end of the file.
+  in.exceptions(std::ios::badbit);
+  const auto next_line = [&] {
+    try {
+      return bool(std::getline(in, line));
+    } catch (const std::ios_base::failure& e) {
+      throw error("fdgd: " + path + ": could not read line " + std::to_string(line_no + 1) + " (" + e.code().message() +
+                  "); the rows before it are not used");
+    }
+  };
+  while (next_line()) {
     ++line_no;
     if (line_no == 1 && line.rfind("\x93NUMPY", 0) == 0)
       throw error("fdgd: " + path + ": a NumPy .npy file (its first bytes say so), not a CSV");
@@ -309,10 +320,6 @@ table read_csv(const std::string& path) {
       fail_at(path, line_no, 1, "row has " + count_of(used, "value") + ", the first row had " + std::to_string(t.cols));
     ++t.rows;
   }
-  // getline stops on a failed read as on the end of the file; only badbit tells them apart.
-  if (in.bad())
-    throw error("fdgd: " + path + ": could not read line " + std::to_string(line_no + 1) +
-                " (longer than memory allows, or a read error); the rows before it are not used");
   if (t.rows == 0 && header_names == 1)  // "a\tb" or "a;b": a row of other separators, or a header alone
     throw error("fdgd: " + path + ": no starts: its only row, " +
                 quoted(header_line.data(), header_line.data() + header_line.size()) +

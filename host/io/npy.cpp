@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 
@@ -12,7 +13,6 @@
 #include "fdgd/error.hpp"
 #include "fdgd/io.hpp"
 #include "file_checks.hpp"
-#include "npy_shape.hpp"
 
 namespace fdgd {
 namespace {
@@ -20,6 +20,9 @@ namespace {
 constexpr char magic[] = "\x93NUMPY";
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) { throw error("fdgd: " + path + ": " + what); }
+
+/// Header text for a message: quoted, its control bytes escaped, so that the message stays one line.
+std::string q(const std::string& text) { return detail::quoted(text.data(), text.data() + text.size()); }
 
 /// The inside of a shape tuple, "2, 3" or "5," or "": non-negative integers only, each below 2^63.
 std::vector<std::int64_t> parse_shape(const std::string& path, const std::string& text) {
@@ -33,8 +36,7 @@ std::vector<std::int64_t> parse_shape(const std::string& path, const std::string
     std::int64_t v = -1;
     const auto res = std::from_chars(text.data() + a, text.data() + b, v);
     if (a == b || text[a] == '-' || res.ptr != text.data() + b || res.ec != std::errc())
-      fail(path, "bad shape " + detail::quoted(text.data(), text.data() + text.size()) +
-                     ": sizes must be whole numbers from 0 to 2^63-1");
+      fail(path, "bad shape " + q(text) + ": sizes must be whole numbers from 0 to 2^63-1");
     shape.push_back(v);
     start = end + 1;
   }
@@ -49,9 +51,7 @@ std::map<std::string, std::string> parse_header(const std::string& path, const s
   std::map<std::string, std::string> entries;
   std::size_t i = 0;
   const auto skip = [&] { i = std::min(header.find_first_not_of(" \t\n", i), header.size()); };
-  const auto bad = [&](const std::string& what) {
-    fail(path, "header " + detail::quoted(header.data(), header.data() + std::min<std::size_t>(header.size(), 200)) + ": " + what);
-  };
+  const auto bad = [&](const std::string& what) { fail(path, "header " + q(header) + ": " + what); };
   skip();
   if (i == header.size() || header[i] != '{') bad("not a dictionary");
   ++i;
@@ -60,8 +60,8 @@ std::map<std::string, std::string> parse_header(const std::string& path, const s
     const std::size_t key_end = header.find('\'', i + 1);
     if (key_end == std::string::npos) bad("unterminated key");
     const std::string key = header.substr(i + 1, key_end - i - 1);
-    if (key != "descr" && key != "fortran_order" && key != "shape") bad("unknown key '" + key + "'");
-    if (entries.count(key)) bad("key '" + key + "' given twice");
+    if (key != "descr" && key != "fortran_order" && key != "shape") bad("unknown key " + q(key));
+    if (entries.count(key)) bad("key " + q(key) + " given twice");
     i = key_end + 1;
     skip();
     if (i == header.size() || header[i] != ':') bad("no ':' after '" + key + "'");
@@ -173,7 +173,10 @@ npy_layout open_npy(const std::string& path, std::ifstream& in) {
   } else {
     fail(path, "unsupported .npy version " + std::to_string(major));
   }
-  if (sized ? header_len > file_bytes : header_len > (1u << 20)) fail(path, "truncated header");  // a 2-D array's is ~100 bytes
+  if (sized && header_len > file_bytes) fail(path, "truncated header");
+  // A 2-D array's is about 100 bytes (numpy.load reads at most 10000): a longer one is not read whole.
+  if (header_len > (1u << 20))
+    fail(path, "a header of " + std::to_string(header_len) + " bytes, far more than a 2-D array's (about 100)");
   std::string header(header_len, '\0');
   if (!in.read(header.data(), header_len)) fail(path, "truncated header");
 
@@ -185,13 +188,16 @@ npy_layout open_npy(const std::string& path, std::ifstream& in) {
   else if (descr == "'<f4'")
     item = 4;
   else
-    fail(path, "dtype " + descr + " is not float64 or float32 (little-endian '<f8' or '<f4')");
+    fail(path,
+         "dtype " +
+             q(descr.size() >= 2 && descr.front() == '\'' && descr.back() == '\'' ? descr.substr(1, descr.size() - 2) : descr) +
+             " is not '<f8' or '<f4' (little-endian float64 or float32, as numpy.save writes them)");
   const std::string& order = entries.at("fortran_order");
   if (order == "True") fail(path, "array is in Fortran order; save it in C order (numpy.ascontiguousarray)");
-  if (order != "False") fail(path, "'fortran_order' is " + order + ", not True or False");
+  if (order != "False") fail(path, "'fortran_order' is " + q(order) + ", not True or False");
   const std::string& shape_text = entries.at("shape");
   if (shape_text.size() < 2 || shape_text.front() != '(' || shape_text.back() != ')')
-    fail(path, "'shape' is " + shape_text + ", not a tuple");
+    fail(path, "'shape' is " + q(shape_text) + ", not a tuple");
   const std::vector<std::int64_t> shape = parse_shape(path, shape_text.substr(1, shape_text.size() - 2));
   if (shape.size() != 2)
     fail(path, "array has " + std::to_string(shape.size()) + (shape.size() == 1 ? " dimension" : " dimensions") +
@@ -212,19 +218,10 @@ npy_layout open_npy(const std::string& path, std::ifstream& in) {
 
 }  // namespace
 
-namespace detail {
-
-npy_shape read_npy_shape(const std::string& path) {
+table read_npy(const std::string& path, const std::function<void(std::int64_t rows, int cols)>& before_values) {
   std::ifstream in;
   const npy_layout l = open_npy(path, in);
-  return {l.rows, l.cols};
-}
-
-}  // namespace detail
-
-table read_npy(const std::string& path) {
-  std::ifstream in;
-  const npy_layout l = open_npy(path, in);
+  if (before_values) before_values(l.rows, l.cols);
   table t;
   t.rows = l.rows;
   t.cols = l.cols;

@@ -5,6 +5,7 @@
 // wrong shape) throw std::invalid_argument, as each function says. Nothing is left behind.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -86,13 +87,16 @@ void write_npy(const std::string& path, const result& r);
 /// empty file, ragged rows, non-numeric, NaN, Inf or out-of-range cells (an underflow reads as the nearest double), and a header
 /// with a column of no name (as pandas' index column), and a .npy file (by its first bytes). Of a result file write_csv wrote (the
 /// header x0,...,x{d-1},f,grad_norm,steps,status) it reads the final points, x alone: a run can go on from where another ended. The
-/// header's names of the columns read are the table's `names`.
+/// header's names of the columns read are the table's `names`. A line or rows beyond memory throw
+/// std::bad_alloc.
 table read_csv(const std::string& path);
 
 /// Starts from a .npy: a 2-D, C-order array of little-endian float64 or float32, holding exactly the
 /// values its shape promises. Values are returned as stored, NaN and Inf too (starts::given refuses
 /// those, naming the start and coordinate); read_csv refuses them as it reads, where it can name the
-/// line and column.
-table read_npy(const std::string& path);
+/// line and column. `before_values`, where given, is called with the header's shape once the header
+/// is checked and before any value is read (for a pipe, before the data arrive): it may throw to
+/// refuse an array, as one larger than memory holds, unread.
+table read_npy(const std::string& path, const std::function<void(std::int64_t rows, int cols)>& before_values = {});
 
 }  // namespace fdgd
