@@ -1391,6 +1391,8 @@ TEST_F(Cli, AnInitFileLargerThanMemoryIsNamed) {
   EXPECT_NE(npy.out.find("fdgd: error: not enough memory for 1 start of dimension 100000000: the run needs about"),
             std::string::npos)
       << npy.out << "(read, it did not fit: 'does not fit in memory ... as it is read')";
+  const std::string advice = "; use fewer starts in the file\n";  // not "or a smaller --dim": the file's width is d
+  EXPECT_EQ(npy.out.substr(npy.out.size() - std::min(npy.out.size(), advice.size())), advice) << npy.out;
   // From a pipe the header's shape is checked as it comes, before the values: 10^12 starts were read
   // until memory ran out (without ulimit -v, gigabytes and on).
   ASSERT_EQ(mkfifo(path("pipe.npy").c_str(), 0600), 0);

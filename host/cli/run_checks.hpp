@@ -31,8 +31,11 @@ row_bytes csv_row_bytes(int numbers, int words);
 /// the `least` bytes it can take exceed it, a warning where the `most` do.
 void check_out_fits(const std::string& out, double least, double most, const std::string& what);
 
+/// Where the starts of an --init-file come from, as count_source names it: the file, whose width is d.
+inline constexpr const char* starts_in_the_file = "starts in the file";
+
 /// The error for a run of `count` starts that needs `need` bytes, more than the host has available.
-/// `count_flag`: where the number of starts comes from (count_source).
+/// `count_flag`: where the number of starts comes from (count_source), which the advice names.
 std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, const char* count_flag);
 
 /// The bytes of `count` points of `dim` float64 coordinates: starts read from a file, or the points trace

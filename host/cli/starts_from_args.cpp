@@ -123,7 +123,7 @@ void check_x_names_in_order(const std::string& file, const std::vector<std::stri
 
 }  // namespace
 
-const char* count_source(const minimize_args& a) { return a.init_file.empty() ? a.count_flag : "starts in the file"; }
+const char* count_source(const minimize_args& a) { return a.init_file.empty() ? a.count_flag : starts_in_the_file; }
 
 void check_given_dim(const objective_choice& b, int dim_given, int dim, const std::string& source, const std::string& hint) {
   if (dim_given)
