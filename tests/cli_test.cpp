@@ -511,19 +511,21 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
   // order is read so; and the coordinates' columns come first (an id column would be x0).
   std::ofstream(path("swapped.csv")) << "x0,x2,x1\n0,3,1\n";
   refused("--function sphere --init-file " + path("swapped.csv"),
-          "swapped.csv's column 2 is named x2, but the columns are read by position, as x0, x1, ... (or x1, x2, ... counted "
+          "swapped.csv's column 2 is named 'x2', but the columns are read by position, as x0, x1, ... (or x1, x2, ... counted "
           "from 1), whatever their names: put the coordinates' columns first and in that order");
   std::ofstream(path("swapped_from_1.csv")) << "x1,x3\n0,3\n";
-  refused("--function booth --init-file " + path("swapped_from_1.csv"), "swapped_from_1.csv's column 2 is named x3");
+  refused("--function booth --init-file " + path("swapped_from_1.csv"), "swapped_from_1.csv's column 2 is named 'x3'");
+  std::ofstream(path("cr.csv")) << "x0\r,x1\n1,2\n";  // a name is escaped: a CR printed raw broke the line
+  refused("--function sphere --init-file " + path("cr.csv"), "cr.csv's column 1 is named 'x0\\x0d', but");
   std::ofstream(path("savetxt.csv")) << "# x0,x1\n1,2\n";  // np.savetxt(..., delimiter=',', header='x0,x1')
   refused("--function sphere --init-file " + path("savetxt.csv"),
-          "savetxt.csv's header begins with '#', and no line is a comment: its first column is named # x0; drop the '#' "
+          "savetxt.csv's header begins with '#', and no line is a comment: its first column is named '# x0'; drop the '#' "
           "(np.savetxt writes it unless given comments='')");
   std::ofstream(path("f_first.csv")) << "f,x0,x1\n5,1,2\n";
-  refused("--function sphere --init-file " + path("f_first.csv") + " --dim 3", "f_first.csv's column 1 is named f");
+  refused("--function sphere --init-file " + path("f_first.csv") + " --dim 3", "f_first.csv's column 1 is named 'f'");
   for (const std::string id : {"id,x0,x1", "id,x1,x2"}) {  // an id column first, the coordinates counted from 0 or 1
     std::ofstream(path("id.csv")) << id << "\n7,1,2\n";
-    refused("--function sphere --init-file " + path("id.csv"), "id.csv's column 1 is named id");
+    refused("--function sphere --init-file " + path("id.csv"), "id.csv's column 1 is named 'id'");
   }
   std::ofstream(path("from_1.csv")) << "x1,x2,x3\n1,2,5\n2,3,13\n";  // every column named: x3 is a coordinate, not f
   EXPECT_EQ(run("minimize --function sphere --init-file " + path("from_1.csv") + " --steps 0").status, 0);
