@@ -515,6 +515,14 @@ TEST_F(Cli, ASavedFColumnIsNotTakenForACoordinate) {
           "from 1), whatever their names: put the coordinates' columns first and in that order");
   std::ofstream(path("swapped_from_1.csv")) << "x1,x3\n0,3\n";
   refused("--function booth --init-file " + path("swapped_from_1.csv"), "swapped_from_1.csv's column 2 is named 'x3'");
+  // pandas' to_csv(index=False) of an array names its columns 0, 1, ...: a row of numbers, read as a start.
+  std::ofstream(path("pandas.csv")) << "0,1,2\n1.5,2.5,3.5\n";
+  EXPECT_EQ(warnings_of("minimize --function sphere --steps 0 --init-file " + path("pandas.csv")),
+            "fdgd: warning: " + path("pandas.csv") +
+                "'s first row, 0,1,2, is read as a start; if it is a header (pandas' to_csv names an array's columns so), "
+                "drop it or name the columns x0,x1,...\n");
+  std::ofstream(path("pandas.csv")) << "0,1,3\n1.5,2.5,3.5\n";
+  EXPECT_EQ(warnings_of("minimize --function sphere --steps 0 --init-file " + path("pandas.csv")), "") << "not numbered so";
   std::ofstream(path("cr.csv")) << "x0\r,x1\n1,2\n";  // a name is escaped: a CR printed raw broke the line
   refused("--function sphere --init-file " + path("cr.csv"), "cr.csv's column 1 is named 'x0\\x0d', but");
   std::ofstream(path("savetxt.csv")) << "# x0,x1\n1,2\n";  // np.savetxt(..., delimiter=',', header='x0,x1')

@@ -1,6 +1,7 @@
 #include "starts_from_args.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -213,6 +214,19 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim, 
           fmt::format("--init-file: {}'s last column is f at the other {} (as an --out .npy keeps it): a saved f, "
                       "not a coordinate; drop it{} (or give --dim {} to run it in {} dimensions)",
                       a.init_file, dim == 2 ? "column" : "columns", npy ? ", a[:, :-1] in numpy" : "", dim, dim));
+    // pandas' to_csv names an array's columns 0, 1, ...: such a header is a row of numbers, so a start.
+    if (!npy && names.empty() && t.rows >= 2 && t.cols >= 2) {
+      bool numbered = true;
+      for (int j = 0; numbered && j < t.cols; ++j) numbered = t.values[std::size_t(j)] == j;
+      if (numbered) {
+        const std::string row = t.cols <= 4 ? fmt::format("{}", fmt::join(t.values.begin(), t.values.begin() + t.cols, ","))
+                                            : fmt::format("0,1,2,...,{}", t.cols - 1);
+        warn(
+            fmt::format("{}'s first row, {}, is read as a start; if it is a header (pandas' to_csv names an array's "
+                        "columns so), drop it or name the columns x0,x1,...",
+                        a.init_file, row));
+      }
+    }
     // Beside the run's own needs, the file's values, held as the starts.
     if (!npy)
       check_host_memory(b, t.rows, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0, points_bytes(t.rows, dim));
