@@ -56,6 +56,13 @@ TEST(Expression, FunctionsAndReductions) {
   EXPECT_EQ(eval("min(-2, x0) + max(5, x0)", {-1e300}), -1e300 + 5);
   EXPECT_EQ(eval("atan2(1, 1)", {0}), std::atan2(1.0, 1.0));
   EXPECT_EQ(eval("pow(x0, 0.5)", {2}), std::pow(2.0, 0.5));
+  // Powers 2, 3 and 4 written as a number (or a sum of one such term) are products, any other is pow
+  // (docs/cli.md): at this x, x*x*x and pow(x, 3) differ in the last bit.
+  const double x3 = 1.134364244112401;
+  ASSERT_NE(x3 * x3 * x3, std::pow(x3, 3.0));
+  for (const char* text : {"x0^3", "x0^sum(i=0..0, 3)", "x0^prod(i=7..7, 3)"}) EXPECT_EQ(eval(text, {x3}), x3 * x3 * x3) << text;
+  for (const char* text : {"x0^(1+2)", "x0^(d+2)", "pow(x0, 3)", "x0^sum(i=0..0, 1+2)", "x0^sum(i=0..1, 1.5)"})
+    EXPECT_EQ(eval(text, {x3}), std::pow(x3, 3.0)) << text;
   EXPECT_EQ(eval("abs(x0) + floor(x0) + ceil(x0)", {-1.5}), 1.5 - 2 - 1);
   EXPECT_EQ(eval("log2(8) + log10(1000) + cbrt(27)", {0}), 3.0 + 3.0 + 3.0);
   EXPECT_EQ(eval("sum(i=0..d-1, x[i])", {1, 2, 3}), 6.0);
