@@ -107,6 +107,12 @@ TEST(Expression, MistakesNameTheirColumn) {
       {"atan2(x0,", 0, "expected an argument of atan2 after ','", 10},
       {"(x0 + 1", 0, "expected ')' to close the '(' at column 1 but the expression ends", 8},
       {"x0 + 1)", 0, "unbalanced ')'", 7},
+      // A ')' where an operand belongs: not unbalanced, something is missing before it.
+      {"()", 0, "expected a number, name or '(' before ')'", 2},
+      {"x0 + (x1 + )", 0, "expected a number, name or '(' before ')'", 12},
+      // A bound name is not in scope in its own bounds: not an unknown name 'i' near 'd'.
+      {"sum(i=0..i, x0)", 0, "'i' is bound in the body of its sum or product, not in its bounds", 10},
+      {"sum(j=0..1, prod(i=j..i+1, x0))", 0, "'i' is bound in the body of its sum or product, not in its bounds", 23},
       {"x0 x1", 0, "unexpected 'x' after a complete expression", 4},
       // Below the least subnormal a literal would read as 0, as one above the largest double would be inf.
       {"x0 + 1e-400", 0, "number 1e-400 is out of range (below about 2.5e-324 it reads as 0)", 6},

@@ -113,7 +113,7 @@ class parser {
       return inner;
     }
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') return named(col);
-    if (c == ')') throw expression_error("unbalanced ')'", col);
+    if (c == ')') throw expression_error("expected a number, name or '(' before ')'", col);  // "()", "x0+()", "(x0+)"
     throw expression_error("unexpected " + what_is_here(), col);
   }
 
@@ -172,6 +172,8 @@ class parser {
     if (name == "pi" || name == "e") return node{node_kind::constant, col, 0, name, {}};
     for (auto it = bound_.rbegin(); it != bound_.rend(); ++it)
       if (*it == name) return node{node_kind::bound, col, 0, name, {}};
+    if (std::find(binding_.begin(), binding_.end(), name) != binding_.end())
+      throw expression_error("'" + name + "' is bound in the body of its sum or product, not in its bounds", col);
     if (name == "x" && peek() == '(') throw expression_error("x is no function: a coordinate is x[i] or xi (x[0], x0)", col);
     if (peek() == '(') throw expression_error("unknown function '" + quoted(name) + "'" + suggestion(name, true), col);
     throw expression_error("unknown name '" + quoted(name) + "'" + suggestion(name, false), col);
@@ -218,11 +220,13 @@ class parser {
       if (b == name) throw expression_error("'" + name + "' is already bound by an outer sum or product", name_col);
     expect('=', "'=' after the bound name " + name);
     node n{which == "sum" ? node_kind::sum : node_kind::product, col, 0, name, {}};
+    binding_.push_back(name);
     n.kids.push_back(expression());
     skip_space();
     if (!(peek() == '.' && peek(1) == '.')) throw expression_error("expected '..' between the bounds of " + which, column());
     pos_ += 2;
     n.kids.push_back(expression());
+    binding_.pop_back();
     expect(',', "',' before the body of " + which);
     bound_.push_back(name);
     n.kids.push_back(expression());
@@ -313,6 +317,7 @@ class parser {
   std::size_t pos_ = 0;
   int depth_ = 0;
   std::vector<std::string> bound_;
+  std::vector<std::string> binding_;  // the names of the sums and products whose bounds are being read
 };
 
 }  // namespace
