@@ -281,6 +281,10 @@ TEST_F(Io, CsvMessagesShowAShortPrintableCell) {
     EXPECT_NE(what.find("long.csv:2:3: 'aaaa"), std::string::npos) << what.substr(0, 300);
     EXPECT_NE(what.find("(100000 characters)"), std::string::npos) << what.substr(0, 300);
   }
+  write_text("archive.npz", std::string("PK\x03\x04\x14\x00\x00\x00", 8));  // numpy.savez's zip
+  expect_error([&] { read_csv(path("archive.npz")); }, "archive.npz: a zip archive (its first bytes say so");
+  write_text("comment.csv", "1,2\n# later\n3,4\n");  // not "separated by commas, not blanks"
+  expect_error([&] { read_csv(path("comment.csv")); }, "comment.csv:2:1: '# later' is not a number (no line is a comment)");
   write_text("control.csv", "1,2\n3,\x01z\n");
   expect_error([&] { read_csv(path("control.csv")); }, "control.csv:2:3: '\\x01z' is not a number");
   fs::create_directories(path("folder.csv"));

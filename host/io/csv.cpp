@@ -250,6 +250,10 @@ table read_csv(const std::string& path) {
     ++line_no;
     if (line_no == 1 && line.rfind("\x93NUMPY", 0) == 0)
       throw error("fdgd: " + path + ": a NumPy .npy file (its first bytes say so), not a CSV");
+    if (line_no == 1 && line.rfind("PK\x03\x04", 0) == 0)
+      throw error("fdgd: " + path +
+                  ": a zip archive (its first bytes say so: numpy.savez writes one), not a CSV or .npy; "
+                  "save the one array with numpy.save");
     if (line_no == 1 && (line.rfind("\xFF\xFE", 0) == 0 || line.rfind("\xFE\xFF", 0) == 0))
       throw error("fdgd: " + path + ": UTF-16 text (its first bytes say so); save it as UTF-8 or ASCII");
     if (line_no == 1 && line.rfind(utf8_bom, 0) == 0) line.erase(0, 3);  // columns still count from the first cell
@@ -304,10 +308,12 @@ table read_csv(const std::string& path) {
         const std::string other = other_separators();
         // A CR inside a line: the file's lines end in CR alone, all read as one.
         const bool lone_cr = line.find('\r') != std::string::npos;
+        const bool comment = !c.numeric && !c.text.empty() && c.text[0] == '#';
         fail_at(path, line_no, c.column,
                 problem + (ends_in_comma ? " (the row ends in a comma)" : "") +
                     (lone_cr             ? " (the file's lines end in a lone CR, as old Mac files' do: end them in \\n)"
                      : !other.empty()    ? other
+                     : comment           ? " (no line is a comment)"
                      : semicolons_inside ? " (cells are separated by commas, not semicolons)"
                      : blanks_inside     ? " (cells are separated by commas, not blanks)"
                                          : ""));
