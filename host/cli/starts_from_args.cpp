@@ -102,13 +102,13 @@ bool is_headerless_trace(const objective_choice& b, const table& t, const option
 /// 1 for a header counted from 1 (x1, x2, ...), else 0.
 std::size_t x_names_base(const std::vector<std::string>& names) { return !names.empty() && names[0] == "x1" ? 1 : 0; }
 
+/// A column's name from a header, for a message: quoted, its control bytes escaped (one line).
+std::string name_text(const std::string& name) { return detail::quoted(name.data(), name.data() + name.size()); }
+
 /// Refuses a header whose columns named x<k> are not the leading ones in order, x0, x1, ... (or x1, x2,
 /// ... counted from 1): x1,x0; f,x0,x1; id,x1,x2. The columns are the coordinates by position, whatever
 /// their names, and the run would start from other points than the file says. Names after the last
 /// x<k> are the other checks' (an --out file's f, grad_norm, ...).
-/// A column's name from a header, for a message: quoted, its control bytes escaped (one line).
-std::string name_text(const std::string& name) { return detail::quoted(name.data(), name.data() + name.size()); }
-
 void check_x_names_in_order(const std::string& file, const std::vector<std::string>& names) {
   std::size_t end = names.size();  // one past the last column named x<k>
   while (end > 0 && detail::x_name_index(names[end - 1]) < 0) --end;

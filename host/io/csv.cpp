@@ -241,9 +241,9 @@ table read_csv(const std::string& path) {
   const auto next_line = [&] {
     try {
       return bool(std::getline(in, line));
-    } catch (const std::ios_base::failure& e) {
-      throw error("fdgd: " + path + ": could not read line " + std::to_string(line_no + 1) + " (" + e.code().message() +
-                  "); the rows before it are not used");
+    } catch (const std::ios_base::failure&) {
+      throw error("fdgd: " + path + ": could not read line " + std::to_string(line_no + 1) +
+                  " (a read error); the rows before it are not used");
     }
   };
   while (next_line()) {
