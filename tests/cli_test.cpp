@@ -559,6 +559,12 @@ TEST_F(Cli, NoiseBeyondTheClusterToleranceIsWarnedOf) {
     const auto r = run(args + quiet);
     EXPECT_EQ(r.out.find("warning"), std::string::npos) << quiet << "\n" << r.out;
   }
+  // A tol far below the noise: every start its own minimum, said (a cap of 1000 tol kept it quiet).
+  EXPECT_NE(run(args + " --precision f32 --cluster-tol 1e-8").out.find("fdgd: warning: rounding f"), std::string::npos);
+  // A diverged run's f (rosenbrock from its box at the default lr, 3 steps: 3.4e43 listed) is no minimum's: quiet.
+  const auto diverged = run("minimize --function rosenbrock --starts 100 --steps 3 --top 100 --backend cpu --cluster-tol 1e-8");
+  ASSERT_EQ(diverged.status, 0) << diverged.out;
+  EXPECT_EQ(diverged.out.find("fdgd: warning: rounding f"), std::string::npos) << diverged.out;
   // Listed or not, the minima split: --top 1 lists one of them.
   EXPECT_NE(run(args + " --precision f32 --top 1").out.find("fdgd: warning: rounding f"), std::string::npos);
   // At --steps 0 nothing has moved; of one start there is nothing to split.

@@ -245,7 +245,9 @@ void warn_if_noise_splits_minima(const std::vector<minimum_group>& minima, std::
   const double ulp =
       o.prec == precision::f32 ? double(std::nextafter(float(f), HUGE_VALF) - float(f)) : std::nextafter(f, HUGE_VAL) - f;
   const double jitter = o.lr * ulp / (2 * o.h), joined = cluster_tol / (dim + 1);
-  if (!(jitter > joined && jitter <= 1000 * cluster_tol)) return;
+  // Beyond a move of 1000 cells of the default side (or of a larger tol's) a step, the run diverged or h
+  // is far off, and f is no minimum's (a diverged rosenbrock's 5.8e57).
+  if (!(jitter > joined && jitter <= 1000 * std::max(cluster_tol, default_cluster_tol))) return;
   warn(fmt::format(
       "rounding f ({} near a minimum listed, f = {:.7g}: an ulp of {:.2g}) makes each step move x by up to "
       "lr ulp(f) / 2h = {:.2g}, more than --cluster-tol / (d + 1) = {:.2g}, within which one minimum's final points "
