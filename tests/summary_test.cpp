@@ -160,6 +160,11 @@ TEST(Summary, PointsBeyondTheGridAreNotGroupedWithEachOther) {
   EXPECT_EQ(groups[0].x[0], 0.5);
   EXPECT_EQ(distinct_minima(r, 1e-300, 0).size(), 0u) << "no coordinate has a cell of side 1e-300";
   EXPECT_EQ(distinct_minima(r, 1e3, 0).size(), 3u) << "in cells of side 1000 all four points have cells";
+  // The reach itself is within it: x / tol = 4.6e18 exactly is grouped, the next double beyond is not.
+  const double edge = 4.6e10, tol = 1e-8;
+  ASSERT_EQ(edge / tol, detail::grid_reach);
+  EXPECT_EQ(distinct_minima(by_hand({edge, 1.0}, {1.0}), tol, 0).size(), 1u);
+  EXPECT_EQ(distinct_minima(by_hand({std::nextafter(edge, 1e300), 1.0}, {1.0}), tol, 0).size(), 0u);
 }
 
 // The same groups as the definition computed plainly (cells in a std::map, and the shifted grids' cells

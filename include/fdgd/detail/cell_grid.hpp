@@ -79,7 +79,7 @@ FDGD_HD inline bool counted(trajectory_status status, double f) {
 /// tol far below the points' own spacing) get there.
 FDGD_HD inline bool on_grid(const double* x, int d, double tol) {
   for (int j = 0; j < d; ++j)
-    if (!(fabs(x[j] / tol) < grid_reach)) return false;
+    if (!(fabs(x[j] / tol) <= grid_reach)) return false;
   return true;
 }
 
