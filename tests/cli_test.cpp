@@ -1050,6 +1050,13 @@ TEST_F(Cli, ALeadingPlusReadsAsInAFile) {
   EXPECT_EQ(j["starts"], 4);
   EXPECT_EQ(j["seed"], 7);
   EXPECT_EQ(j["steps"], 2);
+  // Leading zeros are decimal, as --dim 010 is 10: CLI11 read --seed 010 as octal 8, other starts than asked.
+  for (const std::string ten : {"010", "+0010"}) {
+    const auto zeros = run("minimize --function sphere --starts 1 --steps 0 --json --seed " + ten);
+    ASSERT_EQ(zeros.status, 0) << zeros.out;
+    EXPECT_EQ(nlohmann::json::parse(zeros.out)["seed"], 10) << ten;
+  }
+  EXPECT_EQ(run("minimize --function sphere --starts 1 --steps 0 --json --seed 019").status, 0) << "not octal either";
   const auto twice = run("minimize --function sphere --lr ++0.5 --starts 4 --quiet");
   EXPECT_EQ(twice.status, 2);
   EXPECT_NE(twice.out.find("--lr: '++0.5' is not a number"), std::string::npos) << twice.out;

@@ -39,13 +39,16 @@ CLI::Validator number_check(const std::string& rule, std::function<bool(double)>
       rule);
 }
 
-/// CLI11 reads 99999999999999999999 as 2^64-1 and 1.5 as 1; a seed must be exactly the number typed.
+/// CLI11 reads 99999999999999999999 as 2^64-1, 1.5 as 1 and 010 as 8 (octal); a seed must be exactly the
+/// number typed, so the text is rewritten as its plain decimal.
 const CLI::Validator seed_check(
     [](std::string& text) -> std::string {
       std::uint64_t v = 0;
       const auto res = fdgd::detail::read_decimal(text.data(), text.data() + text.size(), v);
-      if (res.ec == std::errc() && res.ptr == text.data() + text.size()) return "";
-      return "'" + text + "' is not a seed: decimal digits, 0..2^64-1";
+      if (res.ec != std::errc() || res.ptr != text.data() + text.size())
+        return "'" + text + "' is not a seed: decimal digits, 0..2^64-1";
+      text = std::to_string(v);
+      return "";
     },
     "0..2^64-1");
 
@@ -78,7 +81,7 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
             "dimension (default: the starts' own where given, or a --box's LO:HI count; else the function's own, 2, or the "
             "expression's highest x + 1)")
       ->transform(whole_number(1, int_max));
-  add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->check(seed_check);
+  add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->transform(seed_check);
   add_value(c, "--box", a.box,
             "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box; an --expr drawing starts needs one)");
   add_value(c, "--lr", a.lr, fmt::format("learning rate (default {})", options{}.lr))->transform(a_number);
