@@ -1557,6 +1557,9 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"", 2, "give a command: minimize, trace or functions"},
       {"minimize --functoin sphere", 2,
        "minimize: not expected: --functoin sphere; --functoin is no option of minimize (did you mean --function?)"},
+      // As given, quoted where blanks or nothing would hide them (the words came reversed: x1 - x0^2).
+      {"minimize \"x0^2 - x1\" --box -1:1", 2, "minimize: not expected: 'x0^2 - x1'"},
+      {"minimize --function sphere a ''", 2, "minimize: not expected: a ''"},
       {"trace --function sphere --start 1,2 --gtol 1e-3 --out " + path("t.csv"), 2, "--gtol is no option of trace"},
       {"minimize --function sphere -- --steps=5", 2, "; --steps=5 and --out follow --"},
       {"minimize --function sphere -- --json", 2,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "../expression/names.hpp"
+#include "../io/file_checks.hpp"
 #include "fdgd/detail/number_text.hpp"
 #include "fdgd/options.hpp"
 #include "parse.hpp"
@@ -134,15 +136,22 @@ std::string plain_parse_error(std::string what, const CLI::App* command) {
   std::string extras = "The following arguments were not expected: ";
   if (what.rfind(extras, 0) != 0) extras = "The following argument was not expected: ";
   if (what.rfind(extras, 0) != 0 || command == nullptr) return what;
-  std::vector<std::string> given, flags;
-  for (std::size_t a = extras.size(), b; a < what.size(); a = b + 1) {
-    b = std::min(what.find(' ', a), what.size());
-    given.insert(given.begin(), what.substr(a, b - a));
-  }
+  // As given: the message's words, reversed, would reverse an argument's own words ("x0^2 - x1").
+  std::vector<std::string> given = command->remaining(), flags;
+  if (given.empty())
+    for (std::size_t a = extras.size(), b; a < what.size(); a = b + 1) {
+      b = std::min(what.find(' ', a), what.size());
+      given.insert(given.begin(), what.substr(a, b - a));
+    }
   for (const CLI::Option* o : command->get_options())
     if (o->get_lnames().size() == 1) flags.push_back("--" + o->get_lnames()[0]);
   std::string out = command->get_name() + ": not expected:";
-  for (const auto& g : given) out += " " + g;
+  for (const auto& g : given) {  // one with blanks, none or control bytes in quotes, escaped: the line stays one
+    const bool plain = !g.empty() && std::all_of(g.begin(), g.end(), [](char c) {
+      return std::isgraph(static_cast<unsigned char>(c)) && c != '\'' && c != '\\';
+    });
+    out += " " + (plain ? g : detail::quoted(g.data(), g.data() + g.size()));
+  }
   std::vector<std::string> after_end;  // options of its own, given after "--"
   for (const auto& g : given)
     if (std::find(flags.begin(), flags.end(), g.substr(0, g.find('='))) != flags.end()) after_end.push_back(g);
