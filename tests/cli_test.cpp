@@ -1550,6 +1550,12 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --h -1", 2, "--h = -1"},
       {"minimize --function sphere --h 1e-50 --precision f32", 2, "--h = 1e-50 (is 0 in single precision"},
       {"minimize --function sphere --starts 0", 2, "--starts: 0 must be >= 1"},
+      // A mistake is named before the memory check of a run too large (which said status 1 alone).
+      {"minimize --function sphere --starts 1e10 --box 5:-5 --dry-run", 2, "--box coordinate 0: '5:-5' is empty or inverted"},
+      {"minimize --function sphere --starts 1e10 --box -1:1,-1:1,-1:1 --dim 2", 2, "--box has 3 coordinates but the dimension"},
+      {"minimize --function sphere --starts 1e10 --gtol 1e-300", 2, "--gtol = 1e-300 (is below 2^-511"},
+      {"minimize --expr x0^2 --starts 1e10", 2, "--expr: give the search box with --box LO:HI"},
+      {"trace --function sphere --sample 1e10 --lr -1 --out " + path("t.csv"), 2, "--lr = -1 (must be finite and > 0)"},
       {"minimize --function sphere --starts 0^99999999999999999999999", 2,
        "--starts: 0^99999999999999999999999 must be >= 1"},  // read as 0^0 = 1 where the exponent had too many digits
       {"minimize --function sphere --starts 12x", 2, "--starts: '12x'"},

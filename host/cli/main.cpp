@@ -114,13 +114,13 @@ int run_minimize(const minimize_args& a) {
   options o = cli::options_from(a);
   b.check_precision(o.prec);
   o.steps = a.steps, o.gtol = a.gtol;
+  o.validate();  // std::invalid_argument, reported as a usage error by main (before the memory check: status 2)
   if (!a.out.empty()) {
     check_out_name(a.out, {".csv", ".npy"});
     cli::check_out_folder(a.out);
   }
   int dim = 0;
   const starts s = cli::make_starts(a, b, dim);
-  o.validate();  // std::invalid_argument, reported as a usage error by main
   cli::warn_if_h_vanishes(o.h, o.prec, cli::largest_coordinate(s));
   cli::warn_if_gradient_is_quadratic(b, s.count(), dim, o);
   double out_bytes = 0;
@@ -194,6 +194,9 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   check_out_name(a.out, {".csv"});
   if (!start_texts.empty() && sample != 0) throw usage_error("--start and --sample exclude each other");
   if (start_texts.empty() && sample == 0) throw usage_error("give the starts with --start (repeatable) or --sample K");
+  options o = cli::options_from(a);  // its mistakes before --sample's memory check: status 2
+  b.check_precision(o.prec);
+  o.validate();
   int dim = 0;
   std::vector<double> points;
   std::optional<starts> given;  // --start's points, or --sample's starts, drawn where used (a dry run never draws them)
@@ -241,9 +244,6 @@ int run_trace(const minimize_args& a, const std::vector<std::string>& start_text
   }
   cli::check_out_folder(a.out);
 
-  options o = cli::options_from(a);
-  b.check_precision(o.prec);
-  o.validate();
   const char* flag = start_texts.empty() ? "--sample" : "--start";
   // The points as given, one set of starts named by its flag for the checks (a dry run's too).
   if (!given) given.emplace(cli::named_starts(flag, o.prec, [&] { return starts::given(std::move(points), dim); }));

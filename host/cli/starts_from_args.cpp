@@ -240,16 +240,24 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim, 
                    : a.dim || b.builtin() ? fmt::format("--dim {}", dim)
                                           : fmt::format("d = {} from x{}", dim, dim - 1));
   const std::int64_t count = parse_count(a.count_flag, a.starts);
-  check_host_memory(b, count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0,
-                    points_held_beside ? points_bytes(count, dim) : 0.0);
+  // The box's mistakes before the memory check, a usage error (status 2) before what the machine lacks;
+  // its d coordinates after it (at d = 10^8 they take GBs).
+  const char* other_starts = a.groups_minima ? "--init-file" : "--start";  // trace has --start
   std::vector<double> lo, hi;
   if (a.box.empty()) {
-    const search_box box = b.default_box(dim, a.groups_minima ? "--init-file" : "--start");  // trace has --start
-    lo = box.lo, hi = box.hi;
+    if (!b.builtin()) b.default_box(dim, other_starts);  // throws: an --expr has none
   } else {
     parse_box(a.box, lo, hi);
-    if (lo.size() == 1) lo.assign(std::size_t(dim), lo[0]), hi.assign(std::size_t(dim), hi[0]);
-    if (int(lo.size()) != dim) throw usage_error(fmt::format("--box has {} coordinates but the dimension is {}", lo.size(), dim));
+    if (lo.size() != 1 && int(lo.size()) != dim)
+      throw usage_error(fmt::format("--box has {} coordinates but the dimension is {}", lo.size(), dim));
+  }
+  check_host_memory(b, count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0,
+                    points_held_beside ? points_bytes(count, dim) : 0.0);
+  if (a.box.empty()) {
+    const search_box box = b.default_box(dim, other_starts);
+    lo = box.lo, hi = box.hi;
+  } else if (lo.size() == 1) {
+    lo.assign(std::size_t(dim), lo[0]), hi.assign(std::size_t(dim), hi[0]);
   }
   return named_starts(a.box.empty() ? "the function's box" : "--box", options_from(a).prec,
                       [&] { return starts::uniform(lo, hi, count, a.seed); });
