@@ -1670,6 +1670,11 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --seed=", 2, "fdgd: error: --seed: empty value"},
       {"minimize --function sphere --seed= --quiet", 2, "fdgd: error: --seed: empty value"},
       {"minimize --function sphere --top 99999999999999999999", 2, "--top: 99999999999999999999 must be <= 2147483647"},
+      // A newline typed in a value (or a file's name) is escaped: printed, it broke the one line.
+      {"minimize --function sphere --lr \"$(printf '1\\nx')\"", 2, "--lr: '1\\x0ax' is not a number"},
+      {"minimize --function \"$(printf 'sph\\nere')\"", 2, "--function: unknown function 'sph\\x0aere'"},
+      {"minimize --function sphere --init-file \"$(printf 'no\\nfile.csv')\"", 2, "cannot read no\\x0afile.csv"},
+      {"minimize --function sphere \"$(printf 'a\\nb')\"", 2, "minimize: not expected: 'a\\x0ab'"},
       {"minimize --function sphere --threads -99999999999999999999", 2, "--threads: -99999999999999999999 must be >= 0"},
   };
   for (const auto& c : cases) {

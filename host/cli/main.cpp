@@ -392,7 +392,7 @@ int run_command(int argc, char** argv) {
   if (option ? first != "-h" && first != "--help" && first != "--version"
              : first != "minimize" && first != "trace" && first != "functions") {
     std::fprintf(stderr, "fdgd: error: %s '%s' (the command comes first: minimize, trace or functions)\n",
-                 option ? "unknown option" : "unknown command", std::string(first, 0, 40).c_str());
+                 option ? "unknown option" : "unknown command", cli::controls_escaped(std::string(first, 0, 40)).c_str());
     return 2;
   }
   minimize_args a;
@@ -442,13 +442,14 @@ int run_command(int argc, char** argv) {
     const auto parsed = app.get_subcommands();
     const CLI::App* command = parsed.empty() ? nullptr : parsed[0];
     const std::string valueless = command ? cli::option_without_value(*command, argc, argv) : "";
-    std::fprintf(stderr, "fdgd: error: %s\n", (valueless.empty() ? cli::plain_parse_error(e.what(), command) : valueless).c_str());
+    std::fprintf(stderr, "fdgd: error: %s\n",
+                 cli::controls_escaped(valueless.empty() ? cli::plain_parse_error(e.what(), command) : valueless).c_str());
     return 2;
   }
   // Parsed, yet a text option may have taken the option after it as its value ("--out --json").
   for (const CLI::App* command : app.get_subcommands())
     if (const std::string valueless = cli::option_without_value(*command, argc, argv); !valueless.empty()) {
-      std::fprintf(stderr, "fdgd: error: %s\n", valueless.c_str());
+      std::fprintf(stderr, "fdgd: error: %s\n", cli::controls_escaped(valueless).c_str());
       return 2;
     }
   try {
@@ -467,18 +468,20 @@ int run_command(int argc, char** argv) {
     a.steps = cli::parse_count("--steps", a.steps_text, 0);
     return run_minimize(a);
   } catch (const usage_error& e) {
-    std::fprintf(stderr, "fdgd: error: %s\n", e.what());
+    // One line, but for --expr's: the expression and a caret under the place follow it.
+    const std::string what = e.what();
+    std::fprintf(stderr, "fdgd: error: %s\n", (what.rfind("--expr: ", 0) == 0 ? what : cli::controls_escaped(what)).c_str());
     return 2;
   } catch (const std::invalid_argument& e) {  // the library's option checks: "invalid option lr = -1 (...)"
     std::string what = without_prefix(e.what());
     if (what.rfind("invalid option ", 0) == 0) what = "--" + what.substr(15);
-    std::fprintf(stderr, "fdgd: error: %s\n", what.c_str());
+    std::fprintf(stderr, "fdgd: error: %s\n", cli::controls_escaped(what).c_str());
     return 2;
   } catch (const std::bad_alloc&) {
     std::fputs("fdgd: error: out of memory\n", stderr);
     return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "fdgd: error: %s\n", without_prefix(e.what()).c_str());
+    std::fprintf(stderr, "fdgd: error: %s\n", cli::controls_escaped(without_prefix(e.what())).c_str());
     return 1;
   }
 }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "../c_numbers.hpp"
@@ -11,8 +12,23 @@
 
 namespace fdgd::cli {
 
+std::string controls_escaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u != 0x7f) {
+      out += c;
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", unsigned(u));
+      out += buf;
+    }
+  }
+  return out;
+}
+
 void warn(const std::string& text) {
-  std::fputs(("fdgd: warning: " + text + "\n").c_str(), stderr);  // no exception where fmt::print would throw
+  std::fputs(("fdgd: warning: " + controls_escaped(text) + "\n").c_str(), stderr);  // no exception where fmt::print would throw
   std::clearerr(stderr);
 }
 

@@ -14,7 +14,11 @@ class usage_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Writes "fdgd: warning: TEXT" and a newline to stderr. A stderr that cannot be written (full,
+/// The text with each control byte as \xNN (a newline typed in a value, or in a file's name), so that
+/// a message naming it stays one line.
+std::string controls_escaped(const std::string& text);
+
+/// Writes "fdgd: warning: TEXT" (controls_escaped) and a newline to stderr. A stderr that cannot be written (full,
 /// closed) loses the warning; the run goes on. (A broken pipe raises SIGPIPE, which ends the run as
 /// any write to one does.)
 void warn(const std::string& text);
