@@ -1554,6 +1554,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --starts 1e10 --box 5:-5 --dry-run", 2, "--box coordinate 0: '5:-5' is empty or inverted"},
       {"minimize --function sphere --starts 1e10 --box -1:1,-1:1,-1:1 --dim 2", 2, "--box has 3 coordinates but the dimension"},
       {"minimize --function sphere --starts 1e10 --gtol 1e-300", 2, "--gtol = 1e-300 (is below 2^-511"},
+      {"minimize --function sphere --gtol 1e-320", 2, "--gtol = 1e-320 (is below"},  // a subnormal as typed: not 9.99989e-321
       {"minimize --expr x0^2 --starts 1e10", 2, "--expr: give the search box with --box LO:HI"},
       {"trace --function sphere --sample 1e10 --lr -1 --out " + path("t.csv"), 2, "--lr = -1 (must be finite and > 0)"},
       {"minimize --function sphere --starts 0^99999999999999999999999", 2,

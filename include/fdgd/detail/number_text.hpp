@@ -7,11 +7,12 @@
 
 namespace fdgd::detail {
 
-/// The shortest of printf's "%.6g" .. "%.17g" (in the C locale) that reads back to v.
+/// The shortest of printf's "%.6g" .. "%.17g" (in the C locale) that reads back to v; from "%.1g" for a
+/// subnormal, whose few bits six digits overstate (1e-320, not 9.99989e-321).
 inline std::string number_text(double v) {
   char buf[40];
   std::to_chars_result res{};
-  for (int digits = 6; digits <= 17; ++digits) {
+  for (int digits = v > -0x1p-1022 && v < 0x1p-1022 ? 1 : 6; digits <= 17; ++digits) {
     res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, digits);
     double back = 0;
     if (std::from_chars(buf, res.ptr, back).ec == std::errc() && back == v) break;
