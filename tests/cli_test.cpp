@@ -1050,6 +1050,9 @@ TEST_F(Cli, ALeadingPlusReadsAsInAFile) {
   EXPECT_EQ(j["starts"], 4);
   EXPECT_EQ(j["seed"], 7);
   EXPECT_EQ(j["steps"], 2);
+  const auto off = run("minimize --function sphere --starts 2 --steps 1 --gtol -0 --json");
+  ASSERT_EQ(off.status, 0) << off.out;
+  EXPECT_FALSE(std::signbit(nlohmann::json::parse(off.out)["gtol"].get<double>())) << "-0 is off, said as 0";
   // Leading zeros are decimal, as --dim 010 is 10: CLI11 read --seed 010 as octal 8, other starts than asked.
   for (const std::string ten : {"010", "+0010"}) {
     const auto zeros = run("minimize --function sphere --starts 1 --steps 0 --json --seed " + ten);
@@ -1448,6 +1451,10 @@ TEST_F(Cli, AnHSoLargeThatXIsLostIsWarnedAbout) {
             "fdgd: warning: --h 1e+17 is so large that x + h and x - h round to h and -h at every start (|x| <= 5.12), so the "
             "central differences do not see x; the default is 0.0001\n");
   EXPECT_EQ(warnings_of("minimize --function sphere --starts 10 --h 1e9"), "") << "large, but x still counts";
+  // The default h itself, next to starts of 1e-320: no default to suggest.
+  EXPECT_EQ(warnings_of("minimize --function sphere --box 1e-320:2e-320 --starts 3 --steps 1"),
+            "fdgd: warning: --h 0.0001 is so large that x + h and x - h round to h and -h at every start (|x| <= 2e-320), so the "
+            "central differences do not see x\n");
 }
 
 TEST_F(Cli, AnHTooSmallForTheStartsIsWarnedAbout) {

@@ -113,7 +113,7 @@ int run_minimize(const minimize_args& a) {
   const cli::objective_choice b(a.function, a.expression);
   options o = cli::options_from(a);
   b.check_precision(o.prec);
-  o.steps = a.steps, o.gtol = a.gtol;
+  o.steps = a.steps, o.gtol = a.gtol == 0 ? 0.0 : a.gtol;  // --gtol -0 is off, as 0, and said so (not "gtol -0")
   o.validate();  // std::invalid_argument, reported as a usage error by main (before the memory check: status 2)
   if (!a.out.empty()) {
     check_out_name(a.out, {".csv", ".npy"});

@@ -219,8 +219,8 @@ void warn_if_h_vanishes(double h, precision prec, double largest) {
   if (swamps && largest > 0) {
     warn(
         fmt::format("--h {} is so large that x + h and x - h round to h and -h at every start (|x| <= {}), so "
-                    "the central differences do not see x; the default is {}",
-                    h, largest, options{}.h));
+                    "the central differences do not see x{}",
+                    h, largest, h != options{}.h ? fmt::format("; the default is {}", options{}.h) : ""));
     return;
   }
   const bool vanishes =
