@@ -1575,6 +1575,11 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize \"x0^2 - x1\" --box -1:1", 2, "minimize: not expected: 'x0^2 - x1'"},
       {"minimize --function sphere a ''", 2, "minimize: not expected: a ''"},
       {"trace --function sphere --start 1,2 --gtol 1e-3 --out " + path("t.csv"), 2, "--gtol is no option of trace"},
+      // A flag cut short, run on, or in other case: the one meant (--expression was taken for --precision).
+      {"minimize --expression x0 --box -1:1", 2, "--expression is no option of minimize (did you mean --expr?)"},
+      {"minimize --func sphere", 2, "--func is no option of minimize (did you mean --function?)"},
+      {"minimize --function sphere --LR 1", 2, "--LR is no option of minimize (did you mean --lr?)"},
+      {"minimize --function sphere --every=5", 2, "; --every is no option of minimize"},  // the flag, not --every=5
       {"minimize --function sphere -- --steps=5", 2, "; --steps=5 and --out follow --"},
       {"minimize --function sphere -- --json", 2,
        "; --json and --out follow --, after which nothing is read as an option"},  // (--out is added to each)

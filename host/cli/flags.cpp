@@ -122,6 +122,22 @@ std::string option_without_value(const CLI::App& command, int argc, char** argv)
   return "";
 }
 
+namespace {
+/// The flag `name` most likely meant: one it is a part of or that is a part of it (--func, --expression),
+/// one it is in other case (--LR), else the nearest by spelling.
+std::string nearest_flag(const std::string& name, const std::vector<std::string>& flags) {
+  const auto lower = [](std::string s) {
+    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  for (const auto& f : flags)
+    if (lower(f) == lower(name)) return f;
+  for (const auto& f : flags)  // the shorter "--" and 3 letters at least: --hello is no --h, --s no --steps
+    if (std::min(f.size(), name.size()) >= 5 && (f.rfind(name, 0) == 0 || name.rfind(f, 0) == 0)) return f;
+  return expr::nearest_name(name, flags);
+}
+}  // namespace
+
 std::string plain_parse_error(std::string what, const CLI::App* command) {
   const std::string repeated = "At Most 1 required but received ";
   if (const auto at = what.find(repeated); at != std::string::npos)
@@ -162,10 +178,11 @@ std::string plain_parse_error(std::string what, const CLI::App* command) {
   for (const auto& g : given)
     if (g.rfind("--", 0) == 0 && std::find(after_end.begin(), after_end.end(), g) == after_end.end()) {
       // trace's --starts is likely minimize's count of starts: its own is --sample (--start, nearer, gives one).
-      const bool starts = g == "--starts" || g.rfind("--starts=", 0) == 0;
+      const std::string name = g.substr(0, g.find('='));  // --every=5 is the flag --every
+      const bool starts = name == "--starts";
       const std::string near =
-          command->get_name() == "trace" && starts ? "--sample K, or --start x0,x1,..." : expr::nearest_name(g, flags);
-      out += "; " + g + " is no option of " + command->get_name() + (near.empty() ? "" : " (did you mean " + near + "?)");
+          command->get_name() == "trace" && starts ? "--sample K, or --start x0,x1,..." : nearest_flag(name, flags);
+      out += "; " + name + " is no option of " + command->get_name() + (near.empty() ? "" : " (did you mean " + near + "?)");
     }
   return out;
 }
