@@ -1665,7 +1665,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --init-file --lr=0.1", 2, "fdgd: error: --init-file: no value given (--lr=0.1 follows it)"},
       {"trace --function sphere --start --every 2", 2, "fdgd: error: --start: no value given (--every follows it)"},
       {"minimize --function sphere -- --lr", 2, "; --lr and --out follow --"},  // not "--lr: no value given"
-      {"minimize --function sphere --expr x0 --box -1:1", 2, "give the function with --function NAME or --expr TEXT"},
+      {"minimize --function sphere --expr x0 --box -1:1", 2, "--function and --expr exclude each other: give one"},
       {"minimize --expr \"x0 + x1\"", 2, "--expr: give the search box with --box"},
       {"minimize --expr \"sum(i=0..d-1, x[i])\" --box -1:1", 2,
        "the expression uses d, a sum or a product: give its dimension with --dim (or a --box of LO:HI for each coordinate)"},

@@ -24,7 +24,8 @@ namespace {
 }  // namespace
 
 objective_choice::objective_choice(const std::string& function, const std::optional<std::string>& expression) {
-  if (!function.empty() == expression.has_value())
+  if (!function.empty() && expression.has_value()) throw usage_error("--function and --expr exclude each other: give one");
+  if (function.empty() && !expression.has_value())
     throw usage_error("give the function with --function NAME or --expr TEXT (one of them)");
   if (!function.empty()) {
     try {
