@@ -821,7 +821,7 @@ TEST_F(Cli, ADryRunChecksTheCommandAndRunsNothing) {
   options o;
   o.backend = backend_kind::cpu;
   // The run's memory as the check before it counts it: the library's estimate and the box's bounds.
-  EXPECT_EQ(plan["host_bytes_needed"].get<double>(), std::ceil(host_bytes_needed(1 << 20, 8, o) + 4 * 8 * 8));
+  EXPECT_EQ(plan["host_bytes_needed"].get<double>(), std::ceil(host_bytes_needed(1 << 20, 8, o) + 2 * 8 * 8));
   EXPECT_EQ(plan["grouping_bytes_at_most"].get<double>(), std::ceil(grouping_bytes_needed(1 << 20, 8, 0, 10)));
   EXPECT_TRUE(plan["out_bytes_at_most"].is_null());
   // A .npy's size is known: its 128-byte header and 8 (d + 1) bytes a start.

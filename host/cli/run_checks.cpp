@@ -169,8 +169,8 @@ std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, c
 double points_bytes(std::int64_t count, int dim) { return double(count) * dim * sizeof(double); }
 
 namespace {
-/// The box's bounds, as parsed and in the starts.
-double box_bytes(int dim) { return 4.0 * dim * sizeof(double); }
+/// The box's bounds, lo and hi, moved into the starts.
+double box_bytes(int dim) { return 2.0 * dim * sizeof(double); }
 }  // namespace
 
 double command_host_bytes(const objective_choice& b, std::int64_t count, int dim, const options& o, double beside) {
