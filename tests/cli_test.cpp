@@ -1712,6 +1712,17 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
     EXPECT_EQ(e.status, 1) << e.out;
     EXPECT_NE(e.out.find("CUDA backend cannot run"), std::string::npos) << e.out;
     EXPECT_FALSE(fs::exists(path("out.csv")));
+    // Found while a .npy is sized by its header: still what the machine lacks (status 1), not the file's
+    // mistake ("--init-file: the CUDA backend ...", status 2).
+    table two;
+    two.rows = 2, two.cols = 2, two.values = {1, 2, 3, 4};
+    write_csv(path("two.csv"), {"x0", "x1"}, two);
+    ASSERT_EQ(run("minimize --function sphere --init-file " + path("two.csv") + " --steps 0 --backend cpu --out " + path("two.npy"))
+                  .status,
+              0);
+    const auto npy = run("minimize --expr \"x0^2 + x1^2\" --init-file " + path("two.npy") + " --dim 3 --backend cuda" + out);
+    EXPECT_EQ(npy.status, 1) << npy.out;
+    EXPECT_EQ(npy.out.rfind("fdgd: error: the CUDA backend cannot run", 0), 0u) << npy.out;
   }
 }
 

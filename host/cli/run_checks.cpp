@@ -163,7 +163,7 @@ std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, c
       fmt::format("not enough memory for {} start{} of dimension {}: the run needs about {:.{}f} GiB "
                   "and {:.{}f} GiB are available; use fewer {}{}",
                   count, count == 1 ? "" : "s", dim, need / gib, places, available / gib, places, count_flag,
-                  count_flag == starts_in_the_file ? "" : " or a smaller --dim"));  // a file's d is its width
+                  std::strcmp(count_flag, starts_in_the_file) == 0 ? "" : " or a smaller --dim"));  // a file's d is its width
 }
 
 double points_bytes(std::int64_t count, int dim) { return double(count) * dim * sizeof(double); }

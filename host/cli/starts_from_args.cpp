@@ -144,16 +144,19 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim, 
     if (a.seed_given) throw usage_error("--seed draws starts in the box; it has no use with --init-file");
     const std::string start = start_of_file(a.init_file);
     const bool npy = extension(a.init_file) == ".npy" || start.rfind("\x93NUMPY", 0) == 0;  // a .npy of another name too
+    bool sizing = false;  // in read_npy's before_values (check_size): what it throws is its own, not the reader's
     const auto reading = [&](auto&& read) {
       try {
         return read();
       } catch (const error& e) {
+        if (sizing) throw;  // a CUDA device or an --expr at d that cannot be had: status 1, no file named
         throw usage_error(
             "--init-file: " + without_prefix(e.what()) +
             (start.empty() && std::strstr(e.what(), "NumPy")
                  ? " (only a regular file is told by its first bytes; a pipe is read as a .npy where its name ends in .npy)"
                  : ""));
       } catch (const std::bad_alloc&) {  // a file (or a pipe's one endless line) larger than memory
+        if (sizing) throw;
         throw error("--init-file: " + a.init_file + " does not fit in memory (or under ulimit -v) as it is read");
       }
     };
@@ -171,8 +174,10 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim, 
     // A .npy is sized by its header before its values are read (from a pipe too): one larger than memory
     // allows is refused unread, with the run's estimate (beside it, its values, held as the starts).
     const auto check_size = [&](std::int64_t rows, int cols) {
+      sizing = true;
       check_columns(cols);
       check_host_memory(b, rows, cols, options_from(a), count_source(a), a.groups_minima ? a.top : 0, points_bytes(rows, cols));
+      sizing = false;
     };
     table t = reading([&] { return npy ? read_npy(a.init_file, check_size) : read_csv(a.init_file); });
     // A trace's rows are steps of paths, which would read as starts of two coordinates too many.
