@@ -1574,6 +1574,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       // As given, quoted where blanks or nothing would hide them (the words came reversed: x1 - x0^2).
       {"minimize \"x0^2 - x1\" --box -1:1", 2, "minimize: not expected: 'x0^2 - x1'"},
       {"minimize --function sphere a ''", 2, "minimize: not expected: a ''"},
+      {"minimize --function sphere foo -- bar", 2, "minimize: not expected: foo bar"},  // the command's, then after --
       {"trace --function sphere --start 1,2 --gtol 1e-3 --out " + path("t.csv"), 2, "--gtol is no option of trace"},
       // A flag cut short, run on, or in other case: the one meant (--expression was taken for --precision).
       {"minimize --expression x0 --box -1:1", 2, "--expression is no option of minimize (did you mean --expr?)"},

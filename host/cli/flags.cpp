@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "../expression/names.hpp"
-#include "../io/file_checks.hpp"
 #include "fdgd/detail/number_text.hpp"
 #include "fdgd/options.hpp"
 #include "parse.hpp"
@@ -152,8 +151,11 @@ std::string plain_parse_error(std::string what, const CLI::App* command) {
   std::string extras = "The following arguments were not expected: ";
   if (what.rfind(extras, 0) != 0) extras = "The following argument was not expected: ";
   if (what.rfind(extras, 0) != 0 || command == nullptr) return what;
-  // As given: the message's words, reversed, would reverse an argument's own words ("x0^2 - x1").
+  // As given: the message's words, reversed, would reverse an argument's own words ("x0^2 - x1"). What
+  // follows "--" is the main command's, after the command's own.
   std::vector<std::string> given = command->remaining(), flags;
+  if (const CLI::App* main_command = command->get_parent())
+    for (const auto& g : main_command->remaining(false)) given.push_back(g);
   if (given.empty())
     for (std::size_t a = extras.size(), b; a < what.size(); a = b + 1) {
       b = std::min(what.find(' ', a), what.size());
@@ -163,10 +165,8 @@ std::string plain_parse_error(std::string what, const CLI::App* command) {
     if (o->get_lnames().size() == 1) flags.push_back("--" + o->get_lnames()[0]);
   std::string out = command->get_name() + ": not expected:";
   for (const auto& g : given) {  // one with blanks, none or control bytes in quotes, escaped: the line stays one
-    const bool plain = !g.empty() && std::all_of(g.begin(), g.end(), [](char c) {
-      return std::isgraph(static_cast<unsigned char>(c)) && c != '\'' && c != '\\';
-    });
-    out += " " + (plain ? g : detail::quoted(g.data(), g.data() + g.size()));
+    const bool plain = !g.empty() && std::all_of(g.begin(), g.end(), [](char c) { return c < 0 || std::isgraph(c); });
+    out += " " + (plain ? g : "'" + controls_escaped(g) + "'");
   }
   std::vector<std::string> after_end;  // options of its own, given after "--"
   for (const auto& g : given)
