@@ -1560,6 +1560,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       // A mistake is named before the memory check of a run too large (which said status 1 alone).
       {"minimize --function sphere --starts 1e10 --box 5:-5 --dry-run", 2, "--box coordinate 0: '5:-5' is empty or inverted"},
       {"minimize --function sphere --starts 1e10 --box -1:1,-1:1,-1:1 --dim 2", 2, "--box has 3 coordinates but the dimension"},
+      {"minimize --function sphere --starts 1e12 --box -1.7e308:1.7e308", 2, "--box"},  // hi - lo overflows
+      {"minimize --function sphere --starts 1e12 --box -1e39:1e39 --precision f32", 2, "beyond single precision's range"},
       {"minimize --function sphere --starts 1e10 --gtol 1e-300", 2, "--gtol = 1e-300 (is below 2^-511"},
       {"minimize --function sphere --gtol 1e-320", 2, "--gtol = 1e-320 (is below"},  // a subnormal as typed: not 9.99989e-321
       {"minimize --expr x0^2 --starts 1e10", 2, "--expr: give the search box with --box LO:HI"},

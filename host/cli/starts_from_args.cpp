@@ -255,6 +255,7 @@ starts make_starts(const minimize_args& a, const objective_choice& b, int& dim, 
     parse_box(a.box, lo, hi);
     if (lo.size() != 1 && int(lo.size()) != dim)
       throw usage_error(fmt::format("--box has {} coordinates but the dimension is {}", lo.size(), dim));
+    named_starts("--box", options_from(a).prec, [&] { return starts::uniform(lo, hi, 1); });  // its bounds, as typed
   }
   check_host_memory(b, count, dim, options_from(a), count_source(a), a.groups_minima ? a.top : 0,
                     points_held_beside ? points_bytes(count, dim) : 0.0);
