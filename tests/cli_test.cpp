@@ -1429,9 +1429,11 @@ TEST_F(Cli, AnInitFileLargerThanMemoryIsNamed) {
     head << "\x93NUMPY" << char(1) << char(0) << char(endless_padded.size() & 0xff) << char(endless_padded.size() >> 8)
          << endless_padded;
   }
-  const auto pipe = run_shell("(cat " + path("header.bin") + "; head -c 100000000 /dev/zero) > " + path("pipe.npy") +
-                              " & timeout 60 " + std::string(FDGD_CLI) + " minimize --function sphere --init-file " +
-                              path("pipe.npy") + " 2>&1; status=$?; wait; exit $status");
+  // (The writer under a timeout too: should fdgd never open the pipe, its open would wait for ever.)
+  const auto pipe =
+      run_shell("timeout 60 sh -c '(cat " + path("header.bin") + "; head -c 100000000 /dev/zero) > " + path("pipe.npy") +
+                "' & timeout 60 " + std::string(FDGD_CLI) + " minimize --function sphere --init-file " + path("pipe.npy") +
+                " 2>&1; status=$?; wait; exit $status");
   EXPECT_EQ(pipe.status, 1) << pipe.out;
   EXPECT_EQ(pipe.out.rfind("fdgd: error: not enough memory for 1000000000000 starts of dimension 2: the run needs about", 0), 0u)
       << pipe.out;

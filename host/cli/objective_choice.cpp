@@ -102,8 +102,8 @@ void objective_choice::check_dim(int d, const std::string& source) const {
         label_, e,
         source.rfind("--dim ", 0) == 0 || (same_at(d == 1 ? 2 : 1) && same_at(d < std::numeric_limits<int>::max() ? d + 1 : d - 1))
             ? ""
-        : source.rfind("d = ", 0) == 0 ? "\n" + source
-                                       : fmt::format("\nd = {} from {}", d, source));
+        : source.rfind("d = ", 0) == 0 ? "\n" + controls_escaped(source)  // a file's name may hold a newline
+                                       : fmt::format("\nd = {} from {}", d, controls_escaped(source)));
   }
   // An empty sum leaves f constant at this d (rosenbrock's formula at d = 1): a run would do nothing.
   const auto names_x = [](const expr::node& n, const auto& self) -> bool {

@@ -308,7 +308,7 @@ table read_csv(const std::string& path) {
         const std::string other = other_separators();
         // A CR inside a line: the file's lines end in CR alone, all read as one.
         const bool lone_cr = line.find('\r') != std::string::npos;
-        const bool comment = !c.numeric && !c.text.empty() && c.text[0] == '#';
+        const bool comment = j == 1 && !c.numeric && !c.text.empty() && c.text[0] == '#';  // a line's first cell
         fail_at(path, line_no, c.column,
                 problem + (ends_in_comma ? " (the row ends in a comma)" : "") +
                     (lone_cr             ? " (the file's lines end in a lone CR, as old Mac files' do: end them in \\n)"

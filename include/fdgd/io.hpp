@@ -85,18 +85,19 @@ void write_npy(const std::string& path, const result& r);
 /// whose cells is a number or begins as one: "a,5x" is a mistyped row; a UTF-8 byte-order mark is
 /// skipped). A cell in double quotes (RFC 4180: "" for a quote, commas inside) reads as its text, so "1.5" is a number. Rejects an
 /// empty file, ragged rows, non-numeric, NaN, Inf or out-of-range cells (an underflow reads as the nearest double), and a header
-/// with a column of no name (as pandas' index column), and a .npy file (by its first bytes). Of a result file write_csv wrote (the
-/// header x0,...,x{d-1},f,grad_norm,steps,status) it reads the final points, x alone: a run can go on from where another ended. The
-/// header's names of the columns read are the table's `names`. A line or rows beyond memory throw
+/// with a column of no name (as pandas' index column), and a .npy file or a zip archive (.npz) (by its first bytes). Of a result
+/// file write_csv wrote (the header x0,...,x{d-1},f,grad_norm,steps,status) it reads the final points, x alone: a run can go on
+/// from where another ended. The header's names of the columns read are the table's `names`. A line or rows beyond memory throw
 /// std::bad_alloc.
 table read_csv(const std::string& path);
 
 /// Starts from a .npy: a 2-D, C-order array of little-endian float64 or float32, holding exactly the
 /// values its shape promises. Values are returned as stored, NaN and Inf too (starts::given refuses
 /// those, naming the start and coordinate); read_csv refuses them as it reads, where it can name the
-/// line and column. `before_values`, where given, is called with the header's shape once the header
-/// is checked and before any value is read (for a pipe, before the data arrive): it may throw to
-/// refuse an array, as one larger than memory holds, unread.
+/// line and column; a header longer than 1 MiB (a 2-D array's takes about 100 bytes) is refused unread.
+/// `before_values`, where given, is called with the header's shape once the header is checked and
+/// before any value is read (for a pipe, before the data arrive): it may throw to refuse an array, as
+/// one larger than memory holds, unread; what it throws leaves read_npy as it is.
 table read_npy(const std::string& path, const std::function<void(std::int64_t rows, int cols)>& before_values = {});
 
 }  // namespace fdgd
