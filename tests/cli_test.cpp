@@ -1493,6 +1493,17 @@ TEST_F(Cli, AnExpressionOfNoCoordinateAtItsDimensionIsWarnedAbout) {
   EXPECT_NE(traced.find("fdgd: warning: --expr names no coordinate at d = 1 (--start: 1 coordinate)"), std::string::npos) << traced;
 }
 
+TEST_F(Cli, HelpGivesEachNumbersLimits) {
+  // "FLOAT:a number" said nothing of what --lr, --h and --gtol take.
+  for (const std::string command : {"minimize", "trace"}) {
+    const auto help = run(command + " --help");
+    ASSERT_EQ(help.status, 0) << help.out;
+    EXPECT_NE(help.out.find("--lr FLOAT:finite and > 0"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("--h FLOAT:finite and > 0"), std::string::npos) << help.out;
+  }
+  EXPECT_NE(run("minimize --help").out.find("--gtol FLOAT:0 or from 2^-511 (2^-63 in f32)"), std::string::npos);
+}
+
 TEST_F(Cli, VersionIsTheProjectsWithTheBackendsBuilt) {
   const auto r = run("--version");
   EXPECT_EQ(r.status, 0) << r.out;

@@ -85,11 +85,14 @@ void add_common_flags(CLI::App* c, minimize_args& a) {
   add_value(c, "--seed", a.seed, "seed of the start generator, 0..2^64-1 (default 0)")->transform(seed_check);
   add_value(c, "--box", a.box,
             "LO:HI for every coordinate, or LO0:HI0,LO1:HI1,... (default: the function's box; an --expr drawing starts needs one)");
-  add_value(c, "--lr", a.lr, fmt::format("learning rate (default {})", options{}.lr))->transform(a_number);
+  // Their limits, which the library checks and names, in --help beside FLOAT.
+  add_value(c, "--lr", a.lr, fmt::format("learning rate (default {})", options{}.lr))
+      ->transform(a_number.description("finite and > 0"));
   add_value(c, "--steps", a.steps_text,
             fmt::format("steps per start: 100, 1e4, 2^10 (default {}; 0: f", options{}.steps) +
                 (c->get_name() == "trace" ? "" : " and |grad|") + " at the starts)");
-  add_value(c, "--h", a.h, fmt::format("central-difference step (default {})", options{}.h))->transform(a_number);
+  add_value(c, "--h", a.h, fmt::format("central-difference step (default {})", options{}.h))
+      ->transform(a_number.description("finite and > 0"));
   add_value(c, "--precision", a.precision_name, "f64 or f32 (default f64)")->check(CLI::IsMember({"f64", "f32"}));
   add_value(c, "--backend", a.backend_name, "auto, cpu or cuda (default auto: the GPU when one is present)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));

@@ -400,7 +400,8 @@ int run_command(int argc, char** argv) {
   cli::add_common_flags(m, a);
   cli::add_value(m, "--starts", a.starts, "number of starts: 1000, 1e6, 2^20 (default 1000)");
   cli::add_value(m, "--init-file", a.init_file, "the starts themselves: .csv (one per row) or .npy (N x d)");
-  cli::add_value(m, "--gtol", a.gtol, "stop a start once |grad| <= gtol (default 0: off)")->transform(cli::a_number);
+  cli::add_value(m, "--gtol", a.gtol, "stop a start once |grad| <= gtol (default 0: off)")
+      ->transform(cli::a_number.description("0 or from 2^-511 (2^-63 in f32)"));
   cli::add_value(m, "--out", a.out, "write every trajectory: .csv or .npy");
   cli::add_value(
       m, "--cluster-tol", a.cluster_tol,
