@@ -41,6 +41,12 @@ using fdgd::cli::minimize_args;
 using fdgd::cli::usage_error;
 using fdgd::cli::without_prefix;
 
+/// "fdgd: error: WHAT" on stderr, on one line: its control bytes escaped (a newline typed in a value or
+/// a file's name), but for an --expr mistake's `caret_lines`, the expression and a caret under the place.
+void say_error(const std::string& what, bool caret_lines = false) {
+  std::fprintf(stderr, "fdgd: error: %s\n", (caret_lines ? what : cli::controls_escaped(what)).c_str());
+}
+
 /// usage_error unless `out` ends in one of `allowed` (".csv", ".npy"), naming a bare ".csv".
 void check_out_name(const std::string& out, const std::vector<std::string>& allowed) {
   const auto among = [&](const std::string& ext) { return std::find(allowed.begin(), allowed.end(), ext) != allowed.end(); };
@@ -443,14 +449,13 @@ int run_command(int argc, char** argv) {
     const auto parsed = app.get_subcommands();
     const CLI::App* command = parsed.empty() ? nullptr : parsed[0];
     const std::string valueless = command ? cli::option_without_value(*command, argc, argv) : "";
-    std::fprintf(stderr, "fdgd: error: %s\n",
-                 cli::controls_escaped(valueless.empty() ? cli::plain_parse_error(e.what(), command) : valueless).c_str());
+    say_error(valueless.empty() ? cli::plain_parse_error(e.what(), command) : valueless);
     return 2;
   }
   // Parsed, yet a text option may have taken the option after it as its value ("--out --json").
   for (const CLI::App* command : app.get_subcommands())
     if (const std::string valueless = cli::option_without_value(*command, argc, argv); !valueless.empty()) {
-      std::fprintf(stderr, "fdgd: error: %s\n", cli::controls_escaped(valueless).c_str());
+      say_error(valueless);
       return 2;
     }
   try {
@@ -469,20 +474,19 @@ int run_command(int argc, char** argv) {
     a.steps = cli::parse_count("--steps", a.steps_text, 0);
     return run_minimize(a);
   } catch (const usage_error& e) {
-    // One line, but for --expr's: the expression and a caret under the place follow it.
     const std::string what = e.what();
-    std::fprintf(stderr, "fdgd: error: %s\n", (what.rfind("--expr: ", 0) == 0 ? what : cli::controls_escaped(what)).c_str());
+    say_error(what, what.rfind("--expr: ", 0) == 0);
     return 2;
   } catch (const std::invalid_argument& e) {  // the library's option checks: "invalid option lr = -1 (...)"
     std::string what = without_prefix(e.what());
     if (what.rfind("invalid option ", 0) == 0) what = "--" + what.substr(15);
-    std::fprintf(stderr, "fdgd: error: %s\n", cli::controls_escaped(what).c_str());
+    say_error(what);
     return 2;
   } catch (const std::bad_alloc&) {
     std::fputs("fdgd: error: out of memory\n", stderr);
     return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "fdgd: error: %s\n", cli::controls_escaped(without_prefix(e.what())).c_str());
+    say_error(without_prefix(e.what()));
     return 1;
   }
 }
