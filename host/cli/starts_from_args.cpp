@@ -102,9 +102,6 @@ bool is_headerless_trace(const objective_choice& b, const table& t, const option
 /// 1 for a header counted from 1 (x1, x2, ...), else 0.
 std::size_t x_names_base(const std::vector<std::string>& names) { return !names.empty() && names[0] == "x1" ? 1 : 0; }
 
-/// A column's name from a header, for a message: quoted, its control bytes escaped (one line).
-std::string name_text(const std::string& name) { return detail::quoted(name.data(), name.data() + name.size()); }
-
 /// Refuses a header whose columns named x<k> are not the leading ones in order, x0, x1, ... (or x1, x2,
 /// ... counted from 1): x1,x0; f,x0,x1; id,x1,x2. The columns are the coordinates by position, whatever
 /// their names, and the run would start from other points than the file says. Names after the last
@@ -117,13 +114,13 @@ void check_x_names_in_order(const std::string& file, const std::vector<std::stri
     throw usage_error(
         fmt::format("--init-file: {}'s header begins with '#', and no line is a comment: its first column is named {}; "
                     "drop the '#' (np.savetxt writes it unless given comments='')",
-                    file, name_text(names[0])));
+                    file, detail::quoted(names[0])));
   for (std::size_t j = 0; j < end; ++j)
     if (detail::x_name_index(names[j]) != (long long)(j + base))
       throw usage_error(fmt::format(
           "--init-file: {}'s column {} is named {}, but the columns are read by position, as x0, x1, ... (or x1, x2, ... "
           "counted from 1), whatever their names: put the coordinates' columns first and in that order",
-          file, j + 1, name_text(names[j])));
+          file, j + 1, detail::quoted(names[j])));
 }
 
 }  // namespace

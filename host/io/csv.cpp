@@ -164,7 +164,7 @@ csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& 
     const std::string cell_text(without_blanks(name));
     if (cell_text.empty() || cell_text != name || number_like(read_cell(cell_text, 0)) ||
         name.find_first_of(",\"\r\n") != std::string::npos || (&name == &header.front() && name.rfind(utf8_bom, 0) == 0))
-      throw std::invalid_argument("fdgd: CSV header name " + quoted(name.data(), name.data() + name.size()) +
+      throw std::invalid_argument("fdgd: CSV header name " + detail::quoted(name) +
                                   " would not read back as a name (empty, a number or beginning as one, blanks at an end, "
                                   "a byte-order mark first, or a comma, quote or line break in it)");
   }
@@ -226,7 +226,7 @@ table read_csv(const std::string& path) {
   // A header of one name may be a row of other separators, or a comment: a later row's error says so.
   const auto other_separators = [&]() -> std::string {
     if (header_names != 1) return "";
-    const std::string first = quoted(header_line.data(), header_line.data() + header_line.size());
+    const std::string first = detail::quoted(header_line);
     if (names[0].find_first_of(";\t") != std::string::npos)
       return " (cells are separated by commas; the first row, " + first + ", was read as a header)";
     if (names[0][0] == '#') return " (no line is a comment; the first row, " + first + ", was read as a header)";
@@ -327,8 +327,7 @@ table read_csv(const std::string& path) {
     ++t.rows;
   }
   if (t.rows == 0 && header_names == 1)  // "a\tb" or "a;b": a row of other separators, or a header alone
-    throw error("fdgd: " + path + ": no starts: its only row, " +
-                quoted(header_line.data(), header_line.data() + header_line.size()) +
+    throw error("fdgd: " + path + ": no starts: its only row, " + detail::quoted(header_line) +
                 ", has no comma and is no number, so it was read as a header (cells are separated by commas)");
   if (t.rows == 0) throw error("fdgd: " + path + ": no starts (the file has no rows of numbers)");
   if (header_names != 0) {

@@ -47,4 +47,7 @@ inline std::string quoted(const char* a, const char* b) {
   return out;
 }
 
+/// quoted, of a whole string.
+inline std::string quoted(const std::string& text) { return quoted(text.data(), text.data() + text.size()); }
+
 }  // namespace fdgd::detail

@@ -21,9 +21,6 @@ constexpr char magic[] = "\x93NUMPY";
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) { throw error("fdgd: " + path + ": " + what); }
 
-/// Header text for a message: quoted, its control bytes escaped, so that the message stays one line.
-std::string q(const std::string& text) { return detail::quoted(text.data(), text.data() + text.size()); }
-
 /// The inside of a shape tuple, "2, 3" or "5," or "": non-negative integers only, each below 2^63.
 std::vector<std::int64_t> parse_shape(const std::string& path, const std::string& text) {
   std::vector<std::int64_t> shape;
@@ -36,7 +33,7 @@ std::vector<std::int64_t> parse_shape(const std::string& path, const std::string
     std::int64_t v = -1;
     const auto res = std::from_chars(text.data() + a, text.data() + b, v);
     if (a == b || text[a] == '-' || res.ptr != text.data() + b || res.ec != std::errc())
-      fail(path, "bad shape " + q(text) + ": sizes must be whole numbers from 0 to 2^63-1");
+      fail(path, "bad shape " + detail::quoted(text) + ": sizes must be whole numbers from 0 to 2^63-1");
     shape.push_back(v);
     start = end + 1;
   }
@@ -51,7 +48,7 @@ std::map<std::string, std::string> parse_header(const std::string& path, const s
   std::map<std::string, std::string> entries;
   std::size_t i = 0;
   const auto skip = [&] { i = std::min(header.find_first_not_of(" \t\n", i), header.size()); };
-  const auto bad = [&](const std::string& what) { fail(path, "header " + q(header) + ": " + what); };
+  const auto bad = [&](const std::string& what) { fail(path, "header " + detail::quoted(header) + ": " + what); };
   skip();
   if (i == header.size() || header[i] != '{') bad("not a dictionary");
   ++i;
@@ -60,8 +57,8 @@ std::map<std::string, std::string> parse_header(const std::string& path, const s
     const std::size_t key_end = header.find('\'', i + 1);
     if (key_end == std::string::npos) bad("unterminated key");
     const std::string key = header.substr(i + 1, key_end - i - 1);
-    if (key != "descr" && key != "fortran_order" && key != "shape") bad("unknown key " + q(key));
-    if (entries.count(key)) bad("key " + q(key) + " given twice");
+    if (key != "descr" && key != "fortran_order" && key != "shape") bad("unknown key " + detail::quoted(key));
+    if (entries.count(key)) bad("key " + detail::quoted(key) + " given twice");
     i = key_end + 1;
     skip();
     if (i == header.size() || header[i] != ':') bad("no ':' after '" + key + "'");
@@ -190,14 +187,15 @@ npy_layout open_npy(const std::string& path, std::ifstream& in) {
   else
     fail(path,
          "dtype " +
-             q(descr.size() >= 2 && descr.front() == '\'' && descr.back() == '\'' ? descr.substr(1, descr.size() - 2) : descr) +
+             detail::quoted(descr.size() >= 2 && descr.front() == '\'' && descr.back() == '\'' ? descr.substr(1, descr.size() - 2)
+                                                                                               : descr) +
              " is not '<f8' or '<f4' (little-endian float64 or float32, as numpy.save writes them)");
   const std::string& order = entries.at("fortran_order");
   if (order == "True") fail(path, "array is in Fortran order; save it in C order (numpy.ascontiguousarray)");
-  if (order != "False") fail(path, "'fortran_order' is " + q(order) + ", not True or False");
+  if (order != "False") fail(path, "'fortran_order' is " + detail::quoted(order) + ", not True or False");
   const std::string& shape_text = entries.at("shape");
   if (shape_text.size() < 2 || shape_text.front() != '(' || shape_text.back() != ')')
-    fail(path, "'shape' is " + q(shape_text) + ", not a tuple");
+    fail(path, "'shape' is " + detail::quoted(shape_text) + ", not a tuple");
   const std::vector<std::int64_t> shape = parse_shape(path, shape_text.substr(1, shape_text.size() - 2));
   if (shape.size() != 2)
     fail(path, "array has " + std::to_string(shape.size()) + (shape.size() == 1 ? " dimension" : " dimensions") +
