@@ -1596,6 +1596,10 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --func sphere", 2, "--func is no option of minimize (did you mean --function?)"},
       {"minimize --function sphere --LR 1", 2, "--LR is no option of minimize (did you mean --lr?)"},
       {"minimize --function sphere --every=5", 2, "; --every is no option of minimize"},  // the flag, not --every=5
+      // The other subcommand's flag says whose it is, not a near spelling.
+      {"minimize --function sphere --every 5", 2, "--every is no option of minimize (it is trace's)"},
+      {"trace --function sphere --start 1,2 --cluster-tol 1e-3 --out " + path("t.csv"), 2,
+       "--cluster-tol is no option of trace (it is minimize's)"},
       {"minimize --function sphere -- --steps=5", 2, "; --steps=5 and --out follow --"},
       {"minimize --function sphere -- --json", 2,
        "; --json and --out follow --, after which nothing is read as an option"},  // (--out is added to each)

@@ -183,9 +183,17 @@ std::string plain_parse_error(std::string what, const CLI::App* command) {
       // trace's --starts is likely minimize's count of starts: its own is --sample (--start, nearer, gives one).
       const std::string name = g.substr(0, g.find('='));  // --every=5 is the flag --every
       const bool starts = name == "--starts";
+      std::string elsewhere;  // another subcommand's (minimize --every): say whose, not a near spelling
+      if (const CLI::App* main_command = command->get_parent(); main_command != nullptr && !starts)
+        for (const CLI::App* other : main_command->get_subcommands({}))
+          if (other != command && other->get_option_no_throw(name) != nullptr)
+            elsewhere += (elsewhere.empty() ? "" : " and ") + other->get_name();
       const std::string near =
           command->get_name() == "trace" && starts ? "--sample K, or --start x0,x1,..." : nearest_flag(name, flags);
-      out += "; " + name + " is no option of " + command->get_name() + (near.empty() ? "" : " (did you mean " + near + "?)");
+      out += "; " + name + " is no option of " + command->get_name() +
+             (!elsewhere.empty() ? " (it is " + elsewhere + "'s)"
+              : near.empty()     ? ""
+                                 : " (did you mean " + near + "?)");
     }
   return out;
 }
