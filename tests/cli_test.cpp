@@ -1584,6 +1584,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --starts 12x", 2, "--starts: '12x'"},
       {"minimize --function sphere --steps -1", 2, "--steps: -1 must be >= 0"},
       {"", 2, "give a command: minimize, trace or functions"},
+      {"--version extra", 2, "--version: not expected: 'extra' (give --version alone)"},  // was status 0
       {"minimize --functoin sphere", 2,
        "minimize: not expected: --functoin sphere; --functoin is no option of minimize (did you mean --function?)"},
       // As given, quoted where blanks or nothing would hide them (the words came reversed: x1 - x0^2).
@@ -1702,6 +1703,7 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --dim ''", 2, "--dim: empty value"},
       {"minimize --function sphere --seed=", 2, "fdgd: error: --seed: empty value"},
       {"minimize --function sphere --seed= --quiet", 2, "fdgd: error: --seed: empty value"},
+      {"minimize --function sphere --json=", 2, "fdgd: error: --json: empty value; give --json alone"},  // was on
       {"minimize --function sphere --top 99999999999999999999", 2, "--top: 99999999999999999999 must be <= 2147483647"},
       // A newline typed in a value (or a file's name) is escaped: printed, it broke the one line.
       {"minimize --function sphere --lr \"$(printf '1\\nx')\"", 2, "--lr: '1\\x0ax' is not a number"},

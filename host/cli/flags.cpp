@@ -113,9 +113,11 @@ std::string option_without_value(const CLI::App& command, int argc, char** argv)
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--") break;  // what follows is no option
-    // "--seed=": CLI11 says "1 required UINT missing", or takes the next argument as the value.
+    // "--seed=": CLI11 says "1 required UINT missing", or takes the next argument as the value; "--json=" it
+    // read as on.
     if (const std::string name = arg.substr(0, arg.size() - 1); !arg.empty() && arg.back() == '=')
-      if (const CLI::Option* o = option(name); o && o->get_expected_min() >= 1) return name + ": empty value";
+      if (const CLI::Option* o = option(name))
+        return name + ": empty value" + (o->get_expected_min() >= 1 ? "" : "; give " + name + " alone");
     const CLI::Option* o = option(arg);
     if (!o || o->get_expected_min() < 1) continue;
     if (i + 1 == argc) return std::string(argv[i]) + ": no value given (it ends the line)";

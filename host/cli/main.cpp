@@ -401,6 +401,11 @@ int run_command(int argc, char** argv) {
                  option ? "unknown option" : "unknown command", cli::controls_escaped(std::string(first, 0, 40)).c_str());
     return 2;
   }
+  if (first == "--version" && argc > 2) {  // CLI11 prints the version at the flag and never sees the rest
+    std::fprintf(stderr, "fdgd: error: --version: not expected: '%s' (give --version alone)\n",
+                 cli::controls_escaped(std::string(argv[2], 0, 40)).c_str());
+    return 2;
+  }
   minimize_args a;
   auto* m = app.add_subcommand("minimize", "minimize a built-in function or an expression from a batch of starts");
   cli::add_common_flags(m, a);
