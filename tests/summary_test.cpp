@@ -54,6 +54,23 @@ result by_hand(const std::vector<double>& x, const std::vector<double>& f) {
 /// Grid 0's cell boundary (k + grid_offset) tol.
 double boundary(std::int64_t k, double tol) { return (double(k) + detail::grid_offset) * tol; }
 
+TEST(Summary, TiesGoToMoreMembersThenTheLowerIndex) {
+  // f equal everywhere: best is start 0; the three-member group comes first, then the pair whose best
+  // point has the lower index (at 20, start 0), not the lower x (-20, starts 2 and 3). A group's point is
+  // its member of lowest index: start 4, whose cell is not that of starts 5 and 6 (across a boundary).
+  const double b = boundary(0, 1e-3);
+  const result r = by_hand({20, 20, -20, -20, b + 1e-6, b - 1e-6, b - 2e-6}, std::vector<double>(7, 1.0));
+  EXPECT_EQ(r.best, 0);
+  for (const backend_kind where : {backend_kind::cpu, backend_kind::automatic}) {
+    const auto groups = distinct_minima(r, 1e-3, 0, where);
+    ASSERT_EQ(groups.size(), 3u);
+    EXPECT_EQ(groups[0].count, 3);
+    EXPECT_EQ(groups[0].x, std::vector<double>{b + 1e-6});
+    EXPECT_EQ(groups[1].x, std::vector<double>{20});
+    EXPECT_EQ(groups[2].x, std::vector<double>{-20});
+  }
+}
+
 TEST(Summary, TheCellsStartAtTwoMinusTheGoldenRatioSoRoundNumbersLieInside) {
   EXPECT_DOUBLE_EQ(detail::grid_offset, 2.0 - (1.0 + std::sqrt(5.0)) / 2.0);
   result r;

@@ -19,7 +19,7 @@ inline constexpr double default_cluster_tol = 1e-3;
 inline constexpr int default_top = 10;
 
 struct minimum_group {
-  std::vector<double> x;   ///< the group's best point (least f)
+  std::vector<double> x;   ///< the group's best point (least f; of equal f, the member of lowest index)
   double f = 0;            ///< f there
   std::int64_t count = 0;  ///< trajectories in the group
   double share = 0;        ///< count / all trajectories of the run
@@ -54,7 +54,7 @@ struct minima_totals {
 /// device (`where`, see grouped_on; where automatic took the device and its memory runs out on the way,
 /// the host's). Both give the same groups. The host's work runs on `threads` OpenMP threads (0: all cores; at most
 /// max_cpu_threads), with the same groups on any. Returns the `top` groups with least f, best first (all
-/// when top <= 0); equal f: more members first.
+/// when top <= 0); equal f: more members first, then the lower index of their best point.
 /// Where `totals` is given, it gets how many groups there are in all and how many trajectories they hold.
 /// Throws std::invalid_argument unless tol is finite and > 0, `where` is a backend_kind, r's arrays match its count and dim and
 /// threads is in 0..max_cpu_threads; fdgd::error when CUDA is asked for and cannot be used.
