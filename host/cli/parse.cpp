@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "../c_numbers.hpp"
+#include "../escaped_byte.hpp"
 #include "fdgd/detail/number_text.hpp"
 
 namespace fdgd::cli {
@@ -16,13 +17,7 @@ std::string controls_escaped(const std::string& text) {
   std::string out;
   for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u != 0x7f) {
-      out += c;
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", unsigned(u));
-      out += buf;
-    }
+    out += u >= 0x20 && u != 0x7f ? std::string(1, c) : detail::escaped_byte(u);
   }
   return out;
 }

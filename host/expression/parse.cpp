@@ -10,6 +10,7 @@
 #include "fdgd/detail/number_text.hpp"
 #include "fdgd/expression.hpp"
 #include "host/c_numbers.hpp"
+#include "host/escaped_byte.hpp"
 #include "host/expression/names.hpp"
 
 namespace fdgd::expr {
@@ -277,10 +278,8 @@ class parser {
   }
 
   static std::string printable(char c) {
-    if (std::isprint(static_cast<unsigned char>(c))) return std::string(1, c);
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "\\x%02x", unsigned(static_cast<unsigned char>(c)));
-    return buf;
+    const auto u = static_cast<unsigned char>(c);
+    return std::isprint(u) ? std::string(1, c) : detail::escaped_byte(u);
   }
 
   static bool all_digits(const std::string& s, std::size_t from) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "../escaped_byte.hpp"
 #include "fdgd/error.hpp"
 
 namespace fdgd::detail {
@@ -32,13 +33,7 @@ inline std::string quoted(const char* a, const char* b) {
   std::string out = "'";
   for (const char* p = a; p < b && p < a + shown; ++p) {
     const auto c = static_cast<unsigned char>(*p);
-    if (std::isprint(c) && c != '\\') {
-      out += char(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", unsigned(c));
-      out += buf;
-    }
+    out += std::isprint(c) && c != '\\' ? std::string(1, char(c)) : escaped_byte(c);
   }
   if (b - a > shown)
     out += "...' (" + std::to_string(b - a) + " characters)";
