@@ -175,12 +175,14 @@ TEST_F(Cli, AnExpressionsNumberBeyondFloatsRangeIsRefusedInF32) {
   // In f32 it became infinite (or 0), and every trajectory nonfinite, with no word of why.
   const auto big = run("minimize --expr \"x0^2 + 1e39*0\" --box -1:1 --starts 10 --precision f32");
   EXPECT_EQ(big.status, 2);
-  EXPECT_EQ(big.out,
-            "fdgd: error: --expr: 1e+39 is beyond float's range (about 1.4e-45 to 3.4e38): in an f32 run it would be infinite; run "
-            "it in f64\n  x0^2 + 1e39*0\n         ^\n");
+  EXPECT_EQ(
+      big.out,
+      "fdgd: error: --expr: number 1e+39 would be infinite in an f32 run (float's range is about 1.4e-45 to 3.4e38; run it in "
+      "f64) at column 8\n  x0^2 + 1e39*0\n         ^\n");  // its column, as every --expr mistake
   const auto tiny = run("trace --expr \"x0^2 + 1e-46\" --start 1 --precision f32 --out " + path("t.csv"));
   EXPECT_EQ(tiny.status, 2);
-  EXPECT_NE(tiny.out.find("1e-46 is beyond float's range (about 1.4e-45 to 3.4e38): in an f32 run it would be 0"),
+  EXPECT_NE(tiny.out.find("number 1e-46 would be 0 in an f32 run (float's range is about 1.4e-45 to 3.4e38; run it in f64) at "
+                          "column 8"),
             std::string::npos)
       << tiny.out;
   EXPECT_EQ(run("minimize --expr \"x0^2 + 1e39*0\" --box -1:1 --starts 10").status, 0) << "f64 holds it";

@@ -166,7 +166,7 @@ void objective_choice::check_precision(precision prec) const {
   try {
     expr::check_numbers_fit_float(*tree_);
   } catch (const expr::expression_error& e) {  // before the run, which would refuse it too, with the caret
-    throw usage_error("--expr: " + e.message() + "\n" + expr::caret_lines(label_, e.column()));
+    expression_usage_error(label_, e);
   }
 }
 

@@ -368,9 +368,9 @@ void check_numbers_fit_float(const node& tree) {
     const node* n = todo.back();
     todo.pop_back();
     if (n->kind == node_kind::number && (beyond_float(n->value) || (n->value != 0 && float(n->value) == 0)))
-      throw expression_error(detail::number_text(n->value) +
-                                 " is beyond float's range (about 1.4e-45 to 3.4e38): in an f32 run it would be " +
-                                 (std::fabs(n->value) < 1 ? "0" : "infinite") + "; run it in f64",
+      throw expression_error("number " + detail::number_text(n->value) + " would be " +
+                                 (std::fabs(n->value) < 1 ? "0" : "infinite") +
+                                 " in an f32 run (float's range is about 1.4e-45 to 3.4e38; run it in f64)",
                              n->column);
     for (auto k = n->kids.rbegin(); k != n->kids.rend(); ++k) todo.push_back(&*k);
   }
