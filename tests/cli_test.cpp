@@ -860,10 +860,15 @@ TEST_F(Cli, AnOutputLargerThanTheFreeSpaceIsRefusedOrWarnedOf) {
   fs::create_directory(path("small"));
   if (std::system(("mount -t tmpfs -o size=1m tmpfs " + path("small") + " 2>/dev/null").c_str()) == 0) {
     const auto r = run("minimize --function sphere --starts 1e5 --out " + path("small/x.npy"));
+    // 1056000 bytes against 1048576: the decimals that tell them apart, not "1.0 MiB" twice.
+    const auto near = run("minimize --function sphere --starts 44000 --out " + path("small/x.npy"));
     EXPECT_EQ(std::system(("umount " + path("small")).c_str()), 0);
+    EXPECT_NE(near.out.find("take at least 1.01 MiB, and the file system of '" + path("small") + "' has 1.00 MiB free"),
+              std::string::npos)
+        << near.out;
     EXPECT_EQ(r.status, 1) << r.out;
-    EXPECT_EQ(r.out.rfind("fdgd: error: --out: the 100000 trajectories take at least 0.0024 GB, and the file system of '" +
-                              path("small") + "' has 0.00105 GB free: write less, or elsewhere\n",
+    EXPECT_EQ(r.out.rfind("fdgd: error: --out: the 100000 trajectories take at least 2.3 MiB, and the file system of '" +
+                              path("small") + "' has 1.0 MiB free: write less, or elsewhere\n",
                           0),
               0u)
         << r.out;
@@ -875,7 +880,7 @@ TEST_F(Cli, AnOutputLargerThanTheFreeSpaceIsRefusedOrWarnedOf) {
   // characters (115 TB), of which only the starts' are sure, are warned of.
   const auto trace = run_shell("timeout 2 " + std::string(FDGD_CLI) + " trace --function sphere --sample 1e6 --steps 1e6 --out " +
                                path("huge.csv") + " 2>&1");
-  EXPECT_NE(trace.out.find("fdgd: warning: --out: the trace's 1e+12 rows may take up to 1.15e+05 GB, and the file system of '" +
+  EXPECT_NE(trace.out.find("fdgd: warning: --out: the trace's 1e+12 rows may take up to 104.6 TiB, and the file system of '" +
                            dir_.string() + "' has "),
             std::string::npos)
       << trace.out;

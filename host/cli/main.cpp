@@ -59,15 +59,6 @@ void check_out_name(const std::string& out, const std::vector<std::string>& allo
                           : std::string()));
 }
 
-/// "812 bytes", "39.1 MiB", "8.3 GiB": a size in the unit that keeps it below 1024.
-std::string bytes_text(double bytes) {
-  if (bytes < 1024) return fmt::format("{:.0f} bytes", bytes);
-  const char* units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-  int k = 0;
-  for (bytes /= 1024; bytes >= 1024 && k < 4; ++k) bytes /= 1024;
-  return fmt::format("{:.1f} {}", bytes, units[k]);
-}
-
 /// "24 paths of 300 steps, every 5 steps": what trace records, as its summary and its dry run say it.
 std::string paths_text(std::int64_t paths, std::int64_t steps, std::int64_t every) {
   return fmt::format("{} path{} of {} step{}{}", paths, paths == 1 ? "" : "s", steps, steps == 1 ? "" : "s",
@@ -109,9 +100,9 @@ int say_dry_run(const minimize_args& a, const cli::objective_choice& b, std::int
                                ? paths_text(count, steps, every)
                                : fmt::format("{} start{}, {} step{}", count, count == 1 ? "" : "s", steps, steps == 1 ? "" : "s");
   fmt::print("dry run: {} at d = {}: {}, on {} ({}), about {} of host memory{}{}; nothing was run\n", cli::on_one_line(b.label()),
-             dim, what, cuda ? "cuda" : "cpu", device, bytes_text(bytes),
-             grouping > 0 ? " (grouping the final points up to " + bytes_text(grouping) + " more)" : "",
-             a.out.empty() ? "" : "; --out " + a.out + " (up to " + bytes_text(out_bytes) + ") not written");
+             dim, what, cuda ? "cuda" : "cpu", device, cli::bytes_text(bytes),
+             grouping > 0 ? " (grouping the final points up to " + cli::bytes_text(grouping) + " more)" : "",
+             a.out.empty() ? "" : "; --out " + a.out + " (up to " + cli::bytes_text(out_bytes) + ") not written");
   return 0;
 }
 

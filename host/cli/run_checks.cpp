@@ -94,21 +94,44 @@ std::filesystem::path out_folder(const std::filesystem::path& target) {
 
 row_bytes csv_row_bytes(int numbers, int words) { return {2.0 * (numbers + words), 25.0 * numbers + 20.0 * words}; }
 
+namespace {
+/// The binary unit that keeps `bytes` below 1024: 0 for bytes, 1 for KiB, ... 5 for PiB.
+int size_unit(double bytes) {
+  int k = 0;
+  for (; bytes >= 1024 && k < 5; ++k) bytes /= 1024;
+  return k;
+}
+std::string size_in(double bytes, int unit, int places) {
+  static const char* const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  if (unit == 0) return fmt::format("{:.0f} bytes", bytes);
+  return fmt::format("{:.{}f} {}", std::ldexp(bytes, -10 * unit), places, units[unit]);
+}
+}  // namespace
+
+std::string bytes_text(double bytes) { return size_in(bytes, size_unit(bytes), 1); }
+
+std::pair<std::string, std::string> bytes_texts(double a, double b) {
+  int places = 1;
+  while (places < 4 && size_in(a, size_unit(a), places) == size_in(b, size_unit(b), places)) ++places;
+  return {size_in(a, size_unit(a), places), size_in(b, size_unit(b), places)};
+}
+
 void check_out_fits(const std::string& out, double least, double most, const std::string& what) {
   std::string why;
   const std::string folder = out_folder(detail::output_target(out, why)).string();
   struct statvfs fs {};
   if (::statvfs(folder.c_str(), &fs) != 0) return;
   const double free = double(fs.f_bavail) * double(fs.f_frsize);
-  if (least > free)
-    throw error(
-        fmt::format("--out: {} take at least {:.3g} GB, and the file system of '{}' has {:.3g} GB free: write less, or elsewhere",
-                    what, least / 1e9, folder, free / 1e9));
-  if (most > free)
-    warn(
-        fmt::format("--out: {} may take up to {:.3g} GB, and the file system of '{}' has {:.3g} GB free: the write may fail "
-                    "when it is full",
-                    what, most / 1e9, folder, free / 1e9));
+  if (least > free) {
+    const auto [size, room] = bytes_texts(least, free);
+    throw error(fmt::format("--out: {} take at least {}, and the file system of '{}' has {} free: write less, or elsewhere", what,
+                            size, folder, room));
+  }
+  if (most > free) {
+    const auto [size, room] = bytes_texts(most, free);
+    warn(fmt::format("--out: {} may take up to {}, and the file system of '{}' has {} free: the write may fail when it is full",
+                     what, size, folder, room));
+  }
 }
 
 void check_out_folder(const std::string& out) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fdgd/options.hpp"
@@ -25,6 +26,13 @@ struct row_bytes {
 /// each 1 character at least, a double at most 24 (shortest round-trip digits) and a word 19, each with
 /// its comma or the newline.
 row_bytes csv_row_bytes(int numbers, int words);
+
+/// "812 bytes", "39.1 MiB", "8.3 GiB": a size in the binary unit that keeps it below 1024.
+std::string bytes_text(double bytes);
+
+/// Two sizes as bytes_text gives them, with the decimals (1 to 4) that tell them apart: "1.02 GiB" and
+/// "1.01 GiB", not "1.0 GiB" twice.
+std::pair<std::string, std::string> bytes_texts(double a, double b);
 
 /// Against the free space of the file system --out's folder is on, what --out will hold (`what`: "the
 /// 10^6 trajectories"), which the write would find only at the end of the run: fdgd::error where even
