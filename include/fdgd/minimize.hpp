@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fdgd/error.hpp"
+#include "fdgd/expression.hpp"  // expr::expression_error, which the expression entry points throw
 #include "fdgd/functions/metadata.hpp"
 #include "fdgd/options.hpp"
 #include "fdgd/result.hpp"
