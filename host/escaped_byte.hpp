@@ -1,6 +1,7 @@
 // How a message shows a byte it cannot print as it is (a control byte, or one its rule escapes): \xNN.
-// Each message keeps its own rule for which bytes those are: io escapes all but printable ASCII, the
-// command line only control bytes (UTF-8 stays readable), the expression parser what it cannot read.
+// Each message keeps its own rule for which bytes those are: io escapes all but printable ASCII, and the
+// backslash, the command line only control bytes (UTF-8 stays readable), the expression parser what it
+// cannot read.
 #pragma once
 #include <cstdio>
 #include <string>

@@ -175,13 +175,12 @@ TEST_F(Cli, AnExpressionsNumberBeyondFloatsRangeIsRefusedInF32) {
   // In f32 it became infinite (or 0), and every trajectory nonfinite, with no word of why.
   const auto big = run("minimize --expr \"x0^2 + 1e39*0\" --box -1:1 --starts 10 --precision f32");
   EXPECT_EQ(big.status, 2);
-  EXPECT_EQ(
-      big.out,
-      "fdgd: error: --expr: number 1e+39 would be infinite in an f32 run (float's range is about 1.4e-45 to 3.4e38; run it in "
-      "f64) at column 8\n  x0^2 + 1e39*0\n         ^\n");  // its column, as every --expr mistake
+  EXPECT_EQ(big.out,
+            "fdgd: error: --expr: number 1e+39 would be infinite in an f32 run (run it in f64; float's range is about 1.4e-45 to "
+            "3.4e38) at column 8\n  x0^2 + 1e39*0\n         ^\n");  // its column, as every --expr mistake
   const auto tiny = run("trace --expr \"x0^2 + 1e-46\" --start 1 --precision f32 --out " + path("t.csv"));
   EXPECT_EQ(tiny.status, 2);
-  EXPECT_NE(tiny.out.find("number 1e-46 would be 0 in an f32 run (float's range is about 1.4e-45 to 3.4e38; run it in f64) at "
+  EXPECT_NE(tiny.out.find("number 1e-46 would be 0 in an f32 run (run it in f64; float's range is about 1.4e-45 to 3.4e38) at "
                           "column 8"),
             std::string::npos)
       << tiny.out;
@@ -863,6 +862,7 @@ TEST_F(Cli, AnOutputLargerThanTheFreeSpaceIsRefusedOrWarnedOf) {
     // 1056000 bytes against 1048576: the decimals that tell them apart, not "1.0 MiB" twice.
     const auto near = run("minimize --function sphere --starts 44000 --out " + path("small/x.npy"));
     EXPECT_EQ(std::system(("umount " + path("small")).c_str()), 0);
+    EXPECT_EQ(near.status, 1) << near.out;
     EXPECT_NE(near.out.find("take at least 1.01 MiB, and the file system of '" + path("small") + "' has 1.00 MiB free"),
               std::string::npos)
         << near.out;
@@ -1591,7 +1591,10 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --starts 12x", 2, "--starts: '12x'"},
       {"minimize --function sphere --steps -1", 2, "--steps: -1 must be >= 0"},
       {"", 2, "give a command: minimize, trace or functions"},
-      {"--version extra", 2, "--version: not expected: 'extra' (give --version alone)"},  // was status 0
+      {"--version extra 'a b'", 2, "--version: not expected beside it: extra 'a b' (give --version alone)"},  // was status 0
+      {"-h --version", 2, "--version: not expected beside it: -h (give --version alone)"},                    // printed the version
+      {"--version=", 2, "--version takes no value: give --version alone"},
+      {"minimize --function sphere --dry-run=", 2, "--dry-run: empty value; give --dry-run alone"},
       {"minimize --functoin sphere", 2,
        "minimize: not expected: --functoin sphere; --functoin is no option of minimize (did you mean --function?)"},
       // As given, quoted where blanks or nothing would hide them (the words came reversed: x1 - x0^2).
@@ -1608,6 +1611,11 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --function sphere --every 5", 2, "--every is no option of minimize (it is trace's)"},
       {"trace --function sphere --start 1,2 --cluster-tol 1e-3 --out " + path("t.csv"), 2,
        "--cluster-tol is no option of trace (it is minimize's)"},
+      {"minimize --function sphere --start 3", 2,
+       "--start is no option of minimize (it is trace's; did you mean --starts N, or --init-file PATH?)"},
+      {"minimize --function sphere --sample 5", 2,
+       "--sample is no option of minimize (it is trace's; did you mean --starts N, or --init-file PATH?)"},
+      {"minimize --function sphere --version", 2, "--version is no option of minimize (it is fdgd's own: fdgd --version, alone)"},
       {"minimize --function sphere -- --steps=5", 2, "; --steps=5 and --out follow --"},
       {"minimize --function sphere -- --json", 2,
        "; --json and --out follow --, after which nothing is read as an option"},  // (--out is added to each)
@@ -1697,7 +1705,8 @@ TEST_F(Cli, EveryMistakeGetsOneLineAndTheRightStatusAndNoFile) {
       {"minimize --expr \"x0 + x1\"", 2, "--expr: give the search box with --box"},
       {"minimize --expr \"sum(i=0..d-1, x[i])\" --box -1:1", 2,
        "the expression uses d, a sum or a product: give its dimension with --dim (or a --box of LO:HI for each coordinate)"},
-      {"trace --function sphere --starts 5 --out " + path("t.csv"), 2, "(did you mean --sample K, or --start x0,x1,...?)"},
+      {"trace --function sphere --starts 5 --out " + path("t.csv"), 2,
+       "(it is minimize's; did you mean --sample K, or --start x0,x1,...?)"},
       // trace's --out, required, is asked after parsing: a mistyped flag is named first.
       {"trace --function sphere --start 1,2 --stpes 5", 2, "--stpes is no option of trace (did you mean --steps?)"},
       {"trace --function sphere --start 1,2", 2, "fdgd: error: --out is required: trace writes the paths to a .csv file"},

@@ -491,9 +491,9 @@ TEST(Expression, ANumberFloatCannotHoldIsRefusedInF32) {
   for (const auto& [text, column, what] :
        {std::tuple<std::string, int, std::string>{
             "x0^2 + x1^2 + 1e39*0", 15,
-            "number 1e+39 would be infinite in an f32 run (float's range is about 1.4e-45 to 3.4e38; run it in f64)"},
+            "number 1e+39 would be infinite in an f32 run (run it in f64; float's range is about 1.4e-45 to 3.4e38)"},
         {"x0^2 + 1e-46*x1", 8,
-         "number 1e-46 would be 0 in an f32 run (float's range is about 1.4e-45 to 3.4e38; run it in f64)"}}) {
+         "number 1e-46 would be 0 in an f32 run (run it in f64; float's range is about 1.4e-45 to 3.4e38)"}}) {
     try {
       minimize_expression(text, s, o);
       ADD_FAILURE() << text << " was run";

@@ -61,14 +61,20 @@ TEST(Summary, TiesGoToMoreMembersThenTheLowerIndex) {
   const double b = boundary(0, 1e-3);
   const result r = by_hand({20, 20, -20, -20, b + 1e-6, b - 1e-6, b - 2e-6}, std::vector<double>(7, 1.0));
   EXPECT_EQ(r.best, 0);
-  for (const backend_kind where : {backend_kind::cpu, backend_kind::automatic}) {
-    const auto groups = distinct_minima(r, 1e-3, 0, where);
-    ASSERT_EQ(groups.size(), 3u);
-    EXPECT_EQ(groups[0].count, 3);
-    EXPECT_EQ(groups[0].x, std::vector<double>{b + 1e-6});
-    EXPECT_EQ(groups[1].x, std::vector<double>{20});
-    EXPECT_EQ(groups[2].x, std::vector<double>{-20});
-  }
+  std::vector<backend_kind> where = {backend_kind::cpu};
+  if (cuda_device_available(0)) where.push_back(backend_kind::cuda);  // the device's sorts: the same rules
+  for (const backend_kind w : where)
+    for (const int threads : {1, 3}) {
+      const auto groups = distinct_minima(r, 1e-3, 0, w, threads);
+      ASSERT_EQ(groups.size(), 3u);
+      EXPECT_EQ(groups[0].count, 3);
+      EXPECT_EQ(groups[0].x, std::vector<double>{b + 1e-6})
+          << (w == backend_kind::cuda ? "cuda" : "cpu") << ", " << threads << " threads";
+      EXPECT_EQ(groups[1].x, std::vector<double>{20})
+          << (w == backend_kind::cuda ? "cuda" : "cpu") << ", " << threads << " threads";
+      EXPECT_EQ(groups[2].x, std::vector<double>{-20})
+          << (w == backend_kind::cuda ? "cuda" : "cpu") << ", " << threads << " threads";
+    }
 }
 
 TEST(Summary, TheCellsStartAtTwoMinusTheGoldenRatioSoRoundNumbersLieInside) {

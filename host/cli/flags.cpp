@@ -113,8 +113,8 @@ std::string option_without_value(const CLI::App& command, int argc, char** argv)
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--") break;  // what follows is no option
-    // "--seed=": CLI11 says "1 required UINT missing", or takes the next argument as the value; "--json=" it
-    // read as on.
+    // "--seed=": CLI11 says "1 required UINT missing", or takes the next argument as the value; it reads
+    // "--json=" as on.
     if (const std::string name = arg.substr(0, arg.size() - 1); !arg.empty() && arg.back() == '=')
       if (const CLI::Option* o = option(name))
         return name + ": empty value" + (o->get_expected_min() >= 1 ? "" : "; give " + name + " alone");
@@ -142,6 +142,15 @@ std::string nearest_flag(const std::string& name, const std::vector<std::string>
 }
 }  // namespace
 
+std::string words_as_given(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) {  // one with blanks, none or control bytes in quotes, escaped: the line stays one
+    const bool plain = !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c < 0 || std::isgraph(c); });
+    out += (&w == words.data() ? "" : " ") + (plain ? w : "'" + controls_escaped(w) + "'");
+  }
+  return out;
+}
+
 std::string plain_parse_error(std::string what, const CLI::App* command) {
   const std::string repeated = "At Most 1 required but received ";
   if (const auto at = what.find(repeated); at != std::string::npos)
@@ -168,11 +177,7 @@ std::string plain_parse_error(std::string what, const CLI::App* command) {
     }
   for (const CLI::Option* o : command->get_options())
     if (o->get_lnames().size() == 1) flags.push_back("--" + o->get_lnames()[0]);
-  std::string out = command->get_name() + ": not expected:";
-  for (const auto& g : given) {  // one with blanks, none or control bytes in quotes, escaped: the line stays one
-    const bool plain = !g.empty() && std::all_of(g.begin(), g.end(), [](char c) { return c < 0 || std::isgraph(c); });
-    out += " " + (plain ? g : "'" + controls_escaped(g) + "'");
-  }
+  std::string out = command->get_name() + ": not expected: " + words_as_given(given);
   std::vector<std::string> after_end;  // options of its own, given after "--"
   for (const auto& g : given)
     if (std::find(flags.begin(), flags.end(), g.substr(0, g.find('='))) != flags.end()) after_end.push_back(g);
@@ -182,20 +187,29 @@ std::string plain_parse_error(std::string what, const CLI::App* command) {
     out += std::string(after_end.size() == 1 ? " follows" : " follow") + " --, after which nothing is read as an option";
   for (const auto& g : given)
     if (g.rfind("--", 0) == 0 && std::find(after_end.begin(), after_end.end(), g) == after_end.end()) {
-      // trace's --starts is likely minimize's count of starts: its own is --sample (--start, nearer, gives one).
       const std::string name = g.substr(0, g.find('='));  // --every=5 is the flag --every
-      const bool starts = name == "--starts";
-      std::string elsewhere;  // another subcommand's (minimize --every): say whose, not a near spelling
-      if (const CLI::App* main_command = command->get_parent(); main_command != nullptr && !starts)
+      // Another command's (minimize --every, or the main command's --version): whose it is.
+      std::string elsewhere;
+      if (const CLI::App* main_command = command->get_parent(); main_command != nullptr) {
         for (const CLI::App* other : main_command->get_subcommands({}))
           if (other != command && other->get_option_no_throw(name) != nullptr)
-            elsewhere += (elsewhere.empty() ? "" : " and ") + other->get_name();
-      const std::string near =
-          command->get_name() == "trace" && starts ? "--sample K, or --start x0,x1,..." : nearest_flag(name, flags);
+            elsewhere += (elsewhere.empty() ? "" : " and ") + other->get_name() + "'s";
+        if (elsewhere.empty() && main_command->get_option_no_throw(name) != nullptr)
+          elsewhere = "fdgd's own: fdgd " + name + ", alone";
+      }
+      // The other command's way to give starts means this one's, which the spelling may not tell: trace's
+      // --sample and --start (nearer to --starts, but it gives one), minimize's --starts and --init-file.
+      const bool trace = command->get_name() == "trace";
+      const std::string near = trace && name == "--starts"                           ? "--sample K, or --start x0,x1,..."
+                               : !trace && (name == "--start" || name == "--sample") ? "--starts N, or --init-file PATH"
+                                                                                     : nearest_flag(name, flags);
+      // Both where both are likely: minimize --start 3 (trace's; --starts here).
+      const std::string hints[] = {elsewhere.empty() ? "" : "it is " + elsewhere, near.empty() ? "" : "did you mean " + near + "?"};
       out += "; " + name + " is no option of " + command->get_name() +
-             (!elsewhere.empty() ? " (it is " + elsewhere + "'s)"
-              : near.empty()     ? ""
-                                 : " (did you mean " + near + "?)");
+             (hints[0].empty() && hints[1].empty() ? ""
+              : hints[0].empty()                   ? " (" + hints[1] + ")"
+              : hints[1].empty()                   ? " (" + hints[0] + ")"
+                                                   : " (" + hints[0] + "; " + hints[1] + ")");
     }
   return out;
 }

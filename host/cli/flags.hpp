@@ -40,12 +40,17 @@ void add_common_flags(CLI::App* c, minimize_args& a);
 /// Where an option that takes a value is followed at once by another of `command`'s options (or ends
 /// the line), what was meant: CLI11 would take the value of the next one as an unexpected argument
 /// ("--function --expr x0^2": "not expected: x0^2"), or the next option itself as a text option's value
-/// ("--out --json"), or is given as "--name=". Empty where no option lacks its value (up to a "--").
+/// ("--out --json"); or where any option is given as "--name=" (an on/off flag CLI11 would read as
+/// on). Empty where no option lacks its value (up to a "--").
 std::string option_without_value(const CLI::App& command, int argc, char** argv);
 
+/// Command-line words as given, one space between, those with blanks, none or control bytes quoted
+/// and escaped: `a 'x0 - x1' ''`.
+std::string words_as_given(const std::vector<std::string>& words);
+
 /// CLI11's message in plain words ("--lr: At Most 1 required but received 2": given 2 times); for
-/// unexpected arguments, in the order given, with `command`'s option (the subcommand it was parsing;
-/// nullptr: none) nearest to each unknown one.
+/// unexpected arguments, in the order given, with for each unknown option the command it belongs to, or
+/// else `command`'s option (the subcommand it was parsing; nullptr: none) nearest to it.
 std::string plain_parse_error(std::string what, const CLI::App* command);
 
 }  // namespace fdgd::cli

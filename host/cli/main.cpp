@@ -386,15 +386,23 @@ int run_command(int argc, char** argv) {
   }
   const std::string first = argv[1];
   const bool option = first[0] == '-';
+  // CLI11 prints the version where it meets the flag, whatever else is given: it comes alone.
+  if (first.rfind("--version=", 0) == 0) {
+    std::fprintf(stderr, "fdgd: error: --version takes no value: give --version alone\n");
+    return 2;
+  }
+  if (std::vector<std::string> rest(argv + 1, argv + argc); option && rest.size() > 1) {
+    if (const auto v = std::find(rest.begin(), rest.end(), "--version"); v != rest.end()) {
+      rest.erase(v);
+      std::fprintf(stderr, "fdgd: error: --version: not expected beside it: %s (give --version alone)\n",
+                   cli::words_as_given(rest).c_str());
+      return 2;
+    }
+  }
   if (option ? first != "-h" && first != "--help" && first != "--version"
              : first != "minimize" && first != "trace" && first != "functions") {
     std::fprintf(stderr, "fdgd: error: %s '%s' (the command comes first: minimize, trace or functions)\n",
                  option ? "unknown option" : "unknown command", cli::controls_escaped(std::string(first, 0, 40)).c_str());
-    return 2;
-  }
-  if (first == "--version" && argc > 2) {  // CLI11 prints the version at the flag and never sees the rest
-    std::fprintf(stderr, "fdgd: error: --version: not expected: '%s' (give --version alone)\n",
-                 cli::controls_escaped(std::string(argv[2], 0, 40)).c_str());
     return 2;
   }
   minimize_args a;

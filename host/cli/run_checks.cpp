@@ -95,25 +95,25 @@ std::filesystem::path out_folder(const std::filesystem::path& target) {
 row_bytes csv_row_bytes(int numbers, int words) { return {2.0 * (numbers + words), 25.0 * numbers + 20.0 * words}; }
 
 namespace {
-/// The binary unit that keeps `bytes` below 1024: 0 for bytes, 1 for KiB, ... 5 for PiB.
-int size_unit(double bytes) {
-  int k = 0;
-  for (; bytes >= 1024 && k < 5; ++k) bytes /= 1024;
-  return k;
-}
-std::string size_in(double bytes, int unit, int places) {
+/// `bytes` in binary unit `unit` (0 bytes, 1 KiB, ... 5 PiB) to `places` decimals; unit -1: the unit that keeps
+/// it below 1024 as printed (1048575 bytes is 1.0 MiB, not 1024.0 KiB).
+std::string size_text(double bytes, int unit, int places) {
   static const char* const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  const double scale = std::pow(10.0, places);
+  if (unit < 0)
+    for (unit = 0; unit < 5 && std::round(std::ldexp(bytes, -10 * unit) * (unit ? scale : 1.0)) / (unit ? scale : 1.0) >= 1024;)
+      ++unit;
   if (unit == 0) return fmt::format("{:.0f} bytes", bytes);
   return fmt::format("{:.{}f} {}", std::ldexp(bytes, -10 * unit), places, units[unit]);
 }
 }  // namespace
 
-std::string bytes_text(double bytes) { return size_in(bytes, size_unit(bytes), 1); }
+std::string bytes_text(double bytes) { return size_text(bytes, -1, 1); }
 
-std::pair<std::string, std::string> bytes_texts(double a, double b) {
+std::pair<std::string, std::string> bytes_texts(double a, double b, int unit) {
   int places = 1;
-  while (places < 4 && size_in(a, size_unit(a), places) == size_in(b, size_unit(b), places)) ++places;
-  return {size_in(a, size_unit(a), places), size_in(b, size_unit(b), places)};
+  while (places < 4 && size_text(a, unit, places) == size_text(b, unit, places)) ++places;
+  return {size_text(a, unit, places), size_text(b, unit, places)};
 }
 
 void check_out_fits(const std::string& out, double least, double most, const std::string& what) {
@@ -178,14 +178,10 @@ void check_out_folder(const std::string& out) {
 }
 
 std::runtime_error not_enough_memory(std::int64_t count, int dim, double need, const char* count_flag) {
-  const double gib = double(1 << 30), available = available_host_bytes();
-  // More places where one would print the same number twice ("needs about 0.5 GiB and 0.5 GiB are available").
-  int places = 1;
-  while (places < 4 && fmt::format("{:.{}f}", need / gib, places) == fmt::format("{:.{}f}", available / gib, places)) ++places;
+  const auto [needed, available] = bytes_texts(need, available_host_bytes(), in_gib);
   return std::runtime_error(
-      fmt::format("not enough memory for {} start{} of dimension {}: the run needs about {:.{}f} GiB "
-                  "and {:.{}f} GiB are available; use fewer {}{}",
-                  count, count == 1 ? "" : "s", dim, need / gib, places, available / gib, places, count_flag,
+      fmt::format("not enough memory for {} start{} of dimension {}: the run needs about {} and {} are available; use fewer {}{}",
+                  count, count == 1 ? "" : "s", dim, needed, available, count_flag,
                   std::strcmp(count_flag, starts_in_the_file) == 0 ? "" : " or a smaller --dim"));  // a file's d is its width
 }
 

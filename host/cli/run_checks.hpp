@@ -27,12 +27,16 @@ struct row_bytes {
 /// its comma or the newline.
 row_bytes csv_row_bytes(int numbers, int words);
 
-/// "812 bytes", "39.1 MiB", "8.3 GiB": a size in the binary unit that keeps it below 1024.
+/// "812 bytes", "39.1 MiB", "8.3 GiB": a size in the binary unit that keeps it below 1024 as printed.
 std::string bytes_text(double bytes);
 
-/// Two sizes as bytes_text gives them, with the decimals (1 to 4) that tell them apart: "1.02 GiB" and
-/// "1.01 GiB", not "1.0 GiB" twice.
-std::pair<std::string, std::string> bytes_texts(double a, double b);
+/// bytes_texts' unit for sizes of memory, whatever their size: GiB.
+inline constexpr int in_gib = 3;
+
+/// Two sizes as bytes_text gives them (each in its own unit; with `unit`, in_gib, both in that one),
+/// with the decimals, 1 to 4, that tell them apart where 4 do: "1.02 GiB" and "1.01 GiB", not
+/// "1.0 GiB" twice.
+std::pair<std::string, std::string> bytes_texts(double a, double b, int unit = -1);
 
 /// Against the free space of the file system --out's folder is on, what --out will hold (`what`: "the
 /// 10^6 trajectories"), which the write would find only at the end of the run: fdgd::error where even

@@ -370,7 +370,7 @@ void check_numbers_fit_float(const node& tree) {
     if (n->kind == node_kind::number && (beyond_float(n->value) || (n->value != 0 && float(n->value) == 0)))
       throw expression_error("number " + detail::number_text(n->value) + " would be " +
                                  (std::fabs(n->value) < 1 ? "0" : "infinite") +
-                                 " in an f32 run (float's range is about 1.4e-45 to 3.4e38; run it in f64)",
+                                 " in an f32 run (run it in f64; float's range is about 1.4e-45 to 3.4e38)",
                              n->column);
     for (auto k = n->kids.rbegin(); k != n->kids.rend(); ++k) todo.push_back(&*k);
   }

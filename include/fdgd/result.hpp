@@ -81,8 +81,8 @@ struct result {
   per_trajectory<trajectory_status> status;  ///< finished, converged, stalled, unresolved or nonfinite
 
   // Summary, filled by summarize().
-  /// index of the least finite f over trajectories neither nonfinite nor unresolved (of equal f, the lowest index); -1 if
-  /// none
+  /// index of the least finite f over trajectories neither nonfinite nor unresolved (of equal f, the
+  /// lowest index); -1 if none
   std::int64_t best = -1;
   std::int64_t finished = 0, converged = 0, nonfinite = 0, stalled = 0, unresolved = 0;  ///< counts by status
 
