@@ -204,12 +204,9 @@ std::string plain_parse_error(std::string what, const CLI::App* command) {
                                : !trace && (name == "--start" || name == "--sample") ? "--starts N, or --init-file PATH"
                                                                                      : nearest_flag(name, flags);
       // Both where both are likely: minimize --start 3 (trace's; --starts here).
-      const std::string hints[] = {elsewhere.empty() ? "" : "it is " + elsewhere, near.empty() ? "" : "did you mean " + near + "?"};
-      out += "; " + name + " is no option of " + command->get_name() +
-             (hints[0].empty() && hints[1].empty() ? ""
-              : hints[0].empty()                   ? " (" + hints[1] + ")"
-              : hints[1].empty()                   ? " (" + hints[0] + ")"
-                                                   : " (" + hints[0] + "; " + hints[1] + ")");
+      std::string hint = elsewhere.empty() ? "" : "it is " + elsewhere;
+      if (!near.empty()) hint += (hint.empty() ? "" : "; ") + std::string("did you mean ") + near + "?";
+      out += "; " + name + " is no option of " + command->get_name() + (hint.empty() ? "" : " (" + hint + ")");
     }
   return out;
 }

@@ -381,28 +381,27 @@ int run_command(int argc, char** argv) {
   app.set_version_flag("--version", "fdgd " FDGD_VERSION "\n" FDGD_BUILD_FACTS);
   // CLI11 says only "A subcommand is required" when the command is mistyped or missing, or an option comes first.
   if (argc == 1) {
-    std::fprintf(stderr, "fdgd: error: give a command: minimize, trace or functions (fdgd --help describes them)\n");
+    say_error("give a command: minimize, trace or functions (fdgd --help describes them)");
     return 2;
   }
   const std::string first = argv[1];
   const bool option = first[0] == '-';
   // CLI11 prints the version where it meets the flag, whatever else is given: it comes alone.
   if (first.rfind("--version=", 0) == 0) {
-    std::fprintf(stderr, "fdgd: error: --version takes no value: give --version alone\n");
+    say_error("--version takes no value: give --version alone");
     return 2;
   }
   if (std::vector<std::string> rest(argv + 1, argv + argc); option && rest.size() > 1) {
     if (const auto v = std::find(rest.begin(), rest.end(), "--version"); v != rest.end()) {
       rest.erase(v);
-      std::fprintf(stderr, "fdgd: error: --version: not expected beside it: %s (give --version alone)\n",
-                   cli::words_as_given(rest).c_str());
+      say_error("--version: not expected beside it: " + cli::words_as_given(rest) + " (give --version alone)");
       return 2;
     }
   }
   if (option ? first != "-h" && first != "--help" && first != "--version"
              : first != "minimize" && first != "trace" && first != "functions") {
-    std::fprintf(stderr, "fdgd: error: %s '%s' (the command comes first: minimize, trace or functions)\n",
-                 option ? "unknown option" : "unknown command", cli::controls_escaped(std::string(first, 0, 40)).c_str());
+    say_error(fmt::format("{} '{}' (the command comes first: minimize, trace or functions)",
+                          option ? "unknown option" : "unknown command", std::string(first, 0, 40)));
     return 2;
   }
   minimize_args a;

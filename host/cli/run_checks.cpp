@@ -99,10 +99,11 @@ namespace {
 /// it below 1024 as printed (1048575 bytes is 1.0 MiB, not 1024.0 KiB).
 std::string size_text(double bytes, int unit, int places) {
   static const char* const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  const double scale = std::pow(10.0, places);
   if (unit < 0)
-    for (unit = 0; unit < 5 && std::round(std::ldexp(bytes, -10 * unit) * (unit ? scale : 1.0)) / (unit ? scale : 1.0) >= 1024;)
-      ++unit;
+    for (unit = 0; unit < 5; ++unit) {
+      const double scale = unit == 0 ? 1.0 : std::pow(10.0, places);  // as printed: whole bytes, else `places` decimals
+      if (std::round(std::ldexp(bytes, -10 * unit) * scale) / scale < 1024) break;
+    }
   if (unit == 0) return fmt::format("{:.0f} bytes", bytes);
   return fmt::format("{:.{}f} {}", std::ldexp(bytes, -10 * unit), places, units[unit]);
 }
